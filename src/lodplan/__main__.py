@@ -1,0 +1,5 @@
+import sys
+
+from lodplan.cli import main
+
+sys.exit(main())

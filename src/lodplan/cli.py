@@ -1,0 +1,229 @@
+"""Command line: ``lodplan build | validate | coverage | serve``.
+
+Scripts rely on this contract: ``lodplan build [--store PATH]``,
+``lodplan serve [--store PATH] [--host HOST] [--port PORT]``, the base IRI from
+``--base-iri`` or ``LODPLAN_BASE_IRI`` (default: the local serving address).
+Exit status: 0 success, 1 data checks failed, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from lodplan import __version__
+from lodplan.config import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    QueryLimits,
+    base_iri_from,
+    normalise_base_iri,
+    store_path_from,
+)
+from lodplan.errors import LodplanError
+from lodplan.resources import mappings_dir
+
+EXIT_CHECKS_FAILED = 1
+EXIT_INPUT_ERROR = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except LodplanError as exc:
+        print(f"lodplan: error: {exc}", file=sys.stderr)
+        return getattr(exc, "exit_code", EXIT_INPUT_ERROR)
+    except KeyboardInterrupt:
+        print("lodplan: interrupted; the published store is unchanged", file=sys.stderr)
+        return 130
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from lodplan.build import BuildFailed, build
+    from lodplan.store.embedded import EmbeddedPublisher
+
+    store = store_path_from(args.store)
+    base_iri = base_iri_from(args.base_iri)
+    _progress(f"building {args.mappings} → {store} (base IRI {base_iri})")
+    try:
+        build(args.mappings, EmbeddedPublisher(store), base_iri, progress=_progress)
+    except BuildFailed as exc:
+        print(f"{exc}\nlodplan: build failed; the published store is unchanged", file=sys.stderr)
+        return EXIT_CHECKS_FAILED
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from lodplan.build import check_plans
+
+    checked = check_plans(args.mappings, base_iri_from(args.base_iri), progress=_progress)
+    for report in checked.reports:
+        print(report.render())
+    problems = checked.render_problems()
+    if not checked.ok:
+        print(problems, file=sys.stderr)
+        return EXIT_CHECKS_FAILED
+    return 0
+
+
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    from lodplan.build import check_plans
+
+    checked = check_plans(args.mappings, base_iri_from(args.base_iri), progress=_progress)
+    missing = 0
+    for plan in checked.plans:
+        coverage = plan.coverage
+        print(
+            f"{coverage.source}: {coverage.count('used')} used, "
+            f"{coverage.count('ignored')} ignored, {len(coverage.unaccounted)} unaccounted"
+        )
+        for line in coverage.lines:
+            if args.verbose or line.status == "unaccounted":
+                print(f"  {line.line:>5} {line.status:<11} {line.detail}")
+        missing += len(coverage.unaccounted)
+    return EXIT_CHECKS_FAILED if missing else 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from lodplan.store.embedded import EmbeddedStore
+    from lodplan.web.wsgi import serve
+
+    store_root = store_path_from(args.store)
+    info = EmbeddedStore(store_root).info()
+    if args.base_iri or _env_base_iri():
+        wanted = base_iri_from(args.base_iri)
+        if wanted != info.base_iri:
+            raise LodplanError(
+                f"the store at {store_root} was built for base IRI {info.base_iri}, not {wanted}; "
+                f"rebuild with 'lodplan build --store {store_root} --base-iri {wanted}'"
+            )
+    limits = QueryLimits(
+        timeout_s=args.query_timeout or QueryLimits.from_env().timeout_s,
+        max_rows=args.max_rows or QueryLimits.from_env().max_rows,
+    )
+    _progress(
+        f"serving {store_root} (build {info.build_id[:12]}, {info.triple_count} triples) "
+        f"on http://{args.host}:{args.port}/ — resource IRIs under {info.base_iri}"
+    )
+    serve(
+        store_root,
+        host=args.host,
+        port=args.port,
+        base_iri=info.base_iri,
+        limits=limits,
+        workers=args.workers,
+    )
+    return 0
+
+
+def _env_base_iri() -> str | None:
+    import os
+
+    value = os.environ.get("LODPLAN_BASE_IRI")
+    return normalise_base_iri(value) if value else None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lodplan",
+        description=(
+            "Publish territorial strategy plans as Linked Open Data: map the source "
+            "documents with declarative mappings, validate them with SHACL, serve them "
+            "with content negotiation and a SPARQL endpoint."
+        ),
+        epilog="Environment: LODPLAN_BASE_IRI, LODPLAN_STORE, LODPLAN_QUERY_TIMEOUT, "
+        "LODPLAN_MAX_RESULT_ROWS. Documentation: README.md and docs/.",
+    )
+    parser.add_argument("--version", action="version", version=f"lodplan {__version__}")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    def common(sub: argparse.ArgumentParser, *, store: bool = True) -> None:
+        sub.add_argument(
+            "--base-iri",
+            help="IRI under which data resources are minted and served "
+            "(default: $LODPLAN_BASE_IRI, else http://localhost:8080/)",
+        )
+        if store:
+            sub.add_argument(
+                "--store",
+                type=Path,
+                help="store directory (default: $LODPLAN_STORE, else ./var/store)",
+            )
+
+    def mappings(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--mappings",
+            type=Path,
+            default=mappings_dir(),
+            help="folder of <plan>/mapping.yaml files and actors.yaml (default: the bundled plans)",
+        )
+
+    build = commands.add_parser(
+        "build",
+        help="map, check and publish the plans into a new store build",
+        description="Map every plan, check coverage and SHACL shapes, then publish all graphs "
+        "as a new build of the store, swapped in atomically. On any failure the report is "
+        "printed, the exit status is 1 and the published store is unchanged.",
+    )
+    common(build)
+    mappings(build)
+    build.set_defaults(run=_cmd_build)
+
+    validate = commands.add_parser(
+        "validate",
+        help="map and check the plans without publishing",
+        description="Map every plan and print its SHACL report; each finding names the source "
+        "line of the element. Exit status 1 when a plan does not conform or leaves lines "
+        "unaccounted.",
+    )
+    common(validate, store=False)
+    mappings(validate)
+    validate.set_defaults(run=_cmd_validate)
+
+    coverage = commands.add_parser(
+        "coverage",
+        help="report how every source line is used, ignored or unaccounted",
+        description="For every source, count the non-empty lines used by an element, ignored "
+        "with a declared reason, or unaccounted. Exit status 1 if any line is unaccounted.",
+    )
+    common(coverage, store=False)
+    mappings(coverage)
+    coverage.add_argument("-v", "--verbose", action="store_true", help="list every line")
+    coverage.set_defaults(run=_cmd_coverage)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve a built store: Linked Data, SPARQL endpoint, HTML",
+        description="Serve the store with gunicorn: every resource IRI dereferences with "
+        "content negotiation, /sparql is a read-only SPARQL 1.1 endpoint. A new build "
+        "published into the same store is picked up without a restart.",
+    )
+    common(serve)
+    serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
+    serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (2)")
+    serve.add_argument(
+        "--query-timeout",
+        type=float,
+        help="seconds after which a SPARQL query is stopped "
+        "(default: $LODPLAN_QUERY_TIMEOUT, else 30)",
+    )
+    serve.add_argument(
+        "--max-rows",
+        type=int,
+        help="maximum result rows of a SPARQL query (default: $LODPLAN_MAX_RESULT_ROWS, "
+        "else 10000)",
+    )
+    serve.set_defaults(run=_cmd_serve)
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Settings of a lodplan deployment, from command-line flags and LODPLAN_* variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+DEFAULT_STORE = Path("var/store")
+DEFAULT_QUERY_TIMEOUT_S = 30.0
+DEFAULT_MAX_RESULT_ROWS = 10_000
+
+
+def local_base_iri(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str:
+    """The base IRI of a server on this machine (the default when none is configured)."""
+    shown_host = "localhost" if host in {"127.0.0.1", "0.0.0.0", "::", "::1"} else host  # noqa: S104
+    return f"http://{shown_host}:{port}/"
+
+
+def normalise_base_iri(value: str) -> str:
+    """Check a base IRI and give it the trailing slash every data IRI hangs from."""
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"base IRI must be an http(s) IRI, got {value!r}")
+    if any(c in value for c in ' <>"{}|\\^`#?'):
+        raise ValueError(f"base IRI must not contain spaces, '#', '?' or <>\"{{}}|\\^`: {value!r}")
+    return value if value.endswith("/") else value + "/"
+
+
+def base_iri_from(flag: str | None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str:
+    """Resolve the base IRI: the flag, else LODPLAN_BASE_IRI, else the local serving address."""
+    value = flag or os.environ.get("LODPLAN_BASE_IRI") or local_base_iri(host, port)
+    return normalise_base_iri(value)
+
+
+def store_path_from(flag: str | Path | None) -> Path:
+    return Path(flag or os.environ.get("LODPLAN_STORE") or DEFAULT_STORE)
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """Limits of the public SPARQL endpoint."""
+
+    timeout_s: float = DEFAULT_QUERY_TIMEOUT_S
+    max_rows: int = DEFAULT_MAX_RESULT_ROWS
+
+    @classmethod
+    def from_env(cls) -> QueryLimits:
+        return cls(
+            timeout_s=float(os.environ.get("LODPLAN_QUERY_TIMEOUT", DEFAULT_QUERY_TIMEOUT_S)),
+            max_rows=int(os.environ.get("LODPLAN_MAX_RESULT_ROWS", DEFAULT_MAX_RESULT_ROWS)),
+        )

@@ -1,0 +1,27 @@
+"""Errors that point at the file, line or field a user has to fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class LodplanError(Exception):
+    """Base of the errors lodplan reports to its users (printed without a traceback)."""
+
+
+class MappingError(LodplanError):
+    """A mapping file or its source document cannot be read as declared."""
+
+    def __init__(
+        self, message: str, *, file: Path | str, line: int | None = None, field: str | None = None
+    ) -> None:
+        self.file = str(file)
+        self.line = line
+        self.field = field
+        self.message = message
+        where = self.file
+        if line is not None:
+            where += f":{line}"
+        if field is not None:
+            where += f": field '{field}'"
+        super().__init__(f"{where}: {message}")

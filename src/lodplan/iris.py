@@ -1,0 +1,62 @@
+"""Minting data IRIs from stable keys (see docs/ARCHITECTURE.md, "IRIs").
+
+IRIs never depend on row order alone: coded elements use their code, other
+elements a slug of their label, so a rebuild yields the same IRIs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+MAX_SLUG_LENGTH = 60
+
+
+def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
+    """ASCII, lower-case, hyphenated; long texts are cut at a word and given a hash.
+
+    The hash of the full text keeps two long labels that share their beginning
+    apart without depending on their order.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "element"
+    if len(slug) <= max_length:
+        return slug
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    cut = slug[: max_length - len(digest) - 1].rsplit("-", 1)[0]
+    return f"{cut}-{digest}"
+
+
+class IriMinter:
+    """IRIs of one deployment, all under its base IRI."""
+
+    def __init__(self, base_iri: str) -> None:
+        self.base = base_iri
+
+    def plan(self, plan_id: str) -> str:
+        return f"{self.base}plan/{plan_id}"
+
+    def coded_element(self, plan_id: str, notation: str) -> str:
+        return f"{self.plan(plan_id)}/element/{notation}"
+
+    def tag_scheme(self, plan_id: str) -> str:
+        return f"{self.plan(plan_id)}/tags"
+
+    def tag(self, plan_id: str, tag_id: str) -> str:
+        return f"{self.plan(plan_id)}/tag/{tag_id}"
+
+    def source(self, plan_id: str) -> str:
+        return f"{self.base}source/{plan_id}"
+
+    def actor(self, actor_id: str) -> str:
+        return f"{self.base}actor/{actor_id}"
+
+    def territory(self, territory_id: str) -> str:
+        return f"{self.base}territory/{territory_id}"
+
+    def graph(self, name: str) -> str:
+        return f"{self.base}graph/{name}"
+
+    def plan_graph(self, plan_id: str) -> str:
+        return self.graph(f"plan/{plan_id}")

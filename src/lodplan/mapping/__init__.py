@@ -1,0 +1,94 @@
+"""The mapping engine: a mapping file and its source document in, a plan graph out."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from lodplan.codelists import Vocabulary
+from lodplan.errors import MappingError
+from lodplan.iris import IriMinter
+from lodplan.mapping.actors import Actor
+from lodplan.mapping.coverage import Coverage, compute_coverage
+from lodplan.mapping.graph import PlanGraphWriter, SourceFacts
+from lodplan.mapping.model import Outline
+from lodplan.mapping.readers import read_outline
+from lodplan.mapping.rules import apply_rules
+from lodplan.mapping.spec import MappingSpec, load_mapping
+from lodplan.terms import LP
+
+MAPPING_FILE = "mapping.yaml"
+
+
+@dataclass(frozen=True)
+class MappedPlan:
+    spec: MappingSpec
+    graph: Graph
+    outline: Outline
+    coverage: Coverage
+    graph_iri: str
+
+    @property
+    def plan_id(self) -> str:
+        return self.spec.plan.id
+
+
+def find_mappings(directory: Path) -> list[Path]:
+    """Mapping files of a mappings folder: one ``<plan>/mapping.yaml`` per plan, sorted."""
+    return sorted(Path(directory).glob(f"*/{MAPPING_FILE}"))
+
+
+def read_source_lines(spec: MappingSpec) -> tuple[list[str], str]:
+    """The lines of the source document and its sha256, checked against the mapping."""
+    raw = spec.source.path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    if spec.source.sha256 and spec.source.sha256 != digest:
+        raise MappingError(
+            f"the source document changed since the mapping was written "
+            f"(sha256 {digest}, mapping expects {spec.source.sha256}); "
+            "review the mapping, then update source.sha256",
+            file=spec.path,
+            field="source.sha256",
+        )
+    try:
+        text = raw.decode(spec.source.encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise MappingError(
+            f"not valid {spec.source.encoding}: {exc.reason}", file=spec.source.path, line=line
+        ) from None
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines], digest
+
+
+def map_plan(
+    mapping_file: Path, *, iris: IriMinter, vocabulary: Vocabulary, actors: dict[str, Actor]
+) -> MappedPlan:
+    spec = load_mapping(mapping_file)
+    lines, digest = read_source_lines(spec)
+    outline = read_outline(spec, lines)
+    for element in outline.walk():
+        apply_rules(spec, element)
+    writer = PlanGraphWriter(spec, iris, vocabulary, actors)
+    graph = writer.write(outline, SourceFacts(sha256=digest, line_count=len(lines)))
+    coverage = compute_coverage(spec.source.path, lines, outline, _lines_used(graph))
+    return MappedPlan(spec, graph, outline, coverage, iris.plan_graph(spec.plan.id))
+
+
+def _lines_used(graph: Graph) -> dict[int, str]:
+    """Line number → IRI of the element whose provenance cites it."""
+    used: dict[int, str] = {}
+    for node, source in graph.subject_objects(LP.source):
+        start = graph.value(source, LP.startLine)
+        end = graph.value(source, LP.endLine)
+        for number in range(int(start), int(end) + 1):
+            used.setdefault(number, str(node))
+    return used
+
+
+__all__ = ["MAPPING_FILE", "MappedPlan", "find_mappings", "map_plan", "read_source_lines"]

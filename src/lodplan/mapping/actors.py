@@ -1,0 +1,75 @@
+"""The shared referential of actors (``mappings/actors.yaml``).
+
+Actors are organisations named by several plans; each gets one IRI whatever
+plan names it. Internal services are organisational units of their organisation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import ORG, RDF, RDFS, SKOS
+
+from lodplan.errors import MappingError
+from lodplan.iris import IriMinter
+from lodplan.mapping.spec import IDENTIFIER
+
+ACTOR_TYPES = {"organization": ORG.Organization, "unit": ORG.OrganizationalUnit}
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    type: str
+    label: dict[str, str]
+    alt_labels: tuple[str, ...] = ()
+    unit_of: str | None = None
+
+
+def load_actors(path: Path) -> dict[str, Actor]:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    actors: dict[str, Actor] = {}
+    for actor_id, fields in (data.get("actors") or {}).items():
+        where = f"actors.{actor_id}"
+        if not IDENTIFIER.match(actor_id):
+            raise MappingError("is not an identifier", file=path, field=where)
+        if not isinstance(fields, dict) or fields.get("type") not in ACTOR_TYPES:
+            raise MappingError(
+                f"needs 'type' among {', '.join(ACTOR_TYPES)}", file=path, field=where
+            )
+        if not isinstance(fields.get("label"), dict) or not fields["label"]:
+            raise MappingError("needs a 'label' like {fr: '...'}", file=path, field=where)
+        actors[actor_id] = Actor(
+            id=actor_id,
+            type=fields["type"],
+            label=fields["label"],
+            alt_labels=tuple(fields.get("alt-labels", ())),
+            unit_of=fields.get("unit-of"),
+        )
+    for actor in actors.values():
+        if actor.unit_of is not None and actor.unit_of not in actors:
+            raise MappingError(
+                f"unit-of {actor.unit_of!r} is not a declared actor",
+                file=path,
+                field=f"actors.{actor.id}",
+            )
+    return actors
+
+
+def actors_graph(actors: dict[str, Actor], iris: IriMinter) -> Graph:
+    graph = Graph()
+    for actor in actors.values():
+        node = URIRef(iris.actor(actor.id))
+        graph.add((node, RDF.type, ACTOR_TYPES[actor.type]))
+        for lang, text in actor.label.items():
+            graph.add((node, RDFS.label, Literal(text, lang=lang)))
+            graph.add((node, SKOS.prefLabel, Literal(text, lang=lang)))
+        for alt in actor.alt_labels:
+            graph.add((node, SKOS.altLabel, Literal(alt)))
+        if actor.unit_of:
+            graph.add((node, ORG.unitOf, URIRef(iris.actor(actor.unit_of))))
+            graph.add((URIRef(iris.actor(actor.unit_of)), ORG.hasUnit, node))
+    return graph

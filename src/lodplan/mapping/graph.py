@@ -1,0 +1,287 @@
+"""Writing the RDF of a mapped plan, in the lodplan ontology.
+
+Everything gets an IRI (no blank nodes): rebuilds are byte-for-byte identical
+and every node can be dereferenced. Sub-resources of an element (provenance,
+dates, involvements) are ``#`` IRIs served with their element.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from lodplan.codelists import Vocabulary
+from lodplan.errors import MappingError
+from lodplan.iris import IriMinter, slugify
+from lodplan.mapping.actors import Actor
+from lodplan.mapping.model import Element, Outline, Span
+from lodplan.mapping.rules import COUNTRY_REF
+from lodplan.mapping.spec import MappingSpec
+from lodplan.terms import (
+    DATE_PRECISION,
+    DATE_ROLE,
+    ELEMENT_KIND,
+    LP,
+    OA,
+    PLAN_TYPE,
+    PRIORITY,
+    RFC5147,
+    ROLE,
+    SPDX,
+    STATUS,
+    TERRITORY_KIND,
+)
+
+LANGUAGE_AUTHORITY = "http://publications.europa.eu/resource/authority/language/"
+ISO_639_1_TO_3 = {"fr": "FRA", "en": "ENG", "de": "DEU", "it": "ITA", "es": "SPA", "nl": "NLD"}
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+
+
+@dataclass(frozen=True)
+class SourceFacts:
+    """What the build measured of the source document."""
+
+    sha256: str
+    line_count: int
+
+
+class PlanGraphWriter:
+    """Turns a mapping's outline into the named graph of its plan."""
+
+    def __init__(
+        self,
+        spec: MappingSpec,
+        iris: IriMinter,
+        vocabulary: Vocabulary,
+        actors: dict[str, Actor],
+    ) -> None:
+        self.spec = spec
+        self.iris = iris
+        self.vocabulary = vocabulary
+        self.actors = actors
+        self.lang = spec.plan.language
+        self.graph = Graph()
+        self.plan_iri = URIRef(iris.plan(spec.plan.id))
+        self.document = URIRef(iris.source(spec.plan.id))
+
+    def write(self, outline: Outline, facts: SourceFacts) -> Graph:
+        self._plan(outline)
+        self._source_document(facts)
+        self._tags()
+        self._territories()
+        assign_keys(outline.elements)
+        for order, element in enumerate(outline.elements, start=1):
+            node = self._element(element, None, order, 1)
+            self.graph.add((self.plan_iri, LP.hasElement, node))
+        return self.graph
+
+    # -- plan and its document -------------------------------------------------
+
+    def _plan(self, outline: Outline) -> None:
+        plan, g, spec = self.plan_iri, self.graph, self.spec.plan
+        g.add((plan, RDF.type, LP.Plan))
+        for lang, title in spec.title.items():
+            g.add((plan, DCTERMS.title, Literal(title, lang=lang)))
+            g.add((plan, RDFS.label, Literal(title, lang=lang)))
+        for lang, text in spec.description.items():
+            g.add((plan, DCTERMS.description, Literal(text.strip(), lang=lang)))
+        g.add((plan, DCTERMS.identifier, Literal(spec.id)))
+        g.add((plan, LP.planType, self._concept(PLAN_TYPE, spec.type, "plan.type")))
+        if spec.status:
+            g.add((plan, LP.status, self._concept(STATUS, spec.status, "plan.status")))
+        g.add((plan, DCTERMS.publisher, self._actor(spec.publisher, "plan.publisher")))
+        if spec.adopted_by:
+            g.add((plan, LP.adoptedBy, self._actor(spec.adopted_by, "plan.adopted-by")))
+        if spec.issued:
+            g.add((plan, DCTERMS.issued, Literal(spec.issued, datatype=XSD.date)))
+        language = ISO_639_1_TO_3.get(spec.language)
+        if language is None:
+            raise MappingError("unknown language code", file=self.spec.path, field="plan.language")
+        g.add((plan, DCTERMS.language, URIRef(LANGUAGE_AUTHORITY + language)))
+        if spec.period:
+            period = URIRef(f"{plan}#period")
+            g.add((plan, DCTERMS.temporal, period))
+            g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+            g.add((period, DCAT.startDate, Literal(spec.period[0], datatype=XSD.date)))
+            g.add((period, DCAT.endDate, Literal(spec.period[1], datatype=XSD.date)))
+        for ref in spec.territories:
+            g.add((plan, DCTERMS.spatial, self._territory(ref, None)))
+        g.add((plan, LP.sourceDocument, self.document))
+        g.add((plan, PROV.wasDerivedFrom, self.document))
+        if "title" in outline.plan_spans:
+            self._provenance(plan, outline.plan_spans["title"])
+
+    def _source_document(self, facts: SourceFacts) -> None:
+        doc, g, source = self.document, self.graph, self.spec.source
+        g.add((doc, RDF.type, LP.SourceDocument))
+        for lang, title in source.title.items():
+            g.add((doc, DCTERMS.title, Literal(title, lang=lang)))
+            g.add((doc, RDFS.label, Literal(title, lang=lang)))
+        g.add((doc, DCTERMS.identifier, Literal(source.path.name)))
+        g.add((doc, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + source.media_type)))
+        checksum = URIRef(f"{doc}#checksum")
+        g.add((doc, SPDX.checksum, checksum))
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((checksum, SPDX.checksumValue, Literal(facts.sha256, datatype=XSD.hexBinary)))
+
+    def _tags(self) -> None:
+        if not self.spec.tags:
+            return
+        g = self.graph
+        scheme = URIRef(self.iris.tag_scheme(self.spec.plan.id))
+        g.add((scheme, RDF.type, SKOS.ConceptScheme))
+        for lang, title in self.spec.plan.title.items():
+            label = Literal(f"Étiquettes — {title}" if lang == "fr" else f"Tags — {title}", lang=lang)
+            g.add((scheme, RDFS.label, label))
+            g.add((scheme, SKOS.prefLabel, label))
+        for tag in self.spec.tags.values():
+            node = URIRef(self.iris.tag(self.spec.plan.id, tag.id))
+            g.add((node, RDF.type, SKOS.Concept))
+            g.add((node, SKOS.inScheme, scheme))
+            g.add((node, SKOS.topConceptOf, scheme))
+            g.add((scheme, SKOS.hasTopConcept, node))
+            for lang, text in tag.label.items():
+                g.add((node, SKOS.prefLabel, Literal(text, lang=lang)))
+                g.add((node, RDFS.label, Literal(text, lang=lang)))
+            for lang, text in tag.definition.items():
+                g.add((node, SKOS.definition, Literal(text, lang=lang)))
+            if tag.notation:
+                g.add((node, SKOS.notation, Literal(tag.notation)))
+
+    def _territories(self) -> None:
+        for territory in self.spec.territories.values():
+            node = URIRef(self.iris.territory(territory.id))
+            self.graph.add((node, RDF.type, LP.Territory))
+            self.graph.add((node, RDF.type, DCTERMS.Location))
+            for lang, text in territory.label.items():
+                self.graph.add((node, RDFS.label, Literal(text, lang=lang)))
+            kind = self._concept(TERRITORY_KIND, territory.kind, f"territories.{territory.id}.kind")
+            self.graph.add((node, LP.territoryKind, kind))
+
+    # -- elements ---------------------------------------------------------------
+
+    def _element(self, element: Element, parent: URIRef | None, order: int, level: int) -> URIRef:
+        g = self.graph
+        node = self._element_iri(element, parent)
+        g.add((node, RDF.type, LP[element.cls]))
+        g.add((node, RDFS.label, Literal(element.label, lang=self.lang)))
+        g.add((node, LP.kind, self._concept(ELEMENT_KIND, element.kind, "reader.levels", element)))
+        g.add((node, LP.levelName, Literal(element.level_name, lang=self.lang)))
+        g.add((node, LP.level, Literal(level, datatype=XSD.positiveInteger)))
+        g.add((node, LP.order, Literal(order, datatype=XSD.nonNegativeInteger)))
+        g.add((node, LP.inPlan, self.plan_iri))
+        if element.notation:
+            g.add((node, SKOS.notation, Literal(element.notation)))
+        if element.description:
+            g.add((node, DCTERMS.description, Literal(element.description, lang=self.lang)))
+        if parent is not None:
+            g.add((node, LP.partOf, parent))
+            g.add((parent, LP.hasPart, node))
+        self._element_facts(node, element)
+        self._provenance(node, element.span)
+        for child_order, child in enumerate(element.children, start=1):
+            self._element(child, node, child_order, level + 1)
+        return node
+
+    def _element_iri(self, element: Element, parent: URIRef | None) -> URIRef:
+        plan_id = self.spec.plan.id
+        if element.notation:
+            return URIRef(self.iris.coded_element(plan_id, element.notation))
+        if parent is None:
+            return URIRef(self.iris.coded_element(plan_id, element.key))
+        return URIRef(f"{parent}/{element.key}")
+
+    def _element_facts(self, node: URIRef, element: Element) -> None:
+        g = self.graph
+        if element.status:
+            g.add((node, LP.status, self._concept(STATUS, element.status, "status", element)))
+        if element.priority:
+            concept = self._concept(PRIORITY, element.priority, "priority", element)
+            g.add((node, LP.priority, concept))
+        for tag_id in element.categories:
+            g.add((node, LP.category, URIRef(self.iris.tag(self.spec.plan.id, tag_id))))
+        for ref in element.territories:
+            g.add((node, LP.territory, self._territory(ref, element)))
+        for actor_id, role in element.involvements:
+            agent = self._actor(actor_id, "actors", element)
+            involvement = URIRef(f"{node}#involvement-{actor_id}-{role}")
+            g.add((node, LP.involvement, involvement))
+            g.add((node, LP.involves, agent))
+            g.add((involvement, RDF.type, LP.Involvement))
+            g.add((involvement, PROV.agent, agent))
+            g.add((involvement, PROV.hadRole, self._concept(ROLE, role, "role", element)))
+        for number, mention in enumerate(element.dates, start=1):
+            dated = URIRef(f"{node}#date-{number}")
+            g.add((node, LP.date, dated))
+            g.add((dated, RDF.type, LP.DateMention))
+            g.add((dated, LP.startDate, Literal(mention.start, datatype=XSD.date)))
+            g.add((dated, LP.endDate, Literal(mention.end, datatype=XSD.date)))
+            precision = self._concept(DATE_PRECISION, mention.precision, "dates", element)
+            g.add((dated, LP.datePrecision, precision))
+            g.add((dated, LP.dateRole, self._concept(DATE_ROLE, mention.role, "dates", element)))
+            g.add((dated, LP.dateText, Literal(mention.text, lang=self.lang)))
+
+    def _provenance(self, node: URIRef, span: Span) -> None:
+        g = self.graph
+        source = URIRef(f"{node}#source")
+        quote = URIRef(f"{node}#quote")
+        lines = URIRef(f"{node}#lines")
+        g.add((node, LP.source, source))
+        g.add((node, PROV.wasDerivedFrom, self.document))
+        g.add((source, RDF.type, OA.SpecificResource))
+        g.add((source, OA.hasSource, self.document))
+        g.add((source, OA.hasSelector, quote))
+        g.add((source, OA.hasSelector, lines))
+        g.add((source, LP.startLine, Literal(span.start_line, datatype=XSD.positiveInteger)))
+        g.add((source, LP.endLine, Literal(span.end_line, datatype=XSD.positiveInteger)))
+        g.add((quote, RDF.type, OA.TextQuoteSelector))
+        g.add((quote, OA.exact, Literal(span.quote)))
+        g.add((lines, RDF.type, OA.FragmentSelector))
+        g.add((lines, DCTERMS.conformsTo, URIRef(RFC5147)))
+        # RFC 5147 counts line boundaries from 0: lines n..m (1-based) are "line=n-1,m".
+        g.add((lines, RDF.value, Literal(f"line={span.start_line - 1},{span.end_line}")))
+
+    # -- references ---------------------------------------------------------------
+
+    def _concept(self, namespace, concept_id: str, field: str, element: Element | None = None):
+        iri = namespace[concept_id]
+        if not self.vocabulary.has_concept(str(iri)):
+            self._fail(f"{concept_id!r} is not a concept of {namespace}", field, element)
+        return iri
+
+    def _actor(self, actor_id: str, field: str, element: Element | None = None) -> URIRef:
+        if actor_id not in self.actors:
+            self._fail(f"actor {actor_id!r} is not declared in mappings/actors.yaml", field, element)
+        return URIRef(self.iris.actor(actor_id))
+
+    def _territory(self, ref: str, element: Element | None) -> URIRef:
+        if ref.startswith(COUNTRY_REF):
+            code = ref.removeprefix(COUNTRY_REF)
+            country = self.vocabulary.countries_by_alpha2.get(code)
+            if country is None:
+                self._fail(f"country code {code!r} is not in the country code list", "", element)
+            return URIRef(country)
+        if ref not in self.spec.territories:
+            self._fail(f"territory {ref!r} is not declared in 'territories'", "", element)
+        return URIRef(self.iris.territory(ref))
+
+    def _fail(self, message: str, field: str, element: Element | None) -> None:
+        if element is not None:
+            raise MappingError(message, file=self.spec.source.path, line=element.span.start_line)
+        raise MappingError(message, file=self.spec.path, field=field or None)
+
+
+def assign_keys(siblings: list[Element]) -> None:
+    """Give every element a key unique among its siblings: its code, else a slug of its label."""
+    used: set[str] = set()
+    for element in siblings:
+        base = element.notation or slugify(element.label)
+        key, suffix = base, 2
+        while key in used:
+            key, suffix = f"{base}-{suffix}", suffix + 1
+        used.add(key)
+        element.key = key
+        assign_keys(element.children)

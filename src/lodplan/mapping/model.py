@@ -1,0 +1,76 @@
+"""What a mapping produces before it becomes RDF: a plan and its tree of elements.
+
+Readers build this model from a source; rules enrich it; :mod:`.graph` turns it
+into RDF. Keeping the model plain makes readers easy to test and to add.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Span:
+    """A place in the source: lines (1-based, inclusive) and the verbatim text there."""
+
+    start_line: int
+    end_line: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date or period written in the source, to the precision the text states."""
+
+    start: date
+    end: date
+    precision: str  # concept of the date-precision scheme: jour, mois, saison, annee
+    text: str  # the verbatim phrase
+    role: str = "evenement"
+
+
+@dataclass
+class Element:
+    """One node of a plan's tree (an objective at any level, or an action)."""
+
+    cls: str  # "Objective" or "Action"
+    kind: str  # concept of the element-kind scheme
+    level_name: str  # the document's own word for the level
+    text: str  # text as read, before rules
+    span: Span
+    notation: str | None = None
+    label: str = ""
+    key: str = ""  # last IRI segment, unique among siblings
+    description: str | None = None
+    status: str | None = None
+    priority: str | None = None
+    categories: list[str] = field(default_factory=list)
+    territories: list[str] = field(default_factory=list)  # territory references, see rules
+    involvements: list[tuple[str, str]] = field(default_factory=list)  # (actor id, role)
+    dates: list[DateMention] = field(default_factory=list)
+    children: list[Element] = field(default_factory=list)
+
+    def walk(self):
+        """This element and all its descendants, depth first in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class Outline:
+    """What a reader returns: the top-level elements, the plan's own spans, ignored lines.
+
+    Lines inside the span of an element or of the plan are used; lines in
+    ``ignored`` are accounted for with a declared reason; any other non-empty
+    line is unaccounted (see :mod:`lodplan.mapping.coverage`).
+    """
+
+    elements: list[Element]
+    plan_spans: dict[str, Span] = field(default_factory=dict)  # e.g. {"title": Span}
+    ignored: dict[int, str] = field(default_factory=dict)  # line -> reason
+
+    def walk(self):
+        for element in self.elements:
+            yield from element.walk()

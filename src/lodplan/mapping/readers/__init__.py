@@ -1,0 +1,33 @@
+"""Readers turn one shape of source document into an :class:`~lodplan.mapping.model.Outline`.
+
+A reader is chosen by the ``reader.type`` of a mapping file. Adding a shape of
+source (spreadsheet, Markdown outline, curated YAML...) means adding a reader
+here, not writing code per plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lodplan.errors import MappingError
+from lodplan.mapping.model import Outline
+from lodplan.mapping.readers.coded_outline import read_coded_outline
+from lodplan.mapping.spec import MappingSpec
+
+Reader = Callable[[MappingSpec, list[str]], Outline]
+
+READERS: dict[str, Reader] = {
+    "coded-outline": read_coded_outline,
+}
+
+
+def read_outline(spec: MappingSpec, lines: list[str]) -> Outline:
+    kind = spec.reader.get("type")
+    reader = READERS.get(kind)
+    if reader is None:
+        raise MappingError(
+            f"unknown reader type {kind!r}; known: {', '.join(sorted(READERS))}",
+            file=spec.path,
+            field="reader.type",
+        )
+    return reader(spec, lines)

@@ -1,0 +1,303 @@
+"""Reading a mapping file (``mapping.yaml``) into a checked specification.
+
+Every problem is reported with the file and the dotted path of the field, so a
+collectivity writing its own mapping knows what to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lodplan.errors import MappingError
+
+MAPPING_FORMAT_VERSION = 1
+IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LanguageMap = dict[str, str]
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    id: str
+    title: LanguageMap
+    type: str
+    publisher: str
+    language: str
+    title_from_line: int | None = None
+    description: LanguageMap = field(default_factory=dict)
+    status: str | None = None
+    adopted_by: str | None = None
+    issued: date | None = None
+    period: tuple[date, date] | None = None
+    territories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    path: Path
+    title: LanguageMap
+    media_type: str
+    encoding: str
+    sha256: str | None
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One extraction rule: a pattern and what its match means."""
+
+    id: str
+    pattern: re.Pattern[str]
+    field_path: str
+    remove: bool = False
+    replace: str | None = None
+    category: dict[str, Any] | None = None
+    category_if: dict[str, Any] | None = None
+    status: str | None = None
+    priority: str | None = None
+    territories: dict[str, Any] | None = None
+    actors: dict[str, Any] | None = None
+    check_notation: str | None = None
+
+
+@dataclass(frozen=True)
+class TagSpec:
+    id: str
+    label: LanguageMap
+    definition: LanguageMap
+    notation: str | None
+
+
+@dataclass(frozen=True)
+class TerritorySpec:
+    id: str
+    label: LanguageMap
+    kind: str
+
+
+@dataclass(frozen=True)
+class DatesSpec:
+    language: str = "fr"
+    assume_year: int | None = None
+    role: str = "evenement"
+
+
+@dataclass(frozen=True)
+class MappingSpec:
+    path: Path
+    plan: PlanSpec
+    source: SourceSpec
+    reader: dict[str, Any]
+    rules: tuple[RuleSpec, ...]
+    tags: dict[str, TagSpec]
+    territories: dict[str, TerritorySpec]
+    dates: DatesSpec | None
+
+    @property
+    def directory(self) -> Path:
+        return self.path.parent
+
+
+class _Fields:
+    """Typed access to a YAML mapping with the dotted path kept for error messages."""
+
+    def __init__(self, data: Any, file: Path, path: str = "") -> None:
+        self.file = file
+        self.path = path
+        if not isinstance(data, dict):
+            self.fail(f"expected a mapping of keys to values, got {type(data).__name__}")
+        self.data: dict[str, Any] = data
+
+    def fail(self, message: str, key: str | None = None) -> MappingError:
+        raise MappingError(message, file=self.file, field=self._join(key) or None)
+
+    def _join(self, key: str | None) -> str:
+        if key is None:
+            return self.path
+        return f"{self.path}.{key}" if self.path else key
+
+    def get(self, key: str, kind: type | tuple[type, ...], *, required: bool = True) -> Any:
+        if key not in self.data or self.data[key] is None:
+            if required:
+                self.fail("is required", key)
+            return None
+        value = self.data[key]
+        if not isinstance(value, kind):
+            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            self.fail(f"expected {names}, got {type(value).__name__} {value!r}", key)
+        return value
+
+    def sub(self, key: str, *, required: bool = True) -> _Fields | None:
+        value = self.get(key, dict, required=required)
+        return None if value is None else _Fields(value, self.file, self._join(key))
+
+    def identifier(self, key: str, *, required: bool = True) -> str | None:
+        value = self.get(key, str, required=required)
+        if value is not None and not IDENTIFIER.match(value):
+            self.fail(f"{value!r} is not an identifier (lower-case letters, digits, '-')", key)
+        return value
+
+    def languages(self, key: str, *, required: bool = True) -> LanguageMap:
+        value = self.get(key, dict, required=required) or {}
+        for lang, text in value.items():
+            if not isinstance(text, str) or not re.match(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$", lang):
+                self.fail(f"expected language-tagged texts like {{fr: '...'}}, got {lang!r}", key)
+        return value
+
+    def day(self, key: str, *, required: bool = True) -> date | None:
+        value = self.get(key, (date, str), required=required)
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                self.fail(f"{value!r} is not a date (YYYY-MM-DD)", key)
+        return value
+
+    def unknown_keys(self, allowed: set[str]) -> None:
+        extra = sorted(set(self.data) - allowed)
+        if extra:
+            self.fail(f"unknown key(s) {', '.join(extra)}; allowed: {', '.join(sorted(allowed))}")
+
+
+def load_mapping(path: Path) -> MappingSpec:
+    """Read and check ``path``; raise :class:`MappingError` naming the faulty field."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise MappingError(
+            f"not valid YAML: {exc}", file=path, line=mark.line + 1 if mark else None
+        ) from None
+    root = _Fields(data, path)
+    root.unknown_keys(
+        {"lodplan-mapping", "plan", "source", "reader", "rules", "tags", "territories", "dates"}
+    )
+    if root.get("lodplan-mapping", int) != MAPPING_FORMAT_VERSION:
+        root.fail(f"this lodplan reads mapping format {MAPPING_FORMAT_VERSION}", "lodplan-mapping")
+    rules = root.get("rules", list, required=False) or []
+    return MappingSpec(
+        path=path,
+        plan=_plan(root.sub("plan")),
+        source=_source(root.sub("source"), path.parent),
+        reader=root.get("reader", dict),
+        rules=tuple(_rule(_Fields(r, path, f"rules[{i}]")) for i, r in enumerate(rules)),
+        tags=_tags(root.sub("tags", required=False)),
+        territories=_territories(root.sub("territories", required=False)),
+        dates=_dates(root.sub("dates", required=False)),
+    )
+
+
+def _plan(f: _Fields) -> PlanSpec:
+    f.unknown_keys(
+        {
+            "id", "title", "title-from-line", "description", "type", "status", "publisher",
+            "adopted-by", "issued", "language", "period", "territories",
+        }
+    )  # fmt: skip
+    period = f.sub("period", required=False)
+    return PlanSpec(
+        id=f.identifier("id"),
+        title=f.languages("title"),
+        title_from_line=f.get("title-from-line", int, required=False),
+        description=f.languages("description", required=False),
+        type=f.identifier("type"),
+        status=f.identifier("status", required=False),
+        publisher=f.identifier("publisher"),
+        adopted_by=f.identifier("adopted-by", required=False),
+        issued=f.day("issued", required=False),
+        language=f.get("language", str),
+        period=(period.day("start"), period.day("end")) if period else None,
+        territories=tuple(f.get("territories", list, required=False) or ()),
+    )
+
+
+def _source(f: _Fields, directory: Path) -> SourceSpec:
+    f.unknown_keys({"file", "sha256", "title", "media-type", "encoding"})
+    file = directory / f.get("file", str)
+    if not file.is_file():
+        f.fail(f"source document {file} does not exist", "file")
+    return SourceSpec(
+        path=file,
+        title=f.languages("title"),
+        media_type=f.get("media-type", str, required=False) or "text/plain",
+        encoding=f.get("encoding", str, required=False) or "utf-8",
+        sha256=f.get("sha256", str, required=False),
+    )
+
+
+RULE_KEYS = {
+    "id", "pattern", "remove", "replace", "note", "category", "category-if", "status",
+    "priority", "territories", "actors", "check-notation",
+}  # fmt: skip
+
+
+def _rule(f: _Fields) -> RuleSpec:
+    f.unknown_keys(RULE_KEYS)
+    try:
+        pattern = re.compile(f.get("pattern", str))
+    except re.error as exc:
+        f.fail(f"invalid regular expression: {exc}", "pattern")
+    return RuleSpec(
+        id=f.identifier("id"),
+        pattern=pattern,
+        field_path=f.path,
+        remove=bool(f.get("remove", bool, required=False)),
+        replace=f.get("replace", str, required=False),
+        category=f.get("category", dict, required=False),
+        category_if=f.get("category-if", dict, required=False),
+        status=f.identifier("status", required=False),
+        priority=f.identifier("priority", required=False),
+        territories=f.get("territories", dict, required=False),
+        actors=f.get("actors", dict, required=False),
+        check_notation=f.get("check-notation", str, required=False),
+    )
+
+
+def _tags(f: _Fields | None) -> dict[str, TagSpec]:
+    if f is None:
+        return {}
+    tags = {}
+    for tag_id in f.data:
+        sub = f.sub(tag_id)
+        if not IDENTIFIER.match(tag_id):
+            f.fail(f"{tag_id!r} is not an identifier", tag_id)
+        sub.unknown_keys({"label", "definition", "notation"})
+        notation = sub.get("notation", str, required=False)
+        tags[tag_id] = TagSpec(
+            tag_id, sub.languages("label"), sub.languages("definition", required=False), notation
+        )
+    return tags
+
+
+def _territories(f: _Fields | None) -> dict[str, TerritorySpec]:
+    if f is None:
+        return {}
+    result = {}
+    for territory_id in f.data:
+        sub = f.sub(territory_id)
+        if not IDENTIFIER.match(territory_id):
+            f.fail(f"{territory_id!r} is not an identifier", territory_id)
+        sub.unknown_keys({"label", "kind"})
+        result[territory_id] = TerritorySpec(
+            territory_id, sub.languages("label"), sub.identifier("kind")
+        )
+    return result
+
+
+def _dates(f: _Fields | None) -> DatesSpec | None:
+    if f is None:
+        return None
+    f.unknown_keys({"language", "assume-year", "role"})
+    language = f.get("language", str, required=False) or "fr"
+    if language != "fr":
+        f.fail("only French dates are understood for now", "language")
+    return DatesSpec(
+        language=language,
+        assume_year=f.get("assume-year", int, required=False),
+        role=f.identifier("role", required=False) or "evenement",
+    )

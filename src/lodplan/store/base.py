@@ -1,0 +1,63 @@
+"""Interfaces shared by the embedded and the remote store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pyoxigraph import Triple
+
+
+@dataclass(frozen=True)
+class NamedGraph:
+    """One named graph of a build, as N-Triples bytes (what every engine ingests)."""
+
+    iri: str
+    ntriples: bytes
+    triple_count: int
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """What a published build is: its identity, base IRI and graphs.
+
+    ``build_id`` changes with every build whose content differs; it is the seed
+    of HTTP ETags, so a client's cache stays valid exactly as long as the data.
+    """
+
+    build_id: str
+    base_iri: str
+    built_at: str
+    graphs: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def triple_count(self) -> int:
+        return sum(self.graphs.values())
+
+
+class ReadableStore(Protocol):
+    """The read side used by the publishing services."""
+
+    def info(self) -> StoreInfo:
+        """Information about the build currently served."""
+        ...
+
+    def describe(self, iri: str) -> list[Triple]:
+        """Triples about ``iri`` across all graphs, with those of its ``#`` sub-resources.
+
+        Returns an empty list when the store knows nothing about ``iri``.
+        """
+        ...
+
+
+class DatasetPublisher(Protocol):
+    """The write side used by ``lodplan build``."""
+
+    def publish(self, graphs: Iterable[NamedGraph], *, base_iri: str, build_id: str) -> StoreInfo:
+        """Make ``graphs`` the published dataset, replacing the previous one as a whole.
+
+        Implementations must never leave a half-written dataset visible: either
+        the new build is served afterwards, or the previous one still is.
+        """
+        ...

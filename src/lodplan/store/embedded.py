@@ -1,0 +1,199 @@
+"""Embedded, persistent store on pyoxigraph (RocksDB), with atomic build swaps.
+
+Layout of a store directory::
+
+    STORE/
+      current            -> builds/<build-id>   (symlink, swapped atomically)
+      builds/<build-id>/
+        data/            pyoxigraph database
+        manifest.json    StoreInfo of that build
+
+A build writes a fresh ``builds/<id>`` directory and only then repoints
+``current`` with an atomic rename, so readers always see either the previous
+complete build or the new complete build. Leftovers of interrupted builds are
+removed by the next successful one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pyoxigraph import NamedNode, RdfFormat, Store, Triple
+
+from lodplan.store.base import NamedGraph, StoreInfo
+
+CURRENT_LINK = "current"
+BUILDS_DIR = "builds"
+DATA_DIR = "data"
+MANIFEST = "manifest.json"
+KEPT_PREVIOUS_BUILDS = 1
+
+
+class StoreNotBuiltError(FileNotFoundError):
+    """Raised when a store directory has no published build yet."""
+
+
+class EmbeddedPublisher:
+    """Writes builds into a store directory and swaps them in atomically."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def publish(self, graphs: Iterable[NamedGraph], *, base_iri: str, build_id: str) -> StoreInfo:
+        builds = self.root / BUILDS_DIR
+        builds.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC)
+        build_dir = builds / f"{stamp:%Y%m%dT%H%M%S%f}-{build_id[:12]}"
+        info = StoreInfo(
+            build_id=build_id,
+            base_iri=base_iri,
+            built_at=stamp.isoformat(timespec="seconds"),
+            graphs={},
+        )
+        try:
+            build_dir.mkdir()
+            graph_counts = self._write_database(build_dir / DATA_DIR, graphs)
+            info = StoreInfo(info.build_id, info.base_iri, info.built_at, graph_counts)
+            (build_dir / MANIFEST).write_text(json.dumps(_info_to_json(info), indent=2) + "\n")
+            self._swap_current(build_dir)
+        except BaseException:
+            shutil.rmtree(build_dir, ignore_errors=True)
+            raise
+        self._prune(keep=build_dir)
+        return info
+
+    @staticmethod
+    def _write_database(data_dir: Path, graphs: Iterable[NamedGraph]) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        store = Store(str(data_dir))
+        try:
+            for graph in graphs:
+                store.bulk_load(
+                    graph.ntriples, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph.iri)
+                )
+                counts[graph.iri] = graph.triple_count
+            store.flush()
+            store.optimize()
+        finally:
+            del store  # closes RocksDB before anyone opens the build read-only
+        return counts
+
+    def _swap_current(self, build_dir: Path) -> None:
+        link = self.root / CURRENT_LINK
+        tmp_link = self.root / f".{CURRENT_LINK}.{os.getpid()}"
+        tmp_link.unlink(missing_ok=True)
+        tmp_link.symlink_to(build_dir.relative_to(self.root))
+        tmp_link.replace(link)  # rename(2) is atomic: readers see old or new, never none
+
+    def _prune(self, keep: Path) -> None:
+        """Remove interrupted builds and all but the latest previous builds."""
+        builds = sorted(p for p in (self.root / BUILDS_DIR).iterdir() if p.is_dir())
+        complete = [p for p in builds if (p / MANIFEST).is_file() and p != keep]
+        kept = set(complete[-KEPT_PREVIOUS_BUILDS:]) | {keep}
+        for build in builds:
+            if build not in kept:
+                shutil.rmtree(build, ignore_errors=True)
+
+
+class EmbeddedStore:
+    """Read side of an embedded store; follows build swaps without a restart."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._lock = threading.Lock()
+        self._opened_build: Path | None = None
+        self._store: Store | None = None
+        self._info: StoreInfo | None = None
+        self._refresh()
+
+    @property
+    def data_path(self) -> Path:
+        """Path of the database of the build currently served (for query workers)."""
+        self._refresh()
+        assert self._opened_build is not None
+        return self._opened_build / DATA_DIR
+
+    def info(self) -> StoreInfo:
+        self._refresh()
+        assert self._info is not None
+        return self._info
+
+    def describe(self, iri: str) -> list[Triple]:
+        store = self._current_store()
+        seen: set[Triple] = set()
+        ordered: list[Triple] = []
+        pending = [iri]
+        visited = {iri}
+        while pending:
+            subject = NamedNode(pending.pop(0))
+            for quad in store.quads_for_pattern(subject, None, None, None):
+                triple = quad.triple
+                if triple in seen:
+                    continue
+                seen.add(triple)
+                ordered.append(triple)
+                target = quad.object
+                # '#' sub-resources (provenance selectors, ...) belong to this document
+                if (
+                    isinstance(target, NamedNode)
+                    and target.value.startswith(iri + "#")
+                    and target.value not in visited
+                ):
+                    visited.add(target.value)
+                    pending.append(target.value)
+        return ordered
+
+    def raw(self) -> Store:
+        """The underlying pyoxigraph store (read-only), for services that need patterns."""
+        return self._current_store()
+
+    def _current_store(self) -> Store:
+        self._refresh()
+        assert self._store is not None
+        return self._store
+
+    def _refresh(self) -> None:
+        build = current_build_dir(self.root)
+        if build == self._opened_build:
+            return
+        with self._lock:
+            if build == self._opened_build:
+                return
+            self._info = read_manifest(build)
+            self._store = Store.read_only(str(build / DATA_DIR))
+            self._opened_build = build
+
+
+def current_build_dir(root: Path) -> Path:
+    link = Path(root) / CURRENT_LINK
+    try:
+        return link.resolve(strict=True)
+    except FileNotFoundError:
+        raise StoreNotBuiltError(
+            f"no build published in store '{root}': run 'lodplan build --store {root}' first"
+        ) from None
+
+
+def read_manifest(build_dir: Path) -> StoreInfo:
+    data = json.loads((build_dir / MANIFEST).read_text())
+    return StoreInfo(
+        build_id=data["build_id"],
+        base_iri=data["base_iri"],
+        built_at=data["built_at"],
+        graphs={k: int(v) for k, v in data["graphs"].items()},
+    )
+
+
+def _info_to_json(info: StoreInfo) -> dict[str, object]:
+    return {
+        "build_id": info.build_id,
+        "base_iri": info.base_iri,
+        "built_at": info.built_at,
+        "graphs": info.graphs,
+    }

@@ -1,0 +1,68 @@
+from datetime import date
+
+import pytest
+
+from lodplan.mapping.dates import find_dates
+
+
+def test_day_with_year():
+    [mention] = find_dates("Colloque - Nancy - 7 mars 2023")
+    assert (mention.start, mention.end, mention.precision) == (
+        date(2023, 3, 7),
+        date(2023, 3, 7),
+        "jour",
+    )
+    assert mention.text == "7 mars 2023"
+
+
+def test_day_without_year_uses_declared_year_only():
+    assert find_dates("séminaire - 7 février") == []
+    [mention] = find_dates("séminaire - 7 février", assume_year=2023)
+    assert mention.start == date(2023, 2, 7)
+
+
+def test_range_of_days():
+    [mention] = find_dates("Assemblée Générale METZ (27-28 juin)", assume_year=2023)
+    assert (mention.start, mention.end) == (date(2023, 6, 27), date(2023, 6, 28))
+    assert mention.text == "27-28 juin"
+
+
+def test_two_dates_in_one_text_in_reading_order():
+    text = "2 événements : 15 février (mobilité) et 29 mars (territoires)"
+    mentions = find_dates(text, assume_year=2023)
+    assert [m.start for m in mentions] == [date(2023, 2, 15), date(2023, 3, 29)]
+
+
+def test_month_precision_bounds():
+    [mention] = find_dates("séminaire final en juillet 2023 à Victoria")
+    assert (mention.start, mention.end, mention.precision) == (
+        date(2023, 7, 1),
+        date(2023, 7, 31),
+        "mois",
+    )
+    [february] = find_dates("février 2024")
+    assert february.end == date(2024, 2, 29)
+
+
+def test_season_precision():
+    [mention] = find_dates("au printemps 2019")
+    assert (mention.start, mention.end, mention.precision) == (
+        date(2019, 3, 1),
+        date(2019, 5, 31),
+        "saison",
+    )
+    [winter] = find_dates("cet hiver", assume_year=2019)
+    assert winter.end == date(2020, 2, 29)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2 / an", "programmation 21-27", "mandature 2022-2027", "Borders Forum 2024", "Marmaris"],
+)
+def test_numbers_that_are_not_dates(text):
+    assert find_dates(text, assume_year=2023) == []
+
+
+def test_impossible_day_is_an_error():
+    with pytest.raises(ValueError, match="31 février"):
+        find_dates("31 février", assume_year=2023)

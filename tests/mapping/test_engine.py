@@ -1,0 +1,181 @@
+"""The mapping engine on small hand-made sources: structure, rules, errors, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+import textwrap
+
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import RDFS
+
+from lodplan.errors import MappingError
+from lodplan.iris import IriMinter
+from lodplan.mapping import map_plan
+from lodplan.terms import COUNTRY, LP, STATUS
+from tests.conftest import TEST_BASE
+
+SOURCE = "\n".join(
+    [
+        "Axe\tMON PLAN",
+        "1\t[A] AXE 1 - Premier axe",
+        "1.1\tObjectif un",
+        "1.1\tAction commune",
+        "1.1\tFR-DE / Action franco-allemande (en attente)",
+        "",
+        "1.2\tObjectif deux",
+        "1.2\tAction commune",
+        "1.2\tRéunion le 7 mars 2024",
+    ]
+) + "\n"
+
+MAPPING = textwrap.dedent(
+    """\
+    lodplan-mapping: 1
+    plan:
+      id: mon-plan
+      title: {{fr: "Mon plan"}}
+      title-from-line: 1
+      type: programme-d-actions
+      publisher: mot
+      language: fr
+    source:
+      file: source.txt
+      title: {{fr: "Source"}}
+      {sha}
+    reader:
+      type: coded-outline
+      columns: {{code: 1, text: 2}}
+      code-pattern: '^(?P<code>[0-9]+(?:\\.[0-9]+)*)\\.?$'
+      levels:
+        1: {{class: Objective, kind: axe, level-name: Axe}}
+        2: {{class: Objective, kind: objectif, level-name: Objectif}}
+      repeated-code: {{class: Action, kind: action, level-name: Action}}
+      ignore:
+        - blank: true
+          reason: blank line
+    rules:
+      - id: tag
+        pattern: '^\\[(?P<tag>[^\\]]+)\\]\\s*'
+        remove: true
+        category: {{from: tag}}
+      - id: axis
+        pattern: '^AXE (?P<number>[0-9]+) - '
+        remove: true
+        check-notation: number
+      - id: countries
+        pattern: '^(?P<countries>FR(?:-[A-Z]{{2}})+) / '
+        remove: true
+        territories: {{from: countries, split: "-", lookup: country}}
+      - id: on-hold
+        pattern: '\\s*\\(en attente\\)$'
+        remove: true
+        status: en-attente
+    tags:
+      a: {{notation: A, label: {{fr: "Étiquette A"}}}}
+    dates: {{language: fr}}
+    """
+)
+
+
+def write(mapping_dir, source=SOURCE, mapping=MAPPING, sha=""):
+    return mapping_dir(source, mapping.format(sha=sha))
+
+
+def run(path, vocabulary, bundled_actors):
+    return map_plan(path, iris=IriMinter(TEST_BASE), vocabulary=vocabulary, actors=bundled_actors)
+
+
+ELEMENT = TEST_BASE + "plan/mon-plan/element/"
+
+
+def test_structure_labels_and_extracted_data(mapping_dir, vocabulary, bundled_actors):
+    plan = run(write(mapping_dir), vocabulary, bundled_actors)
+    g = plan.graph
+    axis = URIRef(ELEMENT + "1")
+    assert str(g.value(axis, RDFS.label)) == "Premier axe"
+    assert set(g.objects(axis, LP.category)) == {URIRef(TEST_BASE + "plan/mon-plan/tag/a")}
+    action = URIRef(ELEMENT + "1.1/action-franco-allemande")
+    assert str(g.value(action, RDFS.label)) == "Action franco-allemande"
+    assert set(g.objects(action, LP.territory)) == {COUNTRY.FRA, COUNTRY.DEU}
+    assert g.value(action, LP.status) == STATUS["en-attente"]
+    dated = g.value(URIRef(ELEMENT + "1.2/reunion-le-7-mars-2024"), LP.date)
+    assert str(g.value(dated, LP.startDate)) == "2024-03-07"
+
+
+def test_same_label_under_two_parents_gives_two_iris(mapping_dir, vocabulary, bundled_actors):
+    g = run(write(mapping_dir), vocabulary, bundled_actors).graph
+    assert (URIRef(ELEMENT + "1.1/action-commune"), RDFS.label, None) in g
+    assert (URIRef(ELEMENT + "1.2/action-commune"), RDFS.label, None) in g
+
+
+def test_mapping_twice_gives_identical_triples(mapping_dir, vocabulary, bundled_actors):
+    path = write(mapping_dir)
+    first = sorted(run(path, vocabulary, bundled_actors).graph.serialize(format="nt").splitlines())
+    second = sorted(run(path, vocabulary, bundled_actors).graph.serialize(format="nt").splitlines())
+    assert first == second
+
+
+def test_iris_do_not_depend_on_row_order(mapping_dir, vocabulary, bundled_actors):
+    swapped = SOURCE.replace(
+        "1.1\tAction commune\n1.1\tFR-DE / Action franco-allemande (en attente)",
+        "1.1\tFR-DE / Action franco-allemande (en attente)\n1.1\tAction commune",
+    )
+    g = run(write(mapping_dir, source=swapped), vocabulary, bundled_actors).graph
+    assert (URIRef(ELEMENT + "1.1/action-commune"), RDFS.label, None) in g
+
+
+def test_coverage_counts_used_and_ignored_lines(mapping_dir, vocabulary, bundled_actors):
+    coverage = run(write(mapping_dir), vocabulary, bundled_actors).coverage
+    assert coverage.count("used") == 8
+    assert coverage.unaccounted == []
+
+
+@pytest.mark.parametrize(
+    ("source_change", "expected"),
+    [
+        (("1.2\tRéunion le 7 mars 2024", "1.2.1.1\tTrop profond"), r"source\.txt:9: .*depth 4"),
+        (("[A] AXE 1", "[B] AXE 1"), r"source\.txt:2: .*tag 'B' is not declared"),
+        (("AXE 1 -", "AXE 2 -"), r"source\.txt:2: .*'2' but the element's code is '1'"),
+        (("1.2\tObjectif deux", "x\tObjectif deux"), r"source\.txt:7: 'x' is not a code"),
+        (("1.1\tObjectif un", "1.1\tObjectif\tun"), r"source\.txt:3: expected 2 columns"),
+        (("FR-DE", "FR-XX"), r"source\.txt:5: country code 'XX'"),
+        (("7 mars", "31 février"), r"source\.txt:9: '31 février' is not a valid date"),
+    ],
+)
+def test_bad_source_lines_are_named(mapping_dir, vocabulary, bundled_actors, source_change, expected):
+    source = SOURCE.replace(*source_change)
+    with pytest.raises(MappingError, match=expected):
+        run(write(mapping_dir, source=source), vocabulary, bundled_actors)
+
+
+@pytest.mark.parametrize(
+    ("mapping_change", "expected"),
+    [
+        (("type: programme-d-actions", "type: programme d'actions"), r"field 'plan.type'"),
+        (("type: programme-d-actions", "type: inconnu"), r"field 'plan.type': 'inconnu' is not a"),
+        (("publisher: mot", "publisher: nobody"), r"field 'plan.publisher': actor 'nobody'"),
+        (("file: source.txt", "file: missing.txt"), r"field 'source.file'"),
+        (("pattern: '^AXE", "pattern: '^(AXE"), r"field 'rules\[1\].pattern': invalid regular"),
+        (("      id: tag\n", "      id: tag\n      colour: red\n"), r"field 'rules\[0\]': unknown key"),
+        (("type: coded-outline", "type: pdf"), r"field 'reader.type': unknown reader type"),
+    ],
+)
+def test_bad_mapping_fields_are_named(mapping_dir, vocabulary, bundled_actors, mapping_change, expected):
+    mapping = MAPPING.replace(*mapping_change)
+    with pytest.raises(MappingError, match=expected):
+        run(write(mapping_dir, mapping=mapping), vocabulary, bundled_actors)
+
+
+def test_changed_source_is_refused(mapping_dir, vocabulary, bundled_actors):
+    wrong = "sha256: " + hashlib.sha256(b"another text").hexdigest()
+    with pytest.raises(MappingError, match=r"source.sha256.*changed since the mapping"):
+        run(write(mapping_dir, sha=wrong), vocabulary, bundled_actors)
+    right = "sha256: " + hashlib.sha256(SOURCE.encode()).hexdigest()
+    assert run(write(mapping_dir, sha=right), vocabulary, bundled_actors).graph
+
+
+def test_line_without_code_that_is_not_ignored_fails(mapping_dir, vocabulary, bundled_actors):
+    source = SOURCE + "Note de bas de page\n"
+    with pytest.raises(MappingError, match=r"source\.txt:10: .*declare the line in reader.ignore"):
+        run(write(mapping_dir, source=source), vocabulary, bundled_actors)

@@ -1,0 +1,100 @@
+"""The embedded store: atomic publication, descriptions, swaps seen by readers."""
+
+from __future__ import annotations
+
+import pytest
+from pyoxigraph import NamedNode
+
+from lodplan.store.base import NamedGraph
+from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore, StoreNotBuiltError
+
+BASE = "http://data.test.example/"
+
+
+def graph(name: str, *lines: str) -> NamedGraph:
+    body = "".join(line + "\n" for line in lines).encode()
+    return NamedGraph(iri=BASE + "graph/" + name, ntriples=body, triple_count=len(lines))
+
+
+PLAN_V1 = graph(
+    "plan/p",
+    f'<{BASE}plan/p> <http://www.w3.org/2000/01/rdf-schema#label> "Plan v1" .',
+    f"<{BASE}plan/p> <https://w3id.org/lodplan/ontology#source> <{BASE}plan/p#source> .",
+    f"<{BASE}plan/p#source> <https://w3id.org/lodplan/ontology#startLine> "
+    '"3"^^<http://www.w3.org/2001/XMLSchema#positiveInteger> .',
+    f'<{BASE}plan/other> <http://www.w3.org/2000/01/rdf-schema#label> "Other" .',
+)
+ACTORS = graph(
+    "actors",
+    f'<{BASE}plan/p> <http://www.w3.org/2000/01/rdf-schema#label> "Plan v1" .',
+)
+
+
+def test_unbuilt_store_says_how_to_build(tmp_path):
+    with pytest.raises(StoreNotBuiltError, match="lodplan build"):
+        EmbeddedStore(tmp_path)
+
+
+def test_publish_then_describe_with_hash_subresources(tmp_path):
+    info = EmbeddedPublisher(tmp_path).publish([PLAN_V1, ACTORS], base_iri=BASE, build_id="b1")
+    assert info.graphs == {PLAN_V1.iri: 4, ACTORS.iri: 1}
+    store = EmbeddedStore(tmp_path)
+    assert store.info().build_id == "b1"
+    triples = store.describe(BASE + "plan/p")
+    subjects = {t.subject.value for t in triples}
+    assert subjects == {BASE + "plan/p", BASE + "plan/p#source"}
+    # the same triple in two graphs is described once
+    assert len(triples) == 3
+    assert store.describe(BASE + "plan/unknown") == []
+
+
+def test_failed_build_leaves_published_data_untouched(tmp_path):
+    publisher = EmbeddedPublisher(tmp_path)
+    publisher.publish([PLAN_V1], base_iri=BASE, build_id="b1")
+
+    def exploding():
+        yield graph("plan/q", f'<{BASE}plan/q> <{BASE}p> "x" .')
+        raise RuntimeError("crash in the middle of a build")
+
+    with pytest.raises(RuntimeError):
+        publisher.publish(exploding(), base_iri=BASE, build_id="b2")
+    store = EmbeddedStore(tmp_path)
+    assert store.info().build_id == "b1"
+    assert store.describe(BASE + "plan/q") == []
+    assert len(list((tmp_path / "builds").iterdir())) == 1
+
+
+def test_invalid_data_fails_before_the_swap(tmp_path):
+    publisher = EmbeddedPublisher(tmp_path)
+    publisher.publish([PLAN_V1], base_iri=BASE, build_id="b1")
+    broken = NamedGraph(BASE + "graph/x", b"<not an iri> <p> <o> .\n", 1)
+    with pytest.raises(SyntaxError):
+        publisher.publish([broken], base_iri=BASE, build_id="b2")
+    assert EmbeddedStore(tmp_path).info().build_id == "b1"
+
+
+def test_reader_follows_a_new_build_and_old_builds_are_pruned(tmp_path):
+    publisher = EmbeddedPublisher(tmp_path)
+    publisher.publish([PLAN_V1], base_iri=BASE, build_id="b1")
+    store = EmbeddedStore(tmp_path)
+    assert store.describe(BASE + "plan/other")
+    publisher.publish([ACTORS], base_iri=BASE, build_id="b2")
+    publisher.publish([ACTORS], base_iri=BASE, build_id="b3")
+    assert store.info().build_id == "b3"
+    assert store.describe(BASE + "plan/other") == []
+    # the served build and one previous build are kept
+    assert len(list((tmp_path / "builds").iterdir())) == 2
+
+
+def test_union_of_graphs_is_queryable(tmp_path):
+    EmbeddedPublisher(tmp_path).publish([PLAN_V1, ACTORS], base_iri=BASE, build_id="b1")
+    raw = EmbeddedStore(tmp_path).raw()
+    rows = list(
+        raw.query(
+            # a triple present in two graphs is seen once per graph: count distinct triples
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
+            use_default_graph_as_union=True,
+        )
+    )
+    assert int(rows[0]["n"].value) == 4
+    assert raw.contains_named_graph(NamedNode(PLAN_V1.iri))

@@ -1,0 +1,159 @@
+"""End to end: build the bundled plans with the CLI, start the real server, use it over HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
+
+pytestmark = pytest.mark.e2e
+
+PLAN_PATH = "plan/mot-programme-2023"
+ACTION_PATH = "plan/mot-programme-2023/element/3.2.2/bons-a-tirer"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def lodplan(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "lodplan", *args], capture_output=True, text=True, **kwargs
+    )
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    store = tmp_path_factory.mktemp("e2e") / "store"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    built = lodplan("build", "--store", str(store), "--base-iri", base)
+    assert built.returncode == 0, built.stderr
+    env = {**os.environ, "LODPLAN_QUERY_TIMEOUT": "5"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lodplan", "serve", "--store", str(store), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(base + "sparql", timeout=1).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("server did not start: " + process.stdout.read().decode(errors="replace"))
+    yield base, store
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=15)
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type", "marker"),
+    [
+        ("text/html", "text/html", "<html"),
+        ("application/ld+json", "application/ld+json", '"@context"'),
+        ("text/turtle", "text/turtle", "@prefix"),
+        ("application/n-triples", "application/n-triples", "<http://"),
+        ("application/rdf+xml", "application/rdf+xml", "<rdf:RDF"),
+    ],
+)
+def test_every_mot_resource_kind_negotiates(server, accept, media_type, marker):
+    base, _ = server
+    for path in (PLAN_PATH, ACTION_PATH, "actor/mot", "source/mot-programme-2023"):
+        response = requests.get(base + path, headers={"Accept": accept}, timeout=10)
+        assert response.status_code == 200, (path, response.text[:300])
+        assert response.headers["Content-Type"].startswith(media_type)
+        assert marker in response.text
+        assert "Accept" in response.headers["Vary"]
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert 'rel="alternate"' in response.headers["Link"]
+
+
+def test_action_turtle_carries_parent_and_provenance(server):
+    base, _ = server
+    text = requests.get(base + ACTION_PATH + ".ttl", timeout=10).text
+    assert "element/3.2.2" in text
+    assert "Bons-à-tirer" in text
+    assert "startLine" in text and "107" in text
+
+
+def test_etag_gives_304(server):
+    base, _ = server
+    first = requests.get(base + PLAN_PATH, headers={"Accept": "text/turtle"}, timeout=10)
+    etag = first.headers["ETag"]
+    again = requests.get(
+        base + PLAN_PATH, headers={"Accept": "text/turtle", "If-None-Match": etag}, timeout=10
+    )
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_unknown_iri_is_404_and_unsupported_type_406(server):
+    base, _ = server
+    assert requests.get(base + "plan/nope", timeout=10).status_code == 404
+    response = requests.get(base + PLAN_PATH, headers={"Accept": "image/png"}, timeout=10)
+    assert response.status_code == 406
+
+
+def test_sparql_with_a_real_client(server):
+    base, _ = server
+    client = SPARQLWrapper(base + "sparql")
+    client.setQuery(
+        """
+        PREFIX lodplan: <https://w3id.org/lodplan/ontology#>
+        PREFIX kind: <https://w3id.org/lodplan/code/element-kind/>
+        SELECT (COUNT(?a) AS ?n) WHERE { ?a lodplan:kind kind:action }
+        """
+    )
+    client.setReturnFormat(JSON)
+    result = client.query().convert()
+    assert result["results"]["bindings"][0]["n"]["value"] == "83"
+
+    client.setReturnFormat(CSV)
+    client.setMethod("POST")
+    csv = client.query().convert().decode()
+    assert csv.splitlines() == ["n", "83"]
+
+    client.setQuery("DESCRIBE <" + base + ACTION_PATH + ">")
+    client.setReturnFormat(TURTLE)
+    client.setMethod("GET")
+    assert b"Bons" in client.query().convert()
+
+
+def test_sparql_errors_over_http(server):
+    base, _ = server
+    malformed = requests.get(base + "sparql", params={"query": "SELEC ?x"}, timeout=10)
+    assert malformed.status_code == 400
+    update = requests.post(
+        base + "sparql", data={"update": "INSERT DATA { <a:a> <a:b> <a:c> }"}, timeout=10
+    )
+    assert update.status_code == 403
+
+
+def test_build_failure_leaves_the_served_store_untouched(server, tmp_path):
+    base, store = server
+    before = requests.get(base + PLAN_PATH + ".nt", timeout=10).text
+    broken = tmp_path / "mappings"
+    broken.mkdir()
+    (broken / "actors.yaml").write_text("lodplan-actors: 1\nactors: {}\n")
+    (broken / "plan").mkdir()
+    (broken / "plan" / "mapping.yaml").write_text("lodplan-mapping: 1\nplan: {id: Bad Id}\n")
+    failed = lodplan("build", "--store", str(store), "--base-iri", base, "--mappings", str(broken))
+    assert failed.returncode == 2
+    assert "mapping.yaml" in failed.stderr
+    assert requests.get(base + PLAN_PATH + ".nt", timeout=10).text == before
