@@ -9,6 +9,7 @@ Exit status: 0 success, 1 data checks failed, 2 usage or input error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -46,18 +47,36 @@ def _progress(message: str) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from lodplan.build import BuildFailed, build
-    from lodplan.store.embedded import EmbeddedPublisher
+    from lodplan.build import BuildChecksFailedError, build
 
-    store = store_path_from(args.store)
     base_iri = base_iri_from(args.base_iri)
-    _progress(f"building {args.mappings} → {store} (base IRI {base_iri})")
+    publisher, target = _publisher(args)
+    _progress(f"building {args.mappings} → {target} (base IRI {base_iri})")
     try:
-        build(args.mappings, EmbeddedPublisher(store), base_iri, progress=_progress)
-    except BuildFailed as exc:
+        build(args.mappings, publisher, base_iri, progress=_progress)
+    except BuildChecksFailedError as exc:
         print(f"{exc}\nlodplan: build failed; the published store is unchanged", file=sys.stderr)
         return EXIT_CHECKS_FAILED
     return 0
+
+
+def _publisher(args: argparse.Namespace):
+    """The embedded store, or an existing SPARQL engine when --graph-store is given."""
+    if args.graph_store:
+        from lodplan.store.remote import RemoteEndpoint, RemotePublisher
+
+        endpoint = RemoteEndpoint(
+            query_url=args.graph_store,
+            graph_store_url=args.graph_store,
+            user=args.graph_store_user,
+            password=os.environ.get("LODPLAN_GRAPH_STORE_PASSWORD"),
+            digest_auth=args.digest_auth,
+        )
+        return RemotePublisher(endpoint), args.graph_store
+    from lodplan.store.embedded import EmbeddedPublisher
+
+    store = store_path_from(args.store)
+    return EmbeddedPublisher(store), store
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -124,8 +143,6 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _env_base_iri() -> str | None:
-    import os
-
     value = os.environ.get("LODPLAN_BASE_IRI")
     return normalise_base_iri(value) if value else None
 
@@ -174,6 +191,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     common(build)
     mappings(build)
+    build.add_argument(
+        "--graph-store",
+        metavar="URL",
+        help="publish to an existing SPARQL engine through its SPARQL 1.1 Graph Store "
+        "Protocol URL (e.g. Virtuoso's http://host:8890/sparql-graph-crud-auth) instead of "
+        "the embedded store; password from $LODPLAN_GRAPH_STORE_PASSWORD",
+    )
+    build.add_argument("--graph-store-user", metavar="USER", help="user for --graph-store")
+    build.add_argument(
+        "--digest-auth", action="store_true", help="HTTP Digest authentication (Virtuoso)"
+    )
     build.set_defaults(run=_cmd_build)
 
     validate = commands.add_parser(

@@ -1,0 +1,188 @@
+"""A store on an existing SPARQL engine (Virtuoso, Fuseki, GraphDB, ...).
+
+Writes use the SPARQL 1.1 Graph Store HTTP Protocol (``PUT`` replaces a named
+graph); reads use the SPARQL 1.1 Protocol. Nothing here is specific to one
+engine. A build's manifest (an ``rdf:JSON`` literal) is written last into its
+own graph, ``{base}graph/build``, so readers see the new build id only once
+every plan graph has been replaced.
+
+Unlike the embedded store, the replacement is atomic per graph, not for the
+whole build: while a publication runs, a reader may briefly see new plan graphs
+next to old ones. A failed mapping or validation never reaches this point.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import requests
+from pyoxigraph import NamedNode, RdfFormat, Triple, parse
+
+from lodplan.errors import LodplanError
+from lodplan.store.base import NamedGraph, StoreInfo
+
+MANIFEST_GRAPH = "graph/build"
+RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
+RDF_JSON = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON"
+_FORBIDDEN_IN_IRI = set('<>"{}|^`\\ ') | {chr(c) for c in range(0x21)}
+
+
+class RemoteStoreError(LodplanError):
+    """The SPARQL engine refused or failed a request."""
+
+
+@dataclass(frozen=True)
+class RemoteEndpoint:
+    """Where and how to reach the engine."""
+
+    query_url: str
+    graph_store_url: str | None = None
+    user: str | None = None
+    password: str | None = None
+    digest_auth: bool = False  # Virtuoso's /sparql-graph-crud-auth uses HTTP Digest
+    timeout_s: float = 60.0
+
+    def auth(self) -> requests.auth.AuthBase | None:
+        if self.user is None:
+            return None
+        if self.digest_auth:
+            return requests.auth.HTTPDigestAuth(self.user, self.password or "")
+        return requests.auth.HTTPBasicAuth(self.user, self.password or "")
+
+
+def sparql_iri(iri: str) -> str:
+    """Serialise ``iri`` as a SPARQL IRIREF, refusing anything that could escape it.
+
+    The only way lodplan puts a value into a query sent to a remote engine
+    (which has no parameter binding in the protocol).
+    """
+    if not iri or any(char in _FORBIDDEN_IN_IRI for char in iri):
+        raise ValueError(f"not an IRI that can be used in a query: {iri!r}")
+    return f"<{iri}>"
+
+
+class RemotePublisher:
+    """Publishes builds with Graph Store Protocol ``PUT`` requests."""
+
+    def __init__(self, endpoint: RemoteEndpoint, session: requests.Session | None = None) -> None:
+        if endpoint.graph_store_url is None:
+            raise RemoteStoreError("publishing to a remote engine needs its Graph Store URL")
+        self.endpoint = endpoint
+        self.session = session or requests.Session()
+
+    def publish(self, graphs: Iterable[NamedGraph], *, base_iri: str, build_id: str) -> StoreInfo:
+        counts: dict[str, int] = {}
+        for graph in graphs:
+            self._put(graph.iri, graph.ntriples)
+            counts[graph.iri] = graph.triple_count
+        info = StoreInfo(
+            build_id=build_id,
+            base_iri=base_iri,
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            graphs=counts,
+        )
+        manifest_iri = base_iri + MANIFEST_GRAPH
+        self._put(manifest_iri, _manifest_ntriples(manifest_iri, info))
+        return info
+
+    def _put(self, graph_iri: str, ntriples: bytes) -> None:
+        response = self.session.put(
+            self.endpoint.graph_store_url,
+            params={"graph": graph_iri},
+            data=ntriples,
+            headers={"Content-Type": "application/n-triples"},
+            auth=self.endpoint.auth(),
+            timeout=self.endpoint.timeout_s,
+        )
+        if response.status_code not in (200, 201, 204):
+            raise RemoteStoreError(
+                f"PUT of graph {graph_iri} to {self.endpoint.graph_store_url} failed: "
+                f"HTTP {response.status_code} {response.text[:300]}"
+            )
+
+
+class RemoteStore:
+    """Read side on a remote engine, through the SPARQL Protocol."""
+
+    def __init__(
+        self, endpoint: RemoteEndpoint, base_iri: str, session: requests.Session | None = None
+    ) -> None:
+        self.endpoint = endpoint
+        self.base_iri = base_iri
+        self.session = session or requests.Session()
+
+    def info(self) -> StoreInfo:
+        manifest = self.base_iri + MANIFEST_GRAPH
+        query = (
+            f"SELECT ?m WHERE {{ GRAPH {sparql_iri(manifest)} "
+            f"{{ {sparql_iri(manifest)} {sparql_iri(RDF_VALUE)} ?m }} }}"
+        )
+        bindings = self._select(query)
+        if not bindings:
+            raise RemoteStoreError(f"no lodplan build published at {self.endpoint.query_url}")
+        data = json.loads(bindings[0]["m"]["value"])
+        return StoreInfo(data["build_id"], data["base_iri"], data["built_at"], data["graphs"])
+
+    def describe(self, iri: str) -> list[Triple]:
+        triples: list[Triple] = []
+        seen: set[Triple] = set()
+        pending, visited = [iri], {iri}
+        while pending:
+            subject = pending.pop(0)
+            query = (
+                "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o "
+                f"VALUES ?s {{ {sparql_iri(subject)} }} }}"
+            )
+            for triple in self._construct(query):
+                if triple in seen:
+                    continue
+                seen.add(triple)
+                triples.append(triple)
+                target = triple.object
+                if (
+                    isinstance(target, NamedNode)
+                    and target.value.startswith(iri + "#")
+                    and target.value not in visited
+                ):
+                    visited.add(target.value)
+                    pending.append(target.value)
+        return triples
+
+    def _select(self, query: str) -> list[dict]:
+        response = self._query(query, "application/sparql-results+json")
+        return response.json()["results"]["bindings"]
+
+    def _construct(self, query: str) -> list[Triple]:
+        response = self._query(query, "application/n-triples")
+        return [quad.triple for quad in parse(response.content, format=RdfFormat.N_TRIPLES)]
+
+    def _query(self, query: str, accept: str) -> requests.Response:
+        response = self.session.post(
+            self.endpoint.query_url,
+            data={"query": query},
+            headers={"Accept": accept},
+            timeout=self.endpoint.timeout_s,
+        )
+        if response.status_code != 200:
+            raise RemoteStoreError(
+                f"query to {self.endpoint.query_url} failed: HTTP {response.status_code} "
+                f"{response.text[:300]}"
+            )
+        return response
+
+
+def _manifest_ntriples(manifest_iri: str, info: StoreInfo) -> bytes:
+    payload = json.dumps(
+        {
+            "build_id": info.build_id,
+            "base_iri": info.base_iri,
+            "built_at": info.built_at,
+            "graphs": info.graphs,
+        },
+        sort_keys=True,
+    )
+    literal = json.dumps(payload)  # a JSON string is a valid N-Triples string literal body
+    return f"<{manifest_iri}> <{RDF_VALUE}> {literal}^^<{RDF_JSON}> .\n".encode()

@@ -1,0 +1,93 @@
+"""The remote store against a real engine: Virtuoso, fed over the Graph Store Protocol."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from lodplan.store.base import NamedGraph
+from lodplan.store.remote import (
+    RemoteEndpoint,
+    RemotePublisher,
+    RemoteStore,
+    RemoteStoreError,
+    sparql_iri,
+)
+from tests.support import virtuoso
+
+BASE = "http://data.test.example/"
+
+
+def test_sparql_iri_refuses_what_could_escape_the_iri():
+    assert sparql_iri(BASE + "plan/p#source") == f"<{BASE}plan/p#source>"
+    for hostile in ["x> } DROP ALL { <y", 'a"b', "a b", "", "a\nb"]:
+        with pytest.raises(ValueError):
+            sparql_iri(hostile)
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    if not virtuoso.available():
+        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource; .ci/run does)")
+    with virtuoso.running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as root:
+        yield RemoteEndpoint(
+            query_url=root + "sparql",
+            graph_store_url=root + "sparql-graph-crud-auth",
+            user="dba",
+            password="dba",  # the password of a fresh Virtuoso database
+            digest_auth=True,
+        )
+
+
+def nt(*lines: str) -> bytes:
+    return "".join(line + "\n" for line in lines).encode()
+
+
+def test_publish_replace_and_describe(engine):
+    graph_iri = BASE + "graph/plan/p"
+    first = NamedGraph(
+        graph_iri,
+        nt(
+            f'<{BASE}plan/p> <http://www.w3.org/2000/01/rdf-schema#label> "Plan é"@fr .',
+            f"<{BASE}plan/p> <https://w3id.org/lodplan/ontology#source> <{BASE}plan/p#source> .",
+            f"<{BASE}plan/p#source> <http://www.w3.org/ns/oa#hasSelector> <{BASE}plan/p#quote> .",
+            f'<{BASE}plan/p#quote> <http://www.w3.org/ns/oa#exact> "4671000.00" .',
+        ),
+        4,
+    )
+    info = RemotePublisher(engine).publish([first], base_iri=BASE, build_id="b1")
+    store = RemoteStore(engine, BASE)
+    assert store.info() == info
+    described = store.describe(BASE + "plan/p")
+    assert {t.subject.value for t in described} == {
+        BASE + "plan/p",
+        BASE + "plan/p#source",
+        BASE + "plan/p#quote",
+    }
+    assert any(t.object.value == "4671000.00" for t in described)  # verbatim text survives
+
+    second = NamedGraph(graph_iri, nt(f'<{BASE}plan/p> <{BASE}v> "v2" .'), 1)
+    RemotePublisher(engine).publish([second], base_iri=BASE, build_id="b2")
+    assert store.info().build_id == "b2"
+    assert [t.object.value for t in store.describe(BASE + "plan/p")] == ["v2"]
+
+
+def test_refused_write_is_reported(engine):
+    wrong = RemoteEndpoint(
+        query_url=engine.query_url,
+        graph_store_url=engine.graph_store_url,
+        user="dba",
+        password="not-the-password",
+        digest_auth=True,
+    )
+    with pytest.raises(RemoteStoreError, match="HTTP 401"):
+        RemotePublisher(wrong).publish(
+            [NamedGraph(BASE + "graph/x", nt(f"<{BASE}a> <{BASE}b> <{BASE}c> ."), 1)],
+            base_iri=BASE,
+            build_id="bx",
+        )
+
+
+def test_endpoint_is_reachable_for_plain_queries(engine):
+    response = requests.get(engine.query_url, params={"query": "ASK {}"}, timeout=10)
+    assert response.ok
