@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import BNode, Graph
+from rdflib.compare import to_canonical_graph
 
 from lodplan.codelists import Vocabulary, bundled_vocabulary
 from lodplan.errors import LodplanError
@@ -25,7 +26,7 @@ ACTORS_FILE = "actors.yaml"
 Progress = Callable[[str], None]
 
 
-class BuildFailed(LodplanError):
+class BuildChecksFailedError(LodplanError):
     """Coverage or SHACL checks failed; the message is the full readable report."""
 
 
@@ -115,7 +116,7 @@ def build(
 ) -> tuple[CheckedPlans, StoreInfo]:
     checked = check_plans(mappings_dir, base_iri, progress=progress)
     if not checked.ok:
-        raise BuildFailed(checked.render_problems())
+        raise BuildChecksFailedError(checked.render_problems())
     graphs = named_graphs(checked)
     progress(f"publishing {len(graphs)} graphs")
     info = publisher.publish(graphs, base_iri=base_iri, build_id=build_id_of(graphs))
@@ -124,6 +125,9 @@ def build(
 
 
 def _as_named_graph(iri: str, graph: Graph) -> NamedGraph:
-    # Sorted N-Triples: identical bytes on every build of the same data.
+    # Sorted N-Triples: identical bytes on every build of the same data. Blank
+    # nodes (OWL lists in the ontology) get canonical labels for the same reason.
+    if any(isinstance(term, BNode) for triple in graph for term in triple):
+        graph = to_canonical_graph(graph)
     lines = sorted(line for line in graph.serialize(format="nt").splitlines() if line.strip())
     return NamedGraph(iri=iri, ntriples=("\n".join(lines) + "\n").encode(), triple_count=len(lines))

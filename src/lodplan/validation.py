@@ -94,10 +94,11 @@ class Validator:
         return self.vocabulary.ontology + self.vocabulary.codelists
 
     def validate(self, plan_id: str, graph: Graph, source_file: Path) -> ValidationReport:
+        # The vocabulary is added by a plain union rather than pyshacl's ont_graph,
+        # whose "inoculation" clones nodes recursively and takes minutes on OWL lists.
         _, results, _ = validate(
-            graph,
+            graph + self._vocabulary_graph,
             shacl_graph=self.shapes,
-            ont_graph=self._vocabulary_graph,
             inference="none",
             allow_warnings=True,
             advanced=True,

@@ -1,0 +1,52 @@
+"""The build pipeline: deterministic output, nothing published when checks fail."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from lodplan.build import BuildChecksFailedError, build, build_id_of, check_plans, named_graphs
+from lodplan.resources import mappings_dir
+from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
+from tests.conftest import TEST_BASE
+
+
+def test_two_builds_give_identical_sorted_nquads(tmp_path):
+    first = named_graphs(check_plans(mappings_dir(), TEST_BASE))
+    second = named_graphs(check_plans(mappings_dir(), TEST_BASE))
+    assert [g.iri for g in first] == [g.iri for g in second]
+    assert [g.ntriples for g in first] == [g.ntriples for g in second]
+    assert build_id_of(first) == build_id_of(second)
+    plan_graphs = [g for g in first if "/graph/plan/" in g.iri]
+    assert plan_graphs and not any(b"_:" in g.ntriples for g in plan_graphs), (
+        "every node has an IRI"
+    )
+
+
+def test_build_publishes_one_graph_per_plan_plus_vocabularies(tmp_path):
+    checked, info = build(mappings_dir(), EmbeddedPublisher(tmp_path), TEST_BASE)
+    assert set(info.graphs) == {
+        TEST_BASE + "graph/ontology",
+        TEST_BASE + "graph/codelists",
+        TEST_BASE + "graph/actors",
+        TEST_BASE + "graph/plan/mot-programme-2023",
+    }
+    assert EmbeddedStore(tmp_path).info().build_id == info.build_id
+
+
+def test_plan_failing_its_shapes_is_not_published(tmp_path):
+    store = tmp_path / "store"
+    first_checked, first = build(mappings_dir(), EmbeddedPublisher(store), TEST_BASE)
+    broken = tmp_path / "mappings"
+    shutil.copytree(mappings_dir(), broken)
+    source = broken / "mot-programme-2023" / "002_b6921b81c624d4f5.txt"
+    # only the title line is left: a plan without any element violates its shape
+    source.write_text("\n\nAxe\tPROGRAMME 2023 - projet\n", encoding="utf-8")
+    mapping = broken / "mot-programme-2023" / "mapping.yaml"
+    mapping.write_text(
+        "\n".join(line for line in mapping.read_text().splitlines() if "sha256:" not in line)
+    )
+    with pytest.raises(BuildChecksFailedError, match=r"lodplan:hasElement"):
+        build(broken, EmbeddedPublisher(store), TEST_BASE)
+    assert EmbeddedStore(store).info().build_id == first.build_id
