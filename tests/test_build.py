@@ -25,7 +25,7 @@ def test_two_builds_give_identical_sorted_nquads(tmp_path):
 
 
 def test_build_publishes_one_graph_per_plan_plus_vocabularies(tmp_path):
-    checked, info = build(mappings_dir(), EmbeddedPublisher(tmp_path), TEST_BASE)
+    _, info = build(mappings_dir(), EmbeddedPublisher(tmp_path), TEST_BASE)
     assert set(info.graphs) == {
         TEST_BASE + "graph/ontology",
         TEST_BASE + "graph/codelists",
@@ -37,7 +37,7 @@ def test_build_publishes_one_graph_per_plan_plus_vocabularies(tmp_path):
 
 def test_plan_failing_its_shapes_is_not_published(tmp_path):
     store = tmp_path / "store"
-    first_checked, first = build(mappings_dir(), EmbeddedPublisher(store), TEST_BASE)
+    _, first = build(mappings_dir(), EmbeddedPublisher(store), TEST_BASE)
     broken = tmp_path / "mappings"
     shutil.copytree(mappings_dir(), broken)
     source = broken / "mot-programme-2023" / "002_b6921b81c624d4f5.txt"
