@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
 from lodplan.codelists import bundled_vocabulary
+from lodplan.config import QueryLimits
 from lodplan.iris import IriMinter
 from lodplan.mapping import map_plan
 from lodplan.mapping.actors import load_actors
 from lodplan.resources import mappings_dir
+from lodplan.store.base import NamedGraph
+from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask.testing import FlaskClient
+
+    from lodplan.sparql.service import EmbeddedQueryService
 
 TEST_BASE = "http://data.test.example/"
 
@@ -56,3 +70,212 @@ def mapping_dir(tmp_path: Path):
         return path
 
     return _write
+
+
+# --- web/sparql fixtures ---
+# A small hand-made dataset published into an embedded store, the services over
+# it and a Flask app. Session-scoped: publishing and the query worker are costly.
+# Tests reach the dataset's IRIs and texts through the `lod` fixture.
+
+LOD_BASE = "http://lod.test/"
+LOD_BUILD_ID = "build-0001"
+_LP = "https://w3id.org/lodplan/ontology#"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_DCT = "http://purl.org/dc/terms/"
+_OA = "http://www.w3.org/ns/oa#"
+_ORG = "http://www.w3.org/ns/org#"
+
+PLAN = LOD_BASE + "plan/demo"
+ELEMENT_1 = PLAN + "/element/1"
+ELEMENT_1_1 = PLAN + "/element/1.1"
+ELEMENT_1_2 = PLAN + "/element/1.2"
+ACTOR = LOD_BASE + "actor/ville"
+NOTES_TTL = LOD_BASE + "doc/notes.ttl"  # a resource whose IRI ends like a format extension
+XSS_LABEL = "Axe 1 : <script>alert(1)</script>"
+TRICKY_TEXT = 'Dit "bonjour", puis\npart\tvite'
+GRAPH_PLAN = LOD_BASE + "graph/plan/demo"
+GRAPH_ONTOLOGY = LOD_BASE + "graph/ontology"
+
+LOD_CONTEXT = {
+    "@context": {
+        "lodplan": _LP,
+        "rdfs": _RDFS,
+        "skos": _SKOS,
+        "xsd": _XSD,
+        "dcterms": _DCT,
+        "oa": _OA,
+        "org": _ORG,
+        "Plan": "lodplan:Plan",
+        "Objective": "lodplan:Objective",
+        "label": {"@id": "rdfs:label"},
+        "notation": "skos:notation",
+        "hasElement": {"@id": "lodplan:hasElement", "@type": "@id"},
+        "hasPart": {"@id": "lodplan:hasPart", "@type": "@id"},
+        "inPlan": {"@id": "lodplan:inPlan", "@type": "@id"},
+        "level": {"@id": "lodplan:level", "@type": "xsd:positiveInteger"},
+        "source": {"@id": "lodplan:source", "@type": "@id"},
+        "involves": {"@id": "lodplan:involves", "@type": "@id"},
+    }
+}
+
+
+def _iri(value: str) -> NamedNode:
+    return NamedNode(value)
+
+
+def _t(s: str, p: str, o: NamedNode | Literal) -> Triple:
+    return Triple(_iri(s), _iri(p), o)
+
+
+def _plan_triples() -> list[Triple]:
+    a = _RDF + "type"
+    label = _RDFS + "label"
+    triples = [
+        _t(PLAN, a, _iri(_LP + "Plan")),
+        _t(PLAN, label, Literal("Plan de démonstration", language="fr")),
+        _t(PLAN, label, Literal("Demonstration plan", language="en")),
+        _t(PLAN, _DCT + "title", Literal("Plan de démonstration", language="fr")),
+        _t(PLAN, _DCT + "description", Literal(TRICKY_TEXT)),
+        _t(PLAN, _LP + "hasElement", _iri(ELEMENT_1)),
+        _t(PLAN, _LP + "source", _iri(PLAN + "#source")),
+        _t(PLAN + "#source", a, _iri(_OA + "SpecificResource")),
+        _t(PLAN + "#source", _OA + "hasSource", _iri(LOD_BASE + "source/demo")),
+        _t(PLAN + "#source", _LP + "startLine", Literal("1", datatype=_iri(_XSD + "integer"))),
+        _t(ACTOR, a, _iri(_ORG + "Organization")),
+        _t(ACTOR, label, Literal("Ville de Test", language="fr")),
+        _t(NOTES_TTL, a, _iri("http://xmlns.com/foaf/0.1/Document")),
+        _t(NOTES_TTL, label, Literal("Notes")),
+    ]
+    for iri, notation, text in (
+        (ELEMENT_1, "1", XSS_LABEL),
+        (ELEMENT_1_1, "1.1", "Sous-objectif un"),
+        (ELEMENT_1_2, "1.2", "Sous-objectif deux"),
+    ):
+        level = "1" if notation == "1" else "2"
+        triples += [
+            _t(iri, a, _iri(_LP + "Objective")),
+            _t(iri, label, Literal(text, language="fr")),
+            _t(iri, _SKOS + "notation", Literal(notation)),
+            _t(iri, _LP + "level", Literal(level, datatype=_iri(_XSD + "positiveInteger"))),
+            _t(iri, _LP + "inPlan", _iri(PLAN)),
+        ]
+    triples += [
+        _t(ELEMENT_1, _LP + "hasPart", _iri(ELEMENT_1_1)),
+        _t(ELEMENT_1, _LP + "hasPart", _iri(ELEMENT_1_2)),
+        _t(ELEMENT_1_1, _LP + "involves", _iri(ACTOR)),
+    ]
+    return triples
+
+
+def _ontology_triples() -> list[Triple]:
+    return [
+        _t(_LP + "Plan", _RDF + "type", _iri("http://www.w3.org/2002/07/owl#Class")),
+        _t(_LP + "Plan", _RDFS + "label", Literal("Plan", language="en")),
+        _t(_LP + "Objective", _RDFS + "label", Literal("Objectif", language="fr")),
+    ]
+
+
+def _named_graph(iri: str, triples: list[Triple]) -> NamedGraph:
+    return NamedGraph(iri, serialize(triples, format=RdfFormat.N_TRIPLES), len(triples))
+
+
+def publish_lod_dataset(
+    root: Path, *, build_id: str = LOD_BUILD_ID, extra: int = 0
+) -> EmbeddedStore:
+    """Publish the dataset (plus ``extra`` labelled resources) as a new build of ``root``."""
+    extras = [
+        _t(f"{LOD_BASE}extra/{n}", _RDFS + "label", Literal(f"extra {n}")) for n in range(extra)
+    ]
+    EmbeddedPublisher(root).publish(
+        [
+            _named_graph(GRAPH_PLAN, _plan_triples() + extras),
+            _named_graph(GRAPH_ONTOLOGY, _ontology_triples()),
+        ],
+        base_iri=LOD_BASE,
+        build_id=build_id,
+    )
+    return EmbeddedStore(root)
+
+
+@dataclass(frozen=True)
+class LodDataset:
+    base: str = LOD_BASE
+    build_id: str = LOD_BUILD_ID
+    plan: str = PLAN
+    element_1: str = ELEMENT_1
+    element_1_1: str = ELEMENT_1_1
+    element_1_2: str = ELEMENT_1_2
+    actor: str = ACTOR
+    notes_ttl: str = NOTES_TTL
+    xss_label: str = XSS_LABEL
+    tricky_text: str = TRICKY_TEXT
+    graphs: tuple[str, ...] = (GRAPH_PLAN, GRAPH_ONTOLOGY)
+    triple_count: int = len(_plan_triples()) + len(_ontology_triples())
+    context: str = json.dumps(LOD_CONTEXT)
+
+    def path(self, iri: str) -> str:
+        """The request path of a data IRI."""
+        return "/" + iri[len(self.base) :]
+
+
+@pytest.fixture(scope="session")
+def lod() -> LodDataset:
+    return LodDataset()
+
+
+@pytest.fixture(scope="session")
+def publish_lod():
+    """Publish the dataset into a store directory (a new build each call); returns the store."""
+    return publish_lod_dataset
+
+
+@pytest.fixture(scope="session")
+def lod_store_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("lod-store")
+    publish_lod_dataset(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def lod_store(lod_store_root: Path) -> EmbeddedStore:
+    return EmbeddedStore(lod_store_root)
+
+
+@pytest.fixture(scope="session")
+def lod_context(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("lod-context") / "context.jsonld"
+    path.write_text(json.dumps(LOD_CONTEXT, indent=2))
+    return path
+
+
+@pytest.fixture(scope="session")
+def lod_query_service(lod_store: EmbeddedStore) -> Iterator[EmbeddedQueryService]:
+    from lodplan.sparql.service import (
+        EmbeddedQueryService,
+    )  # keeps other suites' collection independent
+
+    service = EmbeddedQueryService(lod_store, QueryLimits(timeout_s=20.0, max_rows=5))
+    yield service
+    service.close()
+
+
+@pytest.fixture(scope="session")
+def lod_app(
+    lod_store: EmbeddedStore, lod_query_service: EmbeddedQueryService, lod_context: Path
+) -> Flask:
+    from lodplan.web.app import create_app
+
+    app = create_app(lod_store, lod_query_service, base_iri=LOD_BASE, context_path=lod_context)
+    app.testing = True
+    return app
+
+
+@pytest.fixture
+def lod_client(lod_app: Flask) -> FlaskClient:
+    return lod_app.test_client()
+
+
+# --- end of web/sparql fixtures ---

@@ -15,19 +15,22 @@ from lodplan.mapping import map_plan
 from lodplan.terms import COUNTRY, LP, STATUS
 from tests.conftest import TEST_BASE
 
-SOURCE = "\n".join(
-    [
-        "Axe\tMON PLAN",
-        "1\t[A] AXE 1 - Premier axe",
-        "1.1\tObjectif un",
-        "1.1\tAction commune",
-        "1.1\tFR-DE / Action franco-allemande (en attente)",
-        "",
-        "1.2\tObjectif deux",
-        "1.2\tAction commune",
-        "1.2\tRéunion le 7 mars 2024",
-    ]
-) + "\n"
+SOURCE = (
+    "\n".join(
+        [
+            "Axe\tMON PLAN",
+            "1\t[A] AXE 1 - Premier axe",
+            "1.1\tObjectif un",
+            "1.1\tAction commune",
+            "1.1\tFR-DE / Action franco-allemande (en attente)",
+            "",
+            "1.2\tObjectif deux",
+            "1.2\tAction commune",
+            "1.2\tRéunion le 7 mars 2024",
+        ]
+    )
+    + "\n"
+)
 
 MAPPING = textwrap.dedent(
     """\
@@ -140,10 +143,12 @@ def test_coverage_counts_used_and_ignored_lines(mapping_dir, vocabulary, bundled
         (("1.2\tObjectif deux", "x\tObjectif deux"), r"source\.txt:7: 'x' is not a code"),
         (("1.1\tObjectif un", "1.1\tObjectif\tun"), r"source\.txt:3: expected 2 columns"),
         (("FR-DE", "FR-XX"), r"source\.txt:5: country code 'XX'"),
-        (("7 mars", "31 février"), r"source\.txt:9: '31 février' is not a valid date"),
+        (("7 mars", "31 février"), r"source\.txt:9: '31 février 2024' is not a valid date"),
     ],
 )
-def test_bad_source_lines_are_named(mapping_dir, vocabulary, bundled_actors, source_change, expected):
+def test_bad_source_lines_are_named(
+    mapping_dir, vocabulary, bundled_actors, source_change, expected
+):
     source = SOURCE.replace(*source_change)
     with pytest.raises(MappingError, match=expected):
         run(write(mapping_dir, source=source), vocabulary, bundled_actors)
@@ -157,11 +162,13 @@ def test_bad_source_lines_are_named(mapping_dir, vocabulary, bundled_actors, sou
         (("publisher: mot", "publisher: nobody"), r"field 'plan.publisher': actor 'nobody'"),
         (("file: source.txt", "file: missing.txt"), r"field 'source.file'"),
         (("pattern: '^AXE", "pattern: '^(AXE"), r"field 'rules\[1\].pattern': invalid regular"),
-        (("      id: tag\n", "      id: tag\n      colour: red\n"), r"field 'rules\[0\]': unknown key"),
+        (("- id: tag\n", "- id: tag\n    colour: red\n"), r"field 'rules\[0\]': unknown key"),
         (("type: coded-outline", "type: pdf"), r"field 'reader.type': unknown reader type"),
     ],
 )
-def test_bad_mapping_fields_are_named(mapping_dir, vocabulary, bundled_actors, mapping_change, expected):
+def test_bad_mapping_fields_are_named(
+    mapping_dir, vocabulary, bundled_actors, mapping_change, expected
+):
     mapping = MAPPING.replace(*mapping_change)
     with pytest.raises(MappingError, match=expected):
         run(write(mapping_dir, mapping=mapping), vocabulary, bundled_actors)

@@ -38,7 +38,9 @@ def label(graph, node):
 
 
 def children_labels(graph, parent):
-    children = sorted(graph.objects(URIRef(parent), LP.hasPart), key=lambda c: int(graph.value(c, LP.order)))
+    children = sorted(
+        graph.objects(URIRef(parent), LP.hasPart), key=lambda c: int(graph.value(c, LP.order))
+    )
     return [label(graph, c) for c in children]
 
 
@@ -126,18 +128,20 @@ def test_public_contract_lines_become_categories_and_status(graph):
 def test_country_pairs_become_territories(graph):
     alcotra = URIRef(ELEMENT + "3.4.1/assistance-observation-transfrontaliere-nca-it-mc-alcotra")
     assert set(graph.objects(alcotra, LP.territory)) == {COUNTRY.FRA, COUNTRY.ITA, COUNTRY.MCO}
-    colloque = [
-        s for s in graph.subjects(LP.partOf, URIRef(ELEMENT + "2.1.2"))
+    colloque = next(
+        s
+        for s in graph.subjects(LP.partOf, URIRef(ELEMENT + "2.1.2"))
         if "Colloque" in label(graph, s)
-    ][0]
+    )
     assert set(graph.objects(colloque, LP.territory)) == {COUNTRY.FRA, COUNTRY.LUX}
 
 
 def test_subject_to_interest_tag(graph):
-    guide = [
-        s for s in graph.subjects(LP.partOf, URIRef(ELEMENT + "3.3.2"))
+    guide = next(
+        s
+        for s in graph.subjects(LP.partOf, URIRef(ELEMENT + "3.3.2"))
         if label(graph, s).startswith("Rédaction d'un guide")
-    ][0]
+    )
     tags = {str(t).rsplit("/", 1)[1] for t in graph.objects(guide, LP.category)}
     assert tags == {"soumis-a-interet"}
 
@@ -152,12 +156,18 @@ def test_institution_prefix_names_an_actor_without_inventing_a_role(graph):
 
 def test_dates_are_typed_with_their_verbatim_text(graph):
     def dates_of(parent, prefix):
-        node = [s for s in graph.subjects(LP.partOf, URIRef(ELEMENT + parent))
-                if label(graph, s).startswith(prefix)][0]
+        node = next(
+            s
+            for s in graph.subjects(LP.partOf, URIRef(ELEMENT + parent))
+            if label(graph, s).startswith(prefix)
+        )
         mentions = list(graph.objects(node, LP.date))
         return sorted(
-            (graph.value(m, LP.startDate).toPython(), graph.value(m, LP.endDate).toPython(),
-             str(graph.value(m, LP.dateText)))
+            (
+                graph.value(m, LP.startDate).toPython(),
+                graph.value(m, LP.endDate).toPython(),
+                str(graph.value(m, LP.dateText)),
+            )
             for m in mentions
         )
 

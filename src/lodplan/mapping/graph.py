@@ -134,7 +134,9 @@ class PlanGraphWriter:
         scheme = URIRef(self.iris.tag_scheme(self.spec.plan.id))
         g.add((scheme, RDF.type, SKOS.ConceptScheme))
         for lang, title in self.spec.plan.title.items():
-            label = Literal(f"Étiquettes — {title}" if lang == "fr" else f"Tags — {title}", lang=lang)
+            label = Literal(
+                f"Étiquettes — {title}" if lang == "fr" else f"Tags — {title}", lang=lang
+            )
             g.add((scheme, RDFS.label, label))
             g.add((scheme, SKOS.prefLabel, label))
         for tag in self.spec.tags.values():
@@ -254,7 +256,9 @@ class PlanGraphWriter:
 
     def _actor(self, actor_id: str, field: str, element: Element | None = None) -> URIRef:
         if actor_id not in self.actors:
-            self._fail(f"actor {actor_id!r} is not declared in mappings/actors.yaml", field, element)
+            self._fail(
+                f"actor {actor_id!r} is not declared in mappings/actors.yaml", field, element
+            )
         return URIRef(self.iris.actor(actor_id))
 
     def _territory(self, ref: str, element: Element | None) -> URIRef:

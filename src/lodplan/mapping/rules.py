@@ -39,9 +39,7 @@ def apply_rules(spec: MappingSpec, element: Element) -> None:
     if spec.dates is not None:
         try:
             element.dates.extend(
-                find_dates(
-                    element.label, assume_year=spec.dates.assume_year, role=spec.dates.role
-                )
+                find_dates(element.label, assume_year=spec.dates.assume_year, role=spec.dates.role)
             )
         except ValueError as exc:
             _fail(spec, element, str(exc))

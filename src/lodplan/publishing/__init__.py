@@ -1,0 +1,1 @@
+"""Publishing services, independent of HTTP: content negotiation and resource representations."""

@@ -1,0 +1,455 @@
+"""Representations of the published resources, independent of HTTP.
+
+A resource's description comes from the store by pattern lookups only
+(:meth:`ReadableStore.describe`); RDF syntaxes are written by pyoxigraph, JSON-LD
+is compacted by pyld with lodplan's context, HTML is rendered by Jinja with
+autoescaping. Every representation is cached per build: the cache key holds the
+store's ``build_id``, so a new build makes old entries unreachable (they age out
+of the LRU) and no explicit invalidation is needed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TypeVar, runtime_checkable
+
+import jinja2
+from pyld import jsonld
+from pyoxigraph import BlankNode, Literal, NamedNode, Store, Triple, serialize
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+
+from lodplan.publishing.negotiation import HTML, JSONLD, RESOURCE_FORMATS, MediaFormat, by_name
+from lodplan.publishing.prefixes import prefixed_name, used_prefixes
+from lodplan.resources import ontology_dir, site_dir
+from lodplan.store.base import ReadableStore
+from lodplan.terms import LP
+
+CONTEXT_FILE = "context.jsonld"
+CONTEXT_PATH = "context.jsonld"  # served at {base}context.jsonld
+DEFAULT_CACHE_SIZE = 4096
+#: Languages preferred for labels; "" is a literal without language tag.
+LABEL_LANGUAGES = ("fr", "", "en")
+
+_RDF_TYPE = NamedNode(str(RDF.type))
+_LABEL_PREDICATES = tuple(NamedNode(str(p)) for p in (RDFS.label, SKOS.prefLabel, DCTERMS.title))
+_XSD_STRING = str(XSD.string)
+_RDF_LANG_STRING = str(RDF.langString)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Representation:
+    """A serialized description. ``etag`` is the opaque tag, without quotes."""
+
+    body: bytes
+    media_type: str
+    etag: str
+    format: MediaFormat
+
+
+@dataclass(frozen=True)
+class TermView:
+    """How one RDF term is shown in HTML: text, optional link and annotation."""
+
+    text: str
+    href: str | None = None
+    title: str | None = None
+    note: str | None = None
+    kind: str = "iri"  # iri | literal | bnode
+
+
+@dataclass(frozen=True)
+class PropertyView:
+    predicate: TermView
+    values: list[TermView]
+
+
+@dataclass(frozen=True)
+class NodeView:
+    """One subject of the page: the resource itself or one of its ``#`` sub-resources."""
+
+    iri: str
+    anchor: str | None
+    label: str | None
+    types: list[TermView]
+    properties: list[PropertyView]
+
+
+@dataclass(frozen=True)
+class AlternateLink:
+    label: str
+    media_type: str
+    href: str
+
+
+@dataclass(frozen=True)
+class ResourcePage:
+    """Everything the HTML template needs; built here so that routes stay thin."""
+
+    iri: str
+    label: str | None
+    nodes: list[NodeView]
+    alternates: list[AlternateLink] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    iri: str
+    label: str
+
+
+@runtime_checkable
+class PatternStore(Protocol):
+    """Stores that also expose pyoxigraph patterns (the embedded store does)."""
+
+    def raw(self) -> Store: ...
+
+
+class LRUCache:
+    """A small thread-safe LRU; values are computed outside the lock."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_compute(
+        self, key: Hashable, compute: Callable[[], T], *, keep: Callable[[T], bool] = bool
+    ) -> T:
+        """The cached value of ``key``, else ``compute()``, stored only if ``keep(value)``.
+
+        Empty values are not kept by default, so that probes of unknown IRIs
+        cannot evict the descriptions of real ones.
+        """
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        value = compute()
+        if not keep(value):
+            return value
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def make_etag(build_id: str, iri: str, format_name: str) -> str:
+    """A strong validator: same build, resource and format ⇒ same bytes."""
+    digest = hashlib.sha256("\x00".join((build_id, iri, format_name)).encode("utf-8"))
+    return digest.hexdigest()[:40]
+
+
+def make_template_environment(templates: Path | None = None) -> jinja2.Environment:
+    """Jinja environment for the site templates; autoescaping is always on."""
+    folder = templates if templates is not None else site_dir() / "templates"
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+class ResourceService:
+    """Describes resources of a store in every offered format, with a per-build cache."""
+
+    def __init__(
+        self,
+        store: ReadableStore,
+        *,
+        base_iri: str,
+        context_path: Path | None = None,
+        templates: jinja2.Environment | None = None,
+        cache_size: int = DEFAULT_CACHE_SIZE,
+    ) -> None:
+        self._store = store
+        self.base_iri = base_iri
+        self.context_url = base_iri + CONTEXT_PATH
+        self.context_path = context_path or ontology_dir() / CONTEXT_FILE
+        self._templates = templates or make_template_environment()
+        self._templates.globals.setdefault("site_base", base_iri)
+        self._context_document: dict[str, Any] | None = None
+        self._triples = LRUCache(cache_size)
+        self._bodies = LRUCache(cache_size)
+        self._plans = LRUCache(4)
+
+    # -- public API ----------------------------------------------------------------
+
+    def build_id(self) -> str:
+        return self._store.info().build_id
+
+    def exists(self, iri: str) -> bool:
+        return bool(self.triples(iri))
+
+    def triples(self, iri: str) -> list[Triple]:
+        """The description of ``iri`` (with its ``#`` sub-resources), cached per build."""
+        return self._triples_of(self.build_id(), iri)
+
+    def represent(self, iri: str, fmt: MediaFormat | str) -> Representation | None:
+        """``iri`` serialized as ``fmt`` (a format or a ``?format=`` name), ``None`` if unknown."""
+        media_format = _resolve_format(fmt)
+        build_id = self.build_id()
+        triples = self._triples_of(build_id, iri)
+        if not triples:
+            return None
+        key = (build_id, iri, media_format.name)
+        body = self._bodies.get_or_compute(key, lambda: self._render(iri, triples, media_format))
+        return Representation(
+            body=body,
+            media_type=media_format.media_type,
+            etag=make_etag(build_id, iri, media_format.name),
+            format=media_format,
+        )
+
+    def page(self, iri: str) -> ResourcePage | None:
+        """The view model of the HTML page of ``iri``, ``None`` if unknown."""
+        triples = self.triples(iri)
+        return self._page(iri, triples) if triples else None
+
+    def plans(self) -> list[PlanSummary]:
+        """The plans of the current build (``?s a lodplan:Plan``), sorted by label."""
+        return self._plans.get_or_compute(self.build_id(), self._find_plans)
+
+    def context_bytes(self) -> bytes:
+        """The JSON-LD context file, as served at :attr:`context_url`."""
+        return self.context_path.read_bytes()
+
+    def alternate_href(self, iri: str, fmt: MediaFormat) -> str:
+        """A reference, relative to the document, to ``iri`` in ``fmt`` (``./name.ext``)."""
+        last_segment = iri.rsplit("/", 1)[-1]
+        return f"./{last_segment}{fmt.extension}"
+
+    def _triples_of(self, build_id: str, iri: str) -> list[Triple]:
+        return self._triples.get_or_compute((build_id, iri), lambda: self._store.describe(iri))
+
+    # -- rendering -----------------------------------------------------------------
+
+    def _render(self, iri: str, triples: list[Triple], fmt: MediaFormat) -> bytes:
+        if fmt is HTML:
+            return self._render_html(self._page(iri, triples))
+        if fmt is JSONLD:
+            return self._render_jsonld(triples)
+        assert fmt.rdf_format is not None
+        return serialize(triples, format=fmt.rdf_format, prefixes=used_prefixes(triples))
+
+    def _render_jsonld(self, triples: list[Triple]) -> bytes:
+        expanded = [
+            _types_as_keyword(node)
+            for node in json.loads(serialize(triples, format=JSONLD.rdf_format))
+        ]
+        compacted = jsonld.compact(
+            expanded, {"@context": self.context_url}, {"documentLoader": self._load_document}
+        )
+        return json.dumps(compacted, ensure_ascii=False, indent=2).encode("utf-8")
+
+    def _load_document(self, url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+        """pyld document loader: lodplan's context from the local file, nothing from the network."""
+        if url != self.context_url:
+            raise jsonld.JsonLdError(
+                f"lodplan does not fetch remote JSON-LD documents: {url}",
+                "jsonld.LoadDocumentError",
+                code="loading document failed",
+            )
+        if self._context_document is None:
+            self._context_document = json.loads(self.context_bytes())
+        return {
+            "contentType": "application/ld+json",
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": self._context_document,
+        }
+
+    def _render_html(self, page: ResourcePage) -> bytes:
+        return self._templates.get_template("resource.html").render(page=page).encode("utf-8")
+
+    # -- view model ----------------------------------------------------------------
+
+    def _page(self, iri: str, triples: list[Triple]) -> ResourcePage:
+        by_subject: dict[str, list[Triple]] = {}
+        for triple in triples:
+            by_subject.setdefault(_term_key(triple.subject), []).append(triple)
+        local_labels = {s: _pick_label(ts) for s, ts in by_subject.items()}
+        label_of = self._label_lookup(local_labels)
+        on_page = {s for s in by_subject if s.startswith(iri + "#")}
+        # the resource first, then its sub-resources in the order the description reaches them
+        nodes = [
+            self._node(subject, iri, subject_triples, label_of, on_page)
+            for subject, subject_triples in sorted(by_subject.items(), key=lambda i: i[0] != iri)
+        ]
+        alternates = [
+            AlternateLink(fmt.label, fmt.media_type, self.alternate_href(iri, fmt))
+            for fmt in RESOURCE_FORMATS
+            if fmt is not HTML
+        ]
+        return ResourcePage(iri, local_labels.get(iri), nodes, alternates)
+
+    def _node(
+        self,
+        subject: str,
+        iri: str,
+        triples: list[Triple],
+        label_of: Callable[[str], str | None],
+        on_page: set[str],
+    ) -> NodeView:
+        def view(term: Any) -> TermView:
+            return term_view(term, label_of, on_page)
+
+        types = [view(t.object) for t in triples if t.predicate == _RDF_TYPE]
+        grouped: dict[str, list[Triple]] = {}
+        for triple in triples:
+            if triple.predicate != _RDF_TYPE:
+                grouped.setdefault(triple.predicate.value, []).append(triple)
+        properties = [
+            PropertyView(
+                predicate=predicate_view(predicate),
+                values=sorted((view(t.object) for t in group), key=_value_sort_key),
+            )
+            for predicate, group in grouped.items()
+        ]
+        properties.sort(key=lambda p: natural_key(p.predicate.text))
+        anchor = subject[len(iri) + 1 :] if subject.startswith(iri + "#") else None
+        return NodeView(subject, anchor, label_of(subject), types, properties)
+
+    def _label_lookup(self, known: dict[str, str | None]) -> Callable[[str], str | None]:
+        """Labels of IRIs: from the page's own triples, else from the store by pattern."""
+        raw = self._store.raw() if isinstance(self._store, PatternStore) else None
+        cache: dict[str, str | None] = dict(known)
+
+        def label_of(iri: str) -> str | None:
+            if iri not in cache:
+                cache[iri] = _store_label(raw, iri) if raw is not None else None
+            return cache[iri]
+
+        return label_of
+
+    def _find_plans(self) -> list[PlanSummary]:
+        if not isinstance(self._store, PatternStore):
+            return []  # a store without pattern access: the home page lists no plans
+        raw = self._store.raw()
+        plan_type = NamedNode(str(LP.Plan))
+        subjects = {q.subject for q in raw.quads_for_pattern(None, _RDF_TYPE, plan_type, None)}
+        plans = [
+            PlanSummary(s.value, _store_label(raw, s.value) or s.value)
+            for s in subjects
+            if isinstance(s, NamedNode)
+        ]
+        return sorted(plans, key=lambda p: natural_key(p.label))
+
+
+# -- term display helpers (pure functions, reused by the SPARQL pages) ----------------
+
+
+def predicate_view(iri: str) -> TermView:
+    short = prefixed_name(iri)
+    return TermView(text=short or iri, href=iri, title=iri)
+
+
+def term_view(
+    term: Any,
+    label_of: Callable[[str], str | None] = lambda _: None,
+    on_page: set[str] | frozenset[str] = frozenset(),
+) -> TermView:
+    """Display of an object term: IRIs are links (shown by label when known)."""
+    if isinstance(term, NamedNode):
+        iri = term.value
+        label = label_of(iri)
+        href = "#" + iri.split("#", 1)[1] if iri in on_page else iri
+        shown = label or prefixed_name(iri) or iri
+        return TermView(text=shown, href=href, title=iri, note=None, kind="iri")
+    if isinstance(term, Literal):
+        return TermView(text=term.value, note=_literal_note(term), kind="literal")
+    if isinstance(term, BlankNode):
+        return TermView(text=f"_:{term.value}", kind="bnode")
+    return TermView(text=str(term), kind="literal")  # RDF-star triple terms
+
+
+def natural_key(text: str) -> tuple[Any, ...]:
+    """Sort key where "1.10" comes after "1.9" (numbering of plan elements)."""
+    return tuple(int(part) if part.isdigit() else part.casefold() for part in _DIGITS.split(text))
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _literal_note(literal: Literal) -> str | None:
+    if literal.language:
+        return f"@{literal.language}"
+    datatype = literal.datatype.value if literal.datatype is not None else _XSD_STRING
+    if datatype in (_XSD_STRING, _RDF_LANG_STRING):
+        return None
+    return prefixed_name(datatype) or datatype
+
+
+def _value_sort_key(view: TermView) -> tuple[Any, ...]:
+    return (view.kind != "iri", natural_key(view.text))
+
+
+def _term_key(term: Any) -> str:
+    return term.value if isinstance(term, NamedNode) else f"_:{term.value}"
+
+
+def _pick_label(triples: Sequence[Triple]) -> str | None:
+    """The preferred label among a subject's triples (rdfs:label, skos:prefLabel, title)."""
+    for predicate in _LABEL_PREDICATES:
+        candidates = [
+            t.object for t in triples if t.predicate == predicate and isinstance(t.object, Literal)
+        ]
+        if candidates:
+            return _preferred_literal(candidates)
+    return None
+
+
+def _store_label(store: Store, iri: str) -> str | None:
+    subject = NamedNode(iri)
+    for predicate in _LABEL_PREDICATES:
+        candidates = [
+            q.object
+            for q in store.quads_for_pattern(subject, predicate, None, None)
+            if isinstance(q.object, Literal)
+        ]
+        if candidates:
+            return _preferred_literal(candidates)
+    return None
+
+
+def _preferred_literal(literals: Sequence[Literal]) -> str:
+    def rank(literal: Literal) -> tuple[int, str]:
+        language = (literal.language or "").lower()
+        order = LABEL_LANGUAGES.index(language) if language in LABEL_LANGUAGES else 99
+        return (order, literal.value)
+
+    return min(literals, key=rank).value
+
+
+def _types_as_keyword(node: dict[str, Any]) -> dict[str, Any]:
+    """Move ``rdf:type`` to ``@type``, as JSON-LD's fromRdf does (pyoxigraph keeps the IRI key),
+    so that compaction gives ``"@type": "Plan"`` instead of a full-IRI property."""
+    values = node.get(_RDF_TYPE.value)
+    if not values or not all("@id" in value for value in values):
+        return node
+    node = {key: value for key, value in node.items() if key != _RDF_TYPE.value}
+    node["@type"] = [value["@id"] for value in values]
+    return node
+
+
+def _resolve_format(fmt: MediaFormat | str) -> MediaFormat:
+    if isinstance(fmt, MediaFormat):
+        return fmt
+    found = by_name(fmt) or next((f for f in RESOURCE_FORMATS if f.name == fmt), None)
+    if found is None:
+        raise ValueError(f"unknown resource format {fmt!r}")
+    return found

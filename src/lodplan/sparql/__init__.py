@@ -1,0 +1,1 @@
+"""SPARQL query service: isolated worker process, time and size limits, result serializers."""

@@ -1,0 +1,106 @@
+"""The Flask application: routes only; the work is done by the publishing and SPARQL services."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from lodplan.config import QueryLimits, normalise_base_iri
+from lodplan.publishing.resources import ResourceService, make_template_environment
+from lodplan.resources import site_dir
+from lodplan.sparql.service import EmbeddedQueryService, QueryService
+from lodplan.store.base import ReadableStore
+from lodplan.store.embedded import EmbeddedStore, StoreNotBuiltError
+from lodplan.web import resources, sparql
+from lodplan.web.responses import add_cors, text_response
+from lodplan.web.services import EXTENSION_KEY, WebServices
+
+MAX_REQUEST_BYTES = 1024 * 1024  # a query, not an upload
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(
+    store: ReadableStore,
+    query_service: QueryService,
+    *,
+    base_iri: str,
+    context_path: Path | None = None,
+) -> Flask:
+    """The app serving ``store`` (dereferencing) and ``query_service`` (``/sparql``).
+
+    ``base_iri`` is where the deployment is reached; data IRIs are resolved
+    against the base IRI recorded in the served build (the two should agree).
+    ``context_path`` replaces ``ontology/context.jsonld`` (tests).
+    """
+    base = normalise_base_iri(base_iri)
+    templates = site_dir() / "templates"
+    app = Flask(__name__, template_folder=str(templates), static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.jinja_env.globals["site_base"] = base
+    resource_service = ResourceService(
+        store,
+        base_iri=base,
+        context_path=context_path,
+        templates=make_template_environment(templates),
+    )
+    app.extensions[EXTENSION_KEY] = WebServices(store, resource_service, query_service, base)
+    _warn_on_base_mismatch(store, base)
+    # the SPARQL endpoint first: the resource blueprint catches every other path
+    app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(resources.blueprint)
+    app.after_request(_cors)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(StoreNotBuiltError, _no_build)
+    return app
+
+
+def create_app_for_store(
+    store_root: Path,
+    base_iri: str,
+    limits: QueryLimits | None = None,
+    *,
+    context_path: Path | None = None,
+) -> Flask:
+    """The app over the embedded store at ``store_root``; its query worker starts on first use."""
+    store = EmbeddedStore(Path(store_root))
+    return create_app(
+        store,
+        EmbeddedQueryService(store, limits or QueryLimits()),
+        base_iri=base_iri,
+        context_path=context_path,
+    )
+
+
+def _cors(response: Response) -> Response:
+    return add_cors(response, preflight=request.method == "OPTIONS")
+
+
+def _http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    response = text_response(status, f"{status} {error.name}: {error.description}")
+    valid_methods = getattr(error, "valid_methods", None)  # 405 must say what is allowed
+    if valid_methods:
+        response.headers["Allow"] = ", ".join(valid_methods)
+    return response
+
+
+def _no_build(error: StoreNotBuiltError) -> Response:
+    return text_response(503, f"503 Service Unavailable: {error}")
+
+
+def _warn_on_base_mismatch(store: ReadableStore, base: str) -> None:
+    try:
+        data_base = store.info().base_iri
+    except StoreNotBuiltError:
+        return
+    if data_base != base:
+        logger.warning(
+            "serving at %s data built for %s: resources are dereferenced under %s",
+            base,
+            data_base,
+            data_base,
+        )

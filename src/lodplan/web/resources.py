@@ -1,0 +1,143 @@
+"""Dereferencing: every IRI under the base answers with its description.
+
+``/plan/p`` is the IRI ``{base}plan/p``: it answers in the format the client asks
+for (``?format=`` first, then ``Accept``). ``/plan/p.ttl`` is the same resource
+in Turtle when ``{base}plan/p.ttl`` is not itself a resource. The route only
+looks the resource up and returns the service's cached bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from flask import Blueprint, Response, render_template, request
+
+from lodplan.publishing.negotiation import (
+    HTML,
+    JSONLD,
+    RESOURCE_FORMATS,
+    MediaFormat,
+    by_name,
+    choose_resource_format,
+    split_extension,
+)
+from lodplan.publishing.resources import Representation
+from lodplan.web.responses import error_page, not_acceptable, text_response
+from lodplan.web.services import services
+
+blueprint = Blueprint("resources", __name__)
+
+# Characters a decoded request path may hold that an IRI cannot (RFC 3987), plus
+# the delimiters that were percent-encoded in the request ("%", "?", "#").
+_NOT_IN_IRI = re.compile(r'[\x00-\x20\x7f<>"{}|\\^`%?#\[\]]')
+# Characters that must be percent-encoded in a URI reference (headers are ASCII).
+_NOT_IN_URI = re.compile(r"[^A-Za-z0-9\-._~!$&\'()*+,;=:@/%]")
+
+
+@blueprint.get("/")
+def home() -> Response:
+    fmt = _requested_format()
+    if fmt is not HTML:  # RDF clients get the description of the base IRI, if there is one
+        return resource("")
+    web = services()
+    html = render_template("home.html", plans=web.resources.plans(), build=web.store.info())
+    response = Response(html, content_type=HTML.content_type)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@blueprint.get("/context.jsonld")
+def context() -> Response:
+    try:
+        body = services().resources.context_bytes()
+    except FileNotFoundError:
+        return text_response(404, "404 Not Found: the JSON-LD context is not installed.")
+    response = Response(body, content_type=JSONLD.media_type)
+    response.set_etag(hashlib.sha256(body).hexdigest()[:40])
+    return response.make_conditional(request)
+
+
+@blueprint.get("/<path:path>")
+def resource(path: str) -> Response:
+    web = services()
+    forced = _forced_format()
+    if forced is False:
+        return not_acceptable(RESOURCE_FORMATS)
+    iri = web.store.info().base_iri + iri_path(path)
+    from_extension: MediaFormat | None = None
+    if not web.resources.exists(iri):
+        split = split_extension(iri)
+        if split is None or not web.resources.exists(split[0]):
+            return _not_found(iri, forced or choose_resource_format(_accept()))
+        iri, from_extension = split
+    fmt = forced or from_extension or choose_resource_format(_accept())
+    if fmt is None:
+        return not_acceptable(RESOURCE_FORMATS)
+    representation = web.resources.represent(iri, fmt)
+    if representation is None:  # a new build without this resource arrived meanwhile
+        return _not_found(iri, fmt)
+    return _respond(iri, representation)
+
+
+def iri_path(path: str) -> str:
+    """The IRI form of a decoded request path: Unicode kept, IRI-illegal characters encoded."""
+    return _NOT_IN_IRI.sub(lambda m: _percent_encode(m.group()), path)
+
+
+def uri_reference(iri_path_part: str) -> str:
+    """An IRI path as an ASCII URI reference (for headers)."""
+    return _NOT_IN_URI.sub(lambda m: _percent_encode(m.group()), iri_path_part)
+
+
+def _respond(iri: str, representation: Representation) -> Response:
+    fmt = representation.format
+    response = Response(representation.body, content_type=fmt.content_type)
+    response.set_etag(representation.etag)
+    response.headers["Vary"] = "Accept"
+    response.headers["Content-Location"] = _format_url(iri, fmt)
+    response.headers["Link"] = ", ".join(
+        f'<{_format_url(iri, other)}>; rel="alternate"; type="{other.media_type}"'
+        for other in RESOURCE_FORMATS
+        if other is not fmt
+    )
+    return response.make_conditional(request)  # 304 when If-None-Match holds the ETag
+
+
+def _format_url(iri: str, fmt: MediaFormat) -> str:
+    """Absolute-path reference of ``iri`` in ``fmt`` on this server: ``/plan/p.ttl``."""
+    local = iri[len(services().store.info().base_iri) :]
+    return request.script_root + "/" + uri_reference(local) + fmt.extension
+
+
+def _not_found(iri: str, fmt: MediaFormat | None) -> Response:
+    message = "No resource has this IRI in the published data."
+    if fmt is HTML:
+        response = error_page(404, "Not Found", message, iri=iri)
+    else:
+        response = text_response(404, f"404 Not Found: {message}\n{iri}")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _forced_format() -> MediaFormat | bool | None:
+    """The ``?format=`` choice: a format, ``None`` when absent, ``False`` when unknown."""
+    name = request.args.get("format")
+    if name is None:
+        return None
+    return by_name(name, RESOURCE_FORMATS) or False
+
+
+def _requested_format() -> MediaFormat | None:
+    forced = _forced_format()
+    if forced is False:
+        return None
+    return forced or choose_resource_format(_accept())
+
+
+def _accept() -> str | None:
+    return request.headers.get("Accept")
+
+
+def _percent_encode(text: str) -> str:
+    return "".join(f"%{byte:02X}" for byte in text.encode("utf-8"))

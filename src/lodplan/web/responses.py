@@ -1,0 +1,52 @@
+"""Response helpers shared by the blueprints: plain-text and HTML errors, CORS, 406."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import Response, render_template
+
+from lodplan.publishing.negotiation import MediaFormat
+
+TEXT = "text/plain; charset=utf-8"
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Link, Content-Location, X-SPARQL-MaxRows",
+}
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def text_response(status: int, message: str, **headers: str) -> Response:
+    body = message if message.endswith("\n") else message + "\n"
+    response = Response(body, status=status, content_type=TEXT)
+    response.headers.update(headers)
+    return response
+
+
+def error_page(status: int, title: str, message: str, *, iri: str | None = None) -> Response:
+    """An HTML error page (autoescaped template: the message may quote client input)."""
+    html = render_template("error.html", status=status, title=title, message=message, iri=iri)
+    return Response(html, status=status, content_type="text/html; charset=utf-8")
+
+
+def not_acceptable(offers: Iterable[MediaFormat], *, what: str = "this resource") -> Response:
+    offered = list(offers)
+    media_types = ", ".join(fmt.media_type for fmt in offered)
+    names = ", ".join(name for fmt in offered for name in fmt.names)
+    return text_response(
+        406,
+        f"406 Not Acceptable: {what} is available as {media_types} "
+        f"(or ask with ?format= one of {names}).",
+        Vary="Accept",
+    )
+
+
+def add_cors(response: Response, *, preflight: bool = False) -> Response:
+    response.headers.update(CORS_HEADERS)
+    if preflight:
+        response.headers.update(PREFLIGHT_HEADERS)
+    return response

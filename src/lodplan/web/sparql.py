@@ -1,0 +1,214 @@
+"""The SPARQL 1.1 Protocol endpoint (https://www.w3.org/TR/sparql11-protocol/), read-only.
+
+* ``GET /sparql?query=…``, ``POST`` form ``query=…``, ``POST`` ``application/sparql-query``;
+* ``default-graph-uri`` / ``named-graph-uri`` define the dataset (else the union of all graphs);
+* results by ``Accept`` or ``?format=`` / ``output=`` (json, xml, csv, tsv, ttl, jsonld, nt, rdf);
+* ``GET /sparql`` without a query: the service description (Turtle by default), or a
+  query form for browsers;
+* status codes: 400 malformed, 403 update or SERVICE, 406 no acceptable format,
+  415 unknown POST body, 503 time limit exceeded; a result capped at the row limit
+  carries ``X-SPARQL-MaxRows: N``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, render_template, request
+from pyoxigraph import serialize
+
+from lodplan.publishing.negotiation import (
+    HTML,
+    RDF_FORMATS,
+    TURTLE,
+    MediaFormat,
+    by_name,
+    negotiate,
+)
+from lodplan.publishing.prefixes import used_prefixes
+from lodplan.publishing.resources import LRUCache
+from lodplan.sparql.results import SOLUTION_FORMATS
+from lodplan.sparql.service import (
+    FederationNotAllowedError,
+    InvalidQueryRequestError,
+    QueryError,
+    QueryNotAcceptableError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    UpdateNotAllowedError,
+)
+from lodplan.sparql.service_description import SD_PREFIXES, service_description
+from lodplan.terms import PREFIXES
+from lodplan.web.responses import not_acceptable, text_response
+from lodplan.web.services import services
+
+blueprint = Blueprint("sparql", __name__)
+
+FORM_QUERY = "application/x-www-form-urlencoded"
+DIRECT_QUERY = "application/sparql-query"
+DIRECT_UPDATE = "application/sparql-update"
+READ_ONLY = "403 Forbidden: this SPARQL endpoint is read-only; SPARQL Update is not accepted."
+MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
+DESCRIPTION_FORMATS: tuple[MediaFormat, ...] = (TURTLE, HTML, *RDF_FORMATS[1:])
+EXAMPLE_QUERY = """SELECT ?plan ?label WHERE {
+  ?plan a lodplan:Plan ;
+        rdfs:label ?label .
+}
+LIMIT 100"""
+
+_STATUS: list[tuple[type[QueryError], int, str]] = [
+    (QuerySyntaxError, 400, "Bad Request: malformed query"),
+    (InvalidQueryRequestError, 400, "Bad Request"),
+    (UpdateNotAllowedError, 403, "Forbidden"),
+    (FederationNotAllowedError, 403, "Forbidden"),
+    (QueryNotAcceptableError, 406, "Not Acceptable"),
+    (QueryTimeoutError, 503, "Service Unavailable"),
+]
+_descriptions = LRUCache(8)
+
+
+class ProtocolError(Exception):
+    """A request that breaks the protocol; carries the response to send."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status)
+        self.response = response
+
+
+@dataclass(frozen=True)
+class ProtocolRequest:
+    query: str | None
+    default_graph_uris: list[str]
+    named_graph_uris: list[str]
+    format_name: str | None
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    try:
+        protocol = _protocol_request()
+    except ProtocolError as error:
+        return error.response
+    if protocol.query is None:
+        return _description(protocol.format_name)
+    return _run(protocol)
+
+
+def _protocol_request() -> ProtocolRequest:
+    """Read query and dataset from the URL, a form body or a direct body."""
+    params = request.args
+    query: list[str] = params.getlist("query")
+    if request.method == "POST":
+        mimetype = request.mimetype
+        if mimetype == DIRECT_UPDATE:
+            raise ProtocolError(text_response(403, READ_ONLY))
+        if mimetype == FORM_QUERY:
+            params = request.values  # the URL's parameters and the form's
+            query = request.form.getlist("query")
+        elif mimetype == DIRECT_QUERY:
+            query = [_body_text()]
+        else:
+            raise ProtocolError(
+                text_response(
+                    415,
+                    f"415 Unsupported Media Type: POST a query as {FORM_QUERY} (query=…) "
+                    f"or as {DIRECT_QUERY}.",
+                )
+            )
+    if "update" in params:
+        raise ProtocolError(text_response(403, READ_ONLY))
+    if len(query) > 1:
+        raise ProtocolError(text_response(400, "400 Bad Request: give exactly one query."))
+    if query and not query[0].strip():
+        raise ProtocolError(text_response(400, "400 Bad Request: the query is empty."))
+    return ProtocolRequest(
+        query=query[0] if query else None,
+        default_graph_uris=params.getlist("default-graph-uri"),
+        named_graph_uris=params.getlist("named-graph-uri"),
+        format_name=params.get("format") or params.get("output"),
+    )
+
+
+def _body_text() -> str:
+    try:
+        return request.get_data().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError(
+            text_response(400, "400 Bad Request: the query must be encoded in UTF-8.")
+        ) from None
+
+
+def _run(protocol: ProtocolRequest) -> Response:
+    solutions_format, graph_format = _result_formats(protocol.format_name)
+    if solutions_format is None and graph_format is None:
+        return not_acceptable((*SOLUTION_FORMATS, *RDF_FORMATS), what="the query result")
+    assert protocol.query is not None
+    try:
+        result = services().queries.execute(
+            protocol.query,
+            solutions_format=solutions_format,
+            graph_format=graph_format,
+            default_graph_uris=protocol.default_graph_uris,
+            named_graph_uris=protocol.named_graph_uris,
+        )
+    except QueryError as error:
+        return _query_error(error)
+    response = Response(result.body, content_type=result.format.content_type)
+    response.headers["Vary"] = "Accept"
+    if result.truncated:
+        response.headers[MAX_ROWS_HEADER] = str(services().queries.limits.max_rows)
+    return response
+
+
+def _result_formats(format_name: str | None) -> tuple[MediaFormat | None, MediaFormat | None]:
+    """The format for SELECT/ASK results and the one for graphs (the query decides which)."""
+    if format_name:
+        return by_name(format_name, SOLUTION_FORMATS), by_name(format_name, RDF_FORMATS)
+    accept = request.headers.get("Accept")
+    return negotiate(accept, SOLUTION_FORMATS), negotiate(accept, RDF_FORMATS)
+
+
+def _query_error(error: QueryError) -> Response:
+    for error_type, status, title in _STATUS:
+        if isinstance(error, error_type):
+            return text_response(status, f"{status} {title}: {error}")
+    return text_response(500, f"500 Internal Server Error: {error}")
+
+
+def _description(format_name: str | None) -> Response:
+    if format_name:
+        fmt = by_name(format_name, DESCRIPTION_FORMATS)
+    else:
+        fmt = negotiate(request.headers.get("Accept"), DESCRIPTION_FORMATS)
+    if fmt is None:
+        return not_acceptable(DESCRIPTION_FORMATS, what="the service description")
+    response = _form_page() if fmt is HTML else _description_document(fmt)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _description_document(fmt: MediaFormat) -> Response:
+    web = services()
+    info = web.store.info()
+    limits = web.queries.limits
+    key = (info.build_id, web.endpoint_url, limits, fmt.name)
+
+    def render() -> bytes:
+        triples = service_description(web.endpoint_url, info, limits)
+        prefixes = {**used_prefixes(triples), **SD_PREFIXES}
+        return serialize(triples, format=fmt.rdf_format, prefixes=prefixes)
+
+    return Response(_descriptions.get_or_compute(key, render), content_type=fmt.content_type)
+
+
+def _form_page() -> Response:
+    limits = services().queries.limits
+    html = render_template(
+        "sparql.html",
+        example=EXAMPLE_QUERY,
+        formats=[(fmt.names[0], fmt.label) for fmt in (*SOLUTION_FORMATS, *RDF_FORMATS)],
+        prefixes=sorted(PREFIXES),
+        timeout=f"{limits.timeout_s:g}",
+        max_rows=limits.max_rows,
+    )
+    return Response(html, content_type=HTML.content_type)
