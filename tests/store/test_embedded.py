@@ -48,6 +48,19 @@ def test_publish_then_describe_with_hash_subresources(tmp_path):
     assert store.describe(BASE + "plan/unknown") == []
 
 
+def test_objects_and_subjects_of_type(tmp_path):
+    typed = graph(
+        "plan/t",
+        f"<{BASE}plan/t> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{BASE}Plan> .",
+        f'<{BASE}plan/t> <http://www.w3.org/2000/01/rdf-schema#label> "T"@fr .',
+    )
+    EmbeddedPublisher(tmp_path).publish([typed, PLAN_V1], base_iri=BASE, build_id="b1")
+    store = EmbeddedStore(tmp_path)
+    assert store.subjects_of_type(BASE + "Plan") == [BASE + "plan/t"]
+    [label] = store.objects(BASE + "plan/t", "http://www.w3.org/2000/01/rdf-schema#label")
+    assert (label.value, label.language) == ("T", "fr")
+
+
 def test_failed_build_leaves_published_data_untouched(tmp_path):
     publisher = EmbeddedPublisher(tmp_path)
     publisher.publish([PLAN_V1], base_iri=BASE, build_id="b1")

@@ -65,6 +65,8 @@ def test_publish_replace_and_describe(engine):
         BASE + "plan/p#quote",
     }
     assert any(t.object.value == "4671000.00" for t in described)  # verbatim text survives
+    [label] = store.objects(BASE + "plan/p", "http://www.w3.org/2000/01/rdf-schema#label")
+    assert (label.value, label.language) == ("Plan é", "fr")
 
     second = NamedGraph(graph_iri, nt(f'<{BASE}plan/p> <{BASE}v> "v2" .'), 1)
     RemotePublisher(engine).publish([second], base_iri=BASE, build_id="b2")

@@ -18,11 +18,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, TypeVar
 
 import jinja2
 from pyld import jsonld
-from pyoxigraph import BlankNode, Literal, NamedNode, Store, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from lodplan.publishing.negotiation import HTML, JSONLD, RESOURCE_FORMATS, MediaFormat, by_name
@@ -104,13 +104,6 @@ class ResourcePage:
 class PlanSummary:
     iri: str
     label: str
-
-
-@runtime_checkable
-class PatternStore(Protocol):
-    """Stores that also expose pyoxigraph patterns (the embedded store does)."""
-
-    def raw(self) -> Store: ...
 
 
 class LRUCache:
@@ -326,26 +319,19 @@ class ResourceService:
 
     def _label_lookup(self, known: dict[str, str | None]) -> Callable[[str], str | None]:
         """Labels of IRIs: from the page's own triples, else from the store by pattern."""
-        raw = self._store.raw() if isinstance(self._store, PatternStore) else None
         cache: dict[str, str | None] = dict(known)
 
         def label_of(iri: str) -> str | None:
             if iri not in cache:
-                cache[iri] = _store_label(raw, iri) if raw is not None else None
+                cache[iri] = _store_label(self._store, iri)
             return cache[iri]
 
         return label_of
 
     def _find_plans(self) -> list[PlanSummary]:
-        if not isinstance(self._store, PatternStore):
-            return []  # a store without pattern access: the home page lists no plans
-        raw = self._store.raw()
-        plan_type = NamedNode(str(LP.Plan))
-        subjects = {q.subject for q in raw.quads_for_pattern(None, _RDF_TYPE, plan_type, None)}
         plans = [
-            PlanSummary(s.value, _store_label(raw, s.value) or s.value)
-            for s in subjects
-            if isinstance(s, NamedNode)
+            PlanSummary(iri, _store_label(self._store, iri) or iri)
+            for iri in self._store.subjects_of_type(str(LP.Plan))
         ]
         return sorted(plans, key=lambda p: natural_key(p.label))
 
@@ -413,13 +399,10 @@ def _pick_label(triples: Sequence[Triple]) -> str | None:
     return None
 
 
-def _store_label(store: Store, iri: str) -> str | None:
-    subject = NamedNode(iri)
+def _store_label(store: ReadableStore, iri: str) -> str | None:
     for predicate in _LABEL_PREDICATES:
         candidates = [
-            q.object
-            for q in store.quads_for_pattern(subject, predicate, None, None)
-            if isinstance(q.object, Literal)
+            value for value in store.objects(iri, predicate.value) if isinstance(value, Literal)
         ]
         if candidates:
             return _preferred_literal(candidates)

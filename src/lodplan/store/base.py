@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pyoxigraph import Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+Term = NamedNode | BlankNode | Literal
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,14 @@ class ReadableStore(Protocol):
 
         Returns an empty list when the store knows nothing about ``iri``.
         """
+        ...
+
+    def objects(self, subject: str, predicate: str) -> list[Term]:
+        """Values of ``predicate`` for ``subject`` across all graphs (e.g. labels of links)."""
+        ...
+
+    def subjects_of_type(self, class_iri: str) -> list[str]:
+        """IRIs of the resources typed ``class_iri`` (e.g. the plans for the home page)."""
         ...
 
 

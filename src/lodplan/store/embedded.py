@@ -33,6 +33,7 @@ BUILDS_DIR = "builds"
 DATA_DIR = "data"
 MANIFEST = "manifest.json"
 KEPT_PREVIOUS_BUILDS = 1
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 class StoreNotBuiltError(FileNotFoundError):
@@ -148,6 +149,16 @@ class EmbeddedStore:
                     visited.add(target.value)
                     pending.append(target.value)
         return ordered
+
+    def objects(self, subject: str, predicate: str) -> list:
+        quads = self._current_store().quads_for_pattern(
+            NamedNode(subject), NamedNode(predicate), None, None
+        )
+        return list(dict.fromkeys(quad.object for quad in quads))
+
+    def subjects_of_type(self, class_iri: str) -> list[str]:
+        quads = self._current_store().quads_for_pattern(None, RDF_TYPE, NamedNode(class_iri), None)
+        return sorted({q.subject.value for q in quads if isinstance(q.subject, NamedNode)})
 
     def raw(self) -> Store:
         """The underlying pyoxigraph store (read-only), for services that need patterns."""

@@ -151,6 +151,17 @@ class RemoteStore:
                     pending.append(target.value)
         return triples
 
+    def objects(self, subject: str, predicate: str) -> list:
+        query = (
+            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o "
+            f"VALUES (?s ?p) {{ ({sparql_iri(subject)} {sparql_iri(predicate)}) }} }}"
+        )
+        return list(dict.fromkeys(triple.object for triple in self._construct(query)))
+
+    def subjects_of_type(self, class_iri: str) -> list[str]:
+        query = f"SELECT DISTINCT ?s WHERE {{ ?s a {sparql_iri(class_iri)} FILTER(isIRI(?s)) }}"
+        return sorted(row["s"]["value"] for row in self._select(query))
+
     def _select(self, query: str) -> list[dict]:
         response = self._query(query, "application/sparql-results+json")
         return response.json()["results"]["bindings"]
