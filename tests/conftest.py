@@ -115,7 +115,7 @@ LOD_CONTEXT = {
         "hasElement": {"@id": "lodplan:hasElement", "@type": "@id"},
         "hasPart": {"@id": "lodplan:hasPart", "@type": "@id"},
         "inPlan": {"@id": "lodplan:inPlan", "@type": "@id"},
-        "level": {"@id": "lodplan:level", "@type": "xsd:positiveInteger"},
+        "level": {"@id": "lodplan:level", "@type": "xsd:integer"},
         "source": {"@id": "lodplan:source", "@type": "@id"},
         "involves": {"@id": "lodplan:involves", "@type": "@id"},
     }
@@ -159,7 +159,7 @@ def _plan_triples() -> list[Triple]:
             _t(iri, a, _iri(_LP + "Objective")),
             _t(iri, label, Literal(text, language="fr")),
             _t(iri, _SKOS + "notation", Literal(notation)),
-            _t(iri, _LP + "level", Literal(level, datatype=_iri(_XSD + "positiveInteger"))),
+            _t(iri, _LP + "level", Literal(level, datatype=_iri(_XSD + "integer"))),
             _t(iri, _LP + "inPlan", _iri(PLAN)),
         ]
     triples += [

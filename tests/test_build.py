@@ -50,3 +50,23 @@ def test_plan_failing_its_shapes_is_not_published(tmp_path):
     with pytest.raises(BuildChecksFailedError, match=r"lodplan:hasElement"):
         build(broken, EmbeddedPublisher(store), TEST_BASE)
     assert EmbeddedStore(store).info().build_id == first.build_id
+
+
+def test_published_data_still_conforms_after_the_store_canonicalises_it(tmp_path, vocabulary):
+    """Stores rewrite some literals (xsd:positiveInteger → xsd:integer): what is served must
+    still match the ontology and the shapes."""
+    from pyoxigraph import NamedNode, RdfFormat, serialize
+    from rdflib import Graph
+
+    from lodplan.validation import Validator
+
+    checked, _ = build(mappings_dir(), EmbeddedPublisher(tmp_path), TEST_BASE)
+    raw = EmbeddedStore(tmp_path).raw()
+    for plan in checked.plans:
+        quads = raw.quads_for_pattern(None, None, None, NamedNode(plan.graph_iri))
+        served = Graph().parse(
+            data=serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES), format="nt"
+        )
+        assert len(served) == len(plan.graph)
+        report = Validator(vocabulary).validate(plan.plan_id, served, plan.spec.source.path)
+        assert report.conforms, report.render()

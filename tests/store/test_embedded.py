@@ -21,7 +21,7 @@ PLAN_V1 = graph(
     f'<{BASE}plan/p> <http://www.w3.org/2000/01/rdf-schema#label> "Plan v1" .',
     f"<{BASE}plan/p> <https://w3id.org/lodplan/ontology#source> <{BASE}plan/p#source> .",
     f"<{BASE}plan/p#source> <https://w3id.org/lodplan/ontology#startLine> "
-    '"3"^^<http://www.w3.org/2001/XMLSchema#positiveInteger> .',
+    '"3"^^<http://www.w3.org/2001/XMLSchema#integer> .',
     f'<{BASE}plan/other> <http://www.w3.org/2000/01/rdf-schema#label> "Other" .',
 )
 ACTORS = graph(

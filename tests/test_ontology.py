@@ -1,0 +1,1041 @@
+"""The lodplan ontology, its SKOS code lists, its SHACL shapes and its JSON-LD context.
+
+These files are the published contract of lodplan (``ontology/``, ``shapes/``):
+every term is documented in French and English, nothing refers to an undeclared
+term, the shapes cover every class the data instantiates and accept valid data,
+and the JSON-LD context compacts lodplan data to readable terms without losing
+a triple.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import pyshacl
+import pytest
+from pyld import jsonld
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS
+
+from lodplan import terms
+from lodplan.resources import ontology_dir, shapes_dir
+from lodplan.terms import CODE, COUNTRY, IGEO, LP, OA, SCHEMA, SPDX
+
+# A plain Namespace: rdflib's DefinedNamespace XSD warns when pytest inspects it.
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+LPSH = Namespace("https://w3id.org/lodplan/shapes#")
+ONTOLOGY = URIRef(terms.ONTOLOGY_IRI)
+DATA = "http://data.test.example/"
+
+# --- expected vocabulary (docs/ARCHITECTURE.md, "Ontology in one page") ---
+
+CLASSES = {
+    "Plan", "PlanElement", "Objective", "Action", "Involvement", "DateMention",
+    "SourceDocument", "Territory",
+}  # fmt: skip
+OBJECT_PROPERTIES = {
+    "planType", "hasElement", "inPlan", "hasPart", "partOf", "kind", "involvement", "involves",
+    "territory", "status", "priority", "category", "date", "source", "sourceDocument",
+    "adoptedBy", "previousVersion", "territoryKind", "datePrecision", "dateRole",
+}  # fmt: skip
+DATATYPE_PROPERTIES = {
+    "levelName", "level", "order", "startDate", "endDate", "dateText", "startLine", "endLine",
+}  # fmt: skip
+
+CONCEPTS = {
+    "plan-type": {
+        "projet-de-territoire", "feuille-de-route", "programme-d-actions", "rapport",
+        "plan-d-actions", "strategie", "contrat",
+    },
+    "element-kind": {
+        "axe", "ambition", "chantier", "enjeu", "defi", "orientation", "objectif",
+        "sous-objectif", "theme", "sous-theme", "constat", "fiche-action", "action",
+        "action-proposee", "action-a-conduire", "role", "besoin", "etape", "mesure",
+        "priorite-strategique",
+    },
+    "role": {
+        "pilote", "partenaire", "service-concerne", "financeur", "beneficiaire", "mentionne",
+    },
+    "status": {
+        "prevue", "en-cours", "realisee", "en-attente", "abandonnee", "projet", "adoptee",
+    },
+    "priority": {
+        "haute", "moyenne", "basse", "court-terme", "moyen-terme", "long-terme",
+        "non-determinee",
+    },
+    "date-precision": {"jour", "mois", "saison", "annee", "periode"},
+    "date-role": {"evenement", "echeance", "debut", "fin", "periode"},
+    "territory-kind": {
+        "pays", "region-transfrontaliere", "region-naturelle", "espace-de-cooperation",
+        "groupement-de-territoires", "ville-etrangere", "autre",
+    },
+}  # fmt: skip
+COUNTRIES = {
+    "FRA": "FR", "DEU": "DE", "ITA": "IT", "ESP": "ES", "BEL": "BE", "CHE": "CH",
+    "LUX": "LU", "MCO": "MC",
+}  # fmt: skip
+COUNTRY_SCHEME = URIRef(CODE + "country")
+
+# Which code list each closed-list property takes its values from.
+CODE_LIST_OF = {
+    LP.planType: "plan-type",
+    LP.kind: "element-kind",
+    PROV.hadRole: "role",
+    LP.status: "status",
+    LP.priority: "priority",
+    LP.datePrecision: "date-precision",
+    LP.dateRole: "date-role",
+    LP.territoryKind: "territory-kind",
+}
+
+# Classes of other vocabularies whose instances lodplan data contains, and must be shaped.
+REUSED_SHAPED_CLASSES = {
+    OA.TextQuoteSelector,
+    OA.FragmentSelector,
+    URIRef("http://www.w3.org/ns/org#Organization"),
+    URIRef("http://www.w3.org/ns/org#OrganizationalUnit"),
+    SKOS.Concept,
+    SKOS.ConceptScheme,
+    DCTERMS.PeriodOfTime,
+}
+# lodplan classes deliberately without a shape of their own (none today).
+UNSHAPED_CLASSES: set[URIRef] = set()
+
+# Terms of the context whose name is also a prefix of terms.PREFIXES: the JSON-LD
+# context keeps the readable property term and names the namespace differently.
+CONTEXT_PREFIX_RENAMES = {"kind": "kindcode", "status": "statuscode", "priority": "prioritycode"}
+
+
+def scheme_iri(name: str) -> URIRef:
+    return URIRef(CODE + name)
+
+
+def concept_iri(scheme: str, concept: str) -> URIRef:
+    return URIRef(f"{CODE}{scheme}/{concept}")
+
+
+# --- loading ------------------------------------------------------------------
+
+
+def _parse(*files: Path) -> Graph:
+    graph = Graph()
+    for file in files:
+        graph.parse(file, format="turtle")
+    return graph
+
+
+def codelist_files() -> list[Path]:
+    return sorted((ontology_dir() / "codelists").glob("*.ttl"))
+
+
+@cache
+def ontology() -> Graph:
+    return _parse(ontology_dir() / "lodplan.ttl")
+
+
+@cache
+def codelists() -> Graph:
+    return _parse(*codelist_files())
+
+
+@cache
+def shapes() -> Graph:
+    return _parse(*sorted(shapes_dir().glob("*.ttl")))
+
+
+@cache
+def vocabulary() -> Graph:
+    """Ontology and code lists, as the validation gives them to pyshacl (ont_graph)."""
+    return ontology() + codelists()
+
+
+@cache
+def context() -> dict:
+    return json.loads((ontology_dir() / "context.jsonld").read_text(encoding="utf-8"))
+
+
+def declared_terms() -> set[URIRef]:
+    g = ontology()
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+    return {s for k in kinds for s in g.subjects(RDF.type, k) if str(s).startswith(str(LP))}
+
+
+def langs(graph: Graph, subject, predicate) -> list[str | None]:
+    return [o.language for o in graph.objects(subject, predicate) if isinstance(o, Literal)]
+
+
+def members(graph: Graph, head) -> list:
+    return list(Collection(graph, head))
+
+
+# --- ontology -----------------------------------------------------------------
+
+
+def test_ontology_metadata():
+    g = ontology()
+    assert (ONTOLOGY, RDF.type, OWL.Ontology) in g
+    assert g.value(ONTOLOGY, OWL.versionIRI) == URIRef(terms.ONTOLOGY_VERSION_IRI)
+    assert str(g.value(ONTOLOGY, OWL.versionInfo)) == terms.ONTOLOGY_VERSION == "0.1"
+    for predicate in (DCTERMS.title, DCTERMS.description):
+        assert sorted(langs(g, ONTOLOGY, predicate)) == ["en", "fr"], predicate
+    assert str(g.value(ONTOLOGY, DCTERMS.creator)) == "lodplan contributors"
+    assert g.value(ONTOLOGY, DCTERMS.license) in {
+        URIRef("https://creativecommons.org/licenses/by/4.0/"),
+        URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/"),
+    }
+    assert g.value(ONTOLOGY, DCTERMS.created).datatype == XSD.date
+    assert str(g.value(ONTOLOGY, VANN.preferredNamespacePrefix)) == "lodplan"
+    assert str(g.value(ONTOLOGY, VANN.preferredNamespaceUri)) == str(LP)
+
+
+def test_ontology_declares_exactly_the_documented_terms():
+    g = ontology()
+
+    def local(kind) -> set[str]:
+        return {
+            str(s).removeprefix(str(LP))
+            for s in g.subjects(RDF.type, kind)
+            if str(s).startswith(str(LP))
+        }
+
+    assert local(OWL.Class) == CLASSES
+    assert local(OWL.ObjectProperty) == OBJECT_PROPERTIES
+    assert local(OWL.DatatypeProperty) == DATATYPE_PROPERTIES
+
+
+@pytest.mark.parametrize("term", sorted(declared_terms()), ids=lambda t: t.removeprefix(str(LP)))
+def test_every_term_is_documented_in_french_and_english(term):
+    g = ontology()
+    for predicate in (RDFS.label, SKOS.definition):
+        assert sorted(langs(g, term, predicate)) == ["en", "fr"], predicate
+        assert all(len(str(o)) > 2 for o in g.objects(term, predicate))
+    assert g.value(term, RDFS.isDefinedBy) == ONTOLOGY
+
+
+@pytest.mark.parametrize(
+    "term",
+    sorted(t for t in declared_terms() if (t, RDF.type, OWL.Class) not in ontology()),
+    ids=lambda t: t.removeprefix(str(LP)),
+)
+def test_every_property_has_domain_and_range(term):
+    g = ontology()
+    assert g.value(term, RDFS.domain) is not None
+    assert g.value(term, RDFS.range) is not None
+
+
+def test_core_classes_carry_the_plain_labels_users_search_for():
+    g = ontology()
+    expected = {
+        LP.Plan: ("Plan", "Plan"),
+        LP.Objective: ("Objectif", "Objective"),
+        LP.Action: ("Action", "Action"),
+    }
+    for term, (fr, en) in expected.items():
+        labels = set(g.objects(term, RDFS.label))
+        assert labels == {Literal(fr, lang="fr"), Literal(en, lang="en")}
+
+
+def test_ontology_reuses_standard_vocabularies():
+    g = ontology()
+    org = Namespace("http://www.w3.org/ns/org#")
+    foaf = Namespace("http://xmlns.com/foaf/0.1/")
+    expected = [
+        (LP.Plan, RDFS.subClassOf, PROV.Plan),
+        (LP.Objective, RDFS.subClassOf, LP.PlanElement),
+        (LP.Action, RDFS.subClassOf, LP.PlanElement),
+        (LP.Involvement, RDFS.subClassOf, PROV.Association),
+        (LP.SourceDocument, RDFS.subClassOf, foaf.Document),
+        (LP.SourceDocument, RDFS.subClassOf, PROV.Entity),
+        (LP.Territory, RDFS.subClassOf, DCTERMS.Location),
+        (LP.hasPart, RDFS.subPropertyOf, DCTERMS.hasPart),
+        (LP.partOf, RDFS.subPropertyOf, DCTERMS.isPartOf),
+        (LP.partOf, OWL.inverseOf, LP.hasPart),
+        (LP.territory, RDFS.subPropertyOf, DCTERMS.spatial),
+        (LP.sourceDocument, RDFS.subPropertyOf, PROV.wasDerivedFrom),
+        (LP.previousVersion, RDFS.subPropertyOf, PROV.wasRevisionOf),
+        (LP.previousVersion, RDFS.domain, LP.Plan),
+        (LP.previousVersion, RDFS.range, LP.Plan),
+        (LP.involves, RDFS.range, foaf.Agent),
+        (LP.adoptedBy, RDFS.range, foaf.Agent),
+        (LP.source, RDFS.range, OA.SpecificResource),
+        (LP.startLine, RDFS.range, XSD.integer),
+        (LP.endLine, RDFS.range, XSD.integer),
+        (LP.level, RDFS.range, XSD.integer),
+        (LP.order, RDFS.range, XSD.integer),
+        (LP.startDate, RDFS.range, XSD.date),
+        (LP.endDate, RDFS.range, XSD.date),
+        (LP.Action, SKOS.closeMatch, SCHEMA.Action),
+        (LP.order, SKOS.closeMatch, SCHEMA.position),
+    ]
+    missing = [triple for triple in expected if triple not in g]
+    assert not missing
+    # No own actor class: actors are W3C ORG organisations.
+    own_actor_classes = g.subjects(RDFS.subClassOf, org.Organization)
+    assert not any(str(c).startswith(str(LP)) for c in own_actor_classes)
+    # The territory range lists the INSEE geographic classes next to lodplan:Territory.
+    union = members(g, g.value(g.value(LP.territory, RDFS.range), OWL.unionOf))
+    assert {LP.Territory, DCTERMS.Location, IGEO.Commune, IGEO.Departement, IGEO.Region,
+            IGEO.Intercommunalite} <= set(union)  # fmt: skip
+
+
+def test_unions_are_well_formed():
+    g = ontology()
+    for union in g.objects(None, OWL.unionOf):
+        items = members(g, union)
+        assert len(items) >= 2
+        assert all(isinstance(item, URIRef) for item in items)
+
+
+# --- no typo'd terms anywhere -------------------------------------------------
+
+LP_CURIE = re.compile(r"\blodplan:([A-Za-z][A-Za-z0-9]*)")
+LP_IRI = re.compile(re.escape(str(LP)) + r"([A-Za-z][A-Za-z0-9]*)")
+CODE_IRI = re.compile(re.escape(CODE) + r"([a-z][a-z0-9-]*)(?:/([A-Za-z0-9-]+))?")
+
+
+def product_files() -> list[Path]:
+    return [
+        ontology_dir() / "lodplan.ttl",
+        ontology_dir() / "context.jsonld",
+        *codelist_files(),
+        *sorted(shapes_dir().glob("*.ttl")),
+    ]
+
+
+def test_every_lodplan_term_used_anywhere_is_declared():
+    declared = {str(t).removeprefix(str(LP)) for t in declared_terms()}
+    used: dict[str, set[str]] = {}
+    for file in product_files():
+        text = file.read_text(encoding="utf-8")
+        for name in LP_CURIE.findall(text) + LP_IRI.findall(text):
+            used.setdefault(name, set()).add(file.name)
+    for graph in (ontology(), codelists(), shapes()):
+        for triple in graph:
+            for node in triple:
+                if isinstance(node, URIRef) and str(node).startswith(str(LP)):
+                    used.setdefault(str(node).removeprefix(str(LP)), set()).add("graph")
+    undeclared = {name: files for name, files in used.items() if name not in declared}
+    assert not undeclared
+
+
+def test_every_code_list_iri_mentioned_anywhere_exists():
+    known = {str(s) for s in codelists().subjects(RDF.type, SKOS.ConceptScheme)}
+    known |= {str(s) for s in codelists().subjects(RDF.type, SKOS.Concept)}
+    for file in product_files():
+        for match in CODE_IRI.finditer(file.read_text(encoding="utf-8")):
+            assert match.group(0).rstrip("/") in known, (file.name, match.group(0))
+
+
+# --- code lists ---------------------------------------------------------------
+
+
+def test_each_code_list_file_holds_one_scheme():
+    schemes = set()
+    for file in codelist_files():
+        found = list(_parse(file).subjects(RDF.type, SKOS.ConceptScheme))
+        assert len(found) == 1, file.name
+        schemes.add(found[0])
+    assert schemes == {scheme_iri(name) for name in CONCEPTS} | {COUNTRY_SCHEME}
+
+
+@pytest.mark.parametrize("name", sorted(CONCEPTS))
+def test_code_list(name):
+    g = codelists()
+    scheme = scheme_iri(name)
+    for predicate in (SKOS.prefLabel, RDFS.label, SKOS.definition):
+        assert sorted(langs(g, scheme, predicate)) == ["en", "fr"], predicate
+    concepts = set(g.subjects(SKOS.inScheme, scheme))
+    assert concepts == {concept_iri(name, c) for c in CONCEPTS[name]}
+    assert set(g.objects(scheme, SKOS.hasTopConcept)) == concepts
+    for concept in concepts:
+        identifier = str(concept).rsplit("/", 1)[1]
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", identifier)
+        assert (concept, RDF.type, SKOS.Concept) in g
+        assert (concept, SKOS.topConceptOf, scheme) in g
+        assert list(g.objects(concept, SKOS.notation)) == [Literal(identifier)]
+        assert sorted(langs(g, concept, SKOS.prefLabel)) == ["en", "fr"], concept
+        assert sorted(langs(g, concept, SKOS.definition)) == ["en", "fr"], concept
+        assert set(g.objects(concept, RDFS.label)) == set(g.objects(concept, SKOS.prefLabel))
+
+
+def test_element_kinds_say_which_class_they_are_used_with():
+    g = codelists()
+    for concept in g.subjects(SKOS.inScheme, scheme_iri("element-kind")):
+        for definition in g.objects(concept, SKOS.definition):
+            assert re.search(r"lodplan:(Objective|Action|PlanElement)", definition), concept
+
+
+def test_role_concepts_are_prov_roles():
+    g = codelists()
+    for concept in g.subjects(SKOS.inScheme, scheme_iri("role")):
+        assert (concept, RDF.type, PROV.Role) in g
+
+
+def test_undetermined_priority_is_defined_as_an_unreadable_mark():
+    definitions = codelists().objects(concept_iri("priority", "non-determinee"), SKOS.definition)
+    french = next(str(d) for d in definitions if d.language == "fr")
+    assert "ne peut plus être lue" in french
+
+
+def test_countries_use_the_eu_authority_table():
+    g = codelists()
+    assert sorted(langs(g, COUNTRY_SCHEME, SKOS.prefLabel)) == ["en", "fr"]
+    assert any("publications.europa.eu" in str(c) for c in g.objects(COUNTRY_SCHEME, RDFS.comment))
+    countries = set(g.subjects(SKOS.inScheme, COUNTRY_SCHEME))
+    assert countries == {COUNTRY[code] for code in COUNTRIES}
+    for alpha3, alpha2 in COUNTRIES.items():
+        country = COUNTRY[alpha3]
+        for cls in (SKOS.Concept, LP.Territory, DCTERMS.Location):
+            assert (country, RDF.type, cls) in g
+        assert (country, SKOS.topConceptOf, COUNTRY_SCHEME) in g
+        assert list(g.objects(country, SKOS.notation)) == [Literal(alpha2)]
+        assert g.value(country, LP.territoryKind) == concept_iri("territory-kind", "pays")
+        assert sorted(langs(g, country, SKOS.prefLabel)) == ["en", "fr"]
+        assert set(g.objects(country, RDFS.label)) == set(g.objects(country, SKOS.prefLabel))
+
+
+# --- shapes: structure --------------------------------------------------------
+
+
+def logical_operands(g: Graph) -> set:
+    """Shapes used inside sh:or/sh:and/sh:xone/sh:not: their parent reports for them."""
+    found = set()
+    for operator in (SH["or"], SH["and"], SH.xone):
+        for head in g.objects(None, operator):
+            found.update(members(g, head))
+    found.update(g.objects(None, SH["not"]))
+    return found
+
+
+def reported_property_shapes(g: Graph) -> set:
+    operands = logical_operands(g)
+    return {ps for parent, ps in g.subject_objects(SH.property) if parent not in operands}
+
+
+def test_every_class_the_data_uses_is_targeted_by_a_shape():
+    g = shapes()
+    targeted = set(g.objects(None, SH.targetClass))
+    lodplan_classes = {t for t in declared_terms() if (t, RDF.type, OWL.Class) in ontology()}
+    assert lodplan_classes - UNSHAPED_CLASSES <= targeted
+    assert targeted >= REUSED_SHAPED_CLASSES
+    # oa:SpecificResource is shaped where lodplan uses it: as value of lodplan:source.
+    assert LP.source in set(g.objects(None, SH.targetObjectsOf))
+
+
+def test_every_property_shape_is_documented_and_explained_in_both_languages():
+    g = shapes()
+    property_shapes = reported_property_shapes(g)
+    assert len(property_shapes) > 50
+    for ps in property_shapes:
+        assert g.value(ps, SH.path) is not None
+        assert g.value(ps, SH.severity) in {SH.Violation, SH.Warning}, ps
+        for predicate in (SH.message, SH.name, SH.description):
+            assert sorted(langs(g, ps, predicate)) == ["en", "fr"], (ps, predicate)
+
+
+def test_every_node_level_constraint_has_messages_in_both_languages():
+    g = shapes()
+    node_level = (SH["or"], SH["and"], SH.xone, SH["not"], SH["class"])
+    for shape in set(g.subjects(RDF.type, SH.NodeShape)):
+        if any(g.value(shape, p) is not None for p in node_level):
+            assert g.value(shape, SH.severity) in {SH.Violation, SH.Warning}, shape
+            assert sorted(langs(g, shape, SH.message)) == ["en", "fr"], shape
+
+
+def test_no_sparql_constraint_and_sparql_targets_select_this():
+    # pyshacl rewrites the messages of sh:sparql constraints without their language
+    # tags; checks that need SPARQL select their focus nodes with a SPARQL target.
+    g = shapes()
+    assert not list(g.subject_objects(SH.sparql))
+    targets = list(g.subjects(RDF.type, SH.SPARQLTarget))
+    assert targets
+    for target in targets:
+        assert "?this" in str(g.value(target, SH.select))
+        assert g.value(target, SH.prefixes) is not None
+
+
+def test_node_shapes_have_labels_in_both_languages():
+    g = shapes()
+    for shape in g.subjects(RDF.type, SH.NodeShape):
+        assert sorted(langs(g, shape, RDFS.label)) == ["en", "fr"], shape
+
+
+def test_closed_lists_in_shapes_match_the_code_lists():
+    g = shapes()
+    full_lists: set[URIRef] = set()
+    for ps in g.subjects(SH["in"], None):
+        path = g.value(ps, SH.path)
+        if path not in CODE_LIST_OF:
+            continue
+        values = set(members(g, g.value(ps, SH["in"])))
+        scheme = CODE_LIST_OF[path]
+        concepts = set(codelists().subjects(SKOS.inScheme, scheme_iri(scheme)))
+        if g.value(ps, SH.severity) == SH.Violation:
+            assert values == concepts, (ps, values ^ concepts)
+            full_lists.add(path)
+        else:  # advisory subsets: which concepts suit which class
+            assert values < concepts, ps
+    assert full_lists == set(CODE_LIST_OF)
+
+
+# --- shapes: validation -------------------------------------------------------
+
+SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+PREFIXES = """\
+BASE <http://data.test.example/>
+PREFIX lodplan: <https://w3id.org/lodplan/ontology#>
+PREFIX plantype: <https://w3id.org/lodplan/code/plan-type/>
+PREFIX kind: <https://w3id.org/lodplan/code/element-kind/>
+PREFIX role: <https://w3id.org/lodplan/code/role/>
+PREFIX status: <https://w3id.org/lodplan/code/status/>
+PREFIX priority: <https://w3id.org/lodplan/code/priority/>
+PREFIX precision: <https://w3id.org/lodplan/code/date-precision/>
+PREFIX daterole: <https://w3id.org/lodplan/code/date-role/>
+PREFIX tkind: <https://w3id.org/lodplan/code/territory-kind/>
+PREFIX country: <http://publications.europa.eu/resource/authority/country/>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX spdx: <http://spdx.org/rdf/terms#>
+"""
+
+PLAN = "<plan/demo>"
+E1 = "<plan/demo/element/1>"
+E11 = "<plan/demo/element/1.1>"
+E12 = "<plan/demo/element/1.2>"
+
+
+def provenance(node: str, quote: str, start: int, end: int) -> str:
+    iri = node.strip("<>")
+    return f"""
+<{iri}#source> a oa:SpecificResource ;
+    oa:hasSource <source/demo> ;
+    oa:hasSelector <{iri}#quote> , <{iri}#lines> ;
+    lodplan:startLine "{start}"^^xsd:integer ;
+    lodplan:endLine "{end}"^^xsd:integer .
+<{iri}#quote> a oa:TextQuoteSelector ; oa:exact "{quote}" .
+<{iri}#lines> a oa:FragmentSelector ;
+    dcterms:conformsTo <http://tools.ietf.org/rfc/rfc5147> ;
+    rdf:value "line={start - 1},{end}" .
+"""
+
+
+def turtle_header(sparql_header: str) -> str:
+    """The same prefixes and base, in Turtle syntax."""
+    lines = (line.split(" ", 1) for line in sparql_header.splitlines())
+    return "\n".join(f"@{keyword.lower()} {rest} ." for keyword, rest in lines) + "\n"
+
+
+VALID_PLAN = (
+    f"""
+{PLAN} a lodplan:Plan ;
+    rdfs:label "Feuille de route de démonstration"@fr ;
+    dcterms:title "Feuille de route de démonstration"@fr ;
+    lodplan:planType plantype:feuille-de-route ;
+    lodplan:status status:adoptee ;
+    dcterms:publisher <actor/demo> ;
+    lodplan:adoptedBy <actor/demo> ;
+    dcterms:issued "2024-03-12"^^xsd:date ;
+    dcterms:language <http://publications.europa.eu/resource/authority/language/FRA> ;
+    dcterms:spatial country:FRA ;
+    dcterms:temporal <plan/demo#period> ;
+    lodplan:sourceDocument <source/demo> ;
+    lodplan:source <plan/demo#source> ;
+    lodplan:hasElement {E1} .
+
+<plan/demo#period> a dcterms:PeriodOfTime ;
+    dcat:startDate "2024-01-01"^^xsd:date ;
+    dcat:endDate "2026-12-31"^^xsd:date .
+
+<source/demo> a lodplan:SourceDocument ;
+    rdfs:label "demo.txt" ;
+    spdx:checksum <source/demo#checksum> .
+<source/demo#checksum> a spdx:Checksum ;
+    spdx:algorithm spdx:checksumAlgorithm_sha256 ;
+    spdx:checksumValue "{SHA256}"^^xsd:hexBinary .
+
+{E1} a lodplan:Objective ;
+    rdfs:label "Développer les mobilités"@fr ;
+    lodplan:kind kind:axe ;
+    lodplan:levelName "Axe"@fr ;
+    lodplan:level "1"^^xsd:integer ;
+    lodplan:order "1"^^xsd:integer ;
+    skos:notation "1" ;
+    lodplan:inPlan {PLAN} ;
+    lodplan:source <plan/demo/element/1#source> ;
+    lodplan:hasPart {E11} , {E12} .
+
+{E11} a lodplan:Action ;
+    rdfs:label "Créer une ligne de bus transfrontalière"@fr ;
+    lodplan:kind kind:action ;
+    lodplan:levelName "Action"@fr ;
+    lodplan:level "2"^^xsd:integer ;
+    lodplan:order "1"^^xsd:integer ;
+    skos:notation "1.1" ;
+    lodplan:inPlan {PLAN} ;
+    lodplan:partOf {E1} ;
+    lodplan:source <plan/demo/element/1.1#source> ;
+    lodplan:status status:en-cours ;
+    lodplan:priority priority:haute ;
+    lodplan:category <plan/demo/tag/socle> ;
+    lodplan:territory country:DEU , <territory/sillon-lorrain> ;
+    lodplan:involvement <plan/demo/element/1.1#involvement-demo-pilote> ;
+    lodplan:involves <actor/demo> ;
+    lodplan:date <plan/demo/element/1.1#date-1> .
+
+<plan/demo/element/1.1#involvement-demo-pilote> a lodplan:Involvement ;
+    prov:agent <actor/demo> ;
+    prov:hadRole role:pilote .
+
+<plan/demo/element/1.1#date-1> a lodplan:DateMention ;
+    lodplan:startDate "2025-01-01"^^xsd:date ;
+    lodplan:endDate "2025-12-31"^^xsd:date ;
+    lodplan:datePrecision precision:annee ;
+    lodplan:dateRole daterole:echeance ;
+    lodplan:dateText "d'ici 2025"@fr .
+
+{E12} a lodplan:PlanElement ;
+    rdfs:label "Les trajets domicile-travail traversent la frontière"@fr ;
+    lodplan:kind kind:constat ;
+    lodplan:level "2"^^xsd:integer ;
+    lodplan:order "2"^^xsd:integer ;
+    skos:notation "1.2" ;
+    lodplan:inPlan {PLAN} ;
+    lodplan:partOf {E1} ;
+    lodplan:source <plan/demo/element/1.2#source> .
+
+<plan/demo/tags> a skos:ConceptScheme ;
+    skos:prefLabel "Étiquettes"@fr ;
+    rdfs:label "Étiquettes"@fr .
+<plan/demo/tag/socle> a skos:Concept ;
+    skos:prefLabel "[SOCLE]"@fr ;
+    rdfs:label "[SOCLE]"@fr ;
+    skos:inScheme <plan/demo/tags> .
+
+<territory/sillon-lorrain> a lodplan:Territory , dcterms:Location ;
+    rdfs:label "Sillon Lorrain"@fr ;
+    lodplan:territoryKind tkind:espace-de-cooperation .
+
+<actor/demo> a org:Organization ;
+    rdfs:label "Communauté de communes de démonstration"@fr ;
+    skos:prefLabel "Communauté de communes de démonstration"@fr ;
+    skos:altLabel "CCD"@fr .
+<actor/demo-mobilite> a org:OrganizationalUnit ;
+    rdfs:label "Service mobilité"@fr ;
+    skos:prefLabel "Service mobilité"@fr ;
+    org:unitOf <actor/demo> .
+"""
+    + provenance(PLAN, "Feuille de route de démonstration", 1, 1)
+    + provenance(E1, "1. Développer les mobilités", 3, 3)
+    + provenance(E11, "1.1 Créer une ligne de bus transfrontalière (d'ici 2025)", 4, 6)
+    + provenance(E12, "1.2 Les trajets domicile-travail traversent la frontière", 7, 7)
+)
+
+
+def valid_graph() -> Graph:
+    return Graph().parse(data=turtle_header(PREFIXES) + VALID_PLAN, format="turtle")
+
+
+def validate(data: Graph) -> tuple[bool, Graph]:
+    """Validate as lodplan.validation does: code lists and ontology as ont_graph."""
+    conforms, results, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes(),
+        ont_graph=vocabulary(),
+        inference="none",
+        advanced=True,
+    )
+    return conforms, results
+
+
+def describe(results: Graph) -> list[str]:
+    return [
+        f"{results.value(r, SH.sourceShape)} {results.value(r, SH.focusNode)} "
+        f"{results.value(r, SH.resultPath)}"
+        for r in results.subjects(RDF.type, SH.ValidationResult)
+    ]
+
+
+def test_valid_plan_conforms_without_any_result():
+    conforms, results = validate(valid_graph())
+    assert conforms, describe(results)
+    assert not list(results.subjects(RDF.type, SH.ValidationResult))
+
+
+def test_ontology_and_code_lists_conform_to_the_shapes_as_data():
+    conforms, results = validate(vocabulary())
+    assert conforms, describe(results)
+
+
+def shape_names(shapes_graph: Graph, results: Graph, result) -> set:
+    """The shapes a result can be attributed to: its source shape or constraint and owners."""
+    names = {results.value(result, SH.sourceShape), results.value(result, SH.sourceConstraint)}
+    names |= {owner for name in list(names) for owner in shapes_graph.subjects(SH.property, name)}
+    return {n for n in names if isinstance(n, URIRef)}
+
+
+BROKEN = [
+    (
+        "element-without-label",
+        f"DELETE WHERE {{ {E11} rdfs:label ?label }}",
+        LPSH["PlanElement-label"],
+    ),
+    (
+        "action-at-top-level",
+        f"""DELETE {{ {E11} lodplan:partOf {E1} . {E1} lodplan:hasPart {E11} .
+                    {E11} lodplan:level ?level }}
+           INSERT {{ {E11} lodplan:level "1"^^xsd:integer .
+                    {PLAN} lodplan:hasElement {E11} }}
+           WHERE {{ {E11} lodplan:level ?level }}""",
+        LPSH["Action-partOf"],
+    ),
+    (
+        "action-listed-by-plan",
+        f"INSERT DATA {{ {PLAN} lodplan:hasElement {E11} }}",
+        LPSH["Action-notTopLevel"],
+    ),
+    (
+        "end-date-before-start-date",
+        """DELETE { ?d lodplan:endDate ?end } INSERT { ?d lodplan:endDate "2024-06-30"^^xsd:date }
+           WHERE { ?d lodplan:endDate ?end }""",
+        LPSH["DateMention-startDate"],
+    ),
+    (
+        "date-without-precision",
+        "DELETE WHERE { ?d lodplan:datePrecision ?p }",
+        LPSH["DateMention-datePrecision"],
+    ),
+    (
+        "empty-date-text",
+        """DELETE { ?d lodplan:dateText ?t } INSERT { ?d lodplan:dateText ""@fr }
+           WHERE { ?d lodplan:dateText ?t }""",
+        LPSH["DateMention-dateText"],
+    ),
+    (
+        "start-line-after-end-line",
+        """DELETE { <plan/demo/element/1.1#source> lodplan:startLine ?s }
+           INSERT { <plan/demo/element/1.1#source> lodplan:startLine "9"^^xsd:integer }
+           WHERE { <plan/demo/element/1.1#source> lodplan:startLine ?s }""",
+        LPSH["Source-startLine"],
+    ),
+    (
+        "malformed-notation",
+        f"""DELETE {{ {E11} skos:notation ?n }} INSERT {{ {E11} skos:notation "1..1" }}
+           WHERE {{ {E11} skos:notation ?n }}""",
+        LPSH["PlanElement-notation"],
+    ),
+    (
+        "role-outside-the-role-list",
+        """DELETE { ?i prov:hadRole ?r } INSERT { ?i prov:hadRole status:prevue }
+           WHERE { ?i prov:hadRole ?r }""",
+        LPSH["Involvement-hadRole"],
+    ),
+    (
+        "kind-outside-the-kind-list",
+        f"""DELETE {{ {E12} lodplan:kind ?k }} INSERT {{ {E12} lodplan:kind plantype:rapport }}
+           WHERE {{ {E12} lodplan:kind ?k }}""",
+        LPSH["PlanElement-kind"],
+    ),
+    (
+        "priority-outside-the-priority-list",
+        f"""DELETE {{ {E11} lodplan:priority ?p }} INSERT {{ {E11} lodplan:priority daterole:fin }}
+           WHERE {{ {E11} lodplan:priority ?p }}""",
+        LPSH["PlanElement-priority"],
+    ),
+    (
+        "plan-without-type",
+        f"DELETE WHERE {{ {PLAN} lodplan:planType ?t }}",
+        LPSH["Plan-planType"],
+    ),
+    (
+        "plan-without-publisher",
+        f"DELETE WHERE {{ {PLAN} dcterms:publisher ?p }}",
+        LPSH["Plan-publisher"],
+    ),
+    (
+        "short-checksum",
+        """DELETE { ?c spdx:checksumValue ?v } INSERT { ?c spdx:checksumValue "9f86d081" }
+           WHERE { ?c spdx:checksumValue ?v }""",
+        LPSH["SourceDocument-sha256"],
+    ),
+    (
+        "empty-quote",
+        """DELETE { <plan/demo/element/1#quote> oa:exact ?q }
+           INSERT { <plan/demo/element/1#quote> oa:exact "" }
+           WHERE { <plan/demo/element/1#quote> oa:exact ?q }""",
+        LPSH["TextQuote-exact"],
+    ),
+    (
+        "line-fragment-not-rfc5147",
+        """DELETE { <plan/demo/element/1#lines> rdf:value ?v }
+           INSERT { <plan/demo/element/1#lines> rdf:value "lines 3 to 4" }
+           WHERE { <plan/demo/element/1#lines> rdf:value ?v }""",
+        LPSH["Fragment-value"],
+    ),
+    (
+        "element-without-source",
+        f"DELETE WHERE {{ {E12} lodplan:source ?s }}",
+        LPSH["PlanElement-source"],
+    ),
+    (
+        "level-skips-one",
+        f"""DELETE {{ {E11} lodplan:level ?l }}
+           INSERT {{ {E11} lodplan:level "3"^^xsd:integer }}
+           WHERE {{ {E11} lodplan:level ?l }}""",
+        LPSH["Tree-levelStep"],
+    ),
+    (
+        "level-not-below-parent",
+        f"""DELETE {{ {E12} lodplan:level ?l }}
+           INSERT {{ {E12} lodplan:level "1"^^xsd:integer }}
+           WHERE {{ {E12} lodplan:level ?l }}""",
+        LPSH["Tree-deeperThanParent"],
+    ),
+    (
+        "same-order-among-siblings",
+        f"""DELETE {{ {E12} lodplan:order ?o }}
+           INSERT {{ {E12} lodplan:order "1"^^xsd:integer }}
+           WHERE {{ {E12} lodplan:order ?o }}""",
+        LPSH["Tree-order"],
+    ),
+    (
+        "has-part-without-part-of",
+        f"DELETE DATA {{ {E1} lodplan:hasPart {E12} }}",
+        LPSH["Tree-inverse"],
+    ),
+    (
+        "top-level-element-not-listed",
+        f"DELETE DATA {{ {PLAN} lodplan:hasElement {E1} }}",
+        LPSH.TopLevelListedShape,
+    ),
+    (
+        "top-level-element-not-level-one",
+        f"""DELETE {{ {E1} lodplan:level ?l }}
+           INSERT {{ {E1} lodplan:level "2"^^xsd:integer }}
+           WHERE {{ {E1} lodplan:level ?l }}""",
+        LPSH.TopLevelIsLevelOneShape,
+    ),
+    (
+        "element-in-another-plan-than-its-parent",
+        f"""DELETE {{ {E12} lodplan:inPlan {PLAN} }}
+           INSERT {{ {E12} lodplan:inPlan <plan/other> . <plan/other> a lodplan:Plan }}
+           WHERE {{}}""",
+        LPSH.SamePlanAsParentShape,
+    ),
+    (
+        "territory-without-kind",
+        "DELETE WHERE { <territory/sillon-lorrain> lodplan:territoryKind ?k }",
+        LPSH["Territory-kind"],
+    ),
+    (
+        "plan-is-its-own-previous-version",
+        f"INSERT DATA {{ {PLAN} lodplan:previousVersion {PLAN} }}",
+        LPSH["Plan-previousVersionAcyclic"],
+    ),
+    (
+        "involvement-without-agent",
+        "DELETE WHERE { ?i prov:agent ?a }",
+        LPSH["Involvement-agent"],
+    ),
+    (
+        "period-ending-before-it-starts",
+        """DELETE { <plan/demo#period> dcat:endDate ?e }
+           INSERT { <plan/demo#period> dcat:endDate "2020-12-31"^^xsd:date }
+           WHERE { <plan/demo#period> dcat:endDate ?e }""",
+        LPSH["Period-startDate"],
+    ),
+    (
+        "actor-without-preferred-label",
+        "DELETE WHERE { <actor/demo> skos:prefLabel ?l }",
+        LPSH["Actor-prefLabel"],
+    ),
+]
+
+ADVISORY = [
+    (
+        "involves-missing-for-an-involvement",
+        f"DELETE DATA {{ {E11} lodplan:involves <actor/demo> }}",
+        LPSH.PlanElementInvolvesShape,
+    ),
+    (
+        "plan-status-on-an-element",
+        f"""DELETE {{ {E11} lodplan:status ?s }} INSERT {{ {E11} lodplan:status status:adoptee }}
+           WHERE {{ {E11} lodplan:status ?s }}""",
+        LPSH["PlanElement-statusValue"],
+    ),
+    (
+        "objective-with-an-action-kind",
+        f"""DELETE {{ {E1} lodplan:kind ?k }} INSERT {{ {E1} lodplan:kind kind:fiche-action }}
+           WHERE {{ {E1} lodplan:kind ?k }}""",
+        LPSH.ObjectiveShape,
+    ),
+    (
+        "unit-without-organisation",
+        "DELETE WHERE { <actor/demo-mobilite> org:unitOf ?o }",
+        LPSH.OrganizationalUnitShape,
+    ),
+]
+
+
+def broken(update: str) -> Graph:
+    graph = valid_graph()
+    graph.update(PREFIXES + update)
+    return graph
+
+
+def results_of(results: Graph, shape: URIRef) -> list:
+    return [
+        r
+        for r in results.subjects(RDF.type, SH.ValidationResult)
+        if shape in shape_names(shapes(), results, r)
+    ]
+
+
+@pytest.mark.parametrize(("update", "shape"), [b[1:] for b in BROKEN], ids=[b[0] for b in BROKEN])
+def test_broken_plan_is_rejected_with_french_and_english_messages(update, shape):
+    conforms, results = validate(broken(update))
+    assert not conforms
+    found = results_of(results, shape)
+    assert found, describe(results)
+    for result in found:
+        assert results.value(result, SH.resultSeverity) == SH.Violation
+        assert sorted(langs(results, result, SH.resultMessage)) == ["en", "fr"]
+
+
+@pytest.mark.parametrize(
+    ("update", "shape"), [a[1:] for a in ADVISORY], ids=[a[0] for a in ADVISORY]
+)
+def test_advisory_checks_are_warnings(update, shape):
+    _, results = validate(broken(update))
+    found = results_of(results, shape)
+    assert found, describe(results)
+    for result in found:
+        assert results.value(result, SH.resultSeverity) == SH.Warning
+        assert sorted(langs(results, result, SH.resultMessage)) == ["en", "fr"]
+    severities = set(results.objects(None, SH.resultSeverity))
+    assert severities == {SH.Warning}, describe(results)
+
+
+# --- JSON-LD context ----------------------------------------------------------
+
+
+def expand_curie(value: str) -> str:
+    ctx = context()["@context"]
+    prefix, _, rest = value.partition(":")
+    namespace = ctx.get(prefix)
+    return namespace + rest if isinstance(namespace, str) and rest else value
+
+
+def context_terms() -> dict[str, dict]:
+    ctx = context()["@context"]
+    return {
+        name: definition if isinstance(definition, dict) else {"@id": definition}
+        for name, definition in ctx.items()
+        if not name.startswith("@")
+    }
+
+
+def test_context_declares_every_prefix_of_lodplan():
+    ctx = context()["@context"]
+    assert ctx["@version"] == 1.1
+    assert ctx["id"] == "@id"
+    assert ctx["type"] == "@type"
+    for prefix, namespace in terms.PREFIXES.items():
+        name = CONTEXT_PREFIX_RENAMES.get(prefix, prefix)
+        assert ctx[name] == namespace, prefix
+    for prefix in CONTEXT_PREFIX_RENAMES:
+        assert expand_curie(ctx[prefix]["@id"]) == str(LP[prefix])
+
+
+def test_context_has_a_readable_term_for_every_lodplan_term():
+    by_iri = {expand_curie(d["@id"]): (name, d) for name, d in context_terms().items()}
+    g = ontology()
+    for term in declared_terms():
+        local = str(term).removeprefix(str(LP))
+        assert by_iri[str(term)][0] == local
+        definition = by_iri[str(term)][1]
+        if (term, RDF.type, OWL.ObjectProperty) in g:
+            assert definition.get("@type") == "@id", local
+        elif (term, RDF.type, OWL.DatatypeProperty) in g:
+            datatype = g.value(term, RDFS.range)
+            if isinstance(datatype, BNode):  # string or language-tagged string
+                assert "@type" not in definition, local
+            else:
+                assert expand_curie(definition["@type"]) == str(datatype), local
+    reused = {
+        "label": RDFS.label, "title": DCTERMS.title, "notation": SKOS.notation,
+        "prefLabel": SKOS.prefLabel, "inScheme": SKOS.inScheme, "agent": PROV.agent,
+        "hadRole": PROV.hadRole, "hasSource": OA.hasSource, "exact": OA.exact,
+        "checksum": SPDX.checksum,
+    }  # fmt: skip
+    for name, iri in reused.items():
+        assert expand_curie(context_terms()[name]["@id"]) == str(iri), name
+    for name in CLASSES:
+        assert expand_curie(context_terms()[name]["@id"]) == str(LP[name]), name
+
+
+def to_nquads(graph: Graph) -> str:
+    return graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+
+
+def test_context_compacts_lodplan_data_to_readable_terms_and_round_trips():
+    original = valid_graph()
+    expanded = jsonld.from_rdf(to_nquads(original), {"format": "application/n-quads"})
+    compacted = jsonld.compact(expanded, context())
+    nodes = {node["id"]: node for node in compacted["@graph"]}
+
+    action = nodes[DATA + "plan/demo/element/1.1"]
+    assert action["type"] == "Action"
+    assert action["label"] == {
+        "@value": "Créer une ligne de bus transfrontalière",
+        "@language": "fr",
+    }
+    assert action["partOf"] == DATA + "plan/demo/element/1"
+    assert action["inPlan"] == DATA + "plan/demo"
+    assert action["kind"] == "kindcode:action"
+    assert action["status"] == "statuscode:en-cours"
+    assert action["priority"] == "prioritycode:haute"
+    assert action["level"] == "2"
+    assert action["order"] == "1"
+    assert action["notation"] == "1.1"
+    assert sorted(action["territory"]) == sorted(["country:DEU", DATA + "territory/sillon-lorrain"])
+    assert action["source"] == DATA + "plan/demo/element/1.1#source"
+    assert action["date"] == DATA + "plan/demo/element/1.1#date-1"
+
+    date = nodes[DATA + "plan/demo/element/1.1#date-1"]
+    assert date["type"] == "DateMention"
+    assert (date["startDate"], date["endDate"]) == ("2025-01-01", "2025-12-31")
+    assert date["datePrecision"] == "precision:annee"
+    assert date["dateRole"] == "daterole:echeance"
+
+    source = nodes[DATA + "plan/demo/element/1.1#source"]
+    assert (source["startLine"], source["endLine"]) == ("4", "6")
+    assert source["hasSource"] == DATA + "source/demo"
+
+    plan = nodes[DATA + "plan/demo"]
+    assert plan["type"] == "Plan"
+    assert plan["planType"] == "plantype:feuille-de-route"
+    assert plan["hasElement"] == DATA + "plan/demo/element/1"
+
+    involvement = nodes[DATA + "plan/demo/element/1.1#involvement-demo-pilote"]
+    assert involvement["hadRole"] == "role:pilote"
+
+    # No lodplan property falls back to a compact or full IRI.
+    keys = {key for node in compacted["@graph"] for key in node}
+    assert not [k for k in keys if k.startswith(("lodplan:", str(LP)))]
+
+    back = jsonld.to_rdf(compacted, {"format": "application/n-quads"})
+    assert isomorphic(Graph().parse(data=back, format="nt"), original)
