@@ -19,6 +19,7 @@ from lodplan.config import (
     DEFAULT_PORT,
     QueryLimits,
     base_iri_from,
+    local_base_iri,
     normalise_base_iri,
     store_path_from,
 )
@@ -123,6 +124,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
                 f"the store at {store_root} was built for base IRI {info.base_iri}, not {wanted}; "
                 f"rebuild with 'lodplan build --store {store_root} --base-iri {wanted}'"
             )
+    elif info.base_iri != local_base_iri(args.host, args.port):
+        _progress(
+            f"warning: the data's IRIs are under {info.base_iri}, not this server's address; "
+            "serve behind that address or rebuild with --base-iri"
+        )
     limits = QueryLimits(
         timeout_s=args.query_timeout or QueryLimits.from_env().timeout_s,
         max_rows=args.max_rows or QueryLimits.from_env().max_rows,

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from lodplan.errors import ConfigError
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 DEFAULT_STORE = Path("var/store")
@@ -22,9 +24,9 @@ def local_base_iri(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str:
 def normalise_base_iri(value: str) -> str:
     """Check a base IRI and give it the trailing slash every data IRI hangs from."""
     if not value.startswith(("http://", "https://")):
-        raise ValueError(f"base IRI must be an http(s) IRI, got {value!r}")
+        raise ConfigError(f"base IRI must be an http(s) IRI, got {value!r}")
     if any(c in value for c in ' <>"{}|\\^`#?'):
-        raise ValueError(f"base IRI must not contain spaces, '#', '?' or <>\"{{}}|\\^`: {value!r}")
+        raise ConfigError(f"base IRI must not contain spaces, '#', '?' or <>\"{{}}|\\^`: {value!r}")
     return value if value.endswith("/") else value + "/"
 
 
@@ -45,9 +47,25 @@ class QueryLimits:
     timeout_s: float = DEFAULT_QUERY_TIMEOUT_S
     max_rows: int = DEFAULT_MAX_RESULT_ROWS
 
+    def __post_init__(self) -> None:
+        if not self.timeout_s > 0 or self.max_rows < 1:
+            raise ConfigError(
+                f"query limits must be positive (timeout {self.timeout_s}, rows {self.max_rows})"
+            )
+
     @classmethod
     def from_env(cls) -> QueryLimits:
         return cls(
-            timeout_s=float(os.environ.get("LODPLAN_QUERY_TIMEOUT", DEFAULT_QUERY_TIMEOUT_S)),
-            max_rows=int(os.environ.get("LODPLAN_MAX_RESULT_ROWS", DEFAULT_MAX_RESULT_ROWS)),
+            timeout_s=_env_number("LODPLAN_QUERY_TIMEOUT", float, DEFAULT_QUERY_TIMEOUT_S),
+            max_rows=_env_number("LODPLAN_MAX_RESULT_ROWS", int, DEFAULT_MAX_RESULT_ROWS),
         )
+
+
+def _env_number(name: str, kind: type, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return kind(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a {kind.__name__}") from None

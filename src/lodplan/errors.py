@@ -25,3 +25,7 @@ class MappingError(LodplanError):
         if field is not None:
             where += f": field '{field}'"
         super().__init__(f"{where}: {message}")
+
+
+class ConfigError(LodplanError, ValueError):
+    """A setting (flag or environment variable) has an unusable value."""

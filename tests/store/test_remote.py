@@ -93,3 +93,35 @@ def test_refused_write_is_reported(engine):
 def test_endpoint_is_reachable_for_plain_queries(engine):
     response = requests.get(engine.query_url, params={"query": "ASK {}"}, timeout=10)
     assert response.ok
+
+
+def test_cli_publishes_the_bundled_plans_to_virtuoso(engine, monkeypatch, capsys):
+    from lodplan.cli import main
+
+    monkeypatch.setenv("LODPLAN_GRAPH_STORE_PASSWORD", "dba")
+    status = main(
+        [
+            "build",
+            "--base-iri",
+            BASE,
+            "--graph-store",
+            engine.graph_store_url,
+            "--graph-store-user",
+            "dba",
+            "--digest-auth",
+        ]
+    )
+    assert status == 0, capsys.readouterr().err
+    query = (
+        "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a "
+        "<https://w3id.org/lodplan/ontology#kind> "
+        "<https://w3id.org/lodplan/code/element-kind/action> }"
+    )
+    response = requests.get(
+        engine.query_url,
+        params={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
+    assert response.json()["results"]["bindings"][0]["n"]["value"] == "83"
+    assert RemoteStore(engine, BASE).info().graphs[BASE + "graph/plan/mot-programme-2023"] > 2000

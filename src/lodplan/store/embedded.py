@@ -26,6 +26,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, Store, Triple
 
+from lodplan.errors import LodplanError
 from lodplan.store.base import NamedGraph, StoreInfo
 
 CURRENT_LINK = "current"
@@ -36,7 +37,7 @@ KEPT_PREVIOUS_BUILDS = 1
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
-class StoreNotBuiltError(FileNotFoundError):
+class StoreNotBuiltError(LodplanError, FileNotFoundError):
     """Raised when a store directory has no published build yet."""
 
 

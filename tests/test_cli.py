@@ -1,0 +1,59 @@
+"""The command-line contract: commands, help, exit statuses and messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from lodplan.cli import main
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "coverage", "serve"])
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    assert "--base-iri" in capsys.readouterr().out
+
+
+def test_build_and_serve_keep_their_documented_options(capsys):
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    assert "--store" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    out = capsys.readouterr().out
+    for option in ("--store", "--host", "--port"):
+        assert option in out
+
+
+def test_validate_and_coverage_of_the_bundled_plans(capsys):
+    assert main(["validate"]) == 0
+    assert "mot-programme-2023: conforms" in capsys.readouterr().out
+    assert main(["coverage"]) == 0
+    assert "123 used, 0 ignored, 0 unaccounted" in capsys.readouterr().out
+
+
+def test_serve_without_a_build_says_how_to_build(tmp_path, capsys):
+    assert main(["serve", "--store", str(tmp_path / "empty")]) == 2
+    assert "lodplan build --store" in capsys.readouterr().err
+
+
+def test_serve_refuses_a_base_iri_the_store_was_not_built_for(tmp_path, capsys):
+    store = tmp_path / "store"
+    assert main(["build", "--store", str(store), "--base-iri", "http://a.example/"]) == 0
+    status = main(["serve", "--store", str(store), "--base-iri", "http://b.example/"])
+    assert status == 2
+    assert "built for base IRI http://a.example/" in capsys.readouterr().err
+
+
+def test_bad_base_iri_is_an_input_error(capsys):
+    assert main(["validate", "--base-iri", "not-an-iri"]) == 2
+    assert "base IRI" in capsys.readouterr().err
+
+
+def test_bad_query_limit_variable_is_named(tmp_path, monkeypatch, capsys):
+    store = tmp_path / "store"
+    assert main(["build", "--store", str(store)]) == 0
+    monkeypatch.setenv("LODPLAN_QUERY_TIMEOUT", "soon")
+    assert main(["serve", "--store", str(store)]) == 2
+    assert "LODPLAN_QUERY_TIMEOUT='soon'" in capsys.readouterr().err
