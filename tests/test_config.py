@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import pytest
+
+from lodplan.config import QueryLimits, base_iri_from, local_base_iri, normalise_base_iri
+from lodplan.errors import ConfigError
+
+
+def test_default_base_iri_is_the_local_serving_address(monkeypatch):
+    monkeypatch.delenv("LODPLAN_BASE_IRI", raising=False)
+    assert base_iri_from(None) == "http://localhost:8080/"
+    assert local_base_iri("0.0.0.0", 9000) == "http://localhost:9000/"
+    assert local_base_iri("data.example.fr", 80) == "http://data.example.fr:80/"
+
+
+def test_flag_wins_over_environment(monkeypatch):
+    monkeypatch.setenv("LODPLAN_BASE_IRI", "https://env.example/")
+    assert base_iri_from(None) == "https://env.example/"
+    assert base_iri_from("https://flag.example/data") == "https://flag.example/data/"
+
+
+@pytest.mark.parametrize("bad", ["ftp://x/", "data.example.fr", "http://x/a b", "http://x/#"])
+def test_unusable_base_iris_are_refused(bad):
+    with pytest.raises(ConfigError):
+        normalise_base_iri(bad)
+
+
+def test_query_limits_from_environment(monkeypatch):
+    monkeypatch.setenv("LODPLAN_QUERY_TIMEOUT", "2.5")
+    monkeypatch.setenv("LODPLAN_MAX_RESULT_ROWS", "50")
+    assert QueryLimits.from_env() == QueryLimits(timeout_s=2.5, max_rows=50)
+    with pytest.raises(ConfigError):
+        QueryLimits(timeout_s=0)
