@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -71,3 +71,32 @@ class DatasetPublisher(Protocol):
         the new build is served afterwards, or the previous one still is.
         """
         ...
+
+
+def describe_with_fragments(
+    iri: str, triples_about: Callable[[str], Iterable[Triple]]
+) -> list[Triple]:
+    """Triples about ``iri`` and, recursively, about the ``iri#…`` resources it points to.
+
+    ``#`` sub-resources (provenance, selectors, dates…) belong to their resource's
+    document, so they are described with it. Duplicates (the same triple in
+    several graphs) are dropped; order is that of discovery.
+    """
+    seen: set[Triple] = set()
+    ordered: list[Triple] = []
+    pending, visited = [iri], {iri}
+    while pending:
+        for triple in triples_about(pending.pop(0)):
+            if triple in seen:
+                continue
+            seen.add(triple)
+            ordered.append(triple)
+            target = triple.object
+            if (
+                isinstance(target, NamedNode)
+                and target.value.startswith(iri + "#")
+                and target.value not in visited
+            ):
+                visited.add(target.value)
+                pending.append(target.value)
+    return ordered

@@ -27,7 +27,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat, Store, Triple
 
 from lodplan.errors import LodplanError
-from lodplan.store.base import NamedGraph, StoreInfo
+from lodplan.store.base import NamedGraph, StoreInfo, describe_with_fragments
 
 CURRENT_LINK = "current"
 BUILDS_DIR = "builds"
@@ -128,28 +128,11 @@ class EmbeddedStore:
 
     def describe(self, iri: str) -> list[Triple]:
         store = self._current_store()
-        seen: set[Triple] = set()
-        ordered: list[Triple] = []
-        pending = [iri]
-        visited = {iri}
-        while pending:
-            subject = NamedNode(pending.pop(0))
-            for quad in store.quads_for_pattern(subject, None, None, None):
-                triple = quad.triple
-                if triple in seen:
-                    continue
-                seen.add(triple)
-                ordered.append(triple)
-                target = quad.object
-                # '#' sub-resources (provenance selectors, ...) belong to this document
-                if (
-                    isinstance(target, NamedNode)
-                    and target.value.startswith(iri + "#")
-                    and target.value not in visited
-                ):
-                    visited.add(target.value)
-                    pending.append(target.value)
-        return ordered
+
+        def triples_about(subject: str):
+            return (q.triple for q in store.quads_for_pattern(NamedNode(subject), None, None, None))
+
+        return describe_with_fragments(iri, triples_about)
 
     def objects(self, subject: str, predicate: str) -> list:
         quads = self._current_store().quads_for_pattern(

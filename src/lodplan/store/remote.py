@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import requests
-from pyoxigraph import NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import RdfFormat, Triple, parse
 
 from lodplan.errors import LodplanError
-from lodplan.store.base import NamedGraph, StoreInfo
+from lodplan.store.base import NamedGraph, StoreInfo, describe_with_fragments
 
 MANIFEST_GRAPH = "graph/build"
 RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
@@ -127,29 +127,13 @@ class RemoteStore:
         return StoreInfo(data["build_id"], data["base_iri"], data["built_at"], data["graphs"])
 
     def describe(self, iri: str) -> list[Triple]:
-        triples: list[Triple] = []
-        seen: set[Triple] = set()
-        pending, visited = [iri], {iri}
-        while pending:
-            subject = pending.pop(0)
-            query = (
-                "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o "
-                f"VALUES ?s {{ {sparql_iri(subject)} }} }}"
-            )
-            for triple in self._construct(query):
-                if triple in seen:
-                    continue
-                seen.add(triple)
-                triples.append(triple)
-                target = triple.object
-                if (
-                    isinstance(target, NamedNode)
-                    and target.value.startswith(iri + "#")
-                    and target.value not in visited
-                ):
-                    visited.add(target.value)
-                    pending.append(target.value)
-        return triples
+        return describe_with_fragments(iri, self._triples_about)
+
+    def _triples_about(self, subject: str) -> list[Triple]:
+        query = (
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o VALUES ?s {{ {sparql_iri(subject)} }} }}"
+        )
+        return self._construct(query)
 
     def objects(self, subject: str, predicate: str) -> list:
         query = (
