@@ -111,3 +111,25 @@ def test_union_of_graphs_is_queryable(tmp_path):
     )
     assert int(rows[0]["n"].value) == 4
     assert raw.contains_named_graph(NamedNode(PLAN_V1.iri))
+
+
+def test_invalid_iris_describe_nothing(tmp_path):
+    EmbeddedPublisher(tmp_path).publish([PLAN_V1], base_iri=BASE, build_id="b1")
+    store = EmbeddedStore(tmp_path)
+    for bad in [BASE + "plan/\udcff", BASE + "a b", "not an iri", BASE + "plan/\uffff"]:
+        assert store.describe(bad) == []
+        assert store.objects(bad, "http://www.w3.org/2000/01/rdf-schema#label") == []
+
+
+def test_two_builds_cannot_publish_into_one_store_at_once(tmp_path):
+    from lodplan.errors import LodplanError
+
+    publisher = EmbeddedPublisher(tmp_path)
+
+    def second_build_meanwhile():
+        with pytest.raises(LodplanError, match="another build is publishing"):
+            EmbeddedPublisher(tmp_path).publish([ACTORS], base_iri=BASE, build_id="b2")
+        yield PLAN_V1
+
+    publisher.publish(second_build_meanwhile(), base_iri=BASE, build_id="b1")
+    assert EmbeddedStore(tmp_path).info().build_id == "b1"

@@ -74,6 +74,18 @@ def test_publish_replace_and_describe(engine):
     assert [t.object.value for t in store.describe(BASE + "plan/p")] == ["v2"]
 
 
+def test_graphs_of_a_removed_plan_are_deleted(engine):
+    base = "http://removal.test.example/"
+    old = NamedGraph(base + "graph/plan/old", nt(f'<{base}plan/old> <{base}p> "x" .'), 1)
+    kept = NamedGraph(base + "graph/plan/kept", nt(f'<{base}plan/kept> <{base}p> "y" .'), 1)
+    RemotePublisher(engine).publish([old, kept], base_iri=base, build_id="r1")
+    RemotePublisher(engine).publish([kept], base_iri=base, build_id="r2")
+    store = RemoteStore(engine, base)
+    assert store.describe(base + "plan/old") == []
+    assert store.describe(base + "plan/kept")
+    assert set(store.info().graphs) == {kept.iri}
+
+
 def test_refused_write_is_reported(engine):
     wrong = RemoteEndpoint(
         query_url=engine.query_url,

@@ -100,3 +100,12 @@ def describe_with_fragments(
                 visited.add(target.value)
                 pending.append(target.value)
     return ordered
+
+
+def is_valid_iri(iri: str) -> bool:
+    """Whether ``iri`` is an absolute IRI a store can look up (requests may carry anything)."""
+    try:
+        NamedNode(iri)
+    except ValueError:
+        return False
+    return True

@@ -16,23 +16,26 @@ removed by the next successful one.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, Store, Triple
 
 from lodplan.errors import LodplanError
-from lodplan.store.base import NamedGraph, StoreInfo, describe_with_fragments
+from lodplan.store.base import NamedGraph, StoreInfo, describe_with_fragments, is_valid_iri
 
 CURRENT_LINK = "current"
 BUILDS_DIR = "builds"
 DATA_DIR = "data"
 MANIFEST = "manifest.json"
+LOCK_FILE = ".lock"
 KEPT_PREVIOUS_BUILDS = 1
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
@@ -50,6 +53,12 @@ class EmbeddedPublisher:
     def publish(self, graphs: Iterable[NamedGraph], *, base_iri: str, build_id: str) -> StoreInfo:
         builds = self.root / BUILDS_DIR
         builds.mkdir(parents=True, exist_ok=True)
+        with _exclusive_lock(self.root / LOCK_FILE):
+            return self._publish_locked(builds, graphs, base_iri, build_id)
+
+    def _publish_locked(
+        self, builds: Path, graphs: Iterable[NamedGraph], base_iri: str, build_id: str
+    ) -> StoreInfo:
         stamp = datetime.now(UTC)
         build_dir = builds / f"{stamp:%Y%m%dT%H%M%S%f}-{build_id[:12]}"
         info = StoreInfo(
@@ -62,7 +71,8 @@ class EmbeddedPublisher:
             build_dir.mkdir()
             graph_counts = self._write_database(build_dir / DATA_DIR, graphs)
             info = StoreInfo(info.build_id, info.base_iri, info.built_at, graph_counts)
-            (build_dir / MANIFEST).write_text(json.dumps(_info_to_json(info), indent=2) + "\n")
+            _write_durably(build_dir / MANIFEST, json.dumps(_info_to_json(info), indent=2) + "\n")
+            _fsync_tree(build_dir)
             self._swap_current(build_dir)
         except BaseException:
             shutil.rmtree(build_dir, ignore_errors=True)
@@ -92,6 +102,7 @@ class EmbeddedPublisher:
         tmp_link.unlink(missing_ok=True)
         tmp_link.symlink_to(build_dir.relative_to(self.root))
         tmp_link.replace(link)  # rename(2) is atomic: readers see old or new, never none
+        _fsync_dir(self.root)
 
     def _prune(self, keep: Path) -> None:
         """Remove interrupted builds and all but the latest previous builds."""
@@ -127,6 +138,8 @@ class EmbeddedStore:
         return self._info
 
     def describe(self, iri: str) -> list[Triple]:
+        if not is_valid_iri(iri):
+            return []
         store = self._current_store()
 
         def triples_about(subject: str):
@@ -135,6 +148,8 @@ class EmbeddedStore:
         return describe_with_fragments(iri, triples_about)
 
     def objects(self, subject: str, predicate: str) -> list:
+        if not (is_valid_iri(subject) and is_valid_iri(predicate)):
+            return []
         quads = self._current_store().quads_for_pattern(
             NamedNode(subject), NamedNode(predicate), None, None
         )
@@ -183,6 +198,49 @@ def read_manifest(build_dir: Path) -> StoreInfo:
         built_at=data["built_at"],
         graphs={k: int(v) for k, v in data["graphs"].items()},
     )
+
+
+@contextmanager
+def _exclusive_lock(path: Path) -> Iterator[None]:
+    """One build at a time per store: a second one would prune the first one's files."""
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LodplanError(
+                f"another build is publishing into {path.parent}; try again when it is done"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _write_durably(path: Path, text: str) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync_tree(directory: Path) -> None:
+    """Flush a finished build to disk before it is swapped in (a crash must not expose it
+    half-written)."""
+    for path in sorted(directory.rglob("*"), reverse=True):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+        else:
+            _fsync_dir(path)
+    _fsync_dir(directory)
+
+
+def _fsync_dir(directory: Path) -> None:
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _info_to_json(info: StoreInfo) -> dict[str, object]:

@@ -74,6 +74,8 @@ class RemotePublisher:
         self.session = session or requests.Session()
 
     def publish(self, graphs: Iterable[NamedGraph], *, base_iri: str, build_id: str) -> StoreInfo:
+        manifest_iri = base_iri + MANIFEST_GRAPH
+        previous = self._previous_graphs(manifest_iri)
         counts: dict[str, int] = {}
         for graph in graphs:
             self._put(graph.iri, graph.ntriples)
@@ -84,24 +86,48 @@ class RemotePublisher:
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
             graphs=counts,
         )
-        manifest_iri = base_iri + MANIFEST_GRAPH
         self._put(manifest_iri, _manifest_ntriples(manifest_iri, info))
+        for stale in sorted(previous - set(counts)):  # e.g. a plan removed from the mappings
+            self._request("DELETE", stale, expected=(200, 204, 404))
         return info
 
+    def _previous_graphs(self, manifest_iri: str) -> set[str]:
+        response = self._request(
+            "GET", manifest_iri, expected=(200, 404), headers={"Accept": "application/n-triples"}
+        )
+        if response.status_code == 404:
+            return set()
+        for quad in parse(response.content, format=RdfFormat.N_TRIPLES):
+            if quad.predicate.value == RDF_VALUE:
+                return set(json.loads(quad.object.value)["graphs"])
+        return set()
+
     def _put(self, graph_iri: str, ntriples: bytes) -> None:
-        response = self.session.put(
-            self.endpoint.graph_store_url,
-            params={"graph": graph_iri},
+        self._request(
+            "PUT",
+            graph_iri,
+            expected=(200, 201, 204),
             data=ntriples,
             headers={"Content-Type": "application/n-triples"},
+        )
+
+    def _request(
+        self, method: str, graph_iri: str, *, expected: tuple[int, ...], **kwargs
+    ) -> requests.Response:
+        response = self.session.request(
+            method,
+            self.endpoint.graph_store_url,
+            params={"graph": graph_iri},
             auth=self.endpoint.auth(),
             timeout=self.endpoint.timeout_s,
+            **kwargs,
         )
-        if response.status_code not in (200, 201, 204):
+        if response.status_code not in expected:
             raise RemoteStoreError(
-                f"PUT of graph {graph_iri} to {self.endpoint.graph_store_url} failed: "
+                f"{method} of graph {graph_iri} at {self.endpoint.graph_store_url} failed: "
                 f"HTTP {response.status_code} {response.text[:300]}"
             )
+        return response
 
 
 class RemoteStore:
