@@ -13,8 +13,8 @@ from tests.conftest import TEST_BASE
 
 
 def test_two_builds_give_identical_sorted_nquads(tmp_path):
-    first = named_graphs(check_plans(mappings_dir(), TEST_BASE))
-    second = named_graphs(check_plans(mappings_dir(), TEST_BASE))
+    first = named_graphs(check_plans(mappings_dir(), TEST_BASE), TEST_BASE)
+    second = named_graphs(check_plans(mappings_dir(), TEST_BASE), TEST_BASE)
     assert [g.iri for g in first] == [g.iri for g in second]
     assert [g.ntriples for g in first] == [g.ntriples for g in second]
     assert build_id_of(first) == build_id_of(second)
@@ -31,6 +31,7 @@ def test_build_publishes_one_graph_per_plan_plus_vocabularies(tmp_path):
         TEST_BASE + "graph/codelists",
         TEST_BASE + "graph/actors",
         TEST_BASE + "graph/plan/mot-programme-2023",
+        TEST_BASE + "graph/void",
     }
     assert EmbeddedStore(tmp_path).info().build_id == info.build_id
 
@@ -70,3 +71,17 @@ def test_published_data_still_conforms_after_the_store_canonicalises_it(tmp_path
         assert len(served) == len(plan.graph)
         report = Validator(vocabulary).validate(plan.plan_id, served, plan.spec.source.path)
         assert report.conforms, report.render()
+
+
+def test_graph_iris_and_the_base_iri_are_described(tmp_path):
+    _, info = build(mappings_dir(), EmbeddedPublisher(tmp_path), TEST_BASE)
+    store = EmbeddedStore(tmp_path)
+    void = "http://rdfs.org/ns/void#"
+    plan_graph = TEST_BASE + "graph/plan/mot-programme-2023"
+    [count] = store.objects(plan_graph, void + "triples")
+    assert int(count.value) == info.graphs[plan_graph]
+    subsets = {term.value for term in store.objects(TEST_BASE, void + "subset")}
+    assert plan_graph in subsets and TEST_BASE + "graph/ontology" in subsets
+    assert [t.value for t in store.objects(TEST_BASE, void + "sparqlEndpoint")] == [
+        TEST_BASE + "sparql"
+    ]

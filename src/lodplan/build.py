@@ -15,6 +15,7 @@ from rdflib import BNode, Graph
 from rdflib.compare import to_canonical_graph
 
 from lodplan.codelists import Vocabulary, bundled_vocabulary
+from lodplan.description import dataset_description
 from lodplan.errors import LodplanError
 from lodplan.iris import IriMinter
 from lodplan.mapping import MappedPlan, find_mappings, map_plan
@@ -93,10 +94,18 @@ def check_plans(
     return checked
 
 
-def named_graphs(checked: CheckedPlans) -> list[NamedGraph]:
+def named_graphs(checked: CheckedPlans, base_iri: str) -> list[NamedGraph]:
+    """Every graph of the build, and last the description of the others (VoID)."""
     graphs = dict(checked.extra_graphs)
     graphs.update({plan.graph_iri: plan.graph for plan in checked.plans})
-    return [_as_named_graph(iri, graph) for iri, graph in sorted(graphs.items())]
+    named = [_as_named_graph(iri, graph) for iri, graph in sorted(graphs.items())]
+    iris = IriMinter(base_iri)
+    titles = {
+        plan.graph_iri: (iris.plan(plan.plan_id), next(iter(plan.spec.plan.title.values())))
+        for plan in checked.plans
+    }
+    description = dataset_description(iris, named, titles)
+    return [*named, _as_named_graph(iris.graph("void"), description)]
 
 
 def build_id_of(graphs: list[NamedGraph]) -> str:
@@ -117,7 +126,7 @@ def build(
     checked = check_plans(mappings_dir, base_iri, progress=progress)
     if not checked.ok:
         raise BuildChecksFailedError(checked.render_problems())
-    graphs = named_graphs(checked)
+    graphs = named_graphs(checked, base_iri)
     progress(f"publishing {len(graphs)} graphs")
     info = publisher.publish(graphs, base_iri=base_iri, build_id=build_id_of(graphs))
     progress(f"published build {info.build_id[:12]}: {info.triple_count} triples")
