@@ -129,9 +129,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             f"warning: the data's IRIs are under {info.base_iri}, not this server's address; "
             "serve behind that address or rebuild with --base-iri"
         )
+    from_env = QueryLimits.from_env()
     limits = QueryLimits(
-        timeout_s=args.query_timeout or QueryLimits.from_env().timeout_s,
-        max_rows=args.max_rows or QueryLimits.from_env().max_rows,
+        timeout_s=from_env.timeout_s if args.query_timeout is None else args.query_timeout,
+        max_rows=from_env.max_rows if args.max_rows is None else args.max_rows,
     )
     _progress(
         f"serving {store_root} (build {info.build_id[:12]}, {info.triple_count} triples) "
@@ -167,10 +168,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lodplan {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
-    def common(sub: argparse.ArgumentParser, *, store: bool = True) -> None:
+    def common(sub: argparse.ArgumentParser, *, store: bool = True, serving: bool = False) -> None:
         sub.add_argument(
             "--base-iri",
-            help="IRI under which data resources are minted and served "
+            help=(
+                "check that the store was built for this base IRI (default: "
+                "$LODPLAN_BASE_IRI if set; otherwise the store's own base IRI is served)"
+            )
+            if serving
+            else "IRI under which data resources are minted "
             "(default: $LODPLAN_BASE_IRI, else http://localhost:8080/)",
         )
         if store:
@@ -239,7 +245,7 @@ def _parser() -> argparse.ArgumentParser:
         "content negotiation, /sparql is a read-only SPARQL 1.1 endpoint. A new build "
         "published into the same store is picked up without a restart.",
     )
-    common(serve)
+    common(serve, serving=True)
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
     serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (2)")

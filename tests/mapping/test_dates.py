@@ -57,7 +57,7 @@ def test_season_precision():
 
 @pytest.mark.parametrize(
     "text",
-    ["2 / an", "programmation 21-27", "mandature 2022-2027", "Borders Forum 2024", "Marmaris"],
+    ["2 / an", "programmation 21-27", "Borders Forum 2024", "Marmaris", "1er axe"],
 )
 def test_numbers_that_are_not_dates(text):
     assert find_dates(text, assume_year=2023) == []
@@ -66,3 +66,55 @@ def test_numbers_that_are_not_dates(text):
 def test_impossible_day_is_an_error():
     with pytest.raises(ValueError, match="31 février"):
         find_dates("31 février", assume_year=2023)
+
+
+def test_period_of_days_across_months():
+    [mention] = find_dates("du 30 juin au 2 juillet 2023")
+    assert (mention.start, mention.end, mention.role) == (
+        date(2023, 6, 30),
+        date(2023, 7, 2),
+        "periode",
+    )
+
+
+def test_period_of_months():
+    [mention] = find_dates("mars-avril 2023")
+    assert (mention.start, mention.end, mention.precision) == (
+        date(2023, 3, 1),
+        date(2023, 4, 30),
+        "mois",
+    )
+
+
+def test_month_without_year_needs_a_declared_year_and_a_date_word():
+    assert find_dates("en juillet") == []
+    [mention] = find_dates("en juillet", assume_year=2023)
+    assert (mention.start, mention.end) == (date(2023, 7, 1), date(2023, 7, 31))
+    assert find_dates("Mai 68 et mars", assume_year=2023) == []
+
+
+def test_the_verb_ete_is_not_a_season():
+    assert find_dates("le projet a été lancé", assume_year=2023) == []
+    [mention] = find_dates("à l'automne", assume_year=2023)
+    assert mention.precision == "saison"
+
+
+def test_period_of_years():
+    [mention] = find_dates("Suivi des PdL de la mandature 2022-2027")
+    assert (mention.start, mention.end, mention.precision, mention.role) == (
+        date(2022, 1, 1),
+        date(2027, 12, 31),
+        "annee",
+        "periode",
+    )
+
+
+def test_lone_years_only_when_asked_and_not_in_names():
+    text = "Agenda Territorial 2030 - Borders Forum 2024"
+    assert find_dates(text) == []
+    [mention] = find_dates(text, years=True, not_dates=["Agenda Territorial 2030"])
+    assert (mention.start, mention.end, mention.text) == (
+        date(2024, 1, 1),
+        date(2024, 12, 31),
+        "2024",
+    )

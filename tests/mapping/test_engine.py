@@ -98,7 +98,7 @@ def test_structure_labels_and_extracted_data(mapping_dir, vocabulary, bundled_ac
     axis = URIRef(ELEMENT + "1")
     assert str(g.value(axis, RDFS.label)) == "Premier axe"
     assert set(g.objects(axis, LP.category)) == {URIRef(TEST_BASE + "plan/mon-plan/tag/a")}
-    action = URIRef(ELEMENT + "1.1/action-franco-allemande")
+    action = URIRef(ELEMENT + "1.1/fr-de-action-franco-allemande-en-attente")
     assert str(g.value(action, RDFS.label)) == "Action franco-allemande"
     assert set(g.objects(action, LP.territory)) == {COUNTRY.FRA, COUNTRY.DEU}
     assert g.value(action, LP.status) == STATUS["en-attente"]
@@ -126,6 +126,17 @@ def test_iris_do_not_depend_on_row_order(mapping_dir, vocabulary, bundled_actors
     )
     g = run(write(mapping_dir, source=swapped), vocabulary, bundled_actors).graph
     assert (URIRef(ELEMENT + "1.1/action-commune"), RDFS.label, None) in g
+
+
+def test_iris_do_not_change_when_rules_are_refined(mapping_dir, vocabulary, bundled_actors):
+    without_rule = MAPPING.replace("\\(en attente\\)", "\\(jamais\\)")
+    assert without_rule != MAPPING
+    first = run(write(mapping_dir), vocabulary, bundled_actors).graph
+    second = run(write(mapping_dir, mapping=without_rule), vocabulary, bundled_actors).graph
+    action = URIRef(ELEMENT + "1.1/fr-de-action-franco-allemande-en-attente")
+    assert str(first.value(action, RDFS.label)) == "Action franco-allemande"
+    assert str(second.value(action, RDFS.label)) == "Action franco-allemande (en attente)"
+    assert set(first.subjects()) == set(second.subjects())
 
 
 def test_coverage_counts_used_and_ignored_lines(mapping_dir, vocabulary, bundled_actors):

@@ -113,20 +113,20 @@ def test_equal_labels_under_different_parents_are_different_resources(graph):
 
 
 def test_public_contract_lines_become_categories_and_status(graph):
-    contract = URIRef(ELEMENT + "3.2.2/telt-mobilites-val-de-suse-maurienne-grand-brianconnais")
+    contract = URIRef(ELEMENT + "3.2.2/marche-public-telt-mobilites-val-de-suse-maurienne-42188b45")
     assert label(graph, contract) == "TELT - Mobilités Val de Suse / Maurienne / Grand Briançonnais"
     tags = {str(t).rsplit("/", 1)[1] for t in graph.objects(contract, LP.category)}
-    assert tags == {"marche-public"}
+    assert tags == {"marche-public", "italique"}
     assert graph.value(contract, LP.status) == STATUS["en-attente"]
 
-    chav = URIRef(ELEMENT + "3.2.2/strategie-chav-21-27")
+    chav = URIRef(ELEMENT + "3.2.2/marche-public-hors-programme-partage-fr-it-6670097c")
     tags = {str(t).rsplit("/", 1)[1] for t in graph.objects(chav, LP.category)}
-    assert tags == {"marche-public", "hors-programme-partage"}
+    assert tags == {"marche-public", "hors-programme-partage", "italique"}
     assert set(graph.objects(chav, LP.territory)) == {COUNTRY.FRA, COUNTRY.ITA}
 
 
 def test_country_pairs_become_territories(graph):
-    alcotra = URIRef(ELEMENT + "3.4.1/assistance-observation-transfrontaliere-nca-it-mc-alcotra")
+    alcotra = URIRef(ELEMENT + "3.4.1/fr-it-mc-assistance-observation-transfrontaliere-7b79e9af")
     assert set(graph.objects(alcotra, LP.territory)) == {COUNTRY.FRA, COUNTRY.ITA, COUNTRY.MCO}
     colloque = next(
         s
@@ -147,7 +147,7 @@ def test_subject_to_interest_tag(graph):
 
 
 def test_institution_prefix_names_an_actor_without_inventing_a_role(graph):
-    node = URIRef(ELEMENT + "1.2.2/suivi-du-projet-pilote-cb-crii")
+    node = URIRef(ELEMENT + "1.2.2/pe-suivi-du-projet-pilote-cb-crii")
     assert label(graph, node) == "Suivi du projet pilote CB-CRII"
     involvement = graph.value(node, LP.involvement)
     assert graph.value(involvement, PROV.agent) == URIRef(TEST_BASE + "actor/parlement-europeen")
@@ -204,3 +204,65 @@ def test_every_quote_is_found_at_its_cited_lines(mot, graph):
         ]
         assert len(exact) == 1, source
         assert exact[0] in "\n".join(lines[start - 1 : end])
+
+
+def actors_of(graph, node):
+    return {
+        str(graph.value(i, PROV.agent)).rsplit("/", 1)[1]
+        for i in graph.objects(node, LP.involvement)
+    }
+
+
+def test_institutions_named_in_full_or_as_suffix_are_actors(graph):
+    def find(parent, prefix):
+        return next(
+            s
+            for s in graph.subjects(LP.partOf, URIRef(ELEMENT + parent))
+            if label(graph, s).startswith(prefix)
+        )
+
+    assert actors_of(graph, find("1.1.2", "Lien avec les travaux")) == {
+        "comite-europeen-des-regions",
+        "parlement-europeen",
+    }
+    suffixed = find("1.1.2", "Appui au rapport")
+    assert (
+        label(graph, suffixed) == 'Appui au rapport sur le "mécanisme transfrontalier européen 2.0"'
+    )
+    assert actors_of(graph, suffixed) == {"comite-europeen-des-regions"}
+    actions_with_cor = {
+        s
+        for s, i in graph.subject_objects(LP.involvement)
+        if str(graph.value(i, PROV.agent)).endswith("/comite-europeen-des-regions")
+    }
+    assert len(actions_with_cor) == 3
+
+
+def test_prefixed_places_become_territories(graph):
+    maritime = URIRef(ELEMENT + "1.3.2/frontieres-maritimes-evenement-a-prevoir")
+    assert label(graph, maritime) == "Evènement à prévoir"
+    assert graph.value(maritime, LP.territory) == URIRef(
+        TEST_BASE + "territory/frontieres-maritimes"
+    )
+
+
+def test_periods_and_years_written_in_the_text(graph):
+    def dates_of(key):
+        node = URIRef(ELEMENT + key)
+        return [
+            (graph.value(m, LP.startDate).toPython(), graph.value(m, LP.endDate).toPython())
+            for m in graph.objects(node, LP.date)
+        ]
+
+    assert dates_of("1.1.1/suivi-des-pdl-de-la-mandature-2022-2027-et-veille-juridique") == [
+        (date(2022, 1, 1), date(2027, 12, 31))
+    ]
+    assert dates_of("2.1.3/borders-forum-2024-preparation") == [
+        (date(2024, 1, 1), date(2024, 12, 31))
+    ]
+    agenda = [
+        s
+        for s in graph.subjects(LP.partOf, URIRef(ELEMENT + "1.2.2"))
+        if label(graph, s).startswith("Agenda Territorial 2030")
+    ]
+    assert agenda and list(graph.objects(agenda[0], LP.date)) == []

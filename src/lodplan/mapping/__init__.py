@@ -75,7 +75,7 @@ def map_plan(
     for element in outline.walk():
         apply_rules(spec, element)
     writer = PlanGraphWriter(spec, iris, vocabulary, actors)
-    graph = writer.write(outline, SourceFacts(sha256=digest, line_count=len(lines)))
+    graph = writer.write(outline, SourceFacts(sha256=digest))
     coverage = compute_coverage(spec.source.path, lines, outline, _lines_used(graph))
     return MappedPlan(spec, graph, outline, coverage, iris.plan_graph(spec.plan.id))
 

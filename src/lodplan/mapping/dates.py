@@ -1,15 +1,20 @@
 """French dates written in plan texts, parsed to the precision they state.
 
-"7 mars 2023" is a day, "mars 2023" a month, "au printemps 2019" a season,
-"27-28 juin" a range of days. Every mention keeps its verbatim phrase and is
-given as bounds (first and last day) so that queries can compare any precision.
-A date whose year is neither written nor declared by the mapping is not typed.
+"7 mars 2023" is a day, "du 30 juin au 2 juillet 2023" a period of days,
+"mars 2023" or "en juillet" a month, "mars-avril 2023" a period of months,
+"au printemps 2019" a season, "2021-2027" a period of years, and — when the
+mapping asks for it — "2024" a year. Every mention keeps its verbatim phrase and
+is given as bounds (first and last day), so that queries can compare any
+precision. A date whose year is neither written nor declared by the mapping
+(``assume-year``) is not typed.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from lodplan.mapping.model import DateMention
@@ -21,61 +26,182 @@ MONTHS = {
 }  # fmt: skip
 # Meteorological seasons: (first month, last month); winter runs into the next year.
 SEASONS = {"printemps": (3, 5), "été": (6, 8), "ete": (6, 8), "automne": (9, 11), "hiver": (12, 2)}
+PERIOD_ROLE = "periode"
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _SEASON = "|".join(sorted(SEASONS, key=len, reverse=True))
-_YEAR = r"(?P<year>(?:19|20)[0-9]{2})"
-_DAYS = re.compile(
-    rf"\b(?P<day>[0-9]{{1,2}})(?:er)?(?:\s*-\s*(?P<last_day>[0-9]{{1,2}}))?\s+"
-    rf"(?P<month>{_MONTH})\b(?:\s+{_YEAR}\b)?",
-    re.IGNORECASE,
-)
-_MONTH_YEAR = re.compile(rf"\b(?P<month>{_MONTH})\s+{_YEAR}\b", re.IGNORECASE)
-_SEASON_RE = re.compile(rf"\b(?P<season>{_SEASON})\b(?:\s+{_YEAR}\b)?", re.IGNORECASE)
+_YEAR = r"(?:19|20)[0-9]{2}"
+_DAY = r"[0-9]{1,2}(?:er)?"
+_FLAGS = re.IGNORECASE
 
 
-def find_dates(text: str, *, assume_year: int | None = None, role: str = "evenement"):
-    """Yield the :class:`DateMention` of ``text`` in reading order."""
+@dataclass(frozen=True)
+class _Reading:
+    """One way dates are written: a pattern and how its match becomes bounds."""
+
+    pattern: re.Pattern[str]
+    read: Callable[[re.Match[str], int | None], tuple[date, date] | None]
+    precision: str
+    role: str | None = None  # None: the role the mapping declares
+
+
+def find_dates(
+    text: str,
+    *,
+    assume_year: int | None = None,
+    role: str = "evenement",
+    years: bool = False,
+    not_dates: Iterable[str] = (),
+) -> list[DateMention]:
+    """The :class:`DateMention` of ``text`` in reading order.
+
+    ``years`` also reads a lone year ("Borders Forum 2024"); ``not_dates`` are
+    phrases in which numbers are names, not dates ("Agenda Territorial 2030").
+    """
+    taken = [m.span() for phrase in not_dates for m in re.finditer(re.escape(phrase), text)]
     found: list[tuple[int, DateMention]] = []
-    taken: list[range] = []
-
-    def free(match: re.Match[str]) -> bool:
-        return not any(match.start() in r or match.end() - 1 in r for r in taken)
-
-    for match in _DAYS.finditer(text):
-        year = _year(match, assume_year)
-        if year is None:
-            continue
-        month = MONTHS[match["month"].lower()]
-        try:
-            first = date(year, month, int(match["day"]))
-            last = date(year, month, int(match["last_day"])) if match["last_day"] else first
-        except ValueError:
-            raise ValueError(f"{match.group(0)!r} is not a valid date in {year}") from None
-        found.append((match.start(), DateMention(first, last, "jour", match.group(0), role)))
-        taken.append(range(match.start(), match.end()))
-    for match in _MONTH_YEAR.finditer(text):
-        if not free(match):
-            continue
-        year, month = int(match["year"]), MONTHS[match["month"].lower()]
-        first, last = date(year, month, 1), _month_end(year, month)
-        found.append((match.start(), DateMention(first, last, "mois", match.group(0), role)))
-        taken.append(range(match.start(), match.end()))
-    for match in _SEASON_RE.finditer(text):
-        year = _year(match, assume_year)
-        if year is None or not free(match):
-            continue
-        first_month, last_month = SEASONS[match["season"].lower()]
-        end_year = year + 1 if last_month < first_month else year
-        first, last = date(year, first_month, 1), _month_end(end_year, last_month)
-        found.append((match.start(), DateMention(first, last, "saison", match.group(0), role)))
-        taken.append(range(match.start(), match.end()))
+    for reading in _READINGS if years else _READINGS[:-1]:
+        for match in reading.pattern.finditer(text):
+            if any(start < match.end() and match.start() < end for start, end in taken):
+                continue
+            try:
+                bounds = reading.read(match, assume_year)
+            except ValueError:
+                raise ValueError(f"{match.group(0)!r} is not a valid date") from None
+            if bounds is None:
+                continue
+            mention = DateMention(*bounds, reading.precision, match.group(0), reading.role or role)
+            found.append((match.start(), mention))
+            taken.append(match.span())
     return [mention for _, mention in sorted(found, key=lambda item: item[0])]
 
 
-def _year(match: re.Match[str], assume_year: int | None) -> int | None:
-    return int(match["year"]) if match["year"] else assume_year
+def _year(written: str | None, assume_year: int | None) -> int | None:
+    return int(written) if written else assume_year
+
+
+def _day(text: str) -> int:
+    return int(text.lower().removesuffix("er"))
+
+
+def _month(text: str) -> int:
+    return MONTHS[text.lower()]
 
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _day_period(m: re.Match[str], assume_year: int | None):
+    year = _year(m["year"], assume_year)
+    if year is None:
+        return None
+    first_month = _month(m["m1"]) if m["m1"] else _month(m["m2"])
+    return date(year, first_month, _day(m["d1"])), date(year, _month(m["m2"]), _day(m["d2"]))
+
+
+def _days(m: re.Match[str], assume_year: int | None):
+    year = _year(m["year"], assume_year)
+    if year is None:
+        return None
+    month = _month(m["month"])
+    first = date(year, month, _day(m["day"]))
+    return first, date(year, month, _day(m["last"])) if m["last"] else first
+
+
+def _month_period(m: re.Match[str], assume_year: int | None):
+    year = _year(m["year"], assume_year)
+    if year is None:
+        return None
+    return date(year, _month(m["m1"]), 1), _month_end(year, _month(m["m2"]))
+
+
+def _one_month(m: re.Match[str], assume_year: int | None):
+    year = _year(m["year"], assume_year)
+    if year is None:
+        return None
+    month = _month(m["month"])
+    return date(year, month, 1), _month_end(year, month)
+
+
+def _season(m: re.Match[str], assume_year: int | None):
+    year = _year(m["year"], assume_year)
+    if year is None:
+        return None
+    first_month, last_month = SEASONS[m["season"].lower()]
+    end_year = year + 1 if last_month < first_month else year
+    return date(year, first_month, 1), _month_end(end_year, last_month)
+
+
+def _years(m: re.Match[str], _assume_year: int | None):
+    first, last = int(m["first"]), int(m["last"])
+    if last < first:
+        return None
+    return date(first, 1, 1), date(last, 12, 31)
+
+
+def _lone_year(m: re.Match[str], _assume_year: int | None):
+    year = int(m["year"])
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+# Most specific first: a phrase read by one reading is not read again by the next.
+_READINGS = (
+    _Reading(
+        re.compile(
+            rf"\bdu\s+(?P<d1>{_DAY})(?:\s+(?P<m1>{_MONTH}))?\s+au\s+(?P<d2>{_DAY})\s+"
+            rf"(?P<m2>{_MONTH})\b(?:\s+(?P<year>{_YEAR})\b)?",
+            _FLAGS,
+        ),
+        _day_period,
+        "jour",
+        PERIOD_ROLE,
+    ),
+    _Reading(
+        re.compile(
+            rf"\b(?P<day>{_DAY})(?:\s*-\s*(?P<last>{_DAY}))?\s+(?P<month>{_MONTH})\b"
+            rf"(?:\s+(?P<year>{_YEAR})\b)?",
+            _FLAGS,
+        ),
+        _days,
+        "jour",
+    ),
+    _Reading(
+        re.compile(
+            rf"\b(?P<m1>{_MONTH})\s*(?:-|à|au)\s*(?P<m2>{_MONTH})\s+(?P<year>{_YEAR})\b", _FLAGS
+        ),
+        _month_period,
+        "mois",
+        PERIOD_ROLE,
+    ),
+    _Reading(
+        re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<year>{_YEAR})\b", _FLAGS), _one_month, "mois"
+    ),
+    _Reading(
+        # a month without its year only after a word that makes it a date ("en juillet")
+        re.compile(
+            rf"\b(?:en|courant|début|fin|mi-?|d[eè]s|avant|après)\s+(?P<month>{_MONTH})\b"
+            r"(?P<year>)",
+            _FLAGS,
+        ),
+        _one_month,
+        "mois",
+    ),
+    _Reading(
+        # "été" is also a verb ("a été lancé"): a season needs its year or an article before it
+        re.compile(
+            rf"(?:\b(?:au|en|à\s+l'|à\s+l’|cet|ce|l'|l’|d'|d’)\s*(?P<season>{_SEASON})\b"
+            rf"(?:\s+(?P<year>{_YEAR})\b)?)",
+            _FLAGS,
+        ),
+        _season,
+        "saison",
+    ),
+    _Reading(
+        re.compile(rf"\b(?P<first>{_YEAR})\s*[-–/]\s*(?P<last>{_YEAR})\b"),
+        _years,
+        "annee",
+        PERIOD_ROLE,
+    ),
+    _Reading(re.compile(rf"\b(?P<year>{_YEAR})\b"), _lone_year, "annee"),  # only if asked
+)

@@ -7,6 +7,7 @@ dates, involvements) are ``#`` IRIs served with their element.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
@@ -44,7 +45,6 @@ class SourceFacts:
     """What the build measured of the source document."""
 
     sha256: str
-    line_count: int
 
 
 class PlanGraphWriter:
@@ -133,10 +133,11 @@ class PlanGraphWriter:
         g = self.graph
         scheme = URIRef(self.iris.tag_scheme(self.spec.plan.id))
         g.add((scheme, RDF.type, SKOS.ConceptScheme))
-        for lang, title in self.spec.plan.title.items():
-            label = Literal(
-                f"Étiquettes — {title}" if lang == "fr" else f"Tags — {title}", lang=lang
-            )
+        title = next(iter(self.spec.plan.title.values()))
+        for label in (
+            Literal(f"Étiquettes — {title}", lang="fr"),
+            Literal(f"Tags — {title}", lang="en"),
+        ):
             g.add((scheme, RDFS.label, label))
             g.add((scheme, SKOS.prefLabel, label))
         for tag in self.spec.tags.values():
@@ -279,10 +280,14 @@ class PlanGraphWriter:
 
 
 def assign_keys(siblings: list[Element]) -> None:
-    """Give every element a key unique among its siblings: its code, else a slug of its label."""
+    """Give every element a key unique among its siblings: its code, else a slug of its text.
+
+    The slug is taken from the text as written (markup aside), not from the label
+    the rules produce, so that refining a mapping's rules does not change IRIs.
+    """
     used: set[str] = set()
     for element in siblings:
-        base = element.notation or slugify(element.label)
+        base = element.notation or slugify(re.sub(r"<[^>]*>", " ", element.text))
         key, suffix = base, 2
         while key in used:
             key, suffix = f"{base}-{suffix}", suffix + 1

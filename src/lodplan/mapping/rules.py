@@ -39,7 +39,13 @@ def apply_rules(spec: MappingSpec, element: Element) -> None:
     if spec.dates is not None:
         try:
             element.dates.extend(
-                find_dates(element.label, assume_year=spec.dates.assume_year, role=spec.dates.role)
+                find_dates(
+                    element.label,
+                    assume_year=spec.dates.assume_year,
+                    role=spec.dates.role,
+                    years=spec.dates.years,
+                    not_dates=spec.dates.not_dates,
+                )
             )
         except ValueError as exc:
             _fail(spec, element, str(exc))

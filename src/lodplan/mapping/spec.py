@@ -84,6 +84,8 @@ class DatesSpec:
     language: str = "fr"
     assume_year: int | None = None
     role: str = "evenement"
+    years: bool = False  # also read lone years ("Borders Forum 2024")
+    not_dates: tuple[str, ...] = ()  # phrases whose numbers are names ("Agenda 2030")
 
 
 @dataclass(frozen=True)
@@ -292,7 +294,7 @@ def _territories(f: _Fields | None) -> dict[str, TerritorySpec]:
 def _dates(f: _Fields | None) -> DatesSpec | None:
     if f is None:
         return None
-    f.unknown_keys({"language", "assume-year", "role"})
+    f.unknown_keys({"language", "assume-year", "role", "years", "not-dates"})
     language = f.get("language", str, required=False) or "fr"
     if language != "fr":
         f.fail("only French dates are understood for now", "language")
@@ -300,4 +302,6 @@ def _dates(f: _Fields | None) -> DatesSpec | None:
         language=language,
         assume_year=f.get("assume-year", int, required=False),
         role=f.identifier("role", required=False) or "evenement",
+        years=bool(f.get("years", bool, required=False)),
+        not_dates=tuple(f.get("not-dates", list, required=False) or ()),
     )
