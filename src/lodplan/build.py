@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import BNode, Graph
@@ -20,6 +20,7 @@ from lodplan.errors import LodplanError
 from lodplan.iris import IriMinter
 from lodplan.mapping import MappedPlan, find_mappings, map_plan
 from lodplan.mapping.actors import actors_graph, load_actors
+from lodplan.mapping.model import Outline
 from lodplan.store.base import DatasetPublisher, NamedGraph, StoreInfo
 from lodplan.validation import ValidationReport, Validator
 
@@ -38,6 +39,9 @@ class CheckedPlans:
     plans: list[MappedPlan] = field(default_factory=list)
     reports: list[ValidationReport] = field(default_factory=list)
     extra_graphs: dict[str, Graph] = field(default_factory=dict)
+    # Each plan as N-Triples, made as soon as it is checked: ~10x smaller than its
+    # rdflib graph, which a build then drops (memory grows with the number of plans).
+    plan_graphs: dict[str, NamedGraph] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -62,8 +66,13 @@ def check_plans(
     *,
     vocabulary: Vocabulary | None = None,
     progress: Progress = lambda _: None,
+    keep_graphs: bool = True,
 ) -> CheckedPlans:
-    """Map every plan of ``mappings_dir`` and check coverage and shapes."""
+    """Map every plan of ``mappings_dir`` and check coverage and shapes.
+
+    With ``keep_graphs=False`` (a build) each plan's rdflib graph and outline are
+    released once the plan is checked and serialised.
+    """
     vocabulary = vocabulary or bundled_vocabulary()
     iris = IriMinter(base_iri)
     mapping_files = find_mappings(mappings_dir)
@@ -89,6 +98,9 @@ def check_plans(
         )
         report = validator.validate(plan.plan_id, plan.graph, plan.spec.source.path)
         progress(f"[{number}/{total}] {plan.plan_id}: {report.render().splitlines()[0]}")
+        checked.plan_graphs[plan.graph_iri] = _as_named_graph(plan.graph_iri, plan.graph)
+        if not keep_graphs:
+            plan = replace(plan, graph=Graph(), outline=Outline(elements=[]))
         checked.plans.append(plan)
         checked.reports.append(report)
     return checked
@@ -96,9 +108,8 @@ def check_plans(
 
 def named_graphs(checked: CheckedPlans, base_iri: str) -> list[NamedGraph]:
     """Every graph of the build, and last the description of the others (VoID)."""
-    graphs = dict(checked.extra_graphs)
-    graphs.update({plan.graph_iri: plan.graph for plan in checked.plans})
-    named = [_as_named_graph(iri, graph) for iri, graph in sorted(graphs.items())]
+    extra = [_as_named_graph(iri, graph) for iri, graph in checked.extra_graphs.items()]
+    named = sorted([*extra, *checked.plan_graphs.values()], key=lambda graph: graph.iri)
     iris = IriMinter(base_iri)
     titles = {
         plan.graph_iri: (iris.plan(plan.plan_id), next(iter(plan.spec.plan.title.values())))
@@ -123,7 +134,7 @@ def build(
     *,
     progress: Progress = lambda _: None,
 ) -> tuple[CheckedPlans, StoreInfo]:
-    checked = check_plans(mappings_dir, base_iri, progress=progress)
+    checked = check_plans(mappings_dir, base_iri, progress=progress, keep_graphs=False)
     if not checked.ok:
         raise BuildChecksFailedError(checked.render_problems())
     graphs = named_graphs(checked, base_iri)
