@@ -96,8 +96,12 @@ ACTOR = LOD_BASE + "actor/ville"
 NOTES_TTL = LOD_BASE + "doc/notes.ttl"  # a resource whose IRI ends like a format extension
 XSS_LABEL = "Axe 1 : <script>alert(1)</script>"
 TRICKY_TEXT = 'Dit "bonjour", puis\npart\tvite'
+SCRIPT_IRI = "javascript:alert(1)"  # a valid IRI that must never become a link
+STATUS_CONCEPT = "https://w3id.org/lodplan/code/status/en-cours"  # known, outside the base
 GRAPH_PLAN = LOD_BASE + "graph/plan/demo"
 GRAPH_ONTOLOGY = LOD_BASE + "graph/ontology"
+GRAPH_CODELISTS = LOD_BASE + "graph/codelists"
+GRAPH_VOID = LOD_BASE + "graph/void"
 
 LOD_CONTEXT = {
     "@context": {
@@ -144,6 +148,7 @@ def _plan_triples() -> list[Triple]:
         _t(PLAN + "#source", a, _iri(_OA + "SpecificResource")),
         _t(PLAN + "#source", _OA + "hasSource", _iri(LOD_BASE + "source/demo")),
         _t(PLAN + "#source", _LP + "startLine", Literal("1", datatype=_iri(_XSD + "integer"))),
+        _t(PLAN, _RDFS + "seeAlso", _iri(SCRIPT_IRI)),
         _t(ACTOR, a, _iri(_ORG + "Organization")),
         _t(ACTOR, label, Literal("Ville de Test", language="fr")),
         _t(NOTES_TTL, a, _iri("http://xmlns.com/foaf/0.1/Document")),
@@ -166,6 +171,7 @@ def _plan_triples() -> list[Triple]:
         _t(ELEMENT_1, _LP + "hasPart", _iri(ELEMENT_1_1)),
         _t(ELEMENT_1, _LP + "hasPart", _iri(ELEMENT_1_2)),
         _t(ELEMENT_1_1, _LP + "involves", _iri(ACTOR)),
+        _t(ELEMENT_1_1, _LP + "status", _iri(STATUS_CONCEPT)),
     ]
     return triples
 
@@ -178,25 +184,50 @@ def _ontology_triples() -> list[Triple]:
     ]
 
 
+def _codelist_triples() -> list[Triple]:
+    return [
+        _t(STATUS_CONCEPT, _RDF + "type", _iri(_SKOS + "Concept")),
+        _t(STATUS_CONCEPT, _SKOS + "prefLabel", Literal("En cours", language="fr")),
+    ]
+
+
+def _void_triples() -> list[Triple]:
+    """A VoID description of the base IRI, as builds write it (the dataset and its graphs)."""
+    void = "http://rdfs.org/ns/void#"
+    triples = [
+        _t(LOD_BASE, _RDF + "type", _iri(void + "Dataset")),
+        _t(LOD_BASE, _RDFS + "label", Literal("Plans de démonstration", language="fr")),
+        _t(LOD_BASE, void + "sparqlEndpoint", _iri(LOD_BASE + "sparql")),
+    ]
+    for graph in (GRAPH_PLAN, GRAPH_ONTOLOGY, GRAPH_CODELISTS):
+        triples += [
+            _t(LOD_BASE, void + "subset", _iri(graph)),
+            _t(graph, _RDF + "type", _iri(void + "Dataset")),
+            _t(graph, _RDFS + "label", Literal(graph.rsplit("/", 1)[-1])),
+        ]
+    return triples
+
+
 def _named_graph(iri: str, triples: list[Triple]) -> NamedGraph:
     return NamedGraph(iri, serialize(triples, format=RdfFormat.N_TRIPLES), len(triples))
 
 
 def publish_lod_dataset(
-    root: Path, *, build_id: str = LOD_BUILD_ID, extra: int = 0
+    root: Path, *, build_id: str = LOD_BUILD_ID, extra: int = 0, void: bool = False
 ) -> EmbeddedStore:
-    """Publish the dataset (plus ``extra`` labelled resources) as a new build of ``root``."""
+    """Publish the dataset (plus ``extra`` labelled resources, plus a VoID description
+    of the base IRI if ``void``) as a new build of ``root``."""
     extras = [
         _t(f"{LOD_BASE}extra/{n}", _RDFS + "label", Literal(f"extra {n}")) for n in range(extra)
     ]
-    EmbeddedPublisher(root).publish(
-        [
-            _named_graph(GRAPH_PLAN, _plan_triples() + extras),
-            _named_graph(GRAPH_ONTOLOGY, _ontology_triples()),
-        ],
-        base_iri=LOD_BASE,
-        build_id=build_id,
-    )
+    graphs = [
+        _named_graph(GRAPH_PLAN, _plan_triples() + extras),
+        _named_graph(GRAPH_ONTOLOGY, _ontology_triples()),
+        _named_graph(GRAPH_CODELISTS, _codelist_triples()),
+    ]
+    if void:
+        graphs.append(_named_graph(GRAPH_VOID, _void_triples()))
+    EmbeddedPublisher(root).publish(graphs, base_iri=LOD_BASE, build_id=build_id)
     return EmbeddedStore(root)
 
 
@@ -212,8 +243,11 @@ class LodDataset:
     notes_ttl: str = NOTES_TTL
     xss_label: str = XSS_LABEL
     tricky_text: str = TRICKY_TEXT
-    graphs: tuple[str, ...] = (GRAPH_PLAN, GRAPH_ONTOLOGY)
-    triple_count: int = len(_plan_triples()) + len(_ontology_triples())
+    script_iri: str = SCRIPT_IRI
+    status_concept: str = STATUS_CONCEPT
+    plan_class: str = _LP + "Plan"
+    graphs: tuple[str, ...] = (GRAPH_PLAN, GRAPH_ONTOLOGY, GRAPH_CODELISTS)
+    triple_count: int = len(_plan_triples()) + len(_ontology_triples()) + len(_codelist_triples())
     context: str = json.dumps(LOD_CONTEXT)
 
     def path(self, iri: str) -> str:
@@ -276,6 +310,43 @@ def lod_app(
 @pytest.fixture
 def lod_client(lod_app: Flask) -> FlaskClient:
     return lod_app.test_client()
+
+
+@pytest.fixture
+def http_listener() -> Iterator[tuple[str, list[str]]]:
+    """A local HTTP server recording every request (what a SERVICE clause would fetch).
+
+    Yields its URL and the list of paths requested.
+    """
+    import http.server  # imports local to this section of the shared file
+    import threading
+
+    hits: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            body = b'{"head":{"vars":["x"]},"results":{"bindings":[]}}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET  # noqa: N815 (http.server's naming)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/x", hits
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
 
 
 # --- end of web/sparql fixtures ---

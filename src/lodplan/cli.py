@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from lodplan import __version__
@@ -130,7 +131,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             "serve behind that address or rebuild with --base-iri"
         )
     from_env = QueryLimits.from_env()
-    limits = QueryLimits(
+    limits = replace(
+        from_env,
         timeout_s=from_env.timeout_s if args.query_timeout is None else args.query_timeout,
         max_rows=from_env.max_rows if args.max_rows is None else args.max_rows,
     )
@@ -163,7 +165,8 @@ def _parser() -> argparse.ArgumentParser:
             "with content negotiation and a SPARQL endpoint."
         ),
         epilog="Environment: LODPLAN_BASE_IRI, LODPLAN_STORE, LODPLAN_QUERY_TIMEOUT, "
-        "LODPLAN_MAX_RESULT_ROWS. Documentation: README.md and docs/.",
+        "LODPLAN_MAX_RESULT_ROWS, LODPLAN_QUERY_MEMORY_MB, LODPLAN_MAX_RESULT_BYTES, "
+        "LODPLAN_GRAPH_STORE_PASSWORD. Documentation: README.md and docs/.",
     )
     parser.add_argument("--version", action="version", version=f"lodplan {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")

@@ -13,6 +13,8 @@ DEFAULT_PORT = 8080
 DEFAULT_STORE = Path("var/store")
 DEFAULT_QUERY_TIMEOUT_S = 30.0
 DEFAULT_MAX_RESULT_ROWS = 10_000
+DEFAULT_QUERY_MEMORY_MB = 2048
+DEFAULT_MAX_RESULT_BYTES = 50 * 1024 * 1024
 
 
 def local_base_iri(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str:
@@ -42,22 +44,28 @@ def store_path_from(flag: str | Path | None) -> Path:
 
 @dataclass(frozen=True)
 class QueryLimits:
-    """Limits of the public SPARQL endpoint."""
+    """Limits of the public SPARQL endpoint (memory and bytes: 0 means no cap)."""
 
     timeout_s: float = DEFAULT_QUERY_TIMEOUT_S
     max_rows: int = DEFAULT_MAX_RESULT_ROWS
+    memory_mb: int = DEFAULT_QUERY_MEMORY_MB  # address space of the query worker
+    max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES  # size of a serialized result
 
     def __post_init__(self) -> None:
         if not self.timeout_s > 0 or self.max_rows < 1:
             raise ConfigError(
                 f"query limits must be positive (timeout {self.timeout_s}, rows {self.max_rows})"
             )
+        if self.memory_mb < 0 or self.max_result_bytes < 0:
+            raise ConfigError("query memory and result size caps must not be negative")
 
     @classmethod
     def from_env(cls) -> QueryLimits:
         return cls(
             timeout_s=_env_number("LODPLAN_QUERY_TIMEOUT", float, DEFAULT_QUERY_TIMEOUT_S),
             max_rows=_env_number("LODPLAN_MAX_RESULT_ROWS", int, DEFAULT_MAX_RESULT_ROWS),
+            memory_mb=_env_number("LODPLAN_QUERY_MEMORY_MB", int, DEFAULT_QUERY_MEMORY_MB),
+            max_result_bytes=_env_number("LODPLAN_MAX_RESULT_BYTES", int, DEFAULT_MAX_RESULT_BYTES),
         )
 
 
@@ -68,4 +76,4 @@ def _env_number(name: str, kind: type, default: float) -> float:
     try:
         return kind(value)
     except ValueError:
-        raise ConfigError(f"{name}={value!r} is not a {kind.__name__}") from None
+        raise ConfigError(f"{name}={value!r} is not a {kind.__name__} number") from None

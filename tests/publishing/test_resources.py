@@ -7,12 +7,18 @@ import json
 
 import pytest
 from pyld import jsonld
-from pyoxigraph import RdfFormat, parse
+from pyoxigraph import NamedNode, RdfFormat, parse
 
-from lodplan.publishing import resources as resources_module
+import lodplan
+from lodplan.publishing import jsonld as jsonld_module
 from lodplan.publishing.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE
-from lodplan.publishing.resources import ResourceService
-from lodplan.resources import ontology_dir
+from lodplan.publishing.resources import (
+    ResourceService,
+    make_template_environment,
+    predicate_view,
+    term_view,
+)
+from lodplan.resources import ontology_dir, site_dir
 from lodplan.store.embedded import EmbeddedStore
 
 
@@ -64,8 +70,10 @@ def test_jsonld_is_compacted_with_the_context_url(service, lod, lod_context):
     assert plan["hasElement"] == lod.element_1
 
 
-def test_jsonld_means_the_same_triples(service, lod_store, lod, lod_context):
-    body = service.represent(lod.plan, JSONLD).body
+@pytest.mark.parametrize("resource", ["plan", "element_1", "element_1_1"])
+def test_jsonld_means_the_same_triples(service, lod_store, lod, lod_context, resource):
+    iri = getattr(lod, resource)
+    body = service.represent(iri, JSONLD).body
     context = json.loads(lod_context.read_text())
 
     def loader(url, options=None):
@@ -80,7 +88,16 @@ def test_jsonld_means_the_same_triples(service, lod_store, lod, lod_context):
     nquads = jsonld.to_rdf(
         json.loads(body), {"format": "application/n-quads", "documentLoader": loader}
     )
-    assert _parsed(nquads.encode(), RdfFormat.N_QUADS) == set(lod_store.describe(lod.plan))
+    assert _parsed(nquads.encode(), RdfFormat.N_QUADS) == set(lod_store.describe(iri))
+
+
+def test_jsonld_integers_are_json_numbers(service, lod):
+    element = json.loads(service.represent(lod.element_1, JSONLD).body)
+    assert element["level"] == 1 and isinstance(element["level"], int)  # coerced by the context
+    plan = json.loads(service.represent(lod.plan, JSONLD).body)
+    source = next(node for node in plan["@graph"] if node["@id"] == lod.plan + "#source")
+    # no term for it in the context: typed value object, with a number
+    assert source["lodplan:startLine"] == {"@type": "xsd:integer", "@value": 1}
 
 
 def test_jsonld_never_fetches_remote_contexts(lod_store, lod, tmp_path):
@@ -98,13 +115,13 @@ def test_jsonld_never_fetches_remote_contexts(lod_store, lod, tmp_path):
 
 def test_jsonld_compaction_is_cached_per_build(service, lod, monkeypatch):
     calls = []
-    real_compact = resources_module.jsonld.compact
+    real_compact = jsonld_module.jsonld.compact
 
     def counting_compact(*args, **kwargs):
         calls.append(1)
         return real_compact(*args, **kwargs)
 
-    monkeypatch.setattr(resources_module.jsonld, "compact", counting_compact)
+    monkeypatch.setattr(jsonld_module.jsonld, "compact", counting_compact)
     first = service.represent(lod.element_1_2, JSONLD)
     second = service.represent(lod.element_1_2, JSONLD)
     assert first.body == second.body
@@ -116,6 +133,35 @@ def test_etags_are_stable_and_distinguish_formats(service, lod):
     assert service.represent(lod.plan, TURTLE).etag == turtle.etag
     assert service.represent(lod.plan, NTRIPLES).etag != turtle.etag
     assert service.represent(lod.actor, TURTLE).etag != turtle.etag
+
+
+def test_etags_change_with_the_presentation(lod_store, lod, lod_context, tmp_path, monkeypatch):
+    def etag(**options):
+        return (
+            ResourceService(lod_store, base_iri=lod.base, context_path=lod_context, **options)
+            .represent(lod.plan, TURTLE)
+            .etag
+        )
+
+    before = etag()
+    assert etag() == before  # stable for the same code, context and templates
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for template in (site_dir() / "templates").iterdir():
+        (templates / template.name).write_text(template.read_text())
+    assert etag(templates=make_template_environment(templates)) == before
+    (templates / "base.html").write_text((templates / "base.html").read_text() + "\n")
+    assert etag(templates=make_template_environment(templates)) != before
+    context = tmp_path / "context.jsonld"
+    context.write_text(lod_context.read_text() + "\n")
+    assert (
+        ResourceService(lod_store, base_iri=lod.base, context_path=context)
+        .represent(lod.plan, TURTLE)
+        .etag
+        != before
+    )
+    monkeypatch.setattr(lodplan, "__version__", "99.0")
+    assert etag() != before
 
 
 def test_a_new_build_changes_etags(tmp_path, lod, lod_context, publish_lod):
@@ -140,7 +186,12 @@ def test_html_page_shows_iri_label_types_properties_and_alternates(service, lod)
     html = service.represent(lod.plan, HTML).body.decode()
     assert "<h1>Plan de démonstration</h1>" in html  # the French label is preferred
     assert lod.plan in html
-    assert 'href="https://w3id.org/lodplan/ontology#Plan"' in html  # type, linked
+    # the type, an ontology term outside the base that the store describes: linked to the
+    # site's description of it, its w3id IRI kept as the link's title
+    assert (
+        'href="http://lod.test/resource?iri=https://w3id.org/lodplan/ontology%23Plan" '
+        'title="https://w3id.org/lodplan/ontology#Plan"'
+    ) in html
     assert ">lodplan:hasElement</a>" in html  # predicate as prefixed name
     assert f'href="{lod.element_1}"' in html  # IRI values link directly
     assert 'id="source"' in html  # '#' sub-resources are sections of the page
@@ -161,6 +212,32 @@ def test_page_model_groups_values_by_predicate(service, lod):
     assert service.page(lod.base + "nothing") is None
 
 
+@pytest.mark.parametrize(
+    "iri",
+    ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "urn:x:y", "file:///e"],
+)
+def test_only_http_iris_are_links(iri):
+    assert term_view(NamedNode(iri)).href is None
+    assert term_view(NamedNode(iri)).text == iri
+    assert predicate_view(iri).href is None
+    assert term_view(NamedNode("HTTPS://ex.org/a")).href == "HTTPS://ex.org/a"
+
+
+def test_script_iris_in_the_data_are_shown_as_text(service, lod):
+    html = service.represent(lod.plan, HTML).body.decode()
+    assert lod.script_iri in html
+    assert 'href="javascript:' not in html.lower()
+
+
+def test_html_pages_outside_the_base_link_to_their_other_formats(service, lod):
+    html = service.represent(lod.status_concept, HTML).body.decode()
+    assert (
+        '<link rel="alternate" type="text/turtle" '
+        'href="?iri=https://w3id.org/lodplan/code/status/en-cours&amp;format=ttl">'
+    ) in html
+    assert "<h1>En cours</h1>" in html
+
+
 def test_plans_lists_the_plans_with_their_labels(service, lod):
     assert [(p.iri, p.label) for p in service.plans()] == [(lod.plan, "Plan de démonstration")]
 
@@ -176,3 +253,5 @@ def test_the_bundled_context_compacts_a_description(lod_store, lod):
     service = ResourceService(lod_store, base_iri="http://bundled-context.test/")
     document = json.loads(service.represent(lod.plan, JSONLD).body)
     assert document["@context"] == "http://bundled-context.test/context.jsonld"
+    element = json.loads(service.represent(lod.element_1, JSONLD).body)
+    assert element["level"] == 1  # the context coerces lodplan:level to xsd:integer

@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
+import signal
+import sys
+import threading
 import time
+from pathlib import Path
 
 import pytest
-from pyoxigraph import RdfFormat, parse
+from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
-from lodplan.config import QueryLimits
-from lodplan.publishing.negotiation import JSONLD, NTRIPLES, TURTLE
-from lodplan.sparql.results import CSV, JSON
+from lodplan.config import DEFAULT_QUERY_MEMORY_MB, QueryLimits
+from lodplan.errors import ConfigError
+from lodplan.publishing.jsonld import JsonLdContext
+from lodplan.publishing.negotiation import JSONLD, NTRIPLES, RDFXML, TURTLE
+from lodplan.sparql.results import CSV, JSON, SOLUTION_FORMATS
 from lodplan.sparql.service import (
     EmbeddedQueryService,
+    EndpointBusyError,
     FederationNotAllowedError,
     InvalidQueryRequestError,
+    QueryError,
+    QueryMemoryError,
     QueryNotAcceptableError,
     QuerySyntaxError,
     QueryTimeoutError,
+    QueryTooComplexError,
     UpdateNotAllowedError,
+    WorkerUnavailableError,
 )
 from lodplan.store.embedded import EmbeddedStore
 
@@ -186,3 +199,231 @@ def test_close_stops_the_worker(lod_store):
     pid = service.worker_pid
     service.close()
     assert service.worker_pid is None and not _alive(pid)
+
+
+# -- federation: nothing is ever fetched ------------------------------------------------
+
+
+# rdflib cannot parse LATERAL (pyoxigraph can): such queries are judged on their text alone
+LATERAL = "OPTIONAL { LATERAL { SELECT * {} } }"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        LATERAL + " ?s a ?t .SERVICE <URL> { ?x ?y ?z }",
+        LATERAL + " { ?s ?p ?o }SERVICE <URL> { ?x ?y ?z }",
+        LATERAL + " . service <URL> { ?x ?y ?z }",
+        "?s a ?t .SERVICE <URL> { ?x ?y ?z }",
+    ],
+)
+def test_service_is_refused_and_nothing_is_fetched(lod_query_service, http_listener, template):
+    url, hits = http_listener
+    with pytest.raises(FederationNotAllowedError, match="SERVICE"):
+        lod_query_service.execute("SELECT * { " + template.replace("URL", url) + " }")
+    assert hits == []
+
+
+def test_an_unchecked_query_is_refused_with_a_reason(lod_query_service):
+    with pytest.raises(FederationNotAllowedError, match="could not be checked"):
+        lod_query_service.execute("SELECT * { " + LATERAL + " ?s ?p 'service' }")
+
+
+def test_the_word_service_in_a_string_is_a_search_not_federation(lod_query_service):
+    result = lod_query_service.execute(
+        'SELECT ?e WHERE { ?e rdfs:label ?l FILTER(CONTAINS(?l, "Services concernés")) }'
+    )
+    assert result.count == 0
+
+
+# -- resource limits -------------------------------------------------------------------
+
+
+def test_deep_nesting_is_refused_before_running(lod_query_service):
+    pid_before = lod_query_service.execute("ASK {}") and lod_query_service.worker_pid
+    with pytest.raises(QueryTooComplexError, match="nested too deeply"):
+        lod_query_service.execute("SELECT * WHERE " + "{" * 5000 + "}" * 5000)
+    assert lod_query_service.worker_pid == pid_before  # the worker never saw it
+    nested = "SELECT * WHERE " + "{" * 50 + " ?s a lodplan:Plan " + "}" * 50
+    assert lod_query_service.execute(nested).count == 1
+
+
+def test_worker_runs_under_the_memory_cap(lod_query_service):
+    lod_query_service.execute("ASK {}")  # the store opens fine under the default cap
+    limits = Path(f"/proc/{lod_query_service.worker_pid}/limits")
+    if not limits.exists():
+        pytest.skip("no /proc")
+    line = next(x for x in limits.read_text().splitlines() if x.startswith("Max address space"))
+    assert line.split()[3] == str(DEFAULT_QUERY_MEMORY_MB * 1024 * 1024)
+
+
+def test_limits_come_from_the_environment(lod_store, monkeypatch):
+    monkeypatch.setenv("LODPLAN_QUERY_MEMORY_MB", "1536")
+    monkeypatch.setenv("LODPLAN_MAX_RESULT_BYTES", "1000")
+    service = EmbeddedQueryService(lod_store, QueryLimits.from_env())
+    assert service.memory_limit_mb == 1536 and service.max_result_bytes == 1000
+    monkeypatch.setenv("LODPLAN_QUERY_MEMORY_MB", "lots")
+    with pytest.raises(ConfigError, match="LODPLAN_QUERY_MEMORY_MB"):
+        QueryLimits.from_env()
+
+
+# Doubling a string 28 times: 2.5 GiB, beyond a 1 GiB cap within a second.
+MEMORY_HOG = (
+    'SELECT (STRLEN(?s28) AS ?n) WHERE { BIND("0123456789" AS ?s0) '
+    + " ".join(f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(28))
+    + " }"
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS is enforced on Linux")
+def test_a_query_over_the_memory_cap_is_stopped_and_the_next_works(lod_store):
+    service = EmbeddedQueryService(lod_store, QueryLimits(timeout_s=60), memory_limit_mb=1024)
+    try:
+        with pytest.raises(QueryMemoryError, match="query exceeded the memory limit"):
+            service.execute(MEMORY_HOG)
+        assert service.execute("ASK { ?s a lodplan:Plan }").body.endswith(b"true}")
+    finally:
+        service.close()
+
+
+def _worker_state(pid: int) -> str:
+    """The kernel's state letter of a process (R: running, S: sleeping...)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
+def _start_endless(service: EmbeddedQueryService) -> tuple[threading.Thread, list]:
+    """Run ENDLESS in a thread until the worker is busy computing it; returns the outcome box."""
+    service.execute("ASK {}")  # a running worker, idle (sleeping on its pipe)
+    pid = service.worker_pid
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(service.execute(ENDLESS))
+        except QueryError as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while _worker_state(pid) != "R":  # computing: the query has reached the worker
+        assert time.monotonic() < deadline, "the query never started"
+        time.sleep(0.01)
+    return thread, outcome
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_worker_that_dies_gives_a_clear_error_and_the_next_query_works(lod_store):
+    service = EmbeddedQueryService(lod_store, QueryLimits(timeout_s=60, max_rows=10))
+    try:
+        thread, outcome = _start_endless(service)
+        os.kill(service.worker_pid, signal.SIGKILL)  # as the OOM killer would
+        thread.join()
+        assert isinstance(outcome[0], WorkerUnavailableError)
+        assert "stopped unexpectedly" in str(outcome[0]) and "SIGKILL" in str(outcome[0])
+        result = service.execute("SELECT ?s WHERE { ?s a lodplan:Plan }")
+        assert len(_bindings(result)) == 1
+    finally:
+        service.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_queries_beyond_the_waiting_room_are_turned_away_at_once(lod_store):
+    service = EmbeddedQueryService(
+        lod_store, QueryLimits(timeout_s=60, max_rows=10), max_waiting_queries=1
+    )
+    try:
+        thread, outcome = _start_endless(service)
+        waiting = threading.Thread(target=lambda: outcome.append(_outcome(service, "ASK {}")))
+        waiting.start()
+        deadline = time.monotonic() + 30
+        while service.active_queries < 2:  # one running, one waiting for the worker
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        with pytest.raises(EndpointBusyError, match="busy") as refused:
+            service.execute("ASK {}")
+        assert refused.value.retry_after_s >= 1
+        os.kill(service.worker_pid, signal.SIGKILL)  # end the long query now
+        thread.join()
+        waiting.join()
+        assert isinstance(outcome[0], WorkerUnavailableError)
+        assert outcome[1].body.endswith(b"true}")  # the waiting query got the new worker
+        assert service.active_queries == 0
+    finally:
+        service.close()
+
+
+def _outcome(service: EmbeddedQueryService, query: str):
+    try:
+        return service.execute(query)
+    except QueryError as error:
+        return error
+
+
+CAP_BYTES = 1500
+
+
+@pytest.fixture(scope="module")
+def capped_service(lod_store):
+    service = EmbeddedQueryService(
+        lod_store, QueryLimits(timeout_s=20, max_rows=1000), max_result_bytes=CAP_BYTES
+    )
+    yield service
+    service.close()
+
+
+@pytest.mark.parametrize("fmt", SOLUTION_FORMATS, ids=lambda fmt: fmt.name)
+def test_results_are_cut_at_the_byte_cap_as_well_formed_documents(capped_service, fmt):
+    result = capped_service.execute("SELECT * WHERE { ?s ?p ?o }", solutions_format=fmt)
+    assert result.truncated and result.truncated_by == "bytes"
+    assert len(result.body) <= CAP_BYTES
+    assert result.count > 0
+    if fmt is CSV:
+        records = list(csv.reader(io.StringIO(result.body.decode(), newline="")))
+        assert len(records) == 1 + result.count
+    else:
+        parsed = parse_query_results(result.body, format=_RESULT_FORMATS[fmt.name])
+        assert len(list(parsed)) == result.count
+
+
+_RESULT_FORMATS = {
+    "json": QueryResultsFormat.JSON,
+    "xml": QueryResultsFormat.XML,
+    "tsv": QueryResultsFormat.TSV,
+}
+
+
+@pytest.mark.parametrize("fmt", [TURTLE, NTRIPLES, RDFXML, JSONLD], ids=lambda fmt: fmt.name)
+def test_graphs_are_cut_at_the_byte_cap_as_well_formed_documents(capped_service, lod_context, fmt):
+    context = JsonLdContext("http://lod.test/context.jsonld", lod_context)
+    result = capped_service.execute(
+        "CONSTRUCT WHERE { ?s ?p ?o }", graph_format=fmt, jsonld_context=context
+    )
+    assert result.truncated_by == "bytes" and len(result.body) <= CAP_BYTES
+    if fmt is JSONLD:
+        document = json.loads(result.body)
+        assert document["@context"] == context.url and document["@graph"]
+    else:
+        assert len(list(parse(result.body, format=fmt.rdf_format))) == result.count > 0
+
+
+def test_rows_cap_is_reported_as_rows(lod_query_service):
+    result = lod_query_service.execute("SELECT * WHERE { ?s ?p ?o }")
+    assert result.truncated_by == "rows"
+
+
+# -- JSON-LD graphs ----------------------------------------------------------------------
+
+
+def test_jsonld_graphs_are_compacted_with_the_context(lod_query_service, lod, lod_context):
+    context = JsonLdContext(lod.base + "context.jsonld", lod_context)
+    result = lod_query_service.execute(
+        f"DESCRIBE <{lod.element_1}>", graph_format=JSONLD, jsonld_context=context
+    )
+    document = json.loads(result.body)
+    assert document["@context"] == context.url
+    assert document["@id"] == lod.element_1  # one node: no @graph
+    assert document["@type"] == "Objective"
+    assert document["level"] == 1  # a JSON number, not "1"
+    assert set(document["hasPart"]) == {lod.element_1_1, lod.element_1_2}

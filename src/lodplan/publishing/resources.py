@@ -11,7 +11,6 @@ of the LRU) and no explicit invalidation is needed.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import threading
 from collections import OrderedDict
@@ -19,12 +18,14 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import jinja2
-from pyld import jsonld
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
+import lodplan
+from lodplan.publishing.jsonld import JsonLdCompactor, JsonLdContext
 from lodplan.publishing.negotiation import HTML, JSONLD, RESOURCE_FORMATS, MediaFormat, by_name
 from lodplan.publishing.prefixes import prefixed_name, used_prefixes
 from lodplan.resources import ontology_dir, site_dir
@@ -33,6 +34,7 @@ from lodplan.terms import LP
 
 CONTEXT_FILE = "context.jsonld"
 CONTEXT_PATH = "context.jsonld"  # served at {base}context.jsonld
+RESOURCE_PATH = "resource"  # {base}resource?iri=… describes IRIs outside the base
 DEFAULT_CACHE_SIZE = 4096
 #: Languages preferred for labels; "" is a literal without language tag.
 LABEL_LANGUAGES = ("fr", "", "en")
@@ -64,6 +66,7 @@ class TermView:
     title: str | None = None
     note: str | None = None
     kind: str = "iri"  # iri | literal | bnode
+    language: str | None = None  # of a literal, for the page's lang attribute
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,11 @@ class PlanSummary:
     iri: str
     label: str
 
+    @property
+    def href(self) -> str | None:
+        """The link to the plan (``None`` for an IRI a browser should not follow)."""
+        return self.iri if is_web_iri(self.iri) else None
+
 
 class LRUCache:
     """A small thread-safe LRU; values are computed outside the lock."""
@@ -140,10 +148,29 @@ class LRUCache:
         return len(self._data)
 
 
-def make_etag(build_id: str, iri: str, format_name: str) -> str:
-    """A strong validator: same build, resource and format ⇒ same bytes."""
-    digest = hashlib.sha256("\x00".join((build_id, iri, format_name)).encode("utf-8"))
-    return digest.hexdigest()[:40]
+def make_etag(build_id: str, iri: str, format_name: str, seed: str = "") -> str:
+    """A strong validator: same build, resource, format and presentation ⇒ same bytes.
+
+    ``seed`` stands for what shapes the bytes besides the data: the code version,
+    the JSON-LD context and the templates (see :func:`presentation_fingerprint`).
+    """
+    parts = (seed, build_id, iri, format_name)
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:40]
+
+
+def presentation_fingerprint(context_path: Path, templates: jinja2.Environment) -> str:
+    """A digest of lodplan's version, the JSON-LD context file and every template."""
+    digest = hashlib.sha256(f"lodplan {lodplan.__version__}\x00".encode())
+    try:
+        digest.update(context_path.read_bytes())
+    except OSError:
+        digest.update(b"no context")
+    loader = templates.loader
+    if loader is not None:
+        for name in sorted(templates.list_templates()):
+            source = loader.get_source(templates, name)[0]
+            digest.update(f"\x00{name}\x00{source}".encode())
+    return digest.hexdigest()
 
 
 def make_template_environment(templates: Path | None = None) -> jinja2.Environment:
@@ -173,9 +200,12 @@ class ResourceService:
         self.base_iri = base_iri
         self.context_url = base_iri + CONTEXT_PATH
         self.context_path = context_path or ontology_dir() / CONTEXT_FILE
+        self.jsonld_context = JsonLdContext(self.context_url, self.context_path)
+        self._compactor = JsonLdCompactor(self.jsonld_context)
         self._templates = templates or make_template_environment()
         self._templates.globals.setdefault("site_base", base_iri)
-        self._context_document: dict[str, Any] | None = None
+        #: Part of every ETag: representations change with the code and presentation too.
+        self.etag_seed = presentation_fingerprint(self.context_path, self._templates)
         self._triples = LRUCache(cache_size)
         self._bodies = LRUCache(cache_size)
         self._plans = LRUCache(4)
@@ -204,7 +234,7 @@ class ResourceService:
         return Representation(
             body=body,
             media_type=media_format.media_type,
-            etag=make_etag(build_id, iri, media_format.name),
+            etag=make_etag(build_id, iri, media_format.name, self.etag_seed),
             format=media_format,
         )
 
@@ -222,9 +252,22 @@ class ResourceService:
         return self.context_path.read_bytes()
 
     def alternate_href(self, iri: str, fmt: MediaFormat) -> str:
-        """A reference, relative to the document, to ``iri`` in ``fmt`` (``./name.ext``)."""
+        """A reference, relative to the document, to ``iri`` in ``fmt``.
+
+        ``./name.ext`` for an IRI under the base; ``?iri=…&format=…`` for an IRI
+        outside it, whose document is ``{base}resource?iri=…``.
+        """
+        if not self._under_data_base(iri):
+            return f"?iri={_query_value(iri)}&format={fmt.names[0]}"
         last_segment = iri.rsplit("/", 1)[-1]
         return f"./{last_segment}{fmt.extension}"
+
+    def resource_link(self, iri: str) -> str:
+        """Where this site describes ``iri``, an IRI outside the base (``{base}resource?iri=…``)."""
+        return f"{self.base_iri}{RESOURCE_PATH}?iri={_query_value(iri)}"
+
+    def _under_data_base(self, iri: str) -> bool:
+        return iri.startswith(self._store.info().base_iri)
 
     def _triples_of(self, build_id: str, iri: str) -> list[Triple]:
         return self._triples.get_or_compute((build_id, iri), lambda: self._store.describe(iri))
@@ -240,31 +283,7 @@ class ResourceService:
         return serialize(triples, format=fmt.rdf_format, prefixes=used_prefixes(triples))
 
     def _render_jsonld(self, triples: list[Triple]) -> bytes:
-        expanded = [
-            _types_as_keyword(node)
-            for node in json.loads(serialize(triples, format=JSONLD.rdf_format))
-        ]
-        compacted = jsonld.compact(
-            expanded, {"@context": self.context_url}, {"documentLoader": self._load_document}
-        )
-        return json.dumps(compacted, ensure_ascii=False, indent=2).encode("utf-8")
-
-    def _load_document(self, url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
-        """pyld document loader: lodplan's context from the local file, nothing from the network."""
-        if url != self.context_url:
-            raise jsonld.JsonLdError(
-                f"lodplan does not fetch remote JSON-LD documents: {url}",
-                "jsonld.LoadDocumentError",
-                code="loading document failed",
-            )
-        if self._context_document is None:
-            self._context_document = json.loads(self.context_bytes())
-        return {
-            "contentType": "application/ld+json",
-            "contextUrl": None,
-            "documentUrl": url,
-            "document": self._context_document,
-        }
+        return self._compactor.to_bytes(triples)
 
     def _render_html(self, page: ResourcePage) -> bytes:
         return self._templates.get_template("resource.html").render(page=page).encode("utf-8")
@@ -278,9 +297,10 @@ class ResourceService:
         local_labels = {s: _pick_label(ts) for s, ts in by_subject.items()}
         label_of = self._label_lookup(local_labels)
         on_page = {s for s in by_subject if s.startswith(iri + "#")}
+        link_of = self._link_lookup(label_of, on_page)
         # the resource first, then its sub-resources in the order the description reaches them
         nodes = [
-            self._node(subject, iri, subject_triples, label_of, on_page)
+            self._node(subject, iri, subject_triples, label_of, link_of)
             for subject, subject_triples in sorted(by_subject.items(), key=lambda i: i[0] != iri)
         ]
         alternates = [
@@ -296,10 +316,10 @@ class ResourceService:
         iri: str,
         triples: list[Triple],
         label_of: Callable[[str], str | None],
-        on_page: set[str],
+        link_of: Callable[[str], str | None],
     ) -> NodeView:
         def view(term: Any) -> TermView:
-            return term_view(term, label_of, on_page)
+            return term_view(term, label_of, link_of=link_of)
 
         types = [view(t.object) for t in triples if t.predicate == _RDF_TYPE]
         grouped: dict[str, list[Triple]] = {}
@@ -308,7 +328,7 @@ class ResourceService:
                 grouped.setdefault(triple.predicate.value, []).append(triple)
         properties = [
             PropertyView(
-                predicate=predicate_view(predicate),
+                predicate=predicate_view(predicate, link_of),
                 values=sorted((view(t.object) for t in group), key=_value_sort_key),
             )
             for predicate, group in grouped.items()
@@ -328,6 +348,30 @@ class ResourceService:
 
         return label_of
 
+    def _link_lookup(
+        self, label_of: Callable[[str], str | None], on_page: set[str]
+    ) -> Callable[[str], str | None]:
+        """Where a link to an IRI should lead.
+
+        Sub-resources shown on the page: their anchor. Other IRIs under the base
+        and IRIs the store knows nothing about: the IRI itself. IRIs outside the
+        base that the store describes (ontology terms, code-list concepts, whose
+        persistent IRIs may not redirect here yet): ``{base}resource?iri=…``.
+        Only http(s) IRIs become links.
+        """
+        data_base = self._store.info().base_iri
+
+        def link_of(iri: str) -> str | None:
+            if iri in on_page:
+                return "#" + iri.split("#", 1)[1]
+            if not is_web_iri(iri):
+                return None
+            if iri.startswith(data_base) or label_of(iri) is None:
+                return iri
+            return self.resource_link(iri)
+
+        return link_of
+
     def _find_plans(self) -> list[PlanSummary]:
         plans = [
             PlanSummary(iri, _store_label(self._store, iri) or iri)
@@ -339,25 +383,45 @@ class ResourceService:
 # -- term display helpers (pure functions, reused by the SPARQL pages) ----------------
 
 
-def predicate_view(iri: str) -> TermView:
+_WEB_IRI = re.compile(r"https?://", re.IGNORECASE)
+
+
+def is_web_iri(iri: str) -> bool:
+    """Whether ``iri`` may become a link: http(s) only (no ``javascript:``, ``data:``…)."""
+    return bool(_WEB_IRI.match(iri))
+
+
+def _direct_link(iri: str) -> str | None:
+    return iri if is_web_iri(iri) else None
+
+
+def predicate_view(iri: str, link_of: Callable[[str], str | None] = _direct_link) -> TermView:
     short = prefixed_name(iri)
-    return TermView(text=short or iri, href=iri, title=iri)
+    return TermView(text=short or iri, href=link_of(iri), title=iri)
 
 
 def term_view(
     term: Any,
     label_of: Callable[[str], str | None] = lambda _: None,
     on_page: set[str] | frozenset[str] = frozenset(),
+    *,
+    link_of: Callable[[str], str | None] = _direct_link,
 ) -> TermView:
-    """Display of an object term: IRIs are links (shown by label when known)."""
+    """Display of an object term: http(s) IRIs are links (shown by label when known).
+
+    ``link_of`` says where an IRI leads (``None``: shown as text, not a link);
+    IRIs in ``on_page`` lead to their anchor on the page.
+    """
     if isinstance(term, NamedNode):
         iri = term.value
         label = label_of(iri)
-        href = "#" + iri.split("#", 1)[1] if iri in on_page else iri
+        href = "#" + iri.split("#", 1)[1] if iri in on_page else link_of(iri)
         shown = label or prefixed_name(iri) or iri
         return TermView(text=shown, href=href, title=iri, note=None, kind="iri")
     if isinstance(term, Literal):
-        return TermView(text=term.value, note=_literal_note(term), kind="literal")
+        return TermView(
+            text=term.value, note=_literal_note(term), kind="literal", language=term.language
+        )
     if isinstance(term, BlankNode):
         return TermView(text=f"_:{term.value}", kind="bnode")
     return TermView(text=str(term), kind="literal")  # RDF-star triple terms
@@ -369,6 +433,11 @@ def natural_key(text: str) -> tuple[Any, ...]:
 
 
 _DIGITS = re.compile(r"(\d+)")
+
+
+def _query_value(iri: str) -> str:
+    """``iri`` as the value of a URL query parameter (readable: ``:`` and ``/`` kept)."""
+    return quote(iri, safe=":/")
 
 
 def _literal_note(literal: Literal) -> str | None:
@@ -416,17 +485,6 @@ def _preferred_literal(literals: Sequence[Literal]) -> str:
         return (order, literal.value)
 
     return min(literals, key=rank).value
-
-
-def _types_as_keyword(node: dict[str, Any]) -> dict[str, Any]:
-    """Move ``rdf:type`` to ``@type``, as JSON-LD's fromRdf does (pyoxigraph keeps the IRI key),
-    so that compaction gives ``"@type": "Plan"`` instead of a full-IRI property."""
-    values = node.get(_RDF_TYPE.value)
-    if not values or not all("@id" in value for value in values):
-        return node
-    node = {key: value for key, value in node.items() if key != _RDF_TYPE.value}
-    node["@type"] = [value["@id"] for value in values]
-    return node
 
 
 def _resolve_format(fmt: MediaFormat | str) -> MediaFormat:

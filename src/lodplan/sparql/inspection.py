@@ -1,18 +1,24 @@
-"""What the query worker must know about a query text before or after running it.
+"""What the query service must know about a query text before or after running it.
 
-pyoxigraph parses and runs in one call and exposes no syntax tree, so three
-questions are answered here with rdflib's SPARQL parser:
+pyoxigraph parses and runs in one call and exposes no syntax tree, so these
+questions are answered here:
 
 * does the query declare its own dataset (``FROM`` / ``FROM NAMED``)? pyoxigraph's
   ``use_default_graph_as_union`` would silently override it;
 * does it use ``SERVICE``? pyoxigraph would then send HTTP requests from the server
-  to any address the client names (and echo the answer in error messages): a
-  public endpoint must refuse federation;
+  to any address the client names (and echo the answer): a public endpoint must
+  refuse federation. This check fails closed: a query rdflib cannot parse (newer
+  syntax pyoxigraph accepts, such as ``LATERAL``) is refused as soon as its text
+  holds the word ``SERVICE`` anywhere;
+* is it nested so deeply that parsing it would overflow the worker's stack?
 * is a text pyoxigraph rejected actually a SPARQL Update (answered "read-only")?
 
-rdflib's parser (pyparsing) is not thread-safe: these functions must only be
-called in the single-threaded query worker process. The parse is skipped when
-the query does not even contain the words concerned, which is the common case.
+The first two use rdflib's SPARQL parser, which (pyparsing) is not thread-safe:
+:func:`inspect_query` and :func:`looks_like_update` must only be called in the
+single-threaded query worker process. The parse is skipped when the query does
+not even contain the words concerned, which is the common case.
+:func:`nesting_depth` is a plain scan, safe anywhere (the service calls it before
+sending a query to the worker).
 """
 
 from __future__ import annotations
@@ -26,9 +32,29 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 _MENTIONS_FROM = re.compile(r"from", re.IGNORECASE)
 _MENTIONS_SERVICE = re.compile(r"service", re.IGNORECASE)
-# A bare keyword: not part of a prefixed name, variable, blank node label or longer word.
+#: Fallback when rdflib cannot parse: the word anywhere, even in a string or a name.
+_WORD_SERVICE = re.compile(r"\bservice\b", re.IGNORECASE)
+# A bare keyword in the code of a query (strings, IRIs and comments blanked out):
+# not part of a prefixed name, variable, blank node label or longer word. A "."
+# before it is allowed: it ends the previous triple ("?s a ?t .SERVICE <…>").
 _BARE_FROM = re.compile(r"(?<![\w:?$.\-])from(?![\w:\-])", re.IGNORECASE)
-_BARE_SERVICE = re.compile(r"(?<![\w:?$.\-])service(?![\w:\-])", re.IGNORECASE)
+_BARE_SERVICE = re.compile(r"(?<![\w:?$\-])service(?![\w:\-])", re.IGNORECASE)
+# What is not code in a SPARQL text, after the SPARQL 1.1 grammar's terminals:
+# long and short strings (a short one cannot span lines), IRI references,
+# comments and the backslash escapes of prefixed names (ex:a\(b).
+_NOT_CODE = re.compile(
+    r"""'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)
+      | \"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)
+      | '(?:[^'\\\n\r]|\\.)*(?:'|(?=[\n\r])|\Z)
+      | "(?:[^"\\\n\r]|\\.)*(?:"|(?=[\n\r])|\Z)
+      | <[^<>"{}|^`\\\x00-\x20]*>
+      | \#[^\n\r]*
+      | \\.
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_BRACKETS = re.compile(r"[(\[{)\]}]")
+_OPENING = frozenset("([{")
 _UPDATE_START = re.compile(
     r"""\A(?:\s+|\#[^\n]*(?:\n|\Z)                    # blanks and comments
         |PREFIX\s+[^\s:]*:\s*<[^>\s]*>|BASE\s*<[^>\s]*>  # prologue
@@ -42,28 +68,57 @@ _UPDATE_START = re.compile(
 class QueryFeatures:
     has_dataset_clause: bool
     uses_service: bool
+    checked: bool = True  # False: rdflib could not parse it, the text alone was judged
 
 
 def inspect_query(query: str) -> QueryFeatures:
-    """Whether ``query`` declares a dataset and whether it uses ``SERVICE``.
+    """Whether ``query`` declares a dataset and whether it (may) use ``SERVICE``.
 
-    When rdflib cannot parse a query pyoxigraph may accept (newer syntax), the
-    answer falls back to looking for the bare keywords, erring on the side of
-    refusing ``SERVICE``.
+    A query rdflib parses is judged on its syntax tree, plus a scan of its code
+    for a bare ``SERVICE`` keyword (in case the two parsers read a text
+    differently): the word in a string, an IRI, a comment, a variable or a
+    prefixed name is not federation. A query rdflib cannot parse (pyoxigraph
+    may still accept it) is judged on its text alone and refused as federated
+    when the word ``SERVICE`` occurs anywhere: there is no tree to tell a
+    keyword from a string.
     """
     if not (_MENTIONS_FROM.search(query) or _MENTIONS_SERVICE.search(query)):
         return QueryFeatures(has_dataset_clause=False, uses_service=False)
+    code = code_text(query)
     tree = _parse_query(query)
     if tree is None:
         return QueryFeatures(
-            has_dataset_clause=bool(_BARE_FROM.search(query)),
-            uses_service=bool(_BARE_SERVICE.search(query)),
+            has_dataset_clause=bool(_BARE_FROM.search(code)),
+            uses_service=bool(_WORD_SERVICE.search(query)),
+            checked=False,
         )
     body = tree[1]
     return QueryFeatures(
         has_dataset_clause=bool(dict.get(body, "datasetClause")),
-        uses_service=_contains(tree, "ServiceGraphPattern"),
+        uses_service=_contains(tree, "ServiceGraphPattern") or bool(_BARE_SERVICE.search(code)),
     )
+
+
+def code_text(query: str) -> str:
+    """``query`` with its strings, IRI references and comments replaced by a blank."""
+    return _NOT_CODE.sub(" ", query)
+
+
+def nesting_depth(query: str) -> int:
+    """The deepest nesting of ``(``, ``[`` and ``{`` in the code of ``query``.
+
+    Brackets in strings, IRIs and comments do not count. A closing bracket
+    without an opening one is ignored (the query is malformed anyway), so that
+    it cannot hide the depth of what follows.
+    """
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(code_text(query)):
+        if match.group() in _OPENING:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth:
+            depth -= 1
+    return deepest
 
 
 def looks_like_update(text: str) -> bool:
@@ -84,7 +139,7 @@ def _parse_query(query: str) -> Any | None:
 
     try:
         return parseQuery(query)
-    except Exception:  # rdflib raises several exception types
+    except Exception:  # rdflib raises several exception types (RecursionError too)
         return None
 
 

@@ -1,8 +1,10 @@
 """Serializers of SPARQL SELECT/ASK results, written here because they must truncate.
 
 pyoxigraph's own result serializer consumes the whole iterator; the query worker
-needs to stop after ``max_rows`` rows and say so. These serializers follow the
-W3C specifications:
+needs to stop after ``max_rows`` rows, or before the body exceeds ``max_bytes``,
+and say so (:func:`write_solutions`). Every format is written as a head, one
+chunk per row and a tail, so a capped body is still a well-formed document
+holding the rows that fit. These serializers follow the W3C specifications:
 
 * JSON — https://www.w3.org/TR/sparql11-results-json/
 * XML — https://www.w3.org/TR/rdf-sparql-XMLres/
@@ -19,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -55,9 +58,52 @@ TSV = MediaFormat("tsv", "TSV", ("text/tab-separated-values",), (".tsv",), ("tsv
 SOLUTION_FORMATS: tuple[MediaFormat, ...] = (JSON, XML, CSV, TSV)
 
 
+@dataclass(frozen=True)
+class SolutionsBody:
+    body: bytes
+    count: int  # rows written
+    truncated_by: str | None  # None, "rows" (max_rows reached) or "bytes" (max_bytes reached)
+
+
+def write_solutions(
+    format_name: str,
+    variables: Sequence[str],
+    rows: Iterable[Row],
+    *,
+    max_rows: int | None = None,
+    max_bytes: int | None = None,
+) -> SolutionsBody:
+    """SELECT results, reading ``rows`` only as far as needed.
+
+    Writing stops before row ``max_rows + 1`` (there was more: truncated by
+    ``"rows"``) or before the row that would make the body longer than
+    ``max_bytes`` (truncated by ``"bytes"``); the head and tail are always written.
+    """
+    writer = _SOLUTION_WRITERS[format_name]
+    head = writer.head(variables).encode("utf-8")
+    tail = writer.tail.encode("utf-8")
+    budget = None if max_bytes is None else max_bytes - len(head) - len(tail)
+    chunks: list[bytes] = [head]
+    size = count = 0
+    truncated_by: str | None = None
+    for row in rows:
+        if max_rows is not None and count >= max_rows:
+            truncated_by = "rows"
+            break
+        chunk = writer.row(variables, row, count == 0).encode("utf-8")
+        if budget is not None and size + len(chunk) > budget:
+            truncated_by = "bytes"
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        count += 1
+    chunks.append(tail)
+    return SolutionsBody(b"".join(chunks), count, truncated_by)
+
+
 def serialize_solutions(format_name: str, variables: Sequence[str], rows: Iterable[Row]) -> bytes:
-    """SELECT results (``rows`` aligned with ``variables``; ``None`` is unbound)."""
-    return _SOLUTION_WRITERS[format_name](variables, rows)
+    """SELECT results (``rows`` aligned with ``variables``; ``None`` is unbound), uncapped."""
+    return write_solutions(format_name, variables, rows).body
 
 
 def serialize_boolean(format_name: str, value: bool) -> bytes:
@@ -90,17 +136,20 @@ def json_term(term: Term) -> dict[str, Any]:
     }
 
 
-def _json_solutions(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
-    bindings = [
-        {
-            name: json_term(term)
-            for name, term in zip(variables, row, strict=True)
-            if term is not None
-        }
-        for row in rows
-    ]
-    document = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
-    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+# The same text as json.dumps({"head": …, "results": {"bindings": [...]}}, ensure_ascii=False).
+def _json_head(variables: Sequence[str]) -> str:
+    return (
+        '{"head": {"vars": '
+        + json.dumps(list(variables), ensure_ascii=False)
+        + ('}, "results": {"bindings": [')
+    )
+
+
+def _json_row(variables: Sequence[str], row: Row, first: bool) -> str:
+    binding = {
+        name: json_term(term) for name, term in zip(variables, row, strict=True) if term is not None
+    }
+    return ("" if first else ", ") + json.dumps(binding, ensure_ascii=False)
 
 
 def _json_boolean(value: bool) -> bytes:
@@ -144,20 +193,18 @@ def xml_term(term: Term) -> str:
     )
 
 
-def _xml_solutions(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
-    parts = [_XML_HEAD, "<head>\n"]
-    parts += [f"<variable name={_xml_attr(name)}/>\n" for name in variables]
-    parts.append("</head>\n<results>\n")
-    for row in rows:
-        parts.append("<result>")
-        parts += [
-            f"<binding name={_xml_attr(name)}>{xml_term(term)}</binding>"
-            for name, term in zip(variables, row, strict=True)
-            if term is not None
-        ]
-        parts.append("</result>\n")
-    parts.append("</results>\n</sparql>\n")
-    return "".join(parts).encode("utf-8")
+def _xml_head(variables: Sequence[str]) -> str:
+    declared = "".join(f"<variable name={_xml_attr(name)}/>\n" for name in variables)
+    return f"{_XML_HEAD}<head>\n{declared}</head>\n<results>\n"
+
+
+def _xml_row(variables: Sequence[str], row: Row, first: bool) -> str:
+    bindings = "".join(
+        f"<binding name={_xml_attr(name)}>{xml_term(term)}</binding>"
+        for name, term in zip(variables, row, strict=True)
+        if term is not None
+    )
+    return f"<result>{bindings}</result>\n"
 
 
 def _xml_boolean(value: bool) -> bytes:
@@ -187,16 +234,16 @@ def csv_term(term: Term | None) -> str:
     return f"<< {tsv_term(term.subject)} {tsv_term(term.predicate)} {tsv_term(term.object)} >>"
 
 
-def _csv_lines(lines: Iterable[Iterable[str]]) -> bytes:
-    return "".join(",".join(map(csv_field, line)) + "\r\n" for line in lines).encode("utf-8")
+def _csv_line(fields: Iterable[str]) -> str:
+    return ",".join(map(csv_field, fields)) + "\r\n"
 
 
-def _csv_solutions(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
-    return _csv_lines([variables, *([csv_term(term) for term in row] for row in rows)])
+def _csv_row(variables: Sequence[str], row: Row, first: bool) -> str:
+    return _csv_line(csv_term(term) for term in row)
 
 
 def _csv_boolean(value: bool) -> bytes:
-    return _csv_lines([[ASK_COLUMN], [str(value).lower()]])
+    return (_csv_line([ASK_COLUMN]) + _csv_line([str(value).lower()])).encode("utf-8")
 
 
 # -- TSV ----------------------------------------------------------------------------
@@ -226,24 +273,30 @@ def tsv_term(term: Term | None) -> str:
     return f"<< {tsv_term(term.subject)} {tsv_term(term.predicate)} {tsv_term(term.object)} >>"
 
 
-def _tsv_lines(lines: Iterable[Iterable[str]]) -> bytes:
-    return "".join("\t".join(line) + "\n" for line in lines).encode("utf-8")
+def _tsv_line(fields: Iterable[str]) -> str:
+    return "\t".join(fields) + "\n"
 
 
-def _tsv_solutions(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
-    header = [f"?{name}" for name in variables]
-    return _tsv_lines([header, *([tsv_term(term) for term in row] for row in rows)])
+def _tsv_row(variables: Sequence[str], row: Row, first: bool) -> str:
+    return _tsv_line(tsv_term(term) for term in row)
 
 
 def _tsv_boolean(value: bool) -> bytes:
-    return _tsv_lines([[f"?{ASK_COLUMN}"], [str(value).lower()]])
+    return (_tsv_line([f"?{ASK_COLUMN}"]) + _tsv_line([str(value).lower()])).encode("utf-8")
 
 
-_SOLUTION_WRITERS: dict[str, Callable[[Sequence[str], Iterable[Row]], bytes]] = {
-    JSON.name: _json_solutions,
-    XML.name: _xml_solutions,
-    CSV.name: _csv_solutions,
-    TSV.name: _tsv_solutions,
+@dataclass(frozen=True)
+class _SolutionWriter:
+    head: Callable[[Sequence[str]], str]
+    row: Callable[[Sequence[str], Row, bool], str]  # (variables, row, is the first row)
+    tail: str
+
+
+_SOLUTION_WRITERS: dict[str, _SolutionWriter] = {
+    JSON.name: _SolutionWriter(_json_head, _json_row, "]}}"),
+    XML.name: _SolutionWriter(_xml_head, _xml_row, "</results>\n</sparql>\n"),
+    CSV.name: _SolutionWriter(_csv_line, _csv_row, ""),
+    TSV.name: _SolutionWriter(lambda names: _tsv_line(f"?{name}" for name in names), _tsv_row, ""),
 }
 _BOOLEAN_WRITERS: dict[str, Callable[[bool], bytes]] = {
     JSON.name: _json_boolean,

@@ -47,6 +47,7 @@ def service_description(
     limits: QueryLimits,
     *,
     static_file: Path | None = None,
+    max_result_bytes: int | None = None,
 ) -> list[Triple]:
     """The triples describing the endpoint at ``endpoint_url`` serving the build ``info``."""
     source = static_file or site_dir() / SERVICE_FILE
@@ -57,7 +58,7 @@ def service_description(
     endpoint = NamedNode(endpoint_url)
     triples += _capabilities(endpoint, (*SOLUTION_FORMATS, *RDF_FORMATS))
     triples += _dataset(endpoint, info)
-    triples += _limits(endpoint, limits)
+    triples += _limits(endpoint, limits, max_result_bytes)
     return list(dict.fromkeys(triples))  # drop what the file already states, keep order
 
 
@@ -96,7 +97,9 @@ def _dataset(endpoint: NamedNode, info: StoreInfo) -> list[Triple]:
     return triples
 
 
-def _limits(endpoint: NamedNode, limits: QueryLimits) -> list[Triple]:
+def _limits(
+    endpoint: NamedNode, limits: QueryLimits, max_result_bytes: int | None = None
+) -> list[Triple]:
     """The limits, in words: the Service Description vocabulary has no terms for them."""
     english = (
         f"Queries are stopped after {limits.timeout_s:g} seconds (HTTP 503). Results are capped "
@@ -108,6 +111,15 @@ def _limits(endpoint: NamedNode, limits: QueryLimits) -> list[Triple]:
         f"résultats sont limités à {limits.max_rows} lignes ou triplets ; une réponse tronquée "
         f"porte l'en-tête HTTP « X-SPARQL-MaxRows: {limits.max_rows} »."
     )
+    if max_result_bytes:
+        english += (
+            f" Results are also cut at {max_result_bytes} bytes; such a response carries "
+            "'X-lodplan-Truncated: bytes'."
+        )
+        french += (
+            f" Les résultats sont aussi coupés à {max_result_bytes} octets ; une telle réponse "
+            "porte l'en-tête « X-lodplan-Truncated: bytes »."
+        )
     comment = _iri(RDFS_COMMENT)
     return [
         Triple(endpoint, comment, Literal(english, language="en")),

@@ -1,32 +1,54 @@
 """The query worker: a separate, single-threaded process that runs SPARQL queries.
 
 pyoxigraph cannot cancel a running query, so queries run here and the server
-kills this process when a query exceeds its time limit. The worker opens the
-served build read-only, reopens it when the build changes, serializes results
-itself (capped at ``max_rows``) and sends back bytes, never live objects.
+kills this process when a query exceeds its time limit. The worker caps its own
+address space (``RLIMIT_AS``): a query that needs more memory ends this process
+(Rust aborts on a failed allocation) or raises ``MemoryError``, never the
+server. It opens the served build read-only, reopens it when the build changes,
+serializes results itself (capped at ``max_rows`` rows and ``max_bytes`` bytes;
+graphs asked as JSON-LD are compacted with lodplan's context) and sends back
+bytes, never live objects.
 
 Everything exchanged with the server is a plain picklable dataclass.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import itertools
 import os
+import resource
 import signal
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store, serialize
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    Store,
+    Triple,
+    serialize,
+)
 
-from lodplan.publishing.negotiation import RDF_FORMATS
+from lodplan.publishing.jsonld import JsonLdCompactor, JsonLdContext
+from lodplan.publishing.negotiation import JSONLD, RDF_FORMATS
 from lodplan.publishing.prefixes import used_prefixes
 from lodplan.sparql.inspection import inspect_query, looks_like_update
-from lodplan.sparql.results import serialize_boolean, serialize_solutions
+from lodplan.sparql.results import serialize_boolean, write_solutions
 
 READY = "ready"
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_M_ARENA_MAX = -8  # from <malloc.h>
+# glibc gives each thread up to 64 MiB arenas of address space: RocksDB's threads
+# would take much of the memory cap for nothing.
+_MALLOC_ARENAS = 2
 
 
 @dataclass(frozen=True)
@@ -40,6 +62,8 @@ class QueryRequest:
     graph_format: str | None  # a lodplan.publishing.negotiation RDF format name
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    max_bytes: int | None = None  # cap of the serialized result
+    jsonld_context: JsonLdContext | None = None  # compacts JSON-LD graphs; None: expanded
 
 
 @dataclass(frozen=True)
@@ -49,21 +73,36 @@ class Answer:
     format_name: str
     count: int
     truncated: bool
+    truncated_by: str | None = None  # "rows" or "bytes" when truncated
 
 
 @dataclass(frozen=True)
 class Failure:
-    reason: str  # syntax | update | service | not-acceptable | execution
+    reason: str  # syntax | update | service | not-acceptable | memory | execution
     message: str
 
 
-def worker_main(connection: Connection, server_pid: int, die_with_server: bool) -> None:
-    """Entry point of the worker process: answer requests until the server hangs up."""
+def worker_main(
+    connection: Connection,
+    server_pid: int,
+    die_with_server: bool,
+    memory_limit_bytes: int | None = None,
+    data_path: str | None = None,
+) -> None:
+    """Entry point of the worker process: answer requests until the server hangs up.
+
+    The memory cap is set before the store at ``data_path`` is opened, so that
+    a cap too small for the store itself shows at start-up, not as a failed query.
+    """
     # Ctrl-C reaches the whole process group; the server decides when this worker ends.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if die_with_server:
         _die_with_server(server_pid)
+    if memory_limit_bytes:
+        _limit_memory(memory_limit_bytes)
     worker = QueryWorker()
+    if data_path is not None:
+        worker.open(data_path)
     connection.send(READY)
     while True:
         try:
@@ -92,23 +131,45 @@ def _die_with_server(server_pid: int) -> None:
         os._exit(0)
 
 
+def _limit_memory(limit_bytes: int) -> None:
+    """Cap this process's address space (Linux, other Unixes) at ``limit_bytes``."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):  # AttributeError: not glibc
+            ctypes.CDLL(None).mallopt(_M_ARENA_MAX, _MALLOC_ARENAS)
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    soft = limit_bytes if hard == resource.RLIM_INFINITY else min(limit_bytes, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 class QueryWorker:
     def __init__(self) -> None:
         self._store: Store | None = None
         self._data_path: str | None = None
+        self._compactors: dict[JsonLdContext, JsonLdCompactor] = {}
+
+    def open(self, data_path: str) -> None:
+        """Open a build ahead of its first query (a build that went away is opened later)."""
+        with contextlib.suppress(OSError):
+            self._open(data_path)
 
     def answer(self, request: QueryRequest) -> Answer | Failure:
         try:
             return self._answer(request)
+        except MemoryError:
+            return Failure("memory", "the query needed more memory than the query worker may use")
         except Exception as error:  # keep the worker alive whatever the query does
             return Failure("execution", f"{type(error).__name__}: {error}")
 
     def _answer(self, request: QueryRequest) -> Answer | Failure:
         features = inspect_query(request.query)
         if features.uses_service:
-            return Failure(
-                "service", "federated queries (SERVICE) are not allowed on this endpoint"
-            )
+            message = "federated queries (SERVICE) are not allowed on this endpoint"
+            if not features.checked:
+                message += (
+                    "; this query mentions SERVICE and uses syntax that could not be checked, "
+                    "so it is refused"
+                )
+            return Failure("service", message)
         try:
             result = self._open(request.data_path).query(
                 request.query,
@@ -125,7 +186,9 @@ class QueryWorker:
         if isinstance(result, QueryBoolean):
             return _boolean(result, request)
         assert isinstance(result, QueryTriples)
-        return _graph(result, request)
+        if request.graph_format is None:
+            return _not_acceptable("CONSTRUCT or DESCRIBE")
+        return _graph(result, request, self._graph_writer(request))
 
     def _open(self, data_path: str) -> Store:
         """The served build, opened read-only; reopened when the server moved to a new build."""
@@ -134,6 +197,22 @@ class QueryWorker:
             self._store = Store.read_only(data_path)
             self._data_path = data_path
         return self._store
+
+    def _graph_writer(self, request: QueryRequest) -> Callable[[Sequence[Triple]], bytes]:
+        """How graphs are written in the requested format (JSON-LD: compacted when possible)."""
+        if request.graph_format == JSONLD.name and request.jsonld_context is not None:
+            context = request.jsonld_context
+            if context not in self._compactors:
+                self._compactors[context] = JsonLdCompactor(context)
+            return self._compactors[context].to_bytes
+        rdf_format = next(f.rdf_format for f in RDF_FORMATS if f.name == request.graph_format)
+
+        def write(triples: Sequence[Triple]) -> bytes:
+            return serialize(
+                triples, format=rdf_format, prefixes=used_prefixes(triples, request.prefixes)
+            )
+
+        return write
 
 
 def _dataset_options(request: QueryRequest, has_dataset_clause: bool) -> dict[str, object]:
@@ -155,13 +234,21 @@ def _solutions(result: QuerySolutions, request: QueryRequest) -> Answer | Failur
         return _not_acceptable("SELECT")
     variables = [variable.value for variable in result.variables]
     width = range(len(variables))
-    rows = [
-        [solution[i] for i in width] for solution in itertools.islice(result, request.max_rows + 1)
-    ]
-    truncated = len(rows) > request.max_rows
-    del rows[request.max_rows :]
-    body = serialize_solutions(request.solutions_format, variables, rows)
-    return Answer(body, "solutions", request.solutions_format, len(rows), truncated)
+    written = write_solutions(
+        request.solutions_format,
+        variables,
+        ([solution[i] for i in width] for solution in result),  # read only as far as written
+        max_rows=request.max_rows,
+        max_bytes=request.max_bytes,
+    )
+    return Answer(
+        written.body,
+        "solutions",
+        request.solutions_format,
+        written.count,
+        written.truncated_by is not None,
+        written.truncated_by,
+    )
 
 
 def _boolean(result: QueryBoolean, request: QueryRequest) -> Answer | Failure:
@@ -171,13 +258,49 @@ def _boolean(result: QueryBoolean, request: QueryRequest) -> Answer | Failure:
     return Answer(body, "boolean", request.solutions_format, 1, False)
 
 
-def _graph(result: QueryTriples, request: QueryRequest) -> Answer | Failure:
-    if request.graph_format is None:
-        return _not_acceptable("CONSTRUCT or DESCRIBE")
-    rdf_format = next(f.rdf_format for f in RDF_FORMATS if f.name == request.graph_format)
+def _graph(
+    result: QueryTriples, request: QueryRequest, write: Callable[[Sequence[Triple]], bytes]
+) -> Answer | Failure:
+    assert request.graph_format is not None
     triples = list(itertools.islice(result, request.max_rows + 1))
-    truncated = len(triples) > request.max_rows
+    truncated_by = "rows" if len(triples) > request.max_rows else None
     del triples[request.max_rows :]
-    prefixes = used_prefixes(triples, request.prefixes)
-    body = serialize(triples, format=rdf_format, prefixes=prefixes)
-    return Answer(body, "graph", request.graph_format, len(triples), truncated)
+    body, count = _fitting(triples, write, request.max_bytes)
+    if count < len(triples):
+        truncated_by = "bytes"
+    truncated = truncated_by is not None
+    return Answer(body, "graph", request.graph_format, count, truncated, truncated_by)
+
+
+def _fitting(
+    triples: list[Triple], write: Callable[[Sequence[Triple]], bytes], max_bytes: int | None
+) -> tuple[bytes, int]:
+    """The document of the longest first part of ``triples`` found to fit in ``max_bytes``.
+
+    A document of several syntaxes (Turtle, RDF/XML, JSON-LD) cannot be cut at
+    any byte: it is written again with fewer triples, in proportion to the
+    excess, until it fits. The values' total length bounds the first attempt.
+    """
+    if max_bytes is None:
+        return write(triples), len(triples)
+    count, text_length = 0, 0
+    for triple in triples:  # plenty of room for prefixes, indentation and escapes
+        text_length += _text_length(triple)
+        if text_length > 2 * max_bytes:
+            break
+        count += 1
+    while True:
+        body = write(triples[:count])
+        if len(body) <= max_bytes or count == 0:
+            return body, count
+        count = min(count - 1, int(count * max_bytes / len(body) * 0.95))
+
+
+def _text_length(triple: Triple) -> int:
+    total = 0
+    for term in (triple.subject, triple.predicate, triple.object):
+        if isinstance(term, NamedNode | BlankNode | Literal):
+            total += len(term.value)
+        else:  # a triple term
+            total += _text_length(term)
+    return total

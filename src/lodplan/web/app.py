@@ -15,7 +15,7 @@ from lodplan.sparql.service import EmbeddedQueryService, QueryService
 from lodplan.store.base import ReadableStore
 from lodplan.store.embedded import EmbeddedStore, StoreNotBuiltError
 from lodplan.web import resources, sparql
-from lodplan.web.responses import add_cors, text_response
+from lodplan.web.responses import add_cors, add_security_headers, text_response
 from lodplan.web.services import EXTENSION_KEY, WebServices
 
 MAX_REQUEST_BYTES = 1024 * 1024  # a query, not an upload
@@ -52,7 +52,7 @@ def create_app(
     # the SPARQL endpoint first: the resource blueprint catches every other path
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(resources.blueprint)
-    app.after_request(_cors)
+    app.after_request(_common_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StoreNotBuiltError, _no_build)
     return app
@@ -75,7 +75,8 @@ def create_app_for_store(
     )
 
 
-def _cors(response: Response) -> Response:
+def _common_headers(response: Response) -> Response:
+    add_security_headers(response)
     return add_cors(response, preflight=request.method == "OPTIONS")
 
 

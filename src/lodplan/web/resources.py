@@ -2,16 +2,20 @@
 
 ``/plan/p`` is the IRI ``{base}plan/p``: it answers in the format the client asks
 for (``?format=`` first, then ``Accept``). ``/plan/p.ttl`` is the same resource
-in Turtle when ``{base}plan/p.ttl`` is not itself a resource. The route only
-looks the resource up and returns the service's cached bytes.
+in Turtle when ``{base}plan/p.ttl`` is not itself a resource. ``/`` is the home
+page for browsers and the description of ``{base}`` (the dataset) for RDF
+clients. ``/resource?iri=…`` describes an IRI outside the base that the store
+knows (ontology terms, code-list concepts) the same way. The routes only look
+the resource up and return the service's cached bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from urllib.parse import quote
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request
 
 from lodplan.publishing.negotiation import (
     HTML,
@@ -22,7 +26,8 @@ from lodplan.publishing.negotiation import (
     choose_resource_format,
     split_extension,
 )
-from lodplan.publishing.resources import Representation
+from lodplan.publishing.resources import RESOURCE_PATH, Representation
+from lodplan.store.base import is_valid_iri
 from lodplan.web.responses import error_page, not_acceptable, text_response
 from lodplan.web.services import services
 
@@ -58,6 +63,27 @@ def context() -> Response:
     return response.make_conditional(request)
 
 
+@blueprint.get(f"/{RESOURCE_PATH}")
+def resource_by_iri() -> Response:
+    """``/resource?iri=…``: the description of any IRI the store knows, outside the base."""
+    web = services()
+    forced = _forced_format()
+    if forced is False:
+        return not_acceptable(RESOURCE_FORMATS)
+    fmt = forced or choose_resource_format(_accept())
+    iri = request.args.get("iri", "")
+    if not iri or not is_valid_iri(iri):
+        return _bad_iri(iri, fmt)
+    data_base = web.store.info().base_iri
+    if iri.startswith(data_base):  # served at its own address
+        return _redirect_to_path(iri[len(data_base) :], forced)
+    if not _exists(iri):
+        return _not_found(iri, fmt)
+    if fmt is None:
+        return not_acceptable(RESOURCE_FORMATS)
+    return _represent(iri, fmt)
+
+
 @blueprint.get("/<path:path>")
 def resource(path: str) -> Response:
     web = services()
@@ -66,18 +92,15 @@ def resource(path: str) -> Response:
         return not_acceptable(RESOURCE_FORMATS)
     iri = web.store.info().base_iri + iri_path(path)
     from_extension: MediaFormat | None = None
-    if not web.resources.exists(iri):
+    if not _exists(iri):
         split = split_extension(iri)
-        if split is None or not web.resources.exists(split[0]):
+        if split is None or not _exists(split[0]):
             return _not_found(iri, forced or choose_resource_format(_accept()))
         iri, from_extension = split
     fmt = forced or from_extension or choose_resource_format(_accept())
     if fmt is None:
         return not_acceptable(RESOURCE_FORMATS)
-    representation = web.resources.represent(iri, fmt)
-    if representation is None:  # a new build without this resource arrived meanwhile
-        return _not_found(iri, fmt)
-    return _respond(iri, representation)
+    return _represent(iri, fmt)
 
 
 def iri_path(path: str) -> str:
@@ -88,6 +111,23 @@ def iri_path(path: str) -> str:
 def uri_reference(iri_path_part: str) -> str:
     """An IRI path as an ASCII URI reference (for headers)."""
     return _NOT_IN_URI.sub(lambda m: _percent_encode(m.group()), iri_path_part)
+
+
+def _exists(iri: str) -> bool:
+    """Whether the store describes ``iri``; an invalid IRI (``/plan/%FF``) is no resource."""
+    if not is_valid_iri(iri):
+        return False
+    try:
+        return services().resources.exists(iri)
+    except ValueError:  # a store stricter about IRIs than is_valid_iri
+        return False
+
+
+def _represent(iri: str, fmt: MediaFormat) -> Response:
+    representation = services().resources.represent(iri, fmt)
+    if representation is None:  # a new build without this resource arrived meanwhile
+        return _not_found(iri, fmt)
+    return _respond(iri, representation)
 
 
 def _respond(iri: str, representation: Representation) -> Response:
@@ -105,17 +145,61 @@ def _respond(iri: str, representation: Representation) -> Response:
 
 
 def _format_url(iri: str, fmt: MediaFormat) -> str:
-    """Absolute-path reference of ``iri`` in ``fmt`` on this server: ``/plan/p.ttl``."""
-    local = iri[len(services().store.info().base_iri) :]
-    return request.script_root + "/" + uri_reference(local) + fmt.extension
+    """Absolute-path reference of ``iri`` in ``fmt`` on this server.
+
+    ``/plan/p.ttl`` under the base; ``/?format=ttl`` for the base itself (``/`` is
+    the home page for browsers); ``/resource?iri=…&format=ttl`` outside the base.
+    """
+    data_base = services().store.info().base_iri
+    root = request.script_root
+    if iri == data_base:
+        return f"{root}/?format={fmt.names[0]}"
+    if iri.startswith(data_base):
+        return root + "/" + uri_reference(iri[len(data_base) :]) + fmt.extension
+    return f"{root}/{RESOURCE_PATH}?iri={quote(iri, safe=':/')}&format={fmt.names[0]}"
+
+
+def _redirect_to_path(local: str, forced: MediaFormat | None) -> Response:
+    """303 to the address of an IRI under the base (a ``#`` part stays a fragment)."""
+    path, hash_mark, fragment = local.partition("#")
+    location = request.script_root + "/" + uri_reference(path)
+    if forced is not None:
+        location += f"?format={forced.names[0]}"
+    if hash_mark:
+        location += "#" + uri_reference(fragment)
+    response = redirect(location, code=303)
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 def _not_found(iri: str, fmt: MediaFormat | None) -> Response:
-    message = "No resource has this IRI in the published data."
     if fmt is HTML:
-        response = error_page(404, "Not Found", message, iri=iri)
+        response = error_page(
+            404,
+            "Ressource introuvable",
+            "Aucune ressource n’a cet IRI dans les données publiées.",
+            iri=iri,
+        )
     else:
+        message = "No resource has this IRI in the published data."
         response = text_response(404, f"404 Not Found: {message}\n{iri}")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _bad_iri(iri: str, fmt: MediaFormat | None) -> Response:
+    if fmt is HTML:
+        response = error_page(
+            400,
+            "Requête invalide",
+            "Indiquez l’IRI à décrire, un IRI absolu : /resource?iri=https://…",
+            iri=iri or None,
+        )
+    else:
+        what = f"{iri!r} is not an absolute IRI" if iri else "the iri parameter is missing"
+        response = text_response(
+            400, f"400 Bad Request: {what}; ask for /{RESOURCE_PATH}?iri=<an absolute IRI>."
+        )
     response.headers["Vary"] = "Accept"
     return response
 

@@ -1,4 +1,4 @@
-"""Response helpers shared by the blueprints: plain-text and HTML errors, CORS, 406."""
+"""Response helpers shared by the blueprints: errors, CORS, security headers, 406."""
 
 from __future__ import annotations
 
@@ -11,8 +11,18 @@ from lodplan.publishing.negotiation import MediaFormat
 TEXT = "text/plain; charset=utf-8"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "ETag, Link, Content-Location, X-SPARQL-MaxRows",
+    "Access-Control-Expose-Headers": (
+        "ETag, Link, Content-Location, Retry-After, X-SPARQL-MaxRows, X-lodplan-Truncated"
+    ),
 }
+#: Every response: browsers must not guess a type other than the one declared.
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff"}
+#: HTML pages: resources from this site only, inline styles (the templates use
+#: <style>), no script at all, forms posting here only.
+HTML_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'none'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'"
+)
 PREFLIGHT_HEADERS = {
     "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match",
@@ -43,6 +53,13 @@ def not_acceptable(offers: Iterable[MediaFormat], *, what: str = "this resource"
         f"(or ask with ?format= one of {names}).",
         Vary="Accept",
     )
+
+
+def add_security_headers(response: Response) -> Response:
+    response.headers.update(SECURITY_HEADERS)
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = HTML_CONTENT_SECURITY_POLICY
+    return response
 
 
 def add_cors(response: Response, *, preflight: bool = False) -> Response:

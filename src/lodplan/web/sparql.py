@@ -5,9 +5,11 @@
 * results by ``Accept`` or ``?format=`` / ``output=`` (json, xml, csv, tsv, ttl, jsonld, nt, rdf);
 * ``GET /sparql`` without a query: the service description (Turtle by default), or a
   query form for browsers;
-* status codes: 400 malformed, 403 update or SERVICE, 406 no acceptable format,
-  415 unknown POST body, 503 time limit exceeded; a result capped at the row limit
-  carries ``X-SPARQL-MaxRows: N``.
+* status codes: 400 malformed or nested too deeply, 403 update or SERVICE, 406 no
+  acceptable format, 415 unknown POST body, 503 time limit exceeded, worker lost or
+  endpoint busy (busy: with ``Retry-After``), 507 memory limit exceeded; a result
+  capped at the row limit carries ``X-SPARQL-MaxRows: N``, one cut at the size
+  limit ``X-lodplan-Truncated: bytes``.
 """
 
 from __future__ import annotations
@@ -29,13 +31,17 @@ from lodplan.publishing.prefixes import used_prefixes
 from lodplan.publishing.resources import LRUCache
 from lodplan.sparql.results import SOLUTION_FORMATS
 from lodplan.sparql.service import (
+    EndpointBusyError,
     FederationNotAllowedError,
     InvalidQueryRequestError,
     QueryError,
+    QueryMemoryError,
     QueryNotAcceptableError,
     QuerySyntaxError,
     QueryTimeoutError,
+    QueryTooComplexError,
     UpdateNotAllowedError,
+    WorkerUnavailableError,
 )
 from lodplan.sparql.service_description import SD_PREFIXES, service_description
 from lodplan.terms import PREFIXES
@@ -49,6 +55,7 @@ DIRECT_QUERY = "application/sparql-query"
 DIRECT_UPDATE = "application/sparql-update"
 READ_ONLY = "403 Forbidden: this SPARQL endpoint is read-only; SPARQL Update is not accepted."
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
+TRUNCATED_HEADER = "X-lodplan-Truncated"
 DESCRIPTION_FORMATS: tuple[MediaFormat, ...] = (TURTLE, HTML, *RDF_FORMATS[1:])
 EXAMPLE_QUERY = """SELECT ?plan ?label WHERE {
   ?plan a lodplan:Plan ;
@@ -58,11 +65,14 @@ LIMIT 100"""
 
 _STATUS: list[tuple[type[QueryError], int, str]] = [
     (QuerySyntaxError, 400, "Bad Request: malformed query"),
+    (QueryTooComplexError, 400, "Bad Request"),
     (InvalidQueryRequestError, 400, "Bad Request"),
     (UpdateNotAllowedError, 403, "Forbidden"),
     (FederationNotAllowedError, 403, "Forbidden"),
     (QueryNotAcceptableError, 406, "Not Acceptable"),
-    (QueryTimeoutError, 503, "Service Unavailable"),
+    (QueryTimeoutError, 503, "Service Unavailable"),  # and EndpointBusyError
+    (WorkerUnavailableError, 503, "Service Unavailable"),
+    (QueryMemoryError, 507, "Insufficient Storage"),
 ]
 _descriptions = LRUCache(8)
 
@@ -143,20 +153,24 @@ def _run(protocol: ProtocolRequest) -> Response:
     if solutions_format is None and graph_format is None:
         return not_acceptable((*SOLUTION_FORMATS, *RDF_FORMATS), what="the query result")
     assert protocol.query is not None
+    web = services()
     try:
-        result = services().queries.execute(
+        result = web.queries.execute(
             protocol.query,
             solutions_format=solutions_format,
             graph_format=graph_format,
             default_graph_uris=protocol.default_graph_uris,
             named_graph_uris=protocol.named_graph_uris,
+            jsonld_context=web.resources.jsonld_context,
         )
     except QueryError as error:
         return _query_error(error)
     response = Response(result.body, content_type=result.format.content_type)
     response.headers["Vary"] = "Accept"
-    if result.truncated:
-        response.headers[MAX_ROWS_HEADER] = str(services().queries.limits.max_rows)
+    if result.truncated_by == "bytes":
+        response.headers[TRUNCATED_HEADER] = "bytes"
+    elif result.truncated:
+        response.headers[MAX_ROWS_HEADER] = str(web.queries.limits.max_rows)
     return response
 
 
@@ -171,7 +185,10 @@ def _result_formats(format_name: str | None) -> tuple[MediaFormat | None, MediaF
 def _query_error(error: QueryError) -> Response:
     for error_type, status, title in _STATUS:
         if isinstance(error, error_type):
-            return text_response(status, f"{status} {title}: {error}")
+            response = text_response(status, f"{status} {title}: {error}")
+            if isinstance(error, EndpointBusyError):
+                response.headers["Retry-After"] = str(error.retry_after_s)
+            return response
     return text_response(500, f"500 Internal Server Error: {error}")
 
 
@@ -191,10 +208,11 @@ def _description_document(fmt: MediaFormat) -> Response:
     web = services()
     info = web.store.info()
     limits = web.queries.limits
-    key = (info.build_id, web.endpoint_url, limits, fmt.name)
+    max_bytes = web.queries.max_result_bytes
+    key = (info.build_id, web.endpoint_url, limits, max_bytes, fmt.name)
 
     def render() -> bytes:
-        triples = service_description(web.endpoint_url, info, limits)
+        triples = service_description(web.endpoint_url, info, limits, max_result_bytes=max_bytes)
         prefixes = {**used_prefixes(triples), **SD_PREFIXES}
         return serialize(triples, format=fmt.rdf_format, prefixes=prefixes)
 
@@ -202,13 +220,23 @@ def _description_document(fmt: MediaFormat) -> Response:
 
 
 def _form_page() -> Response:
-    limits = services().queries.limits
+    queries = services().queries
+    max_bytes = queries.max_result_bytes
     html = render_template(
         "sparql.html",
         example=EXAMPLE_QUERY,
         formats=[(fmt.names[0], fmt.label) for fmt in (*SOLUTION_FORMATS, *RDF_FORMATS)],
         prefixes=sorted(PREFIXES),
-        timeout=f"{limits.timeout_s:g}",
-        max_rows=limits.max_rows,
+        timeout=f"{queries.limits.timeout_s:g}",
+        max_rows=queries.limits.max_rows,
+        max_size=_size_in_french(max_bytes) if max_bytes else None,
     )
     return Response(html, content_type=HTML.content_type)
+
+
+def _size_in_french(size: int) -> str:
+    """``52428800`` → ``50 Mio`` (binary units, French symbols)."""
+    for unit, factor in (("Gio", 1024**3), ("Mio", 1024**2), ("Kio", 1024)):
+        if size >= factor:
+            return f"{size / factor:g} {unit}".replace(".", ",")
+    return f"{size} octets"

@@ -1,8 +1,14 @@
-"""Production serving: the Flask app under gunicorn (sync workers).
+"""Production serving: the Flask app under gunicorn (threaded workers).
 
 Each gunicorn worker builds its own app after the fork (no ``preload_app``), so
 every worker opens the store itself and starts its own SPARQL query worker at
 its first query: no database handle or pipe is ever shared across a fork.
+
+Workers are threaded (``gthread``): a slow SPARQL query holds one thread, and
+dereferencing keeps being served by the others. Queries of one gunicorn worker
+take turns on its query worker, and at most ``1 + DEFAULT_MAX_WAITING_QUERIES``
+threads wait for it (the next query gets 503 with ``Retry-After``), so that
+threads always remain for dereferencing.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from lodplan.store.embedded import current_build_dir
 from lodplan.web.app import create_app_for_store
 
 DEFAULT_WORKERS = 2
-# gunicorn kills a sync worker silent for this long: leave room for the query limit.
+#: Threads per gunicorn worker; queries may hold at most 1 + DEFAULT_MAX_WAITING_QUERIES.
+THREADS_PER_WORKER = 8
+# gunicorn restarts a worker whose main loop is silent for this long: room for the query limit.
 EXTRA_WORKER_TIMEOUT_S = 30
 
 
@@ -46,7 +54,8 @@ def gunicorn_options(
     return {
         "bind": f"{bind_host}:{port}",
         "workers": workers,
-        "worker_class": "sync",
+        "worker_class": "gthread",
+        "threads": THREADS_PER_WORKER,
         "preload_app": False,  # the app (store, query worker) is created after the fork
         "timeout": int(limits.timeout_s) + EXTRA_WORKER_TIMEOUT_S,
         "accesslog": "/dev/stderr",  # gunicorn's "-" would be stdout
