@@ -60,6 +60,7 @@ PREFIXES: dict[str, str] = {
     "igeo": str(IGEO),
     "schema": str(SCHEMA),
     "country": str(COUNTRY),
+    "void": "http://rdfs.org/ns/void#",
 }
 
 __all__ = [
