@@ -52,7 +52,7 @@ from lodplan.terms import PREFIXES
 WORKER_START_TIMEOUT_S = 60.0
 WORKER_STOP_TIMEOUT_S = 5.0
 #: Queries that may wait for the worker while it runs one (per server process).
-DEFAULT_MAX_WAITING_QUERIES = 3
+DEFAULT_MAX_WAITING_QUERIES = 7
 #: Deepest nesting of brackets, braces and parentheses accepted (deeper overflows the stack).
 MAX_NESTING_DEPTH = 200
 

@@ -26,7 +26,7 @@ from lodplan.web.app import create_app_for_store
 
 DEFAULT_WORKERS = 2
 #: Threads per gunicorn worker; queries may hold at most 1 + DEFAULT_MAX_WAITING_QUERIES.
-THREADS_PER_WORKER = 8
+THREADS_PER_WORKER = 16
 # gunicorn restarts a worker whose main loop is silent for this long: room for the query limit.
 EXTRA_WORKER_TIMEOUT_S = 30
 
