@@ -85,3 +85,16 @@ def test_graph_iris_and_the_base_iri_are_described(tmp_path):
     assert [t.value for t in store.objects(TEST_BASE, void + "sparqlEndpoint")] == [
         TEST_BASE + "sparql"
     ]
+
+
+def test_the_shared_actors_are_validated_too(tmp_path):
+    broken = tmp_path / "mappings"
+    shutil.copytree(mappings_dir(), broken)
+    actors = broken / "actors.yaml"
+    # an empty name passes the YAML loader but not the organisation shape
+    declared = 'label: {fr: "Parlement européen", en: "European Parliament"}'
+    actors.write_text(actors.read_text().replace(declared, 'label: {fr: ""}'))
+    checked = check_plans(broken, TEST_BASE)
+    [actors_report] = [r for r in checked.reports if r.plan_id == "actors"]
+    assert not actors_report.conforms
+    assert "parlement-europeen" in actors_report.render()

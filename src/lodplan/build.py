@@ -81,11 +81,14 @@ def check_plans(
     actors = load_actors(Path(mappings_dir) / ACTORS_FILE)
     validator = Validator(vocabulary)
     checked = CheckedPlans()
+    actors_file = Path(mappings_dir) / ACTORS_FILE
+    shared_actors = actors_graph(actors, iris)
     checked.extra_graphs = {
         iris.graph("ontology"): vocabulary.ontology,
         iris.graph("codelists"): vocabulary.codelists,
-        iris.graph("actors"): actors_graph(actors, iris),
+        iris.graph("actors"): shared_actors,
     }
+    checked.reports.append(validator.validate("actors", shared_actors, actors_file))
     total = len(mapping_files)
     for number, mapping_file in enumerate(mapping_files, start=1):
         progress(f"[{number}/{total}] mapping {mapping_file.parent.name}")
