@@ -30,6 +30,7 @@ def test_build_publishes_one_graph_per_plan_plus_vocabularies(tmp_path):
         TEST_BASE + "graph/ontology",
         TEST_BASE + "graph/codelists",
         TEST_BASE + "graph/actors",
+        TEST_BASE + "graph/plan/metz-codev-actions",
         TEST_BASE + "graph/plan/mot-programme-2023",
         TEST_BASE + "graph/void",
     }

@@ -14,6 +14,7 @@ next to old ones. A failed mapping or validation never reaches this point.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ from lodplan.errors import LodplanError
 from lodplan.store.base import NamedGraph, StoreInfo, describe_with_fragments
 
 MANIFEST_GRAPH = "graph/build"
+GSP_ATTEMPTS = 3
 RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
 RDF_JSON = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON"
 _FORBIDDEN_IN_IRI = set('<>"{}|^`\\ ') | {chr(c) for c in range(0x21)}
@@ -114,14 +116,22 @@ class RemotePublisher:
     def _request(
         self, method: str, graph_iri: str, *, expected: tuple[int, ...], **kwargs
     ) -> requests.Response:
-        response = self.session.request(
-            method,
-            self.endpoint.graph_store_url,
-            params={"graph": graph_iri},
-            auth=self.endpoint.auth(),
-            timeout=self.endpoint.timeout_s,
-            **kwargs,
-        )
+        # GET, PUT and DELETE are idempotent: retry a connection cut by a busy engine.
+        for attempt in range(1, GSP_ATTEMPTS + 1):
+            try:
+                response = self.session.request(
+                    method,
+                    self.endpoint.graph_store_url,
+                    params={"graph": graph_iri},
+                    auth=self.endpoint.auth(),
+                    timeout=self.endpoint.timeout_s,
+                    **kwargs,
+                )
+                break
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+                if attempt == GSP_ATTEMPTS:
+                    raise
+                time.sleep(0.5 * attempt)
         if response.status_code not in expected:
             raise RemoteStoreError(
                 f"{method} of graph {graph_iri} at {self.endpoint.graph_store_url} failed: "

@@ -12,12 +12,14 @@ from collections.abc import Callable
 from lodplan.errors import MappingError
 from lodplan.mapping.model import Outline
 from lodplan.mapping.readers.coded_outline import read_coded_outline
+from lodplan.mapping.readers.tabular import read_tabular
 from lodplan.mapping.spec import MappingSpec
 
 Reader = Callable[[MappingSpec, list[str]], Outline]
 
 READERS: dict[str, Reader] = {
     "coded-outline": read_coded_outline,
+    "tabular": read_tabular,
 }
 
 

@@ -1,0 +1,357 @@
+"""Reader for tables (TSV, CSV, XLSX) whose columns hold the levels of a plan.
+
+Each column is given a role in the mapping: a *level* of the hierarchy (theme,
+sub-theme, constat, action…), the *description* of the element of a level, the
+*actors* concerned, or the *priority*. The reader is declarative and strict:
+
+* **fill-down** — an empty cell at a level means "same element as the row
+  above" (merged cells); a non-empty cell at a higher level resets the lower
+  levels, so an element always hangs under the nearest element above it;
+* **HTML in cells** — ``html.unescape``, tags stripped, whitespace normalised;
+  a ``<ul><li>`` list is several items: several sibling elements
+  (``lists: split``) or one element whose label joins the items
+  (``lists: join``, for a level that has children, since one row's children
+  cannot belong to several parents);
+* **repairs** — rows that an extraction shifted are put back only by a
+  declared ``repairs`` rule; a row of the wrong width, a priority outside the
+  declared values or an undeclared actor name stops the mapping with its line;
+* **provenance** — every element's span is its row, and its quote is the
+  verbatim cell text (or list item) found on that line.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lodplan.errors import MappingError
+from lodplan.mapping.model import Element, Outline, Span
+from lodplan.mapping.readers.coded_outline import IgnoreSpec, _ignore
+from lodplan.mapping.spec import MappingSpec
+
+READER_KEYS = {
+    "type", "format", "separator", "columns", "html", "levels", "description", "actors",
+    "priority", "repairs", "ignore",
+}  # fmt: skip
+LEVEL_KEYS = {"column", "class", "kind", "level-name", "lists", "join"}
+LIST_ITEM = re.compile(r"<li\b[^>]*>(?P<item>.*?)</li\s*>", re.IGNORECASE | re.DOTALL)
+TAG = re.compile(r"<[^>]*>")
+
+
+def clean_html(text: str) -> str:
+    """Cell text as plain text: tags stripped, entities decoded, whitespace normalised."""
+    return re.sub(r"\s+", " ", html.unescape(TAG.sub(" ", text))).strip()
+
+
+def cell_items(raw: str, *, use_html: bool) -> list[tuple[str, str]]:
+    """(clean text, verbatim quote) of each item of a cell: one per ``<li>``, else the cell."""
+    raw = raw.strip()
+    if not raw:
+        return []
+    if use_html:
+        items = [m["item"] for m in LIST_ITEM.finditer(raw)]
+        if items:
+            return [(clean_html(item), item.strip()) for item in items if clean_html(item)]
+        return [(clean_html(raw), raw)] if clean_html(raw) else []
+    return [(re.sub(r"\s+", " ", raw), raw)]
+
+
+@dataclass(frozen=True)
+class LevelSpec:
+    column: int  # 1-based
+    cls: str
+    kind: str
+    level_name: str
+    lists: str = "split"
+    join: str = " ; "
+
+
+@dataclass(frozen=True)
+class ValuesSpec:
+    """A column whose cells are looked up in a declared table of values."""
+
+    column: int
+    values: dict[str, Any]
+    applies_to: frozenset[str]  # kinds of the row's new elements that receive the value
+    split: re.Pattern[str] | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class RepairSpec:
+    lines: frozenset[int]
+    shift_right_from: int  # 1-based column before which an empty cell is inserted
+    reason: str
+
+
+@dataclass
+class _Config:
+    spec: MappingSpec
+    format: str
+    separator: str
+    width: int | None
+    use_html: bool
+    levels: list[LevelSpec]
+    descriptions: dict[int, int] = field(default_factory=dict)  # level index -> column
+    actors: ValuesSpec | None = None
+    priority: ValuesSpec | None = None
+    repairs: tuple[RepairSpec, ...] = ()
+    ignore: tuple[IgnoreSpec, ...] = ()
+
+    def fail(self, message: str, key: str) -> MappingError:
+        return MappingError(message, file=self.spec.path, field=f"reader.{key}")
+
+
+def read_tabular(spec: MappingSpec, lines: list[str]) -> Outline:
+    config = _config(spec)
+    rows = _rows(config, lines)
+    current: list[Element | None] = [None] * len(config.levels)
+    roots: list[Element] = []
+    ignored: dict[int, str] = {}
+    plan_spans: dict[str, Span] = {}
+    used_repairs: set[int] = set()
+
+    for number, text in enumerate(lines, start=1):
+        ignore = next((i for i in config.ignore if i.matches(number, text)), None)
+        if ignore is not None:
+            ignored[number] = ignore.reason
+            continue
+        if number == spec.plan.title_from_line:
+            plan_spans["title"] = Span(number, number, text)
+            continue
+        cells = _repair(config, number, rows[number - 1], used_repairs)
+        new = _read_row(config, number, text, cells, current, roots)
+        if not new:
+            raise MappingError(
+                "this row gives no element at any declared level "
+                "(declare it in reader.ignore with a reason if it is not part of the plan)",
+                file=spec.source.path,
+                line=number,
+            )
+        _apply_values(config, number, cells, new)
+    unused = sorted(n for r in config.repairs for n in r.lines if n not in used_repairs)
+    if unused:
+        raise config.fail(f"repairs name lines {unused} that were not read as rows", "repairs")
+    return Outline(elements=roots, plan_spans=plan_spans, ignored=ignored)
+
+
+def _read_row(
+    config: _Config,
+    number: int,
+    text: str,
+    cells: list[str],
+    current: list[Element | None],
+    roots: list[Element],
+) -> list[Element]:
+    new: list[Element] = []
+    reset = False
+    for index, level in enumerate(config.levels):
+        items = cell_items(cells[level.column - 1], use_html=config.use_html)
+        if not items:
+            if reset:
+                current[index] = None  # a higher level starts here: this level is absent
+            continue
+        parent = next((e for e in reversed(current[:index]) if e is not None), None)
+        deeper = any(
+            cell_items(cells[lv.column - 1], use_html=config.use_html)
+            for lv in config.levels[index + 1 :]
+        )
+        if len(items) > 1 and level.lists == "join":
+            joined = level.join.join(t.rstrip(" ,;") for t, _ in items)
+            raw = cells[level.column - 1].strip()
+            items = [(joined, raw)]
+        if len(items) > 1 and deeper:
+            raise MappingError(
+                f"column {level.column} ({level.kind}) holds a list of {len(items)} items and "
+                "the row has deeper levels: their parent would be ambiguous "
+                f"(declare lists: join for this level)",
+                file=config.spec.source.path,
+                line=number,
+            )
+        made = []
+        for clean, quote in items:
+            if quote not in text:  # e.g. a CSV cell whose quotes were doubled: cite the row
+                quote = text
+            element = Element(
+                level.cls, level.kind, level.level_name, clean, Span(number, number, quote)
+            )
+            made.append(element)
+            (parent.children if parent is not None else roots).append(element)
+        description_column = config.descriptions.get(index)
+        if description_column is not None:
+            description = clean_html(cells[description_column - 1])
+            for element in made:
+                element.description = description or None
+        current[index] = made[-1]
+        reset = True
+        new.extend(made)
+    return new
+
+
+def _apply_values(config: _Config, number: int, cells: list[str], new: list[Element]) -> None:
+    source = config.spec.source.path
+    if config.priority is not None:
+        written = clean_html(cells[config.priority.column - 1])
+        if written not in config.priority.values:
+            raise MappingError(
+                f"{written!r} in column {config.priority.column} is not a declared priority "
+                f"value ({sorted(config.priority.values)}); if the row is shifted, declare a "
+                "repair in reader.repairs",
+                file=source,
+                line=number,
+            )
+        concept = config.priority.values[written]
+        for element in new:
+            if element.kind in config.priority.applies_to and concept:
+                element.priority = concept
+    if config.actors is not None:
+        spec = config.actors
+        written = clean_html(cells[spec.column - 1])
+        names = [n for n in (spec.split.split(written) if spec.split else [written]) if n]
+        targets = [e for e in new if e.kind in spec.applies_to]
+        if names and not targets:
+            raise MappingError(
+                f"actors {names} in column {spec.column} have no element of kind "
+                f"{sorted(spec.applies_to)} on this row",
+                file=source,
+                line=number,
+            )
+        for name in names:
+            if name not in spec.values:
+                raise MappingError(
+                    f"actor name {name!r} (column {spec.column}) is not declared in "
+                    "reader.actors.values; map it to actor ids of actors.yaml, or to [] "
+                    "if it names no actor",
+                    file=source,
+                    line=number,
+                )
+            ids = spec.values[name]
+            for actor_id in [ids] if isinstance(ids, str) else ids:
+                for element in targets:
+                    if (actor_id, spec.role) not in element.involvements:
+                        element.involvements.append((actor_id, spec.role))
+
+
+def _repair(config: _Config, number: int, cells: list[str], used: set[int]) -> list[str]:
+    for repair in config.repairs:
+        if number not in repair.lines:
+            continue
+        used.add(number)
+        at = repair.shift_right_from - 1
+        if cells and cells[-1].strip():
+            raise MappingError(
+                f"repair {repair.reason!r}: the last cell is not empty, shifting would lose it",
+                file=config.spec.source.path,
+                line=number,
+            )
+        cells = [*cells[:at], "", *cells[at:-1]]
+    if config.width is not None and len(cells) != config.width:
+        raise MappingError(
+            f"expected {config.width} columns, found {len(cells)} (declare the line in "
+            "reader.ignore with a reason, or a repair in reader.repairs)",
+            file=config.spec.source.path,
+            line=number,
+        )
+    return cells
+
+
+def _rows(config: _Config, lines: list[str]) -> list[list[str]]:
+    if config.format == "csv":
+        return [
+            next(csv.reader(io.StringIO(line), delimiter=config.separator), []) for line in lines
+        ]
+    return [line.split(config.separator) for line in lines]
+
+
+def _config(spec: MappingSpec) -> _Config:
+    reader = spec.reader
+
+    def fail(message: str, key: str) -> MappingError:
+        return MappingError(message, file=spec.path, field=f"reader.{key}")
+
+    extra = sorted(set(reader) - READER_KEYS)
+    if extra:
+        raise fail(
+            f"unknown key(s) {', '.join(extra)}; allowed: {', '.join(sorted(READER_KEYS))}", "type"
+        )
+    fmt = reader.get("format", "tsv")
+    if fmt == "xlsx":
+        raise fail("XLSX is not read yet: export the sheet as TSV or CSV", "format")
+    if fmt not in {"tsv", "csv"}:
+        raise fail(f"{fmt!r} is not one of tsv, csv", "format")
+    separator = reader.get("separator", "\t" if fmt == "tsv" else ",")
+    raw_levels = reader.get("levels")
+    if not isinstance(raw_levels, list) or not raw_levels:
+        raise fail("is required: a list of levels, top first", "levels")
+    levels = []
+    for i, item in enumerate(raw_levels):
+        if not isinstance(item, dict) or set(item) - LEVEL_KEYS:
+            raise fail(f"allowed keys: {', '.join(sorted(LEVEL_KEYS))}", f"levels[{i}]")
+        try:
+            level = LevelSpec(
+                column=int(item["column"]),
+                cls=item["class"],
+                kind=item["kind"],
+                level_name=item["level-name"],
+                lists=item.get("lists", "split"),
+                join=item.get("join", " ; "),
+            )
+        except KeyError as exc:
+            raise fail("is required", f"levels[{i}].{exc.args[0]}") from None
+        if level.lists not in {"split", "join"}:
+            raise fail("must be split or join", f"levels[{i}].lists")
+        levels.append(level)
+    kinds = [lv.kind for lv in levels]
+    config = _Config(
+        spec=spec,
+        format=fmt,
+        separator=separator,
+        width=reader.get("columns"),
+        use_html=bool(reader.get("html", False)),
+        levels=levels,
+    )
+    for i, item in enumerate(reader.get("description") or []):
+        if item.get("level") not in kinds or "column" not in item:
+            raise fail(f"needs column and level among {kinds}", f"description[{i}]")
+        config.descriptions[kinds.index(item["level"])] = int(item["column"])
+    for key in ("actors", "priority"):
+        item = reader.get(key)
+        if item is None:
+            continue
+        if not isinstance(item.get("values"), dict) or "column" not in item:
+            raise fail("needs column and values", key)
+        applies = item.get("applies-to") or [levels[-1].kind]
+        if set(applies) - set(kinds):
+            raise fail(f"must name level kinds among {kinds}", f"{key}.applies-to")
+        if key == "actors" and not item.get("role"):
+            raise fail(
+                "is required (a concept of the role list, e.g. service-concerne)", "actors.role"
+            )
+        values = {("" if k is None else str(k)): v for k, v in item["values"].items()}
+        setattr(
+            config,
+            key,
+            ValuesSpec(
+                column=int(item["column"]),
+                values=values,
+                applies_to=frozenset(applies),
+                split=re.compile(item["split"]) if item.get("split") else None,
+                role=item.get("role"),
+            ),
+        )
+    repairs = []
+    for i, item in enumerate(reader.get("repairs") or []):
+        if not item.get("reason") or not item.get("lines") or "shift-right-from-column" not in item:
+            raise fail("needs lines, shift-right-from-column and reason", f"repairs[{i}]")
+        repairs.append(
+            RepairSpec(
+                frozenset(item["lines"]), int(item["shift-right-from-column"]), item["reason"]
+            )
+        )
+    config.repairs = tuple(repairs)
+    config.ignore = tuple(_ignore(spec, i, item) for i, item in enumerate(reader.get("ignore", [])))
+    return config
