@@ -12,7 +12,10 @@ from typing import Any
 
 from lodplan.errors import MappingError
 from lodplan.mapping.model import Element, Outline, Span
+from lodplan.mapping.readers.common import IgnoreSpec, parse_ignores
 from lodplan.mapping.spec import MappingSpec
+
+__all__ = ["IgnoreSpec", "read_coded_outline"]
 
 
 @dataclass(frozen=True)
@@ -20,21 +23,6 @@ class LevelSpec:
     cls: str
     kind: str
     level_name: str
-
-
-@dataclass(frozen=True)
-class IgnoreSpec:
-    reason: str
-    blank: bool = False
-    pattern: re.Pattern[str] | None = None
-    lines: frozenset[int] = frozenset()
-
-    def matches(self, number: int, text: str) -> bool:
-        if self.blank and not text.strip():
-            return True
-        if number in self.lines:
-            return True
-        return bool(self.pattern and self.pattern.search(text))
 
 
 def read_coded_outline(spec: MappingSpec, lines: list[str]) -> Outline:
@@ -114,7 +102,7 @@ class _Config:
             code_pattern=pattern,
             levels=levels,
             repeated=repeated,
-            ignore=tuple(_ignore(spec, i, item) for i, item in enumerate(reader.get("ignore", []))),
+            ignore=parse_ignores(spec),
         )
 
     def split(self, number: int, text: str) -> tuple[str, str]:
@@ -159,18 +147,3 @@ class _Config:
 
 def _level(value: dict[str, Any]) -> LevelSpec:
     return LevelSpec(cls=value["class"], kind=value["kind"], level_name=value["level-name"])
-
-
-def _ignore(spec: MappingSpec, index: int, item: dict[str, Any]) -> IgnoreSpec:
-    reason = item.get("reason")
-    if not reason:
-        raise MappingError(
-            "every ignored line needs a reason", file=spec.path, field=f"reader.ignore[{index}]"
-        )
-    pattern = item.get("pattern")
-    return IgnoreSpec(
-        reason=reason,
-        blank=bool(item.get("blank")),
-        pattern=re.compile(pattern) if pattern else None,
-        lines=frozenset(item.get("lines", [])),
-    )

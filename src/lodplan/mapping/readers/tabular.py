@@ -1,4 +1,4 @@
-"""Reader for tables (TSV, CSV, XLSX) whose columns hold the levels of a plan.
+"""Reader for tables (TSV, CSV) whose columns hold the levels of a plan.
 
 Each column is given a role in the mapping: a *level* of the hierarchy (theme,
 sub-theme, constat, action…), the *description* of the element of a level, the
@@ -30,7 +30,7 @@ from typing import Any
 
 from lodplan.errors import MappingError
 from lodplan.mapping.model import Element, Outline, Span
-from lodplan.mapping.readers.coded_outline import IgnoreSpec, _ignore
+from lodplan.mapping.readers.common import IgnoreSpec, parse_ignores
 from lodplan.mapping.spec import MappingSpec
 
 READER_KEYS = {
@@ -353,5 +353,5 @@ def _config(spec: MappingSpec) -> _Config:
             )
         )
     config.repairs = tuple(repairs)
-    config.ignore = tuple(_ignore(spec, i, item) for i, item in enumerate(reader.get("ignore", [])))
+    config.ignore = parse_ignores(spec)
     return config
