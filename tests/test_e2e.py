@@ -116,7 +116,9 @@ def test_sparql_with_a_real_client(server):
         """
         PREFIX lodplan: <https://w3id.org/lodplan/ontology#>
         PREFIX kind: <https://w3id.org/lodplan/code/element-kind/>
-        SELECT (COUNT(?a) AS ?n) WHERE { ?a lodplan:kind kind:action }
+        SELECT (COUNT(?a) AS ?n) WHERE {
+          ?a lodplan:kind kind:action ; lodplan:inPlan <plan/mot-programme-2023>
+        }
         """
     )
     client.setReturnFormat(JSON)

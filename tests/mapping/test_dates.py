@@ -118,3 +118,39 @@ def test_lone_years_only_when_asked_and_not_in_names():
         date(2024, 12, 31),
         "2024",
     )
+
+
+def test_two_days_joined_by_et():
+    [mention] = find_dates("qui aura lieu les 18 et 19 mars 2019 à Metz")
+    assert (mention.start, mention.end, mention.precision) == (
+        date(2019, 3, 18),
+        date(2019, 3, 19),
+        "jour",
+    )
+    assert mention.text == "18 et 19 mars 2019"
+
+
+def test_month_named_after_le_mois_de():
+    [mention] = find_dates("il nous faudra, dès le mois de mars, actualiser", assume_year=2019)
+    assert (mention.start, mention.end, mention.precision) == (
+        date(2019, 3, 1),
+        date(2019, 3, 31),
+        "mois",
+    )
+    assert mention.text == "dès le mois de mars"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "bounds"),
+    [
+        ("au premier semestre 2019", "premier semestre 2019", ((2019, 1, 1), (2019, 6, 30))),
+        ("Dès le premier semestre, une série", "premier semestre", ((2019, 1, 1), (2019, 6, 30))),
+        ("prévu au 1^{er} trimestre 2019.", "1^{er} trimestre 2019", ((2019, 1, 1), (2019, 3, 31))),
+        ("au 3e trimestre 2020", "3e trimestre 2020", ((2020, 7, 1), (2020, 9, 30))),
+    ],
+)
+def test_semesters_and_quarters_are_periods_of_months(text, phrase, bounds):
+    [mention] = find_dates(text, assume_year=2019)
+    assert mention.text == phrase
+    assert (mention.start, mention.end) == (date(*bounds[0]), date(*bounds[1]))
+    assert (mention.precision, mention.role) == ("mois", "periode")

@@ -127,7 +127,8 @@ def test_cli_publishes_the_bundled_plans_to_virtuoso(engine, monkeypatch, capsys
     query = (
         "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a "
         "<https://w3id.org/lodplan/ontology#kind> "
-        "<https://w3id.org/lodplan/code/element-kind/action> }"
+        "<https://w3id.org/lodplan/code/element-kind/action> ; "
+        f"<https://w3id.org/lodplan/ontology#inPlan> <{BASE}plan/mot-programme-2023> }}"
     )
     response = requests.get(
         engine.query_url,

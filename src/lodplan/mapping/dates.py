@@ -1,6 +1,8 @@
 """French dates written in plan texts, parsed to the precision they state.
 
-"7 mars 2023" is a day, "du 30 juin au 2 juillet 2023" a period of days,
+"7 mars 2023" is a day, "les 18 et 19 mars 2019" two days,
+"au premier semestre 2019" or "1er trimestre 2019" a period of months,
+"du 30 juin au 2 juillet 2023" a period of days,
 "mars 2023" or "en juillet" a month, "mars-avril 2023" a period of months,
 "au printemps 2019" a season, "2021-2027" a period of years, and — when the
 mapping asks for it — "2024" a year. Every mention keeps its verbatim phrase and
@@ -133,6 +135,19 @@ def _season(m: re.Match[str], assume_year: int | None):
     return date(year, first_month, 1), _month_end(end_year, last_month)
 
 
+def _part_of_year(m: re.Match[str], assume_year: int | None):
+    year = _year(m["year"], assume_year)
+    if year is None:
+        return None
+    rank = {"p": 1, "1": 1, "s": 2, "d": 2, "2": 2, "t": 3, "3": 3, "q": 4, "4": 4}
+    index = rank[m["ordinal"][0].lower()]
+    months = 6 if m["unit"].lower() == "semestre" else 3
+    if index > 12 // months:
+        return None
+    first = (index - 1) * months + 1
+    return date(year, first, 1), _month_end(year, first + months - 1)
+
+
 def _years(m: re.Match[str], _assume_year: int | None):
     first, last = int(m["first"]), int(m["last"])
     if last < first:
@@ -159,7 +174,7 @@ _READINGS = (
     ),
     _Reading(
         re.compile(
-            rf"\b(?P<day>{_DAY})(?:\s*-\s*(?P<last>{_DAY}))?\s+(?P<month>{_MONTH})\b"
+            rf"\b(?P<day>{_DAY})(?:\s*(?:-|et)\s*(?P<last>{_DAY}))?\s+(?P<month>{_MONTH})\b"
             rf"(?:\s+(?P<year>{_YEAR})\b)?",
             _FLAGS,
         ),
@@ -180,7 +195,8 @@ _READINGS = (
     _Reading(
         # a month without its year only after a word that makes it a date ("en juillet")
         re.compile(
-            rf"\b(?:en|courant|début|fin|mi-?|d[eè]s|avant|après)\s+(?P<month>{_MONTH})\b"
+            rf"\b(?:en|courant|début|fin|mi-?|d[eè]s|avant|après)(?:\s+le\s+mois\s+de)?"
+            rf"\s+(?P<month>{_MONTH})\b"
             r"(?P<year>)",
             _FLAGS,
         ),
@@ -196,6 +212,18 @@ _READINGS = (
         ),
         _season,
         "saison",
+    ),
+    _Reading(
+        # "au premier semestre 2019", "1^{er} trimestre 2019" (superscript markup kept verbatim)
+        re.compile(
+            r"\b(?P<ordinal>premier|1(?:er|\^\{er\})|second|deuxième|2(?:e|nd|\^\{e\})|"
+            r"troisième|3(?:e|\^\{e\})|quatrième|4(?:e|\^\{e\}))\s+"
+            rf"(?P<unit>semestre|trimestre)\b(?:\s+(?P<year>{_YEAR})\b)?",
+            _FLAGS,
+        ),
+        _part_of_year,
+        "mois",
+        PERIOD_ROLE,
     ),
     _Reading(
         re.compile(rf"\b(?P<first>{_YEAR})\s*[-–/]\s*(?P<last>{_YEAR})\b"),

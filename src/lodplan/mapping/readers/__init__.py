@@ -12,6 +12,8 @@ from collections.abc import Callable
 from lodplan.errors import MappingError
 from lodplan.mapping.model import Outline
 from lodplan.mapping.readers.coded_outline import read_coded_outline
+from lodplan.mapping.readers.curated_outline import read_curated_outline
+from lodplan.mapping.readers.markdown_outline import read_markdown_outline
 from lodplan.mapping.readers.tabular import read_tabular
 from lodplan.mapping.spec import MappingSpec
 
@@ -19,7 +21,9 @@ Reader = Callable[[MappingSpec, list[str]], Outline]
 
 READERS: dict[str, Reader] = {
     "coded-outline": read_coded_outline,
+    "curated-outline": read_curated_outline,
     "tabular": read_tabular,
+    "markdown-outline": read_markdown_outline,
 }
 
 

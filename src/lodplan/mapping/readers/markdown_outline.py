@@ -1,0 +1,410 @@
+"""Reader for Markdown-like prose outlines (brochures extracted to text).
+
+Headings are found by regular expressions declared per level and matched over
+the text from the start of a line, so that one heading may span several lines
+(its span is then start..end line, its quote the verbatim lines joined by
+"\\n"). Inside the sections that declare them, inline markers — links
+``[…](#)``, ``**bold**``, ``*italic*`` — flag actions: one Action per marked
+item, under the current heading of the declared level. Every other non-empty
+line is ignored with a declared reason, or reported as unaccounted.
+
+Order of the decisions for a line: ``ignore`` rules with ``lines``; heading
+patterns; marked actions; the other ``ignore`` rules; the ``prose`` reason of
+the section; otherwise the line is unaccounted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from lodplan.errors import MappingError
+from lodplan.mapping.dates import find_dates
+from lodplan.mapping.model import Element, Outline, Span
+from lodplan.mapping.spec import MappingSpec
+
+MARKERS = {
+    "link": re.compile(r"\[(?P<text>(?:[^\]\\\n]|\\.)+)\]\((?P<target>[^)\s]*)\)"),
+    "bold": re.compile(r"\*\*(?P<text>[^*\n]+?)\*\*"),
+    "italic": re.compile(r"(?<![*\w])\*(?!\*)(?P<text>[^*\n]+?)(?<!\s)\*(?![*\w])"),
+}
+# A sentence ends at . ! ? or … followed by a space and a capital, a quote or a marker.
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-ÖØ-Þ«\[*])")
+BACKSLASH_ESCAPE = re.compile(r"\\(.)")
+
+
+@dataclass(frozen=True)
+class _Heading:
+    level: int
+    pattern: re.Pattern[str]
+    cls: str
+    kind: str
+    level_name: str
+    field: str
+    notation: str = "{number}"  # from the groups; notations are element IRIs, so unique
+
+
+@dataclass(frozen=True)
+class _Ignore:
+    reason: str
+    lines: frozenset[int] = frozenset()
+    pattern: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class _Partner:
+    pattern: re.Pattern[str]
+    actors: tuple[str, ...]
+    role: str
+    in_item: bool = False  # search the highlighted item only, not its whole sentence
+
+
+@dataclass(frozen=True)
+class _Marked:
+    start: int  # offset in the line
+    kind: str
+    quote: str  # the marker as written
+    text: str  # its text, escapes removed
+
+
+def read_markdown_outline(spec: MappingSpec, lines: list[str]) -> Outline:
+    config = _Config.from_spec(spec)
+    return _Reading(config, lines).run()
+
+
+class _Reading:
+    def __init__(self, config: _Config, lines: list[str]) -> None:
+        self.c = config
+        self.lines = lines
+        self.roots: list[Element] = []
+        self.current: dict[int, Element] = {}  # heading level → current element
+        self.ignored: dict[int, str] = {}
+        self.plan_spans: dict[str, Span] = {}
+        self.used_exclusions: set[int] = set()
+        self.used_contexts: set[int] = set()
+
+    def run(self) -> Outline:
+        c, lines = self.c, self.lines
+        if c.title_lines:
+            first, last = c.title_lines
+            self.plan_spans["title"] = Span(first, last, "\n".join(lines[first - 1 : last]))
+        number = 1
+        while number <= len(lines):
+            text = lines[number - 1]
+            if not text.strip() or self._in_title(number):
+                number += 1
+                continue
+            reason = next((i.reason for i in c.ignore if number in i.lines), None)
+            if reason is not None:
+                self.ignored[number] = reason
+                number += 1
+                continue
+            heading = self._heading_at(number)
+            if heading is not None:
+                number = heading + 1
+                continue
+            if not self._actions_at(number, text):
+                self._account(number, text)
+            number += 1
+        for index, item in enumerate(c.exclude):
+            if index not in self.used_exclusions:
+                raise MappingError(
+                    f"line {item['line']} has no marked item {item['text']!r}",
+                    file=c.spec.path,
+                    field=f"reader.actions.exclude[{index}]",
+                )
+        for index, item in enumerate(c.contexts):
+            if index not in self.used_contexts:
+                raise MappingError(
+                    f"line {item['line']} has no marked item {item['text']!r}",
+                    file=c.spec.path,
+                    field=f"reader.actions.contexts[{index}]",
+                )
+        return Outline(elements=self.roots, plan_spans=self.plan_spans, ignored=self.ignored)
+
+    def _in_title(self, number: int) -> bool:
+        return bool(self.c.title_lines) and self.c.title_lines[0] <= number <= self.c.title_lines[1]
+
+    def _heading_at(self, number: int) -> int | None:
+        """Read a heading starting at ``number``; return its last line, or None."""
+        rest = "\n".join(self.lines[number - 1 :])
+        for heading in self.c.headings:
+            match = heading.pattern.match(rest)
+            if match is None or not match.group(0).strip():
+                continue
+            end = number + match.group(0).rstrip("\n").count("\n")
+            quote = "\n".join(self.lines[number - 1 : end])
+            groups = match.groupdict()
+            if "title" not in groups or not groups["title"]:
+                raise MappingError(
+                    "the heading pattern matched without its group (?P<title>...)",
+                    file=self.c.spec.source.path,
+                    line=number,
+                )
+            element = Element(
+                heading.cls,
+                heading.kind,
+                heading.level_name,
+                _clean(groups["title"]),
+                Span(number, end, quote),
+                notation=heading.notation.format(**groups) if groups.get("number") else None,
+            )
+            if groups.get("description"):
+                element.description = _clean(groups["description"])
+            parent = next(
+                (self.current[level] for level in sorted(self.current, reverse=True)
+                 if level < heading.level),
+                None,
+            )  # fmt: skip
+            if parent is None and heading.level != self.c.headings_min_level:
+                raise MappingError(
+                    f"a {heading.level_name} heading before any heading of a higher level",
+                    file=self.c.spec.source.path,
+                    line=number,
+                )
+            (parent.children if parent else self.roots).append(element)
+            self.current = {k: v for k, v in self.current.items() if k < heading.level}
+            self.current[heading.level] = element
+            return end
+        return None
+
+    def _section(self) -> Element | None:
+        return self.current.get(self.c.actions_level) if self.c.actions_level else None
+
+    def _actions_at(self, number: int, text: str) -> bool:
+        section = self._section()
+        if section is None:
+            return False
+        markers = self.c.sections.get(section.notation or section.text)
+        if markers is None:
+            raise MappingError(
+                f"no markers declared for the section {section.notation or section.text!r} "
+                f"(line {section.span.start_line})",
+                file=self.c.spec.path,
+                field="reader.actions.sections",
+            )
+        found = False
+        for marked in _marked(text, markers, self.c.link_target):
+            if self._excluded(number, marked):
+                found = True
+                continue
+            section.children.append(self._action(number, text, marked))
+            found = True
+        return found
+
+    def _excluded(self, number: int, marked: _Marked) -> bool:
+        for index, item in enumerate(self.c.exclude):
+            if item["line"] == number and item["text"] == marked.text:
+                self.used_exclusions.add(index)
+                return True
+        return False
+
+    def _action(self, number: int, line: str, marked: _Marked) -> Element:
+        a = self.c
+        element = Element(a.action_cls, a.action_kind, a.action_level_name, marked.text,
+                          Span(number, number, marked.quote))  # fmt: skip
+        context = _sentence(line, marked.start)
+        for index, item in enumerate(a.contexts):
+            if item["line"] == number and item["text"] == marked.text:
+                self.used_contexts.add(index)
+                context = item["context"]
+                if context not in line or marked.quote not in context:
+                    raise MappingError(
+                        "the context must be verbatim in the line and hold the marked item",
+                        file=a.spec.path,
+                        field=f"reader.actions.contexts[{index}]",
+                    )
+        plain = _plain(context)
+        if a.description == "sentence":
+            element.description = plain
+        if a.spec.dates is not None:
+            d = a.spec.dates
+            try:
+                element.dates.extend(
+                    find_dates(plain, assume_year=d.assume_year, role=d.role, years=d.years,
+                               not_dates=d.not_dates)
+                )  # fmt: skip
+            except ValueError as exc:
+                raise MappingError(str(exc), file=a.spec.source.path, line=number) from None
+        for partner in a.partners:
+            if partner.pattern.search(marked.text if partner.in_item else plain):
+                for actor in partner.actors:
+                    if (actor, partner.role) not in element.involvements:
+                        element.involvements.append((actor, partner.role))
+        return element
+
+    def _account(self, number: int, text: str) -> None:
+        reason = next(
+            (i.reason for i in self.c.ignore if i.pattern and i.pattern.search(text)), None
+        )
+        if reason is None and self._section() is not None:
+            reason = self.c.prose
+        if reason is not None:
+            self.ignored[number] = reason
+
+
+def _marked(text: str, kinds: tuple[str, ...], link_target: str | None) -> list[_Marked]:
+    found: list[_Marked] = []
+    taken: list[tuple[int, int]] = []
+    for kind in ("link", "bold", "italic"):  # bold before italic: ** is not two *
+        for match in MARKERS[kind].finditer(text):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            taken.append(match.span())
+            if kind not in kinds:
+                continue
+            if kind == "link" and link_target is not None and match["target"] != link_target:
+                continue
+            clean = _clean(BACKSLASH_ESCAPE.sub(r"\1", match["text"]))
+            found.append(_Marked(match.start(), kind, match.group(0), clean))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _sentence(line: str, offset: int) -> str:
+    start = 0
+    for end in SENTENCE_END.finditer(line):
+        if end.start() >= offset:
+            return line[start : end.start()]
+        start = end.end()
+    return line[start:]
+
+
+def _plain(text: str) -> str:
+    """Text without inline markup: links and emphasis keep their words."""
+    text = MARKERS["link"].sub(lambda m: BACKSLASH_ESCAPE.sub(r"\1", m["text"]), text)
+    text = MARKERS["bold"].sub(r"\g<text>", text)
+    text = MARKERS["italic"].sub(r"\g<text>", text)
+    return _clean(text)
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"\*\*|__", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class _Config:
+    spec: MappingSpec
+    headings: tuple[_Heading, ...]
+    headings_min_level: int
+    title_lines: tuple[int, int] | None
+    actions_level: int | None
+    action_cls: str
+    action_kind: str
+    action_level_name: str
+    sections: dict[str, tuple[str, ...]]
+    link_target: str | None
+    description: str | None
+    exclude: tuple[dict[str, Any], ...]
+    contexts: tuple[dict[str, Any], ...]
+    partners: tuple[_Partner, ...]
+    prose: str | None
+    ignore: tuple[_Ignore, ...]
+
+    @classmethod
+    def from_spec(cls, spec: MappingSpec) -> _Config:
+        reader = spec.reader
+
+        def fail(message: str, key: str) -> MappingError:
+            return MappingError(message, file=spec.path, field=f"reader.{key}")
+
+        allowed = {"type", "title-lines", "headings", "actions", "prose", "ignore"}
+        extra = sorted(set(reader) - allowed)
+        if extra:
+            raise fail(f"unknown key(s) {', '.join(extra)}; allowed: {', '.join(sorted(allowed))}",
+                       extra[0])  # fmt: skip
+        headings = []
+        for i, item in enumerate(reader.get("headings") or []):
+            where = f"headings[{i}]"
+            try:
+                pattern = re.compile(item["pattern"])
+                heading = _Heading(int(item["level"]), pattern, item["class"], item["kind"],
+                                   item["level-name"], where,
+                                   str(item.get("notation", "{number}")))  # fmt: skip
+            except KeyError as exc:
+                raise fail("is required", f"{where}.{exc.args[0]}") from None
+            except re.error as exc:
+                raise fail(f"invalid regular expression: {exc}", f"{where}.pattern") from None
+            except (TypeError, ValueError) as exc:
+                raise fail(f"malformed: {exc}", where) from None
+            if "title" not in pattern.groupindex:
+                raise fail("must define a named group (?P<title>...)", f"{where}.pattern")
+            headings.append(heading)
+        if not headings:
+            raise fail("declare at least one heading pattern", "headings")
+        title_lines = reader.get("title-lines")
+        if title_lines is not None and (not isinstance(title_lines, list) or len(title_lines) != 2):
+            raise fail("expected [first line, last line]", "title-lines")
+        actions = reader.get("actions") or {}
+        levels = {h.kind: h.level for h in headings}
+        under = actions.get("under")
+        if actions and under not in levels:
+            raise fail(f"{under!r} is not the kind of a declared heading", "actions.under")
+        sections = {}
+        for name, kinds in (actions.get("sections") or {}).items():
+            kinds = tuple(kinds or ())
+            for kind in kinds:
+                if kind not in MARKERS:
+                    raise fail(f"unknown marker {kind!r}; known: {', '.join(MARKERS)}",
+                               f"actions.sections.{name}")  # fmt: skip
+            sections[str(name)] = kinds
+        description = actions.get("description")
+        if description not in (None, "sentence"):
+            raise fail("only 'sentence' is understood", "actions.description")
+        partners = []
+        for i, item in enumerate(actions.get("partners") or []):
+            try:
+                partners.append(_Partner(re.compile(item["pattern"]), tuple(item["actors"]),
+                                         item.get("role", "partenaire"),
+                                         item.get("in", "sentence") == "item"))  # fmt: skip
+            except KeyError as exc:
+                raise fail("is required", f"actions.partners[{i}].{exc.args[0]}") from None
+            except re.error as exc:
+                raise fail(f"invalid regular expression: {exc}",
+                           f"actions.partners[{i}].pattern") from None  # fmt: skip
+        for key in ("exclude", "contexts"):
+            for i, item in enumerate(actions.get(key) or []):
+                needed = ("line", "text", "reason") if key == "exclude" else (
+                    "line", "text", "context")  # fmt: skip
+                for name in needed:
+                    if not item.get(name):
+                        raise fail("is required", f"actions.{key}[{i}].{name}")
+        ignores = []
+        for i, item in enumerate(reader.get("ignore") or []):
+            if not item.get("reason"):
+                raise fail("every ignored line needs a reason", f"ignore[{i}]")
+            numbers: set[int] = set()
+            for entry in item.get("lines") or []:
+                if isinstance(entry, str) and re.fullmatch(r"[0-9]+-[0-9]+", entry):
+                    first, last = map(int, entry.split("-"))
+                    numbers.update(range(first, last + 1))
+                elif isinstance(entry, int):
+                    numbers.add(entry)
+                else:
+                    raise fail(f"{entry!r} is neither a line nor a range 'a-b'", f"ignore[{i}]")
+            try:
+                pattern = re.compile(item["pattern"]) if item.get("pattern") else None
+            except re.error as exc:
+                raise fail(f"invalid regular expression: {exc}", f"ignore[{i}].pattern") from None
+            if not numbers and pattern is None:
+                raise fail("declare 'lines' or 'pattern'", f"ignore[{i}]")
+            ignores.append(_Ignore(item["reason"], frozenset(numbers), pattern))
+        return cls(
+            spec=spec,
+            headings=tuple(headings),
+            headings_min_level=min(h.level for h in headings),
+            title_lines=tuple(title_lines) if title_lines else None,
+            actions_level=levels.get(under),
+            action_cls=actions.get("class", "Action"),
+            action_kind=actions.get("kind", "action"),
+            action_level_name=actions.get("level-name", "Action"),
+            sections=sections,
+            link_target=actions.get("link-target"),
+            description=description,
+            exclude=tuple(actions.get("exclude") or ()),
+            contexts=tuple(actions.get("contexts") or ()),
+            partners=tuple(partners),
+            prose=reader.get("prose"),
+            ignore=tuple(ignores),
+        )

@@ -1,0 +1,223 @@
+"""Ground truth for Metz Métropole's Projet métropolitain, part 2, read from the source.
+
+Source: mappings/metz-projet-metropolitain/001_d83e1845c0fb7fff.txt (752 lines,
+Markdown-like text extracted from the brochure « Une métropole qui s'affirme à vos
+côtés », 2019-2020). Three ambitions (lines 146, 333, 569), ten chantiers, each
+with its « 100 jours » actions highlighted as bold (chantiers 1, 3, 8, 9), italic
+(2), links [..](#) (5, 6, 7, 10) or both links and italic (4).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+
+from lodplan.terms import ELEMENT_KIND, LP, OA
+from lodplan.validation import Validator
+from tests.conftest import TEST_BASE
+
+PLAN = URIRef(TEST_BASE + "plan/metz-projet-metropolitain")
+ELEMENT = TEST_BASE + "plan/metz-projet-metropolitain/element/"
+
+# Actions per chantier, counted by reading the source (exclusions: "Horizon 2020",
+# line 289, a label; BLIIDA and Synergie repeated in the list of places of line 614).
+ACTIONS_PER_CHANTIER = {1: 5, 2: 6, 3: 5, 4: 12, 5: 5, 6: 11, 7: 17, 8: 7, 9: 3, 10: 4}
+
+
+@pytest.fixture(scope="module")
+def metz(map_bundled):
+    return map_bundled("metz-projet-metropolitain")
+
+
+@pytest.fixture(scope="module")
+def graph(metz):
+    return metz.graph
+
+
+def of_kind(graph, kind):
+    return set(graph.subjects(LP.kind, ELEMENT_KIND[kind]))
+
+
+def label(graph, node):
+    return str(graph.value(node, RDFS.label))
+
+
+def chantier(number):
+    return URIRef(ELEMENT + str(number))
+
+
+def action(graph, number, start):
+    [node] = [
+        n for n in graph.subjects(LP.partOf, chantier(number)) if label(graph, n).startswith(start)
+    ]
+    return node
+
+
+def line_of(graph, node):
+    return int(graph.value(graph.value(node, LP.source), LP.startLine))
+
+
+def dates_of(graph, node):
+    mentions = [
+        (
+            str(graph.value(m, LP.dateText)),
+            graph.value(m, LP.startDate).toPython(),
+            graph.value(m, LP.endDate).toPython(),
+            str(graph.value(m, LP.datePrecision)).rsplit("/", 1)[1],
+        )
+        for m in graph.objects(node, LP.date)
+    ]
+    return sorted(mentions)
+
+
+def partners_of(graph, node):
+    return {
+        (
+            str(graph.value(i, PROV.agent)).rsplit("/", 1)[1],
+            str(graph.value(i, PROV.hadRole)).rsplit("/", 1)[1],
+        )
+        for i in graph.objects(node, LP.involvement)
+    }
+
+
+def test_counts_of_each_level(graph):
+    assert len(of_kind(graph, "ambition")) == 3
+    assert len(of_kind(graph, "chantier")) == 10
+    assert len(of_kind(graph, "action")) == 75
+    assert len(set(graph.subjects(RDF.type, LP.Action))) == 75
+    for number, count in ACTIONS_PER_CHANTIER.items():
+        assert len(set(graph.subjects(LP.partOf, chantier(number)))) == count, number
+
+
+def test_plan_metadata(graph):
+    assert str(graph.value(PLAN, LP.planType)).endswith("/strategie")
+    assert str(graph.value(PLAN, DCTERMS.publisher)) == TEST_BASE + "actor/metz-metropole"
+    ambitions = [URIRef(ELEMENT + f"A{n}") for n in (1, 2, 3)]
+    assert set(graph.objects(PLAN, LP.hasElement)) == set(ambitions)
+    assert [label(graph, a) for a in ambitions] == [
+        "LA MÉTROPOLE DES LIAISONS EUROPÉENNES",
+        "LA MÉTROPOLE DE L'ÉCOLOGIE URBAINE ET HUMAINE",
+        "LA MÉTROPOLE ART & TECH",
+    ]
+
+
+def test_chantiers_under_their_ambition(graph):
+    parents = {n: str(graph.value(chantier(n), LP.partOf)).rsplit("/", 1)[1] for n in range(1, 11)}
+    assert parents == {1: "A1", 2: "A1", 3: "A1", 4: "A2", 5: "A2", 6: "A2", 7: "A2",
+                       8: "A3", 9: "A3", 10: "A3"}  # fmt: skip
+    assert label(graph, chantier(5)) == "LA NATURE ET SES USAGES"
+    assert str(graph.value(chantier(5), DCTERMS.description)) == "PATRIMOINE MÉTROPOLITAIN COMMUN"
+    assert label(graph, chantier(6)) == "L'INTENSIFICATION URBAINE"
+    assert (line_of(graph, chantier(6)), line_of(graph, chantier(10))) == (453, 676)
+
+
+def test_specific_actions_with_dates_and_partners(graph):
+    # chantier 1, bold
+    node = action(graph, 1, "maintenir et promouvoir une desserte")
+    assert line_of(graph, node) == 184
+    assert dates_of(graph, node) == [("janvier 2019", date(2019, 1, 1), date(2019, 1, 31), "mois")]
+    node = action(graph, 1, "stratégie logistique métropolitaine")
+    assert dates_of(graph, node) == [
+        ("dès le mois de mars", date(2019, 3, 1), date(2019, 3, 31), "mois")
+    ]
+    # chantier 2, italic
+    node = action(graph, 2, "réseau franco-allemand d'incubateurs")
+    assert partners_of(graph, node) == {
+        ("bliida", "partenaire"),
+        ("universite-de-la-sarre", "partenaire"),
+    }
+    assert dates_of(graph, node) == [("avril 2019", date(2019, 4, 1), date(2019, 4, 30), "mois")]
+    node = action(graph, 2, "Metz est wunderbar")
+    assert dates_of(graph, node) == [
+        ("Au printemps", date(2019, 3, 1), date(2019, 5, 31), "saison")
+    ]
+    # chantier 3, bold
+    node = action(graph, 3, "partenariat entre BLIIDA et le Luxembourg City Incubator")
+    assert ("luxembourg-city-incubator", "partenaire") in partners_of(graph, node)
+    # chantier 4, links and italic; two actions of one sentence keep their own date
+    node = action(graph, 4, "concours national écologie et technologie")
+    assert dates_of(graph, node) == [
+        ("18 et 19 mars 2019", date(2019, 3, 18), date(2019, 3, 19), "jour")
+    ]
+    assert dates_of(graph, action(graph, 4, "thèse sur les îlots de chaleur")) == []
+    assert partners_of(graph, action(graph, 4, "études de potentiel")) == {("grdf", "partenaire")}
+    assert partners_of(graph, action(graph, 4, "actions de communication")) == {
+        ("uem", "partenaire")
+    }
+    node = action(graph, 4, "éco-défis")
+    assert ("avril 2019", date(2019, 4, 1), date(2019, 4, 30), "mois") in dates_of(graph, node)
+    # chantier 5, links
+    node = action(graph, 5, "territoire vélo")
+    assert dates_of(graph, node) == [("mars 2019", date(2019, 3, 1), date(2019, 3, 31), "mois")]
+    node = action(graph, 5, "Plan paysage")
+    assert partners_of(graph, node) == {("esal", "partenaire")}
+    # chantier 6: the commune stays in the description
+    node = action(graph, 6, "commission locale des sites patrimoniaux remarquables")
+    assert dates_of(graph, node) == [
+        ("25 février 2019", date(2019, 2, 25), date(2019, 2, 25), "jour")
+    ]
+    assert "Scy-Chazelles" in str(graph.value(node, DCTERMS.description))
+    assert "Peltre" in str(graph.value(action(graph, 6, "résidence senior"), DCTERMS.description))
+    # chantier 7, list items
+    node = action(graph, 7, "Proxidon")
+    assert line_of(graph, node) == 561
+    assert partners_of(graph, node) == {("banque-alimentaire", "pilote")}
+    assert dates_of(graph, node) == [
+        ("1^{er} trimestre 2019", date(2019, 1, 1), date(2019, 3, 31), "mois")
+    ]
+    node = action(graph, 7, "la Conserverie Locale")
+    assert dates_of(graph, node) == [
+        ("au printemps 2019", date(2019, 3, 1), date(2019, 5, 31), "saison")
+    ]
+    # chantier 8 and 9, bold
+    node = action(graph, 8, "présentation de l'écosystème d'innovation")
+    assert line_of(graph, node) == 614
+    node = action(graph, 9, "étude relative aux enjeux de mobilité")
+    assert partners_of(graph, node) == {("aguram", "pilote"), ("etat", "pilote")}
+    # chantier 10, links
+    node = action(graph, 10, "30^e anniversaire de l'Arsenal")
+    assert partners_of(graph, node) == {
+        ("inspire-metz", "pilote"),
+        ("cite-musicale-metz", "partenaire"),
+    }
+    node = action(graph, 10, "Contrat Territorial d'éducation")
+    assert partners_of(graph, node) == {("ville-de-metz", "partenaire"), ("etat", "partenaire")}
+
+
+def test_excluded_highlights_are_not_actions(graph):
+    labels = {label(graph, n) for n in of_kind(graph, "action")}
+    assert "Horizon 2020" not in labels
+    assert [label(graph, n) for n in graph.subjects(LP.partOf, chantier(8))].count("BLIIDA") == 2
+
+
+def test_every_line_is_accounted_for(metz):
+    assert metz.coverage.unaccounted == []
+    reasons = {line.detail for line in metz.coverage.lines if line.status == "ignored"}
+    assert any("narrative not modelled" in r for r in reasons)
+
+
+def test_every_quote_is_found_at_its_cited_lines(metz, graph):
+    lines = metz.spec.source.path.read_text(encoding="utf-8").split("\n")
+    sources = list(graph.subject_objects(LP.source))
+    assert len(sources) == 1 + 3 + 10 + 75  # the plan (title, lines 5-11) and its elements
+    for _node, source in sources:
+        start, end = int(graph.value(source, LP.startLine)), int(graph.value(source, LP.endLine))
+        [exact] = [
+            str(graph.value(s, OA.exact))
+            for s in graph.objects(source, OA.hasSelector)
+            if graph.value(s, OA.exact) is not None
+        ]
+        assert exact in "\n".join(lines[start - 1 : end])
+
+
+def test_multi_line_heading_quote_is_verbatim(graph):
+    quote = graph.value(URIRef(f"{ELEMENT}A3#quote"), OA.exact)
+    assert str(quote) == "AMBITION #3\n**LA MÉTROPOLE\nART & TECH**"
+
+
+def test_plan_validates(vocabulary, metz):
+    report = Validator(vocabulary).validate("metz-projet", metz.graph, metz.spec.source.path)
+    assert report.conforms, report.render()

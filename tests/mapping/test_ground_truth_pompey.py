@@ -1,0 +1,207 @@
+"""Ground truth for the Bassin de Pompey's projet de territoire, read from the source.
+
+Source: mappings/pompey-projet-de-territoire/003_21a855bfbea572c9.txt (580 lines), an
+OCR of a designed brochure: broken words, lost apostrophes and accents, columns
+interleaved. The plan is read from a curated outline (outline.yaml). The brochure
+announces "4 enjeux et 16 défis" (line 177) and "un projet de territoire en 4 étapes"
+(lines 55-56), and a territory "de 41 000 habitants et de 13 Communes" (lines 11-12).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, RDFS, SKOS
+
+from lodplan.terms import ELEMENT_KIND, LP, OA, STATUS
+from lodplan.validation import Validator
+from tests.conftest import TEST_BASE
+
+PLAN = URIRef(TEST_BASE + "plan/pompey-projet-de-territoire")
+UNREADABLE = "[titre illisible dans la source]"
+
+
+@pytest.fixture(scope="module")
+def pompey(map_bundled):
+    return map_bundled("pompey-projet-de-territoire")
+
+
+@pytest.fixture(scope="module")
+def graph(pompey):
+    return pompey.graph
+
+
+def of_kind(graph, kind):
+    return set(graph.subjects(LP.kind, ELEMENT_KIND[kind]))
+
+
+def label(graph, node):
+    return str(graph.value(node, RDFS.label))
+
+
+def find(graph, kind, start):
+    [node] = [n for n in of_kind(graph, kind) if label(graph, n).startswith(start)]
+    return node
+
+
+def parent_label(graph, node):
+    return label(graph, graph.value(node, LP.partOf))
+
+
+def children(graph, node):
+    return sorted(graph.objects(node, LP.hasPart), key=lambda c: int(graph.value(c, LP.order)))
+
+
+def lines_of(graph, node):
+    source = graph.value(node, LP.source)
+    return int(graph.value(source, LP.startLine)), int(graph.value(source, LP.endLine))
+
+
+def dates_of(graph, node):
+    return sorted(
+        (
+            date.fromisoformat(str(graph.value(d, LP.startDate))),
+            date.fromisoformat(str(graph.value(d, LP.endDate))),
+            str(graph.value(d, LP.datePrecision)).rsplit("/", 1)[1],
+            str(graph.value(d, LP.dateText)),
+        )
+        for d in graph.objects(node, LP.date)
+    )
+
+
+def test_counts_of_each_level(graph):
+    assert len(of_kind(graph, "enjeu")) == 4
+    assert len(of_kind(graph, "defi")) == 16
+    assert len(of_kind(graph, "besoin")) == 7
+    assert len(of_kind(graph, "objectif")) == 15  # the answers listed under the needs
+    steps = [n for n in of_kind(graph, "etape") if graph.value(n, LP.partOf) is None]
+    assert len(steps) == 4
+    assert sorted(str(graph.value(s, SKOS.notation)) for s in steps) == ["1", "2", "3", "4"]
+    assert len(of_kind(graph, "etape")) == 4 + 2 + 4  # steps, two sub-steps, four ateliers
+    for enjeu in of_kind(graph, "enjeu"):
+        assert len(children(graph, enjeu)) == 4
+
+
+def test_plan_metadata(graph):
+    assert str(graph.value(PLAN, LP.planType)).endswith("/projet-de-territoire")
+    assert graph.value(PLAN, DCTERMS.publisher) == URIRef(TEST_BASE + "actor/bassin-de-pompey")
+    assert str(graph.value(PLAN, DCTERMS.language)).endswith("/FRA")
+    description = str(graph.value(PLAN, DCTERMS.description))
+    assert "41 000 habitants" in description and "13 communes" in description
+    territory = find(graph, "constat", "Un territoire de 41 000 habitants et de 13 communes")
+    assert lines_of(graph, territory) == (8, 12)
+    assert "13 Communes" in str(graph.value(URIRef(f"{territory}#quote"), OA.exact))
+
+
+def test_enjeux_and_their_defis(graph):
+    durable = find(graph, "enjeu", "Des engagements durables")
+    assert [label(graph, d) for d in children(graph, durable)] == [
+        "Vers un territoire bas-carbone, sobre en énergie",
+        "Préserver la ressource en eau",
+        "Favoriser la mobilité alternative",
+        "Maîtriser l'urbanisation face aux défis environnementaux",
+    ]
+    eau = find(graph, "defi", "Préserver la ressource en eau")
+    assert lines_of(graph, eau) == (218, 233)
+    assert str(graph.value(URIRef(f"{eau}#quote"), OA.exact)) == "Préserver <\nla ressource en eau"
+    smart = find(graph, "defi", "Engager le territoire vers la Smart City")
+    assert parent_label(graph, smart).startswith("L'innovation au service du lien")
+    image = find(graph, "defi", "Maintenir une image de marque du Bassin de Pompey")
+    assert parent_label(graph, image).startswith("L'innovation au service du lien")
+    inclusif = find(graph, "defi", "Encourager le développement d'un territoire inclusif")
+    assert parent_label(graph, inclusif).startswith("La force de nos différences")
+    care = find(graph, "defi", "Développer une société du care")
+    assert parent_label(graph, care).startswith("La force de nos différences")
+    circulaire = find(graph, "defi", "Vers une économie circulaire")
+    assert lines_of(graph, circulaire) == (330, 349)
+
+
+def test_unreadable_titles_are_said_not_invented(graph):
+    [economic] = [e for e in of_kind(graph, "enjeu") if label(graph, e) == UNREADABLE]
+    assert "n'apparaît pas" in str(graph.value(economic, DCTERMS.description))
+    defis = children(graph, economic)
+    assert [label(graph, d) for d in defis] == [
+        UNREADABLE,
+        "Le maintien de l'attractivité économique",
+        "Cap sur l'emploi, la formation et l'insertion professionnelle",
+        "Vers une économie circulaire",
+    ]
+    assert "commerces de proximité" in str(graph.value(defis[0], DCTERMS.description))
+    step = URIRef(TEST_BASE + "plan/pompey-projet-de-territoire/element/3")
+    assert label(graph, step) == UNREADABLE
+    assert graph.value(step, LP.status) == STATUS["en-cours"]
+    assert graph.value(step, LP.date) is None  # the OCR gives no date for this step
+
+
+def test_steps_with_their_dates(graph):
+    element = TEST_BASE + "plan/pompey-projet-de-territoire/element/"
+    assert dates_of(graph, URIRef(element + "1")) == [
+        (date(2021, 5, 29), date(2021, 5, 29), "jour", "29 MAI 2021")
+    ]
+    assert label(graph, URIRef(element + "2")) == "Vision politique"
+    assert dates_of(graph, URIRef(element + "2")) == [
+        (date(2021, 11, 1), date(2022, 4, 30), "mois", "NOVEMBRE 2021 - AVRIL 2022")
+    ]
+    assert label(graph, URIRef(element + "4")) == "Plan d'action"
+    assert dates_of(graph, URIRef(element + "4")) == [
+        (date(2022, 10, 1), date(2026, 3, 31), "mois", "OCTOBRE 2022 - MARS 2026")
+    ]
+    ateliers = find(graph, "etape", "Quatre ateliers de concertation")
+    assert graph.value(ateliers, LP.partOf) == URIRef(element + "3")
+    assert dates_of(graph, ateliers) == [
+        (date(2022, 5, 1), date(2022, 6, 30), "mois", "MAI-JUIN 2022")
+    ]
+    assert [label(graph, a) for a in children(graph, ateliers)] == [
+        "Attractivité et image de marque",
+        "Énergie et éco circulaire",
+        "Urbanisme et smart city (dont recyclage foncier)",
+        "Territoire inclusif",
+    ]
+    consultation = find(graph, "etape", "Une consultation citoyenne grand public")
+    assert graph.value(consultation, LP.partOf) == URIRef(element + "3")
+
+
+def test_needs_and_their_answers(graph):
+    needs = {label(graph, n) for n in of_kind(graph, "besoin")}
+    assert needs == {
+        "Se divertir", "Se loger", "Se déplacer", "Travailler", "S'éduquer", "Se soigner",
+        "Se nourrir",
+    }  # fmt: skip
+    logement = find(graph, "objectif", "Proposer une offre de logement diversifiée")
+    assert parent_label(graph, logement) == "Se loger"
+    transports = find(graph, "objectif", "Lutter contre l'isolement")
+    assert parent_label(graph, transports) == "Se déplacer"
+    circuits = find(graph, "objectif", "Encourager de nouveaux modes de consommation")
+    assert parent_label(graph, circuits) == "Se nourrir"
+    droits = find(graph, "objectif", "Améliorer l'accès aux droits (France Services)")
+    assert parent_label(graph, droits) == "Travailler"
+    assert str(graph.value(URIRef(f"{droits}#quote"), OA.exact)) == (
+        "Améliorer l'acces aux droits (France Services)"
+    )
+
+
+def test_every_line_is_accounted_for(pompey):
+    assert pompey.coverage.unaccounted == []
+    assert pompey.coverage.count("ignored") > 0
+
+
+def test_every_quote_is_found_at_its_cited_lines(pompey, graph):
+    lines = pompey.spec.source.path.read_text(encoding="utf-8").split("\n")
+    sources = list(graph.subject_objects(LP.source))
+    # plan title, constats, étapes, besoins, their objectifs, enjeux, défis
+    assert len(sources) == 1 + 5 + 10 + 7 + 15 + 4 + 16
+    for _node, source in sources:
+        start, end = int(graph.value(source, LP.startLine)), int(graph.value(source, LP.endLine))
+        [exact] = [
+            str(graph.value(s, OA.exact))
+            for s in graph.objects(source, OA.hasSelector)
+            if graph.value(s, OA.exact) is not None
+        ]
+        assert exact in "\n".join(lines[start - 1 : end])
+
+
+def test_plan_validates(vocabulary, pompey):
+    report = Validator(vocabulary).validate("pompey", pompey.graph, pompey.spec.source.path)
+    assert report.conforms, report.render()

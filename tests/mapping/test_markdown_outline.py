@@ -1,0 +1,192 @@
+"""The markdown-outline reader on small hand-made texts: headings over several lines,
+markers per section, action contexts, partners, ignored and unaccounted lines."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+
+import pytest
+
+from lodplan.errors import MappingError
+from lodplan.mapping import read_source_lines
+from lodplan.mapping.coverage import compute_coverage
+from lodplan.mapping.readers import read_outline
+from lodplan.mapping.spec import load_mapping
+
+LINES = [
+    "PAGE 1",  # 1 page furniture
+    "",  # 2
+    "AMBITION #1",  # 3
+    "**LA MÉTROPOLE",  # 4
+    "DES LIENS**",  # 5
+    "",  # 6
+    "CHANTIER #1 LA MOBILITÉ",  # 7
+    "",  # 8
+    "ORGANISER",  # 9
+    "LES FLUX",  # 10
+    "",  # 11
+    "UN SOUS-TITRE EN CAPITALES",  # 12
+    "Courant mars 2019, la **navette autonome** roulera. Puis *rien* ici.",  # 13
+    "Un paragraphe sans action.",  # 14
+    "¹ Extrait du Socle",  # 15
+    "",  # 16
+    "CHANTIER #2",  # 17
+    "**LE LUXEMBOURG**",  # 18
+    "",  # 19
+    "EN PARTAGE",  # 20
+    "",  # 21
+    "Le 25 février 2019, lancement du [réseau \\(GRDF\\)](#) et du [site](https://x.example) "
+    "avec *Horizon 2020* et *un atelier* au printemps.",  # 22
+]
+
+# "CHANTIER #n" then the title on the same or the next lines, a blank line, the sub-title
+CHANTIER = (
+    r"CHANTIER #(?P<number>[0-9]+)(?: |\n\n?)(?P<title>[^\n]+(?:\n[^\n]+)*)"
+    r"\n\n(?P<description>[^\n]+(?:\n[^\n]+)*)"
+)
+
+MAPPING = textwrap.dedent(
+    """\
+    lodplan-mapping: 1
+    plan:
+      id: petit-projet
+      title: {{fr: "Petit projet"}}
+      type: strategie
+      publisher: metz-metropole
+      language: fr
+    source:
+      file: source.md
+      title: {{fr: "Petit projet"}}
+    dates: {{assume-year: 2019}}
+    reader:
+      type: markdown-outline
+      headings:
+        - level: 1
+          pattern: 'AMBITION #(?P<number>[0-9]+)\\n\\n?(?P<title>[^\\n]+(?:\\n[^\\n]+)*)'
+          class: Objective
+          kind: ambition
+          level-name: Ambition
+          notation: "A{{number}}"
+        - level: 2
+          pattern: '{chantier}'
+          class: Objective
+          kind: chantier
+          level-name: Chantier
+      actions:
+        under: chantier
+        link-target: "#"
+        description: sentence
+        sections: {{"1": [bold], "2": [link, italic]}}
+        exclude:
+          - {{line: 22, text: Horizon 2020, reason: a label, not an action}}
+        partners:
+          - {{pattern: 'GRDF', actors: [grdf], role: partenaire, in: item}}
+    {prose}
+      ignore:
+        - {{lines: [1], reason: page furniture}}
+        - {{pattern: '^\\S+ Extrait', reason: footnote}}
+        - {{pattern: '^[^a-z]+$', reason: capitals}}
+    """
+)
+
+
+def read(tmp_path, lines=LINES, prose="  prose: narrative not modelled", **replace):
+    mapping = MAPPING.format(prose=prose, chantier=CHANTIER)
+    for old, new in replace.items():
+        mapping = mapping.replace(old, new)
+    (tmp_path / "source.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "mapping.yaml").write_text(mapping, encoding="utf-8")
+    spec = load_mapping(tmp_path / "mapping.yaml")
+    source_lines, _ = read_source_lines(spec)
+    return spec, source_lines, read_outline(spec, source_lines)
+
+
+def used_lines(outline):
+    return {
+        n: e.label or e.text
+        for e in outline.walk()
+        for n in range(e.span.start_line, e.span.end_line + 1)
+    }
+
+
+def test_headings_span_several_lines_with_verbatim_quotes(tmp_path):
+    _, lines, outline = read(tmp_path)
+    [ambition] = outline.elements
+    assert (ambition.notation, ambition.text) == ("A1", "LA MÉTROPOLE DES LIENS")
+    assert (ambition.span.start_line, ambition.span.end_line) == (3, 5)
+    assert ambition.span.quote == "AMBITION #1\n**LA MÉTROPOLE\nDES LIENS**"
+    first, second = ambition.children
+    assert (first.notation, first.text, first.description) == (
+        "1",
+        "LA MOBILITÉ",
+        "ORGANISER LES FLUX",
+    )
+    assert (first.span.start_line, first.span.end_line) == (7, 10)
+    assert (second.text, second.description) == ("LE LUXEMBOURG", "EN PARTAGE")
+    for element in outline.walk():
+        quote = element.span.quote
+        assert quote in "\n".join(lines[element.span.start_line - 1 : element.span.end_line])
+
+
+def test_markers_are_declared_per_section(tmp_path):
+    _, _, outline = read(tmp_path)
+    first, second = outline.elements[0].children
+    # chantier 1 declares bold: the italic *rien* is no action
+    assert [a.text for a in first.children] == ["navette autonome"]
+    # chantier 2 declares links to "#" and italics; the link to a web site is no action,
+    # and "Horizon 2020" is excluded with a reason
+    assert [a.text for a in second.children] == ["réseau (GRDF)", "un atelier"]
+    assert second.children[0].span.quote == "[réseau \\(GRDF\\)](#)"
+
+
+def test_dates_and_partners_come_from_the_sentence_of_the_action(tmp_path):
+    _, _, outline = read(tmp_path)
+    first, second = outline.elements[0].children
+    [navette] = first.children
+    assert navette.description == "Courant mars 2019, la navette autonome roulera."
+    [mars] = navette.dates
+    assert (mars.text, mars.precision, mars.start) == ("mars 2019", "mois", date(2019, 3, 1))
+    reseau, atelier = second.children
+    assert reseau.involvements == [("grdf", "partenaire")]
+    assert atelier.involvements == []  # the partner rule reads the item only
+    assert [d.text for d in atelier.dates] == ["25 février 2019", "au printemps"]
+
+
+def test_every_line_is_used_or_ignored_with_its_reason(tmp_path):
+    spec, lines, outline = read(tmp_path)
+    coverage = compute_coverage(spec.source.path, lines, outline, used_lines(outline))
+    assert coverage.unaccounted == []
+    assert outline.ignored == {
+        1: "page furniture",
+        12: "capitals",
+        14: "narrative not modelled",
+        15: "footnote",
+    }
+
+
+def test_an_unaccounted_line_is_reported(tmp_path):
+    spec, lines, outline = read(tmp_path, prose="")
+    coverage = compute_coverage(spec.source.path, lines, outline, used_lines(outline))
+    assert [(s.line, s.text) for s in coverage.unaccounted] == [(14, "Un paragraphe sans action.")]
+
+
+def test_a_section_without_declared_markers_is_an_error(tmp_path):
+    with pytest.raises(MappingError, match=r"reader\.actions\.sections") as error:
+        read(tmp_path, **{'"2": [link, italic]': '"3": [link]'})
+    assert "no markers declared for the section '2'" in str(error.value)
+
+
+def test_an_exclusion_that_matches_nothing_names_its_field(tmp_path):
+    with pytest.raises(MappingError, match=r"reader\.actions\.exclude\[0\]"):
+        read(tmp_path, **{"line: 22, text: Horizon": "line: 13, text: Horizon"})
+
+
+def test_an_unknown_marker_names_its_field(tmp_path):
+    with pytest.raises(MappingError, match=r"reader\.actions\.sections\.1"):
+        read(tmp_path, **{'"1": [bold]': '"1": [underline]'})
+
+
+def test_an_invalid_heading_pattern_names_its_field(tmp_path):
+    with pytest.raises(MappingError, match=r"reader\.headings\[0\]\.pattern"):
+        read(tmp_path, **{"pattern: 'AMBITION #": "pattern: '(AMBITION #"})
