@@ -35,7 +35,7 @@ from lodplan.mapping.spec import MappingSpec
 
 READER_KEYS = {
     "type", "format", "separator", "columns", "html", "levels", "description", "actors",
-    "priority", "repairs", "ignore",
+    "priority", "repairs", "ignore", "ignore-columns",
 }  # fmt: skip
 LEVEL_KEYS = {"column", "class", "kind", "level-name", "lists", "join"}
 LIST_ITEM = re.compile(r"<li\b[^>]*>(?P<item>.*?)</li\s*>", re.IGNORECASE | re.DOTALL)
@@ -101,6 +101,15 @@ class _Config:
     priority: ValuesSpec | None = None
     repairs: tuple[RepairSpec, ...] = ()
     ignore: tuple[IgnoreSpec, ...] = ()
+    ignored_columns: dict[int, str] = field(default_factory=dict)  # column -> reason
+
+    def read_columns(self) -> set[int]:
+        """Columns some role reads; any other column must be empty or ignored with a reason."""
+        columns = {level.column for level in self.levels} | set(self.descriptions.values())
+        for values in (self.actors, self.priority):
+            if values is not None:
+                columns.add(values.column)
+        return columns | set(self.ignored_columns)
 
     def fail(self, message: str, key: str) -> MappingError:
         return MappingError(message, file=self.spec.path, field=f"reader.{key}")
@@ -124,6 +133,7 @@ def read_tabular(spec: MappingSpec, lines: list[str]) -> Outline:
             plan_spans["title"] = Span(number, number, text)
             continue
         cells = _repair(config, number, rows[number - 1], used_repairs)
+        _check_unread_cells(config, number, cells)
         new = _read_row(config, number, text, cells, current, roots)
         if not new:
             raise MappingError(
@@ -190,6 +200,18 @@ def _read_row(
         reset = True
         new.extend(made)
     return new
+
+
+def _check_unread_cells(config: _Config, number: int, cells: list[str]) -> None:
+    read = config.read_columns()
+    for column, cell in enumerate(cells, start=1):
+        if column not in read and clean_html(cell):
+            raise MappingError(
+                f"column {column} holds {clean_html(cell)[:60]!r} but no role reads it: give "
+                "the column a role, or declare it in reader.ignore-columns with a reason",
+                file=config.spec.source.path,
+                line=number,
+            )
 
 
 def _apply_values(config: _Config, number: int, cells: list[str], new: list[Element]) -> None:
@@ -354,4 +376,8 @@ def _config(spec: MappingSpec) -> _Config:
         )
     config.repairs = tuple(repairs)
     config.ignore = parse_ignores(spec)
+    for column, reason in (reader.get("ignore-columns") or {}).items():
+        if not isinstance(column, int) or not isinstance(reason, str) or not reason:
+            raise fail("maps column numbers to the reason they are not read", "ignore-columns")
+        config.ignored_columns[column] = reason
     return config

@@ -1,0 +1,66 @@
+"""The worked example of docs/mapping.md: a commune's small action table, mapped end to end."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from rdflib.namespace import PROV, RDFS
+
+from lodplan.build import check_plans
+from lodplan.terms import ELEMENT_KIND, LP
+from tests.conftest import TEST_BASE
+
+EXAMPLE = Path(__file__).parent.parent / "fixtures" / "example-mappings"
+
+
+def test_the_worked_example_maps_validates_and_accounts_for_every_line():
+    checked = check_plans(EXAMPLE, TEST_BASE)
+    assert checked.ok, checked.render_problems()
+    [plan] = checked.plans
+    graph = plan.graph
+    assert len(set(graph.subjects(LP.kind, ELEMENT_KIND.axe))) == 2
+    assert len(set(graph.subjects(LP.kind, ELEMENT_KIND.objectif))) == 3
+    actions = set(graph.subjects(LP.kind, ELEMENT_KIND.action))
+    labels = {str(graph.value(a, RDFS.label)) for a in actions}
+    # the <ul> list of the "Énergie" row is two actions
+    assert "Isoler l’école Jules-Ferry en 2025" in labels
+    assert "Remplacer la chaudière de l’école du Centre" in labels
+    assert len(actions) == 5
+    velo = next(a for a in actions if "vélo-école" in str(graph.value(a, RDFS.label)))
+    pilots = {
+        str(graph.value(i, PROV.agent)).rsplit("/", 1)[1]
+        for i in graph.objects(velo, LP.involvement)
+    }
+    assert pilots == {"exempleville-services-techniques", "exempleville-sport"}
+    [dated] = graph.objects(velo, LP.date)
+    assert graph.value(dated, LP.startDate).toPython() == date(2025, 3, 1)
+    assert plan.coverage.count("used") == 4 and plan.coverage.count("ignored") == 1
+
+
+def test_a_cell_no_role_reads_stops_the_mapping_unless_ignored_with_a_reason(tmp_path):
+    import shutil
+
+    import pytest
+
+    from lodplan.errors import MappingError
+
+    copy = tmp_path / "mappings"
+    shutil.copytree(EXAMPLE, copy)
+    plan_dir = copy / "exempleville-plan-climat"
+    table = plan_dir / "actions.tsv"
+    table.write_text(
+        table.read_text(encoding="utf-8").replace("\tPatrimoine\n", "\tPatrimoine\t2 M€\n"),
+        encoding="utf-8",
+    )
+    mapping = plan_dir / "mapping.yaml"
+    text = "\n".join(line for line in mapping.read_text().splitlines() if "sha256" not in line)
+    mapping.write_text(text.replace("  columns: 4\n", ""))
+    with pytest.raises(MappingError, match=r"actions\.tsv:5: column 5 holds '2 M€'"):
+        check_plans(copy, TEST_BASE)
+    mapping.write_text(
+        mapping.read_text().replace(
+            "  ignore:\n", "  ignore-columns: {5: \"budget, not modelled yet\"}\n  ignore:\n"
+        )
+    )
+    assert check_plans(copy, TEST_BASE).ok
