@@ -60,7 +60,7 @@ def test_a_cell_no_role_reads_stops_the_mapping_unless_ignored_with_a_reason(tmp
         check_plans(copy, TEST_BASE)
     mapping.write_text(
         mapping.read_text().replace(
-            "  ignore:\n", "  ignore-columns: {5: \"budget, not modelled yet\"}\n  ignore:\n"
+            "  ignore:\n", '  ignore-columns: {5: "budget, not modelled yet"}\n  ignore:\n'
         )
     )
     assert check_plans(copy, TEST_BASE).ok
