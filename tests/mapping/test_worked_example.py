@@ -64,3 +64,52 @@ def test_a_cell_no_role_reads_stops_the_mapping_unless_ignored_with_a_reason(tmp
         )
     )
     assert check_plans(copy, TEST_BASE).ok
+
+
+def test_the_same_table_as_an_xlsx_workbook_maps_to_the_same_plan(tmp_path):
+    import shutil
+
+    import openpyxl
+
+    copy = tmp_path / "mappings"
+    shutil.copytree(EXAMPLE, copy)
+    plan_dir = copy / "exempleville-plan-climat"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for line in (plan_dir / "actions.tsv").read_text(encoding="utf-8").splitlines():
+        sheet.append([cell or None for cell in line.split("\t")])
+    workbook.save(plan_dir / "actions.xlsx")
+    mapping = plan_dir / "mapping.yaml"
+    text = "\n".join(line for line in mapping.read_text().splitlines() if "sha256" not in line)
+    text = text.replace("file: actions.tsv", "file: actions.xlsx")
+    text = text.replace(
+        "media-type: text/tab-separated-values",
+        "media-type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    mapping.write_text(text.replace("  format: tsv", "  format: xlsx"))
+    (plan_dir / "actions.tsv").unlink()
+
+    from_xlsx = check_plans(copy, TEST_BASE)
+    from_tsv = check_plans(EXAMPLE, TEST_BASE)
+    assert from_xlsx.ok, from_xlsx.render_problems()
+    labels = sorted(str(o) for o in from_xlsx.plans[0].graph.objects(None, RDFS.label))
+    assert labels == sorted(str(o) for o in from_tsv.plans[0].graph.objects(None, RDFS.label))
+    assert from_xlsx.plans[0].coverage.count("used") == 4
+
+
+def test_a_damaged_workbook_is_named(tmp_path):
+    import shutil
+
+    import pytest
+
+    from lodplan.errors import MappingError
+
+    copy = tmp_path / "mappings"
+    shutil.copytree(EXAMPLE, copy)
+    plan_dir = copy / "exempleville-plan-climat"
+    (plan_dir / "actions.xlsx").write_bytes(b"not a workbook")
+    mapping = plan_dir / "mapping.yaml"
+    text = "\n".join(line for line in mapping.read_text().splitlines() if "sha256" not in line)
+    mapping.write_text(text.replace("file: actions.tsv", "file: actions.xlsx"))
+    with pytest.raises(MappingError, match=r"actions\.xlsx: not a readable XLSX workbook"):
+        check_plans(copy, TEST_BASE)

@@ -18,6 +18,7 @@ from lodplan.mapping.model import Outline
 from lodplan.mapping.readers import read_outline
 from lodplan.mapping.rules import apply_rules
 from lodplan.mapping.spec import MappingSpec, load_mapping
+from lodplan.mapping.spreadsheets import is_spreadsheet, spreadsheet_lines
 from lodplan.terms import LP
 
 MAPPING_FILE = "mapping.yaml"
@@ -53,6 +54,8 @@ def read_source_lines(spec: MappingSpec) -> tuple[list[str], str]:
             file=spec.path,
             field="source.sha256",
         )
+    if is_spreadsheet(spec):
+        return spreadsheet_lines(spec.source.path, raw), digest
     try:
         text = raw.decode(spec.source.encoding)
     except UnicodeDecodeError as exc:

@@ -1,4 +1,4 @@
-"""Reader for tables (TSV, CSV) whose columns hold the levels of a plan.
+"""Reader for tables (TSV, CSV, XLSX) whose columns hold the levels of a plan.
 
 Each column is given a role in the mapping: a *level* of the hierarchy (theme,
 sub-theme, constat, action…), the *description* of the element of a level, the
@@ -301,11 +301,10 @@ def _config(spec: MappingSpec) -> _Config:
             f"unknown key(s) {', '.join(extra)}; allowed: {', '.join(sorted(READER_KEYS))}", "type"
         )
     fmt = reader.get("format", "tsv")
-    if fmt == "xlsx":
-        raise fail("XLSX is not read yet: export the sheet as TSV or CSV", "format")
-    if fmt not in {"tsv", "csv"}:
-        raise fail(f"{fmt!r} is not one of tsv, csv", "format")
-    separator = reader.get("separator", "\t" if fmt == "tsv" else ",")
+    if fmt not in {"tsv", "csv", "xlsx"}:
+        raise fail(f"{fmt!r} is not one of tsv, csv, xlsx", "format")
+    # an XLSX sheet arrives as tab-joined rows (lodplan.mapping.spreadsheets)
+    separator = "\t" if fmt == "xlsx" else reader.get("separator", "\t" if fmt == "tsv" else ",")
     raw_levels = reader.get("levels")
     if not isinstance(raw_levels, list) or not raw_levels:
         raise fail("is required: a list of levels, top first", "levels")
