@@ -83,6 +83,27 @@ def test_every_mot_resource_kind_negotiates(server, accept, media_type, marker):
         assert 'rel="alternate"' in response.headers["Link"]
 
 
+def test_every_bundled_plan_is_served(server):
+    from lodplan.mapping import find_mappings
+    from lodplan.resources import mappings_dir
+
+    base, _ = server
+    plan_ids = [path.parent.name for path in find_mappings(mappings_dir())]
+    assert len(plan_ids) >= 5
+    for plan_id in plan_ids:
+        response = requests.get(
+            base + "plan/" + plan_id, headers={"Accept": "text/turtle"}, timeout=10
+        )
+        assert response.status_code == 200, plan_id
+        assert "hasElement" in response.text, plan_id
+    query = "SELECT ?plan (COUNT(?e) AS ?n) WHERE { ?e lodplan:inPlan ?plan } GROUP BY ?plan"
+    rows = requests.get(
+        base + "sparql", params={"query": query}, headers={"Accept": "text/csv"}, timeout=10
+    ).text.splitlines()[1:]
+    assert len(rows) == len(plan_ids)
+    assert all(int(row.rsplit(",", 1)[1]) > 10 for row in rows)
+
+
 def test_action_turtle_carries_parent_and_provenance(server):
     base, _ = server
     text = requests.get(base + ACTION_PATH + ".ttl", timeout=10).text
