@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import pytest
 from rdflib import URIRef
-from rdflib.namespace import PROV, RDF, RDFS
+from rdflib.namespace import PROV, RDF
 
-from lodplan.terms import ELEMENT_KIND, LP, OA, PRIORITY
+from lodplan.terms import LP, OA, PRIORITY
 from lodplan.validation import Validator
 from tests.conftest import TEST_BASE
+from tests.mapping.graph_helpers import find, label, of_kind, parent_label
 
 PLAN = URIRef(TEST_BASE + "plan/metz-codev-actions")
 
@@ -27,23 +28,6 @@ def metz(map_bundled):
 @pytest.fixture(scope="module")
 def graph(metz):
     return metz.graph
-
-
-def of_kind(graph, kind):
-    return set(graph.subjects(LP.kind, ELEMENT_KIND[kind]))
-
-
-def label(graph, node):
-    return str(graph.value(node, RDFS.label))
-
-
-def find(graph, kind, start):
-    [node] = [n for n in of_kind(graph, kind) if label(graph, n).startswith(start)]
-    return node
-
-
-def parent_label(graph, node):
-    return label(graph, graph.value(node, LP.partOf))
 
 
 def actors_of(graph, node):

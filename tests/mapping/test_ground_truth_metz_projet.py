@@ -13,11 +13,12 @@ from datetime import date
 
 import pytest
 from rdflib import URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+from rdflib.namespace import DCTERMS, PROV, RDF
 
-from lodplan.terms import ELEMENT_KIND, LP, OA
+from lodplan.terms import LP, OA
 from lodplan.validation import Validator
 from tests.conftest import TEST_BASE
+from tests.mapping.graph_helpers import label, of_kind
 
 PLAN = URIRef(TEST_BASE + "plan/metz-projet-metropolitain")
 ELEMENT = TEST_BASE + "plan/metz-projet-metropolitain/element/"
@@ -35,14 +36,6 @@ def metz(map_bundled):
 @pytest.fixture(scope="module")
 def graph(metz):
     return metz.graph
-
-
-def of_kind(graph, kind):
-    return set(graph.subjects(LP.kind, ELEMENT_KIND[kind]))
-
-
-def label(graph, node):
-    return str(graph.value(node, RDFS.label))
 
 
 def chantier(number):

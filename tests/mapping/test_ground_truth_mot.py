@@ -12,8 +12,9 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
-from lodplan.terms import COUNTRY, ELEMENT_KIND, LP, OA, ROLE, STATUS
+from lodplan.terms import COUNTRY, LP, OA, ROLE, STATUS
 from tests.conftest import TEST_BASE
+from tests.mapping.graph_helpers import label, of_kind
 
 PLAN = URIRef(TEST_BASE + "plan/mot-programme-2023")
 ELEMENT = TEST_BASE + "plan/mot-programme-2023/element/"
@@ -27,14 +28,6 @@ def mot(map_bundled):
 @pytest.fixture(scope="module")
 def graph(mot):
     return mot.graph
-
-
-def of_kind(graph, kind):
-    return set(graph.subjects(LP.kind, ELEMENT_KIND[kind]))
-
-
-def label(graph, node):
-    return str(graph.value(node, RDFS.label))
 
 
 def children_labels(graph, parent):

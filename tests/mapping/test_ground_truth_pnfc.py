@@ -15,11 +15,12 @@ from datetime import date
 
 import pytest
 from rdflib import URIRef
-from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
+from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from lodplan.terms import ELEMENT_KIND, LP, OA, STATUS
+from lodplan.terms import LP, OA, STATUS
 from lodplan.validation import Validator
 from tests.conftest import TEST_BASE
+from tests.mapping.graph_helpers import children, find, label, of_kind
 
 PLAN = URIRef(TEST_BASE + "plan/pnfc-feuille-de-route")
 ELEMENT = TEST_BASE + "plan/pnfc-feuille-de-route/element/"
@@ -36,29 +37,12 @@ def graph(pnfc):
     return pnfc.graph
 
 
-def of_kind(graph, kind):
-    return set(graph.subjects(LP.kind, ELEMENT_KIND[kind]))
-
-
-def label(graph, node):
-    return str(graph.value(node, RDFS.label))
-
-
 def description(graph, node):
     return str(graph.value(node, DCTERMS.description))
 
 
-def find(graph, kind, start):
-    [node] = [n for n in of_kind(graph, kind) if label(graph, n).startswith(start)]
-    return node
-
-
 def parent(graph, node):
     return graph.value(node, LP.partOf)
-
-
-def children(graph, node):
-    return sorted(graph.objects(node, LP.hasPart), key=lambda c: int(graph.value(c, LP.order)))
 
 
 def lines_of(graph, node):

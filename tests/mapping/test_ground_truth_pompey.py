@@ -13,11 +13,12 @@ from datetime import date
 
 import pytest
 from rdflib import URIRef
-from rdflib.namespace import DCTERMS, RDFS, SKOS
+from rdflib.namespace import DCTERMS, SKOS
 
-from lodplan.terms import ELEMENT_KIND, LP, OA, STATUS
+from lodplan.terms import LP, OA, STATUS
 from lodplan.validation import Validator
 from tests.conftest import TEST_BASE
+from tests.mapping.graph_helpers import children, find, label, of_kind, parent_label
 
 PLAN = URIRef(TEST_BASE + "plan/pompey-projet-de-territoire")
 UNREADABLE = "[titre illisible dans la source]"
@@ -31,27 +32,6 @@ def pompey(map_bundled):
 @pytest.fixture(scope="module")
 def graph(pompey):
     return pompey.graph
-
-
-def of_kind(graph, kind):
-    return set(graph.subjects(LP.kind, ELEMENT_KIND[kind]))
-
-
-def label(graph, node):
-    return str(graph.value(node, RDFS.label))
-
-
-def find(graph, kind, start):
-    [node] = [n for n in of_kind(graph, kind) if label(graph, n).startswith(start)]
-    return node
-
-
-def parent_label(graph, node):
-    return label(graph, graph.value(node, LP.partOf))
-
-
-def children(graph, node):
-    return sorted(graph.objects(node, LP.hasPart), key=lambda c: int(graph.value(c, LP.order)))
 
 
 def lines_of(graph, node):

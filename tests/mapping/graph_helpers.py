@@ -1,0 +1,28 @@
+"""Small lookups the ground-truth tests share on a mapped plan's rdflib graph."""
+
+from __future__ import annotations
+
+from rdflib.namespace import RDFS
+
+from lodplan.terms import ELEMENT_KIND, LP
+
+
+def of_kind(graph, kind):
+    return set(graph.subjects(LP.kind, ELEMENT_KIND[kind]))
+
+
+def label(graph, node):
+    return str(graph.value(node, RDFS.label))
+
+
+def find(graph, kind, start):
+    [node] = [n for n in of_kind(graph, kind) if label(graph, n).startswith(start)]
+    return node
+
+
+def parent_label(graph, node):
+    return label(graph, graph.value(node, LP.partOf))
+
+
+def children(graph, node):
+    return sorted(graph.objects(node, LP.hasPart), key=lambda c: int(graph.value(c, LP.order)))
