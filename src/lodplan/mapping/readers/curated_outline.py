@@ -159,19 +159,7 @@ class _OutlineReader:
         return element
 
     def _span(self, item: dict[str, Any], where: str) -> Span:
-        lines = item.get("lines")
-        if isinstance(lines, int):
-            lines = [lines, lines]
-        if (
-            not isinstance(lines, list)
-            or len(lines) != 2
-            or not all(isinstance(n, int) for n in lines)
-            or not 1 <= lines[0] <= lines[1] <= len(self.lines)
-        ):
-            raise self.fail(
-                f"expected [first, last] lines of the source (1..{len(self.lines)}), got {lines!r}",
-                f"{where}.lines",
-            )
+        lines = self._line_range(item.get("lines"), f"{where}.lines")
         quote = item.get("quote")
         if not isinstance(quote, str) or not quote.strip():
             raise self.fail("is required: the verbatim text of the cited lines", f"{where}.quote")
@@ -183,6 +171,23 @@ class _OutlineReader:
                 f"{where}.quote",
             )
         return Span(start, end, quote)
+
+    def _line_range(self, lines: Any, field: str) -> list[int]:
+        """A cited line or ``[first, last]`` range, inside the source."""
+        if isinstance(lines, int):
+            lines = [lines, lines]
+        if (
+            not isinstance(lines, list)
+            or len(lines) != 2
+            or not all(isinstance(n, int) for n in lines)
+            or not 1 <= lines[0] <= lines[1] <= len(self.lines)
+        ):
+            raise self.fail(
+                f"expected a line or [first, last] lines of the source (1..{len(self.lines)}), "
+                f"got {lines!r}",
+                field,
+            )
+        return lines
 
     def _text(self, start: int, end: int) -> str:
         return "\n".join(self.lines[start - 1 : end])
@@ -239,18 +244,7 @@ class _OutlineReader:
             reason = entry.get("reason")
             if not isinstance(reason, str) or not reason.strip():
                 raise self.fail("every ignored line needs a reason", f"{where}.reason")
-            lines = entry.get("lines")
-            if isinstance(lines, int):
-                lines = [lines, lines]
-            if (
-                not isinstance(lines, list)
-                or len(lines) != 2
-                or not all(isinstance(n, int) for n in lines)
-                or not 1 <= lines[0] <= lines[1] <= len(self.lines)
-            ):
-                raise self.fail(
-                    f"expected a line or [first, last], got {lines!r}", f"{where}.lines"
-                )
+            lines = self._line_range(entry.get("lines"), f"{where}.lines")
             for number in range(lines[0], lines[1] + 1):
                 if number in used and self.lines[number - 1].strip():
                     raise self.fail(
