@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib.namespace import RDFS
 
-from lodplan.terms import ELEMENT_KIND, LP
+from lodplan.terms import ELEMENT_KIND, LP, OA
 
 
 def of_kind(graph, kind):
@@ -26,3 +26,18 @@ def parent_label(graph, node):
 
 def children(graph, node):
     return sorted(graph.objects(node, LP.hasPart), key=lambda c: int(graph.value(c, LP.order)))
+
+
+def quotes_of(graph, source):
+    """The verbatim quotes (oa:exact) of a provenance node."""
+    return [
+        str(graph.value(selector, OA.exact))
+        for selector in graph.objects(source, OA.hasSelector)
+        if graph.value(selector, OA.exact) is not None
+    ]
+
+
+def cited_text(graph, source, lines):
+    """The source lines a provenance node cites, joined as the quotes are."""
+    start, end = int(graph.value(source, LP.startLine)), int(graph.value(source, LP.endLine))
+    return "\n".join(lines[start - 1 : end])

@@ -15,7 +15,7 @@ from rdflib.namespace import PROV, RDF
 from lodplan.terms import LP, OA, PRIORITY
 from lodplan.validation import Validator
 from tests.conftest import TEST_BASE
-from tests.mapping.graph_helpers import find, label, of_kind, parent_label
+from tests.mapping.graph_helpers import cited_text, find, label, of_kind, parent_label, quotes_of
 
 PLAN = URIRef(TEST_BASE + "plan/metz-codev-actions")
 
@@ -158,13 +158,8 @@ def test_every_quote_is_found_at_its_cited_line(metz, graph):
     sources = list(graph.subject_objects(LP.source))
     assert len(sources) == 95
     for _node, source in sources:
-        start, end = int(graph.value(source, LP.startLine)), int(graph.value(source, LP.endLine))
-        [exact] = [
-            str(graph.value(s, OA.exact))
-            for s in graph.objects(source, OA.hasSelector)
-            if graph.value(s, OA.exact) is not None
-        ]
-        assert exact in "\n".join(lines[start - 1 : end])
+        [exact] = quotes_of(graph, source)
+        assert exact in cited_text(graph, source, lines)
 
 
 def test_plan_validates(vocabulary, metz):

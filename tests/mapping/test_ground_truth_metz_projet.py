@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 from lodplan.terms import LP, OA
 from lodplan.validation import Validator
 from tests.conftest import TEST_BASE
-from tests.mapping.graph_helpers import label, of_kind
+from tests.mapping.graph_helpers import cited_text, label, of_kind, quotes_of
 
 PLAN = URIRef(TEST_BASE + "plan/metz-projet-metropolitain")
 ELEMENT = TEST_BASE + "plan/metz-projet-metropolitain/element/"
@@ -197,13 +197,8 @@ def test_every_quote_is_found_at_its_cited_lines(metz, graph):
     sources = list(graph.subject_objects(LP.source))
     assert len(sources) == 1 + 3 + 10 + 75  # the plan (title, lines 5-11) and its elements
     for _node, source in sources:
-        start, end = int(graph.value(source, LP.startLine)), int(graph.value(source, LP.endLine))
-        [exact] = [
-            str(graph.value(s, OA.exact))
-            for s in graph.objects(source, OA.hasSelector)
-            if graph.value(s, OA.exact) is not None
-        ]
-        assert exact in "\n".join(lines[start - 1 : end])
+        [exact] = quotes_of(graph, source)
+        assert exact in cited_text(graph, source, lines)
 
 
 def test_multi_line_heading_quote_is_verbatim(graph):

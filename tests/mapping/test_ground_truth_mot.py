@@ -12,9 +12,9 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
-from lodplan.terms import COUNTRY, LP, OA, ROLE, STATUS
+from lodplan.terms import COUNTRY, LP, ROLE, STATUS
 from tests.conftest import TEST_BASE
-from tests.mapping.graph_helpers import label, of_kind
+from tests.mapping.graph_helpers import cited_text, label, of_kind, quotes_of
 
 PLAN = URIRef(TEST_BASE + "plan/mot-programme-2023")
 ELEMENT = TEST_BASE + "plan/mot-programme-2023/element/"
@@ -189,14 +189,9 @@ def test_every_quote_is_found_at_its_cited_lines(mot, graph):
     sources = list(graph.subject_objects(LP.source))
     assert len(sources) == 123
     for _node, source in sources:
-        start, end = int(graph.value(source, LP.startLine)), int(graph.value(source, LP.endLine))
-        exact = [
-            str(graph.value(selector, OA.exact))
-            for selector in graph.objects(source, OA.hasSelector)
-            if graph.value(selector, OA.exact) is not None
-        ]
+        exact = quotes_of(graph, source)
         assert len(exact) == 1, source
-        assert exact[0] in "\n".join(lines[start - 1 : end])
+        assert exact[0] in cited_text(graph, source, lines)
 
 
 def actors_of(graph, node):

@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 from lodplan.terms import LP, OA, STATUS
 from lodplan.validation import Validator
 from tests.conftest import TEST_BASE
-from tests.mapping.graph_helpers import children, find, label, of_kind
+from tests.mapping.graph_helpers import children, cited_text, find, label, of_kind, quotes_of
 
 PLAN = URIRef(TEST_BASE + "plan/pnfc-feuille-de-route")
 ELEMENT = TEST_BASE + "plan/pnfc-feuille-de-route/element/"
@@ -260,13 +260,8 @@ def test_every_quote_is_found_at_its_cited_lines(pnfc, graph):
     sources = list(graph.subject_objects(LP.source))
     assert len(sources) > 100
     for _node, source in sources:
-        start, end = int(graph.value(source, LP.startLine)), int(graph.value(source, LP.endLine))
-        [exact] = [
-            str(graph.value(s, OA.exact))
-            for s in graph.objects(source, OA.hasSelector)
-            if graph.value(s, OA.exact) is not None
-        ]
-        assert exact in "\n".join(lines[start - 1 : end])
+        [exact] = quotes_of(graph, source)
+        assert exact in cited_text(graph, source, lines)
 
 
 def test_plan_validates(vocabulary, pnfc):

@@ -18,7 +18,15 @@ from rdflib.namespace import DCTERMS, SKOS
 from lodplan.terms import LP, OA, STATUS
 from lodplan.validation import Validator
 from tests.conftest import TEST_BASE
-from tests.mapping.graph_helpers import children, find, label, of_kind, parent_label
+from tests.mapping.graph_helpers import (
+    children,
+    cited_text,
+    find,
+    label,
+    of_kind,
+    parent_label,
+    quotes_of,
+)
 
 PLAN = URIRef(TEST_BASE + "plan/pompey-projet-de-territoire")
 UNREADABLE = "[titre illisible dans la source]"
@@ -173,13 +181,8 @@ def test_every_quote_is_found_at_its_cited_lines(pompey, graph):
     # plan title, constats, étapes, besoins, their objectifs, enjeux, défis
     assert len(sources) == 1 + 5 + 10 + 7 + 15 + 4 + 16
     for _node, source in sources:
-        start, end = int(graph.value(source, LP.startLine)), int(graph.value(source, LP.endLine))
-        [exact] = [
-            str(graph.value(s, OA.exact))
-            for s in graph.objects(source, OA.hasSelector)
-            if graph.value(s, OA.exact) is not None
-        ]
-        assert exact in "\n".join(lines[start - 1 : end])
+        [exact] = quotes_of(graph, source)
+        assert exact in cited_text(graph, source, lines)
 
 
 def test_plan_validates(vocabulary, pompey):

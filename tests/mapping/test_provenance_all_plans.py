@@ -6,7 +6,8 @@ import pytest
 
 from lodplan.mapping import find_mappings
 from lodplan.resources import mappings_dir
-from lodplan.terms import LP, OA
+from lodplan.terms import LP
+from tests.mapping.graph_helpers import cited_text, quotes_of
 
 PLANS = [path.parent.name for path in find_mappings(mappings_dir())]
 
@@ -22,12 +23,8 @@ def test_every_quote_is_at_its_cited_lines(map_bundled, plan_dir):
         start = int(graph.value(source, LP.startLine))
         end = int(graph.value(source, LP.endLine))
         assert 1 <= start <= end <= len(lines), node
-        cited = "\n".join(lines[start - 1 : end])
-        quotes = [
-            str(graph.value(selector, OA.exact))
-            for selector in graph.objects(source, OA.hasSelector)
-            if graph.value(selector, OA.exact) is not None
-        ]
+        cited = cited_text(graph, source, lines)
+        quotes = quotes_of(graph, source)
         assert len(quotes) == 1, node
         assert quotes[0] and quotes[0] in cited, (node, quotes[0], cited)
 
