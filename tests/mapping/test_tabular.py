@@ -11,6 +11,7 @@ from rdflib.namespace import PROV, RDFS
 from lodplan.errors import MappingError
 from lodplan.iris import IriMinter
 from lodplan.mapping import map_plan
+from lodplan.mapping.model import Span
 from lodplan.mapping.readers.tabular import cell_items, clean_html
 from lodplan.terms import LP, PRIORITY
 from tests.conftest import TEST_BASE
@@ -178,3 +179,55 @@ def test_split_list_with_deeper_levels_is_ambiguous(tmp_path, vocabulary, bundle
     )
     with pytest.raises(MappingError, match=r"table.tsv:6.*parent would be ambiguous"):
         map_plan(path, iris=IriMinter(TEST_BASE), vocabulary=vocabulary, actors=bundled_actors)
+
+
+SPLIT = """\
+  repairs:
+    - {lines: [7], shift-right-from-column: 4, reason: service read in the priority column}
+    - lines: [8]
+      split-cells: {3: ["Piloter", "Suivre"], 5: ["Cabinet", "Mobilité"]}
+      reason: two-line cells flattened into one line
+"""
+
+
+def test_split_cells_repair_gives_one_row_per_piece(mapped):
+    plan = mapped(rows=[*ROWS, "\t\tPiloter Suivre\t\tCabinet Mobilité"], repairs=SPLIT)
+    by_label = {e.label: e for e in plan.outline.walk()}
+    assert by_label["Piloter"].involvements == [("metz-metropole-cabinet", "service-concerne")]
+    assert by_label["Suivre"].involvements == [("metz-metropole-mobilite", "service-concerne")]
+    assert by_label["Suivre"].span == Span(8, 8, "Suivre")
+    renover = by_label["Rénover l'ancien"]
+    assert [c.label for c in renover.children] == ["Subventionner", "Piloter", "Suivre"]
+
+
+def test_split_cells_pieces_must_make_up_the_cell(mapped):
+    with pytest.raises(MappingError, match=r"table.tsv:8.*do not make up its text"):
+        mapped(rows=[*ROWS, "\t\tPiloter et Suivre\t\tCabinet Mobilité"], repairs=SPLIT)
+
+
+def test_split_cells_need_as_many_pieces_in_each_column(mapped):
+    bad = SPLIT.replace('["Cabinet", "Mobilité"]', '["Cabinet Mobilité", "x", "y"]')
+    with pytest.raises(MappingError, match=r"repairs\[1\].*same number of pieces"):
+        mapped(rows=[*ROWS, "\t\tPiloter Suivre\t\tCabinet Mobilité"], repairs=bad)
+
+
+LEAD_IN_ROW = "\t\t<ul><li>Réunir les acteurs pour :</li><li>créer,</li><li>financer</li></ul>\t\t"
+
+
+def test_lead_in_item_must_be_declared(mapped):
+    with pytest.raises(MappingError, match=r"table.tsv:8.*'Réunir les acteurs pour :'.*lead-ins"):
+        mapped(rows=[*ROWS, LEAD_IN_ROW])
+
+
+def test_declared_lead_in_joins_the_items_it_introduces(tmp_path, vocabulary, bundled_actors):
+    path = write(tmp_path, rows=[*ROWS, LEAD_IN_ROW])
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("level-name: Action}", "level-name: Action, lead-ins: join}"),
+        encoding="utf-8",
+    )
+    plan = map_plan(path, iris=IriMinter(TEST_BASE), vocabulary=vocabulary, actors=bundled_actors)
+    [joined] = [e for e in plan.outline.walk() if e.label.startswith("Réunir")]
+    assert joined.label == "Réunir les acteurs pour : créer ; financer"
+    assert joined.span.quote == "Réunir les acteurs pour :</li><li>créer,</li><li>financer"
+    assert joined.span.quote in LEAD_IN_ROW

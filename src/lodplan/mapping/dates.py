@@ -226,7 +226,8 @@ _READINGS = (
         PERIOD_ROLE,
     ),
     _Reading(
-        re.compile(rf"\b(?P<first>{_YEAR})\s*[-–/]\s*(?P<last>{_YEAR})\b"),
+        # "2019 2021": an extraction may leave a space where the dash or line break was
+        re.compile(rf"\b(?P<first>{_YEAR})(?:\s*[-–/]\s*|\s+)(?P<last>{_YEAR})\b"),
         _years,
         "annee",
         PERIOD_ROLE,

@@ -25,6 +25,7 @@ import csv
 import html
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +38,7 @@ READER_KEYS = {
     "type", "format", "separator", "columns", "html", "levels", "description", "actors",
     "priority", "repairs", "ignore", "ignore-columns",
 }  # fmt: skip
-LEVEL_KEYS = {"column", "class", "kind", "level-name", "lists", "join"}
+LEVEL_KEYS = {"column", "class", "kind", "level-name", "lists", "join", "lead-ins"}
 LIST_ITEM = re.compile(r"<li\b[^>]*>(?P<item>.*?)</li\s*>", re.IGNORECASE | re.DOTALL)
 TAG = re.compile(r"<[^>]*>")
 
@@ -68,6 +69,23 @@ class LevelSpec:
     level_name: str
     lists: str = "split"
     join: str = " ; "
+    lead_ins: str = "error"  # or "join": an item ending with ":" takes the items after it
+
+
+@dataclass(frozen=True)
+class RepairSpec:
+    """A declared correction of rows that an extraction damaged.
+
+    ``shift_right_from`` puts back a row shifted left by one column;
+    ``split_cells`` undoes a multi-line cell flattened into one line: each
+    column's pieces become successive rows (piece *n* of every column on row
+    *n*), the other cells staying on the first row, so fill-down applies.
+    """
+
+    lines: frozenset[int]
+    reason: str
+    shift_right_from: int | None = None  # 1-based column before which an empty cell goes
+    split_cells: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -79,13 +97,6 @@ class ValuesSpec:
     applies_to: frozenset[str]  # kinds of the row's new elements that receive the value
     split: re.Pattern[str] | None = None
     role: str | None = None
-
-
-@dataclass(frozen=True)
-class RepairSpec:
-    lines: frozenset[int]
-    shift_right_from: int  # 1-based column before which an empty cell is inserted
-    reason: str
 
 
 @dataclass
@@ -132,17 +143,17 @@ def read_tabular(spec: MappingSpec, lines: list[str]) -> Outline:
         if number == spec.plan.title_from_line:
             plan_spans["title"] = Span(number, number, text)
             continue
-        cells = _repair(config, number, rows[number - 1], used_repairs)
-        _check_unread_cells(config, number, cells)
-        new = _read_row(config, number, text, cells, current, roots)
-        if not new:
-            raise MappingError(
-                "this row gives no element at any declared level "
-                "(declare it in reader.ignore with a reason if it is not part of the plan)",
-                file=spec.source.path,
-                line=number,
-            )
-        _apply_values(config, number, cells, new)
+        for cells in _repair(config, number, rows[number - 1], used_repairs):
+            _check_unread_cells(config, number, cells)
+            new = _read_row(config, number, text, cells, current, roots)
+            if not new:
+                raise MappingError(
+                    "this row gives no element at any declared level "
+                    "(declare it in reader.ignore with a reason if it is not part of the plan)",
+                    file=spec.source.path,
+                    line=number,
+                )
+            _apply_values(config, number, cells, new)
     unused = sorted(n for r in config.repairs for n in r.lines if n not in used_repairs)
     if unused:
         raise config.fail(f"repairs name lines {unused} that were not read as rows", "repairs")
@@ -165,6 +176,7 @@ def _read_row(
             if reset:
                 current[index] = None  # a higher level starts here: this level is absent
             continue
+        items = _gather_lead_ins(config, number, level, items, cells[level.column - 1])
         parent = next((e for e in reversed(current[:index]) if e is not None), None)
         deeper = any(
             cell_items(cells[lv.column - 1], use_html=config.use_html)
@@ -200,6 +212,41 @@ def _read_row(
         reset = True
         new.extend(made)
     return new
+
+
+def _gather_lead_ins(
+    config: _Config, number: int, level: LevelSpec, items: list[tuple[str, str]], raw: str
+) -> list[tuple[str, str]]:
+    """Join a list item that ends with ":" ("… pour :") and the items it introduces.
+
+    Such an item is not an element of its own: the items after it complete its
+    sentence. Reading it needs a declaration (``lead-ins: join``), never a guess.
+    """
+    if not any(clean.endswith(":") for clean, _ in items[:-1]):
+        return items
+    if level.lead_ins != "join":
+        lead = next(clean for clean, _ in items[:-1] if clean.endswith(":"))
+        raise MappingError(
+            f"column {level.column} ({level.kind}): the list item {lead[:60]!r} introduces the "
+            "items after it; declare lead-ins: join for this level to read them as one element",
+            file=config.spec.source.path,
+            line=number,
+        )
+    gathered: list[tuple[str, str]] = []
+    at = 0
+    while at < len(items):
+        clean, quote = items[at]
+        if not clean.endswith(":") or at == len(items) - 1:
+            gathered.append((clean, quote))
+            at += 1
+            continue
+        rest = items[at + 1 :]
+        label = clean + " " + level.join.join(c.rstrip(" ,;") for c, _ in rest).lstrip(" ;")
+        start = raw.find(quote)
+        end = raw.find(rest[-1][1], start) + len(rest[-1][1])
+        gathered.append((label, raw[start:end] if start >= 0 and end > start else raw.strip()))
+        break
+    return gathered
 
 
 def _check_unread_cells(config: _Config, number: int, cells: list[str]) -> None:
@@ -258,27 +305,56 @@ def _apply_values(config: _Config, number: int, cells: list[str], new: list[Elem
                         element.involvements.append((actor_id, spec.role))
 
 
-def _repair(config: _Config, number: int, cells: list[str], used: set[int]) -> list[str]:
+def _repair(config: _Config, number: int, cells: list[str], used: set[int]) -> list[list[str]]:
+    """The row(s) that line ``number`` holds once the declared repairs are applied."""
+    rows = [cells]
     for repair in config.repairs:
         if number not in repair.lines:
             continue
         used.add(number)
-        at = repair.shift_right_from - 1
-        if cells and cells[-1].strip():
+        if repair.shift_right_from is not None:
+            rows = [_shift_right(config, number, row, repair) for row in rows]
+        if repair.split_cells:
+            rows = [new for row in rows for new in _split_cells(config, number, row, repair)]
+    for row in rows:
+        if config.width is not None and len(row) != config.width:
             raise MappingError(
-                f"repair {repair.reason!r}: the last cell is not empty, shifting would lose it",
+                f"expected {config.width} columns, found {len(row)} (declare the line in "
+                "reader.ignore with a reason, or a repair in reader.repairs)",
                 file=config.spec.source.path,
                 line=number,
             )
-        cells = [*cells[:at], "", *cells[at:-1]]
-    if config.width is not None and len(cells) != config.width:
+    return rows
+
+
+def _shift_right(config: _Config, number: int, cells: list[str], repair: RepairSpec) -> list[str]:
+    if cells and cells[-1].strip():
         raise MappingError(
-            f"expected {config.width} columns, found {len(cells)} (declare the line in "
-            "reader.ignore with a reason, or a repair in reader.repairs)",
+            f"repair {repair.reason!r}: the last cell is not empty, shifting would lose it",
             file=config.spec.source.path,
             line=number,
         )
-    return cells
+    at = (repair.shift_right_from or 1) - 1
+    return [*cells[:at], "", *cells[at:-1]]
+
+
+def _split_cells(
+    config: _Config, number: int, cells: list[str], repair: RepairSpec
+) -> list[list[str]]:
+    count = len(next(iter(repair.split_cells.values())))
+    rows = [list(cells)] + [[""] * len(cells) for _ in range(count - 1)]
+    for column, pieces in repair.split_cells.items():
+        written = clean_html(cells[column - 1]) if column <= len(cells) else ""
+        if " ".join(pieces) != written:
+            raise MappingError(
+                f"repair {repair.reason!r}: the pieces declared for column {column} "
+                f"({' | '.join(pieces)}) do not make up its text {written!r}",
+                file=config.spec.source.path,
+                line=number,
+            )
+        for row, piece in zip(rows, pieces, strict=True):
+            row[column - 1] = piece
+    return rows
 
 
 def _rows(config: _Config, lines: list[str]) -> list[list[str]]:
@@ -320,11 +396,14 @@ def _config(spec: MappingSpec) -> _Config:
                 level_name=item["level-name"],
                 lists=item.get("lists", "split"),
                 join=item.get("join", " ; "),
+                lead_ins=item.get("lead-ins", "error"),
             )
         except KeyError as exc:
             raise fail("is required", f"levels[{i}].{exc.args[0]}") from None
         if level.lists not in {"split", "join"}:
             raise fail("must be split or join", f"levels[{i}].lists")
+        if level.lead_ins not in {"error", "join"}:
+            raise fail("must be error or join", f"levels[{i}].lead-ins")
         levels.append(level)
     kinds = [lv.kind for lv in levels]
     config = _Config(
@@ -364,19 +443,35 @@ def _config(spec: MappingSpec) -> _Config:
                 role=item.get("role"),
             ),
         )
-    repairs = []
-    for i, item in enumerate(reader.get("repairs") or []):
-        if not item.get("reason") or not item.get("lines") or "shift-right-from-column" not in item:
-            raise fail("needs lines, shift-right-from-column and reason", f"repairs[{i}]")
-        repairs.append(
-            RepairSpec(
-                frozenset(item["lines"]), int(item["shift-right-from-column"]), item["reason"]
-            )
-        )
-    config.repairs = tuple(repairs)
+    config.repairs = tuple(
+        _repair_spec(item, f"repairs[{i}]", fail)
+        for i, item in enumerate(reader.get("repairs") or [])
+    )
     config.ignore = parse_ignores(spec)
     for column, reason in (reader.get("ignore-columns") or {}).items():
         if not isinstance(column, int) or not isinstance(reason, str) or not reason:
             raise fail("maps column numbers to the reason they are not read", "ignore-columns")
         config.ignored_columns[column] = reason
     return config
+
+
+def _repair_spec(item: Any, where: str, fail: Callable[[str, str], MappingError]) -> RepairSpec:
+    if not isinstance(item, dict) or not item.get("reason") or not item.get("lines"):
+        raise fail("needs lines and reason", where)
+    unknown = set(item) - {"lines", "reason", "shift-right-from-column", "split-cells"}
+    if unknown or ("shift-right-from-column" in item) == ("split-cells" in item):
+        raise fail("needs exactly one of shift-right-from-column and split-cells", where)
+    split: dict[int, tuple[str, ...]] = {}
+    for column, pieces in (item.get("split-cells") or {}).items():
+        if not isinstance(column, int) or not isinstance(pieces, list) or len(pieces) < 2:
+            raise fail("maps column numbers to the list of pieces of the cell", where)
+        split[column] = tuple(str(p) for p in pieces)
+    if len({len(p) for p in split.values()}) > 1:
+        raise fail("every split column needs the same number of pieces", where)
+    shift = item.get("shift-right-from-column")
+    return RepairSpec(
+        lines=frozenset(item["lines"]),
+        reason=item["reason"],
+        shift_right_from=int(shift) if shift is not None else None,
+        split_cells=split,
+    )
