@@ -12,6 +12,9 @@ from rdflib.namespace import RDFS
 from lodplan.errors import MappingError
 from lodplan.iris import IriMinter
 from lodplan.mapping import map_plan
+from lodplan.mapping.graph import PlanGraphWriter, SourceFacts
+from lodplan.mapping.model import Element, Outline, Span
+from lodplan.mapping.spec import load_mapping
 from lodplan.terms import COUNTRY, LP, STATUS
 from tests.conftest import TEST_BASE
 
@@ -197,3 +200,40 @@ def test_line_without_code_that_is_not_ignored_fails(mapping_dir, vocabulary, bu
     source = SOURCE + "Note de bas de page\n"
     with pytest.raises(MappingError, match=r"source\.txt:10: .*declare the line in reader.ignore"):
         run(write(mapping_dir, source=source), vocabulary, bundled_actors)
+
+
+def outline_with_codes(*tree):
+    """An outline of (code, text, children) tuples."""
+
+    def element(code, text, children=()):
+        made = Element("PlanElement", "etape", "Étape", text, Span(2, 2, "AXE 1"), notation=code)
+        made.label = text
+        made.children = [element(*c) for c in children]
+        return made
+
+    return Outline(elements=[element(*t) for t in tree])
+
+
+def write_outline(mapping_dir, vocabulary, bundled_actors, outline):
+    spec = load_mapping(write(mapping_dir))
+    writer = PlanGraphWriter(spec, IriMinter(TEST_BASE), vocabulary, bundled_actors)
+    return writer.write(outline, SourceFacts(sha256="0" * 64))
+
+
+def test_codes_unique_in_the_plan_give_flat_iris_repeated_ones_nest(
+    mapping_dir, vocabulary, bundled_actors
+):
+    outline = outline_with_codes(
+        ("D1", "Défi", [("1", "Étape un"), ("7", "Étape sept")]),
+        ("D2", "Autre défi", [("1", "Autre étape un")]),
+    )
+    g = write_outline(mapping_dir, vocabulary, bundled_actors, outline)
+    for iri in ("D1", "D2", "7", "D1/1", "D2/1"):
+        assert (URIRef(ELEMENT + iri), RDFS.label, None) in g, iri
+
+
+def test_two_elements_with_the_same_iri_are_an_error(mapping_dir, vocabulary, bundled_actors):
+    # a top element whose slug is "7" and a nested element coded 7: both element/7
+    outline = outline_with_codes(("D1", "Défi", [("7", "Étape sept")]), (None, "7"))
+    with pytest.raises(MappingError, match=r"source.txt:2.*two elements would get the IRI"):
+        write_outline(mapping_dir, vocabulary, bundled_actors, outline)

@@ -79,10 +79,17 @@ def test_counts_of_each_level(graph):
     assert len(of_kind(graph, "defi")) == 4
     assert len(of_kind(graph, "role")) == 3
     assert len(of_kind(graph, "fiche-action")) == 3 + 1 + 3
-    assert len(of_kind(graph, "action")) == 6  # the actions already under way
+    under_way = children(graph, find(graph, "constat", "Les actions du Pôle"))
+    assert len(under_way) == 6
     assert len(of_kind(graph, "axe")) == 3  # the axes of the SRADDET
-    steps = [n for n in of_kind(graph, "etape") if graph.value(n, SKOS.notation) is not None]
-    assert sorted(str(graph.value(s, SKOS.notation)) for s in steps) == list("123456")
+    process = children(graph, find(graph, "constat", "Les étapes de la démarche"))
+    assert [str(graph.value(s, SKOS.notation)) for s in process] == list("123456")
+
+
+def test_no_element_number_is_invented(graph):
+    # the source numbers enjeux (ENJEU 1…), défis (DEFI 1…), steps and scenarios, not rôles
+    coded = {str(graph.value(n, LP.kind)).rsplit("/", 1)[1] for n in graph.subjects(SKOS.notation)}
+    assert "role" not in coded
 
 
 def test_plan_metadata(graph):
@@ -204,9 +211,12 @@ def test_actions_under_way(graph):
     assert "49 projets structurants" in description(graph, contrat)
 
 
+def roles(graph):
+    return sorted(of_kind(graph, "role"), key=lambda r: graph.value(r, LP.order))
+
+
 def test_roles_and_their_fiches_action(graph):
-    roles = [URIRef(ELEMENT + r) for r in ("R1", "R2", "R3")]
-    assert [label(graph, r) for r in roles] == [
+    assert [label(graph, r) for r in roles(graph)] == [
         "Le Pôle prospectiviste",
         "Le Pôle porteur de l'identité territoriale",
         "Le Pôle incubateur de coopération",
@@ -215,7 +225,7 @@ def test_roles_and_their_fiches_action(graph):
         label(graph, r): [
             label(graph, f) for f in children(graph, r) if f in of_kind(graph, "fiche-action")
         ]
-        for r in roles
+        for r in roles(graph)
     }
     assert fiches == {
         "Le Pôle prospectiviste": [
@@ -232,22 +242,86 @@ def test_roles_and_their_fiches_action(graph):
             "Étudier la faisabilité de rapprochement des CCI",
         ],
     }
+    for fiche in of_kind(graph, "fiche-action"):
+        assert ("pole-metropolitain-nord-franche-comte", "pilote") in actors_of(graph, fiche)
+    identite = find(graph, "fiche-action", "Construire l'identité territoriale")
+    assert ("adnfc", "mentionne") in actors_of(graph, identite)
+
+
+def test_fiches_keep_their_pourquoi_and_give_their_comment_as_elements(graph):
     economie = find(graph, "fiche-action", "Anticiper les évolutions économiques")
     assert lines_of(graph, economie) == (635, 664)
     text = description(graph, economie)
     assert text.startswith("Pourquoi ?") and "16 % des emplois industriels régionaux" in text
-    assert "Comment ? FAIRE UN ÉTAT DES LIEUX DE L'EXISTANT" in text
-    assert "Une cartographie des réserves foncières" in text
-    codev = find(graph, "fiche-action", "Créer un conseil de développement métropolitain")
-    assert "SCENARIO 2" in description(graph, codev)
-    tourisme = find(graph, "fiche-action", "Étudier la faisabilité du rapprochement des offices")
-    assert "ETAPE 3 : PORTER UNE ETUDE DE FAISABILITE" in description(graph, tourisme)
+    assert "Comment ?" not in text
+    steps = children(graph, economie)
+    assert [label(graph, s) for s in steps] == [
+        "Faire un état des lieux de l'existant",
+        "Animer un think thank territorial",
+    ]
+    assert [label(graph, c) for c in children(graph, steps[0])] == [
+        "Une cartographie des réserves foncières",
+        "Une cartographie des activités en lien avec les dynamiques de recettes et pressions "
+        "fiscales",
+        "Un état des lieux de l'offre de formation et des besoins en formation des entreprises",
+    ]
+    assert lines_of(graph, children(graph, steps[0])[0]) == (657, 657)
     energie = find(graph, "fiche-action", "Anticiper les évolutions des ressources")
-    assert "Sur quoi ?" in description(graph, energie)
-    assert "GESTION DES RESSOURCES HYDRIQUES" in description(graph, energie)
-    identite = find(graph, "fiche-action", "Construire l'identité territoriale")
-    assert ("adnfc", "mentionne") in actors_of(graph, identite)
-    assert "concours photo" in description(graph, identite)
+    assert [label(graph, a) for a in children(graph, energie)][-1] == (
+        "Gestion des ressources hydriques"
+    )
+    assert all(lines_of(graph, a)[0] in range(716, 720) for a in children(graph, energie))
+    codev = find(graph, "fiche-action", "Créer un conseil de développement métropolitain")
+    [scenarios, *others] = children(graph, codev)
+    assert [str(graph.value(s, SKOS.notation)) for s in children(graph, scenarios)] == ["1", "2"]
+    assert len(others) == 3
+    tourisme = find(graph, "fiche-action", "Étudier la faisabilité du rapprochement des offices")
+    [destination] = children(graph, tourisme)
+    assert [label(graph, e) for e in children(graph, destination)] == [
+        "Construire la destination touristique",
+        "Développer un agenda commun",
+        "Porter une étude de faisabilité sur le rapprochement des offices du tourisme",
+    ]
+    assert (
+        len(
+            children(
+                graph,
+                find(graph, "fiche-action", "Étudier la faisabilité de rapprochement des CCI"),
+            )
+        )
+        == 4
+    )
+
+
+def test_actions_of_the_pole_in_each_role(graph):
+    listed = {
+        label(graph, r): [
+            label(graph, a)
+            for c in children(graph, r)
+            if label(graph, c) == "L'action du Pôle sur ce rôle"
+            for a in children(graph, c)
+            if a in of_kind(graph, "action")
+        ]
+        for r in roles(graph)
+    }
+    assert listed["Le Pôle porteur de l'identité territoriale"] == [
+        "Construire l'identité",
+        "Construire les outils de communication",
+        "Incarner le Nord Franche-Comté vers l'extérieur",
+    ]
+    assert len(listed["Le Pôle incubateur de coopération"]) == 5
+    assert listed["Le Pôle prospectiviste"][0] == "Réaliser un diagnostic prospectif et dynamique"
+    incarner = find(graph, "action", "Incarner le Nord Franche-Comté")
+    assert lines_of(graph, incarner) == (752, 752)
+    assert actors_of(graph, incarner) == {("pole-metropolitain-nord-franche-comte", "pilote")}
+
+
+def test_dates_written_in_the_text_are_typed(graph):
+    vision = find(graph, "constat", "Partager une vision stratégique")
+    assert (date(2010, 12, 16), date(2010, 12, 16), "16 décembre 2010") in dates_of(graph, vision)
+    assert (date(2015, 1, 1), date(2015, 12, 31), "RP 2015") in dates_of(
+        graph, URIRef(ELEMENT + "D3")
+    )
 
 
 def test_every_line_is_accounted_for(pnfc):

@@ -8,6 +8,7 @@ dates, involvements) are ``#`` IRIs served with their element.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
@@ -65,6 +66,8 @@ class PlanGraphWriter:
         self.graph = Graph()
         self.plan_iri = URIRef(iris.plan(spec.plan.id))
         self.document = URIRef(iris.source(spec.plan.id))
+        self._minted: set[URIRef] = set()
+        self._codes: Counter[str] = Counter()
 
     def write(self, outline: Outline, facts: SourceFacts) -> Graph:
         self._plan(outline)
@@ -72,6 +75,7 @@ class PlanGraphWriter:
         self._tags()
         self._territories()
         assign_keys(outline.elements)
+        self._codes = Counter(e.notation for e in outline.walk() if e.notation)
         for order, element in enumerate(outline.elements, start=1):
             node = self._element(element, None, order, 1)
             self.graph.add((self.plan_iri, LP.hasElement, node))
@@ -169,6 +173,13 @@ class PlanGraphWriter:
     def _element(self, element: Element, parent: URIRef | None, order: int, level: int) -> URIRef:
         g = self.graph
         node = self._element_iri(element, parent)
+        if node in self._minted:
+            raise MappingError(
+                f"two elements would get the IRI {node}: give them distinct codes",
+                file=self.spec.source.path,
+                line=element.span.start_line,
+            )
+        self._minted.add(node)
         g.add((node, RDF.type, LP[element.cls]))
         g.add((node, RDFS.label, Literal(element.label, lang=self.lang)))
         g.add((node, LP.kind, self._concept(ELEMENT_KIND, element.kind, "reader.levels", element)))
@@ -190,11 +201,11 @@ class PlanGraphWriter:
         return node
 
     def _element_iri(self, element: Element, parent: URIRef | None) -> URIRef:
-        plan_id = self.spec.plan.id
-        if element.notation:
-            return URIRef(self.iris.coded_element(plan_id, element.notation))
-        if parent is None:
-            return URIRef(self.iris.coded_element(plan_id, element.key))
+        """``element/<code>`` for a top element or one whose code is unique in the plan
+        (1.2.3, D4, chantier 7); else the parent's IRI and the element's key (a code
+        local to its parent, like "Étape 1", or a slug of its text)."""
+        if parent is None or (element.notation and self._codes[element.notation] == 1):
+            return URIRef(self.iris.coded_element(self.spec.plan.id, element.key))
         return URIRef(f"{parent}/{element.key}")
 
     def _element_facts(self, node: URIRef, element: Element) -> None:
