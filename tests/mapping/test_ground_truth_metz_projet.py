@@ -180,6 +180,25 @@ def test_specific_actions_with_dates_and_partners(graph):
     assert partners_of(graph, node) == {("ville-de-metz", "partenaire"), ("etat", "partenaire")}
 
 
+def test_dates_in_the_sentence_after_the_highlight(graph):
+    for start in ("écologie industrielle territoriale", "Projet alimentaire territorial"):
+        [(text, first, last, precision)] = dates_of(graph, action(graph, 4, start))
+        assert (text, first, last, precision) == (
+            "2019",
+            date(2019, 1, 1),
+            date(2019, 12, 31),
+            "annee",
+        )
+
+
+def test_highlighted_places_link_the_organisation_they_name(graph):
+    smart = action(graph, 8, "Il s'agit de faire de BLIIDA un smart building")
+    assert partners_of(graph, smart) == {("bliida", "mentionne")}
+    assert partners_of(graph, action(graph, 8, "Synergie")) == {("synergie", "mentionne")}
+    campus = action(graph, 9, "Invent Metz Campus")
+    assert partners_of(graph, campus) == {("invent-metz-campus", "mentionne")}
+
+
 def test_excluded_highlights_are_not_actions(graph):
     labels = {label(graph, n) for n in of_kind(graph, "action")}
     assert "Horizon 2020" not in labels

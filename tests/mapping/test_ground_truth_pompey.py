@@ -117,6 +117,7 @@ def test_unreadable_titles_are_said_not_invented(graph):
         "Vers une économie circulaire",
     ]
     assert "commerces de proximité" in str(graph.value(defis[0], DCTERMS.description))
+    assert dates_of(graph, defis[0]) == [(date(2020, 1, 1), date(2020, 12, 31), "annee", "2020")]
     step = URIRef(TEST_BASE + "plan/pompey-projet-de-territoire/element/3")
     assert label(graph, step) == UNREADABLE
     assert graph.value(step, LP.status) == STATUS["en-cours"]
