@@ -28,6 +28,9 @@ def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
     return f"{cut}-{digest}"
 
 
+OFFICIAL_LEVELS = ("region", "departement", "epci", "commune")
+
+
 class IriMinter:
     """IRIs of one deployment, all under its base IRI."""
 
@@ -54,6 +57,13 @@ class IriMinter:
 
     def territory(self, territory_id: str) -> str:
         return f"{self.base}territory/{territory_id}"
+
+    def official_territory(self, level: str, code: str) -> str:
+        """A territory of the Code officiel géographique: ``level`` is one of
+        ``region``, ``departement``, ``epci`` (code: SIREN) or ``commune`` (code INSEE)."""
+        if level not in OFFICIAL_LEVELS:
+            raise ValueError(f"unknown territorial level {level!r}")
+        return f"{self.base}territory/{level}/{code}"
 
     def graph(self, name: str) -> str:
         return f"{self.base}graph/{name}"

@@ -34,3 +34,7 @@ def mappings_dir() -> Path:
 
 def site_dir() -> Path:
     return bundled_dir("site")
+
+
+def referentials_dir() -> Path:
+    return bundled_dir("referentials")
