@@ -16,6 +16,8 @@ from lodplan.config import QueryLimits
 from lodplan.iris import IriMinter
 from lodplan.mapping import map_plan
 from lodplan.mapping.actors import load_actors
+from lodplan.referentials.cog import bundled_cog
+from lodplan.referentials.places import load_places
 from lodplan.resources import mappings_dir
 from lodplan.store.base import NamedGraph
 from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
@@ -42,8 +44,13 @@ def bundled_actors():
 
 
 @pytest.fixture(scope="session")
-def map_bundled(vocabulary, bundled_actors):
-    """Map one bundled plan by its folder name (cached per session)."""
+def bundled_places():
+    return load_places(mappings_dir() / "places.yaml")
+
+
+@pytest.fixture(scope="session")
+def map_bundled(vocabulary, bundled_actors, bundled_places):
+    """Map one bundled plan by its folder name, with its mentions linked (cached)."""
     cache = {}
 
     def _map(plan_dir: str):
@@ -53,6 +60,8 @@ def map_bundled(vocabulary, bundled_actors):
                 iris=IriMinter(TEST_BASE),
                 vocabulary=vocabulary,
                 actors=bundled_actors,
+                places=bundled_places,
+                cog=bundled_cog(),
             )
         return cache[plan_dir]
 

@@ -33,6 +33,8 @@ def test_build_publishes_one_graph_per_plan_plus_vocabularies(tmp_path):
         TEST_BASE + "graph/ontology",
         TEST_BASE + "graph/codelists",
         TEST_BASE + "graph/actors",
+        TEST_BASE + "graph/places",
+        TEST_BASE + "graph/cog",
         TEST_BASE + "graph/void",
         *(TEST_BASE + "graph/plan/" + plan_id for plan_id in plan_ids),
     }

@@ -6,6 +6,7 @@ validates: a failed build leaves the published dataset untouched.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -20,11 +21,15 @@ from lodplan.errors import LodplanError
 from lodplan.iris import IriMinter
 from lodplan.mapping import MappedPlan, find_mappings, map_plan
 from lodplan.mapping.actors import actors_graph, load_actors
+from lodplan.mapping.mentions import Mention
 from lodplan.mapping.model import Outline
+from lodplan.referentials.cog import bundled_cog
+from lodplan.referentials.places import load_places, places_graph, reference_iri
 from lodplan.store.base import DatasetPublisher, NamedGraph, StoreInfo
 from lodplan.validation import ValidationReport, Validator
 
 ACTORS_FILE = "actors.yaml"
+PLACES_FILE = "places.yaml"
 Progress = Callable[[str], None]
 
 
@@ -42,11 +47,21 @@ class CheckedPlans:
     # Each plan as N-Triples, made as soon as it is checked: ~10x smaller than its
     # rdflib graph, which a build then drops (memory grows with the number of plans).
     plan_graphs: dict[str, NamedGraph] = field(default_factory=dict)
+    # Graphs made without rdflib (the COG: ~500k triples), published as they are
+    referential_graphs: dict[str, NamedGraph] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         coverage_ok = all(not plan.coverage.unaccounted for plan in self.plans)
-        return coverage_ok and all(report.conforms for report in self.reports)
+        return (
+            coverage_ok
+            and not self.mentions_to_review
+            and all(report.conforms for report in self.reports)
+        )
+
+    @property
+    def mentions_to_review(self) -> list[Mention]:
+        return [m for plan in self.plans for m in plan.mentions if m.needs_review]
 
     def render_problems(self) -> str:
         parts = []
@@ -56,8 +71,27 @@ class CheckedPlans:
                     f"{plan.coverage.source}:{line.line}: unaccounted line "
                     f"(neither mapped nor ignored with a reason): {line.text.strip()[:80]!r}"
                 )
+        for plan in self.plans:
+            for mention in plan.mentions:
+                if mention.needs_review:
+                    parts.append(_review_problem(plan, mention))
         parts += [report.render() for report in self.reports if report.findings]
         return "\n".join(parts)
+
+
+@functools.lru_cache(maxsize=2)
+def _cog_graph(base_iri: str) -> NamedGraph:
+    # ~500k triples, 1.5 s to write, identical for every build on the same base IRI
+    return bundled_cog().named_graph(IriMinter(base_iri))
+
+
+def _review_problem(plan: MappedPlan, mention: Mention) -> str:
+    candidates = ", ".join(f"{c.ref} ({c.label})" for c in mention.candidates)
+    return (
+        f"{plan.spec.source.path}:{mention.element.span.start_line}: {mention.text!r} could "
+        f"designate {candidates}: decide in {PLACES_FILE} (reviews: name, target, reason; "
+        "lodplan reconcile lists every mention)"
+    )
 
 
 def check_plans(
@@ -79,20 +113,36 @@ def check_plans(
     if not mapping_files:
         raise LodplanError(f"no */mapping.yaml found in {mappings_dir}")
     actors = load_actors(Path(mappings_dir) / ACTORS_FILE)
+    places = load_places(Path(mappings_dir) / PLACES_FILE)
+    cog = bundled_cog()
     validator = Validator(vocabulary)
     checked = CheckedPlans()
-    actors_file = Path(mappings_dir) / ACTORS_FILE
-    shared_actors = actors_graph(actors, iris)
+    countries = vocabulary.countries_by_alpha2
+
+    def siren_of(ref: str) -> str | None:
+        epci = cog.epcis.get(ref.removeprefix("epci:")) if ref.startswith("epci:") else None
+        return epci.siren if epci else None
+
+    shared_actors = actors_graph(
+        actors, iris, lambda ref: reference_iri(ref, iris, countries), siren_of
+    )
+    shared_places = places_graph(places, iris, countries)
     checked.extra_graphs = {
         iris.graph("ontology"): vocabulary.ontology,
         iris.graph("codelists"): vocabulary.codelists,
         iris.graph("actors"): shared_actors,
+        iris.graph("places"): shared_places,
     }
-    checked.reports.append(validator.validate("actors", shared_actors, actors_file))
+    checked.referential_graphs[iris.graph("cog")] = _cog_graph(base_iri)
+    mappings = Path(mappings_dir)
+    checked.reports.append(validator.validate("actors", shared_actors, mappings / ACTORS_FILE))
+    checked.reports.append(validator.validate("places", shared_places, mappings / PLACES_FILE))
     total = len(mapping_files)
     for number, mapping_file in enumerate(mapping_files, start=1):
         progress(f"[{number}/{total}] mapping {mapping_file.parent.name}")
-        plan = map_plan(mapping_file, iris=iris, vocabulary=vocabulary, actors=actors)
+        plan = map_plan(
+            mapping_file, iris=iris, vocabulary=vocabulary, actors=actors, places=places, cog=cog
+        )
         coverage = plan.coverage
         progress(
             f"[{number}/{total}] {plan.plan_id}: {len(plan.graph)} triples; lines used "
@@ -112,7 +162,10 @@ def check_plans(
 def named_graphs(checked: CheckedPlans, base_iri: str) -> list[NamedGraph]:
     """Every graph of the build, and last the description of the others (VoID)."""
     extra = [_as_named_graph(iri, graph) for iri, graph in checked.extra_graphs.items()]
-    named = sorted([*extra, *checked.plan_graphs.values()], key=lambda graph: graph.iri)
+    named = sorted(
+        [*extra, *checked.referential_graphs.values(), *checked.plan_graphs.values()],
+        key=lambda graph: graph.iri,
+    )
     iris = IriMinter(base_iri)
     titles = {
         plan.graph_iri: (iris.plan(plan.plan_id), next(iter(plan.spec.plan.title.values())))

@@ -1,4 +1,4 @@
-"""Command line: ``lodplan build | validate | coverage | serve``.
+"""Command line: ``lodplan build | validate | coverage | reconcile | serve``.
 
 Scripts rely on this contract: ``lodplan build [--store PATH]``,
 ``lodplan serve [--store PATH] [--host HOST] [--port PORT]``, the base IRI from
@@ -110,6 +110,28 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
                 print(f"  {line.line:>5} {line.status:<11} {line.detail}")
         missing += len(coverage.unaccounted)
     return EXIT_CHECKS_FAILED if missing else 0
+
+
+def _cmd_reconcile(args: argparse.Namespace) -> int:
+    import csv
+
+    from lodplan.build import check_plans
+
+    checked = check_plans(args.mappings, base_iri_from(args.base_iri), progress=_progress)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["plan", "line", "field", "mention", "decision", "linked to", "label",
+                     "candidates", "reason"])  # fmt: skip
+    for plan in checked.plans:
+        for m in plan.mentions:
+            if args.to_review and not m.needs_review:
+                continue
+            target = m.target
+            writer.writerow([
+                plan.plan_id, m.element.span.start_line, m.field, m.text, m.decision,
+                target.ref if target else "", target.label if target else "",
+                " | ".join(c.ref for c in m.candidates), m.reason,
+            ])  # fmt: skip
+    return EXIT_CHECKS_FAILED if checked.mentions_to_review else 0
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -240,6 +262,22 @@ def _parser() -> argparse.ArgumentParser:
     mappings(coverage)
     coverage.add_argument("-v", "--verbose", action="store_true", help="list every line")
     coverage.set_defaults(run=_cmd_coverage)
+
+    reconcile = commands.add_parser(
+        "reconcile",
+        help="list every place and organisation the plans name, and what it is linked to",
+        description="Scan every element of every plan for the names of places (COG communes, "
+        "EPCI, départements, régions; mappings/places.yaml) and organisations "
+        "(mappings/actors.yaml) and print, as CSV, each mention with its decision: unique "
+        "(one candidate), reviewed (decided in places.yaml), not-a-place, or ambiguous (to "
+        "review). Exit status 1 if a mention is left to review.",
+    )
+    common(reconcile, store=False)
+    mappings(reconcile)
+    reconcile.add_argument(
+        "--to-review", action="store_true", help="only the mentions that need a decision"
+    )
+    reconcile.set_defaults(run=_cmd_reconcile)
 
     serve = commands.add_parser(
         "serve",

@@ -126,7 +126,8 @@ def test_country_pairs_become_territories(graph):
         for s in graph.subjects(LP.partOf, URIRef(ELEMENT + "2.1.2"))
         if "Colloque" in label(graph, s)
     )
-    assert set(graph.objects(colloque, LP.territory)) == {COUNTRY.FRA, COUNTRY.LUX}
+    nancy = URIRef(TEST_BASE + "territory/commune/54395")  # "- Nancy -": where it takes place
+    assert set(graph.objects(colloque, LP.territory)) == {COUNTRY.FRA, COUNTRY.LUX, nancy}
 
 
 def test_subject_to_interest_tag(graph):

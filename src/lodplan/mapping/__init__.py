@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
@@ -14,11 +14,14 @@ from lodplan.iris import IriMinter
 from lodplan.mapping.actors import Actor
 from lodplan.mapping.coverage import Coverage, compute_coverage
 from lodplan.mapping.graph import PlanGraphWriter, SourceFacts
+from lodplan.mapping.mentions import Mention, build_gazetteer, official_names, reconcile
 from lodplan.mapping.model import Outline
 from lodplan.mapping.readers import read_outline
 from lodplan.mapping.rules import apply_rules
 from lodplan.mapping.spec import MappingSpec, load_mapping
 from lodplan.mapping.spreadsheets import is_spreadsheet, spreadsheet_lines
+from lodplan.referentials.cog import CogReferential
+from lodplan.referentials.places import Places
 from lodplan.terms import LP
 
 MAPPING_FILE = "mapping.yaml"
@@ -31,6 +34,7 @@ class MappedPlan:
     outline: Outline
     coverage: Coverage
     graph_iri: str
+    mentions: list[Mention] = field(default_factory=list)
 
     @property
     def plan_id(self) -> str:
@@ -70,17 +74,37 @@ def read_source_lines(spec: MappingSpec) -> tuple[list[str], str]:
 
 
 def map_plan(
-    mapping_file: Path, *, iris: IriMinter, vocabulary: Vocabulary, actors: dict[str, Actor]
+    mapping_file: Path,
+    *,
+    iris: IriMinter,
+    vocabulary: Vocabulary,
+    actors: dict[str, Actor],
+    places: Places | None = None,
+    cog: CogReferential | None = None,
 ) -> MappedPlan:
+    """Map one plan. With ``places`` (and ``cog``), the places and organisations its
+    text names are linked (see :mod:`lodplan.mapping.mentions`)."""
     spec = load_mapping(mapping_file)
     lines, digest = read_source_lines(spec)
     outline = read_outline(spec, lines)
     for element in outline.walk():
         apply_rules(spec, element)
-    writer = PlanGraphWriter(spec, iris, vocabulary, actors)
+    mentions: list[Mention] = []
+    if places is not None:
+        official = official_names(cog, spec.reconcile.communes_in) if cog else ()
+        gazetteer = build_gazetteer(places, actors, official)
+        mentions = reconcile(
+            spec.plan.id,
+            outline,
+            gazetteer,
+            places,
+            spec.plan.publisher,
+            spec.reconcile.organisations_in,
+        )
+    writer = PlanGraphWriter(spec, iris, vocabulary, actors, places or Places())
     graph = writer.write(outline, SourceFacts(sha256=digest))
     coverage = compute_coverage(spec.source.path, lines, outline, _lines_used(graph))
-    return MappedPlan(spec, graph, outline, coverage, iris.plan_graph(spec.plan.id))
+    return MappedPlan(spec, graph, outline, coverage, iris.plan_graph(spec.plan.id), mentions)
 
 
 def _lines_used(graph: Graph) -> dict[int, str]:

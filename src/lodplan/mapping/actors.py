@@ -6,16 +6,18 @@ plan names it. Internal services are organisational units of their organisation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import ORG, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS
 
 from lodplan.errors import MappingError
 from lodplan.iris import IriMinter
 from lodplan.mapping.spec import IDENTIFIER
+from lodplan.terms import LP
 
 ACTOR_TYPES = {"organization": ORG.Organization, "unit": ORG.OrganizationalUnit}
 
@@ -27,6 +29,8 @@ class Actor:
     label: dict[str, str]
     alt_labels: tuple[str, ...] = ()
     unit_of: str | None = None
+    territory: str | None = None  # a place reference: the territory it governs (an EPCI…)
+    siren: str | None = None
 
 
 def load_actors(path: Path) -> dict[str, Actor]:
@@ -48,6 +52,8 @@ def load_actors(path: Path) -> dict[str, Actor]:
             label=fields["label"],
             alt_labels=tuple(fields.get("alt-labels", ())),
             unit_of=fields.get("unit-of"),
+            territory=fields.get("territory"),
+            siren=str(fields["siren"]) if fields.get("siren") else None,
         )
     for actor in actors.values():
         if actor.unit_of is not None and actor.unit_of not in actors:
@@ -59,7 +65,14 @@ def load_actors(path: Path) -> dict[str, Actor]:
     return actors
 
 
-def actors_graph(actors: dict[str, Actor], iris: IriMinter) -> Graph:
+def actors_graph(
+    actors: dict[str, Actor],
+    iris: IriMinter,
+    territory_iri: Callable[[str], str | None] = lambda _ref: None,
+    siren_of: Callable[[str], str | None] = lambda _ref: None,
+) -> Graph:
+    """The actors; ``territory_iri`` and ``siren_of`` resolve an actor's territory
+    reference (its IRI, and the SIREN the referential gives an EPCI)."""
     graph = Graph()
     for actor in actors.values():
         node = URIRef(iris.actor(actor.id))
@@ -72,4 +85,11 @@ def actors_graph(actors: dict[str, Actor], iris: IriMinter) -> Graph:
         if actor.unit_of:
             graph.add((node, ORG.unitOf, URIRef(iris.actor(actor.unit_of))))
             graph.add((URIRef(iris.actor(actor.unit_of)), ORG.hasUnit, node))
+        if actor.territory:
+            territory = territory_iri(actor.territory)
+            if territory is not None:
+                graph.add((node, DCTERMS.spatial, URIRef(territory)))
+        siren = actor.siren or (siren_of(actor.territory) if actor.territory else None)
+        if siren:
+            graph.add((node, LP.siren, Literal(siren)))
     return graph

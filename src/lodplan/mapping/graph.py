@@ -21,6 +21,7 @@ from lodplan.mapping.actors import Actor
 from lodplan.mapping.model import Element, Outline, Span
 from lodplan.mapping.rules import COUNTRY_REF
 from lodplan.mapping.spec import MappingSpec
+from lodplan.referentials.places import Places, is_reference, reference_iri
 from lodplan.terms import (
     DATE_PRECISION,
     DATE_ROLE,
@@ -57,11 +58,13 @@ class PlanGraphWriter:
         iris: IriMinter,
         vocabulary: Vocabulary,
         actors: dict[str, Actor],
+        places: Places | None = None,
     ) -> None:
         self.spec = spec
         self.iris = iris
         self.vocabulary = vocabulary
         self.actors = actors
+        self.places = places or Places()
         self.lang = spec.plan.language
         self.graph = Graph()
         self.plan_iri = URIRef(iris.plan(spec.plan.id))
@@ -280,9 +283,17 @@ class PlanGraphWriter:
             if country is None:
                 self._fail(f"country code {code!r} is not in the country code list", "", element)
             return URIRef(country)
-        if ref not in self.spec.territories:
-            self._fail(f"territory {ref!r} is not declared in 'territories'", "", element)
-        return URIRef(self.iris.territory(ref))
+        if ref in self.spec.territories or ref in self.places.territories:
+            return URIRef(self.iris.territory(ref))
+        if is_reference(ref, self.places):  # a territory of the COG
+            return URIRef(reference_iri(ref, self.iris, {}) or "")
+        self._fail(
+            f"territory {ref!r} is declared neither in 'territories' nor in places.yaml, "
+            "and is not a COG reference (commune:<code>, epci:<SIREN>…)",
+            "",
+            element,
+        )
+        raise AssertionError  # _fail raises
 
     def _fail(self, message: str, field: str, element: Element | None) -> None:
         if element is not None:

@@ -89,6 +89,16 @@ class DatesSpec:
 
 
 @dataclass(frozen=True)
+class ReconcileSpec:
+    """Where to look for the places a plan names (see lodplan.mapping.mentions)."""
+
+    communes_in: tuple[str, ...] = ()  # départements whose communes the plan may name
+    # where organisations are looked for: a description shared by several elements (the
+    # sentence of two highlighted actions) would give one element the other's partners
+    organisations_in: tuple[str, ...] = ("label", "description")
+
+
+@dataclass(frozen=True)
 class MappingSpec:
     path: Path
     plan: PlanSpec
@@ -98,6 +108,7 @@ class MappingSpec:
     tags: dict[str, TagSpec]
     territories: dict[str, TerritorySpec]
     dates: DatesSpec | None
+    reconcile: ReconcileSpec = ReconcileSpec()
 
     @property
     def directory(self) -> Path:
@@ -177,7 +188,17 @@ def load_mapping(path: Path) -> MappingSpec:
         ) from None
     root = _Fields(data, path)
     root.unknown_keys(
-        {"lodplan-mapping", "plan", "source", "reader", "rules", "tags", "territories", "dates"}
+        {
+            "lodplan-mapping",
+            "plan",
+            "source",
+            "reader",
+            "rules",
+            "tags",
+            "territories",
+            "dates",
+            "reconcile",
+        }
     )
     if root.get("lodplan-mapping", int) != MAPPING_FORMAT_VERSION:
         root.fail(f"this lodplan reads mapping format {MAPPING_FORMAT_VERSION}", "lodplan-mapping")
@@ -191,6 +212,7 @@ def load_mapping(path: Path) -> MappingSpec:
         tags=_tags(root.sub("tags", required=False)),
         territories=_territories(root.sub("territories", required=False)),
         dates=_dates(root.sub("dates", required=False)),
+        reconcile=_reconcile(root.sub("reconcile", required=False)),
     )
 
 
@@ -305,3 +327,17 @@ def _dates(f: _Fields | None) -> DatesSpec | None:
         years=bool(f.get("years", bool, required=False)),
         not_dates=tuple(f.get("not-dates", list, required=False) or ()),
     )
+
+
+def _reconcile(f: _Fields | None) -> ReconcileSpec:
+    if f is None:
+        return ReconcileSpec()
+    f.unknown_keys({"communes-in", "organisations-in"})
+    codes = [str(c) for c in f.get("communes-in", list, required=False) or ()]
+    for code in codes:
+        if not re.fullmatch(r"[0-9][0-9AB][0-9]?", code):
+            f.fail(f"{code!r} is not a département code", "communes-in")
+    fields = tuple(f.get("organisations-in", list, required=False) or ("label", "description"))
+    if set(fields) - {"label", "description"}:
+        f.fail("lists fields among label, description", "organisations-in")
+    return ReconcileSpec(communes_in=tuple(codes), organisations_in=fields)

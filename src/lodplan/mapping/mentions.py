@@ -1,0 +1,256 @@
+"""Places and organisations named in the text of a plan, linked to one resource each.
+
+A *gazetteer* holds every name lodplan can recognise: the régions, départements
+and EPCI of the Code officiel géographique, the communes of the départements a
+mapping declares (``reconcile.communes-in``), the territories and names of
+``mappings/places.yaml`` and the organisations of ``mappings/actors.yaml``.
+The labels and descriptions of every element are scanned for those names (the
+longest name wins, accents and case aside, but a name must start with a capital
+in the text). A name that designates one thing is linked; a name that could
+designate several is linked only as a person decided in ``places.yaml``
+(``reviews``) and otherwise reported for review — never guessed.
+
+Linked places become ``lodplan:territory`` of the element; linked organisations
+become involvements with the role ``mentionne`` (the text names them, nothing
+more), unless the mapping already states a role for them or they publish the plan.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from lodplan.mapping.actors import Actor
+from lodplan.mapping.model import Element, Outline
+from lodplan.referentials.cog import CogReferential
+from lodplan.referentials.places import Places
+
+MENTIONED = "mentionne"
+TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+# COG names abbreviate the legal form of an EPCI; plans write it out or leave it out
+EPCI_FORMS = {
+    "CC": "Communauté de communes", "CA": "Communauté d'agglomération",
+    "CU": "Communauté urbaine",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Candidate:
+    ref: str  # a place reference (see lodplan.referentials.places) or "actor:<id>"
+    label: str
+
+    @property
+    def is_actor(self) -> bool:
+        return self.ref.startswith("actor:")
+
+
+@dataclass
+class Mention:
+    """One name found in one element, and what it was linked to (or why not)."""
+
+    plan_id: str
+    element: Element
+    field: str  # "label" or "description"
+    text: str  # as written
+    candidates: tuple[Candidate, ...]
+    decision: str  # unique | named | reviewed | not-a-place | ambiguous
+    target: Candidate | None = None
+    reason: str = ""
+
+    @property
+    def needs_review(self) -> bool:
+        return self.decision == "ambiguous"
+
+
+@dataclass
+class Gazetteer:
+    """Normalised names (tuples of tokens) → what they may designate."""
+
+    entries: dict[tuple[str, ...], list[Candidate]] = field(default_factory=dict)
+    longest: int = 1
+    # acronyms are read only as written: "CE" is the Commission, "Ce" a pronoun
+    acronyms: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    lower_case: set[tuple[str, ...]] = field(default_factory=set)
+
+    def add(self, name: str, candidate: Candidate) -> None:
+        key = tuple(tokens(name))
+        if not key:
+            return
+        if name.isupper() and len(name) <= 6:
+            self.acronyms.setdefault(key, set()).add(name)
+        if name[0].islower():  # "canton du Jura": the name itself starts in lower case
+            self.lower_case.add(key)
+        found = self.entries.setdefault(key, [])
+        if all(c.ref != candidate.ref for c in found):
+            found.append(candidate)
+        self.longest = max(self.longest, len(key))
+
+    def find(self, text: str) -> Iterator[tuple[str, list[Candidate]]]:
+        """(name as written, candidates) for every name in ``text``, longest first."""
+        words = [(m.start(), m.end(), fold(m.group())) for m in TOKEN.finditer(text)]
+        at = 0
+        while at < len(words):
+            for size in range(min(self.longest, len(words) - at), 0, -1):
+                key = tuple(w for _, _, w in words[at : at + size])
+                candidates = self.entries.get(key)
+                start, end = words[at][0], words[at + size - 1][1]
+                written = text[start:end]
+                if key in self.acronyms and written not in self.acronyms[key]:
+                    candidates = None
+                as_name = key in self.lower_case or _written_as_a_name(text, start, end)
+                if candidates and as_name:
+                    yield written, candidates
+                    at += size
+                    break
+            else:
+                at += 1
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents ("Montigny-lès-Metz" and "MONTIGNY LES METZ" compare equal)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def tokens(text: str) -> list[str]:
+    return [fold(m.group()) for m in TOKEN.finditer(text)]
+
+
+def _written_as_a_name(text: str, start: int, end: int) -> bool:
+    """A name starts with a capital; an acronym (all capitals) is not read inside a
+    heading written in capitals, where it could be a word ("CE", "PE")."""
+    written = text[start:end]
+    if not written[0].isupper() and not written[0].isdigit():
+        return False
+    short_acronym = written.isupper() and len(written) <= 4
+    return not (short_acronym and text.upper() == text)
+
+
+def official_names(cog: CogReferential, communes_in: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """(name, reference) of the régions and départements, and of the EPCI and communes
+    of the départements a plan may name (a commune's name alone is too common a word
+    to look for in all of France: "Plan", "Vers", "Bar" are communes)."""
+    scope = set(communes_in)
+    for region in cog.regions.values():
+        yield region.name, f"region:{region.code}"
+    for departement in cog.departements.values():
+        yield departement.name, f"departement:{departement.code}"
+    for commune in cog.communes.values():
+        if commune.departement in scope:
+            yield commune.name, f"commune:{commune.code}"
+    for epci in cog.epcis.values():
+        if any(cog.communes[m].departement in scope for m in epci.members if m in cog.communes):
+            for name in epci_names(epci.name):
+                yield name, f"epci:{epci.siren}"
+
+
+def epci_names(cog_name: str) -> set[str]:
+    """ "CC du Bassin de Pompey" → itself, "Communauté de communes du Bassin de Pompey"
+    and "Bassin de Pompey"."""
+    names = {cog_name}
+    form, _, rest = cog_name.partition(" ")
+    if form in EPCI_FORMS and rest:
+        names.add(f"{EPCI_FORMS[form]} {rest}")
+        names.add(re.sub(r"^(?:du |de la |de l'|des |de |d')", "", rest))
+    return names
+
+
+def build_gazetteer(
+    places: Places,
+    actors: dict[str, Actor],
+    official: Iterable[tuple[str, str]],
+) -> Gazetteer:
+    """``official``: (name, reference) of the COG territories in the plan's scope."""
+    gazetteer = Gazetteer()
+    for name, ref in official:
+        gazetteer.add(name, Candidate(ref, name))
+    for territory in places.territories.values():
+        label = next(iter(territory.label.values()))
+        for name in {*territory.label.values(), *territory.names}:
+            gazetteer.add(name, Candidate(territory.id, label))
+    for name, ref in places.names.items():
+        gazetteer.add(name, Candidate(ref, name))
+    for actor in actors.values():
+        if actor.type != "organization":  # a service's name is a common word ("Culture")
+            continue
+        label = next(iter(actor.label.values()))
+        for name in {*actor.label.values(), *actor.alt_labels}:
+            gazetteer.add(name, Candidate(f"actor:{actor.id}", label))
+    # "Metz Métropole" names the organisation and the EPCI it governs: one thing, the
+    # organisation (which the actors graph links to its territory)
+    governed = {f"actor:{a.id}": a.territory for a in actors.values() if a.territory}
+    for key, candidates in gazetteer.entries.items():
+        territories = {governed[c.ref] for c in candidates if c.ref in governed}
+        gazetteer.entries[key] = [c for c in candidates if c.ref not in territories]
+    return gazetteer
+
+
+def reconcile(
+    plan_id: str,
+    outline: Outline,
+    gazetteer: Gazetteer,
+    places: Places,
+    publisher: str | None,
+    organisations_in: Iterable[str] = ("label", "description"),
+) -> list[Mention]:
+    """Find the names in every element, decide what each designates, link the elements.
+
+    Organisations are looked for only in ``organisations_in``; a name found elsewhere
+    is not reported (it is the mapping's partners that link it, or nothing)."""
+    mentions = []
+    organisation_fields = set(organisations_in)
+    for element in outline.walk():
+        for field_name, text in (("label", element.label), ("description", element.description)):
+            for written, candidates in gazetteer.find(text or ""):
+                if field_name not in organisation_fields:
+                    candidates = [c for c in candidates if not c.is_actor]
+                    if not candidates:
+                        continue
+                mention = _decide(plan_id, element, field_name, written, candidates, places)
+                mentions.append(mention)
+                if mention.target is not None:
+                    _link(element, mention.target, publisher)
+    return mentions
+
+
+def _decide(
+    plan_id: str,
+    element: Element,
+    field_name: str,
+    written: str,
+    candidates: list[Candidate],
+    places: Places,
+) -> Mention:
+    lines = range(element.span.start_line, element.span.end_line + 1)
+    mention = Mention(plan_id, element, field_name, written, tuple(candidates), "ambiguous")
+    review = places.review_for(written, plan_id, lines)
+    if review is None:
+        review = next(
+            (places.review_for(c.label, plan_id, lines) for c in candidates if c.label != written),
+            None,
+        )
+    if review is not None:
+        mention.reason = review.reason
+        if review.target is None:
+            mention.decision = "not-a-place"
+            return mention
+        chosen = next((c for c in candidates if c.ref == review.target), None)
+        mention.decision = "reviewed"
+        mention.target = chosen or Candidate(review.target, written)
+        return mention
+    if len(candidates) == 1:
+        mention.decision = "unique"
+        mention.target = candidates[0]
+    return mention
+
+
+def _link(element: Element, target: Candidate, publisher: str | None) -> None:
+    if target.is_actor:
+        actor_id = target.ref.removeprefix("actor:")
+        if actor_id == publisher or any(a == actor_id for a, _ in element.involvements):
+            return
+        element.involvements.append((actor_id, MENTIONED))
+    elif target.ref not in element.territories:
+        element.territories.append(target.ref)

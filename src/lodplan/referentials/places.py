@@ -1,0 +1,187 @@
+"""Places the plans name (``mappings/places.yaml``): territories outside the COG,
+the names plans give to places, and the decisions a person took on ambiguous names.
+
+A place is designated by a *reference*:
+
+* ``commune:57463``, ``epci:200039865``, ``departement:57``, ``region:44`` — the
+  Code officiel géographique (:mod:`lodplan.referentials.cog`);
+* ``country:LU`` — the EU country table (ISO 3166 alpha-2);
+* ``<id>`` — a territory declared in ``places.yaml`` (Grande Région, Sarre…).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+
+from lodplan.errors import MappingError
+from lodplan.iris import OFFICIAL_LEVELS, IriMinter
+from lodplan.terms import LP, TERRITORY_KIND
+
+PLACES_FORMAT_VERSION = 1
+COUNTRY_PREFIX = "country:"
+IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+OFFICIAL_REF = re.compile(rf"^(?P<level>{'|'.join(OFFICIAL_LEVELS)}):(?P<code>[0-9AB]{{2,9}})$")
+
+
+@dataclass(frozen=True)
+class Territory:
+    """A place without an official identifier, described by lodplan."""
+
+    id: str
+    label: dict[str, str]
+    kind: str
+    names: tuple[str, ...] = ()
+    part_of: tuple[str, ...] = ()  # references of the places it lies in
+
+
+@dataclass(frozen=True)
+class Review:
+    """A person's decision on a name: what it designates (``target``; ``None``: no
+    place), for every plan or only some plans and lines."""
+
+    name: str
+    target: str | None
+    reason: str
+    plans: frozenset[str] = frozenset()
+    lines: frozenset[int] = frozenset()
+
+    def applies(self, plan_id: str, lines: range) -> bool:
+        if self.plans and plan_id not in self.plans:
+            return False
+        return not self.lines or any(n in self.lines for n in lines)
+
+
+@dataclass
+class Places:
+    territories: dict[str, Territory] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # name as written → reference
+    reviews: list[Review] = field(default_factory=list)
+    path: Path | None = None
+
+    def review_for(self, name: str, plan_id: str, lines: range) -> Review | None:
+        """The most specific decision on ``name`` at this place (lines, then plan, then any)."""
+        matching = [r for r in self.reviews if r.name == name and r.applies(plan_id, lines)]
+        return max(matching, key=lambda r: (bool(r.lines), bool(r.plans)), default=None)
+
+
+def is_reference(ref: str, places: Places) -> bool:
+    return (
+        bool(OFFICIAL_REF.match(ref))
+        or ref.startswith(COUNTRY_PREFIX)
+        or (ref in places.territories)
+    )
+
+
+def reference_iri(ref: str, iris: IriMinter, countries: dict[str, str]) -> str | None:
+    """The IRI a reference designates (``None`` if it designates nothing known)."""
+    official = OFFICIAL_REF.match(ref)
+    if official:
+        return iris.official_territory(official["level"], official["code"])
+    if ref.startswith(COUNTRY_PREFIX):
+        return countries.get(ref.removeprefix(COUNTRY_PREFIX))
+    return iris.territory(ref) if IDENTIFIER.match(ref) else None
+
+
+def load_places(path: Path) -> Places:
+    path = Path(path)
+    if not path.is_file():
+        return Places(path=path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+    def fail(message: str, where: str) -> MappingError:
+        return MappingError(message, file=path, field=where)
+
+    if data.get("lodplan-places") != PLACES_FORMAT_VERSION:
+        raise fail(f"this lodplan reads places format {PLACES_FORMAT_VERSION}", "lodplan-places")
+    unknown = set(data) - {"lodplan-places", "territories", "names", "reviews"}
+    if unknown:
+        raise fail(f"unknown key(s) {', '.join(sorted(unknown))}", "")
+    places = Places(path=path)
+    for territory_id, fields in (data.get("territories") or {}).items():
+        places.territories[territory_id] = _territory(territory_id, fields, fail)
+    for name, ref in (data.get("names") or {}).items():
+        places.names[str(name)] = str(ref)
+    for i, item in enumerate(data.get("reviews") or []):
+        places.reviews.append(_review(item, f"reviews[{i}]", fail))
+    _check_references(places, fail)
+    return places
+
+
+def places_graph(places: Places, iris: IriMinter, countries: dict[str, str]) -> Graph:
+    """The territories declared in ``places.yaml`` (the named graph ``places``)."""
+    graph = Graph()
+    for territory in places.territories.values():
+        node = URIRef(iris.territory(territory.id))
+        graph.add((node, RDF.type, LP.Territory))
+        graph.add((node, RDF.type, DCTERMS.Location))
+        for lang, text in territory.label.items():
+            graph.add((node, RDFS.label, Literal(text, lang=lang)))
+            graph.add((node, SKOS.prefLabel, Literal(text, lang=lang)))
+        for name in territory.names:
+            if name not in territory.label.values():
+                graph.add((node, SKOS.altLabel, Literal(name)))
+        graph.add((node, LP.territoryKind, TERRITORY_KIND[territory.kind]))
+        for ref in territory.part_of:
+            parent = reference_iri(ref, iris, countries)
+            if parent is not None:
+                graph.add((node, DCTERMS.isPartOf, URIRef(parent)))
+    return graph
+
+
+def _territory(territory_id: str, fields: Any, fail) -> Territory:
+    where = f"territories.{territory_id}"
+    if not IDENTIFIER.match(str(territory_id)):
+        raise fail("is not an identifier (lowercase words joined by -)", where)
+    if not isinstance(fields, dict) or not isinstance(fields.get("label"), dict):
+        raise fail("needs a label like {fr: '…'} and a kind", where)
+    unknown = set(fields) - {"label", "kind", "names", "part-of"}
+    if unknown:
+        raise fail(f"unknown key(s) {', '.join(sorted(unknown))}", where)
+    if not fields.get("kind"):
+        raise fail("is required (a concept of the territory-kind list)", f"{where}.kind")
+    return Territory(
+        id=territory_id,
+        label={str(k): str(v) for k, v in fields["label"].items()},
+        kind=str(fields["kind"]),
+        names=tuple(str(n) for n in fields.get("names") or ()),
+        part_of=tuple(str(p) for p in fields.get("part-of") or ()),
+    )
+
+
+def _review(item: Any, where: str, fail) -> Review:
+    if not isinstance(item, dict) or not item.get("name") or not item.get("reason"):
+        raise fail("needs name, target (a reference, or null: not a place) and reason", where)
+    unknown = set(item) - {"name", "target", "reason", "plans", "lines"}
+    if unknown or "target" not in item:
+        raise fail("needs name, target (a reference, or null: not a place) and reason", where)
+    return Review(
+        name=str(item["name"]),
+        target=None if item["target"] is None else str(item["target"]),
+        reason=str(item["reason"]),
+        plans=frozenset(str(p) for p in item.get("plans") or ()),
+        lines=frozenset(int(n) for n in item.get("lines") or ()),
+    )
+
+
+def _check_references(places: Places, fail) -> None:
+    checks = [(ref, f"names.{name}") for name, ref in places.names.items()]
+    checks += [(r.target, f"reviews[{i}].target") for i, r in enumerate(places.reviews) if r.target]
+    checks += [
+        (ref, f"territories.{t.id}.part-of")
+        for t in places.territories.values()
+        for ref in t.part_of
+    ]
+    for ref, where in checks:
+        if not is_reference(ref, places):
+            raise fail(
+                f"{ref!r} is not a place: use commune:<INSEE code>, epci:<SIREN>, "
+                "departement:<code>, region:<code>, country:<ISO alpha-2> or a territory id",
+                where,
+            )
