@@ -11,6 +11,7 @@ from lodplan.store.remote import (
     RemotePublisher,
     RemoteStore,
     RemoteStoreError,
+    ntriples_chunks,
     sparql_iri,
 )
 from tests.support import virtuoso
@@ -138,3 +139,12 @@ def test_cli_publishes_the_bundled_plans_to_virtuoso(engine, monkeypatch, capsys
     )
     assert response.json()["results"]["bindings"][0]["n"]["value"] == "83"
     assert RemoteStore(engine, BASE).info().graphs[BASE + "graph/plan/mot-programme-2023"] > 2000
+
+
+def test_ntriples_are_cut_at_line_ends_into_bounded_chunks():
+    data = b"".join(b"<urn:s%d> <urn:p> <urn:o> .\n" % i for i in range(100))
+    chunks = ntriples_chunks(data, 200)
+    assert b"".join(chunks) == data
+    assert all(len(c) <= 200 and c.endswith(b"\n") for c in chunks)
+    assert ntriples_chunks(b"", 200) == [b""]
+    assert ntriples_chunks(b"<urn:a> <urn:b> <urn:c> .\n", 5) == [b"<urn:a> <urn:b> <urn:c> .\n"]

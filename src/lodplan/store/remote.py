@@ -36,6 +36,9 @@ class RemoteStoreError(LodplanError):
     """The SPARQL engine refused or failed a request."""
 
 
+GSP_CHUNK_BYTES = 4 * 1024 * 1024  # per request: engines refuse one huge transaction
+
+
 @dataclass(frozen=True)
 class RemoteEndpoint:
     """Where and how to reach the engine."""
@@ -64,6 +67,20 @@ def sparql_iri(iri: str) -> str:
     if not iri or any(char in _FORBIDDEN_IN_IRI for char in iri):
         raise ValueError(f"not an IRI that can be used in a query: {iri!r}")
     return f"<{iri}>"
+
+
+def ntriples_chunks(ntriples: bytes, max_bytes: int) -> list[bytes]:
+    """``ntriples`` cut at line ends into pieces of at most ``max_bytes`` (or one line)."""
+    chunks: list[bytes] = []
+    start = 0
+    while start < len(ntriples):
+        end = start + max_bytes
+        if end < len(ntriples):
+            cut = ntriples.rfind(b"\n", start, end)
+            end = cut + 1 if cut >= start else ntriples.find(b"\n", end) + 1 or len(ntriples)
+        chunks.append(ntriples[start:end])
+        start = end
+    return chunks or [b""]
 
 
 class RemotePublisher:
@@ -105,13 +122,20 @@ class RemotePublisher:
         return set()
 
     def _put(self, graph_iri: str, ntriples: bytes) -> None:
-        self._request(
-            "PUT",
-            graph_iri,
-            expected=(200, 201, 204),
-            data=ntriples,
-            headers={"Content-Type": "application/n-triples"},
-        )
+        """Replace the graph: ``PUT`` of the first chunk, ``POST`` (add) of the others.
+
+        Engines refuse one huge transaction (Virtuoso: "SR172: Transaction deadlocked"
+        on the 70 MB COG graph). Adding ground triples again is harmless, so a POST
+        retried after a cut connection cannot duplicate anything.
+        """
+        for number, chunk in enumerate(ntriples_chunks(ntriples, GSP_CHUNK_BYTES)):
+            self._request(
+                "PUT" if number == 0 else "POST",
+                graph_iri,
+                expected=(200, 201, 204),
+                data=chunk,
+                headers={"Content-Type": "application/n-triples"},
+            )
 
     def _request(
         self, method: str, graph_iri: str, *, expected: tuple[int, ...], **kwargs
