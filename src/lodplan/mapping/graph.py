@@ -199,6 +199,7 @@ class PlanGraphWriter:
             g.add((parent, LP.hasPart, node))
         self._element_facts(node, element)
         self._provenance(node, element.span)
+        self._figures(node, element)
         for child_order, child in enumerate(element.children, start=1):
             self._element(child, node, child_order, level + 1)
         return node
@@ -240,6 +241,26 @@ class PlanGraphWriter:
             g.add((dated, LP.datePrecision, precision))
             g.add((dated, LP.dateRole, self._concept(DATE_ROLE, mention.role, "dates", element)))
             g.add((dated, LP.dateText, Literal(mention.text, lang=self.lang)))
+
+    def _figures(self, node: URIRef, element: Element) -> None:
+        """Figures the plan states for a territory, beside those of the COG."""
+        g = self.graph
+        for number, figures in enumerate(element.figures, start=1):
+            stated = URIRef(f"{node}#figures-{number}")
+            g.add((self._territory(figures.territory, element), LP.keyFigures, stated))
+            g.add((stated, RDF.type, LP.KeyFigures))
+            if figures.population is not None:
+                g.add((stated, LP.population, Literal(figures.population, datatype=XSD.integer)))
+            if figures.communes is not None:
+                g.add((stated, LP.communeCount, Literal(figures.communes, datatype=XSD.integer)))
+            if figures.year is not None:
+                year = Literal(f"{figures.year:04d}", datatype=XSD.gYear)
+                g.add((stated, LP.referenceYear, year))
+            g.add((stated, DCTERMS.description, Literal(
+                f"Selon le plan : « {figures.text} »", lang=self.lang
+            )))  # fmt: skip
+            g.add((stated, PROV.wasDerivedFrom, self.document))
+            g.add((stated, LP.source, URIRef(f"{node}#source")))
 
     def _provenance(self, node: URIRef, span: Span) -> None:
         g = self.graph

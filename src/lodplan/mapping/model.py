@@ -30,6 +30,17 @@ class DateMention:
     role: str = "evenement"
 
 
+@dataclass(frozen=True)
+class StatedFigures:
+    """Figures of a territory that the source states (population, communes, year)."""
+
+    territory: str  # a place reference (commune:…, epci:…, a places.yaml id)
+    text: str  # verbatim, found in the element's lines
+    population: int | None = None
+    communes: int | None = None
+    year: int | None = None
+
+
 @dataclass
 class Element:
     """One node of a plan's tree (an objective at any level, or an action)."""
@@ -49,6 +60,7 @@ class Element:
     territories: list[str] = field(default_factory=list)  # territory references, see rules
     involvements: list[tuple[str, str]] = field(default_factory=list)  # (actor id, role)
     dates: list[DateMention] = field(default_factory=list)
+    figures: list[StatedFigures] = field(default_factory=list)
     children: list[Element] = field(default_factory=list)
 
     def walk(self):

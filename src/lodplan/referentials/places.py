@@ -12,6 +12,7 @@ A place is designated by a *reference*:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,9 +67,20 @@ class Places:
     path: Path | None = None
 
     def review_for(self, name: str, plan_id: str, lines: range) -> Review | None:
-        """The most specific decision on ``name`` at this place (lines, then plan, then any)."""
-        matching = [r for r in self.reviews if r.name == name and r.applies(plan_id, lines)]
+        """The most specific decision on ``name`` at this place (lines, then plan, then any);
+        names compare without case or accents ("LUXEMBOURG" is "Luxembourg")."""
+        folded = fold_name(name)
+        matching = [
+            r for r in self.reviews if fold_name(r.name) == folded and r.applies(plan_id, lines)
+        ]
         return max(matching, key=lambda r: (bool(r.lines), bool(r.plans)), default=None)
+
+
+def fold_name(text: str) -> str:
+    """Lowercase without accents, words separated by one space."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[^\W_]+", letters))
 
 
 def is_reference(ref: str, places: Places) -> bool:

@@ -24,7 +24,7 @@ import yaml
 
 from lodplan.errors import MappingError
 from lodplan.mapping.dates import find_dates
-from lodplan.mapping.model import DateMention, Element, Outline, Span
+from lodplan.mapping.model import DateMention, Element, Outline, Span, StatedFigures
 from lodplan.mapping.spec import MappingSpec
 
 OUTLINE_FORMAT_VERSION = 1
@@ -33,7 +33,9 @@ TYPE_KEYS = {"class", "kind", "level-name", "children"}
 ITEM_KEYS = {
     "type", "class", "kind", "level-name", "label", "description", "notation", "status",
     "lines", "quote", "dates", "territories", "actors", "children", "children-type", "note",
+    "figures",
 }  # fmt: skip
+FIGURES_KEYS = {"territory", "text", "population", "communes", "year"}
 DATE_KEYS = {"text", "start", "end", "precision", "role"}
 CLASSES = {"PlanElement", "Objective", "Action"}
 
@@ -151,6 +153,10 @@ class _OutlineReader:
             self._date(d, f"{where}.dates[{i}]", span)
             for i, d in enumerate(self._list(item, "dates", where))
         ]
+        element.figures = [
+            self._figures(f, f"{where}.figures[{i}]", span)
+            for i, f in enumerate(self._list(item, "figures", where))
+        ]
         child_type = item.get("children-type", declared.children)
         element.children = [
             self._item(child, f"{where}.children[{i}]", child_type)
@@ -227,6 +233,26 @@ class _OutlineReader:
         if bounds[1] < bounds[0]:
             raise self.fail("ends before it starts", where)
         return DateMention(bounds[0], bounds[1], precision, text, role or "evenement")
+
+    def _figures(self, raw: Any, where: str, span: Span) -> StatedFigures:
+        item = self._dict(raw, where)
+        self._keys(item, FIGURES_KEYS, where)
+        text = item.get("text")
+        if not isinstance(text, str) or text not in self._text(span.start_line, span.end_line):
+            raise self.fail(
+                f"text {text!r} must be the figures as written in the item's lines "
+                f"{span.start_line}-{span.end_line}",
+                f"{where}.text",
+            )
+        numbers = {}
+        for key in ("population", "communes", "year"):
+            value = item.get(key)
+            if value is not None and (not isinstance(value, int) or value < 0):
+                raise self.fail("expected a whole number", f"{where}.{key}")
+            numbers[key] = value
+        if not isinstance(item.get("territory"), str):
+            raise self.fail("is required: a place reference (epci:<SIREN>, …)", where)
+        return StatedFigures(territory=item["territory"], text=text, **numbers)
 
     # -- ignored lines ---------------------------------------------------------------
 
