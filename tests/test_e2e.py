@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -179,3 +180,21 @@ def test_build_failure_leaves_the_served_store_untouched(server, tmp_path):
     assert failed.returncode == 2
     assert "mapping.yaml" in failed.stderr
     assert requests.get(base + PLAN_PATH + ".nt", timeout=10).text == before
+
+
+QUERIES = sorted((Path(__file__).parents[1] / "docs" / "queries").glob("*.rq"))
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda path: path.stem)
+def test_example_queries_give_their_documented_answers(server, query):
+    """docs/queries/<name>.rq over the SPARQL endpoint returns docs/queries/<name>.csv."""
+    base, _ = server
+    response = requests.post(
+        base + "sparql",
+        data={"query": query.read_text(encoding="utf-8")},
+        headers={"Accept": "text/csv"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    expected = query.with_suffix(".csv").read_text(encoding="utf-8").splitlines()
+    assert response.content.decode("utf-8").splitlines() == expected
