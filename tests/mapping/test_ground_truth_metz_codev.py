@@ -93,8 +93,10 @@ def test_fill_down_puts_actions_under_the_constat_above(graph):
 def test_specific_actions_with_their_services(graph):
     observatory = find(graph, "action-a-conduire", "Mission nouvelle pour AGURAM")
     assert parent_label(graph, observatory).startswith("Mettre en place un Observatoire")
-    # the services of the row, and AGURAM, which the action names (role: mentionné)
-    assert actors_of(graph, observatory) == {"planification-strategie", "rit", "aguram"}
+    # the services of the row, and the organisations the action names (role: mentionné)
+    assert actors_of(graph, observatory) == {
+        "planification-strategie", "rit", "aguram", "insee", "statec",
+    }  # fmt: skip
     lobbying = find(graph, "action-a-conduire", "Exercer un Lobbying politique")
     assert actors_of(graph, lobbying) == {"cabinet", "dg"}
     operational = find(graph, "action-a-conduire", "Rendre opérationnel le projet")

@@ -73,6 +73,7 @@ class Gazetteer:
     # acronyms are read only as written: "CE" is the Commission, "Ce" a pronoun
     acronyms: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
     lower_case: set[tuple[str, ...]] = field(default_factory=set)
+    words: set[tuple[str, ...]] = field(default_factory=set)
 
     def add(self, name: str, candidate: Candidate) -> None:
         key = tuple(tokens(name))
@@ -80,6 +81,8 @@ class Gazetteer:
             return
         if name.isupper() and len(name) <= 6:
             self.acronyms.setdefault(key, set()).add(name)
+        else:  # also written as a word ("Insee" beside "INSEE"): any case will do
+            self.words.add(key)
         if name[0].islower():  # "canton du Jura": the name itself starts in lower case
             self.lower_case.add(key)
         found = self.entries.setdefault(key, [])
@@ -97,7 +100,11 @@ class Gazetteer:
                 candidates = self.entries.get(key)
                 start, end = words[at][0], words[at + size - 1][1]
                 written = text[start:end]
-                if key in self.acronyms and written not in self.acronyms[key]:
+                if (
+                    key in self.acronyms
+                    and key not in self.words
+                    and (written not in self.acronyms[key])
+                ):
                     candidates = None
                 as_name = key in self.lower_case or _written_as_a_name(text, start, end)
                 if candidates and as_name:

@@ -27,6 +27,7 @@ from lodplan.terms import LP, TERRITORY_KIND
 
 PLACES_FORMAT_VERSION = 1
 COUNTRY_PREFIX = "country:"
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 OFFICIAL_REF = re.compile(rf"^(?P<level>{'|'.join(OFFICIAL_LEVELS)}):(?P<code>[0-9AB]{{2,9}})$")
 
@@ -156,6 +157,9 @@ def _territory(territory_id: str, fields: Any, fail) -> Territory:
     unknown = set(fields) - {"label", "kind", "names", "part-of"}
     if unknown:
         raise fail(f"unknown key(s) {', '.join(sorted(unknown))}", where)
+    for lang in fields["label"]:
+        if not LANGUAGE_TAG.match(str(lang)):
+            raise fail(f"{lang!r} is not a language tag (fr, en, de…)", f"{where}.label")
     if not fields.get("kind"):
         raise fail("is required (a concept of the territory-kind list)", f"{where}.kind")
     return Territory(
