@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +104,31 @@ def test_the_shared_actors_are_validated_too(tmp_path):
     [actors_report] = [r for r in checked.reports if r.plan_id == "actors"]
     assert not actors_report.conforms
     assert "parlement-europeen" in actors_report.render()
+
+
+HOMONYMS = """\
+lodplan-places: 1
+territories:
+  centre-ville: {label: {fr: "Centre-ville"}, kind: autre, names: ["Centre"]}
+  region-centre: {label: {fr: "Région Centre"}, kind: autre, names: ["Centre"]}
+"""
+
+
+def test_a_name_that_could_designate_several_places_stops_the_build_until_reviewed(tmp_path):
+    example = tmp_path / "mappings"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "example-mappings", example)
+    (example / "places.yaml").write_text(HOMONYMS, encoding="utf-8")
+    checked = check_plans(example, TEST_BASE)
+    assert not checked.ok
+    [mention] = checked.mentions_to_review
+    assert mention.text == "Centre"
+    assert "actions.tsv:5: 'Centre' could designate" in checked.render_problems()
+    (example / "places.yaml").write_text(
+        HOMONYMS
+        + "reviews:\n  - {name: Centre, target: centre-ville, reason: « l'école du Centre »}\n",
+        encoding="utf-8",
+    )
+    checked = check_plans(example, TEST_BASE)
+    assert checked.ok
+    [mention] = [m for plan in checked.plans for m in plan.mentions if m.text == "Centre"]
+    assert (mention.decision, mention.target.ref) == ("reviewed", "centre-ville")

@@ -1,0 +1,106 @@
+"""Names of places and organisations found in elements, and what they are linked to."""
+
+from __future__ import annotations
+
+from lodplan.mapping.actors import Actor
+from lodplan.mapping.mentions import build_gazetteer, epci_names, reconcile
+from lodplan.mapping.model import Element, Outline, Span
+from lodplan.referentials.places import Places, Review, Territory
+
+ACTORS = {
+    "commission": Actor("commission", "organization", {"fr": "Commission européenne"}, ("CE",)),
+    "insee": Actor("insee", "organization", {"fr": "Insee"}, ("INSEE",)),
+    "metz-metropole": Actor(
+        "metz-metropole", "organization", {"fr": "Metz Métropole"}, territory="epci:200039865"
+    ),
+    "culture": Actor("culture", "unit", {"fr": "Culture"}, unit_of="metz-metropole"),
+    "chr": Actor("chr", "organization", {"fr": "CHR Metz-Thionville"}),
+}
+OFFICIAL = [
+    ("Metz", "commune:57463"),
+    ("Thionville", "commune:57672"),
+    ("Jura", "departement:39"),
+    ("Metz Métropole", "epci:200039865"),
+]
+
+
+def places(**kwargs) -> Places:
+    territories = {"massif-du-jura": Territory("massif-du-jura", {"fr": "Massif du Jura"},
+                                               "region-naturelle", ("Jura",))}  # fmt: skip
+    return Places(territories=territories, **kwargs)
+
+
+def link(text: str, places_: Places | None = None, publisher: str | None = None):
+    element = Element("Action", "action", "Action", text, Span(3, 3, text), label=text)
+    places_ = places_ or places()
+    gazetteer = build_gazetteer(places_, ACTORS, OFFICIAL)
+    mentions = reconcile("plan", Outline([element]), gazetteer, places_, publisher)
+    return element, mentions
+
+
+def test_longest_name_wins_and_accents_and_case_do_not_matter():
+    element, mentions = link("Le CHR Metz-Thionville et METZ, à Thionville")
+    assert [(m.text, m.decision, m.target.ref) for m in mentions] == [
+        ("CHR Metz-Thionville", "unique", "actor:chr"),
+        ("METZ", "unique", "commune:57463"),
+        ("Thionville", "unique", "commune:57672"),
+    ]
+    assert element.territories == ["commune:57463", "commune:57672"]
+    assert element.involvements == [("chr", "mentionne")]
+
+
+def test_a_name_must_start_with_a_capital_and_an_acronym_is_read_as_written():
+    _, mentions = link("ce que la metz fait ; Ce projet ; la CE et l'Insee, l'INSEE")
+    assert [m.text for m in mentions] == ["CE", "Insee", "INSEE"]
+
+
+def test_services_are_not_looked_for_in_the_text():
+    _, mentions = link("La Culture pour tous")
+    assert mentions == []
+
+
+def test_an_organisation_and_the_territory_it_governs_are_one_mention():
+    element, [mention] = link("Metz Métropole s'engage")
+    assert mention.target.ref == "actor:metz-metropole"
+    assert element.involvements == [("metz-metropole", "mentionne")] and not element.territories
+
+
+def test_the_publisher_and_stated_roles_are_not_replaced():
+    element, _ = link("Metz Métropole s'engage", publisher="metz-metropole")
+    assert element.involvements == []
+    element = Element("Action", "action", "Action", "x", Span(3, 3, "x"), label="Insee")
+    element.involvements.append(("insee", "partenaire"))
+    gazetteer = build_gazetteer(places(), ACTORS, OFFICIAL)
+    reconcile("plan", Outline([element]), gazetteer, places(), None)
+    assert element.involvements == [("insee", "partenaire")]
+
+
+def test_an_ambiguous_name_waits_for_a_review_and_is_not_linked():
+    element, [mention] = link("Les plateaux du Jura")
+    assert mention.needs_review and mention.target is None
+    assert {c.ref for c in mention.candidates} == {"departement:39", "massif-du-jura"}
+    assert element.territories == []
+
+
+def test_a_review_decides_for_its_plan_and_lines_only():
+    review = Review("Jura", "massif-du-jura", "the massif", frozenset({"plan"}), frozenset({3}))
+    _, [mention] = link("Les plateaux du JURA", places(reviews=[review]))
+    assert (mention.decision, mention.target.ref) == ("reviewed", "massif-du-jura")
+    elsewhere = Review("Jura", "massif-du-jura", "x", frozenset({"plan"}), frozenset({9}))
+    _, [mention] = link("Les plateaux du Jura", places(reviews=[elsewhere]))
+    assert mention.needs_review
+
+
+def test_a_name_reviewed_as_no_place_is_reported_not_linked():
+    review = Review("Jura", None, "a brand name")
+    element, [mention] = link("Jura", places(reviews=[review]))
+    assert mention.decision == "not-a-place" and element.territories == []
+
+
+def test_epci_names_with_and_without_their_legal_form():
+    assert epci_names("CC du Bassin de Pompey") == {
+        "CC du Bassin de Pompey",
+        "Communauté de communes du Bassin de Pompey",
+        "Bassin de Pompey",
+    }
+    assert epci_names("Metz Métropole") == {"Metz Métropole"}
