@@ -120,7 +120,10 @@ def test_public_contract_lines_become_categories_and_status(graph):
 
 def test_country_pairs_become_territories(graph):
     alcotra = URIRef(ELEMENT + "3.4.1/fr-it-mc-assistance-observation-transfrontaliere-7b79e9af")
-    assert set(graph.objects(alcotra, LP.territory)) == {COUNTRY.FRA, COUNTRY.ITA, COUNTRY.MCO}
+    nice = URIRef(TEST_BASE + "territory/epci/200030195")  # "NCA-IT-MC": Nice Côte d'Azur
+    assert set(graph.objects(alcotra, LP.territory)) == {
+        COUNTRY.FRA, COUNTRY.ITA, COUNTRY.MCO, nice,
+    }  # fmt: skip
     colloque = next(
         s
         for s in graph.subjects(LP.partOf, URIRef(ELEMENT + "2.1.2"))
