@@ -15,6 +15,7 @@ from lodplan.mapping import map_plan
 from lodplan.mapping.graph import PlanGraphWriter, SourceFacts
 from lodplan.mapping.model import Element, Outline, Span
 from lodplan.mapping.spec import load_mapping
+from lodplan.referentials.cog import bundled_cog
 from lodplan.terms import COUNTRY, LP, STATUS
 from tests.conftest import TEST_BASE
 
@@ -237,3 +238,16 @@ def test_two_elements_with_the_same_iri_are_an_error(mapping_dir, vocabulary, bu
     outline = outline_with_codes(("D1", "Défi", [("7", "Étape sept")]), (None, "7"))
     with pytest.raises(MappingError, match=r"source.txt:2.*two elements would get the IRI"):
         write_outline(mapping_dir, vocabulary, bundled_actors, outline)
+
+
+def test_a_cog_reference_that_does_not_exist_names_its_line(
+    mapping_dir, vocabulary, bundled_actors
+):
+    outline = outline_with_codes(("D1", "Défi"))
+    outline.elements[0].territories = ["epci:999999999"]
+    spec = load_mapping(write(mapping_dir))
+    writer = PlanGraphWriter(
+        spec, IriMinter(TEST_BASE), vocabulary, bundled_actors, cog=bundled_cog()
+    )
+    with pytest.raises(MappingError, match=r"source.txt:2.*not in the Code officiel"):
+        writer.write(outline, SourceFacts(sha256="0" * 64))

@@ -101,7 +101,7 @@ def map_plan(
             spec.plan.publisher,
             spec.reconcile.organisations_in,
         )
-    writer = PlanGraphWriter(spec, iris, vocabulary, actors, places or Places())
+    writer = PlanGraphWriter(spec, iris, vocabulary, actors, places or Places(), cog)
     graph = writer.write(outline, SourceFacts(sha256=digest))
     coverage = compute_coverage(spec.source.path, lines, outline, _lines_used(graph))
     return MappedPlan(spec, graph, outline, coverage, iris.plan_graph(spec.plan.id), mentions)

@@ -21,7 +21,8 @@ from lodplan.mapping.actors import Actor
 from lodplan.mapping.model import Element, Outline, Span
 from lodplan.mapping.rules import COUNTRY_REF
 from lodplan.mapping.spec import MappingSpec
-from lodplan.referentials.places import Places, is_reference, reference_iri
+from lodplan.referentials.cog import CogReferential
+from lodplan.referentials.places import Places, official_code
 from lodplan.terms import (
     DATE_PRECISION,
     DATE_ROLE,
@@ -59,12 +60,14 @@ class PlanGraphWriter:
         vocabulary: Vocabulary,
         actors: dict[str, Actor],
         places: Places | None = None,
+        cog: CogReferential | None = None,
     ) -> None:
         self.spec = spec
         self.iris = iris
         self.vocabulary = vocabulary
         self.actors = actors
         self.places = places or Places()
+        self.cog = cog
         self.lang = spec.plan.language
         self.graph = Graph()
         self.plan_iri = URIRef(iris.plan(spec.plan.id))
@@ -306,8 +309,11 @@ class PlanGraphWriter:
             return URIRef(country)
         if ref in self.spec.territories or ref in self.places.territories:
             return URIRef(self.iris.territory(ref))
-        if is_reference(ref, self.places):  # a territory of the COG
-            return URIRef(reference_iri(ref, self.iris, {}) or "")
+        official = official_code(ref)
+        if official is not None:  # a territory of the COG
+            if self.cog is not None and not self.cog.has(*official):
+                self._fail(f"{ref!r} is not in the Code officiel géographique", "", element)
+            return URIRef(self.iris.official_territory(*official))
         self._fail(
             f"territory {ref!r} is declared neither in 'territories' nor in places.yaml, "
             "and is not a COG reference (commune:<code>, epci:<SIREN>…)",

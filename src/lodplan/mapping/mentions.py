@@ -18,14 +18,13 @@ more), unless the mapping already states a role for them or they publish the pla
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from lodplan.mapping.actors import Actor
 from lodplan.mapping.model import Element, Outline
 from lodplan.referentials.cog import CogReferential
-from lodplan.referentials.places import Places
+from lodplan.referentials.places import Places, fold
 
 MENTIONED = "mentionne"
 TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -55,7 +54,7 @@ class Mention:
     field: str  # "label" or "description"
     text: str  # as written
     candidates: tuple[Candidate, ...]
-    decision: str  # unique | named | reviewed | not-a-place | ambiguous
+    decision: str  # unique | reviewed | not-a-place | ambiguous
     target: Candidate | None = None
     reason: str = ""
 
@@ -113,12 +112,6 @@ class Gazetteer:
                     break
             else:
                 at += 1
-
-
-def fold(text: str) -> str:
-    """Lowercase without accents ("Montigny-lès-Metz" and "MONTIGNY LES METZ" compare equal)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def tokens(text: str) -> list[str]:

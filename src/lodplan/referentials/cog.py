@@ -142,6 +142,14 @@ class CogReferential:
             for code in epcis[siren].members:
                 self._epcis_by_commune.setdefault(code, []).append(siren)
 
+    def has(self, level: str, code: str) -> bool:
+        """Whether the territory ``level``/``code`` (as in ``epci:<SIREN>``) exists."""
+        table = {
+            "region": self.regions, "departement": self.departements,
+            "epci": self.epcis, "commune": self.communes,
+        }.get(level, {})  # fmt: skip
+        return code in table
+
     def epcis_of_commune(self, code: str) -> list[Epci]:
         """The EPCI the commune ``code`` belongs to (none, or one), by SIREN."""
         return [self.epcis[siren] for siren in self._epcis_by_commune.get(code, [])]

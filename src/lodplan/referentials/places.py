@@ -77,11 +77,21 @@ class Places:
         return max(matching, key=lambda r: (bool(r.lines), bool(r.plans)), default=None)
 
 
-def fold_name(text: str) -> str:
-    """Lowercase without accents, words separated by one space."""
+def fold(text: str) -> str:
+    """Lowercase without accents ("Montigny-lès-Metz" and "MONTIGNY-LES-METZ" compare equal)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.findall(r"[^\W_]+", letters))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold_name(text: str) -> str:
+    """A name folded (see :func:`fold`), its words separated by one space."""
+    return " ".join(re.findall(r"[^\W_]+", fold(text)))
+
+
+def official_code(ref: str) -> tuple[str, str] | None:
+    """(level, code) of a COG reference such as ``epci:200039865``, else ``None``."""
+    official = OFFICIAL_REF.match(ref)
+    return (official["level"], official["code"]) if official else None
 
 
 def is_reference(ref: str, places: Places) -> bool:
