@@ -88,7 +88,7 @@ def _cog_graph(base_iri: str) -> NamedGraph:
 def _review_problem(plan: MappedPlan, mention: Mention) -> str:
     candidates = ", ".join(f"{c.ref} ({c.label})" for c in mention.candidates)
     return (
-        f"{plan.spec.source.path}:{mention.element.span.start_line}: {mention.text!r} could "
+        f"{plan.spec.source.path}:{mention.line}: {mention.text!r} could "
         f"designate {candidates}: decide in {PLACES_FILE} (reviews: name, target, reason; "
         "lodplan reconcile lists every mention)"
     )

@@ -127,7 +127,7 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
                 continue
             target = m.target
             writer.writerow([
-                plan.plan_id, m.element.span.start_line, m.field, m.text, m.decision,
+                plan.plan_id, m.line, m.field, m.text, m.decision,
                 target.ref if target else "", target.label if target else "",
                 " | ".join(c.ref for c in m.candidates), m.reason,
             ])  # fmt: skip
@@ -269,8 +269,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Scan every element of every plan for the names of places (COG communes, "
         "EPCI, départements, régions; mappings/places.yaml) and organisations "
         "(mappings/actors.yaml) and print, as CSV, each mention with its decision: unique "
-        "(one candidate), reviewed (decided in places.yaml), not-a-place, or ambiguous (to "
-        "review). Exit status 1 if a mention is left to review.",
+        "(one candidate), reviewed (decided in places.yaml), not-a-place, ambiguous (to "
+        "review), or not-modelled (on a line the mapping ignores: not in the data). Exit "
+        "status 1 if a mention is left to review.",
     )
     common(reconcile, store=False)
     mappings(reconcile)

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from lodplan.mapping.actors import Actor
-from lodplan.mapping.mentions import build_gazetteer, epci_names, reconcile
+from lodplan.mapping.mentions import (
+    build_gazetteer,
+    epci_names,
+    mentions_in_ignored_lines,
+    reconcile,
+)
 from lodplan.mapping.model import Element, Outline, Span
 from lodplan.referentials.places import Places, Review, Territory
 
@@ -104,3 +109,15 @@ def test_epci_names_with_and_without_their_legal_form():
         "Bassin de Pompey",
     }
     assert epci_names("Metz Métropole") == {"Metz Métropole"}
+
+
+def test_names_on_ignored_lines_are_listed_as_not_modelled():
+    gazetteer = build_gazetteer(places(), ACTORS, OFFICIAL)
+    lines = ["Titre", "À Thionville, le CHR Metz-Thionville", "Metz"]
+    mentions = mentions_in_ignored_lines("plan", lines, {2: "narrative not modelled"}, gazetteer)
+    assert [(m.line, m.text, m.decision, m.target) for m in mentions] == [
+        (2, "Thionville", "not-modelled", None),
+        (2, "CHR Metz-Thionville", "not-modelled", None),
+    ]
+    assert not any(m.needs_review for m in mentions)
+    assert mentions[0].reason == "narrative not modelled"

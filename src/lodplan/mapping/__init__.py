@@ -14,7 +14,13 @@ from lodplan.iris import IriMinter
 from lodplan.mapping.actors import Actor
 from lodplan.mapping.coverage import Coverage, compute_coverage
 from lodplan.mapping.graph import PlanGraphWriter, SourceFacts
-from lodplan.mapping.mentions import Mention, build_gazetteer, official_names, reconcile
+from lodplan.mapping.mentions import (
+    Mention,
+    build_gazetteer,
+    mentions_in_ignored_lines,
+    official_names,
+    reconcile,
+)
 from lodplan.mapping.model import Outline
 from lodplan.mapping.readers import read_outline
 from lodplan.mapping.rules import apply_rules
@@ -101,6 +107,7 @@ def map_plan(
             spec.plan.publisher,
             spec.reconcile.organisations_in,
         )
+        mentions += mentions_in_ignored_lines(spec.plan.id, lines, outline.ignored, gazetteer)
     writer = PlanGraphWriter(spec, iris, vocabulary, actors, places or Places(), cog)
     graph = writer.write(outline, SourceFacts(sha256=digest))
     coverage = compute_coverage(spec.source.path, lines, outline, _lines_used(graph))

@@ -50,13 +50,14 @@ class Mention:
     """One name found in one element, and what it was linked to (or why not)."""
 
     plan_id: str
-    element: Element
-    field: str  # "label" or "description"
+    element: Element | None  # None: a line the mapping does not model (ignored)
+    field: str  # "label", "description" or "source" (an ignored line)
     text: str  # as written
     candidates: tuple[Candidate, ...]
-    decision: str  # unique | reviewed | not-a-place | ambiguous
+    decision: str  # unique | reviewed | not-a-place | ambiguous | not-modelled
     target: Candidate | None = None
     reason: str = ""
+    line: int = 0  # where in the source: the element's first line, or the ignored line
 
     @property
     def needs_review(self) -> bool:
@@ -224,7 +225,10 @@ def _decide(
     places: Places,
 ) -> Mention:
     lines = range(element.span.start_line, element.span.end_line + 1)
-    mention = Mention(plan_id, element, field_name, written, tuple(candidates), "ambiguous")
+    mention = Mention(
+        plan_id, element, field_name, written, tuple(candidates), "ambiguous",
+        line=element.span.start_line,
+    )  # fmt: skip
     review = places.review_for(written, plan_id, lines)
     if review is None:
         review = next(
@@ -254,3 +258,24 @@ def _link(element: Element, target: Candidate, publisher: str | None) -> None:
         element.involvements.append((actor_id, MENTIONED))
     elif target.ref not in element.territories:
         element.territories.append(target.ref)
+
+
+def mentions_in_ignored_lines(
+    plan_id: str, lines: list[str], ignored: dict[int, str], gazetteer: Gazetteer
+) -> list[Mention]:
+    """Names on the lines a mapping ignores (narrative not modelled…): not in the data,
+    so not linked, but listed so that a reader of the report knows they exist."""
+    return [
+        Mention(
+            plan_id,
+            None,
+            "source",
+            written,
+            tuple(candidates),
+            "not-modelled",
+            reason=ignored[number],
+            line=number,
+        )
+        for number in sorted(ignored)
+        for written, candidates in gazetteer.find(lines[number - 1])
+    ]
