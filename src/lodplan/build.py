@@ -24,7 +24,7 @@ from lodplan.mapping.actors import actors_graph, load_actors
 from lodplan.mapping.mentions import Mention
 from lodplan.mapping.model import Outline
 from lodplan.referentials.cog import bundled_cog
-from lodplan.referentials.places import load_places, places_graph, reference_iri
+from lodplan.referentials.places import load_places, official_code, places_graph, reference_iri
 from lodplan.store.base import DatasetPublisher, NamedGraph, StoreInfo
 from lodplan.validation import ValidationReport, Validator
 
@@ -119,9 +119,9 @@ def check_plans(
     checked = CheckedPlans()
     countries = vocabulary.countries_by_alpha2
 
-    def siren_of(ref: str) -> str | None:
-        epci = cog.epcis.get(ref.removeprefix("epci:")) if ref.startswith("epci:") else None
-        return epci.siren if epci else None
+    def siren_of(ref: str) -> str | None:  # an EPCI's code is its SIREN
+        official = official_code(ref)
+        return official[1] if official and official[0] == "epci" and cog.has(*official) else None
 
     shared_actors = actors_graph(
         actors, iris, lambda ref: reference_iri(ref, iris, countries), siren_of

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import NoReturn
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
@@ -320,9 +321,8 @@ class PlanGraphWriter:
             "",
             element,
         )
-        raise AssertionError  # _fail raises
 
-    def _fail(self, message: str, field: str, element: Element | None) -> None:
+    def _fail(self, message: str, field: str, element: Element | None) -> NoReturn:
         if element is not None:
             raise MappingError(message, file=self.spec.source.path, line=element.span.start_line)
         raise MappingError(message, file=self.spec.path, field=field or None)

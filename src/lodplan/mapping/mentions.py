@@ -230,11 +230,6 @@ def _decide(
         line=element.span.start_line,
     )  # fmt: skip
     review = places.review_for(written, plan_id, lines)
-    if review is None:
-        review = next(
-            (places.review_for(c.label, plan_id, lines) for c in candidates if c.label != written),
-            None,
-        )
     if review is not None:
         mention.reason = review.reason
         if review.target is None:

@@ -201,15 +201,7 @@ class _OutlineReader:
     def _date(self, raw: Any, where: str, span: Span) -> DateMention:
         item = self._dict(raw, where)
         self._keys(item, DATE_KEYS, where)
-        text = item.get("text")
-        if not isinstance(text, str) or not text:
-            raise self.fail("is required: the date as written in the source", f"{where}.text")
-        if text not in self._text(span.start_line, span.end_line):
-            raise self.fail(
-                f"{text!r} is not found verbatim in the item's lines "
-                f"{span.start_line}-{span.end_line}",
-                f"{where}.text",
-            )
+        text = self._verbatim(item.get("text"), span, f"{where}.text")
         role = item.get("role")
         if "start" not in item and "end" not in item:
             mentions = find_dates(text, role=role or "evenement")
@@ -234,16 +226,22 @@ class _OutlineReader:
             raise self.fail("ends before it starts", where)
         return DateMention(bounds[0], bounds[1], precision, text, role or "evenement")
 
+    def _verbatim(self, text: Any, span: Span, field: str) -> str:
+        """``text``, checked to be written as such in the item's lines."""
+        if not isinstance(text, str) or not text:
+            raise self.fail("is required: the text as written in the source", field)
+        if text not in self._text(span.start_line, span.end_line):
+            raise self.fail(
+                f"{text!r} is not found verbatim in the item's lines "
+                f"{span.start_line}-{span.end_line}",
+                field,
+            )
+        return text
+
     def _figures(self, raw: Any, where: str, span: Span) -> StatedFigures:
         item = self._dict(raw, where)
         self._keys(item, FIGURES_KEYS, where)
-        text = item.get("text")
-        if not isinstance(text, str) or text not in self._text(span.start_line, span.end_line):
-            raise self.fail(
-                f"text {text!r} must be the figures as written in the item's lines "
-                f"{span.start_line}-{span.end_line}",
-                f"{where}.text",
-            )
+        text = self._verbatim(item.get("text"), span, f"{where}.text")
         numbers = {}
         for key in ("population", "communes", "year"):
             value = item.get(key)

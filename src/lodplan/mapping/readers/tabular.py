@@ -222,31 +222,23 @@ def _gather_lead_ins(
     Such an item is not an element of its own: the items after it complete its
     sentence. Reading it needs a declaration (``lead-ins: join``), never a guess.
     """
-    if not any(clean.endswith(":") for clean, _ in items[:-1]):
+    lead = next((i for i, (clean, _) in enumerate(items[:-1]) if clean.endswith(":")), None)
+    if lead is None:
         return items
     if level.lead_ins != "join":
-        lead = next(clean for clean, _ in items[:-1] if clean.endswith(":"))
         raise MappingError(
-            f"column {level.column} ({level.kind}): the list item {lead[:60]!r} introduces the "
-            "items after it; declare lead-ins: join for this level to read them as one element",
+            f"column {level.column} ({level.kind}): the list item {items[lead][0][:60]!r} "
+            "introduces the items after it; declare lead-ins: join for this level to read "
+            "them as one element",
             file=config.spec.source.path,
             line=number,
         )
-    gathered: list[tuple[str, str]] = []
-    at = 0
-    while at < len(items):
-        clean, quote = items[at]
-        if not clean.endswith(":") or at == len(items) - 1:
-            gathered.append((clean, quote))
-            at += 1
-            continue
-        rest = items[at + 1 :]
-        label = clean + " " + level.join.join(c.rstrip(" ,;") for c, _ in rest).lstrip(" ;")
-        start = raw.find(quote)
-        end = raw.find(rest[-1][1], start) + len(rest[-1][1])
-        gathered.append((label, raw[start:end] if start >= 0 and end > start else raw.strip()))
-        break
-    return gathered
+    (clean, quote), rest = items[lead], items[lead + 1 :]
+    label = clean + " " + level.join.join(c.rstrip(" ,;") for c, _ in rest).lstrip(" ;")
+    start = raw.find(quote)
+    end = raw.find(rest[-1][1], start) + len(rest[-1][1])
+    joined_quote = raw[start:end] if start >= 0 and end > start else raw.strip()
+    return [*items[:lead], (label, joined_quote)]
 
 
 def _check_unread_cells(config: _Config, number: int, cells: list[str]) -> None:
