@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from lodplan.build import BuildChecksFailedError, build, build_id_of, check_plans, named_graphs
+from lodplan.errors import MappingError
 from lodplan.mapping import find_mappings
 from lodplan.resources import mappings_dir
 from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
@@ -123,12 +124,43 @@ def test_a_name_that_could_designate_several_places_stops_the_build_until_review
     [mention] = checked.mentions_to_review
     assert mention.text == "Centre"
     assert "actions.tsv:5: 'Centre' could designate" in checked.render_problems()
-    (example / "places.yaml").write_text(
-        HOMONYMS
-        + "reviews:\n  - {name: Centre, target: centre-ville, reason: « l'école du Centre »}\n",
+    (example / "reviews.yaml").write_text(
+        "lodplan-reviews: 1\n"
+        "reviews:\n  - {name: Centre, target: centre-ville, reason: « l'école du Centre »}\n",
         encoding="utf-8",
     )
     checked = check_plans(example, TEST_BASE)
     assert checked.ok
     [mention] = [m for plan in checked.plans for m in plan.mentions if m.text == "Centre"]
     assert (mention.decision, mention.target.ref) == ("reviewed", "centre-ville")
+
+
+def test_a_review_that_decides_nothing_in_its_plans_stops_the_build(tmp_path):
+    example = tmp_path / "mappings"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "example-mappings", example)
+    [plan_id] = [p.plan_id for p in check_plans(example, TEST_BASE).plans]
+    (example / "reviews.yaml").write_text(
+        "lodplan-reviews: 1\nreviews:\n"
+        f"  - {{name: Zorglub, plans: [{plan_id}], lines: [3], target: null, reason: typo}}\n"
+        "  - {name: Zorglub, plans: [another-plan], target: null, reason: not mapped here}\n",
+        encoding="utf-8",
+    )
+    checked = check_plans(example, TEST_BASE)
+    assert not checked.ok
+    [unused] = checked.unused_reviews
+    assert unused.plans == {plan_id}
+    assert "reviews.yaml: the review of 'Zorglub'" in checked.render_problems()
+
+
+def test_an_actor_territory_must_be_a_known_place(tmp_path):
+    example = tmp_path / "mappings"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "example-mappings", example)
+    actors = example / "actors.yaml"
+    text = actors.read_text(encoding="utf-8")
+    declared = "    type: organization\n"
+    wrong = declared + "    territory: commune:99999\n"
+    actors.write_text(text.replace(declared, wrong, 1), encoding="utf-8")
+    with pytest.raises(MappingError) as error:
+        check_plans(example, TEST_BASE)
+    assert "actors.exempleville.territory" in str(error.value)
+    assert "'commune:99999' is not a known place" in str(error.value)

@@ -17,19 +17,28 @@ from rdflib.compare import to_canonical_graph
 
 from lodplan.codelists import Vocabulary, bundled_vocabulary
 from lodplan.description import dataset_description
-from lodplan.errors import LodplanError
+from lodplan.errors import LodplanError, MappingError
 from lodplan.iris import IriMinter
 from lodplan.mapping import MappedPlan, find_mappings, map_plan
-from lodplan.mapping.actors import actors_graph, load_actors
+from lodplan.mapping.actors import Actor, actors_graph, load_actors
 from lodplan.mapping.mentions import Mention
 from lodplan.mapping.model import Outline
-from lodplan.referentials.cog import bundled_cog
-from lodplan.referentials.places import load_places, official_code, places_graph, reference_iri
+from lodplan.mapping.reviews import ACTOR_PREFIX, Review, Reviews, load_reviews
+from lodplan.referentials.cog import CogReferential, bundled_cog
+from lodplan.referentials.places import (
+    COUNTRY_PREFIX,
+    Places,
+    load_places,
+    official_code,
+    places_graph,
+    reference_iri,
+)
 from lodplan.store.base import DatasetPublisher, NamedGraph, StoreInfo
 from lodplan.validation import ValidationReport, Validator
 
 ACTORS_FILE = "actors.yaml"
 PLACES_FILE = "places.yaml"
+REVIEWS_FILE = "reviews.yaml"
 Progress = Callable[[str], None]
 
 
@@ -49,6 +58,9 @@ class CheckedPlans:
     plan_graphs: dict[str, NamedGraph] = field(default_factory=dict)
     # Graphs made without rdflib (the COG: ~500k triples), published as they are
     referential_graphs: dict[str, NamedGraph] = field(default_factory=dict)
+    # reviews written for these plans that decided nothing: stale, or a typo
+    unused_reviews: list[Review] = field(default_factory=list)
+    reviews_path: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -56,6 +68,7 @@ class CheckedPlans:
         return (
             coverage_ok
             and not self.mentions_to_review
+            and not self.unused_reviews
             and all(report.conforms for report in self.reports)
         )
 
@@ -75,6 +88,12 @@ class CheckedPlans:
             for mention in plan.mentions:
                 if mention.needs_review:
                     parts.append(_review_problem(plan, mention))
+        for review in self.unused_reviews:
+            where = f" at lines {sorted(review.lines)}" if review.lines else ""
+            parts.append(
+                f"{self.reviews_path}: the review of {review.name!r} for "
+                f"{', '.join(sorted(review.plans))}{where} decides no mention: correct or remove it"
+            )
         parts += [report.render() for report in self.reports if report.findings]
         return "\n".join(parts)
 
@@ -89,7 +108,7 @@ def _review_problem(plan: MappedPlan, mention: Mention) -> str:
     candidates = ", ".join(f"{c.ref} ({c.label})" for c in mention.candidates)
     return (
         f"{plan.spec.source.path}:{mention.line}: {mention.text!r} could "
-        f"designate {candidates}: decide in {PLACES_FILE} (reviews: name, target, reason; "
+        f"designate {candidates}: decide in {REVIEWS_FILE} (reviews: name, target, reason; "
         "lodplan reconcile lists every mention)"
     )
 
@@ -112,12 +131,23 @@ def check_plans(
     mapping_files = find_mappings(mappings_dir)
     if not mapping_files:
         raise LodplanError(f"no */mapping.yaml found in {mappings_dir}")
-    actors = load_actors(Path(mappings_dir) / ACTORS_FILE)
-    places = load_places(Path(mappings_dir) / PLACES_FILE)
+    mappings = Path(mappings_dir)
+    actors = load_actors(mappings / ACTORS_FILE)
+    places = load_places(mappings / PLACES_FILE)
     cog = bundled_cog()
+    countries = vocabulary.countries_by_alpha2
+    is_place = _place_checker(places, cog, countries)
+    _check_actor_territories(actors, is_place, mappings / ACTORS_FILE)
+    reviews = load_reviews(
+        mappings / REVIEWS_FILE,
+        lambda ref: (
+            ref.removeprefix(ACTOR_PREFIX) in actors
+            if ref.startswith(ACTOR_PREFIX)
+            else is_place(ref)
+        ),
+    )
     validator = Validator(vocabulary)
     checked = CheckedPlans()
-    countries = vocabulary.countries_by_alpha2
 
     def siren_of(ref: str) -> str | None:  # an EPCI's code is its SIREN
         official = official_code(ref)
@@ -134,14 +164,19 @@ def check_plans(
         iris.graph("places"): shared_places,
     }
     checked.referential_graphs[iris.graph("cog")] = _cog_graph(base_iri)
-    mappings = Path(mappings_dir)
     checked.reports.append(validator.validate("actors", shared_actors, mappings / ACTORS_FILE))
     checked.reports.append(validator.validate("places", shared_places, mappings / PLACES_FILE))
     total = len(mapping_files)
     for number, mapping_file in enumerate(mapping_files, start=1):
         progress(f"[{number}/{total}] mapping {mapping_file.parent.name}")
         plan = map_plan(
-            mapping_file, iris=iris, vocabulary=vocabulary, actors=actors, places=places, cog=cog
+            mapping_file,
+            iris=iris,
+            vocabulary=vocabulary,
+            actors=actors,
+            places=places,
+            cog=cog,
+            reviews=reviews,
         )
         coverage = plan.coverage
         progress(
@@ -156,7 +191,45 @@ def check_plans(
             plan = replace(plan, graph=Graph(), outline=Outline(elements=[]))
         checked.plans.append(plan)
         checked.reports.append(report)
+    checked.reviews_path = reviews.path
+    checked.unused_reviews = _unused_reviews(reviews, checked.plans)
     return checked
+
+
+def _unused_reviews(reviews: Reviews, plans: list[MappedPlan]) -> list[Review]:
+    """Reviews for given plans, all of them checked here, that decided no mention."""
+    mapped = {plan.plan_id for plan in plans}
+    used = {id(m.review) for plan in plans for m in plan.mentions if m.review is not None}
+    return [r for r in reviews.items if r.plans and r.plans <= mapped and id(r) not in used]
+
+
+def _place_checker(
+    places: Places, cog: CogReferential, countries: dict[str, str]
+) -> Callable[[str], bool]:
+    """Whether a reference designates a known place: in the COG, a country, places.yaml."""
+
+    def is_place(ref: str) -> bool:
+        official = official_code(ref)
+        if official is not None:
+            return cog.has(*official)
+        if ref.startswith(COUNTRY_PREFIX):
+            return ref.removeprefix(COUNTRY_PREFIX) in countries
+        return ref in places.territories
+
+    return is_place
+
+
+def _check_actor_territories(
+    actors: dict[str, Actor], is_place: Callable[[str], bool], path: Path
+) -> None:
+    for actor in actors.values():
+        if actor.territory and not is_place(actor.territory):
+            raise MappingError(
+                f"{actor.territory!r} is not a known place (the COG, a country:<ISO alpha-2>, "
+                "an id of places.yaml)",
+                file=path,
+                field=f"actors.{actor.id}.territory",
+            )
 
 
 def named_graphs(checked: CheckedPlans, base_iri: str) -> list[NamedGraph]:

@@ -266,12 +266,12 @@ def _parser() -> argparse.ArgumentParser:
     reconcile = commands.add_parser(
         "reconcile",
         help="list every place and organisation the plans name, and what it is linked to",
-        description="Scan every element of every plan for the names of places (COG communes, "
-        "EPCI, départements, régions; mappings/places.yaml) and organisations "
+        description="Scan every element and passage of every plan for the names of places "
+        "(COG communes, EPCI, départements, régions; mappings/places.yaml) and organisations "
         "(mappings/actors.yaml) and print, as CSV, each mention with its decision: unique "
-        "(one candidate), reviewed (decided in places.yaml), not-a-place, ambiguous (to "
-        "review), or not-modelled (on a line the mapping ignores: not in the data). Exit "
-        "status 1 if a mention is left to review.",
+        "(one candidate), reviewed (decided in mappings/reviews.yaml), not-linked (a review "
+        "says why), ambiguous (to review), or not-modelled (on a line the mapping ignores: "
+        "not in the data). Exit status 1 if a mention is left to review.",
     )
     common(reconcile, store=False)
     mappings(reconcile)

@@ -190,3 +190,37 @@ def test_an_unknown_marker_names_its_field(tmp_path):
 def test_an_invalid_heading_pattern_names_its_field(tmp_path):
     with pytest.raises(MappingError, match=r"reader\.headings\[0\]\.pattern"):
         read(tmp_path, **{"pattern: 'AMBITION #": "pattern: '(AMBITION #"})
+
+
+def test_a_sections_narrative_can_be_its_passages(tmp_path):
+    _, _, outline = read(tmp_path, prose="  prose: {as: passages}")
+    first, _ = outline.elements[0].children
+    [passage] = first.passages  # line 12 is ignored (capitals) before the prose applies
+    assert (passage.span.start_line, passage.text) == (14, "Un paragraphe sans action.")
+    assert 14 not in outline.ignored
+
+
+def test_the_plans_own_narrative_is_passages_one_per_paragraph(tmp_path):
+    lines = ["Préambule", "Premier paragraphe **en gras**", "", "Second", "", *LINES[2:]]
+    declared = "  passages: [{lines: ['1-4'], label: Préambule}]\n  prose: {as: passages}"
+    shifted = {"lines: [1], ": "lines: [99], ", "line: 22, text": "line: 25, text"}
+    _, _, outline = read(tmp_path, lines=lines, prose=declared, **shifted)
+    assert [(p.span.start_line, p.span.end_line, p.text, p.label) for p in outline.passages] == [
+        (1, 2, "Préambule Premier paragraphe en gras", "Préambule"),
+        (4, 4, "Second", "Préambule"),
+    ]
+    assert outline.passages[0].span.quote == "Préambule\nPremier paragraphe **en gras**"
+
+
+@pytest.mark.parametrize(
+    ("prose", "field"),
+    [
+        ("  prose: {as: elements}", "reader.prose"),
+        ("  passages: [{label: x}]", "reader.passages[0]"),
+        ("  passages: [{lines: [x-y]}]", "reader.passages[0].lines"),
+    ],
+)
+def test_malformed_passages_name_their_field(tmp_path, prose, field):
+    with pytest.raises(MappingError) as error:
+        read(tmp_path, prose=prose)
+    assert field in str(error.value)

@@ -1,4 +1,5 @@
-"""Names of places and organisations found in elements, and what they are linked to."""
+"""Names of places and organisations found in elements and passages, and what they are
+linked to."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from lodplan.mapping.mentions import (
     mentions_in_ignored_lines,
     reconcile,
 )
-from lodplan.mapping.model import Element, Outline, Span
-from lodplan.referentials.places import Places, Review, Territory
+from lodplan.mapping.model import Element, Outline, Passage, Span
+from lodplan.mapping.reviews import Review, Reviews
+from lodplan.referentials.places import Places, Territory
 
 ACTORS = {
     "commission": Actor("commission", "organization", {"fr": "Commission européenne"}, ("CE",)),
@@ -29,17 +31,17 @@ OFFICIAL = [
 ]
 
 
-def places(**kwargs) -> Places:
+def places() -> Places:
     territories = {"massif-du-jura": Territory("massif-du-jura", {"fr": "Massif du Jura"},
                                                "region-naturelle", ("Jura",))}  # fmt: skip
-    return Places(territories=territories, **kwargs)
+    return Places(territories=territories)
 
 
-def link(text: str, places_: Places | None = None, publisher: str | None = None):
+def link(text: str, reviews: list[Review] = (), publisher: str | None = None):
     element = Element("Action", "action", "Action", text, Span(3, 3, text), label=text)
-    places_ = places_ or places()
-    gazetteer = build_gazetteer(places_, ACTORS, OFFICIAL)
-    mentions = reconcile("plan", Outline([element]), gazetteer, places_, publisher)
+    gazetteer = build_gazetteer(places(), ACTORS, OFFICIAL, reviews)
+    outline = Outline([element])
+    mentions = reconcile("plan", outline, gazetteer, Reviews(list(reviews)), publisher)
     return element, mentions
 
 
@@ -76,7 +78,7 @@ def test_the_publisher_and_stated_roles_are_not_replaced():
     element = Element("Action", "action", "Action", "x", Span(3, 3, "x"), label="Insee")
     element.involvements.append(("insee", "partenaire"))
     gazetteer = build_gazetteer(places(), ACTORS, OFFICIAL)
-    reconcile("plan", Outline([element]), gazetteer, places(), None)
+    reconcile("plan", Outline([element]), gazetteer, Reviews(), None)
     assert element.involvements == [("insee", "partenaire")]
 
 
@@ -89,17 +91,47 @@ def test_an_ambiguous_name_waits_for_a_review_and_is_not_linked():
 
 def test_a_review_decides_for_its_plan_and_lines_only():
     review = Review("Jura", "massif-du-jura", "the massif", frozenset({"plan"}), frozenset({3}))
-    _, [mention] = link("Les plateaux du JURA", places(reviews=[review]))
+    _, [mention] = link("Les plateaux du JURA", [review])
     assert (mention.decision, mention.target.ref) == ("reviewed", "massif-du-jura")
+    assert mention.review is review
     elsewhere = Review("Jura", "massif-du-jura", "x", frozenset({"plan"}), frozenset({9}))
-    _, [mention] = link("Les plateaux du Jura", places(reviews=[elsewhere]))
+    _, [mention] = link("Les plateaux du Jura", [elsewhere])
     assert mention.needs_review
 
 
-def test_a_name_reviewed_as_no_place_is_reported_not_linked():
+def test_a_name_reviewed_as_not_linked_is_reported_not_linked():
     review = Review("Jura", None, "a brand name")
-    element, [mention] = link("Jura", places(reviews=[review]))
-    assert mention.decision == "not-a-place" and element.territories == []
+    element, [mention] = link("Jura", [review])
+    assert mention.decision == "not-linked" and element.territories == []
+    assert mention.reason == "a brand name"
+
+
+def test_a_review_teaches_a_name_only_where_it_applies():
+    region = Review("Région", "actor:insee", "the plan's région", frozenset({"plan"}))
+    element, [mention] = link("avec la Région", [region])
+    assert (mention.decision, mention.target.ref) == ("reviewed", "actor:insee")
+    assert element.involvements == [("insee", "mentionne")]
+    acronym = Review("AN", "actor:insee", "x", frozenset({"plan"}), frozenset({9}))
+    assert link("l'AN et le Sénat", [acronym])[1] == []  # line 3: the review does not apply
+
+
+def test_passages_mention_what_they_name_without_linking_the_element():
+    element = Element("Objective", "chantier", "Chantier", "Chantier", Span(1, 1, "x"))
+    element.label = "Chantier"
+    element.passages.append(Passage(Span(4, 4, "q"), "Metz Métropole et l'Insee à Thionville"))
+    preamble = Passage(Span(1, 2, "q"), "L'Insee", label="Préambule")
+    outline = Outline([element], passages=[preamble])
+    gazetteer = build_gazetteer(places(), ACTORS, OFFICIAL)
+    mentions = reconcile("plan", outline, gazetteer, Reviews(), "metz-metropole")
+    assert [(m.field, m.line, m.text) for m in mentions] == [
+        ("passage", 4, "Metz Métropole"),
+        ("passage", 4, "Insee"),
+        ("passage", 4, "Thionville"),
+        ("passage", 1, "Insee"),
+    ]
+    assert element.passages[0].mentions == ["actor:metz-metropole", "actor:insee", "commune:57672"]
+    assert preamble.mentions == ["actor:insee"]
+    assert element.territories == [] and element.involvements == []
 
 
 def test_epci_names_with_and_without_their_legal_form():

@@ -1,4 +1,4 @@
-"""mappings/places.yaml: territories, names, reviews, references, errors."""
+"""mappings/places.yaml: territories, names, references, errors."""
 
 from __future__ import annotations
 
@@ -35,8 +35,6 @@ def test_the_bundled_places_load_and_make_a_graph():
     assert places.territories["grande-region"].kind == "espace-de-cooperation"
     graph = places_graph(places, IriMinter(TEST_BASE), COUNTRIES)
     assert len(set(graph.subjects(predicate=LP.territoryKind))) == len(places.territories)
-    review = places.review_for("LUXEMBOURG", "any-plan", range(1, 2))
-    assert review is not None and review.target == "country:LU"
 
 
 @pytest.mark.parametrize(
@@ -48,7 +46,7 @@ def test_the_bundled_places_load_and_make_a_graph():
         ("territories: {X: {label: {fr: X}, kind: autre}}\n", "territories.X", "identifier"),
         ("territories: {x: {label: {'Canada)': X}, kind: autre}}\n", "territories.x.label",
          "language tag"),
-        ("reviews: [{name: Jura, reason: r}]\n", "reviews[0]", "target"),
+        ("reviews: []\n", "reviews", "reviews.yaml"),
     ],
 )  # fmt: skip
 def test_errors_name_the_field(tmp_path, text, field, message):

@@ -23,6 +23,7 @@ from lodplan.mapping.mentions import (
 )
 from lodplan.mapping.model import Outline
 from lodplan.mapping.readers import read_outline
+from lodplan.mapping.reviews import Reviews
 from lodplan.mapping.rules import apply_rules
 from lodplan.mapping.spec import MappingSpec, load_mapping
 from lodplan.mapping.spreadsheets import is_spreadsheet, spreadsheet_lines
@@ -87,9 +88,10 @@ def map_plan(
     actors: dict[str, Actor],
     places: Places | None = None,
     cog: CogReferential | None = None,
+    reviews: Reviews | None = None,
 ) -> MappedPlan:
-    """Map one plan. With ``places`` (and ``cog``), the places and organisations its
-    text names are linked (see :mod:`lodplan.mapping.mentions`)."""
+    """Map one plan. With ``places`` (and ``cog`` and ``reviews``), the places and
+    organisations its text names are linked (see :mod:`lodplan.mapping.mentions`)."""
     spec = load_mapping(mapping_file)
     lines, digest = read_source_lines(spec)
     outline = read_outline(spec, lines)
@@ -98,12 +100,13 @@ def map_plan(
     mentions: list[Mention] = []
     if places is not None:
         official = official_names(cog, spec.reconcile.communes_in) if cog else ()
-        gazetteer = build_gazetteer(places, actors, official)
+        reviews = reviews or Reviews()
+        gazetteer = build_gazetteer(places, actors, official, reviews.in_plan(spec.plan.id))
         mentions = reconcile(
             spec.plan.id,
             outline,
             gazetteer,
-            places,
+            reviews,
             spec.plan.publisher,
             spec.reconcile.organisations_in,
         )

@@ -19,7 +19,7 @@ from lodplan.codelists import Vocabulary
 from lodplan.errors import MappingError
 from lodplan.iris import IriMinter, slugify
 from lodplan.mapping.actors import Actor
-from lodplan.mapping.model import Element, Outline, Span
+from lodplan.mapping.model import Element, Outline, Passage, Span
 from lodplan.mapping.rules import COUNTRY_REF
 from lodplan.mapping.spec import MappingSpec
 from lodplan.referentials.cog import CogReferential
@@ -86,6 +86,7 @@ class PlanGraphWriter:
         for order, element in enumerate(outline.elements, start=1):
             node = self._element(element, None, order, 1)
             self.graph.add((self.plan_iri, LP.hasElement, node))
+        self._passages(self.plan_iri, outline.passages, None)
         return self.graph
 
     # -- plan and its document -------------------------------------------------
@@ -204,6 +205,7 @@ class PlanGraphWriter:
         self._element_facts(node, element)
         self._provenance(node, element.span)
         self._figures(node, element)
+        self._passages(node, element.passages, element)
         for child_order, child in enumerate(element.children, start=1):
             self._element(child, node, child_order, level + 1)
         return node
@@ -266,11 +268,32 @@ class PlanGraphWriter:
             g.add((stated, PROV.wasDerivedFrom, self.document))
             g.add((stated, LP.source, URIRef(f"{node}#source")))
 
+    def _passages(self, owner: URIRef, passages: list[Passage], element: Element | None) -> None:
+        """Narrative of the plan or an element, verbatim, with what it names."""
+        g = self.graph
+        for order, passage in enumerate(passages, start=1):
+            node = URIRef(f"{owner}#passage-{order}")
+            g.add((owner, LP.passage, node))
+            g.add((node, RDF.type, LP.Passage))
+            g.add((node, LP.order, Literal(order, datatype=XSD.integer)))
+            g.add((node, RDF.value, Literal(passage.text, lang=self.lang)))
+            if passage.label:
+                g.add((node, RDFS.label, Literal(passage.label, lang=self.lang)))
+            self._provenance(node, passage.span)
+            for ref in passage.mentions:
+                if ref.startswith("actor:"):
+                    named = self._actor(ref.removeprefix("actor:"), "passages", element)
+                else:
+                    named = self._territory(ref, element)
+                g.add((node, LP.mentions, named))
+
     def _provenance(self, node: URIRef, span: Span) -> None:
         g = self.graph
-        source = URIRef(f"{node}#source")
-        quote = URIRef(f"{node}#quote")
-        lines = URIRef(f"{node}#lines")
+        # a passage's IRI is already a fragment (#passage-2): its parts are #passage-2-…
+        stem = f"{node}-" if "#" in node else f"{node}#"
+        source = URIRef(f"{stem}source")
+        quote = URIRef(f"{stem}quote")
+        lines = URIRef(f"{stem}lines")
         g.add((node, LP.source, source))
         g.add((node, PROV.wasDerivedFrom, self.document))
         g.add((source, RDF.type, OA.SpecificResource))

@@ -3,16 +3,18 @@
 A *gazetteer* holds every name lodplan can recognise: the régions, départements
 and EPCI of the Code officiel géographique, the communes of the départements a
 mapping declares (``reconcile.communes-in``), the territories and names of
-``mappings/places.yaml`` and the organisations of ``mappings/actors.yaml``.
-The labels and descriptions of every element are scanned for those names (the
-longest name wins, accents and case aside, but a name must start with a capital
-in the text). A name that designates one thing is linked; a name that could
-designate several is linked only as a person decided in ``places.yaml``
-(``reviews``) and otherwise reported for review — never guessed.
+``mappings/places.yaml``, the organisations of ``mappings/actors.yaml`` and the
+names ``mappings/reviews.yaml`` decides on. The labels, descriptions and
+passages of every element, and the plan's own passages, are scanned for those
+names (the longest name wins, accents and case aside, but a name must start
+with a capital in the text). A name that designates one thing is linked; a name
+that could designate several is linked only as a person decided in a review,
+and otherwise reported for review — never guessed.
 
 Linked places become ``lodplan:territory`` of the element; linked organisations
 become involvements with the role ``mentionne`` (the text names them, nothing
-more), unless the mapping already states a role for them or they publish the plan.
+more), unless the mapping already states a role for them or they publish the
+plan. A passage (narrative that is not an element) ``lodplan:mentions`` what it names.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from lodplan.mapping.actors import Actor
-from lodplan.mapping.model import Element, Outline
+from lodplan.mapping.model import Element, Outline, Passage
+from lodplan.mapping.reviews import Review, Reviews
 from lodplan.referentials.cog import CogReferential
 from lodplan.referentials.places import Places, fold
 
@@ -39,6 +42,7 @@ EPCI_FORMS = {
 class Candidate:
     ref: str  # a place reference (see lodplan.referentials.places) or "actor:<id>"
     label: str
+    taught: bool = False  # known only from a review: looked for only where one applies
 
     @property
     def is_actor(self) -> bool:
@@ -50,14 +54,15 @@ class Mention:
     """One name found in one element, and what it was linked to (or why not)."""
 
     plan_id: str
-    element: Element | None  # None: a line the mapping does not model (ignored)
-    field: str  # "label", "description" or "source" (an ignored line)
+    element: Element | None  # None: the plan's own passages, or an ignored line
+    field: str  # "label", "description", "passage" or "source" (an ignored line)
     text: str  # as written
     candidates: tuple[Candidate, ...]
-    decision: str  # unique | reviewed | not-a-place | ambiguous | not-modelled
+    decision: str  # unique | reviewed | not-linked | ambiguous | not-modelled
     target: Candidate | None = None
     reason: str = ""
-    line: int = 0  # where in the source: the element's first line, or the ignored line
+    review: Review | None = None  # the decision that applied, if any
+    line: int = 0  # where in the source: the first line of the element or passage
 
     @property
     def needs_review(self) -> bool:
@@ -74,6 +79,10 @@ class Gazetteer:
     acronyms: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
     lower_case: set[tuple[str, ...]] = field(default_factory=set)
     words: set[tuple[str, ...]] = field(default_factory=set)
+    labels: dict[str, str] = field(default_factory=dict)  # reference → label
+
+    def knows(self, name: str) -> bool:
+        return tuple(tokens(name)) in self.entries
 
     def add(self, name: str, candidate: Candidate) -> None:
         key = tuple(tokens(name))
@@ -88,6 +97,8 @@ class Gazetteer:
         found = self.entries.setdefault(key, [])
         if all(c.ref != candidate.ref for c in found):
             found.append(candidate)
+        if not candidate.taught:
+            self.labels.setdefault(candidate.ref, candidate.label)
         self.longest = max(self.longest, len(key))
 
     def find(self, text: str) -> Iterator[tuple[str, list[Candidate]]]:
@@ -162,8 +173,11 @@ def build_gazetteer(
     places: Places,
     actors: dict[str, Actor],
     official: Iterable[tuple[str, str]],
+    reviews: Iterable[Review] = (),
 ) -> Gazetteer:
-    """``official``: (name, reference) of the COG territories in the plan's scope."""
+    """``official``: (name, reference) of the COG territories in the plan's scope;
+    ``reviews``: those of the plan, whose names are looked for even if nothing else
+    knows them."""
     gazetteer = Gazetteer()
     for name, ref in official:
         gazetteer.add(name, Candidate(ref, name))
@@ -185,6 +199,9 @@ def build_gazetteer(
     for key, candidates in gazetteer.entries.items():
         territories = {governed[c.ref] for c in candidates if c.ref in governed}
         gazetteer.entries[key] = [c for c in candidates if c.ref not in territories]
+    for review in reviews:
+        if not gazetteer.knows(review.name):
+            gazetteer.add(review.name, Candidate(review.target or "", review.name, taught=True))
     return gazetteer
 
 
@@ -192,57 +209,75 @@ def reconcile(
     plan_id: str,
     outline: Outline,
     gazetteer: Gazetteer,
-    places: Places,
+    reviews: Reviews,
     publisher: str | None,
     organisations_in: Iterable[str] = ("label", "description"),
 ) -> list[Mention]:
-    """Find the names in every element, decide what each designates, link the elements.
+    """Find the names in every element and passage, decide what each designates, link.
 
-    Organisations are looked for only in ``organisations_in``; a name found elsewhere
-    is not reported (it is the mapping's partners that link it, or nothing)."""
+    In an element, organisations are looked for only in ``organisations_in``; a name
+    found elsewhere is not reported (it is the mapping's partners that link it)."""
     mentions = []
     organisation_fields = set(organisations_in)
     for element in outline.walk():
+        lines = range(element.span.start_line, element.span.end_line + 1)
         for field_name, text in (("label", element.label), ("description", element.description)):
             for written, candidates in gazetteer.find(text or ""):
                 if field_name not in organisation_fields:
                     candidates = [c for c in candidates if not c.is_actor]
                     if not candidates:
                         continue
-                mention = _decide(plan_id, element, field_name, written, candidates, places)
-                mentions.append(mention)
-                if mention.target is not None:
-                    _link(element, mention.target, publisher)
+                mention = Mention(plan_id, element, field_name, written, tuple(candidates),
+                                  "ambiguous", line=element.span.start_line)  # fmt: skip
+                if _decide(mention, lines, gazetteer, reviews):
+                    mentions.append(mention)
+                    if mention.target is not None:
+                        _link(element, mention.target, publisher)
+        for passage in element.passages:
+            mentions += _passage_mentions(plan_id, element, passage, gazetteer, reviews)
+    for passage in outline.passages:
+        mentions += _passage_mentions(plan_id, None, passage, gazetteer, reviews)
     return mentions
 
 
-def _decide(
+def _passage_mentions(
     plan_id: str,
-    element: Element,
-    field_name: str,
-    written: str,
-    candidates: list[Candidate],
-    places: Places,
-) -> Mention:
-    lines = range(element.span.start_line, element.span.end_line + 1)
-    mention = Mention(
-        plan_id, element, field_name, written, tuple(candidates), "ambiguous",
-        line=element.span.start_line,
-    )  # fmt: skip
-    review = places.review_for(written, plan_id, lines)
-    if review is not None:
-        mention.reason = review.reason
-        if review.target is None:
-            mention.decision = "not-a-place"
-            return mention
-        chosen = next((c for c in candidates if c.ref == review.target), None)
-        mention.decision = "reviewed"
-        mention.target = chosen or Candidate(review.target, written)
-        return mention
-    if len(candidates) == 1:
-        mention.decision = "unique"
-        mention.target = candidates[0]
-    return mention
+    owner: Element | None,
+    passage: Passage,
+    gazetteer: Gazetteer,
+    reviews: Reviews,
+) -> list[Mention]:
+    mentions = []
+    lines = range(passage.span.start_line, passage.span.end_line + 1)
+    for written, candidates in gazetteer.find(passage.text):
+        mention = Mention(plan_id, owner, "passage", written, tuple(candidates), "ambiguous",
+                          line=passage.span.start_line)  # fmt: skip
+        if _decide(mention, lines, gazetteer, reviews):
+            mentions.append(mention)
+            if mention.target is not None and mention.target.ref not in passage.mentions:
+                passage.mentions.append(mention.target.ref)
+    return mentions
+
+
+def _decide(mention: Mention, lines: range, gazetteer: Gazetteer, reviews: Reviews) -> bool:
+    """Decide ``mention`` (unique, reviewed, not-linked, or left ambiguous); ``False``
+    if the name is not one here (known only from reviews that do not apply)."""
+    review = reviews.for_name(mention.text, mention.plan_id, lines)
+    if review is None:
+        if all(c.taught for c in mention.candidates):
+            return False
+        if len(mention.candidates) == 1:
+            mention.decision, mention.target = "unique", mention.candidates[0]
+        return True
+    mention.reason, mention.review = review.reason, review
+    if review.target is None:
+        mention.decision = "not-linked"
+        return True
+    chosen = next((c for c in mention.candidates if c.ref == review.target and not c.taught), None)
+    label = gazetteer.labels.get(review.target, mention.text)
+    mention.decision = "reviewed"
+    mention.target = chosen or Candidate(review.target, label)
+    return True
 
 
 def _link(element: Element, target: Candidate, publisher: str | None) -> None:
@@ -273,4 +308,5 @@ def mentions_in_ignored_lines(
         )
         for number in sorted(ignored)
         for written, candidates in gazetteer.find(lines[number - 1])
+        if not all(c.taught for c in candidates)
     ]

@@ -42,6 +42,18 @@ class StatedFigures:
 
 
 @dataclass
+class Passage:
+    """Text the source gives an element (or the plan) that is not itself an element:
+    a chantier's narrative paragraph, a préambule. Published verbatim with its
+    provenance and the places and organisations it names."""
+
+    span: Span
+    text: str  # as read, markup removed
+    label: str | None = None  # the document's name for it ("Préambule"), if any
+    mentions: list[str] = field(default_factory=list)  # place references, actor:<id>
+
+
+@dataclass
 class Element:
     """One node of a plan's tree (an objective at any level, or an action)."""
 
@@ -61,6 +73,7 @@ class Element:
     involvements: list[tuple[str, str]] = field(default_factory=list)  # (actor id, role)
     dates: list[DateMention] = field(default_factory=list)
     figures: list[StatedFigures] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
     children: list[Element] = field(default_factory=list)
 
     def walk(self):
@@ -81,6 +94,7 @@ class Outline:
 
     elements: list[Element]
     plan_spans: dict[str, Span] = field(default_factory=dict)  # e.g. {"title": Span}
+    passages: list[Passage] = field(default_factory=list)  # the plan's own narrative
     ignored: dict[int, str] = field(default_factory=dict)  # line -> reason
 
     def walk(self):

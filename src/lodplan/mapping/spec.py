@@ -341,3 +341,19 @@ def _reconcile(f: _Fields | None) -> ReconcileSpec:
     if set(fields) - {"label", "description"}:
         f.fail("lists fields among label, description", "organisations-in")
     return ReconcileSpec(communes_in=tuple(codes), organisations_in=fields)
+
+
+def line_numbers(entries: Any) -> set[int]:
+    """Line numbers from a list of lines and ranges (``[5, "13-30"]``).
+
+    Raises ``ValueError`` naming the first entry that is neither."""
+    numbers: set[int] = set()
+    for entry in entries if isinstance(entries, list) else [entries]:
+        if isinstance(entry, int) and not isinstance(entry, bool):
+            numbers.add(entry)
+        elif isinstance(entry, str) and re.fullmatch(r"[0-9]+-[0-9]+", entry):
+            first, last = map(int, entry.split("-"))
+            numbers.update(range(first, last + 1))
+        else:
+            raise ValueError(f"{entry!r} is neither a line nor a range 'a-b'")
+    return numbers

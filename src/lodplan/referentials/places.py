@@ -1,5 +1,6 @@
-"""Places the plans name (``mappings/places.yaml``): territories outside the COG,
-the names plans give to places, and the decisions a person took on ambiguous names.
+"""Places the plans name (``mappings/places.yaml``): territories outside the COG and
+the names plans give to places (decisions on ambiguous names are reviews, see
+:mod:`lodplan.mapping.reviews`).
 
 A place is designated by a *reference*:
 
@@ -43,38 +44,11 @@ class Territory:
     part_of: tuple[str, ...] = ()  # references of the places it lies in
 
 
-@dataclass(frozen=True)
-class Review:
-    """A person's decision on a name: what it designates (``target``; ``None``: no
-    place), for every plan or only some plans and lines."""
-
-    name: str
-    target: str | None
-    reason: str
-    plans: frozenset[str] = frozenset()
-    lines: frozenset[int] = frozenset()
-
-    def applies(self, plan_id: str, lines: range) -> bool:
-        if self.plans and plan_id not in self.plans:
-            return False
-        return not self.lines or any(n in self.lines for n in lines)
-
-
 @dataclass
 class Places:
     territories: dict[str, Territory] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # name as written → reference
-    reviews: list[Review] = field(default_factory=list)
     path: Path | None = None
-
-    def review_for(self, name: str, plan_id: str, lines: range) -> Review | None:
-        """The most specific decision on ``name`` at this place (lines, then plan, then any);
-        names compare without case or accents ("LUXEMBOURG" is "Luxembourg")."""
-        folded = fold_name(name)
-        matching = [
-            r for r in self.reviews if fold_name(r.name) == folded and r.applies(plan_id, lines)
-        ]
-        return max(matching, key=lambda r: (bool(r.lines), bool(r.plans)), default=None)
 
 
 def fold(text: str) -> str:
@@ -123,7 +97,9 @@ def load_places(path: Path) -> Places:
 
     if data.get("lodplan-places") != PLACES_FORMAT_VERSION:
         raise fail(f"this lodplan reads places format {PLACES_FORMAT_VERSION}", "lodplan-places")
-    unknown = set(data) - {"lodplan-places", "territories", "names", "reviews"}
+    if "reviews" in data:
+        raise fail("reviews moved to mappings/reviews.yaml (lodplan-reviews: 1)", "reviews")
+    unknown = set(data) - {"lodplan-places", "territories", "names"}
     if unknown:
         raise fail(f"unknown key(s) {', '.join(sorted(unknown))}", "")
     places = Places(path=path)
@@ -131,8 +107,6 @@ def load_places(path: Path) -> Places:
         places.territories[territory_id] = _territory(territory_id, fields, fail)
     for name, ref in (data.get("names") or {}).items():
         places.names[str(name)] = str(ref)
-    for i, item in enumerate(data.get("reviews") or []):
-        places.reviews.append(_review(item, f"reviews[{i}]", fail))
     _check_references(places, fail)
     return places
 
@@ -181,24 +155,8 @@ def _territory(territory_id: str, fields: Any, fail) -> Territory:
     )
 
 
-def _review(item: Any, where: str, fail) -> Review:
-    if not isinstance(item, dict) or not item.get("name") or not item.get("reason"):
-        raise fail("needs name, target (a reference, or null: not a place) and reason", where)
-    unknown = set(item) - {"name", "target", "reason", "plans", "lines"}
-    if unknown or "target" not in item:
-        raise fail("needs name, target (a reference, or null: not a place) and reason", where)
-    return Review(
-        name=str(item["name"]),
-        target=None if item["target"] is None else str(item["target"]),
-        reason=str(item["reason"]),
-        plans=frozenset(str(p) for p in item.get("plans") or ()),
-        lines=frozenset(int(n) for n in item.get("lines") or ()),
-    )
-
-
 def _check_references(places: Places, fail) -> None:
     checks = [(ref, f"names.{name}") for name, ref in places.names.items()]
-    checks += [(r.target, f"reviews[{i}].target") for i, r in enumerate(places.reviews) if r.target]
     checks += [
         (ref, f"territories.{t.id}.part-of")
         for t in places.territories.values()

@@ -5,12 +5,15 @@ the text from the start of a line, so that one heading may span several lines
 (its span is then start..end line, its quote the verbatim lines joined by
 "\\n"). Inside the sections that declare them, inline markers — links
 ``[…](#)``, ``**bold**``, ``*italic*`` — flag actions: one Action per marked
-item, under the current heading of the declared level. Every other non-empty
-line is ignored with a declared reason, or reported as unaccounted.
+item, under the current heading of the declared level. The other lines of such
+a section (its narrative) are passages of it (``prose: {as: passages}``) or
+ignored with the reason ``prose`` gives; lines outside the sections are the
+plan's own passages (``passages``), ignored with a declared reason, or
+reported as unaccounted.
 
-Order of the decisions for a line: ``ignore`` rules with ``lines``; heading
-patterns; marked actions; the other ``ignore`` rules; the ``prose`` reason of
-the section; otherwise the line is unaccounted.
+Order of the decisions for a line: ``passages`` and ``ignore`` rules with
+``lines``; heading patterns; marked actions; the other ``ignore`` rules; the
+``prose`` of the section; otherwise the line is unaccounted.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from typing import Any
 
 from lodplan.errors import MappingError
 from lodplan.mapping.dates import find_dates
-from lodplan.mapping.model import Element, Outline, Span
-from lodplan.mapping.spec import MappingSpec
+from lodplan.mapping.model import Element, Outline, Passage, Span
+from lodplan.mapping.spec import MappingSpec, line_numbers
 
 MARKERS = {
     "link": re.compile(r"\[(?P<text>(?:[^\]\\\n]|\\.)+)\]\((?P<target>[^)\s]*)\)"),
@@ -50,6 +53,12 @@ class _Ignore:
     reason: str
     lines: frozenset[int] = frozenset()
     pattern: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class _PlanPassages:
+    lines: frozenset[int]
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,7 @@ class _Reading:
         self.current: dict[int, Element] = {}  # heading level → current element
         self.ignored: dict[int, str] = {}
         self.plan_spans: dict[str, Span] = {}
+        self.passages: list[Passage] = []
         self.used_exclusions: set[int] = set()
         self.used_contexts: set[int] = set()
 
@@ -94,6 +104,10 @@ class _Reading:
             text = lines[number - 1]
             if not text.strip() or self._in_title(number):
                 number += 1
+                continue
+            declared = next((p for p in c.passages if number in p.lines), None)
+            if declared is not None:
+                number = self._plan_passage(number, declared)
                 continue
             reason = next((i.reason for i in c.ignore if number in i.lines), None)
             if reason is not None:
@@ -121,7 +135,16 @@ class _Reading:
                     file=c.spec.path,
                     field=f"reader.actions.contexts[{index}]",
                 )
-        return Outline(elements=self.roots, plan_spans=self.plan_spans, ignored=self.ignored)
+        return Outline(self.roots, self.plan_spans, self.passages, self.ignored)
+
+    def _plan_passage(self, number: int, declared: _PlanPassages) -> int:
+        """One passage of the plan per paragraph (non-empty lines); the next line to read."""
+        end = number
+        while end + 1 in declared.lines and self.lines[end].strip():
+            end += 1
+        quote = "\n".join(self.lines[number - 1 : end])
+        self.passages.append(Passage(Span(number, end, quote), _plain(quote), declared.label))
+        return end + 1
 
     def _in_title(self, number: int) -> bool:
         return bool(self.c.title_lines) and self.c.title_lines[0] <= number <= self.c.title_lines[1]
@@ -238,7 +261,11 @@ class _Reading:
         reason = next(
             (i.reason for i in self.c.ignore if i.pattern and i.pattern.search(text)), None
         )
-        if reason is None and self._section() is not None:
+        section = self._section()
+        if reason is None and section is not None:
+            if self.c.prose_as_passages:
+                section.passages.append(Passage(Span(number, number, text), _plain(text)))
+                return
             reason = self.c.prose
         if reason is not None:
             self.ignored[number] = reason
@@ -299,7 +326,9 @@ class _Config:
     exclude: tuple[dict[str, Any], ...]
     contexts: tuple[dict[str, Any], ...]
     partners: tuple[_Partner, ...]
-    prose: str | None
+    prose: str | None  # the reason a section's narrative is ignored
+    prose_as_passages: bool
+    passages: tuple[_PlanPassages, ...]
     ignore: tuple[_Ignore, ...]
 
     @classmethod
@@ -309,7 +338,7 @@ class _Config:
         def fail(message: str, key: str) -> MappingError:
             return MappingError(message, file=spec.path, field=f"reader.{key}")
 
-        allowed = {"type", "title-lines", "headings", "actions", "prose", "ignore"}
+        allowed = {"type", "title-lines", "headings", "actions", "prose", "passages", "ignore"}
         extra = sorted(set(reader) - allowed)
         if extra:
             raise fail(f"unknown key(s) {', '.join(extra)}; allowed: {', '.join(sorted(allowed))}",
@@ -374,15 +403,10 @@ class _Config:
         for i, item in enumerate(reader.get("ignore") or []):
             if not item.get("reason"):
                 raise fail("every ignored line needs a reason", f"ignore[{i}]")
-            numbers: set[int] = set()
-            for entry in item.get("lines") or []:
-                if isinstance(entry, str) and re.fullmatch(r"[0-9]+-[0-9]+", entry):
-                    first, last = map(int, entry.split("-"))
-                    numbers.update(range(first, last + 1))
-                elif isinstance(entry, int):
-                    numbers.add(entry)
-                else:
-                    raise fail(f"{entry!r} is neither a line nor a range 'a-b'", f"ignore[{i}]")
+            try:
+                numbers = line_numbers(item.get("lines") or [])
+            except ValueError as exc:
+                raise fail(str(exc), f"ignore[{i}].lines") from None
             try:
                 pattern = re.compile(item["pattern"]) if item.get("pattern") else None
             except re.error as exc:
@@ -390,6 +414,18 @@ class _Config:
             if not numbers and pattern is None:
                 raise fail("declare 'lines' or 'pattern'", f"ignore[{i}]")
             ignores.append(_Ignore(item["reason"], frozenset(numbers), pattern))
+        plan_passages = []
+        for i, item in enumerate(reader.get("passages") or []):
+            try:
+                numbers = line_numbers(item["lines"])
+            except (KeyError, TypeError):
+                raise fail("declare the 'lines' of the plan's passages", f"passages[{i}]") from None
+            except ValueError as exc:
+                raise fail(str(exc), f"passages[{i}].lines") from None
+            plan_passages.append(_PlanPassages(frozenset(numbers), item.get("label")))
+        prose = reader.get("prose")
+        if isinstance(prose, dict) and prose != {"as": "passages"}:
+            raise fail("is a reason to ignore the narrative, or {as: passages}", "prose")
         return cls(
             spec=spec,
             headings=tuple(headings),
@@ -405,6 +441,8 @@ class _Config:
             exclude=tuple(actions.get("exclude") or ()),
             contexts=tuple(actions.get("contexts") or ()),
             partners=tuple(partners),
-            prose=reader.get("prose"),
+            prose=prose if isinstance(prose, str) else None,
+            prose_as_passages=isinstance(prose, dict),
+            passages=tuple(plan_passages),
             ignore=tuple(ignores),
         )
