@@ -137,6 +137,7 @@ def check_plans(
     cog = bundled_cog()
     countries = vocabulary.countries_by_alpha2
     is_place = _place_checker(places, cog, countries)
+    _check_place_references(places, is_place)
     _check_actor_territories(actors, is_place, mappings / ACTORS_FILE)
     reviews = load_reviews(
         mappings / REVIEWS_FILE,
@@ -217,6 +218,22 @@ def _place_checker(
         return ref in places.territories
 
     return is_place
+
+
+def _check_place_references(places: Places, is_place: Callable[[str], bool]) -> None:
+    """Every reference in places.yaml designates a known place (not only a well-formed one)."""
+    references = [(ref, f"names.{name}") for name, ref in places.names.items()]
+    references += [
+        (ref, f"territories.{t.id}.part-of") for t in places.territories.values() for ref in t.part_of
+    ]
+    for ref, where in references:
+        if not is_place(ref):
+            raise MappingError(
+                f"{ref!r} is not a known place (the COG, a country of the country list, "
+                "a territory of places.yaml)",
+                file=places.path,
+                field=where,
+            )
 
 
 def _check_actor_territories(
