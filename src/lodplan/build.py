@@ -224,7 +224,9 @@ def _check_place_references(places: Places, is_place: Callable[[str], bool]) -> 
     """Every reference in places.yaml designates a known place (not only a well-formed one)."""
     references = [(ref, f"names.{name}") for name, ref in places.names.items()]
     references += [
-        (ref, f"territories.{t.id}.part-of") for t in places.territories.values() for ref in t.part_of
+        (ref, f"territories.{t.id}.part-of")
+        for t in places.territories.values()
+        for ref in t.part_of
     ]
     for ref, where in references:
         if not is_place(ref):
