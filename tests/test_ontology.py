@@ -37,12 +37,13 @@ DATA = "http://data.test.example/"
 
 CLASSES = {
     "Plan", "PlanElement", "Objective", "Action", "Involvement", "DateMention",
-    "SourceDocument", "Territory", "KeyFigures",
+    "SourceDocument", "Territory", "KeyFigures", "Passage",
 }  # fmt: skip
 OBJECT_PROPERTIES = {
     "planType", "hasElement", "inPlan", "hasPart", "partOf", "kind", "involvement", "involves",
     "territory", "status", "priority", "category", "date", "source", "sourceDocument",
     "adoptedBy", "previousVersion", "territoryKind", "datePrecision", "dateRole", "keyFigures",
+    "passage", "mentions",
 }  # fmt: skip
 DATATYPE_PROPERTIES = {
     "levelName", "level", "order", "startDate", "endDate", "dateText", "startLine", "endLine",
@@ -74,7 +75,7 @@ CONCEPTS = {
     "date-role": {"evenement", "echeance", "debut", "fin", "periode"},
     "territory-kind": {
         "pays", "region-transfrontaliere", "region-naturelle", "espace-de-cooperation",
-        "groupement-de-territoires", "ville-etrangere", "autre",
+        "groupement-de-territoires", "ville-etrangere", "ancienne-region", "site", "autre",
     },
 }  # fmt: skip
 COUNTRIES = {
