@@ -168,6 +168,32 @@ def test_sparql_errors_over_http(server):
     assert update.status_code == 403
 
 
+DOWNLOADS = {
+    "lodplan.nq.gz": "application/n-quads+gzip",
+    "plans/mot-programme-2023.ttl": "text/turtle; charset=utf-8",
+    "plans/mot-programme-2023.csv": "text/csv; charset=utf-8; header=present",
+    "plans/mot-programme-2023.csv-metadata.json": "application/csvm+json",
+}
+
+
+@pytest.mark.parametrize(("name", "media_type"), DOWNLOADS.items())
+def test_the_build_files_download_as_written(server, name, media_type):
+    base, store = server
+    response = requests.get(base + "download/" + name, timeout=30)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == media_type
+    written = (store / "current" / "downloads" / name).read_bytes()
+    assert response.content == written
+    assert int(response.headers["Content-Length"]) == len(written)
+    assert "Content-Encoding" not in response.headers
+
+
+def test_no_file_outside_the_downloads(server):
+    base, _ = server
+    for name in ("%2e%2e/manifest.json", "..%2fmanifest.json", "plans", "nothing.csv"):
+        assert requests.get(base + "download/" + name, timeout=10).status_code == 404
+
+
 def test_build_failure_leaves_the_served_store_untouched(server, tmp_path):
     base, store = server
     before = requests.get(base + PLAN_PATH + ".nt", timeout=10).text

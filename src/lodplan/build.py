@@ -24,6 +24,7 @@ from lodplan.mapping.actors import Actor, actors_graph, load_actors
 from lodplan.mapping.mentions import Mention
 from lodplan.mapping.model import Outline
 from lodplan.mapping.reviews import ACTOR_PREFIX, Review, Reviews, load_reviews
+from lodplan.publishing.downloads import PlanFiles, make_downloads
 from lodplan.referentials.cog import CogReferential, bundled_cog
 from lodplan.referentials.places import (
     COUNTRY_PREFIX,
@@ -286,10 +287,29 @@ def build(
     if not checked.ok:
         raise BuildChecksFailedError(checked.render_problems())
     graphs = named_graphs(checked, base_iri)
-    progress(f"publishing {len(graphs)} graphs")
-    info = publisher.publish(graphs, base_iri=base_iri, build_id=build_id_of(graphs))
+    progress("making the downloads: dump, and per plan Turtle and CSV")
+    description = IriMinter(base_iri).graph("void")  # describes the dump: not in it
+    data = [graph for graph in graphs if graph.iri != description]
+    downloads = make_downloads(data, plan_files(checked, base_iri))
+    progress(f"publishing {len(graphs)} graphs and {len(downloads)} files")
+    info = publisher.publish(
+        graphs, base_iri=base_iri, build_id=build_id_of(graphs), downloads=downloads
+    )
     progress(f"published build {info.build_id[:12]}: {info.triple_count} triples")
     return checked, info
+
+
+def plan_files(checked: CheckedPlans, base_iri: str) -> list[PlanFiles]:
+    iris = IriMinter(base_iri)
+    return [
+        PlanFiles(
+            plan.plan_id,
+            iris.plan(plan.plan_id),
+            plan.graph_iri,
+            next(iter(plan.spec.plan.title.values())),
+        )
+        for plan in checked.plans
+    ]
 
 
 def _as_named_graph(iri: str, graph: Graph) -> NamedGraph:

@@ -74,7 +74,9 @@ def _publisher(args: argparse.Namespace):
             password=os.environ.get("LODPLAN_GRAPH_STORE_PASSWORD"),
             digest_auth=args.digest_auth,
         )
-        return RemotePublisher(endpoint), args.graph_store
+        if args.downloads is None:
+            _progress("no --downloads DIR: the dump and the per-plan files are not written")
+        return RemotePublisher(endpoint, downloads_dir=args.downloads), args.graph_store
     from lodplan.store.embedded import EmbeddedPublisher
 
     store = store_path_from(args.store)
@@ -238,6 +240,14 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--graph-store-user", metavar="USER", help="user for --graph-store")
     build.add_argument(
         "--digest-auth", action="store_true", help="HTTP Digest authentication (Virtuoso)"
+    )
+    build.add_argument(
+        "--downloads",
+        metavar="DIR",
+        type=Path,
+        help="with --graph-store: write the build's files (N-Quads dump, per-plan Turtle and "
+        "CSV) to DIR, replacing its content, for a web server to serve as {base}download/ "
+        "(the embedded store keeps them with each build)",
     )
     build.set_defaults(run=_cmd_build)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import NamedNode
 
-from lodplan.store.base import NamedGraph
+from lodplan.store.base import DownloadFile, NamedGraph, replace_directory
 from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore, StoreNotBuiltError
 
 BASE = "http://data.test.example/"
@@ -133,3 +133,33 @@ def test_two_builds_cannot_publish_into_one_store_at_once(tmp_path):
 
     publisher.publish(second_build_meanwhile(), base_iri=BASE, build_id="b1")
     assert EmbeddedStore(tmp_path).info().build_id == "b1"
+
+
+def test_downloads_are_kept_with_their_build_and_never_served_from_outside_it(tmp_path):
+    files = [DownloadFile("dump.nq.gz", "application/n-quads+gzip", b"x"),
+             DownloadFile("plans/p.csv", "text/csv", b"a,b\r\n")]  # fmt: skip
+    EmbeddedPublisher(tmp_path).publish([PLAN_V1], base_iri=BASE, build_id="b1", downloads=files)
+    store = EmbeddedStore(tmp_path)
+    assert store.download("plans/p.csv").read_bytes() == b"a,b\r\n"
+    for outside in ("../manifest.json", "plans/../../manifest.json", "/etc/passwd", "plans"):
+        assert store.download(outside) is None
+    EmbeddedPublisher(tmp_path).publish([PLAN_V1], base_iri=BASE, build_id="b2", downloads=[])
+    assert store.download("plans/p.csv") is None  # the new build has no such file
+
+
+def test_a_download_name_cannot_leave_the_build(tmp_path):
+    escaping = [DownloadFile("../escape.txt", "text/plain", b"x")]
+    with pytest.raises(ValueError, match="under"):
+        EmbeddedPublisher(tmp_path).publish([PLAN_V1], base_iri=BASE, build_id="b1",
+                                            downloads=escaping)  # fmt: skip
+    assert not (tmp_path / "builds" / "escape.txt").exists()
+    with pytest.raises(StoreNotBuiltError):
+        EmbeddedStore(tmp_path)
+
+
+def test_a_downloads_directory_is_replaced_as_a_whole(tmp_path):
+    target = tmp_path / "downloads"
+    replace_directory(target, [DownloadFile("a.csv", "text/csv", b"1")])
+    replace_directory(target, [DownloadFile("b/c.ttl", "text/turtle", b"2")])
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*.*")) == ["b/c.ttl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["downloads"]

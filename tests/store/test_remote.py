@@ -108,7 +108,7 @@ def test_endpoint_is_reachable_for_plain_queries(engine):
     assert response.ok
 
 
-def test_cli_publishes_the_bundled_plans_to_virtuoso(engine, monkeypatch, capsys):
+def test_cli_publishes_the_bundled_plans_to_virtuoso(engine, monkeypatch, capsys, tmp_path):
     from lodplan.cli import main
 
     monkeypatch.setenv("LODPLAN_GRAPH_STORE_PASSWORD", "dba")
@@ -122,9 +122,14 @@ def test_cli_publishes_the_bundled_plans_to_virtuoso(engine, monkeypatch, capsys
             "--graph-store-user",
             "dba",
             "--digest-auth",
+            "--downloads",
+            str(tmp_path / "downloads"),
         ]
     )
     assert status == 0, capsys.readouterr().err
+    # the engine serves SPARQL; the build's files are written where --downloads says
+    assert (tmp_path / "downloads" / "lodplan.nq.gz").stat().st_size > 1_000_000
+    assert (tmp_path / "downloads" / "plans" / "mot-programme-2023.csv").is_file()
     query = (
         "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a "
         "<https://w3id.org/lodplan/ontology#kind> "

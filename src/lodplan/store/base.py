@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 from typing import Protocol
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
@@ -18,6 +23,24 @@ class NamedGraph:
     iri: str
     ntriples: bytes
     triple_count: int
+
+
+@dataclass(frozen=True)
+class DownloadFile:
+    """A file a build offers for download (dump, per-plan Turtle and CSV): its name
+    under ``{base}download/``, its media type and its bytes."""
+
+    name: str
+    media_type: str
+    content: bytes
+
+    @property
+    def byte_size(self) -> int:
+        return len(self.content)
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -60,12 +83,24 @@ class ReadableStore(Protocol):
         """IRIs of the resources typed ``class_iri`` (e.g. the plans for the home page)."""
         ...
 
+    def download(self, name: str) -> Path | None:
+        """The file of the served build offered as ``{base}download/<name>``, if any."""
+        ...
+
 
 class DatasetPublisher(Protocol):
     """The write side used by ``lodplan build``."""
 
-    def publish(self, graphs: Iterable[NamedGraph], *, base_iri: str, build_id: str) -> StoreInfo:
-        """Make ``graphs`` the published dataset, replacing the previous one as a whole.
+    def publish(
+        self,
+        graphs: Iterable[NamedGraph],
+        *,
+        base_iri: str,
+        build_id: str,
+        downloads: Sequence[DownloadFile] = (),
+    ) -> StoreInfo:
+        """Make ``graphs`` (and ``downloads``) the published dataset, replacing the
+        previous one as a whole.
 
         Implementations must never leave a half-written dataset visible: either
         the new build is served afterwards, or the previous one still is.
@@ -109,3 +144,34 @@ def is_valid_iri(iri: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def write_downloads(directory: Path, files: Sequence[DownloadFile]) -> None:
+    """Write ``files`` under ``directory``; a name never leads outside it."""
+    for file in files:
+        path = directory / file.name
+        if not path.resolve().is_relative_to(directory.resolve()):
+            raise ValueError(f"a download must be written under {directory}: {file.name!r}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(file.content)
+
+
+def replace_directory(target: Path, files: Sequence[DownloadFile]) -> None:
+    """Make ``target`` hold exactly ``files``: written beside it, then swapped in, so a
+    failure leaves the previous files in place."""
+    target = Path(target)
+    fresh = target.with_name(f".{target.name}.new-{os.getpid()}")
+    stale = target.with_name(f".{target.name}.old-{os.getpid()}")
+    shutil.rmtree(fresh, ignore_errors=True)
+    try:
+        fresh.mkdir(parents=True)
+        write_downloads(fresh, files)
+        if target.exists():
+            target.rename(stale)
+        fresh.rename(target)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        if stale.exists() and not target.exists():
+            stale.rename(target)
+        raise
+    shutil.rmtree(stale, ignore_errors=True)

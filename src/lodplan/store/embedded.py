@@ -6,6 +6,7 @@ Layout of a store directory::
       current            -> builds/<build-id>   (symlink, swapped atomically)
       builds/<build-id>/
         data/            pyoxigraph database
+        downloads/       files offered for download (dump, per-plan Turtle and CSV)
         manifest.json    StoreInfo of that build
 
 A build writes a fresh ``builds/<id>`` directory and only then repoints
@@ -21,7 +22,7 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,11 +30,19 @@ from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat, Store, Triple
 
 from lodplan.errors import LodplanError
-from lodplan.store.base import NamedGraph, StoreInfo, describe_with_fragments, is_valid_iri
+from lodplan.store.base import (
+    DownloadFile,
+    NamedGraph,
+    StoreInfo,
+    describe_with_fragments,
+    is_valid_iri,
+    write_downloads,
+)
 
 CURRENT_LINK = "current"
 BUILDS_DIR = "builds"
 DATA_DIR = "data"
+DOWNLOADS_DIR = "downloads"
 MANIFEST = "manifest.json"
 LOCK_FILE = ".lock"
 KEPT_PREVIOUS_BUILDS = 1
@@ -50,14 +59,26 @@ class EmbeddedPublisher:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
 
-    def publish(self, graphs: Iterable[NamedGraph], *, base_iri: str, build_id: str) -> StoreInfo:
+    def publish(
+        self,
+        graphs: Iterable[NamedGraph],
+        *,
+        base_iri: str,
+        build_id: str,
+        downloads: Sequence[DownloadFile] = (),
+    ) -> StoreInfo:
         builds = self.root / BUILDS_DIR
         builds.mkdir(parents=True, exist_ok=True)
         with _exclusive_lock(self.root / LOCK_FILE):
-            return self._publish_locked(builds, graphs, base_iri, build_id)
+            return self._publish_locked(builds, graphs, base_iri, build_id, downloads)
 
     def _publish_locked(
-        self, builds: Path, graphs: Iterable[NamedGraph], base_iri: str, build_id: str
+        self,
+        builds: Path,
+        graphs: Iterable[NamedGraph],
+        base_iri: str,
+        build_id: str,
+        downloads: Sequence[DownloadFile],
     ) -> StoreInfo:
         stamp = datetime.now(UTC)
         build_dir = builds / f"{stamp:%Y%m%dT%H%M%S%f}-{build_id[:12]}"
@@ -70,6 +91,7 @@ class EmbeddedPublisher:
         try:
             build_dir.mkdir()
             graph_counts = self._write_database(build_dir / DATA_DIR, graphs)
+            write_downloads(build_dir / DOWNLOADS_DIR, downloads)
             info = StoreInfo(info.build_id, info.base_iri, info.built_at, graph_counts)
             _write_durably(build_dir / MANIFEST, json.dumps(_info_to_json(info), indent=2) + "\n")
             _fsync_tree(build_dir)
@@ -158,6 +180,16 @@ class EmbeddedStore:
     def subjects_of_type(self, class_iri: str) -> list[str]:
         quads = self._current_store().quads_for_pattern(None, RDF_TYPE, NamedNode(class_iri), None)
         return sorted({q.subject.value for q in quads if isinstance(q.subject, NamedNode)})
+
+    def download(self, name: str) -> Path | None:
+        self._refresh()
+        assert self._opened_build is not None
+        directory = (self._opened_build / DOWNLOADS_DIR).resolve()
+        path = (directory / name).resolve()
+        # a name is a path under downloads/, never outside it ("../manifest.json")
+        if not path.is_relative_to(directory) or not path.is_file():
+            return None
+        return path
 
     def raw(self) -> Store:
         """The underlying pyoxigraph store (read-only), for services that need patterns."""

@@ -15,15 +15,22 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import requests
 from pyoxigraph import RdfFormat, Triple, parse
 
 from lodplan.errors import LodplanError
-from lodplan.store.base import NamedGraph, StoreInfo, describe_with_fragments
+from lodplan.store.base import (
+    DownloadFile,
+    NamedGraph,
+    StoreInfo,
+    describe_with_fragments,
+    replace_directory,
+)
 
 MANIFEST_GRAPH = "graph/build"
 GSP_ATTEMPTS = 3
@@ -86,7 +93,13 @@ def ntriples_chunks(ntriples: bytes, max_bytes: int) -> list[bytes]:
 class RemotePublisher:
     """Publishes builds with Graph Store Protocol ``PUT`` requests."""
 
-    def __init__(self, endpoint: RemoteEndpoint, session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: RemoteEndpoint,
+        session: requests.Session | None = None,
+        downloads_dir: Path | None = None,
+    ) -> None:
+        self.downloads_dir = downloads_dir
         if endpoint.graph_store_url is None:
             raise RemoteStoreError("publishing to a remote engine needs its Graph Store URL")
         self.endpoint = endpoint
@@ -96,7 +109,16 @@ class RemotePublisher:
         # drawing a 401 (Virtuoso may then cut the connection mid-body).
         self._auth = endpoint.auth()
 
-    def publish(self, graphs: Iterable[NamedGraph], *, base_iri: str, build_id: str) -> StoreInfo:
+    def publish(
+        self,
+        graphs: Iterable[NamedGraph],
+        *,
+        base_iri: str,
+        build_id: str,
+        downloads: Sequence[DownloadFile] = (),
+    ) -> StoreInfo:
+        """Send the graphs; the engine serves SPARQL, not files: ``downloads`` are
+        written to ``downloads_dir`` when one was given (a web server serves them)."""
         manifest_iri = base_iri + MANIFEST_GRAPH
         previous = self._previous_graphs(manifest_iri)
         counts: dict[str, int] = {}
@@ -112,6 +134,8 @@ class RemotePublisher:
         self._put(manifest_iri, _manifest_ntriples(manifest_iri, info))
         for stale in sorted(previous - set(counts)):  # e.g. a plan removed from the mappings
             self._request("DELETE", stale, expected=(200, 204, 404))
+        if self.downloads_dir is not None:
+            replace_directory(self.downloads_dir, downloads)
         return info
 
     def _previous_graphs(self, manifest_iri: str) -> set[str]:
@@ -209,6 +233,9 @@ class RemoteStore:
     def subjects_of_type(self, class_iri: str) -> list[str]:
         query = f"SELECT DISTINCT ?s WHERE {{ ?s a {sparql_iri(class_iri)} FILTER(isIRI(?s)) }}"
         return sorted(row["s"]["value"] for row in self._select(query))
+
+    def download(self, name: str) -> Path | None:
+        return None  # an engine serves SPARQL; the files are in the publisher's downloads_dir
 
     def _select(self, query: str) -> list[dict]:
         response = self._query(query, "application/sparql-results+json")

@@ -15,7 +15,7 @@ import hashlib
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request, send_file
 
 from lodplan.publishing.negotiation import (
     HTML,
@@ -82,6 +82,29 @@ def resource_by_iri() -> Response:
     if fmt is None:
         return not_acceptable(RESOURCE_FORMATS)
     return _represent(iri, fmt)
+
+
+DOWNLOAD_TYPES = {
+    ".nq.gz": "application/n-quads+gzip",
+    ".ttl": "text/turtle; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8; header=present",
+    "-metadata.json": "application/csvm+json",
+    ".jsonld": "application/ld+json",
+}
+
+
+@blueprint.get("/download/<path:name>")
+def download(name: str) -> Response:
+    """A file of the served build (dump, per-plan Turtle and CSV), as the catalog announces."""
+    path = services().store.download(name)
+    media_type = next((t for end, t in DOWNLOAD_TYPES.items() if name.endswith(end)), None)
+    if path is None or media_type is None:
+        return text_response(404, f"404 Not Found: no file download/{name} in this build.")
+    response = send_file(path, mimetype=media_type, conditional=True, etag=True, max_age=0)
+    response.headers["Content-Type"] = media_type  # as declared (Flask would add a charset)
+    if name.endswith(".gz"):  # a gzipped file, not a compressed transfer of N-Quads
+        response.headers.pop("Content-Encoding", None)
+    return response
 
 
 @blueprint.get("/<path:path>")

@@ -1,0 +1,170 @@
+"""Files a build offers for download: the full dump and, per plan, Turtle and CSV.
+
+They are made once per build from the build's graphs, so their size and checksum
+are known before publication (the catalog announces both), and they are served
+as they are (``{base}download/<name>``). The dump is every data graph as N-Quads,
+gzipped; the description graphs that announce it (VoID, catalog) are not in it.
+
+The per-plan CSV has one row per action, its columns declared by the CSVW
+metadata template ``site/csv/actions.csv-metadata.json`` and filled by the
+queries beside it.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pyoxigraph import NamedNode, QuerySolutions, RdfFormat, Store, Variable
+
+from lodplan.resources import site_dir
+from lodplan.store.base import DownloadFile, NamedGraph
+from lodplan.terms import PREFIXES
+
+DUMP_NAME = "lodplan.nq.gz"
+PLANS_DIR = "plans"
+MULTI_VALUE_SEPARATOR = " | "
+ROLE_COLUMNS = ("pilote", "partenaire", "service-concerne", "financeur", "beneficiaire",
+                "mentionne")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PlanFiles:
+    """What the downloads of one plan are made from."""
+
+    plan_id: str
+    plan_iri: str
+    graph_iri: str
+    title: str
+
+
+def make_downloads(graphs: list[NamedGraph], plans: Iterable[PlanFiles]) -> list[DownloadFile]:
+    """The dump of ``graphs`` and, for each plan, its graph in Turtle and its CSV."""
+    store = Store()  # in memory: the CSV needs the labels of actors and territories
+    for graph in graphs:
+        store.bulk_load(graph.ntriples, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph.iri))
+    files = [full_dump(graphs)]
+    for plan in plans:
+        files.append(plan_turtle(store, plan))
+        files += plan_csv(store, plan)
+    return files
+
+
+def full_dump(graphs: list[NamedGraph]) -> DownloadFile:
+    """Every graph as N-Quads, gzipped (no timestamp in the header: same data, same bytes)."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as out:
+        for graph in graphs:
+            suffix = f" <{graph.iri}> .\n".encode()
+            for line in graph.ntriples.splitlines():
+                if line.strip():  # "<s> <p> <o> ." → "<s> <p> <o> <g> ."
+                    out.write(line.rstrip()[:-1].rstrip() + suffix)
+    return DownloadFile(DUMP_NAME, "application/n-quads+gzip", buffer.getvalue())
+
+
+def plan_turtle(store: Store, plan: PlanFiles) -> DownloadFile:
+    content = store.dump(
+        format=RdfFormat.TURTLE, from_graph=NamedNode(plan.graph_iri), prefixes=PREFIXES
+    )
+    return DownloadFile(f"{PLANS_DIR}/{plan.plan_id}.ttl", "text/turtle", content)
+
+
+def plan_csv(store: Store, plan: PlanFiles) -> list[DownloadFile]:
+    """The plan's actions as CSV (RFC 4180, UTF-8) and its CSVW metadata."""
+    metadata = _csv_metadata_template()
+    columns = [column["name"] for column in metadata["tableSchema"]["columns"]]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    for row in _action_rows(store, plan.plan_iri):
+        writer.writerow(row)
+    name = f"{PLANS_DIR}/{plan.plan_id}.csv"
+    metadata["url"] = f"{plan.plan_id}.csv"  # relative to the metadata file, beside it
+    metadata["dc:title"] = f"Actions du plan « {plan.title} »"
+    metadata["dc:source"] = {"@id": plan.plan_iri}
+    described = json.dumps(metadata, ensure_ascii=False, indent=2).encode() + b"\n"
+    return [
+        DownloadFile(name, "text/csv", buffer.getvalue().encode("utf-8")),
+        DownloadFile(f"{name}-metadata.json", "application/csvm+json", described),
+    ]
+
+
+def _csv_metadata_template() -> dict:
+    path = site_dir() / "csv" / "actions.csv-metadata.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _select(store: Store, query_name: str, plan_iri: str) -> QuerySolutions:
+    query = (site_dir() / "csv" / query_name).read_text(encoding="utf-8")
+    solutions = store.query(
+        query,
+        use_default_graph_as_union=True,
+        substitutions={Variable("plan"): NamedNode(plan_iri)},
+    )
+    assert isinstance(solutions, QuerySolutions)
+    return solutions
+
+
+def _value(solution, name: str) -> str:
+    term = solution[name]
+    return "" if term is None else term.value
+
+
+def _action_rows(store: Store, plan_iri: str) -> list[dict[str, str]]:
+    elements = {_value(s, "element"): s for s in _select(store, "elements.rq", plan_iri)}
+    actors: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for s in _select(store, "involvements.rq", plan_iri):
+        actors[_value(s, "element")][_value(s, "role")].add(_value(s, "actor"))
+    territories: dict[str, set[str]] = defaultdict(set)
+    for s in _select(store, "territories.rq", plan_iri):
+        territories[_value(s, "element")].add(_value(s, "name") or _value(s, "territory"))
+    dates: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for s in _select(store, "dates.rq", plan_iri):
+        dates[_value(s, "element")].append(
+            (_value(s, "start"), _value(s, "end"), _value(s, "text"))
+        )
+
+    def ancestors(iri: str) -> list[str]:
+        chain = []
+        parent = _value(elements[iri], "parent")
+        while parent:
+            chain.insert(0, parent)
+            parent = _value(elements[parent], "parent")
+        return chain
+
+    def position(iri: str) -> tuple[int, ...]:
+        return tuple(int(_value(elements[e], "order")) for e in [*ancestors(iri), iri])
+
+    rows = []
+    for iri, element in elements.items():
+        if _value(element, "isAction") != "true":
+            continue
+        stated = sorted(set(dates[iri]))
+        row = {
+            "iri": iri,
+            "position": ".".join(map(str, position(iri))),
+            "code": _value(element, "code"),
+            "level": _value(element, "level"),
+            "label": _value(element, "label"),
+            "parents": MULTI_VALUE_SEPARATOR.join(
+                " ".join(filter(None, (_value(elements[p], "code"), _value(elements[p], "label"))))
+                for p in ancestors(iri)
+            ),
+            "description": _value(element, "description"),
+            "territories": MULTI_VALUE_SEPARATOR.join(sorted(territories[iri])),
+            "dates": MULTI_VALUE_SEPARATOR.join(text for _, _, text in stated),
+            "start_date": min((start for start, _, _ in stated), default=""),
+            "end_date": max((end for _, end, _ in stated), default=""),
+            "status": _value(element, "status"),
+            "priority": _value(element, "priority"),
+            "source_lines": f"{_value(element, 'startLine')}-{_value(element, 'endLine')}",
+        }
+        for role in ROLE_COLUMNS:
+            row[role.replace("-", "_")] = MULTI_VALUE_SEPARATOR.join(sorted(actors[iri][role]))
+        rows.append((position(iri), row))
+    return [row for _, row in sorted(rows, key=lambda pair: pair[0])]

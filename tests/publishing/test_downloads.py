@@ -1,0 +1,87 @@
+"""The files a build offers: the N-Quads dump and, per plan, Turtle, CSV and CSVW."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from pyoxigraph import RdfFormat, parse
+
+from lodplan.build import check_plans, named_graphs, plan_files
+from lodplan.iris import IriMinter
+from lodplan.publishing.downloads import DUMP_NAME, full_dump, make_downloads
+from lodplan.resources import site_dir
+from lodplan.store.base import NamedGraph
+from tests.conftest import TEST_BASE
+
+EXAMPLE = Path(__file__).parent.parent / "fixtures" / "example-mappings"
+
+
+@pytest.fixture(scope="module")
+def example_files(tmp_path_factory):
+    mappings = tmp_path_factory.mktemp("downloads") / "mappings"
+    shutil.copytree(EXAMPLE, mappings)
+    checked = check_plans(mappings, TEST_BASE, keep_graphs=False)
+    graphs = named_graphs(checked, TEST_BASE)
+    void = IriMinter(TEST_BASE).graph("void")
+    data = [g for g in graphs if g.iri != void]
+    [plan] = plan_files(checked, TEST_BASE)
+    files = {f.name: f for f in make_downloads(data, [plan])}
+    return data, plan, files
+
+
+def test_the_dump_is_every_graph_as_gzipped_nquads_and_the_same_bytes_each_time():
+    graphs = [
+        NamedGraph("http://g/1", b'<http://s> <http://p> "a . b" .\n', 1),
+        NamedGraph("http://g/2", b"<http://s> <http://p> <http://o> .\n\n", 1),
+    ]
+    dump = full_dump(graphs)
+    assert dump.name == DUMP_NAME and dump.media_type == "application/n-quads+gzip"
+    quads = list(parse(gzip.decompress(dump.content), format=RdfFormat.N_QUADS))
+    assert [(q.object.value, q.graph_name.value) for q in quads] == [
+        ("a . b", "http://g/1"),
+        ("http://o", "http://g/2"),
+    ]
+    assert full_dump(graphs).sha256 == dump.sha256
+
+
+def test_the_dump_holds_the_build_graphs_but_not_their_description(example_files):
+    data, _, files = example_files
+    quads = list(parse(gzip.decompress(files[DUMP_NAME].content), format=RdfFormat.N_QUADS))
+    assert len(quads) == sum(g.triple_count for g in data)
+    assert {q.graph_name.value for q in quads} == {g.iri for g in data if g.triple_count}
+
+
+def test_the_plan_turtle_is_its_graph(example_files):
+    data, plan, files = example_files
+    turtle = files[f"plans/{plan.plan_id}.ttl"]
+    [graph] = [g for g in data if g.iri == plan.graph_iri]
+    assert turtle.media_type == "text/turtle"
+    assert len(list(parse(turtle.content, format=RdfFormat.TURTLE))) == graph.triple_count
+
+
+def test_the_plan_csv_has_one_row_per_action_with_the_declared_columns(example_files):
+    _, plan, files = example_files
+    content = files[f"plans/{plan.plan_id}.csv"].content
+    assert content.count(b"\r\n") == content.count(b"\n")  # RFC 4180 line ends
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
+    template = json.loads((site_dir() / "csv" / "actions.csv-metadata.json").read_text())
+    columns = [c["name"] for c in template["tableSchema"]["columns"]]
+    assert list(rows[0]) == columns
+    assert all(row["iri"].startswith(plan.plan_iri + "/element/") for row in rows)
+    positions = [tuple(map(int, row["position"].split("."))) for row in rows]
+    assert positions == sorted(positions) and len(set(positions)) == len(rows)
+    assert all(row["label"] and row["level"] and row["parents"] for row in rows)
+
+
+def test_the_csvw_metadata_describes_its_csv(example_files):
+    _, plan, files = example_files
+    metadata = json.loads(files[f"plans/{plan.plan_id}.csv-metadata.json"].content)
+    assert metadata["url"] == f"{plan.plan_id}.csv"
+    assert metadata["dc:source"] == {"@id": plan.plan_iri}
+    assert metadata["tableSchema"]["primaryKey"] == "iri"
