@@ -1,7 +1,7 @@
 """Files a build offers for download: the full dump and, per plan, Turtle and CSV.
 
 They are made once per build from the build's graphs, so their size and checksum
-are known before publication (the catalog announces both), and they are served
+are known before publication (for the catalog to announce), and they are served
 as they are (``{base}download/<name>``). The dump is every data graph as N-Quads,
 gzipped; the description graphs that announce it (VoID, catalog) are not in it.
 

@@ -89,7 +89,6 @@ DOWNLOAD_TYPES = {
     ".ttl": "text/turtle; charset=utf-8",
     ".csv": "text/csv; charset=utf-8; header=present",
     "-metadata.json": "application/csvm+json",
-    ".jsonld": "application/ld+json",
 }
 
 
