@@ -200,21 +200,16 @@ def _codelist_triples() -> list[Triple]:
     ]
 
 
-def _void_triples() -> list[Triple]:
-    """A VoID description of the base IRI, as builds write it (the dataset and its graphs)."""
-    void = "http://rdfs.org/ns/void#"
-    triples = [
-        _t(LOD_BASE, _RDF + "type", _iri(void + "Dataset")),
-        _t(LOD_BASE, _RDFS + "label", Literal("Plans de démonstration", language="fr")),
-        _t(LOD_BASE, void + "sparqlEndpoint", _iri(LOD_BASE + "sparql")),
-    ]
-    for graph in (GRAPH_PLAN, GRAPH_ONTOLOGY, GRAPH_CODELISTS):
-        triples += [
-            _t(LOD_BASE, void + "subset", _iri(graph)),
-            _t(graph, _RDF + "type", _iri(void + "Dataset")),
-            _t(graph, _RDFS + "label", Literal(graph.rsplit("/", 1)[-1])),
-        ]
-    return triples
+def _void_graph(graphs: list[NamedGraph]) -> NamedGraph:
+    """The VoID description of ``graphs``, as builds write it (the dataset, its graphs,
+    their statistics and partitions)."""
+    from lodplan.description import dataset_description  # imports local to this section
+    from lodplan.publishing.downloads import PlanFiles
+
+    demo = PlanFiles("demo", PLAN, GRAPH_PLAN, "Plan de démonstration")
+    description = dataset_description(IriMinter(LOD_BASE), graphs, [demo])
+    lines = sorted(line for line in description.serialize(format="nt").splitlines() if line)
+    return NamedGraph(GRAPH_VOID, "".join(f"{line}\n" for line in lines).encode(), len(lines))
 
 
 def _named_graph(iri: str, triples: list[Triple]) -> NamedGraph:
@@ -235,7 +230,7 @@ def publish_lod_dataset(
         _named_graph(GRAPH_CODELISTS, _codelist_triples()),
     ]
     if void:
-        graphs.append(_named_graph(GRAPH_VOID, _void_triples()))
+        graphs.append(_void_graph(graphs))
     EmbeddedPublisher(root).publish(graphs, base_iri=LOD_BASE, build_id=build_id)
     return EmbeddedStore(root)
 

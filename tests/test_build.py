@@ -38,6 +38,7 @@ def test_build_publishes_one_graph_per_plan_plus_vocabularies(tmp_path):
         TEST_BASE + "graph/places",
         TEST_BASE + "graph/cog",
         TEST_BASE + "graph/void",
+        TEST_BASE + "graph/catalog",
         *(TEST_BASE + "graph/plan/" + plan_id for plan_id in plan_ids),
     }
     assert EmbeddedStore(tmp_path).info().build_id == info.build_id

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urljoin
 
+import pyshacl
 import pytest
 import requests
+from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
+
+from tests.support.harvester import harvest
 
 pytestmark = pytest.mark.e2e
 
 PLAN_PATH = "plan/mot-programme-2023"
+BUNDLED_PLANS = [
+    "metz-codev-actions", "metz-projet-metropolitain", "mot-programme-2023",
+    "pnfc-feuille-de-route", "pompey-projet-de-territoire",
+]  # fmt: skip
+CATALOG_PAGE_SIZE = 2  # the server of this module pages the catalog: 5 plans, 3 pages
 ACTION_PATH = "plan/mot-programme-2023/element/3.2.2/bons-a-tirer"
 
 
@@ -39,7 +51,11 @@ def server(tmp_path_factory):
     base = f"http://127.0.0.1:{port}/"
     built = lodplan("build", "--store", str(store), "--base-iri", base)
     assert built.returncode == 0, built.stderr
-    env = {**os.environ, "LODPLAN_QUERY_TIMEOUT": "5"}
+    env = {
+        **os.environ,
+        "LODPLAN_QUERY_TIMEOUT": "5",
+        "LODPLAN_CATALOG_PAGE_SIZE": str(CATALOG_PAGE_SIZE),
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "lodplan", "serve", "--store", str(store), "--port", str(port)],
         stdout=subprocess.PIPE,
@@ -224,3 +240,87 @@ def test_example_queries_give_their_documented_answers(server, query):
     assert response.status_code == 200, response.text
     expected = query.with_suffix(".csv").read_text(encoding="utf-8").splitlines()
     assert response.content.decode("utf-8").splitlines() == expected
+
+
+# --- the DCAT catalog, read as data.gouv.fr's harvester reads it ------------------------
+
+
+def _get(url: str) -> bytes:
+    response = requests.get(url, timeout=30)
+    assert response.status_code == 200, url
+    return response.content
+
+
+@pytest.fixture(scope="module")
+def harvested(server):
+    base, _ = server
+    return harvest(base + "catalog.ttl", _get)
+
+
+def test_the_harvester_follows_the_pages_and_finds_every_plan(server, harvested):
+    base, _ = server
+    assert harvested.urls == [
+        base + "catalog.ttl",
+        *(f"{base}catalog.ttl?page={n}" for n in (2, 3)),
+    ]
+    assert sorted(d.remote_id for d in harvested.datasets) == sorted(BUNDLED_PLANS)
+    assert harvested.skipped == []
+    assert harvested.dataservice_ids == ["sparql"]  # once, on the first page
+
+
+def test_harvested_datasets_carry_what_the_portal_shows(harvested):
+    by_id = {d.remote_id: d for d in harvested.datasets}
+    mot = by_id["mot-programme-2023"]
+    assert mot.title == "Programme 2023 (projet)"
+    assert mot.temporal == ("2023-01-01", "2023-12-31")
+    assert mot.license_urls == {"https://www.etalab.gouv.fr/licence-ouverte-open-licence"}
+    # keywords (plan type, territory, catalog.yaml's) and one label per theme
+    assert {"Programme d'actions", "France", "stratégie territoriale"} <= mot.tags
+    assert len(mot.tags) == 4 + 2
+    assert by_id["pnfc-feuille-de-route"].temporal == ("2020-01-01", "2025-12-31")
+    assert all(d.description for d in harvested.datasets)
+    # lodplan has no geometries: udata reads no spatial coverage (documented)
+    assert all(d.spatial_polygons == 0 for d in harvested.datasets)
+    assert {r.format for r in mot.resources} == {"json_ld", "rdf_turtle", "rdf_n_quads", "csv"}
+
+
+def test_every_distribution_downloads_what_it_announces(harvested):
+    resources = [r for d in harvested.datasets for r in d.resources]
+    assert len(resources) == 4 * len(BUNDLED_PLANS)
+    for resource in resources:
+        response = requests.get(resource.url, timeout=30)
+        assert response.status_code == 200, resource.url
+        assert len(response.content) == resource.filesize == int(response.headers["Content-Length"])
+        assert resource.checksum == ("sha256", hashlib.sha256(response.content).hexdigest())
+        content_type = response.headers["Content-Type"].split(";")[0]
+        assert content_type in (resource.mime, resource.mime + "+gzip"), resource.url
+
+
+def test_the_catalog_pages_conform_to_dcat_ap_3(harvested):
+    shapes_file = Path(__file__).parents[2] / "shared" / "reference" / "dcat-ap-3-shapes.ttl"
+    if not shapes_file.is_file():
+        pytest.skip(f"DCAT-AP 3 shapes not found at {shapes_file} (../shared/reference)")
+    shapes = Graph().parse(shapes_file, format="turtle")
+    for url, page in zip(harvested.urls, harvested.pages, strict=True):
+        conforms, _, text = pyshacl.validate(page, shacl_graph=shapes)
+        assert conforms, f"{url}\n{text}"
+
+
+@pytest.mark.parametrize("extension", ["jsonld", "rdf", "nt"])
+def test_the_catalog_reads_the_same_in_every_format(server, harvested, extension):
+    base, _ = server
+    other = harvest(f"{base}catalog.{extension}", _get)
+    assert [d.remote_id for d in other.datasets] == [d.remote_id for d in harvested.datasets]
+    assert other.urls[-1] == f"{base}catalog.{extension}?page=3"
+
+
+def test_every_link_of_the_home_page_answers(server):
+    base, _ = server
+    html = requests.get(base, headers={"Accept": "text/html"}, timeout=10).text
+    links = set(re.findall(r'href="([^"#]+)"', html))
+    for name in ("catalog", "download/lodplan.nq.gz", "context.jsonld", ".well-known/void"):
+        assert base + name in links
+    for link in sorted(links):
+        url = urljoin(base, link)
+        if url.startswith(base):
+            assert requests.get(url, timeout=30).status_code == 200, url

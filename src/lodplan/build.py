@@ -24,7 +24,16 @@ from lodplan.mapping.actors import Actor, actors_graph, load_actors
 from lodplan.mapping.mentions import Mention
 from lodplan.mapping.model import Outline
 from lodplan.mapping.reviews import ACTOR_PREFIX, Review, Reviews, load_reviews
-from lodplan.publishing.downloads import PlanFiles, make_downloads
+from lodplan.publishing.catalog import (
+    CATALOG_FILE,
+    CatalogSpec,
+    DatasetSpec,
+    catalog_graph,
+    check_catalog_references,
+    load_catalog_spec,
+)
+from lodplan.publishing.downloads import PlanFiles, make_downloads, memory_store
+from lodplan.publishing.jsonld import bundled_contexts
 from lodplan.referentials.cog import CogReferential, bundled_cog
 from lodplan.referentials.places import (
     COUNTRY_PREFIX,
@@ -62,6 +71,7 @@ class CheckedPlans:
     # reviews written for these plans that decided nothing: stale, or a typo
     unused_reviews: list[Review] = field(default_factory=list)
     reviews_path: Path | None = None
+    catalog: CatalogSpec | None = None  # the deployment's catalog.yaml
 
     @property
     def ok(self) -> bool:
@@ -195,6 +205,8 @@ def check_plans(
         checked.reports.append(report)
     checked.reviews_path = reviews.path
     checked.unused_reviews = _unused_reviews(reviews, checked.plans)
+    checked.catalog = load_catalog_spec(mappings / CATALOG_FILE)
+    check_catalog_references(checked.catalog, dataset_specs(checked, base_iri))
     return checked
 
 
@@ -260,11 +272,7 @@ def named_graphs(checked: CheckedPlans, base_iri: str) -> list[NamedGraph]:
         key=lambda graph: graph.iri,
     )
     iris = IriMinter(base_iri)
-    titles = {
-        plan.graph_iri: (iris.plan(plan.plan_id), next(iter(plan.spec.plan.title.values())))
-        for plan in checked.plans
-    }
-    description = dataset_description(iris, named, titles)
+    description = dataset_description(iris, named, plan_files(checked, base_iri))
     return [*named, _as_named_graph(iris.graph("void"), description)]
 
 
@@ -287,16 +295,41 @@ def build(
     if not checked.ok:
         raise BuildChecksFailedError(checked.render_problems())
     graphs = named_graphs(checked, base_iri)
-    progress("making the downloads: dump, and per plan Turtle and CSV")
+    progress("making the downloads: dump, and per plan JSON-LD, Turtle, N-Quads and CSV")
     description = IriMinter(base_iri).graph("void")  # describes the dump: not in it
     data = [graph for graph in graphs if graph.iri != description]
-    downloads = make_downloads(data, plan_files(checked, base_iri))
+    store = memory_store(data)
+    context = bundled_contexts().current(base_iri)
+    downloads = make_downloads(store, data, plan_files(checked, base_iri), context)
+    progress("making the DCAT catalog")
+    assert checked.catalog is not None
+    catalog = catalog_graph(
+        checked.catalog, dataset_specs(checked, base_iri), store, downloads, base_iri
+    )
+    graphs = [*data, catalog, *(graph for graph in graphs if graph.iri == description)]
     progress(f"publishing {len(graphs)} graphs and {len(downloads)} files")
     info = publisher.publish(
         graphs, base_iri=base_iri, build_id=build_id_of(graphs), downloads=downloads
     )
     progress(f"published build {info.build_id[:12]}: {info.triple_count} triples")
     return checked, info
+
+
+def dataset_specs(checked: CheckedPlans, base_iri: str) -> list[DatasetSpec]:
+    """What each plan's mapping says about the dataset publishing it."""
+    iris = IriMinter(base_iri)
+    return [
+        DatasetSpec(
+            plan_id=plan.plan_id,
+            plan_iri=iris.plan(plan.plan_id),
+            mapping_path=plan.spec.path,
+            publisher=plan.spec.plan.publisher,
+            licence=plan.spec.plan.licence,
+            themes=plan.spec.plan.themes,
+            keywords=plan.spec.plan.keywords,
+        )
+        for plan in checked.plans
+    ]
 
 
 def plan_files(checked: CheckedPlans, base_iri: str) -> list[PlanFiles]:

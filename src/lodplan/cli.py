@@ -190,7 +190,8 @@ def _parser() -> argparse.ArgumentParser:
         ),
         epilog="Environment: LODPLAN_BASE_IRI, LODPLAN_STORE, LODPLAN_QUERY_TIMEOUT, "
         "LODPLAN_MAX_RESULT_ROWS, LODPLAN_QUERY_MEMORY_MB, LODPLAN_MAX_RESULT_BYTES, "
-        "LODPLAN_GRAPH_STORE_PASSWORD. Documentation: README.md and docs/.",
+        "LODPLAN_CATALOG_PAGE_SIZE, LODPLAN_GRAPH_STORE_PASSWORD. "
+        "Documentation: README.md and docs/.",
     )
     parser.add_argument("--version", action="version", version=f"lodplan {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")

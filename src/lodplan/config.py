@@ -69,6 +69,17 @@ class QueryLimits:
         )
 
 
+DEFAULT_CATALOG_PAGE_SIZE = 100
+
+
+def catalog_page_size_from_env() -> int:
+    """Datasets per page of the DCAT catalog (``LODPLAN_CATALOG_PAGE_SIZE``)."""
+    size = int(_env_number("LODPLAN_CATALOG_PAGE_SIZE", int, DEFAULT_CATALOG_PAGE_SIZE))
+    if size < 1:
+        raise ConfigError("LODPLAN_CATALOG_PAGE_SIZE must be at least 1")
+    return size
+
+
 def _env_number(name: str, kind: type, default: float) -> float:
     value = os.environ.get(name)
     if value is None:

@@ -65,6 +65,14 @@ class IriMinter:
             raise ValueError(f"unknown territorial level {level!r}")
         return f"{self.base}territory/{level}/{code}"
 
+    def catalog(self) -> str:
+        """The DCAT catalog of the deployment (served page by page at this address)."""
+        return f"{self.base}catalog"
+
+    def dataset(self, plan_id: str) -> str:
+        """The DCAT dataset that publishes a plan (the plan itself is not a dataset)."""
+        return f"{self.base}dataset/{plan_id}"
+
     def graph(self, name: str) -> str:
         return f"{self.base}graph/{name}"
 

@@ -14,7 +14,8 @@ from pyoxigraph import RdfFormat, parse
 
 from lodplan.build import check_plans, named_graphs, plan_files
 from lodplan.iris import IriMinter
-from lodplan.publishing.downloads import DUMP_NAME, full_dump, make_downloads
+from lodplan.publishing.downloads import DUMP_NAME, full_dump, make_downloads, memory_store
+from lodplan.publishing.jsonld import bundled_contexts
 from lodplan.resources import site_dir
 from lodplan.store.base import NamedGraph
 from tests.conftest import TEST_BASE
@@ -31,7 +32,8 @@ def example_files(tmp_path_factory):
     void = IriMinter(TEST_BASE).graph("void")
     data = [g for g in graphs if g.iri != void]
     [plan] = plan_files(checked, TEST_BASE)
-    files = {f.name: f for f in make_downloads(data, [plan])}
+    context = bundled_contexts().current(TEST_BASE)
+    files = {f.name: f for f in make_downloads(memory_store(data), data, [plan], context)}
     return data, plan, files
 
 
@@ -63,6 +65,18 @@ def test_the_plan_turtle_is_its_graph(example_files):
     [graph] = [g for g in data if g.iri == plan.graph_iri]
     assert turtle.media_type == "text/turtle"
     assert len(list(parse(turtle.content, format=RdfFormat.TURTLE))) == graph.triple_count
+
+
+def test_the_plan_nquads_and_jsonld_hold_its_graph(example_files):
+    data, plan, files = example_files
+    [graph] = [g for g in data if g.iri == plan.graph_iri]
+    nquads = files[f"plans/{plan.plan_id}.nq.gz"]
+    quads = list(parse(gzip.decompress(nquads.content), format=RdfFormat.N_QUADS))
+    assert len(quads) == graph.triple_count
+    assert {q.graph_name.value for q in quads} == {plan.graph_iri}
+    document = json.loads(files[f"plans/{plan.plan_id}.jsonld"].content)
+    assert document["id"] == plan.plan_iri
+    assert document["@context"] == bundled_contexts().current(TEST_BASE).url
 
 
 def test_the_plan_csv_has_one_row_per_action_with_the_declared_columns(example_files):

@@ -8,11 +8,19 @@ import pytest
 from pyld import jsonld
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
-from lodplan.publishing.jsonld import JsonLdCompactor, JsonLdContext, expanded_jsonld
+from lodplan.publishing.jsonld import (
+    ContextVersions,
+    JsonLdCompactor,
+    JsonLdContext,
+    bundled_contexts,
+    expanded_jsonld,
+)
+from lodplan.resources import ontology_dir
 
 XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 LEVEL = NamedNode("https://w3id.org/lodplan/ontology#level")
 ORDER = NamedNode("https://w3id.org/lodplan/ontology#order")
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def _level(lexical: str) -> Triple:
@@ -33,6 +41,14 @@ def test_other_integer_forms_stay_strings(lexical):
     """A number would come back as another lexical form, i.e. another triple."""
     node = expanded_jsonld([_level(lexical)])[0]
     assert node[LEVEL.value] == [{"@type": XSD_INTEGER.value, "@value": lexical}]
+
+
+def test_one_node_per_subject_even_when_its_triples_are_apart():
+    other = Triple(NamedNode("http://lod.test/f"), LEVEL, Literal("1", datatype=XSD_INTEGER))
+    order = Triple(NamedNode("http://lod.test/e"), ORDER, Literal("2", datatype=XSD_INTEGER))
+    nodes = expanded_jsonld([_level("3"), other, order])
+    assert [node["@id"] for node in nodes] == ["http://lod.test/e", "http://lod.test/f"]
+    assert set(nodes[0]) == {"@id", LEVEL.value, ORDER.value}
 
 
 def test_compacted_integers_read_back_as_the_same_triples(lod_context):
@@ -56,3 +72,70 @@ def test_the_loader_serves_only_the_context(lod_context):
     assert compactor.load_document("http://lod.test/context.jsonld")["document"]["@context"]
     with pytest.raises(jsonld.JsonLdError):
         compactor.load_document("http://elsewhere.example/context.jsonld")
+
+
+# -- versions of the context ------------------------------------------------------------
+
+
+def _versions(folder, *names):
+    folder.mkdir()
+    for name in names:
+        (folder / name).write_text(json.dumps({"@context": {"v": name}}))
+    return ContextVersions.from_path(folder)
+
+
+def test_the_greatest_version_is_current_and_older_ones_stay_published(tmp_path):
+    contexts = _versions(tmp_path / "context", "0.2.jsonld", "0.10.jsonld", "0.9.jsonld")
+    assert contexts.current_version == "0.10"  # numbers, not text: 0.10 > 0.9
+    assert contexts.current_path == tmp_path / "context" / "0.10.jsonld"
+    assert list(contexts.versions) == ["0.2", "0.9", "0.10"]
+    assert contexts.path_of("0.2") == tmp_path / "context" / "0.2.jsonld"
+    assert contexts.path_of("0.3") is None
+    assert contexts.current("http://lod.test/") == JsonLdContext(
+        "http://lod.test/context/0.10.jsonld", contexts.current_path
+    )
+    assert contexts.url("http://lod.test/", "0.2") == "http://lod.test/context/0.2.jsonld"
+
+
+def test_a_single_file_is_an_unversioned_context(lod_context):
+    contexts = ContextVersions.from_path(lod_context)
+    assert contexts.current_version is None and contexts.path_of("0.1") is None
+    assert contexts.current("http://lod.test/").url == "http://lod.test/context.jsonld"
+
+
+@pytest.mark.parametrize(
+    ("names", "message"),
+    [(["latest.jsonld"], "latest.jsonld: a context version is named"), ([], "no JSON-LD context")],
+)
+def test_a_folder_of_versions_names_each_file_by_its_version(tmp_path, names, message):
+    with pytest.raises(ValueError, match=message):
+        _versions(tmp_path / "context", *names)
+
+
+def test_the_bundled_context_copy_is_the_current_version():
+    """ontology/context.jsonld mirrors {base}context.jsonld. A published version never
+    changes: to change the context, add ontology/context/<next version>.jsonld and copy it."""
+    contexts = bundled_contexts()
+    assert contexts.current_version is not None
+    copy = ontology_dir() / "context.jsonld"
+    assert copy.read_bytes() == contexts.current_path.read_bytes()
+    for path in contexts.versions.values():
+        assert json.loads(path.read_bytes())["@context"]["@version"] == 1.1
+
+
+def test_the_bundled_context_types_the_dates_of_a_period():
+    """PeriodOfTime scopes startDate/endDate to dcat's, typed as dates like lodplan's."""
+    contexts = bundled_contexts()
+    compactor = JsonLdCompactor(contexts.current("http://lod.test/"))
+    period, dcat = NamedNode("http://lod.test/plan/p#period"), "http://www.w3.org/ns/dcat#"
+    date = NamedNode("http://www.w3.org/2001/XMLSchema#date")
+    triples = [
+        Triple(period, NamedNode(RDF_TYPE), NamedNode("http://purl.org/dc/terms/PeriodOfTime")),
+        Triple(period, NamedNode(dcat + "startDate"), Literal("2021-01-01", datatype=date)),
+    ]
+    document = json.loads(compactor.to_bytes(triples))
+    assert (document["type"], document["startDate"]) == ("PeriodOfTime", "2021-01-01")
+    nquads = jsonld.to_rdf(
+        document, {"format": "application/n-quads", "documentLoader": compactor.load_document}
+    )
+    assert {q.triple for q in parse(nquads.encode(), format=RdfFormat.N_QUADS)} == set(triples)

@@ -18,7 +18,7 @@ from lodplan.publishing.resources import (
     predicate_view,
     term_view,
 )
-from lodplan.resources import ontology_dir, site_dir
+from lodplan.resources import site_dir
 from lodplan.store.embedded import EmbeddedStore
 
 
@@ -244,14 +244,33 @@ def test_plans_lists_the_plans_with_their_labels(service, lod):
 
 def test_context_bytes_are_the_context_file(service, lod_context):
     assert service.context_bytes() == lod_context.read_bytes()
+    assert service.context_version_bytes("0.1") is None  # one file: no versions
 
 
-@pytest.mark.skipif(
-    not (ontology_dir() / "context.jsonld").is_file(), reason="ontology/context.jsonld not written"
-)
+def test_documents_reference_the_current_version_and_every_version_is_served(
+    lod_store, lod, lod_context, tmp_path
+):
+    folder = tmp_path / "context"
+    folder.mkdir()
+    old = lod_context.read_text().replace('"label"', '"libelle"')
+    (folder / "0.1.jsonld").write_text(old)
+    (folder / "0.2.jsonld").write_text(lod_context.read_text())
+    service = ResourceService(lod_store, base_iri=lod.base, context_path=folder)
+    assert service.context_url == lod.base + "context/0.2.jsonld"
+    document = json.loads(service.represent(lod.plan, JSONLD).body)
+    assert document["@context"] == lod.base + "context/0.2.jsonld"
+    plan = next(node for node in document["@graph"] if node["@id"] == lod.plan)
+    assert "label" in plan  # compacted with 0.2's terms, not 0.1's "libelle"
+    assert service.context_bytes() == lod_context.read_bytes()
+    assert service.context_version_bytes("0.1") == old.encode()
+    assert service.context_version_bytes("0.3") is None
+
+
 def test_the_bundled_context_compacts_a_description(lod_store, lod):
     service = ResourceService(lod_store, base_iri="http://bundled-context.test/")
+    version = service.contexts.current_version
+    assert version is not None  # lodplan's own context is versioned
     document = json.loads(service.represent(lod.plan, JSONLD).body)
-    assert document["@context"] == "http://bundled-context.test/context.jsonld"
+    assert document["@context"] == f"http://bundled-context.test/context/{version}.jsonld"
     element = json.loads(service.represent(lod.element_1, JSONLD).body)
     assert element["level"] == 1  # the context coerces lodplan:level to xsd:integer

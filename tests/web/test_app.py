@@ -8,7 +8,7 @@ import pytest
 from pyoxigraph import RdfFormat, parse
 
 from lodplan.config import QueryLimits
-from lodplan.web.app import create_app_for_store
+from lodplan.web.app import create_app, create_app_for_store
 
 RDF_TYPES = {
     "application/ld+json": ".jsonld",
@@ -165,6 +165,45 @@ def test_context_document(lod_client, lod):
     assert json.loads(response.data) == json.loads(lod.context)
     cached = lod_client.get("/context.jsonld", headers={"If-None-Match": response.headers["ETag"]})
     assert cached.status_code == 304
+    assert "Content-Location" not in response.headers  # one unversioned file
+    assert lod_client.get("/context/0.1.jsonld").status_code == 404
+
+
+@pytest.fixture(scope="module")
+def versioned_client(lod_store, lod_query_service, lod, lod_context, tmp_path_factory):
+    """An app whose context has two versions: 0.1 (older) and 0.2 (current)."""
+    folder = tmp_path_factory.mktemp("contexts") / "context"
+    folder.mkdir()
+    (folder / "0.1.jsonld").write_text(lod_context.read_text().replace('"label"', '"libelle"'))
+    (folder / "0.2.jsonld").write_text(lod_context.read_text())
+    app = create_app(lod_store, lod_query_service, base_iri=lod.base, context_path=folder)
+    app.testing = True
+    return app.test_client(), folder
+
+
+def test_every_context_version_is_served_at_its_own_url(versioned_client):
+    client, folder = versioned_client
+    for version in ("0.1", "0.2"):
+        response = client.get(f"/context/{version}.jsonld")
+        assert response.status_code == 200 and response.mimetype == "application/ld+json"
+        assert response.data == (folder / f"{version}.jsonld").read_bytes()
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert response.headers["Cache-Control"] == "public, max-age=86400"
+        cached = client.get(
+            response.request.path, headers={"If-None-Match": response.headers["ETag"]}
+        )
+        assert cached.status_code == 304
+    missing = client.get("/context/0.3.jsonld")
+    assert missing.status_code == 404 and "0.3" in missing.data.decode()
+
+
+def test_the_unversioned_context_url_serves_the_current_version(versioned_client, lod):
+    client, folder = versioned_client
+    response = client.get("/context.jsonld")
+    assert response.data == (folder / "0.2.jsonld").read_bytes()
+    assert response.headers["Content-Location"] == "/context/0.2.jsonld"
+    described = client.get(lod.path(lod.plan), headers={"Accept": "application/ld+json"})
+    assert json.loads(described.data)["@context"] == lod.base + "context/0.2.jsonld"
 
 
 def test_home_lists_the_plans(lod_client, lod):

@@ -35,6 +35,10 @@ class PlanSpec:
     issued: date | None = None
     period: tuple[date, date] | None = None
     territories: tuple[str, ...] = ()
+    # What the catalog says of the dataset publishing the plan (defaults: catalog.yaml)
+    licence: str | None = None
+    themes: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,7 @@ class MappingSpec:
         return self.path.parent
 
 
-class _Fields:
+class Fields:
     """Typed access to a YAML mapping with the dotted path kept for error messages."""
 
     def __init__(self, data: Any, file: Path, path: str = "") -> None:
@@ -144,9 +148,9 @@ class _Fields:
             self.fail(f"expected {names}, got {type(value).__name__} {value!r}", key)
         return value
 
-    def sub(self, key: str, *, required: bool = True) -> _Fields | None:
+    def sub(self, key: str, *, required: bool = True) -> Fields | None:
         value = self.get(key, dict, required=required)
-        return None if value is None else _Fields(value, self.file, self._join(key))
+        return None if value is None else Fields(value, self.file, self._join(key))
 
     def identifier(self, key: str, *, required: bool = True) -> str | None:
         value = self.get(key, str, required=required)
@@ -160,6 +164,13 @@ class _Fields:
             if not isinstance(text, str) or not re.match(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$", lang):
                 self.fail(f"expected language-tagged texts like {{fr: '...'}}, got {lang!r}", key)
         return value
+
+    def texts(self, key: str) -> list[str]:
+        """An optional list of non-empty texts."""
+        values = self.get(key, list, required=False) or []
+        if not all(isinstance(value, str) and value.strip() for value in values):
+            self.fail("expected a list of non-empty texts", key)
+        return values
 
     def day(self, key: str, *, required: bool = True) -> date | None:
         value = self.get(key, (date, str), required=required)
@@ -186,7 +197,7 @@ def load_mapping(path: Path) -> MappingSpec:
         raise MappingError(
             f"not valid YAML: {exc}", file=path, line=mark.line + 1 if mark else None
         ) from None
-    root = _Fields(data, path)
+    root = Fields(data, path)
     root.unknown_keys(
         {
             "lodplan-mapping",
@@ -208,7 +219,7 @@ def load_mapping(path: Path) -> MappingSpec:
         plan=_plan(root.sub("plan")),
         source=_source(root.sub("source"), path.parent),
         reader=root.get("reader", dict),
-        rules=tuple(_rule(_Fields(r, path, f"rules[{i}]")) for i, r in enumerate(rules)),
+        rules=tuple(_rule(Fields(r, path, f"rules[{i}]")) for i, r in enumerate(rules)),
         tags=_tags(root.sub("tags", required=False)),
         territories=_territories(root.sub("territories", required=False)),
         dates=_dates(root.sub("dates", required=False)),
@@ -216,11 +227,12 @@ def load_mapping(path: Path) -> MappingSpec:
     )
 
 
-def _plan(f: _Fields) -> PlanSpec:
+def _plan(f: Fields) -> PlanSpec:
     f.unknown_keys(
         {
             "id", "title", "title-from-line", "description", "type", "status", "publisher",
-            "adopted-by", "issued", "language", "period", "territories",
+            "adopted-by", "issued", "language", "period", "territories", "licence", "themes",
+            "keywords",
         }
     )  # fmt: skip
     period = f.sub("period", required=False)
@@ -237,10 +249,13 @@ def _plan(f: _Fields) -> PlanSpec:
         language=f.get("language", str),
         period=(period.day("start"), period.day("end")) if period else None,
         territories=tuple(f.get("territories", list, required=False) or ()),
+        licence=f.get("licence", str, required=False),
+        themes=tuple(f.texts("themes")),
+        keywords=tuple(f.texts("keywords")),
     )
 
 
-def _source(f: _Fields, directory: Path) -> SourceSpec:
+def _source(f: Fields, directory: Path) -> SourceSpec:
     f.unknown_keys({"file", "sha256", "title", "media-type", "encoding"})
     file = directory / f.get("file", str)
     if not file.is_file():
@@ -260,7 +275,7 @@ RULE_KEYS = {
 }  # fmt: skip
 
 
-def _rule(f: _Fields) -> RuleSpec:
+def _rule(f: Fields) -> RuleSpec:
     f.unknown_keys(RULE_KEYS)
     try:
         pattern = re.compile(f.get("pattern", str))
@@ -282,7 +297,7 @@ def _rule(f: _Fields) -> RuleSpec:
     )
 
 
-def _tags(f: _Fields | None) -> dict[str, TagSpec]:
+def _tags(f: Fields | None) -> dict[str, TagSpec]:
     if f is None:
         return {}
     tags = {}
@@ -298,7 +313,7 @@ def _tags(f: _Fields | None) -> dict[str, TagSpec]:
     return tags
 
 
-def _territories(f: _Fields | None) -> dict[str, TerritorySpec]:
+def _territories(f: Fields | None) -> dict[str, TerritorySpec]:
     if f is None:
         return {}
     result = {}
@@ -313,7 +328,7 @@ def _territories(f: _Fields | None) -> dict[str, TerritorySpec]:
     return result
 
 
-def _dates(f: _Fields | None) -> DatesSpec | None:
+def _dates(f: Fields | None) -> DatesSpec | None:
     if f is None:
         return None
     f.unknown_keys({"language", "assume-year", "role", "years", "not-dates"})
@@ -329,7 +344,7 @@ def _dates(f: _Fields | None) -> DatesSpec | None:
     )
 
 
-def _reconcile(f: _Fields | None) -> ReconcileSpec:
+def _reconcile(f: Fields | None) -> ReconcileSpec:
     if f is None:
         return ReconcileSpec()
     f.unknown_keys({"communes-in", "organisations-in"})

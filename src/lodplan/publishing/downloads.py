@@ -1,4 +1,5 @@
-"""Files a build offers for download: the full dump and, per plan, Turtle and CSV.
+"""Files a build offers for download: the full dump and, per plan, JSON-LD, Turtle,
+N-Quads and CSV.
 
 They are made once per build from the build's graphs, so their size and checksum
 are known before publication (for the catalog to announce), and they are served
@@ -22,11 +23,16 @@ from dataclasses import dataclass
 
 from pyoxigraph import NamedNode, QuerySolutions, RdfFormat, Store, Variable
 
+from lodplan.publishing import frames
+from lodplan.publishing.jsonld import JsonLdContext
 from lodplan.resources import site_dir
 from lodplan.store.base import DownloadFile, NamedGraph
 from lodplan.terms import PREFIXES
 
+DOWNLOAD_PATH = "download/"  # files of a build are served at {base}download/<name>
 DUMP_NAME = "lodplan.nq.gz"
+#: The files of a plan that are RDF dumps of its graph (VoID ``void:dataDump``).
+PLAN_DUMP_SUFFIXES = (".ttl", ".nq.gz", ".jsonld")
 PLANS_DIR = "plans"
 MULTI_VALUE_SEPARATOR = " | "
 ROLE_COLUMNS = ("pilote", "partenaire", "service-concerne", "financeur", "beneficiaire",
@@ -43,20 +49,45 @@ class PlanFiles:
     title: str
 
 
-def make_downloads(graphs: list[NamedGraph], plans: Iterable[PlanFiles]) -> list[DownloadFile]:
-    """The dump of ``graphs`` and, for each plan, its graph in Turtle and its CSV."""
-    store = Store()  # in memory: the CSV needs the labels of actors and territories
+def memory_store(graphs: Iterable[NamedGraph]) -> Store:
+    """The graphs in an in-memory store: the files need labels from other graphs."""
+    store = Store()
     for graph in graphs:
         store.bulk_load(graph.ntriples, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph.iri))
+    return store
+
+
+def make_downloads(
+    store: Store,
+    graphs: list[NamedGraph],
+    plans: Iterable[PlanFiles],
+    context: JsonLdContext,
+) -> list[DownloadFile]:
+    """The dump of ``graphs`` and, for each plan, its nested JSON-LD document (framed
+    with ``context``), its graph in Turtle and N-Quads, and its CSV; ``store`` holds
+    ``graphs`` (see :func:`memory_store`)."""
     files = [full_dump(graphs)]
+    by_iri = {graph.iri: graph for graph in graphs}
     for plan in plans:
+        files.append(plan_jsonld(by_iri[plan.graph_iri], plan, context))
         files.append(plan_turtle(store, plan))
+        files.append(plan_nquads(by_iri[plan.graph_iri], plan))
         files += plan_csv(store, plan)
     return files
 
 
 def full_dump(graphs: list[NamedGraph]) -> DownloadFile:
     """Every graph as N-Quads, gzipped (no timestamp in the header: same data, same bytes)."""
+    return DownloadFile(DUMP_NAME, "application/n-quads+gzip", gzipped_nquads(graphs))
+
+
+def plan_nquads(graph: NamedGraph, plan: PlanFiles) -> DownloadFile:
+    """The plan's graph alone as gzipped N-Quads: its named graph travels with it."""
+    name = f"{PLANS_DIR}/{plan.plan_id}.nq.gz"
+    return DownloadFile(name, "application/n-quads+gzip", gzipped_nquads([graph]))
+
+
+def gzipped_nquads(graphs: Iterable[NamedGraph]) -> bytes:
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as out:
         for graph in graphs:
@@ -64,7 +95,14 @@ def full_dump(graphs: list[NamedGraph]) -> DownloadFile:
             for line in graph.ntriples.splitlines():
                 if line.strip():  # "<s> <p> <o> ." → "<s> <p> <o> <g> ."
                     out.write(line.rstrip()[:-1].rstrip() + suffix)
-    return DownloadFile(DUMP_NAME, "application/n-quads+gzip", buffer.getvalue())
+    return buffer.getvalue()
+
+
+def plan_jsonld(graph: NamedGraph, plan: PlanFiles, context: JsonLdContext) -> DownloadFile:
+    """The plan as one nested JSON-LD document (:mod:`lodplan.publishing.frames`)."""
+    document = frames.plan_document(graph.ntriples, plan.plan_iri, context)
+    name = f"{PLANS_DIR}/{plan.plan_id}.jsonld"
+    return DownloadFile(name, "application/ld+json", frames.to_bytes(document))
 
 
 def plan_turtle(store: Store, plan: PlanFiles) -> DownloadFile:

@@ -12,19 +12,26 @@ Two adjustments of pyoxigraph's expanded JSON-LD happen before compaction:
   (``{"@value": 3, "@type": xsd:integer}``): a term of the context that coerces
   to ``xsd:integer`` then compacts them to ``"level": 3`` instead of ``"3"``, and
   JSON-LD's toRdf turns the number back into the same ``"3"^^xsd:integer``.
+
+The context is versioned (:class:`ContextVersions`): each published version is a
+file, ``ontology/context/<version>.jsonld``, served at ``{base}context/<version>.jsonld``
+and never changed once published; the greatest version is the current one, which
+documents reference and which ``{base}context.jsonld`` also serves.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pyld import jsonld
 from pyoxigraph import RdfFormat, Triple, serialize
+
+from lodplan.resources import ontology_dir
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
@@ -33,12 +40,75 @@ _CANONICAL_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,15})")
 _MAX_SAFE_INTEGER = 2**53 - 1
 
 
+#: The current context, whatever its version: ``{base}context.jsonld``.
+CONTEXT_PATH = "context.jsonld"
+#: The versions of the context: ``ontology/context/<version>.jsonld``, ``{base}context/…``.
+CONTEXT_DIR = "context"
+_VERSION_FILE = re.compile(r"(?P<version>[0-9]+(?:\.[0-9]+)*)\.jsonld")
+
+
 @dataclass(frozen=True)
 class JsonLdContext:
     """Where the context is published (``url``, the ``@context`` of documents) and its file."""
 
     url: str
     path: Path
+
+
+@dataclass(frozen=True)
+class ContextVersions:
+    """The published versions of a JSON-LD context, one file each; the greatest is current.
+
+    A single file (a deployment's own context, tests) is one unversioned context,
+    published at ``{base}context.jsonld`` only.
+    """
+
+    current_path: Path
+    versions: Mapping[str, Path] = field(default_factory=dict)
+
+    @classmethod
+    def from_path(cls, path: Path) -> ContextVersions:
+        """The versions in folder ``path`` (``<version>.jsonld`` files), or one unversioned file."""
+        if not path.is_dir():
+            return cls(path)
+        versions: dict[str, Path] = {}
+        for file in sorted(path.glob("*.jsonld")):
+            match = _VERSION_FILE.fullmatch(file.name)
+            if match is None:
+                raise ValueError(f"{file}: a context version is named <number>[.<number>…].jsonld")
+            versions[match["version"]] = file
+        if not versions:
+            raise ValueError(
+                f"{path}: no JSON-LD context version (<version>.jsonld) in this folder"
+            )
+        ordered = dict(sorted(versions.items(), key=lambda item: _version_key(item[0])))
+        return cls(list(ordered.values())[-1], ordered)
+
+    @property
+    def current_version(self) -> str | None:
+        """The current version; ``None`` for an unversioned context."""
+        return max(self.versions, key=_version_key) if self.versions else None
+
+    def path_of(self, version: str) -> Path | None:
+        return self.versions.get(version)
+
+    def url(self, base_iri: str, version: str | None = None) -> str:
+        """Where ``version`` is published; without a version: the URL documents reference."""
+        version = version or self.current_version
+        return f"{base_iri}{CONTEXT_DIR}/{version}.jsonld" if version else base_iri + CONTEXT_PATH
+
+    def current(self, base_iri: str) -> JsonLdContext:
+        """The context documents published under ``base_iri`` reference (a versioned URL)."""
+        return JsonLdContext(self.url(base_iri), self.current_path)
+
+
+def bundled_contexts() -> ContextVersions:
+    """lodplan's own context, ``ontology/context/<version>.jsonld``."""
+    return ContextVersions.from_path(ontology_dir() / CONTEXT_DIR)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
 
 
 @dataclass
@@ -77,9 +147,21 @@ class JsonLdCompactor:
 
 
 def expanded_jsonld(triples: Sequence[Triple]) -> list[dict[str, Any]]:
-    """Expanded JSON-LD of ``triples``, with ``@type`` and native integers (see module doc)."""
-    nodes = json.loads(serialize(triples, format=RdfFormat.JSON_LD))
+    """Expanded JSON-LD of ``triples``, one node per subject, with ``@type`` and native
+    integers (see module doc)."""
+    nodes = _merged(json.loads(serialize(triples, format=RdfFormat.JSON_LD)))
     return [_native_integers(_types_as_keyword(node)) for node in nodes]
+
+
+def _merged(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One node object per subject: pyoxigraph starts a new one whenever the subject changes."""
+    by_id: dict[str, dict[str, Any]] = {}
+    for node in nodes:
+        merged = by_id.setdefault(node["@id"], {"@id": node["@id"]})
+        for key, values in node.items():
+            if key != "@id":
+                merged.setdefault(key, []).extend(values)
+    return list(by_id.values())
 
 
 def _types_as_keyword(node: dict[str, Any]) -> dict[str, Any]:

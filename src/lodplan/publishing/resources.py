@@ -25,15 +25,16 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 import lodplan
-from lodplan.publishing.jsonld import JsonLdCompactor, JsonLdContext
+from lodplan.publishing.jsonld import CONTEXT_DIR, ContextVersions, JsonLdCompactor
+from lodplan.publishing.jsonld import CONTEXT_PATH as CONTEXT_PATH  # re-exported
 from lodplan.publishing.negotiation import HTML, JSONLD, RESOURCE_FORMATS, MediaFormat, by_name
 from lodplan.publishing.prefixes import prefixed_name, used_prefixes
 from lodplan.resources import ontology_dir, site_dir
 from lodplan.store.base import ReadableStore
 from lodplan.terms import LP
 
+# ontology/context.jsonld: a copy of the current version (ontology/context/), kept equal by a test
 CONTEXT_FILE = "context.jsonld"
-CONTEXT_PATH = "context.jsonld"  # served at {base}context.jsonld
 RESOURCE_PATH = "resource"  # {base}resource?iri=… describes IRIs outside the base
 DEFAULT_CACHE_SIZE = 4096
 #: Languages preferred for labels; "" is a literal without language tag.
@@ -107,6 +108,11 @@ class ResourcePage:
 class PlanSummary:
     iri: str
     label: str
+
+    @property
+    def identifier(self) -> str:
+        """The plan id, last segment of ``{base}plan/<id>`` (names its download files)."""
+        return self.iri.rsplit("/", 1)[-1]
 
     @property
     def href(self) -> str | None:
@@ -198,9 +204,11 @@ class ResourceService:
     ) -> None:
         self._store = store
         self.base_iri = base_iri
-        self.context_url = base_iri + CONTEXT_PATH
-        self.context_path = context_path or ontology_dir() / CONTEXT_FILE
-        self.jsonld_context = JsonLdContext(self.context_url, self.context_path)
+        # a folder of versions (lodplan's own: ontology/context/) or one unversioned file
+        self.contexts = ContextVersions.from_path(context_path or ontology_dir() / CONTEXT_DIR)
+        self.jsonld_context = self.contexts.current(base_iri)
+        self.context_url = self.jsonld_context.url  # what documents reference: a versioned URL
+        self.context_path = self.contexts.current_path
         self._compactor = JsonLdCompactor(self.jsonld_context)
         self._templates = templates or make_template_environment()
         self._templates.globals.setdefault("site_base", base_iri)
@@ -248,8 +256,13 @@ class ResourceService:
         return self._plans.get_or_compute(self.build_id(), self._find_plans)
 
     def context_bytes(self) -> bytes:
-        """The JSON-LD context file, as served at :attr:`context_url`."""
+        """The current context, served at :attr:`context_url` and ``{base}context.jsonld``."""
         return self.context_path.read_bytes()
+
+    def context_version_bytes(self, version: str) -> bytes | None:
+        """A published context version (``{base}context/<version>.jsonld``), else ``None``."""
+        path = self.contexts.path_of(version)
+        return path.read_bytes() if path is not None else None
 
     def alternate_href(self, iri: str, fmt: MediaFormat) -> str:
         """A reference, relative to the document, to ``iri`` in ``fmt``.

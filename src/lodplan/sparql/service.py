@@ -32,17 +32,14 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from pathlib import Path
 from typing import Protocol, TypeVar
 
 from pyoxigraph import NamedNode
 
 from lodplan.config import QueryLimits
 from lodplan.errors import ConfigError
-from lodplan.publishing.jsonld import JsonLdContext
+from lodplan.publishing.jsonld import JsonLdContext, bundled_contexts
 from lodplan.publishing.negotiation import RDF_FORMATS, TURTLE, MediaFormat
-from lodplan.publishing.resources import CONTEXT_FILE, CONTEXT_PATH
-from lodplan.resources import ontology_dir
 from lodplan.sparql.inspection import nesting_depth
 from lodplan.sparql.results import JSON, SOLUTION_FORMATS
 from lodplan.sparql.worker import READY, Answer, Failure, QueryRequest, worker_main
@@ -457,12 +454,13 @@ def _describe_exit(status: int | None) -> str:
 
 
 def _bundled_jsonld_context(base_iri: str) -> JsonLdContext | None:
-    """lodplan's context, as published under ``base_iri``; ``None`` if not installed."""
+    """lodplan's current context, at its versioned URL under ``base_iri``; ``None`` if
+    not installed."""
     try:
-        path: Path = ontology_dir() / CONTEXT_FILE
-    except FileNotFoundError:
+        context = bundled_contexts().current(base_iri)
+    except (FileNotFoundError, ValueError):
         return None
-    return JsonLdContext(base_iri + CONTEXT_PATH, path) if path.is_file() else None
+    return context if context.path.is_file() else None
 
 
 def _forget_worker_after_fork(service: EmbeddedQueryService) -> None:

@@ -5,16 +5,24 @@ with the endpoint URL as base so that ``<>`` is the endpoint. This module adds
 what the code guarantees and what the deployment is: the query language, the
 union default graph, the result formats, one ``sd:namedGraph`` per graph of the
 served build (with its size) and the time and row limits.
+
+The dataset description links to the VoID description (``rdfs:seeAlso
+<{base}.well-known/void>``), where each named graph, by its ``sd:name``, is a
+``void:Dataset`` with its statistics. The two are not one resource: the
+endpoint's dataset also holds the graph of the VoID description, which the
+VoID dataset ``{base}`` does not count.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import urljoin
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from lodplan.config import QueryLimits
+from lodplan.description import VOID_PATH
 from lodplan.publishing.negotiation import RDF_FORMATS, MediaFormat
 from lodplan.resources import site_dir
 from lodplan.sparql.results import SOLUTION_FORMATS
@@ -25,6 +33,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+RDFS_SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 #: W3C format IRIs (https://www.w3.org/ns/formats/) of the formats offered.
@@ -80,6 +89,8 @@ def _dataset(endpoint: NamedNode, info: StoreInfo) -> list[Triple]:
     triples = [
         Triple(endpoint, _iri(SD + "defaultDataset"), dataset),
         Triple(dataset, _iri(RDF_TYPE), _iri(SD + "Dataset")),
+        # the endpoint is {base}sparql: its VoID description is {base}.well-known/void
+        Triple(dataset, _iri(RDFS_SEE_ALSO), _iri(urljoin(endpoint.value, VOID_PATH))),
         Triple(dataset, _iri(SD + "defaultGraph"), default_graph),
         Triple(default_graph, _iri(RDF_TYPE), _iri(SD + "Graph")),
         Triple(default_graph, _iri(VOID + "triples"), _integer(info.triple_count)),

@@ -87,6 +87,10 @@ class ReadableStore(Protocol):
         """The file of the served build offered as ``{base}download/<name>``, if any."""
         ...
 
+    def graph_triples(self, graph_iri: str) -> list[Triple]:
+        """Every triple of one named graph (small description graphs: catalog, VoID)."""
+        ...
+
 
 class DatasetPublisher(Protocol):
     """The write side used by ``lodplan build``."""
@@ -109,17 +113,21 @@ class DatasetPublisher(Protocol):
 
 
 def describe_with_fragments(
-    iri: str, triples_about: Callable[[str], Iterable[Triple]]
+    iri: str, triples_about: Callable[[NamedNode | BlankNode], Iterable[Triple]]
 ) -> list[Triple]:
-    """Triples about ``iri`` and, recursively, about the ``iri#…`` resources it points to.
+    """Triples about ``iri`` and, recursively, about the ``iri#…`` resources and the
+    blank nodes it points to.
 
-    ``#`` sub-resources (provenance, selectors, dates…) belong to their resource's
-    document, so they are described with it. Duplicates (the same triple in
-    several graphs) are dropped; order is that of discovery.
+    ``#`` sub-resources (provenance, selectors, dates…) and blank nodes (a catalog's
+    periods of time) belong to their resource's document, so they are described
+    with it. Duplicates (the same triple in several graphs) are dropped; order is
+    that of discovery.
     """
     seen: set[Triple] = set()
     ordered: list[Triple] = []
-    pending, visited = [iri], {iri}
+    start = NamedNode(iri)
+    pending: list[NamedNode | BlankNode] = [start]
+    visited: set[NamedNode | BlankNode] = {start}
     while pending:
         for triple in triples_about(pending.pop(0)):
             if triple in seen:
@@ -127,13 +135,12 @@ def describe_with_fragments(
             seen.add(triple)
             ordered.append(triple)
             target = triple.object
-            if (
-                isinstance(target, NamedNode)
-                and target.value.startswith(iri + "#")
-                and target.value not in visited
-            ):
-                visited.add(target.value)
-                pending.append(target.value)
+            own = isinstance(target, BlankNode) or (
+                isinstance(target, NamedNode) and target.value.startswith(iri + "#")
+            )
+            if own and target not in visited:
+                visited.add(target)
+                pending.append(target)
     return ordered
 
 

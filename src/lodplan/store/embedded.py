@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Store, Triple
+from pyoxigraph import BlankNode, NamedNode, RdfFormat, Store, Triple
 
 from lodplan.errors import LodplanError
 from lodplan.store.base import (
@@ -164,10 +164,16 @@ class EmbeddedStore:
             return []
         store = self._current_store()
 
-        def triples_about(subject: str):
-            return (q.triple for q in store.quads_for_pattern(NamedNode(subject), None, None, None))
+        def triples_about(subject: NamedNode | BlankNode):
+            return (q.triple for q in store.quads_for_pattern(subject, None, None, None))
 
         return describe_with_fragments(iri, triples_about)
+
+    def graph_triples(self, graph_iri: str) -> list[Triple]:
+        if not is_valid_iri(graph_iri):
+            return []
+        quads = self._current_store().quads_for_pattern(None, None, None, NamedNode(graph_iri))
+        return [quad.triple for quad in quads]
 
     def objects(self, subject: str, predicate: str) -> list:
         if not (is_valid_iri(subject) and is_valid_iri(predicate)):

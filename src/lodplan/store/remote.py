@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
-from pyoxigraph import RdfFormat, Triple, parse
+from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse
 
 from lodplan.errors import LodplanError
 from lodplan.store.base import (
@@ -217,10 +217,17 @@ class RemoteStore:
     def describe(self, iri: str) -> list[Triple]:
         return describe_with_fragments(iri, self._triples_about)
 
-    def _triples_about(self, subject: str) -> list[Triple]:
+    def _triples_about(self, subject: NamedNode | BlankNode) -> list[Triple]:
+        if isinstance(subject, BlankNode):  # not addressable across SPARQL requests
+            return []
         query = (
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o VALUES ?s {{ {sparql_iri(subject)} }} }}"
+            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o "
+            f"VALUES ?s {{ {sparql_iri(subject.value)} }} }}"
         )
+        return self._construct(query)
+
+    def graph_triples(self, graph_iri: str) -> list[Triple]:
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {sparql_iri(graph_iri)} {{ ?s ?p ?o }} }}"
         return self._construct(query)
 
     def objects(self, subject: str, predicate: str) -> list:

@@ -8,13 +8,16 @@ from pathlib import Path
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from lodplan.config import QueryLimits, normalise_base_iri
+from lodplan.config import QueryLimits, catalog_page_size_from_env, normalise_base_iri
+from lodplan.publishing.catalog_pages import CatalogPages
+from lodplan.publishing.jsonld import JsonLdCompactor
 from lodplan.publishing.resources import ResourceService, make_template_environment
 from lodplan.resources import site_dir
 from lodplan.sparql.service import EmbeddedQueryService, QueryService
 from lodplan.store.base import ReadableStore
 from lodplan.store.embedded import EmbeddedStore, StoreNotBuiltError
-from lodplan.web import resources, sparql
+from lodplan.web import catalog as catalog_routes
+from lodplan.web import discovery, resources, sparql
 from lodplan.web.responses import add_cors, add_security_headers, text_response
 from lodplan.web.services import EXTENSION_KEY, WebServices
 
@@ -29,12 +32,14 @@ def create_app(
     *,
     base_iri: str,
     context_path: Path | None = None,
+    catalog_page_size: int | None = None,
 ) -> Flask:
     """The app serving ``store`` (dereferencing) and ``query_service`` (``/sparql``).
 
     ``base_iri`` is where the deployment is reached; data IRIs are resolved
     against the base IRI recorded in the served build (the two should agree).
-    ``context_path`` replaces ``ontology/context.jsonld`` (tests).
+    ``context_path`` replaces ``ontology/context.jsonld`` (tests);
+    ``catalog_page_size`` defaults to ``$LODPLAN_CATALOG_PAGE_SIZE``, else 100.
     """
     base = normalise_base_iri(base_iri)
     templates = site_dir() / "templates"
@@ -47,10 +52,21 @@ def create_app(
         context_path=context_path,
         templates=make_template_environment(templates),
     )
-    app.extensions[EXTENSION_KEY] = WebServices(store, resource_service, query_service, base)
+    catalog = CatalogPages(
+        store,
+        JsonLdCompactor(resource_service.jsonld_context),
+        page_size=catalog_page_size or catalog_page_size_from_env(),
+        etag_seed=resource_service.etag_seed,
+    )
+    app.extensions[EXTENSION_KEY] = WebServices(
+        store, resource_service, query_service, base, catalog
+    )
     _warn_on_base_mismatch(store, base)
-    # the SPARQL endpoint first: the resource blueprint catches every other path
+    # the SPARQL endpoint and /.well-known/void first: the resource blueprint catches
+    # every other path
     app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(discovery.blueprint)
+    app.register_blueprint(catalog_routes.blueprint)
     app.register_blueprint(resources.blueprint)
     app.after_request(_common_headers)
     app.register_error_handler(HTTPException, _http_error)
@@ -64,6 +80,7 @@ def create_app_for_store(
     limits: QueryLimits | None = None,
     *,
     context_path: Path | None = None,
+    catalog_page_size: int | None = None,
 ) -> Flask:
     """The app over the embedded store at ``store_root``; its query worker starts on first use."""
     store = EmbeddedStore(Path(store_root))
@@ -72,6 +89,7 @@ def create_app_for_store(
         EmbeddedQueryService(store, limits or QueryLimits()),
         base_iri=base_iri,
         context_path=context_path,
+        catalog_page_size=catalog_page_size,
     )
 
 

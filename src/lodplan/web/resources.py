@@ -6,7 +6,8 @@ in Turtle when ``{base}plan/p.ttl`` is not itself a resource. ``/`` is the home
 page for browsers and the description of ``{base}`` (the dataset) for RDF
 clients. ``/resource?iri=…`` describes an IRI outside the base that the store
 knows (ontology terms, code-list concepts) the same way. The routes only look
-the resource up and return the service's cached bytes.
+the resource up and return the service's cached bytes. ``/context/<version>.jsonld``
+is a version of the JSON-LD context, ``/context.jsonld`` the current one.
 """
 
 from __future__ import annotations
@@ -54,13 +55,35 @@ def home() -> Response:
 
 @blueprint.get("/context.jsonld")
 def context() -> Response:
+    """The current context: the same bytes as its versioned URL, named by Content-Location."""
+    resources = services().resources
     try:
-        body = services().resources.context_bytes()
+        body = resources.context_bytes()
     except FileNotFoundError:
         return text_response(404, "404 Not Found: the JSON-LD context is not installed.")
+    response = _context_response(body)
+    version = resources.contexts.current_version
+    if version is not None:
+        response.headers["Content-Location"] = f"{request.script_root}/context/{version}.jsonld"
+    return response.make_conditional(request)
+
+
+@blueprint.get("/context/<version>.jsonld")
+def versioned_context(version: str) -> Response:
+    """A published version of the context; it never changes, so caches may keep it a day."""
+    body = services().resources.context_version_bytes(version)
+    if body is None:
+        return text_response(404, f"404 Not Found: no JSON-LD context version {version!r}.")
+    response = _context_response(body)
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response.make_conditional(request)
+
+
+def _context_response(body: bytes) -> Response:
     response = Response(body, content_type=JSONLD.media_type)
     response.set_etag(hashlib.sha256(body).hexdigest()[:40])
-    return response.make_conditional(request)
+    return response
 
 
 @blueprint.get(f"/{RESOURCE_PATH}")
@@ -81,7 +104,7 @@ def resource_by_iri() -> Response:
         return _not_found(iri, fmt)
     if fmt is None:
         return not_acceptable(RESOURCE_FORMATS)
-    return _represent(iri, fmt)
+    return represent(iri, fmt)
 
 
 DOWNLOAD_TYPES = {
@@ -89,6 +112,7 @@ DOWNLOAD_TYPES = {
     ".ttl": "text/turtle; charset=utf-8",
     ".csv": "text/csv; charset=utf-8; header=present",
     "-metadata.json": "application/csvm+json",
+    ".jsonld": "application/ld+json",
 }
 
 
@@ -122,7 +146,7 @@ def resource(path: str) -> Response:
     fmt = forced or from_extension or choose_resource_format(_accept())
     if fmt is None:
         return not_acceptable(RESOURCE_FORMATS)
-    return _represent(iri, fmt)
+    return represent(iri, fmt)
 
 
 def iri_path(path: str) -> str:
@@ -145,7 +169,8 @@ def _exists(iri: str) -> bool:
         return False
 
 
-def _represent(iri: str, fmt: MediaFormat) -> Response:
+def represent(iri: str, fmt: MediaFormat) -> Response:
+    """The response describing ``iri`` (known to the store) in ``fmt``."""
     representation = services().resources.represent(iri, fmt)
     if representation is None:  # a new build without this resource arrived meanwhile
         return _not_found(iri, fmt)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from lodplan.publishing.catalog_pages import CatalogPages
 from lodplan.publishing.resources import ResourceService
 from lodplan.sparql.service import QueryService
 from lodplan.store.base import ReadableStore
@@ -19,6 +20,7 @@ class WebServices:
     resources: ResourceService
     queries: QueryService
     base_iri: str  # where this deployment is served (site links, context and endpoint URLs)
+    catalog: CatalogPages
 
     @property
     def endpoint_url(self) -> str:

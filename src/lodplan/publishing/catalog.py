@@ -1,0 +1,483 @@
+"""The DCAT-AP 3 catalog of a build, made once per build into the graph ``{base}graph/catalog``.
+
+One ``dcat:Dataset`` per plan (``{base}dataset/<plan>``; the plan itself is never
+typed as a dataset, a harvester would import every resource so typed), whose
+distributions are the files the build wrote (their size and SHA-256 known before
+publication), and the SPARQL endpoint as a ``dcat:DataService``. What the
+catalog says is declared as data: the deployment's ``catalog.yaml`` (beside the
+mappings: title, publisher, default licence, themes, keywords), each plan's
+mapping (``licence``, ``themes``, ``keywords`` override the defaults), and
+``site/catalog/`` (the distributions offered, the EU data themes, the licences
+lodplan knows). Everything else is read from the plan's published graph.
+
+Blank nodes are used only where harvesters need them (the period of time:
+data.gouv.fr fetches an IRI there) and get labels derived from the plan id, so
+the same data gives the same graph, byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pyoxigraph import Literal as OxLiteral
+from pyoxigraph import NamedNode, Store
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+
+from lodplan.errors import LodplanError, MappingError
+from lodplan.iris import IriMinter
+from lodplan.mapping.spec import Fields, LanguageMap
+from lodplan.publishing.downloads import DOWNLOAD_PATH
+from lodplan.resources import site_dir
+from lodplan.store.base import DownloadFile, NamedGraph
+from lodplan.terms import LP, ONTOLOGY_IRI, PREFIXES, SPDX
+
+CATALOG_FILE = "catalog.yaml"  # in the mappings directory, beside actors.yaml
+CATALOG_FORMAT_VERSION = 1
+DISTRIBUTIONS_FORMAT_VERSION = 1
+
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+LOCN = Namespace("http://www.w3.org/ns/locn#")
+FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
+DATA_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
+DATA_THEME_SCHEME = URIRef("http://publications.europa.eu/resource/authority/data-theme")
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
+SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+CATALOG_PREFIXES = {**PREFIXES, "hydra": str(HYDRA), "locn": str(LOCN)}
+#: The graph the catalog is published in, under the base IRI.
+GRAPH_NAME = "catalog"
+
+
+@dataclass(frozen=True)
+class CatalogPublisher:
+    """Who publishes the catalog: an actor of ``actors.yaml`` or a name (and home page)."""
+
+    actor: str | None = None
+    name: LanguageMap | None = None
+    homepage: str | None = None
+
+
+@dataclass(frozen=True)
+class CatalogSpec:
+    """The deployment's ``catalog.yaml``; ``path`` is ``None`` when there is none."""
+
+    title: LanguageMap
+    description: LanguageMap
+    publisher: CatalogPublisher | None
+    licence: str
+    themes: tuple[str, ...]
+    keywords: tuple[str, ...] = ()
+    homepage: str | None = None
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """What a plan's mapping says about the dataset that publishes it."""
+
+    plan_id: str
+    plan_iri: str
+    mapping_path: Path
+    publisher: str | None = None  # the plan's publisher (an actor id)
+    licence: str | None = None
+    themes: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DistributionKind:
+    """One entry of ``site/catalog/distributions.yaml``."""
+
+    id: str
+    file: str
+    title: LanguageMap
+    media_type: str
+    format: str
+    compress: str | None = None
+
+    def file_name(self, plan_id: str) -> str:
+        return self.file.format(plan=plan_id)
+
+
+DEFAULT_LICENCE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence"
+DEFAULT_THEMES = ("GOVE", "REGI")
+DEFAULT_TITLE = {
+    "fr": "Plans stratégiques territoriaux publiés avec lodplan",
+    "en": "Territorial strategy plans published with lodplan",
+}
+DEFAULT_DESCRIPTION = {
+    "fr": "Plans, axes, objectifs et actions des stratégies territoriales, avec leurs acteurs, "
+    "territoires, dates et la source de chaque fait, en données liées ouvertes.",
+    "en": "Plans, axes, objectives and actions of territorial strategies, with their actors, "
+    "territories, dates and the source of every fact, as Linked Open Data.",
+}
+
+
+def load_catalog_spec(path: Path) -> CatalogSpec:
+    """Read ``catalog.yaml``; without the file, lodplan's defaults and no publisher
+    (the build then takes the plans' publisher when they all have the same)."""
+    path = Path(path)
+    if not path.is_file():
+        return CatalogSpec(
+            DEFAULT_TITLE, DEFAULT_DESCRIPTION, None, DEFAULT_LICENCE, DEFAULT_THEMES
+        )
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise MappingError(
+            f"not valid YAML: {exc}", file=path, line=mark.line + 1 if mark else None
+        ) from None
+    root = Fields(data, path)
+    root.unknown_keys(
+        {"lodplan-catalog", "title", "description", "publisher", "homepage", "licence",
+         "themes", "keywords"}
+    )  # fmt: skip
+    if root.get("lodplan-catalog", int) != CATALOG_FORMAT_VERSION:
+        root.fail(f"this lodplan reads catalog format {CATALOG_FORMAT_VERSION}", "lodplan-catalog")
+    return CatalogSpec(
+        title=root.languages("title"),
+        description=root.languages("description"),
+        publisher=_publisher(root),
+        licence=root.get("licence", str, required=False) or DEFAULT_LICENCE,
+        themes=tuple(root.texts("themes") or DEFAULT_THEMES),
+        keywords=tuple(root.texts("keywords")),
+        homepage=root.get("homepage", str, required=False),
+        path=path,
+    )
+
+
+def _publisher(root: Fields) -> CatalogPublisher | None:
+    value = root.get("publisher", (str, dict), required=False)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return CatalogPublisher(actor=root.identifier("publisher"))
+    fields = root.sub("publisher")
+    assert fields is not None
+    fields.unknown_keys({"name", "homepage"})
+    return CatalogPublisher(
+        name=fields.languages("name"), homepage=fields.get("homepage", str, required=False)
+    )
+
+
+def load_distribution_kinds(path: Path | None = None) -> list[DistributionKind]:
+    path = path or site_dir() / "catalog" / "distributions.yaml"
+    root = Fields(yaml.safe_load(path.read_text(encoding="utf-8")), path)
+    if root.get("lodplan-distributions", int) != DISTRIBUTIONS_FORMAT_VERSION:
+        root.fail("unknown format version", "lodplan-distributions")
+    kinds = []
+    for index, entry in enumerate(root.get("distributions", list)):
+        fields = Fields(entry, path, f"distributions[{index}]")
+        fields.unknown_keys({"id", "file", "title", "media-type", "format", "compress"})
+        kinds.append(
+            DistributionKind(
+                id=fields.identifier("id"),
+                file=fields.get("file", str),
+                title=fields.languages("title"),
+                media_type=fields.get("media-type", str),
+                format=fields.get("format", str),
+                compress=fields.get("compress", str, required=False),
+            )
+        )
+    return kinds
+
+
+def reference_graph(name: str) -> Graph:
+    """A table of ``site/catalog/`` (data themes, licences) as a graph."""
+    return Graph().parse(site_dir() / "catalog" / name, format="turtle")
+
+
+def check_catalog_references(spec: CatalogSpec, datasets: Iterable[DatasetSpec]) -> None:
+    """Every licence and theme named by ``catalog.yaml`` and the mappings is one lodplan knows."""
+    licences, themes = reference_graph("licences.ttl"), reference_graph("data-themes.ttl")
+    where = spec.path or Path(CATALOG_FILE)
+    datasets = list(datasets)
+    if spec.publisher is None and len({d.publisher for d in datasets}) > 1:
+        raise MappingError(
+            "the plans have several publishers: say who publishes the catalog "
+            "(publisher: an actor id, or {name: {fr: …}})",
+            file=where,
+            field="publisher",
+        )
+    checks = [(where, "licence", spec.licence, spec.themes)]
+    checks += [(d.mapping_path, "plan.licence", d.licence, d.themes) for d in datasets]
+    for path, field, licence, codes in checks:
+        if licence is not None and (URIRef(licence), RDF.type, DCTERMS.LicenseDocument) not in (
+            licences
+        ):
+            known = ", ".join(sorted(licences.subjects(RDF.type, DCTERMS.LicenseDocument)))
+            raise MappingError(
+                f"{licence!r} is not a licence lodplan knows (site/catalog/licences.ttl): {known}",
+                file=path,
+                field=field,
+            )
+        for code in codes:
+            if (DATA_THEME[code], RDF.type, SKOS.Concept) not in themes:
+                raise MappingError(
+                    f"{code!r} is not an EU data theme (AGRI, ECON, EDUC, ENER, ENVI, GOVE, "
+                    "HEAL, INTR, JUST, REGI, SOCI, TECH, TRAN)",
+                    file=path,
+                    field=field.replace("licence", "themes"),
+                )
+
+
+def catalog_graph(
+    spec: CatalogSpec,
+    datasets: Sequence[DatasetSpec],
+    data: Store,
+    downloads: Iterable[DownloadFile],
+    base_iri: str,
+) -> NamedGraph:
+    """The catalog of the plans in ``datasets``, read from ``data`` (the build's graphs)."""
+    check_catalog_references(spec, datasets)
+    maker = _CatalogMaker(spec, data, {f.name: f for f in downloads}, IriMinter(base_iri))
+    for dataset in sorted(datasets, key=lambda d: d.plan_id):
+        maker.add_dataset(dataset)
+    maker.add_catalog([d.plan_id for d in datasets])
+    return maker.named_graph()
+
+
+class _CatalogMaker:
+    def __init__(
+        self,
+        spec: CatalogSpec,
+        data: Store,
+        downloads: Mapping[str, DownloadFile],
+        iris: IriMinter,
+    ) -> None:
+        self.spec, self.data, self.downloads, self.iris = spec, data, downloads, iris
+        self.graph = Graph()
+        self.themes = reference_graph("data-themes.ttl")
+        self.licences = reference_graph("licences.ttl")
+        self.kinds = load_distribution_kinds()
+        self.plan_publishers: set[str] = set()
+
+    # --- datasets ---------------------------------------------------------------
+
+    def add_dataset(self, dataset: DatasetSpec) -> None:
+        g, plan = self.graph, NamedNode(dataset.plan_iri)
+        node = URIRef(self.iris.dataset(dataset.plan_id))
+        g.add((node, RDF.type, DCAT.Dataset))
+        g.add((node, DCTERMS.identifier, Literal(dataset.plan_id)))
+        titles = self._literals(plan, DCTERMS.title)
+        for title in titles:
+            g.add((node, DCTERMS.title, title))
+        for description in self._literals(plan, DCTERMS.description) or [
+            _fallback_description(dataset.plan_id, titles)
+        ]:
+            g.add((node, DCTERMS.description, description))
+        g.add((node, FOAF.primaryTopic, URIRef(dataset.plan_iri)))
+        g.add((node, DCAT.landingPage, URIRef(dataset.plan_iri)))
+        g.add((node, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI)))
+        for publisher in self._iris(plan, DCTERMS.publisher):
+            self._add_agent(node, URIRef(publisher))
+            self.plan_publishers.add(publisher)
+        for language in self._iris(plan, DCTERMS.language):
+            g.add((node, DCTERMS.language, URIRef(language)))
+        for issued in self._values(plan, DCTERMS.issued):
+            g.add((node, DCTERMS.issued, _rdflib_literal(issued)))
+        self._add_licence(node, dataset.licence or self.spec.licence)
+        for code in dataset.themes or self.spec.themes:
+            self._add_theme(node, DATA_THEME[code])
+        for keyword in self._keywords(plan, dataset):
+            g.add((node, DCAT.keyword, Literal(keyword, lang="fr")))
+        self._add_spatial(node, plan)
+        self._add_temporal(node, plan, dataset.plan_id)
+        for kind in self.kinds:
+            self._add_distribution(node, dataset, kind)
+
+    def _keywords(self, plan: NamedNode, dataset: DatasetSpec) -> list[str]:
+        """The plan's type, its territories' names, then the declared keywords."""
+        words = [self._label(NamedNode(t)) for t in self._iris(plan, LP.planType)]
+        words += [self._label(NamedNode(t)) for t in self._iris(plan, DCTERMS.spatial)]
+        words += [*self.spec.keywords, *dataset.keywords]
+        return list(dict.fromkeys(w for w in words if w))
+
+    def _add_spatial(self, node: URIRef, plan: NamedNode) -> None:
+        """The plan's territories as ``dct:Location``, with any geometry the data holds."""
+        for territory in self._iris(plan, DCTERMS.spatial):
+            location = URIRef(territory)
+            self.graph.add((node, DCTERMS.spatial, location))
+            self.graph.add((location, RDF.type, DCTERMS.Location))  # its labels: in the data
+            for geometry in self._values(NamedNode(territory), LOCN.geometry):
+                self.graph.add((location, LOCN.geometry, _rdflib_literal(geometry)))
+
+    def _add_temporal(self, node: URIRef, plan: NamedNode, plan_id: str) -> None:
+        for period in self._iris(plan, DCTERMS.temporal):
+            starts = self._values(NamedNode(period), DCAT.startDate)
+            ends = self._values(NamedNode(period), DCAT.endDate)
+            if not starts and not ends:
+                continue
+            blank = BNode(f"period-{plan_id}")  # a blank node: see the module docstring
+            self.graph.add((node, DCTERMS.temporal, blank))
+            self.graph.add((blank, RDF.type, DCTERMS.PeriodOfTime))
+            for value in starts[:1]:
+                self.graph.add((blank, DCAT.startDate, _rdflib_literal(value)))
+            for value in ends[:1]:
+                self.graph.add((blank, DCAT.endDate, _rdflib_literal(value)))
+            return  # DCAT-AP harvesters read one period
+
+    def _add_distribution(self, node: URIRef, dataset: DatasetSpec, kind: DistributionKind) -> None:
+        name = kind.file_name(dataset.plan_id)
+        file = self.downloads.get(name)
+        if file is None:
+            raise LodplanError(
+                f"the catalog announces download/{name}, which the build did not make"
+            )
+        g = self.graph
+        distribution = URIRef(f"{node}#{kind.id}")
+        url = URIRef(self.iris.base + DOWNLOAD_PATH + name)
+        g.add((node, DCAT.distribution, distribution))
+        g.add((distribution, RDF.type, DCAT.Distribution))
+        for lang, text in kind.title.items():
+            g.add((distribution, DCTERMS.title, Literal(text, lang=lang)))
+        g.add((distribution, DCAT.downloadURL, url))
+        g.add((distribution, DCAT.accessURL, url))
+        g.add((distribution, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + kind.media_type)))
+        g.add((distribution, DCTERMS.format, FILE_TYPE[kind.format]))
+        if kind.compress:
+            g.add((distribution, DCAT.compressFormat, URIRef(IANA_MEDIA_TYPES + kind.compress)))
+        g.add(
+            (distribution, DCAT.byteSize, Literal(file.byte_size, datatype=XSD.nonNegativeInteger))
+        )
+        self._add_licence(distribution, dataset.licence or self.spec.licence)
+        checksum = URIRef(f"{distribution}-checksum")
+        g.add((distribution, SPDX.checksum, checksum))
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((checksum, SPDX.checksumValue, Literal(file.sha256, datatype=XSD.hexBinary)))
+
+    # --- the catalog and its service ----------------------------------------------
+
+    def add_catalog(self, plan_ids: list[str]) -> None:
+        g, spec = self.graph, self.spec
+        catalog = URIRef(self.iris.catalog())
+        g.add((catalog, RDF.type, DCAT.Catalog))
+        for lang, text in spec.title.items():
+            g.add((catalog, DCTERMS.title, Literal(text, lang=lang)))
+        for lang, text in spec.description.items():
+            g.add((catalog, DCTERMS.description, Literal(text, lang=lang)))
+        g.add((catalog, DCTERMS.publisher, self._catalog_publisher(catalog)))
+        g.add((catalog, FOAF.homepage, URIRef(spec.homepage or self.iris.base)))
+        g.add((catalog, DCTERMS.language, LANGUAGE.FRA))
+        self._add_licence(catalog, spec.licence)
+        g.add((catalog, DCAT.themeTaxonomy, DATA_THEME_SCHEME))
+        for triple in self.themes.triples((DATA_THEME_SCHEME, None, None)):
+            g.add(triple)
+        for plan_id in sorted(plan_ids):
+            g.add((catalog, DCAT.dataset, URIRef(self.iris.dataset(plan_id))))
+        self._add_service(catalog, plan_ids)
+
+    def _catalog_publisher(self, catalog: URIRef) -> URIRef:
+        publisher = self.spec.publisher
+        if publisher is None:  # checked: the plans share one publisher
+            agent = URIRef(min(self.plan_publishers))
+        elif publisher.actor:
+            agent = URIRef(self.iris.actor(publisher.actor))
+            if not self._values(NamedNode(str(agent)), RDF.type):
+                raise MappingError(
+                    f"{publisher.actor!r} is not an actor of actors.yaml",
+                    file=self.spec.path,
+                    field="publisher",
+                )
+        else:
+            agent = URIRef(f"{catalog}#publisher")
+            for lang, text in (publisher.name or {}).items():
+                self.graph.add((agent, FOAF.name, Literal(text, lang=lang)))
+            self.graph.add((agent, RDF.type, FOAF.Agent))
+            if publisher.homepage:
+                self.graph.add((agent, FOAF.homepage, URIRef(publisher.homepage)))
+            return agent
+        self._add_agent(None, agent)
+        return agent
+
+    def _add_service(self, catalog: URIRef, plan_ids: list[str]) -> None:
+        g = self.graph
+        service = URIRef(f"{catalog}#sparql")
+        endpoint = URIRef(self.iris.base + "sparql")
+        g.add((catalog, DCAT.service, service))
+        g.add((service, RDF.type, DCAT.DataService))
+        g.add((service, DCTERMS.identifier, Literal("sparql")))
+        g.add((service, DCTERMS.title, Literal("Point d'accès SPARQL", lang="fr")))
+        g.add((service, DCTERMS.title, Literal("SPARQL endpoint", lang="en")))
+        g.add((service, DCTERMS.description, Literal(
+            "Requêtes SPARQL 1.1 en lecture seule sur tous les plans (protocole SPARQL, "
+            "résultats JSON, XML, CSV, TSV) ; la description du service est à la même adresse.",
+            lang="fr")))  # fmt: skip
+        g.add((service, DCAT.endpointURL, endpoint))
+        g.add((service, DCAT.endpointDescription, endpoint))
+        g.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
+        g.add((service, DCTERMS.publisher, self.graph.value(catalog, DCTERMS.publisher)))
+        self._add_licence(service, self.spec.licence)
+        for plan_id in sorted(plan_ids):
+            g.add((service, DCAT.servesDataset, URIRef(self.iris.dataset(plan_id))))
+
+    # --- shared pieces --------------------------------------------------------------
+
+    def _add_agent(self, subject: URIRef | None, agent: URIRef) -> None:
+        if subject is not None:
+            self.graph.add((subject, DCTERMS.publisher, agent))
+        self.graph.add((agent, RDF.type, FOAF.Agent))
+        name = self._label(NamedNode(str(agent)))
+        if name:
+            self.graph.add((agent, FOAF.name, Literal(name, lang="fr")))
+
+    def _add_licence(self, subject: URIRef, licence: str) -> None:
+        self.graph.add((subject, DCTERMS.license, URIRef(licence)))
+        for triple in self.licences.triples((URIRef(licence), None, None)):
+            self.graph.add(triple)
+
+    def _add_theme(self, subject: URIRef, theme: URIRef) -> None:
+        self.graph.add((subject, DCAT.theme, theme))
+        for triple in self.themes.triples((theme, None, None)):
+            self.graph.add(triple)
+
+    def _values(self, subject: NamedNode, predicate: URIRef) -> list[Any]:
+        quads = self.data.quads_for_pattern(subject, NamedNode(str(predicate)), None, None)
+        return sorted({quad.object for quad in quads}, key=str)
+
+    def _iris(self, subject: NamedNode, predicate: URIRef) -> list[str]:
+        return [v.value for v in self._values(subject, predicate) if isinstance(v, NamedNode)]
+
+    def _literals(self, subject: NamedNode, predicate: URIRef) -> list[Literal]:
+        values = self._values(subject, predicate)
+        return [_rdflib_literal(v) for v in values if isinstance(v, OxLiteral)]
+
+    def _label(self, subject: NamedNode) -> str | None:
+        """The French (or untagged, or any) preferred label of a resource of the data."""
+        for predicate in (SKOS.prefLabel, RDFS.label):
+            literals = [v for v in self._values(subject, predicate) if isinstance(v, OxLiteral)]
+            for language in ("fr", None):
+                for literal in literals:
+                    if literal.language == language:
+                        return literal.value
+            if literals:
+                return literals[0].value
+        return None
+
+    def named_graph(self) -> NamedGraph:
+        iri = self.iris.graph(GRAPH_NAME)
+        lines = sorted(line for line in self.graph.serialize(format="nt").splitlines() if line)
+        body = ("\n".join(lines) + "\n").encode()
+        return NamedGraph(iri=iri, ntriples=body, triple_count=len(lines))
+
+
+def _fallback_description(plan_id: str, titles: list[Literal]) -> Literal:
+    """DCAT-AP requires a description; a mapping without one gets this sentence."""
+    title = str(titles[0]) if titles else plan_id
+    return Literal(f"Plan « {title} », publié en données liées avec lodplan.", lang="fr")
+
+
+def _rdflib_literal(term: Any) -> Literal:
+    """An rdflib literal equal to a pyoxigraph one (language or datatype kept)."""
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == str(XSD.string):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))

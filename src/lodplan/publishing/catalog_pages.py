@@ -1,0 +1,207 @@
+"""The DCAT catalog as harvesters read it: page by page, with Hydra paging links.
+
+The build stores the whole catalog in the graph ``{base}graph/catalog`` (see
+:mod:`lodplan.publishing.catalog`). A page holds the catalog's own description,
+the datasets of that page with everything they point to (distributions,
+checksums, periods, publishers, themes, licences, locations), and, on the first
+page only, the SPARQL data service. Once the catalog has more datasets than a
+page holds, each page says where it sits: the catalog is a
+``hydra:Collection`` whose ``hydra:view`` is the page, a
+``hydra:PartialCollectionView`` with ``hydra:first``, ``hydra:last``,
+``hydra:next`` and ``hydra:previous`` — what data.gouv.fr's harvester follows.
+Pages are serialised once per build and format.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
+from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
+
+from lodplan.config import DEFAULT_CATALOG_PAGE_SIZE
+from lodplan.iris import IriMinter
+from lodplan.publishing.catalog import CATALOG_PREFIXES, GRAPH_NAME, HYDRA
+from lodplan.publishing.jsonld import JsonLdCompactor
+from lodplan.publishing.negotiation import JSONLD, MediaFormat
+from lodplan.publishing.prefixes import used_prefixes
+from lodplan.publishing.resources import LRUCache, Representation, make_etag
+from lodplan.store.base import ReadableStore
+
+_TYPE = NamedNode(str(RDF.type))
+_DATASET = NamedNode(str(DCAT.dataset))
+_SERVICE = NamedNode(str(DCAT.service))
+_IDENTIFIER = NamedNode(str(DCTERMS.identifier))
+_HYDRA = {name: NamedNode(str(HYDRA[name])) for name in (
+    "Collection", "PartialCollectionView", "totalItems", "itemsPerPage", "view", "first",
+    "last", "next", "previous",
+)}  # fmt: skip
+
+# pyoxigraph stores derived integer types as xsd:integer; DCAT-AP requires these.
+_DATATYPES = {NamedNode(str(DCAT.byteSize)): NamedNode(str(XSD.nonNegativeInteger))}
+
+#: The URL of page ``n`` (absolute; it keeps the format the harvester asked for).
+PageUrl = Callable[[int], str]
+
+
+@dataclass(frozen=True)
+class CatalogPage:
+    number: int
+    page_count: int
+    triples: list[Triple]
+
+
+class CatalogPages:
+    """Pages of the served build's catalog, in every RDF format, cached per build."""
+
+    def __init__(
+        self,
+        store: ReadableStore,
+        compactor: JsonLdCompactor,
+        *,
+        page_size: int = DEFAULT_CATALOG_PAGE_SIZE,
+        etag_seed: str = "",
+    ) -> None:
+        if page_size < 1:
+            raise ValueError("a catalog page holds at least one dataset")
+        self._store = store
+        self._compactor = compactor
+        self.page_size = page_size
+        self._etag_seed = etag_seed
+        self._graphs = LRUCache(2)
+        self._bodies = LRUCache(256)
+
+    def catalog_iri(self) -> str:
+        return IriMinter(self._store.info().base_iri).catalog()
+
+    def page(self, number: int, url_of: PageUrl) -> CatalogPage | None:
+        """Page ``number`` (from 1) of the catalog, ``None`` past the last page."""
+        info = self._store.info()
+        triples = self._graphs.get_or_compute(
+            info.build_id,
+            lambda: self._store.graph_triples(IriMinter(info.base_iri).graph(GRAPH_NAME)),
+        )
+        page = _cut_page(triples, NamedNode(self.catalog_iri()), number, self.page_size, url_of)
+        if page is None:
+            return None
+        return CatalogPage(page.number, page.page_count, [_retyped(t) for t in page.triples])
+
+    def represent(self, number: int, fmt: MediaFormat, url_of: PageUrl) -> Representation | None:
+        """Page ``number`` serialised as ``fmt`` (an RDF format), ``None`` if there is none."""
+        build_id = self._store.info().build_id
+        key = (build_id, number, fmt.name, url_of(number))
+
+        def render() -> bytes | None:
+            page = self.page(number, url_of)
+            return None if page is None else self._render(page.triples, fmt)
+
+        body = self._bodies.get_or_compute(key, render)
+        if body is None:
+            return None
+        return Representation(
+            body=body,
+            media_type=fmt.media_type,
+            etag=make_etag(build_id, url_of(number), fmt.name, self._etag_seed),
+            format=fmt,
+        )
+
+    def _render(self, triples: list[Triple], fmt: MediaFormat) -> bytes:
+        if fmt is JSONLD:
+            return self._compactor.to_bytes(triples)
+        assert fmt.rdf_format is not None
+        prefixes = used_prefixes(triples, CATALOG_PREFIXES)
+        return serialize(triples, format=fmt.rdf_format, prefixes=prefixes)
+
+
+def _cut_page(
+    triples: list[Triple], catalog: NamedNode, number: int, page_size: int, url_of: PageUrl
+) -> CatalogPage | None:
+    by_subject: dict[NamedNode | BlankNode, list[Triple]] = {}
+    for triple in triples:
+        by_subject.setdefault(triple.subject, []).append(triple)
+    if catalog not in by_subject:
+        return None
+    datasets = _datasets_in_order(by_subject, catalog)
+    page_count = max(1, math.ceil(len(datasets) / page_size))
+    if not 1 <= number <= page_count:
+        return None
+    on_page = set(datasets[(number - 1) * page_size : number * page_size])
+    elsewhere = set(datasets) - on_page
+
+    def keep(triple: Triple) -> bool:
+        if triple.subject != catalog:
+            return True
+        if triple.predicate == _DATASET:
+            return triple.object in on_page
+        return triple.predicate != _SERVICE or number == 1  # the service once, on page 1
+
+    kept = _closure(by_subject, catalog, keep, stop=elsewhere)
+    if page_count > 1:
+        kept += _paging(catalog, number, page_count, len(datasets), page_size, url_of)
+    return CatalogPage(number, page_count, kept)
+
+
+def _datasets_in_order(
+    by_subject: dict[NamedNode | BlankNode, list[Triple]], catalog: NamedNode
+) -> list[NamedNode | BlankNode]:
+    """The catalog's datasets by identifier: a page holds the same datasets for a given build."""
+
+    def identifier(dataset: NamedNode | BlankNode) -> str:
+        values = [t.object.value for t in by_subject.get(dataset, []) if t.predicate == _IDENTIFIER]
+        return min(values, default=str(dataset))
+
+    datasets = {t.object for t in by_subject[catalog] if t.predicate == _DATASET}
+    return sorted(datasets, key=lambda d: (identifier(d), str(d)))
+
+
+def _closure(
+    by_subject: dict[NamedNode | BlankNode, list[Triple]],
+    root: NamedNode,
+    keep: Callable[[Triple], bool],
+    stop: set,
+) -> list[Triple]:
+    """The triples reachable from ``root`` (kept by ``keep``), not entering ``stop`` nodes."""
+    ordered: list[Triple] = []
+    pending, visited = [root], {root}
+    while pending:
+        for triple in by_subject.get(pending.pop(0), []):
+            if not keep(triple):
+                continue
+            ordered.append(triple)
+            target = triple.object
+            if target in by_subject and target not in visited and target not in stop:
+                visited.add(target)
+                pending.append(target)
+    return ordered
+
+
+def _paging(
+    catalog: NamedNode, number: int, page_count: int, total: int, page_size: int, url_of: PageUrl
+) -> list[Triple]:
+    view = NamedNode(url_of(number))
+    links = {"first": 1, "last": page_count}
+    if number < page_count:
+        links["next"] = number + 1
+    if number > 1:
+        links["previous"] = number - 1
+    return [
+        Triple(catalog, _TYPE, _HYDRA["Collection"]),
+        Triple(catalog, _HYDRA["totalItems"], _integer(total)),
+        Triple(catalog, _HYDRA["view"], view),
+        Triple(view, _TYPE, _HYDRA["PartialCollectionView"]),
+        Triple(view, _HYDRA["itemsPerPage"], _integer(page_size)),
+        *(Triple(view, _HYDRA[name], NamedNode(url_of(n))) for name, n in links.items()),
+    ]
+
+
+def _retyped(triple: Triple) -> Triple:
+    datatype = _DATATYPES.get(triple.predicate)
+    if datatype is None or not isinstance(triple.object, Literal):
+        return triple
+    return Triple(triple.subject, triple.predicate, Literal(triple.object.value, datatype=datatype))
+
+
+def _integer(value: int) -> Literal:
+    return Literal(str(value), datatype=NamedNode(str(XSD.integer)))

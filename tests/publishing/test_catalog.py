@@ -1,0 +1,248 @@
+"""The DCAT-AP catalog made by a build: datasets, distributions, data service, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyoxigraph import NamedNode, RdfFormat, Store
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+
+from lodplan.errors import LodplanError, MappingError
+from lodplan.publishing.catalog import (
+    DEFAULT_LICENCE,
+    CatalogPublisher,
+    CatalogSpec,
+    DatasetSpec,
+    catalog_graph,
+    check_catalog_references,
+    load_catalog_spec,
+    load_distribution_kinds,
+)
+from lodplan.store.base import DownloadFile
+
+B = "http://example.org/"
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+LOCN = Namespace("http://www.w3.org/ns/locn#")
+THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
+FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
+ODBL = "https://opendatacommons.org/licenses/odbl/1-0/"
+WKT = "POLYGON((6.1 49.1, 6.2 49.1, 6.2 49.2, 6.1 49.1))"
+
+PLANS_NT = f"""
+<{B}plan/p> <http://purl.org/dc/terms/identifier> "p" .
+<{B}plan/p> <http://purl.org/dc/terms/title> "Plan P"@fr .
+<{B}plan/p> <http://purl.org/dc/terms/description> "Le plan P."@fr .
+<{B}plan/p> <http://purl.org/dc/terms/publisher> <{B}actor/a> .
+<{B}plan/p> <http://purl.org/dc/terms/spatial> <{B}territory/t> .
+<{B}plan/p> <http://purl.org/dc/terms/temporal> <{B}plan/p#period> .
+<{B}plan/p> <http://purl.org/dc/terms/issued> "2020-01-24"^^<{XSD.date}> .
+<{B}plan/p> <https://w3id.org/lodplan/ontology#planType> <{B}code/projet> .
+<{B}plan/p#period> <{DCAT.startDate}> "2020-01-01"^^<{XSD.date}> .
+<{B}plan/p#period> <{DCAT.endDate}> "2025-12-31"^^<{XSD.date}> .
+<{B}plan/q> <http://purl.org/dc/terms/title> "Plan Q"@fr .
+<{B}plan/q> <http://purl.org/dc/terms/publisher> <{B}actor/a> .
+<{B}actor/a> <{RDF.type}> <http://www.w3.org/ns/org#Organization> .
+<{B}actor/a> <{SKOS.prefLabel}> "Acteur A"@fr .
+<{B}territory/t> <{SKOS.prefLabel}> "Territoire T"@fr .
+<{B}territory/t> <{LOCN.geometry}> "{WKT}"^^<http://www.opengis.net/ont/geosparql#wktLiteral> .
+<{B}code/projet> <{SKOS.prefLabel}> "Projet de territoire"@fr .
+"""
+
+
+def _store() -> Store:
+    store = Store()
+    store.load(PLANS_NT.encode(), format=RdfFormat.N_TRIPLES, to_graph=NamedNode(B + "graph/x"))
+    return store
+
+
+def _datasets(tmp: Path) -> list[DatasetSpec]:
+    return [
+        DatasetSpec("p", B + "plan/p", tmp / "p.yaml", publisher="a", keywords=("mobilité",)),
+        DatasetSpec("q", B + "plan/q", tmp / "q.yaml", publisher="a", licence=ODBL,
+                    themes=("ENVI",)),
+    ]  # fmt: skip
+
+
+def _downloads(plan_ids=("p", "q")) -> list[DownloadFile]:
+    return [
+        DownloadFile(kind.file_name(plan_id), kind.media_type, f"{plan_id}:{kind.id}".encode())
+        for plan_id in plan_ids
+        for kind in load_distribution_kinds()
+    ]
+
+
+def _spec(**changes) -> CatalogSpec:
+    values = dict(
+        title={"fr": "Catalogue"},
+        description={"fr": "Des plans."},
+        publisher=CatalogPublisher(name={"fr": "Éditeur"}),
+        licence=DEFAULT_LICENCE,
+        themes=("GOVE", "REGI"),
+        keywords=("stratégie",),
+    )
+    return CatalogSpec(**{**values, **changes})
+
+
+@pytest.fixture
+def catalog(tmp_path) -> Graph:
+    named = catalog_graph(_spec(), _datasets(tmp_path), _store(), _downloads(), B)
+    assert named.iri == B + "graph/catalog"
+    return Graph().parse(data=named.ntriples, format="nt")
+
+
+def test_one_dataset_per_plan_and_never_the_plan_itself(catalog):
+    datasets = set(catalog.subjects(RDF.type, DCAT.Dataset))
+    assert datasets == {URIRef(B + "dataset/p"), URIRef(B + "dataset/q")}
+    assert set(catalog.objects(URIRef(B + "catalog"), DCAT.dataset)) == datasets
+    dataset = URIRef(B + "dataset/p")
+    assert catalog.value(dataset, DCTERMS.identifier) == Literal("p")
+    assert catalog.value(dataset, FOAF.primaryTopic) == URIRef(B + "plan/p")
+    assert catalog.value(dataset, DCAT.landingPage) == URIRef(B + "plan/p")
+
+
+def test_a_dataset_says_what_portals_show(catalog):
+    p, q = URIRef(B + "dataset/p"), URIRef(B + "dataset/q")
+    assert catalog.value(p, DCTERMS.title) == Literal("Plan P", lang="fr")
+    assert catalog.value(p, DCTERMS.description) == Literal("Le plan P.", lang="fr")
+    assert "Plan Q" in str(catalog.value(q, DCTERMS.description))  # DCAT-AP requires one
+    publisher = catalog.value(p, DCTERMS.publisher)
+    assert publisher == URIRef(B + "actor/a")
+    assert (publisher, RDF.type, FOAF.Agent) in catalog
+    assert catalog.value(publisher, FOAF.name) == Literal("Acteur A", lang="fr")
+    assert catalog.value(p, DCTERMS.issued) == Literal("2020-01-24", datatype=XSD.date)
+    assert set(catalog.objects(p, DCAT.keyword)) == {
+        Literal(w, lang="fr")
+        for w in ("Projet de territoire", "Territoire T", "stratégie", "mobilité")
+    }
+
+
+def test_licence_and_themes_default_to_the_catalog_unless_the_plan_says_otherwise(catalog):
+    p, q = URIRef(B + "dataset/p"), URIRef(B + "dataset/q")
+    assert set(catalog.objects(p, DCTERMS.license)) == {URIRef(DEFAULT_LICENCE)}
+    assert set(catalog.objects(q, DCTERMS.license)) == {URIRef(ODBL)}
+    assert (URIRef(ODBL), RDF.type, DCTERMS.LicenseDocument) in catalog
+    assert set(catalog.objects(p, DCAT.theme)) == {THEME.GOVE, THEME.REGI}
+    assert set(catalog.objects(q, DCAT.theme)) == {THEME.ENVI}
+    assert catalog.value(THEME.ENVI, SKOS.prefLabel, any=True) is not None
+
+
+def test_spatial_and_temporal_coverage(catalog):
+    p, q = URIRef(B + "dataset/p"), URIRef(B + "dataset/q")
+    territory = URIRef(B + "territory/t")
+    assert set(catalog.objects(p, DCTERMS.spatial)) == {territory}
+    assert (territory, RDF.type, DCTERMS.Location) in catalog
+    assert str(catalog.value(territory, LOCN.geometry)) == WKT  # copied when the data has one
+    period = catalog.value(p, DCTERMS.temporal)
+    assert isinstance(period, BNode)  # inline: data.gouv.fr fetches an IRI
+    assert catalog.value(period, DCAT.startDate) == Literal("2020-01-01", datatype=XSD.date)
+    assert catalog.value(period, DCAT.endDate) == Literal("2025-12-31", datatype=XSD.date)
+    assert catalog.value(q, DCTERMS.temporal) is None  # no period declared
+
+
+def test_distributions_announce_the_files_the_build_wrote(catalog):
+    files = {f.name: f for f in _downloads()}
+    distributions = list(catalog.objects(URIRef(B + "dataset/p"), DCAT.distribution))
+    assert len(distributions) == len(load_distribution_kinds()) == 4
+    for distribution in distributions:
+        url = str(catalog.value(distribution, DCAT.downloadURL))
+        assert url.startswith(B + "download/plans/p.")
+        assert catalog.value(distribution, DCAT.accessURL) == URIRef(url)
+        file = files[url.removeprefix(B + "download/")]
+        assert catalog.value(distribution, DCAT.byteSize) == Literal(
+            file.byte_size, datatype=XSD.nonNegativeInteger
+        )
+        checksum = catalog.value(distribution, SPDX.checksum)
+        assert catalog.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+        assert str(catalog.value(checksum, SPDX.checksumValue)) == file.sha256
+        assert str(catalog.value(distribution, DCAT.mediaType)).startswith(
+            "https://www.iana.org/assignments/media-types/"
+        )
+    nquads = URIRef(B + "dataset/p#nquads")
+    assert catalog.value(nquads, DCTERMS.format) == FILE_TYPE.RDF_N_QUADS
+    assert str(catalog.value(nquads, DCAT.compressFormat)).endswith("application/gzip")
+
+
+def test_the_sparql_endpoint_is_a_data_service_of_the_catalog(catalog):
+    service = catalog.value(URIRef(B + "catalog"), DCAT.service)
+    assert (service, RDF.type, DCAT.DataService) in catalog
+    assert catalog.value(service, DCAT.endpointURL) == URIRef(B + "sparql")
+    assert set(catalog.objects(service, DCAT.servesDataset)) == {
+        URIRef(B + "dataset/p"),
+        URIRef(B + "dataset/q"),
+    }
+
+
+def test_the_same_data_gives_the_same_bytes(tmp_path):
+    first = catalog_graph(_spec(), _datasets(tmp_path), _store(), _downloads(), B)
+    again = catalog_graph(_spec(), list(reversed(_datasets(tmp_path))), _store(), _downloads(), B)
+    assert first.ntriples == again.ntriples
+
+
+@pytest.mark.parametrize(
+    ("publisher", "expected"),
+    [(CatalogPublisher(actor="a"), B + "actor/a"), (None, B + "actor/a")],
+)
+def test_the_catalog_publisher_is_an_actor_or_the_plans_one(tmp_path, publisher, expected):
+    named = catalog_graph(
+        _spec(publisher=publisher), _datasets(tmp_path), _store(), _downloads(), B
+    )
+    graph = Graph().parse(data=named.ntriples, format="nt")
+    assert graph.value(URIRef(B + "catalog"), DCTERMS.publisher) == URIRef(expected)
+
+
+def test_a_catalog_publisher_that_is_no_actor_is_refused(tmp_path):
+    with pytest.raises(MappingError, match="'nobody' is not an actor"):
+        catalog_graph(
+            _spec(publisher=CatalogPublisher(actor="nobody")),
+            _datasets(tmp_path),
+            _store(),
+            _downloads(),
+            B,
+        )
+
+
+def test_unknown_licence_or_theme_names_the_mapping_and_field(tmp_path):
+    bad_licence = DatasetSpec("p", B + "plan/p", tmp_path / "p.yaml", licence="https://x/")
+    with pytest.raises(MappingError, match=r"p\.yaml: field 'plan\.licence'.*not a licence"):
+        check_catalog_references(_spec(), [bad_licence])
+    bad_theme = DatasetSpec("p", B + "plan/p", tmp_path / "p.yaml", themes=("CULT",))
+    with pytest.raises(MappingError, match=r"field 'plan\.themes'.*'CULT' is not an EU data theme"):
+        check_catalog_references(_spec(), [bad_theme])
+
+
+def test_several_publishers_need_a_catalog_publisher(tmp_path):
+    plans = [
+        DatasetSpec("p", B + "plan/p", tmp_path / "p.yaml", publisher="a"),
+        DatasetSpec("q", B + "plan/q", tmp_path / "q.yaml", publisher="b"),
+    ]
+    with pytest.raises(MappingError, match="field 'publisher': the plans have several publishers"):
+        check_catalog_references(_spec(publisher=None), plans)
+    check_catalog_references(_spec(), plans)  # a catalog publisher settles it
+
+
+def test_a_file_the_build_did_not_make_is_not_announced(tmp_path):
+    with pytest.raises(LodplanError, match=r"download/plans/q\.csv"):
+        downloads = [f for f in _downloads() if f.name != "plans/q.csv"]
+        catalog_graph(_spec(), _datasets(tmp_path), _store(), downloads, B)
+
+
+def test_catalog_yaml_is_read_and_checked(tmp_path):
+    path = tmp_path / "catalog.yaml"
+    path.write_text(
+        "lodplan-catalog: 1\ntitle: {fr: T}\ndescription: {fr: D}\n"
+        "publisher: {name: {fr: Métropole}}\nthemes: [ENVI]\nkeywords: [climat]\n",
+        encoding="utf-8",
+    )
+    spec = load_catalog_spec(path)
+    assert spec.publisher == CatalogPublisher(name={"fr": "Métropole"})
+    assert spec.themes == ("ENVI",) and spec.keywords == ("climat",)
+    assert spec.licence == DEFAULT_LICENCE
+    path.write_text("lodplan-catalog: 1\ntitle: {fr: T}\ndescription: {fr: D}\nlicense: x\n")
+    with pytest.raises(MappingError, match=r"unknown key.*license"):
+        load_catalog_spec(path)
+    path.write_text("lodplan-catalog: 2\n")
+    with pytest.raises(MappingError, match="field 'lodplan-catalog'"):
+        load_catalog_spec(path)
+    assert load_catalog_spec(tmp_path / "absent.yaml").publisher is None

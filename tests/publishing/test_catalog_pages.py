@@ -1,0 +1,130 @@
+"""The catalog served page by page, with Hydra paging links."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pyoxigraph import Store
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, RDF, XSD
+
+from lodplan.publishing.catalog import (
+    DEFAULT_LICENCE,
+    CatalogPublisher,
+    CatalogSpec,
+    DatasetSpec,
+    catalog_graph,
+    load_distribution_kinds,
+)
+from lodplan.publishing.catalog_pages import CatalogPages
+from lodplan.publishing.jsonld import JsonLdCompactor, JsonLdContext
+from lodplan.publishing.negotiation import JSONLD, NTRIPLES, TURTLE
+from lodplan.resources import ontology_dir
+from lodplan.store.base import DownloadFile
+from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
+
+B = "http://example.org/"
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+PLANS = ["a", "b", "c", "d", "e"]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> EmbeddedStore:
+    root = tmp_path_factory.mktemp("catalog-pages")
+    spec = CatalogSpec({"fr": "C"}, {"fr": "D"}, CatalogPublisher(name={"fr": "E"}),
+                       DEFAULT_LICENCE, ("GOVE",))  # fmt: skip
+    datasets = [DatasetSpec(p, f"{B}plan/{p}", root / f"{p}.yaml", publisher="x") for p in PLANS]
+    files = [
+        DownloadFile(kind.file_name(p), kind.media_type, p.encode())
+        for p in PLANS
+        for kind in load_distribution_kinds()
+    ]
+    catalog = catalog_graph(spec, datasets, Store(), files, B)
+    EmbeddedPublisher(root).publish([catalog], base_iri=B, build_id="build-1")
+    return EmbeddedStore(root)
+
+
+def _pages(store: EmbeddedStore, size: int) -> CatalogPages:
+    context = JsonLdContext(B + "context.jsonld", ontology_dir() / "context.jsonld")
+    return CatalogPages(store, JsonLdCompactor(context), page_size=size)
+
+
+def url_of(number: int) -> str:
+    return f"{B}catalog.ttl?page={number}"
+
+
+def _graph(pages: CatalogPages, number: int) -> Graph:
+    page = pages.page(number, url_of)
+    assert page is not None
+    graph = Graph()
+    for t in page.triples:
+        graph.parse(data=f"{t.subject} {t.predicate} {t.object} .", format="nt")
+    return graph
+
+
+def _datasets(graph: Graph) -> list[str]:
+    return sorted(str(d).rsplit("/", 1)[-1] for d in graph.subjects(RDF.type, DCAT.Dataset))
+
+
+def test_pages_hold_their_datasets_in_identifier_order(store):
+    pages = _pages(store, 2)
+    assert [_datasets(_graph(pages, n)) for n in (1, 2, 3)] == [["a", "b"], ["c", "d"], ["e"]]
+    assert pages.page(4, url_of) is None and pages.page(0, url_of) is None
+
+
+def test_every_page_links_to_the_next_as_hydra_says(store):
+    pages = _pages(store, 2)
+    catalog = URIRef(B + "catalog")
+    for number in (1, 2, 3):
+        graph = _graph(pages, number)
+        view = URIRef(url_of(number))
+        assert (catalog, HYDRA.view, view) in graph
+        assert (view, RDF.type, HYDRA.PartialCollectionView) in graph
+        assert graph.value(catalog, HYDRA.totalItems).toPython() == 5
+        assert graph.value(view, HYDRA.first) == URIRef(url_of(1))
+        assert graph.value(view, HYDRA.last) == URIRef(url_of(3))
+        expected_next = URIRef(url_of(number + 1)) if number < 3 else None
+        assert graph.value(view, HYDRA.next) == expected_next
+        expected_previous = URIRef(url_of(number - 1)) if number > 1 else None
+        assert graph.value(view, HYDRA.previous) == expected_previous
+
+
+def test_the_data_service_is_on_the_first_page_only(store):
+    pages = _pages(store, 2)
+    services = [set(_graph(pages, n).subjects(RDF.type, DCAT.DataService)) for n in (1, 2, 3)]
+    assert [len(s) for s in services] == [1, 0, 0]
+    first = _graph(pages, 1)
+    served = set(first.objects(next(iter(services[0])), DCAT.servesDataset))
+    assert len(served) == 5  # references only: the others are described on their pages
+    assert not set(first.subjects(DCAT.distribution, None)) - {
+        URIRef(B + "dataset/a"),
+        URIRef(B + "dataset/b"),
+    }
+
+
+def test_a_catalog_that_fits_one_page_has_no_paging(store):
+    graph = _graph(_pages(store, 100), 1)
+    assert _datasets(graph) == PLANS
+    assert not list(graph.triples((None, None, HYDRA.PartialCollectionView)))
+
+
+def test_byte_sizes_keep_the_datatype_dcat_requires(store):
+    """The store reads xsd:nonNegativeInteger as xsd:integer; the page restores it."""
+    graph = _graph(_pages(store, 100), 1)
+    sizes = set(graph.objects(None, DCAT.byteSize))
+    assert sizes and all(s.datatype == XSD.nonNegativeInteger for s in sizes)
+    assert Literal("1", datatype=XSD.nonNegativeInteger) in sizes
+
+
+@pytest.mark.parametrize("fmt", [TURTLE, NTRIPLES, JSONLD])
+def test_pages_serialise_in_every_rdf_format_and_are_cached(store, fmt):
+    pages = _pages(store, 2)
+    first = pages.represent(2, fmt, url_of)
+    assert first is not None and pages.represent(2, fmt, url_of) == first
+    if fmt is JSONLD:
+        assert json.loads(first.body)["@context"]
+    else:
+        graph = Graph().parse(data=first.body, format="turtle" if fmt is TURTLE else "nt")
+        assert _datasets(graph) == ["c", "d"]
+    assert pages.represent(9, fmt, url_of) is None

@@ -1,0 +1,79 @@
+"""/catalog over HTTP: formats, pages, errors, validators."""
+
+from __future__ import annotations
+
+import pytest
+from pyoxigraph import Store
+
+from lodplan.publishing.catalog import (
+    DEFAULT_LICENCE,
+    CatalogPublisher,
+    CatalogSpec,
+    DatasetSpec,
+    catalog_graph,
+    load_distribution_kinds,
+)
+from lodplan.store.base import DownloadFile
+from lodplan.store.embedded import EmbeddedPublisher
+from lodplan.web.app import create_app_for_store
+
+B = "http://example.org/"
+PLANS = ["a", "b", "c"]
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    root = tmp_path_factory.mktemp("catalog-routes")
+    spec = CatalogSpec({"fr": "Catalogue"}, {"fr": "D"}, CatalogPublisher(name={"fr": "E"}),
+                       DEFAULT_LICENCE, ("GOVE",))  # fmt: skip
+    datasets = [DatasetSpec(p, f"{B}plan/{p}", root / f"{p}.yaml", publisher="x") for p in PLANS]
+    files = [
+        DownloadFile(kind.file_name(p), kind.media_type, p.encode())
+        for p in PLANS
+        for kind in load_distribution_kinds()
+    ]
+    EmbeddedPublisher(root).publish(
+        [catalog_graph(spec, datasets, Store(), files, B)], base_iri=B, build_id="b1"
+    )
+    return create_app_for_store(root, B, catalog_page_size=2).test_client()
+
+
+@pytest.mark.parametrize(
+    ("url", "accept", "content_type", "marker"),
+    [
+        ("/catalog", "text/turtle", "text/turtle; charset=utf-8", "dcat:Catalog"),
+        ("/catalog", "application/ld+json", "application/ld+json", '"@context"'),
+        ("/catalog.rdf", "text/html", "application/rdf+xml; charset=utf-8", "<rdf:RDF"),
+        ("/catalog.nt", None, "application/n-triples", "<http://example.org/catalog>"),
+        ("/catalog?format=ttl", "text/html", "text/turtle; charset=utf-8", "dcat:Catalog"),
+        ("/catalog", "text/html", "text/html; charset=utf-8", "Catalogue"),
+    ],
+)
+def test_the_catalog_answers_in_every_format(client, url, accept, content_type, marker):
+    response = client.get(url, headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == content_type
+    assert marker in response.get_data(as_text=True)
+
+
+def test_paging_links_keep_the_address_form(client):
+    turtle = client.get("/catalog.ttl").get_data(as_text=True)
+    assert "<http://example.org/catalog.ttl?page=2>" in turtle
+    negotiated = client.get("/catalog?format=nt&page=2").get_data(as_text=True)
+    assert "<http://example.org/catalog?format=nt&page=1>" in negotiated
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [("/catalog.ttl?page=3", 404), ("/catalog.ttl?page=x", 400), ("/catalog.ttl?page=0", 400),
+     ("/catalog.xls", 404), ("/catalog?format=xls", 406)],
+)  # fmt: skip
+def test_bad_pages_and_formats(client, url, status):
+    assert client.get(url).status_code == status
+
+
+def test_a_page_is_conditional(client):
+    first = client.get("/catalog.ttl?page=2")
+    again = client.get("/catalog.ttl?page=2", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert first.headers["Vary"] == "Accept"
