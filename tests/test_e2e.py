@@ -17,6 +17,7 @@ import pyshacl
 import pytest
 import requests
 from rdflib import Graph
+from rdflib.namespace import DCAT, DCTERMS
 from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
 
 from tests.support.harvester import harvest
@@ -324,3 +325,15 @@ def test_every_link_of_the_home_page_answers(server):
         url = urljoin(base, link)
         if url.startswith(base):
             assert requests.get(url, timeout=30).status_code == 200, url
+
+
+def test_a_dataset_of_the_catalog_dereferences_with_its_period(server):
+    base, _ = server
+    response = requests.get(
+        base + "dataset/mot-programme-2023", headers={"Accept": "text/turtle"}, timeout=10
+    )
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.text, format="turtle")
+    assert len(list(graph.triples((None, DCAT.distribution, None)))) == 4
+    [period] = graph.objects(None, DCTERMS.temporal)
+    assert str(graph.value(period, DCAT.startDate)) == "2023-01-01"

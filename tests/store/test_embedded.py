@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 
 from lodplan.store.base import DownloadFile, NamedGraph, replace_directory
 from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore, StoreNotBuiltError
@@ -46,6 +46,23 @@ def test_publish_then_describe_with_hash_subresources(tmp_path):
     # the same triple in two graphs is described once
     assert len(triples) == 3
     assert store.describe(BASE + "plan/unknown") == []
+
+
+def test_describe_follows_blank_nodes_and_a_graph_reads_whole(tmp_path):
+    catalog = graph(
+        "catalog",
+        f"<{BASE}dataset/d> <http://purl.org/dc/terms/temporal> _:period-d .",
+        '_:period-d <http://www.w3.org/ns/dcat#startDate> "2020-01-01" .',
+        "_:period-d <http://www.w3.org/ns/dcat#next> _:deeper .",
+        '_:deeper <http://www.w3.org/2000/01/rdf-schema#label> "deeper" .',
+    )
+    EmbeddedPublisher(tmp_path).publish([catalog, PLAN_V1], base_iri=BASE, build_id="b1")
+    store = EmbeddedStore(tmp_path)
+    described = store.describe(BASE + "dataset/d")
+    literals = sorted(t.object.value for t in described if isinstance(t.object, Literal))
+    assert literals == ["2020-01-01", "deeper"]
+    assert len(store.graph_triples(catalog.iri)) == 4
+    assert store.graph_triples(BASE + "graph/none") == []
 
 
 def test_objects_and_subjects_of_type(tmp_path):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
@@ -79,11 +80,14 @@ class CatalogPages:
     def page(self, number: int, url_of: PageUrl) -> CatalogPage | None:
         """Page ``number`` (from 1) of the catalog, ``None`` past the last page."""
         info = self._store.info()
-        triples = self._graphs.get_or_compute(
+        catalog = NamedNode(IriMinter(info.base_iri).catalog())
+        index = self._graphs.get_or_compute(
             info.build_id,
-            lambda: self._store.graph_triples(IriMinter(info.base_iri).graph(GRAPH_NAME)),
+            lambda: _CatalogIndex.of(
+                self._store.graph_triples(IriMinter(info.base_iri).graph(GRAPH_NAME)), catalog
+            ),
         )
-        page = _cut_page(triples, NamedNode(self.catalog_iri()), number, self.page_size, url_of)
+        page = _cut_page(index, catalog, number, self.page_size, url_of)
         if page is None:
             return None
         return CatalogPage(page.number, page.page_count, [_retyped(t) for t in page.triples])
@@ -115,20 +119,36 @@ class CatalogPages:
         return serialize(triples, format=fmt.rdf_format, prefixes=prefixes)
 
 
+@dataclass(frozen=True)
+class _CatalogIndex:
+    """The catalog graph by subject, and its datasets in page order: made once per build."""
+
+    by_subject: dict[NamedNode | BlankNode, list[Triple]]
+    datasets: list[NamedNode | BlankNode]
+
+    @cached_property
+    def dataset_set(self) -> set[NamedNode | BlankNode]:
+        return set(self.datasets)
+
+    @classmethod
+    def of(cls, triples: list[Triple], catalog: NamedNode) -> _CatalogIndex:
+        by_subject: dict[NamedNode | BlankNode, list[Triple]] = {}
+        for triple in triples:
+            by_subject.setdefault(triple.subject, []).append(triple)
+        datasets = _datasets_in_order(by_subject, catalog) if catalog in by_subject else []
+        return cls(by_subject, datasets)
+
+
 def _cut_page(
-    triples: list[Triple], catalog: NamedNode, number: int, page_size: int, url_of: PageUrl
+    index: _CatalogIndex, catalog: NamedNode, number: int, page_size: int, url_of: PageUrl
 ) -> CatalogPage | None:
-    by_subject: dict[NamedNode | BlankNode, list[Triple]] = {}
-    for triple in triples:
-        by_subject.setdefault(triple.subject, []).append(triple)
+    by_subject, datasets = index.by_subject, index.datasets
     if catalog not in by_subject:
         return None
-    datasets = _datasets_in_order(by_subject, catalog)
     page_count = max(1, math.ceil(len(datasets) / page_size))
     if not 1 <= number <= page_count:
         return None
     on_page = set(datasets[(number - 1) * page_size : number * page_size])
-    elsewhere = set(datasets) - on_page
 
     def keep(triple: Triple) -> bool:
         if triple.subject != catalog:
@@ -137,7 +157,8 @@ def _cut_page(
             return triple.object in on_page
         return triple.predicate != _SERVICE or number == 1  # the service once, on page 1
 
-    kept = _closure(by_subject, catalog, keep, stop=elsewhere)
+    kept = _closure(by_subject, catalog, keep, enter=lambda node: node not in index.dataset_set
+                    or node in on_page)  # fmt: skip
     if page_count > 1:
         kept += _paging(catalog, number, page_count, len(datasets), page_size, url_of)
     return CatalogPage(number, page_count, kept)
@@ -160,9 +181,9 @@ def _closure(
     by_subject: dict[NamedNode | BlankNode, list[Triple]],
     root: NamedNode,
     keep: Callable[[Triple], bool],
-    stop: set,
+    enter: Callable[[NamedNode | BlankNode], bool],
 ) -> list[Triple]:
-    """The triples reachable from ``root`` (kept by ``keep``), not entering ``stop`` nodes."""
+    """The triples reachable from ``root`` (kept by ``keep``), through nodes ``enter`` admits."""
     ordered: list[Triple] = []
     pending, visited = [root], {root}
     while pending:
@@ -171,7 +192,7 @@ def _closure(
                 continue
             ordered.append(triple)
             target = triple.object
-            if target in by_subject and target not in visited and target not in stop:
+            if target in by_subject and target not in visited and enter(target):
                 visited.add(target)
                 pending.append(target)
     return ordered
