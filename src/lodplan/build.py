@@ -206,7 +206,7 @@ def check_plans(
     checked.reviews_path = reviews.path
     checked.unused_reviews = _unused_reviews(reviews, checked.plans)
     checked.catalog = load_catalog_spec(mappings / CATALOG_FILE)
-    check_catalog_references(checked.catalog, dataset_specs(checked, base_iri))
+    check_catalog_references(checked.catalog, dataset_specs(checked, base_iri), actors.keys())
     return checked
 
 

@@ -246,9 +246,9 @@ def _parser() -> argparse.ArgumentParser:
         "--downloads",
         metavar="DIR",
         type=Path,
-        help="with --graph-store: write the build's files (N-Quads dump, per-plan Turtle and "
-        "CSV) to DIR, replacing its content, for a web server to serve as {base}download/ "
-        "(the embedded store keeps them with each build)",
+        help="with --graph-store: write the build's files (N-Quads dump; per plan JSON-LD, "
+        "Turtle, N-Quads, CSV) to DIR, replacing its content, for a web server to serve as "
+        "{base}download/ (the embedded store keeps them with each build)",
     )
     build.set_defaults(run=_cmd_build)
 

@@ -1,6 +1,6 @@
 """The description of a build (VoID): the dataset at the base IRI and each of its named graphs.
 
-Every named graph IRI under the base dereferences to this description, RDF
+Every data graph IRI under the base dereferences to its description, RDF
 clients asking for the base IRI itself get the dataset, and the whole graph is
 served at ``{base}.well-known/void`` (VoID §7.2).
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode, RdfFormat, Store
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from lodplan.errors import LodplanError, MappingError
 from lodplan.publishing.catalog import (
@@ -246,3 +246,21 @@ def test_catalog_yaml_is_read_and_checked(tmp_path):
     with pytest.raises(MappingError, match="field 'lodplan-catalog'"):
         load_catalog_spec(path)
     assert load_catalog_spec(tmp_path / "absent.yaml").publisher is None
+
+
+def test_a_catalog_publisher_is_checked_against_the_actors_before_the_build(tmp_path):
+    spec = _spec(publisher=CatalogPublisher(actor="nobody"))
+    with pytest.raises(MappingError, match="field 'publisher': 'nobody' is not an actor"):
+        check_catalog_references(spec, _datasets(tmp_path), actor_ids={"a"})
+    check_catalog_references(_spec(publisher=CatalogPublisher(actor="a")), [], actor_ids={"a"})
+
+
+def test_what_harvesters_read_one_value_of_is_given_once(catalog):
+    """data.gouv.fr takes any one title of a distribution, label of a theme or licence."""
+    for distribution in catalog.subjects(RDF.type, DCAT.Distribution):
+        [title] = catalog.objects(distribution, DCTERMS.title)
+        assert title.language == "fr"
+    for theme in catalog.objects(None, DCAT.theme):
+        assert [label.language for label in catalog.objects(theme, SKOS.prefLabel)] == ["fr"]
+    [label] = catalog.objects(URIRef(DEFAULT_LICENCE), RDFS.label)
+    assert str(label) == "Licence Ouverte / Open Licence version 2.0"  # udata's title of lov2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -139,3 +140,18 @@ def test_the_bundled_context_types_the_dates_of_a_period():
         document, {"format": "application/n-quads", "documentLoader": compactor.load_document}
     )
     assert {q.triple for q in parse(nquads.encode(), format=RdfFormat.N_QUADS)} == set(triples)
+
+
+# A published context version never changes: documents made with it keep their meaning.
+# A change is a new version file, whose digest is added here when it is published.
+PUBLISHED_CONTEXT_VERSIONS = {
+    "0.1": "3516898a836357b862725bc8dd424bd7e91aaa13fe7119ed9d6a5111523a7a1f",
+}
+
+
+def test_published_context_versions_never_change():
+    versions = bundled_contexts().versions
+    assert set(versions) == set(PUBLISHED_CONTEXT_VERSIONS), "pin the new version's digest"
+    for version, path in versions.items():
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert digest == PUBLISHED_CONTEXT_VERSIONS[version], f"context {version} was edited"

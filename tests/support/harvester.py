@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, SKOS
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -34,7 +34,7 @@ class Resource:
     filesize: int | None
     mime: str | None
     format: str | None
-    checksum: tuple[str, str] | None
+    checksum: tuple[str, object] | None  # udata's value: toPython() (bytes for hexBinary)
 
 
 @dataclass
@@ -43,7 +43,7 @@ class HarvestedDataset:
     title: str
     description: str | None
     tags: set[str]
-    license_urls: set[str]
+    licenses: set[str]  # what udata's License.guess receives: a licence's label, else its IRI
     temporal: tuple[str | None, str | None] | None
     spatial_polygons: int
     resources: list[Resource] = field(default_factory=list)
@@ -114,11 +114,17 @@ def _dataset(graph: Graph, node, remote_id: str, title: str) -> HarvestedDataset
         title=title,
         description=str(description) if description is not None else None,
         tags=tags,
-        license_urls={str(v) for v in graph.objects(node, DCTERMS.license)},
+        licenses={_label_or_iri(graph, v) for v in graph.objects(node, DCTERMS.license)},
         temporal=_temporal(graph, graph.value(node, DCTERMS.temporal)),
         spatial_polygons=_polygons(graph, node),
         resources=[_resource(graph, d) for d in graph.objects(node, DCAT.distribution)],
     )
+
+
+def _label_or_iri(graph: Graph, value) -> str:
+    """udata's ``serialize_value(..., parse_label=True)``: a resource's rdfs:label, if any."""
+    label = graph.value(value, RDFS.label)
+    return str(label) if label is not None else str(value)
 
 
 def _temporal(graph: Graph, period) -> tuple[str | None, str | None] | None:
@@ -163,7 +169,7 @@ def _resource(graph: Graph, distribution) -> Resource:
         algorithm = CHECKSUM_ALGORITHMS.get(graph.value(node, SPDX.algorithm))
         value = graph.value(node, SPDX.checksumValue)
         if algorithm and value is not None:
-            checksum = (algorithm, str(value))
+            checksum = (algorithm, value.toPython())
     title = graph.value(distribution, DCTERMS.title)
     return Resource(
         url=str(url),

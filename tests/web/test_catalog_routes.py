@@ -77,3 +77,21 @@ def test_a_page_is_conditional(client):
     again = client.get("/catalog.ttl?page=2", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
     assert first.headers["Vary"] == "Accept"
+
+
+def test_paging_links_name_the_format_canonically(client):
+    for asked in ("TuRtLe", "text/turtle", " ttl"):
+        response = client.get("/catalog", query_string={"format": asked})
+        assert response.status_code == 200, asked
+        assert "<http://example.org/catalog?format=ttl&page=2>" in response.get_data(as_text=True)
+
+
+def test_an_absurd_page_number_is_a_bad_request(client):
+    assert client.get("/catalog.ttl?page=" + "9" * 5000).status_code == 400
+
+
+def test_the_etag_follows_the_bytes_whatever_the_page_size(client, tmp_path_factory):
+    small = client.get("/catalog.ttl")
+    root = client.application.extensions["lodplan"].store.root
+    large = create_app_for_store(root, B, catalog_page_size=100).test_client().get("/catalog.ttl")
+    assert small.data != large.data and small.headers["ETag"] != large.headers["ETag"]

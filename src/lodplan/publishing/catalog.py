@@ -17,7 +17,7 @@ the same data gives the same graph, byte for byte.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,9 @@ SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 CATALOG_PREFIXES = {**PREFIXES, "hydra": str(HYDRA), "locn": str(LOCN)}
 #: The graph the catalog is published in, under the base IRI.
 GRAPH_NAME = "catalog"
+# data.gouv.fr reads one value of a distribution's title or a theme's label, whichever
+# comes first: those are given in the catalog's language only.
+CATALOG_LANGUAGE = "fr"
 
 
 @dataclass(frozen=True)
@@ -193,11 +196,22 @@ def reference_graph(name: str) -> Graph:
     return Graph().parse(site_dir() / "catalog" / name, format="turtle")
 
 
-def check_catalog_references(spec: CatalogSpec, datasets: Iterable[DatasetSpec]) -> None:
-    """Every licence and theme named by ``catalog.yaml`` and the mappings is one lodplan knows."""
+def check_catalog_references(
+    spec: CatalogSpec,
+    datasets: Iterable[DatasetSpec],
+    actor_ids: Collection[str] | None = None,
+) -> None:
+    """Every licence and theme named by ``catalog.yaml`` and the mappings is one lodplan
+    knows; the catalog's publisher is an actor of ``actor_ids`` (when given), or the
+    plans share one publisher."""
     licences, themes = reference_graph("licences.ttl"), reference_graph("data-themes.ttl")
     where = spec.path or Path(CATALOG_FILE)
     datasets = list(datasets)
+    actor = spec.publisher.actor if spec.publisher else None
+    if actor is not None and actor_ids is not None and actor not in actor_ids:
+        raise MappingError(
+            f"{actor!r} is not an actor of actors.yaml", file=where, field="publisher"
+        )
     if spec.publisher is None and len({d.publisher for d in datasets}) > 1:
         raise MappingError(
             "the plans have several publishers: say who publishes the catalog "
@@ -335,8 +349,7 @@ class _CatalogMaker:
         url = URIRef(self.iris.base + DOWNLOAD_PATH + name)
         g.add((node, DCAT.distribution, distribution))
         g.add((distribution, RDF.type, DCAT.Distribution))
-        for lang, text in kind.title.items():
-            g.add((distribution, DCTERMS.title, Literal(text, lang=lang)))
+        g.add((distribution, DCTERMS.title, Literal(kind.title[CATALOG_LANGUAGE], lang="fr")))
         g.add((distribution, DCAT.downloadURL, url))
         g.add((distribution, DCAT.accessURL, url))
         g.add((distribution, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + kind.media_type)))
@@ -436,7 +449,8 @@ class _CatalogMaker:
     def _add_theme(self, subject: URIRef, theme: URIRef) -> None:
         self.graph.add((subject, DCAT.theme, theme))
         for triple in self.themes.triples((theme, None, None)):
-            self.graph.add(triple)
+            if not isinstance(triple[2], Literal) or triple[2].language in (None, CATALOG_LANGUAGE):
+                self.graph.add(triple)
 
     def _values(self, subject: NamedNode, predicate: URIRef) -> list[Any]:
         quads = self.data.quads_for_pattern(subject, NamedNode(str(predicate)), None, None)

@@ -14,6 +14,7 @@ Pages are serialised once per build and format.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from lodplan.publishing.catalog import CATALOG_PREFIXES, GRAPH_NAME, HYDRA
 from lodplan.publishing.jsonld import JsonLdCompactor
 from lodplan.publishing.negotiation import JSONLD, MediaFormat
 from lodplan.publishing.prefixes import used_prefixes
-from lodplan.publishing.resources import LRUCache, Representation, make_etag
+from lodplan.publishing.resources import LRUCache, Representation, stable_blank_nodes
 from lodplan.store.base import ReadableStore
 
 _TYPE = NamedNode(str(RDF.type))
@@ -36,7 +37,7 @@ _DATASET = NamedNode(str(DCAT.dataset))
 _SERVICE = NamedNode(str(DCAT.service))
 _IDENTIFIER = NamedNode(str(DCTERMS.identifier))
 _HYDRA = {name: NamedNode(str(HYDRA[name])) for name in (
-    "Collection", "PartialCollectionView", "totalItems", "itemsPerPage", "view", "first",
+    "Collection", "PartialCollectionView", "totalItems", "view", "first",
     "last", "next", "previous",
 )}  # fmt: skip
 
@@ -63,14 +64,12 @@ class CatalogPages:
         compactor: JsonLdCompactor,
         *,
         page_size: int = DEFAULT_CATALOG_PAGE_SIZE,
-        etag_seed: str = "",
     ) -> None:
         if page_size < 1:
             raise ValueError("a catalog page holds at least one dataset")
         self._store = store
         self._compactor = compactor
         self.page_size = page_size
-        self._etag_seed = etag_seed
         self._graphs = LRUCache(2)
         self._bodies = LRUCache(256)
 
@@ -90,7 +89,8 @@ class CatalogPages:
         page = _cut_page(index, catalog, number, self.page_size, url_of)
         if page is None:
             return None
-        return CatalogPage(page.number, page.page_count, [_retyped(t) for t in page.triples])
+        triples = stable_blank_nodes([_retyped(t) for t in page.triples])
+        return CatalogPage(page.number, page.page_count, triples)
 
     def represent(self, number: int, fmt: MediaFormat, url_of: PageUrl) -> Representation | None:
         """Page ``number`` serialised as ``fmt`` (an RDF format), ``None`` if there is none."""
@@ -104,12 +104,10 @@ class CatalogPages:
         body = self._bodies.get_or_compute(key, render)
         if body is None:
             return None
-        return Representation(
-            body=body,
-            media_type=fmt.media_type,
-            etag=make_etag(build_id, url_of(number), fmt.name, self._etag_seed),
-            format=fmt,
-        )
+        # the ETag is the body's digest: a page's bytes also depend on the page size
+        # and on the address asked for, not only on the build
+        etag = hashlib.sha256(body).hexdigest()[:40]
+        return Representation(body=body, media_type=fmt.media_type, etag=etag, format=fmt)
 
     def _render(self, triples: list[Triple], fmt: MediaFormat) -> bytes:
         if fmt is JSONLD:
@@ -160,7 +158,7 @@ def _cut_page(
     kept = _closure(by_subject, catalog, keep, enter=lambda node: node not in index.dataset_set
                     or node in on_page)  # fmt: skip
     if page_count > 1:
-        kept += _paging(catalog, number, page_count, len(datasets), page_size, url_of)
+        kept += _paging(catalog, number, page_count, len(datasets), url_of)
     return CatalogPage(number, page_count, kept)
 
 
@@ -199,7 +197,7 @@ def _closure(
 
 
 def _paging(
-    catalog: NamedNode, number: int, page_count: int, total: int, page_size: int, url_of: PageUrl
+    catalog: NamedNode, number: int, page_count: int, total: int, url_of: PageUrl
 ) -> list[Triple]:
     view = NamedNode(url_of(number))
     links = {"first": 1, "last": page_count}
@@ -212,7 +210,6 @@ def _paging(
         Triple(catalog, _HYDRA["totalItems"], _integer(total)),
         Triple(catalog, _HYDRA["view"], view),
         Triple(view, _TYPE, _HYDRA["PartialCollectionView"]),
-        Triple(view, _HYDRA["itemsPerPage"], _integer(page_size)),
         *(Triple(view, _HYDRA[name], NamedNode(url_of(n))) for name, n in links.items()),
     ]
 

@@ -154,6 +154,31 @@ class LRUCache:
         return len(self._data)
 
 
+def stable_blank_nodes(triples: Sequence[Triple]) -> list[Triple]:
+    """``triples`` with each blank node named after the triple that first points to it.
+
+    A store relabels blank nodes when it loads a build, so the same data would be
+    written with other labels by another build of the same data: same ETag, other
+    bytes. Descriptions list a blank node's referrer before the node's own triples.
+    """
+    labels: dict[BlankNode, BlankNode] = {}
+
+    def rename(term: Any, referrer: str = "") -> Any:
+        if not isinstance(term, BlankNode):
+            return term
+        if term not in labels:
+            digest = hashlib.sha256(referrer.encode()).hexdigest()[:20]
+            labels[term] = BlankNode(f"b{digest}")
+        return labels[term]
+
+    renamed = []
+    for triple in triples:
+        subject = rename(triple.subject, str(triple.subject))
+        referrer = f"{subject}\x00{triple.predicate}\x00{len(labels)}"
+        renamed.append(Triple(subject, triple.predicate, rename(triple.object, referrer)))
+    return renamed
+
+
 def make_etag(build_id: str, iri: str, format_name: str, seed: str = "") -> str:
     """A strong validator: same build, resource, format and presentation ⇒ same bytes.
 
@@ -288,6 +313,8 @@ class ResourceService:
     # -- rendering -----------------------------------------------------------------
 
     def _render(self, iri: str, triples: list[Triple], fmt: MediaFormat) -> bytes:
+        if any(isinstance(t.object, BlankNode) for t in triples):
+            triples = stable_blank_nodes(triples)
         if fmt is HTML:
             return self._render_html(self._page(iri, triples))
         if fmt is JSONLD:

@@ -27,7 +27,7 @@ class NamedGraph:
 
 @dataclass(frozen=True)
 class DownloadFile:
-    """A file a build offers for download (dump, per-plan Turtle and CSV): its name
+    """A file a build offers for download (dump, per-plan documents): its name
     under ``{base}download/``, its media type and its bytes."""
 
     name: str

@@ -6,7 +6,7 @@ Layout of a store directory::
       current            -> builds/<build-id>   (symlink, swapped atomically)
       builds/<build-id>/
         data/            pyoxigraph database
-        downloads/       files offered for download (dump, per-plan Turtle and CSV)
+        downloads/       files offered for download (dump, per-plan files)
         manifest.json    StoreInfo of that build
 
 A build writes a fresh ``builds/<id>`` directory and only then repoints

@@ -56,7 +56,6 @@ def create_app(
         store,
         JsonLdCompactor(resource_service.jsonld_context),
         page_size=catalog_page_size or catalog_page_size_from_env(),
-        etag_seed=resource_service.etag_seed,
     )
     app.extensions[EXTENSION_KEY] = WebServices(
         store, resource_service, query_service, base, catalog

@@ -43,9 +43,9 @@ def catalog(extension: str | None = None) -> Response:
     if fmt is HTML:  # the catalog's own page lists every dataset
         return represent(pages.catalog_iri(), HTML)
 
-    def url_of(n: int) -> str:
-        suffix = f".{extension}" if extension is not None else ""
-        keep_format = f"format={requested}&" if extension is None and requested else ""
+    def url_of(n: int) -> str:  # the canonical name of the format, never the request's text
+        suffix = f".{extension.lower()}" if extension is not None else ""
+        keep_format = f"format={fmt.names[0]}&" if extension is None and requested else ""
         return f"{services().store.info().base_iri}{CATALOG_PATH}{suffix}?{keep_format}page={n}"
 
     representation = pages.represent(number, fmt, url_of)
@@ -56,7 +56,7 @@ def catalog(extension: str | None = None) -> Response:
 
 def _page_number() -> int | None:
     value = request.args.get("page", "1")
-    if not value.isascii() or not value.isdigit() or int(value) < 1:
+    if not value.isascii() or not value.isdigit() or len(value) > 9 or int(value) < 1:
         return None
     return int(value)
 
@@ -66,8 +66,10 @@ def _respond(representation: Representation) -> Response:
     response.set_etag(representation.etag)
     response.headers["Vary"] = "Accept"
     root = request.script_root
+    page = f"?page={request.args['page']}" if "page" in request.args else ""
     response.headers["Link"] = ", ".join(
-        f'<{root}/{CATALOG_PATH}{other.extension}>; rel="alternate"; type="{other.media_type}"'
+        f'<{root}/{CATALOG_PATH}{other.extension}{page}>; rel="alternate"; '
+        f'type="{other.media_type}"'
         for other in RESOURCE_FORMATS
         if other is not representation.format
     )

@@ -118,7 +118,8 @@ DOWNLOAD_TYPES = {
 
 @blueprint.get("/download/<path:name>")
 def download(name: str) -> Response:
-    """A file of the served build (dump, per-plan Turtle and CSV), as the catalog announces."""
+    """A file of the served build (dump; per plan JSON-LD, Turtle, N-Quads, CSV), as the
+    catalog announces."""
     path = services().store.download(name)
     media_type = next((t for end, t in DOWNLOAD_TYPES.items() if name.endswith(end)), None)
     if path is None or media_type is None:
