@@ -9,20 +9,12 @@ from pyoxigraph import RdfFormat, Store, serialize
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
-from lodplan.publishing.catalog import (
-    DEFAULT_LICENCE,
-    CatalogPublisher,
-    CatalogSpec,
-    DatasetSpec,
-    catalog_graph,
-    load_distribution_kinds,
-)
 from lodplan.publishing.catalog_pages import CatalogPages
 from lodplan.publishing.jsonld import JsonLdCompactor, JsonLdContext
 from lodplan.publishing.negotiation import JSONLD, NTRIPLES, TURTLE
 from lodplan.resources import ontology_dir
-from lodplan.store.base import DownloadFile
-from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
+from lodplan.store.embedded import EmbeddedStore
+from tests.support.catalogs import publish_catalog
 
 B = "http://example.org/"
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -30,22 +22,13 @@ PLANS = ["a", "b", "c", "d", "e"]
 
 
 def _publish(root) -> EmbeddedStore:
-    spec = CatalogSpec({"fr": "C"}, {"fr": "D"}, CatalogPublisher(name={"fr": "E"}),
-                       DEFAULT_LICENCE, ("GOVE",))  # fmt: skip
-    datasets = [DatasetSpec(p, f"{B}plan/{p}", root / f"{p}.yaml", publisher="x") for p in PLANS]
-    files = [
-        DownloadFile(kind.file_name(p), kind.media_type, p.encode())
-        for p in PLANS
-        for kind in load_distribution_kinds()
-    ]
     period = (
         f"<{B}plan/a> <{DCTERMS}temporal> <{B}plan/a#p> .\n"
         f'<{B}plan/a#p> <{DCAT.startDate}> "2020-01-01" .'
     )
     data = Store()
     data.load(period.encode(), format=RdfFormat.N_TRIPLES)
-    catalog = catalog_graph(spec, datasets, data, files, B)
-    EmbeddedPublisher(root).publish([catalog], base_iri=B, build_id="build-1")
+    publish_catalog(root, B, PLANS, data=data)
     return EmbeddedStore(root)
 
 

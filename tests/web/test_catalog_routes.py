@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from pyoxigraph import Store
 
-from lodplan.publishing.catalog import (
-    DEFAULT_LICENCE,
-    CatalogPublisher,
-    CatalogSpec,
-    DatasetSpec,
-    catalog_graph,
-    load_distribution_kinds,
-)
-from lodplan.store.base import DownloadFile
-from lodplan.store.embedded import EmbeddedPublisher
 from lodplan.web.app import create_app_for_store
+from tests.support.catalogs import publish_catalog
 
 B = "http://example.org/"
 PLANS = ["a", "b", "c"]
@@ -24,17 +14,7 @@ PLANS = ["a", "b", "c"]
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     root = tmp_path_factory.mktemp("catalog-routes")
-    spec = CatalogSpec({"fr": "Catalogue"}, {"fr": "D"}, CatalogPublisher(name={"fr": "E"}),
-                       DEFAULT_LICENCE, ("GOVE",))  # fmt: skip
-    datasets = [DatasetSpec(p, f"{B}plan/{p}", root / f"{p}.yaml", publisher="x") for p in PLANS]
-    files = [
-        DownloadFile(kind.file_name(p), kind.media_type, p.encode())
-        for p in PLANS
-        for kind in load_distribution_kinds()
-    ]
-    EmbeddedPublisher(root).publish(
-        [catalog_graph(spec, datasets, Store(), files, B)], base_iri=B, build_id="b1"
-    )
+    publish_catalog(root, B, PLANS, title="Catalogue")
     return create_app_for_store(root, B, catalog_page_size=2).test_client()
 
 

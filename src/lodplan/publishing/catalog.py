@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from lodplan.errors import LodplanError, MappingError
 from lodplan.iris import IriMinter
 from lodplan.mapping.spec import Fields, LanguageMap
 from lodplan.publishing.downloads import DOWNLOAD_PATH
+from lodplan.publishing.resources import preferred_literal
 from lodplan.resources import site_dir
 from lodplan.store.base import DownloadFile, NamedGraph
 from lodplan.terms import LP, ONTOLOGY_IRI, PREFIXES, SPDX
@@ -191,8 +193,9 @@ def load_distribution_kinds(path: Path | None = None) -> list[DistributionKind]:
     return kinds
 
 
+@cache
 def reference_graph(name: str) -> Graph:
-    """A table of ``site/catalog/`` (data themes, licences) as a graph."""
+    """A table of ``site/catalog/`` (data themes, licences) as a graph, read once (only read)."""
     return Graph().parse(site_dir() / "catalog" / name, format="turtle")
 
 
@@ -464,15 +467,11 @@ class _CatalogMaker:
         return [_rdflib_literal(v) for v in values if isinstance(v, OxLiteral)]
 
     def _label(self, subject: NamedNode) -> str | None:
-        """The French (or untagged, or any) preferred label of a resource of the data."""
+        """The preferred label of a resource of the data (its skos:prefLabel, else rdfs:label)."""
         for predicate in (SKOS.prefLabel, RDFS.label):
             literals = [v for v in self._values(subject, predicate) if isinstance(v, OxLiteral)]
-            for language in ("fr", None):
-                for literal in literals:
-                    if literal.language == language:
-                        return literal.value
             if literals:
-                return literals[0].value
+                return preferred_literal(literals)
         return None
 
     def named_graph(self) -> NamedGraph:

@@ -504,7 +504,7 @@ def _pick_label(triples: Sequence[Triple]) -> str | None:
             t.object for t in triples if t.predicate == predicate and isinstance(t.object, Literal)
         ]
         if candidates:
-            return _preferred_literal(candidates)
+            return preferred_literal(candidates)
     return None
 
 
@@ -514,11 +514,13 @@ def _store_label(store: ReadableStore, iri: str) -> str | None:
             value for value in store.objects(iri, predicate.value) if isinstance(value, Literal)
         ]
         if candidates:
-            return _preferred_literal(candidates)
+            return preferred_literal(candidates)
     return None
 
 
-def _preferred_literal(literals: Sequence[Literal]) -> str:
+def preferred_literal(literals: Sequence[Literal]) -> str:
+    """The value of the literal in the preferred language (``LABEL_LANGUAGES``)."""
+
     def rank(literal: Literal) -> tuple[int, str]:
         language = (literal.language or "").lower()
         order = LABEL_LANGUAGES.index(language) if language in LABEL_LANGUAGES else 99

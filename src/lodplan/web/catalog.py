@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from lodplan.publishing.negotiation import HTML, RESOURCE_FORMATS, by_name, choose_resource_format
+from lodplan.publishing.negotiation import (
+    HTML,
+    RESOURCE_FORMATS,
+    MediaFormat,
+    by_name,
+    choose_resource_format,
+    split_extension,
+)
 from lodplan.publishing.resources import Representation
 from lodplan.web.resources import represent
 from lodplan.web.responses import not_acceptable, text_response
@@ -18,7 +25,6 @@ from lodplan.web.services import services
 blueprint = Blueprint("catalog", __name__)
 
 CATALOG_PATH = "catalog"
-_BY_EXTENSION = {ext.lstrip("."): fmt for fmt in RESOURCE_FORMATS for ext in fmt.extensions}
 
 
 @blueprint.get(f"/{CATALOG_PATH}")
@@ -26,7 +32,7 @@ _BY_EXTENSION = {ext.lstrip("."): fmt for fmt in RESOURCE_FORMATS for ext in fmt
 def catalog(extension: str | None = None) -> Response:
     requested = request.args.get("format")
     fmt = (
-        _BY_EXTENSION.get(extension.lower())
+        _format_of_extension(extension)
         if extension is not None
         else by_name(requested)
         if requested is not None
@@ -52,6 +58,11 @@ def catalog(extension: str | None = None) -> Response:
     if representation is None:
         return text_response(404, f"404 Not Found: the catalog has no page {number}.")
     return _respond(representation)
+
+
+def _format_of_extension(extension: str) -> MediaFormat | None:
+    split = split_extension(f"{CATALOG_PATH}.{extension}")
+    return split[1] if split is not None and split[0] == CATALOG_PATH else None
 
 
 def _page_number() -> int | None:
