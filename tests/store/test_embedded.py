@@ -180,3 +180,34 @@ def test_a_downloads_directory_is_replaced_as_a_whole(tmp_path):
     replace_directory(target, [DownloadFile("b/c.ttl", "text/turtle", b"2")])
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*.*")) == ["b/c.ttl"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["downloads"]
+
+
+SELECT_LABELS = """
+SELECT ?s ?label ?missing WHERE {
+  GRAPH ?g { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }
+  OPTIONAL { ?s <http://example.org/none> ?missing }
+} ORDER BY ?label
+"""
+
+
+def test_select_binds_iris_by_values_over_all_graphs(tmp_path):
+    EmbeddedPublisher(tmp_path).publish([PLAN_V1, ACTORS], base_iri=BASE, build_id="b1")
+    store = EmbeddedStore(tmp_path)
+    rows = store.select(SELECT_LABELS)
+    assert [(row["s"].value, row["label"].value) for row in rows] == [
+        (BASE + "plan/other", "Other"),
+        (BASE + "plan/p", "Plan v1"),
+        (BASE + "plan/p", "Plan v1"),  # in two graphs
+    ]
+    assert all("missing" not in row for row in rows)  # unbound: absent
+    bound = store.select(SELECT_LABELS, {"s": BASE + "plan/other"})
+    assert [row["label"].value for row in bound] == ["Other"]
+
+
+def test_select_refuses_bindings_that_could_change_the_query(tmp_path):
+    EmbeddedPublisher(tmp_path).publish([PLAN_V1], base_iri=BASE, build_id="b1")
+    store = EmbeddedStore(tmp_path)
+    with pytest.raises(ValueError):
+        store.select(SELECT_LABELS, {"s": BASE + "> } ?s ?p ?o { <x"})
+    with pytest.raises(ValueError):
+        store.select(SELECT_LABELS, {"s) (?label": BASE + "plan/p"})

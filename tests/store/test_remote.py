@@ -5,14 +5,13 @@ from __future__ import annotations
 import pytest
 import requests
 
-from lodplan.store.base import NamedGraph
+from lodplan.store.base import NamedGraph, sparql_iri
 from lodplan.store.remote import (
     RemoteEndpoint,
     RemotePublisher,
     RemoteStore,
     RemoteStoreError,
     ntriples_chunks,
-    sparql_iri,
 )
 from tests.support import virtuoso
 
@@ -153,3 +152,27 @@ def test_ntriples_are_cut_at_line_ends_into_bounded_chunks():
     assert all(len(c) <= 200 and c.endswith(b"\n") for c in chunks)
     assert ntriples_chunks(b"", 200) == [b""]
     assert ntriples_chunks(b"<urn:a> <urn:b> <urn:c> .\n", 5) == [b"<urn:a> <urn:b> <urn:c> .\n"]
+
+
+def test_select_reads_terms_and_binds_iris(engine):
+    base = "http://select.test.example/"
+    data = NamedGraph(
+        base + "graph/plan/s",
+        nt(
+            f'<{base}a> <http://www.w3.org/2000/01/rdf-schema#label> "Étang"@fr .',
+            f'<{base}a> <{base}n> "3"^^<http://www.w3.org/2001/XMLSchema#integer> .',
+            f'<{base}b> <http://www.w3.org/2000/01/rdf-schema#label> "B" .',
+        ),
+        3,
+    )
+    RemotePublisher(engine).publish([data], base_iri=base, build_id="s1")
+    store = RemoteStore(engine, base)
+    query = (
+        "SELECT ?s ?label ?n WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label "
+        f"OPTIONAL {{ ?s <{base}n> ?n }} }}"
+    )
+    [row] = store.select(query, {"s": base + "a"})
+    assert (row["label"].value, row["label"].language) == ("Étang", "fr")
+    assert row["n"].value == "3"
+    [other] = store.select(query, {"s": base + "b"})
+    assert "n" not in other

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +15,9 @@ from typing import Protocol
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 Term = NamedNode | BlankNode | Literal
+#: One solution of a SELECT query: variable name (without ``?``) → bound term.
+Solution = dict[str, Term]
+_FORBIDDEN_IN_IRI = set('<>"{}|^`\\ ') | {chr(c) for c in range(0x21)}
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,15 @@ class ReadableStore(Protocol):
         """Every triple of one named graph (small description graphs: catalog, VoID)."""
         ...
 
+    def select(self, query: str, bindings: Mapping[str, str] | None = None) -> list[Solution]:
+        """Solutions of a SELECT ``query`` over the union of all graphs.
+
+        ``bindings`` gives IRIs to variables (``{"plan": "https://…"}``); they
+        reach the query as a trailing ``VALUES`` clause (:func:`with_bindings`),
+        never by editing its text. Unbound variables are absent from a solution.
+        """
+        ...
+
 
 class DatasetPublisher(Protocol):
     """The write side used by ``lodplan build``."""
@@ -142,6 +155,37 @@ def describe_with_fragments(
                 visited.add(target)
                 pending.append(target)
     return ordered
+
+
+def sparql_iri(iri: str) -> str:
+    """Serialise ``iri`` as a SPARQL IRIREF, refusing anything that could escape it.
+
+    The only way lodplan puts a value into a query's text (the SPARQL Protocol
+    has no parameter binding).
+    """
+    if not iri or any(char in _FORBIDDEN_IN_IRI for char in iri):
+        raise ValueError(f"not an IRI that can be used in a query: {iri!r}")
+    return f"<{iri}>"
+
+
+def with_bindings(query: str, bindings: Mapping[str, str] | None) -> str:
+    """``query`` followed by a ``VALUES`` clause binding each variable to its IRI.
+
+    A trailing ``VALUES`` (SPARQL 1.1 §10.2.2) joins with the whole query; engines
+    push it down like a bound pattern. Variable names must be plain names.
+    """
+    if not bindings:
+        return query
+    names = list(bindings)
+    for name in names:
+        if not _VARIABLE_NAME.fullmatch(name):
+            raise ValueError(f"not a SPARQL variable name: {name!r}")
+    variables = " ".join(f"?{name}" for name in names)
+    values = " ".join(sparql_iri(bindings[name]) for name in names)
+    return f"{query.rstrip()}\nVALUES ({variables}) {{ ({values}) }}\n"
+
+
+_VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def is_valid_iri(iri: str) -> bool:

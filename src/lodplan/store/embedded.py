@@ -22,7 +22,7 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,9 +33,11 @@ from lodplan.errors import LodplanError
 from lodplan.store.base import (
     DownloadFile,
     NamedGraph,
+    Solution,
     StoreInfo,
     describe_with_fragments,
     is_valid_iri,
+    with_bindings,
     write_downloads,
 )
 
@@ -196,6 +198,16 @@ class EmbeddedStore:
         if not path.is_relative_to(directory) or not path.is_file():
             return None
         return path
+
+    def select(self, query: str, bindings: Mapping[str, str] | None = None) -> list[Solution]:
+        solutions = self._current_store().query(
+            with_bindings(query, bindings), use_default_graph_as_union=True
+        )
+        names = [variable.value for variable in solutions.variables]
+        return [
+            {name: term for name in names if (term := solution[name]) is not None}
+            for solution in solutions
+        ]
 
     def raw(self) -> Store:
         """The underlying pyoxigraph store (read-only), for services that need patterns."""

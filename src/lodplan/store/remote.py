@@ -15,28 +15,30 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
-from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from lodplan.errors import LodplanError
 from lodplan.store.base import (
     DownloadFile,
     NamedGraph,
+    Solution,
     StoreInfo,
     describe_with_fragments,
     replace_directory,
+    sparql_iri,
+    with_bindings,
 )
 
 MANIFEST_GRAPH = "graph/build"
 GSP_ATTEMPTS = 3
 RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
 RDF_JSON = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON"
-_FORBIDDEN_IN_IRI = set('<>"{}|^`\\ ') | {chr(c) for c in range(0x21)}
 
 
 class RemoteStoreError(LodplanError):
@@ -63,17 +65,6 @@ class RemoteEndpoint:
         if self.digest_auth:
             return requests.auth.HTTPDigestAuth(self.user, self.password or "")
         return requests.auth.HTTPBasicAuth(self.user, self.password or "")
-
-
-def sparql_iri(iri: str) -> str:
-    """Serialise ``iri`` as a SPARQL IRIREF, refusing anything that could escape it.
-
-    The only way lodplan puts a value into a query sent to a remote engine
-    (which has no parameter binding in the protocol).
-    """
-    if not iri or any(char in _FORBIDDEN_IN_IRI for char in iri):
-        raise ValueError(f"not an IRI that can be used in a query: {iri!r}")
-    return f"<{iri}>"
 
 
 def ntriples_chunks(ntriples: bytes, max_bytes: int) -> list[bytes]:
@@ -244,6 +235,10 @@ class RemoteStore:
     def download(self, name: str) -> Path | None:
         return None  # an engine serves SPARQL; the files are in the publisher's downloads_dir
 
+    def select(self, query: str, bindings: Mapping[str, str] | None = None) -> list[Solution]:
+        rows = self._select(with_bindings(query, bindings))
+        return [{name: _term(value) for name, value in row.items()} for row in rows]
+
     def _select(self, query: str) -> list[dict]:
         response = self._query(query, "application/sparql-results+json")
         return response.json()["results"]["bindings"]
@@ -279,3 +274,17 @@ def _manifest_ntriples(manifest_iri: str, info: StoreInfo) -> bytes:
     )
     literal = json.dumps(payload)  # a JSON string is a valid N-Triples string literal body
     return f"<{manifest_iri}> <{RDF_VALUE}> {literal}^^<{RDF_JSON}> .\n".encode()
+
+
+def _term(value: dict) -> NamedNode | BlankNode | Literal:
+    """A term of the SPARQL 1.1 JSON results format."""
+    kind = value["type"]
+    if kind == "uri":
+        return NamedNode(value["value"])
+    if kind == "bnode":
+        return BlankNode(value["value"])
+    language = value.get("xml:lang")
+    if language:
+        return Literal(value["value"], language=language)
+    datatype = value.get("datatype")
+    return Literal(value["value"], datatype=NamedNode(datatype) if datatype else None)
