@@ -19,7 +19,7 @@ from lodplan.codelists import Vocabulary, bundled_vocabulary
 from lodplan.description import dataset_description
 from lodplan.errors import LodplanError, MappingError
 from lodplan.iris import IriMinter
-from lodplan.mapping import MappedPlan, find_mappings, map_plan
+from lodplan.mapping import MappedPlan, find_mappings, map_plan, read_source_lines
 from lodplan.mapping.actors import Actor, actors_graph, load_actors
 from lodplan.mapping.mentions import Mention
 from lodplan.mapping.model import Outline
@@ -44,7 +44,7 @@ from lodplan.referentials.places import (
     reference_iri,
 )
 from lodplan.store.base import DatasetPublisher, NamedGraph, StoreInfo
-from lodplan.validation import ValidationReport, Validator
+from lodplan.validation import ValidationReport, Validator, validation_files
 
 ACTORS_FILE = "actors.yaml"
 PLACES_FILE = "places.yaml"
@@ -300,7 +300,9 @@ def build(
     data = [graph for graph in graphs if graph.iri != description]
     store = memory_store(data)
     context = bundled_contexts().current(base_iri)
-    downloads = make_downloads(store, data, plan_files(checked, base_iri), context)
+    files = plan_files(checked, base_iri)
+    downloads = make_downloads(store, data, files, context)
+    downloads += validation_files(checked.reports, files, mappings_dir)  # the SHACL reports
     progress("making the DCAT catalog")
     assert checked.catalog is not None
     catalog = catalog_graph(
@@ -340,6 +342,7 @@ def plan_files(checked: CheckedPlans, base_iri: str) -> list[PlanFiles]:
             iris.plan(plan.plan_id),
             plan.graph_iri,
             next(iter(plan.spec.plan.title.values())),
+            tuple(read_source_lines(plan.spec)[0]),
         )
         for plan in checked.plans
     ]

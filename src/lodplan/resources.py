@@ -38,3 +38,8 @@ def site_dir() -> Path:
 
 def referentials_dir() -> Path:
     return bundled_dir("referentials")
+
+
+def example_queries_dir() -> Path:
+    """The example SPARQL queries (``docs/queries/*.rq``) and their answers (``*.csv``)."""
+    return bundled_dir("docs/queries")

@@ -1,5 +1,5 @@
 """Files a build offers for download: the full dump and, per plan, JSON-LD, Turtle,
-N-Quads and CSV.
+N-Quads, CSV and the text of its source document.
 
 They are made once per build from the build's graphs, so their size and checksum
 are known before publication (for the catalog to announce), and they are served
@@ -47,6 +47,9 @@ class PlanFiles:
     plan_iri: str
     graph_iri: str
     title: str
+    #: The source document as the mapping read it (spreadsheet rows as lines): the
+    #: text whose line numbers the provenance of every element refers to.
+    source_lines: tuple[str, ...] = ()
 
 
 def memory_store(graphs: Iterable[NamedGraph]) -> Store:
@@ -73,7 +76,25 @@ def make_downloads(
         files.append(plan_turtle(store, plan))
         files.append(plan_nquads(by_iri[plan.graph_iri], plan))
         files += plan_csv(store, plan)
+        if plan.source_lines:
+            files.append(source_text(plan))
     return files
+
+
+SOURCES_DIR = "sources"
+
+
+def source_text_name(plan_id: str) -> str:
+    """The download name of a plan's source text: ``sources/<plan-id>.txt``."""
+    return f"{SOURCES_DIR}/{plan_id}.txt"
+
+
+def source_text(plan: PlanFiles) -> DownloadFile:
+    """The source's lines as UTF-8 text, numbered as the provenance counts them."""
+    text = "".join(line + "\n" for line in plan.source_lines)
+    return DownloadFile(
+        source_text_name(plan.plan_id), "text/plain; charset=utf-8", text.encode("utf-8")
+    )
 
 
 def full_dump(graphs: list[NamedGraph]) -> DownloadFile:

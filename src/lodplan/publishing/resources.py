@@ -245,6 +245,10 @@ class ResourceService:
 
     # -- public API ----------------------------------------------------------------
 
+    @property
+    def store(self) -> ReadableStore:
+        return self._store
+
     def build_id(self) -> str:
         return self._store.info().build_id
 

@@ -9,6 +9,8 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from lodplan.config import QueryLimits, catalog_page_size_from_env, normalise_base_iri
+from lodplan.pages.render import PageRenderer
+from lodplan.pages.site import SitePages
 from lodplan.publishing.catalog_pages import CatalogPages
 from lodplan.publishing.jsonld import JsonLdCompactor
 from lodplan.publishing.resources import ResourceService, make_template_environment
@@ -17,7 +19,7 @@ from lodplan.sparql.service import EmbeddedQueryService, QueryService
 from lodplan.store.base import ReadableStore
 from lodplan.store.embedded import EmbeddedStore, StoreNotBuiltError
 from lodplan.web import catalog as catalog_routes
-from lodplan.web import discovery, resources, sparql
+from lodplan.web import discovery, pages, resources, sparql
 from lodplan.web.responses import add_cors, add_security_headers, text_response
 from lodplan.web.services import EXTENSION_KEY, WebServices
 
@@ -46,19 +48,27 @@ def create_app(
     app = Flask(__name__, template_folder=str(templates), static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.jinja_env.globals["site_base"] = base
+    template_environment = make_template_environment(templates)
     resource_service = ResourceService(
         store,
         base_iri=base,
         context_path=context_path,
-        templates=make_template_environment(templates),
+        templates=template_environment,
     )
     catalog = CatalogPages(
         store,
         JsonLdCompactor(resource_service.jsonld_context),
         page_size=catalog_page_size or catalog_page_size_from_env(),
     )
+    renderer = PageRenderer(template_environment)
     app.extensions[EXTENSION_KEY] = WebServices(
-        store, resource_service, query_service, base, catalog
+        store,
+        resource_service,
+        query_service,
+        base,
+        catalog,
+        renderer,
+        SitePages(resource_service, renderer),
     )
     _warn_on_base_mismatch(store, base)
     # the SPARQL endpoint and /.well-known/void first: the resource blueprint catches
@@ -66,7 +76,10 @@ def create_app(
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(discovery.blueprint)
     app.register_blueprint(catalog_routes.blueprint)
+    app.register_blueprint(pages.blueprint)
+    # the pages of the human site register here, before the resources' catch-all
     app.register_blueprint(resources.blueprint)
+    app.context_processor(pages.template_context)
     app.after_request(_common_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StoreNotBuiltError, _no_build)

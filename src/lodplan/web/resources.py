@@ -16,7 +16,7 @@ import hashlib
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, redirect, render_template, request, send_file
+from flask import Blueprint, Response, redirect, request, send_file
 
 from lodplan.publishing.negotiation import (
     HTML,
@@ -29,6 +29,7 @@ from lodplan.publishing.negotiation import (
 )
 from lodplan.publishing.resources import RESOURCE_PATH, Representation
 from lodplan.store.base import is_valid_iri
+from lodplan.web.pages import page_links
 from lodplan.web.responses import error_page, not_acceptable, text_response
 from lodplan.web.services import services
 
@@ -46,11 +47,9 @@ def home() -> Response:
     fmt = _requested_format()
     if fmt is not HTML:  # RDF clients get the description of the base IRI, if there is one
         return resource("")
-    web = services()
-    html = render_template("home.html", plans=web.resources.plans(), build=web.store.info())
-    response = Response(html, content_type=HTML.content_type)
+    response = _html_response(services().site.home(page_links()))
     response.headers["Vary"] = "Accept"
-    return response
+    return response.make_conditional(request)
 
 
 @blueprint.get("/context.jsonld")
@@ -113,6 +112,8 @@ DOWNLOAD_TYPES = {
     ".csv": "text/csv; charset=utf-8; header=present",
     "-metadata.json": "application/csvm+json",
     ".jsonld": "application/ld+json",
+    ".txt": "text/plain; charset=utf-8",
+    ".json": "application/json",  # validation summaries (after -metadata.json)
 }
 
 
@@ -172,16 +173,32 @@ def _exists(iri: str) -> bool:
 
 def represent(iri: str, fmt: MediaFormat) -> Response:
     """The response describing ``iri`` (known to the store) in ``fmt``."""
+    if fmt is HTML:  # the page for people, in the language of ?lang=
+        return _page(iri)
     representation = services().resources.represent(iri, fmt)
     if representation is None:  # a new build without this resource arrived meanwhile
         return _not_found(iri, fmt)
     return _respond(iri, representation)
 
 
-def _respond(iri: str, representation: Representation) -> Response:
-    fmt = representation.format
-    response = Response(representation.body, content_type=fmt.content_type)
-    response.set_etag(representation.etag)
+def _page(iri: str) -> Response:
+    html = services().site.resource(iri, page_links())
+    if html is None:  # a new build without this resource arrived meanwhile
+        return _not_found(iri, HTML)
+    response = _html_response(html)
+    _add_alternates(response, iri, HTML)
+    return response.make_conditional(request)
+
+
+def _html_response(html: str) -> Response:
+    body = html.encode("utf-8")
+    response = Response(body, content_type=HTML.content_type)
+    response.set_etag(hashlib.sha256(body).hexdigest()[:40])
+    response.headers["Content-Language"] = page_links().lang
+    return response
+
+
+def _add_alternates(response: Response, iri: str, fmt: MediaFormat) -> None:
     response.headers["Vary"] = "Accept"
     response.headers["Content-Location"] = _format_url(iri, fmt)
     response.headers["Link"] = ", ".join(
@@ -189,6 +206,13 @@ def _respond(iri: str, representation: Representation) -> Response:
         for other in RESOURCE_FORMATS
         if other is not fmt
     )
+
+
+def _respond(iri: str, representation: Representation) -> Response:
+    fmt = representation.format
+    response = Response(representation.body, content_type=fmt.content_type)
+    response.set_etag(representation.etag)
+    _add_alternates(response, iri, fmt)
     return response.make_conditional(request)  # 304 when If-None-Match holds the ETag
 
 

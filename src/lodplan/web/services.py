@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from lodplan.pages.render import PageRenderer
+from lodplan.pages.site import SitePages
 from lodplan.publishing.catalog_pages import CatalogPages
 from lodplan.publishing.resources import ResourceService
 from lodplan.sparql.service import QueryService
@@ -21,6 +23,8 @@ class WebServices:
     queries: QueryService
     base_iri: str  # where this deployment is served (site links, context and endpoint URLs)
     catalog: CatalogPages
+    renderer: PageRenderer  # the human site's templates and messages
+    site: SitePages  # home, resource and search pages
 
     @property
     def endpoint_url(self) -> str:

@@ -1,0 +1,553 @@
+"""Charts for people who would rather look than read: actions per plan and per
+top-level element, the actors most involved, the calendar of dated actions.
+
+The numbers come from the aggregations of ``site/queries/chart-*.rq``; this module
+turns them into chart models that already hold their geometry, so that the
+templates (``site/templates/_charts.html``) only draw. Charts are SVG made on the
+server: they work without JavaScript and in the static export.
+
+Geometry: horizontal positions are percentages of the chart's width and vertical
+ones CSS pixels, and the SVG has no ``viewBox``: on a 320 px phone bars get
+shorter while labels keep the page's font size (a ``viewBox`` would shrink the text
+with the drawing). Each label has its own line above its bar, wrapped to a width a
+phone can show and shortened with "…" beyond two lines; the full text is in the
+mark's tooltip and in the data table that follows every chart.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+
+from pyoxigraph import Literal
+
+from lodplan.pages.labels import pick
+from lodplan.pages.links import Links
+from lodplan.pages.queries import integer, run, text
+from lodplan.pages.render import PageRenderer
+from lodplan.publishing.resources import LRUCache, natural_key
+from lodplan.store.base import ReadableStore, Solution
+
+TOP_ACTORS = 25
+#: Label lines are wrapped to this many "average characters" (capitals count more):
+#: what fits at the site's font size on a 320 px phone.
+LINE_WIDTH = 40.0
+MAX_LINES = 2
+LINE_HEIGHT = 16  # px between label lines; the first baseline is FONT_ASCENT below a row's top
+FONT_ASCENT = 13
+BAR_HEIGHT = 14
+ROW_GAP = 12
+BAR_SPAN = 88.0  # % of the width the longest bar takes; the rest holds its value
+AXIS_HEIGHT = 24  # px above the first timeline row, for the years
+AXIS_LABELS = 8  # at most this many year labels, so that they never overlap on a phone
+PLOT_LEFT, PLOT_WIDTH = 1.0, 98.0  # % of the width the time axis spans (marks at its ends show)
+POINT_BELOW = 1.5  # % of the width: a shorter date is drawn as a point, not a span
+ELLIPSIS = "…"
+
+_CACHE = LRUCache(maxsize=32)
+
+
+# --- models --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Series:
+    """One kind of quantity a bar is made of (a role); ``rank`` orders the series and
+    names their colour (CSS class ``series-<rank>``); 0 is the single series."""
+
+    rank: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of a label, drawn at baseline ``y``."""
+
+    text: str
+    y: int
+
+
+@dataclass(frozen=True)
+class Segment:
+    """The part of a bar that one series makes: from ``x`` over ``width`` (% of the width)."""
+
+    series: Series
+    value: int
+    x: float
+    width: float
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One category: its resource, full label, total and (if drawn) its geometry."""
+
+    iri: str
+    label: str
+    value: int
+    counts: Mapping[int, int]  # series rank → value (the table's columns)
+    lines: tuple[Line, ...] = ()
+    segments: tuple[Segment, ...] = ()
+    bar_y: int = 0  # top of the bar
+    end: float = 0.0  # where the bar ends (% of the width): its value is written there
+
+    @property
+    def value_y(self) -> int:
+        return self.bar_y + BAR_HEIGHT - 3
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """A horizontal bar chart; ``kind`` names its messages (``charts.<kind>.*``).
+
+    ``bars`` holds every category, for the table; categories with a value of 0 are
+    not drawn (``drawn``). ``subject`` is the plan a per-plan chart is about.
+    """
+
+    key: str  # unique on a page: ids "chart-<key>-…"
+    kind: str
+    bars: tuple[Bar, ...]
+    series: tuple[Series, ...]
+    height: int
+    subject_iri: str = ""
+    subject_label: str = ""
+    left_out: int = 0  # categories beyond the ones shown (actors past the top 25)
+
+    @property
+    def drawn(self) -> tuple[Bar, ...]:
+        return tuple(bar for bar in self.bars if bar.value > 0)
+
+    @property
+    def total(self) -> int:
+        return sum(bar.value for bar in self.bars)
+
+    @property
+    def empty_categories(self) -> int:
+        return len(self.bars) - len(self.drawn)
+
+    @property
+    def stacked(self) -> bool:
+        return len(self.series) > 1 or any(series.rank for series in self.series)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A date an action states, on the time axis: a span, or a point when too short to see."""
+
+    iri: str  # the date mention
+    text: str  # as the document writes it
+    role: str  # event, deadline, period…
+    start: date
+    end: date
+    x: float
+    width: float
+
+    @property
+    def point(self) -> bool:
+        return self.width < POINT_BELOW
+
+    @property
+    def centre(self) -> float:
+        return self.x + self.width / 2
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """A dated action: its label (drawn after its dates as written) and its marks."""
+
+    iri: str
+    label: str
+    dates_text: str
+    lines: tuple[Line, ...]
+    marks: tuple[Mark, ...]
+    bar_y: int
+
+    @property
+    def mark_y(self) -> int:
+        return self.bar_y + BAR_HEIGHT // 2
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A year on the axis: its gridline at ``x``, its label (every few years) at ``label_x``."""
+
+    year: int
+    x: float
+    label_x: float
+    labelled: bool
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The dated actions of one plan on a time axis shared by every plan of the page."""
+
+    key: str
+    plan_iri: str
+    plan_label: str
+    rows: tuple[TimelineRow, ...]
+    ticks: tuple[Tick, ...]
+    height: int
+    first_year: int
+    last_year: int
+
+    @property
+    def marks(self) -> int:
+        return sum(len(row.marks) for row in self.rows)
+
+
+@dataclass(frozen=True)
+class ChartsPage:
+    """Every chart of the ``/charts`` page, for one build and one language."""
+
+    per_plan: BarChart
+    per_top: tuple[BarChart, ...]  # one per plan, in the order of ``per_plan``
+    actors: BarChart
+    timelines: tuple[Timeline, ...]  # the plans that have dated actions
+    undated_plans: tuple[tuple[str, str], ...]  # (iri, label) of the other plans
+
+
+# --- entry points --------------------------------------------------------------------
+
+
+def charts_page(store: ReadableStore, lang: str) -> ChartsPage:
+    """The charts of the current build in ``lang`` (computed once per build and language)."""
+    key = (store, store.info().build_id, lang)
+    return _CACHE.get_or_compute(key, lambda: _compute(store, lang))
+
+
+def plan_axis_chart(store: ReadableStore, plan_iri: str, lang: str) -> BarChart | None:
+    """Actions per top-level element of one plan (for the plan's page, macro ``bar_chart``
+    of ``_charts.html``); ``None`` for a plan the store does not know."""
+    for chart in charts_page(store, lang).per_top:
+        if chart.subject_iri == plan_iri:
+            return replace(chart, key="plan-top")
+    return None
+
+
+def render_charts_page(store: ReadableStore, renderer: PageRenderer, links: Links) -> str:
+    """The ``/charts`` page as HTML, for the server and the static export alike."""
+    return renderer.render("charts.html", links, charts=charts_page(store, links.lang))
+
+
+def _compute(store: ReadableStore, lang: str) -> ChartsPage:
+    plans = _plans(run(store, "chart-actions-per-plan"), lang)
+    per_plan = bar_chart(
+        "per-plan", "per_plan", [(iri, label, {0: count}) for iri, label, count in plans]
+    )
+    tops = _tops_by_plan(run(store, "chart-actions-per-top"), lang)
+    per_top = tuple(
+        bar_chart(f"top-{n}", "per_top", tops.get(iri, []), subject=(iri, label))
+        for n, (iri, label, _) in enumerate(plans, start=1)
+    )
+    timelines = timeline_charts(run(store, "chart-timeline"), {iri: l for iri, l, _ in plans}, lang)
+    dated = {timeline.plan_iri for timeline in timelines}
+    return ChartsPage(
+        per_plan=per_plan,
+        per_top=per_top,
+        actors=actors_chart(run(store, "chart-actors"), lang),
+        timelines=timelines,
+        undated_plans=tuple((iri, label) for iri, label, _ in plans if iri not in dated),
+    )
+
+
+# --- bar charts ----------------------------------------------------------------------
+
+Category = tuple[str, str, Mapping[int, int]]  # iri, label, series rank → value
+
+
+def bar_chart(
+    key: str,
+    kind: str,
+    categories: Iterable[Category],
+    *,
+    series: Iterable[Series] = (Series(0, ""),),
+    subject: tuple[str, str] = ("", ""),
+    left_out: int = 0,
+) -> BarChart:
+    """Lay out ``categories`` (in the given order) as bars scaled to the largest total."""
+    ordered_series = sorted(series, key=lambda s: s.rank)
+    items = [(iri, label, dict(counts)) for iri, label, counts in categories]
+    largest = max((sum(counts.values()) for _, _, counts in items), default=0)
+    bars: list[Bar] = []
+    y = 0
+    for iri, label, counts in items:
+        value = sum(counts.values())
+        if value <= 0:
+            bars.append(Bar(iri, label, value, counts))
+            continue
+        lines = _label_lines(label, y)
+        bar_y = y + len(lines) * LINE_HEIGHT
+        segments = _segments(counts, ordered_series, largest)
+        bars.append(Bar(iri, label, value, counts, lines, segments, bar_y, _end(segments)))
+        y = bar_y + BAR_HEIGHT + ROW_GAP
+    used = {rank for _, _, counts in items for rank, value in counts.items() if value}
+    return BarChart(
+        key=key,
+        kind=kind,
+        bars=tuple(bars),
+        series=tuple(s for s in ordered_series if s.rank in used),
+        height=max(y - ROW_GAP + 2, 0),
+        subject_iri=subject[0],
+        subject_label=subject[1],
+        left_out=left_out,
+    )
+
+
+def _segments(
+    counts: Mapping[int, int], series: Iterable[Series], largest: int
+) -> tuple[Segment, ...]:
+    segments = []
+    x = 0.0
+    for one in series:
+        value = counts.get(one.rank, 0)
+        if value <= 0:
+            continue
+        width = BAR_SPAN * value / largest
+        segments.append(Segment(one, value, round(x, 3), round(width, 3)))
+        x += width
+    return tuple(segments)
+
+
+def _end(segments: tuple[Segment, ...]) -> float:
+    return round(segments[-1].x + segments[-1].width, 3) if segments else 0.0
+
+
+def _plans(rows: list[Solution], lang: str) -> list[tuple[str, str, int]]:
+    """(iri, label, actions) of every plan, most actions first."""
+    plans = [
+        (iri, _pick(group, "label", lang) or iri, integer(group[0], "actions"))
+        for iri, group in _group(rows, "plan")
+    ]
+    return sorted(plans, key=lambda plan: (-plan[2], natural_key(plan[1])))
+
+
+def _tops_by_plan(rows: list[Solution], lang: str) -> dict[str, list[Category]]:
+    """The top-level elements of each plan in document order, with their action counts."""
+    by_plan: dict[str, list[tuple[tuple, Category]]] = defaultdict(list)
+    for iri, group in _group(rows, "top"):
+        notation = _pick(group, "notation", lang) or ""
+        label = element_label(_pick(group, "levelName", lang), notation, _pick(group, "label", lang))
+        order = (integer(group[0], "order", 0), natural_key(notation or label))
+        category = (iri, label or iri, {0: integer(group[0], "actions")})
+        by_plan[text(group[0], "plan")].append((order, category))
+    return {
+        plan: [category for _, category in sorted(tops, key=lambda top: top[0])]
+        for plan, tops in by_plan.items()
+    }
+
+
+def element_label(level_name: str | None, notation: str, label: str | None) -> str:
+    """An element as the document names it: "Axe 1 · Label", "Ambition A1 · Label", "Label"."""
+    code = " ".join(part for part in (level_name if notation else None, notation) if part)
+    return " · ".join(part for part in (code, label) if part)
+
+
+def actors_chart(rows: list[Solution], lang: str, top: int = TOP_ACTORS) -> BarChart:
+    """The ``top`` actors involved in the most distinct elements, split by their role."""
+    series: dict[int, list[Literal]] = defaultdict(list)
+    actors: list[tuple[str, str, dict[int, int]]] = []
+    for iri, group in _group(rows, "actor"):
+        counts: dict[int, int] = {}
+        for row in group:
+            rank = integer(row, "rank", 9)
+            counts[rank] = integer(row, "elements")
+            if isinstance(row.get("roleLabel"), Literal):
+                series[rank].append(row["roleLabel"])  # type: ignore[arg-type]
+        actors.append((iri, actor_label(group, lang) or iri, counts))
+    actors.sort(key=lambda actor: (-sum(actor[2].values()), natural_key(actor[1])))
+    return bar_chart(
+        "actors",
+        "actors",
+        actors[:top],
+        series=[Series(rank, pick(labels, lang) or "") for rank, labels in series.items()],
+        left_out=max(len(actors) - top, 0),
+    )
+
+
+def actor_label(rows: list[Solution], lang: str) -> str | None:
+    """An actor's label, with its organisation's for a unit ("Aménagement (Metz Métropole)")."""
+    label = _pick(rows, "label", lang)
+    organisation = _pick(rows, "unitOfLabel", lang)
+    return f"{label} ({organisation})" if label and organisation else label
+
+
+# --- timeline ------------------------------------------------------------------------
+
+
+def timeline_charts(
+    rows: list[Solution], plan_labels: Mapping[str, str], lang: str
+) -> tuple[Timeline, ...]:
+    """One timeline per plan with dated actions (plans in the order of ``plan_labels``),
+    on a common axis from the first year stated to the last."""
+    dated = _dated_actions(rows, lang)
+    if not dated:
+        return ()
+    first = min(mark_start for action in dated for mark_start, *_ in action[3])
+    last = max(mark_end for action in dated for _, mark_end, *_ in action[3])
+    axis = _TimeAxis(first.year, last.year)
+    by_plan: dict[str, list[tuple]] = defaultdict(list)
+    for action in dated:
+        by_plan[action[0]].append(action)
+    order = list(plan_labels)
+    plans = sorted(by_plan, key=lambda iri: (order.index(iri) if iri in order else len(order)))
+    return tuple(
+        _timeline(f"timeline-{n}", iri, plan_labels.get(iri, iri), by_plan[iri], axis)
+        for n, iri in enumerate(plans, start=1)
+    )
+
+
+def _dated_actions(rows: list[Solution], lang: str) -> list[tuple]:
+    """(plan, action, label, dates) per dated action; dates: (start, end, iri, text, role)."""
+    actions = []
+    for iri, group in _group(rows, "element"):
+        dates = []
+        for date_iri, date_rows in _group(group, "date"):
+            start, end = _day(text(date_rows[0], "start")), _day(text(date_rows[0], "end"))
+            if start is None or end is None or end < start:
+                continue
+            stated = _pick(date_rows, "text", lang) or ""
+            role = _pick(date_rows, "dateRoleLabel", lang) or ""
+            dates.append((start, end, date_iri, stated, role))
+        if dates:
+            notation = _pick(group, "notation", lang) or ""
+            label = " · ".join(p for p in (notation, _pick(group, "label", lang)) if p) or iri
+            actions.append((text(group[0], "plan"), iri, label, sorted(dates)))
+    return actions
+
+
+@dataclass(frozen=True)
+class _TimeAxis:
+    first_year: int
+    last_year: int
+
+    @property
+    def days(self) -> int:
+        return (date(self.last_year + 1, 1, 1) - date(self.first_year, 1, 1)).days
+
+    def x(self, day: date) -> float:
+        """Position of the start of ``day`` (% of the width)."""
+        share = (day - date(self.first_year, 1, 1)).days / self.days
+        return round(PLOT_LEFT + PLOT_WIDTH * share, 3)
+
+    def ticks(self) -> tuple[Tick, ...]:
+        years = range(self.first_year, self.last_year + 1)
+        step = math.ceil(len(years) / AXIS_LABELS)
+        ticks = []
+        for year in years:
+            x, following = self.x(date(year, 1, 1)), self.x(date(year + 1, 1, 1))
+            labelled = (year - self.first_year) % step == 0
+            ticks.append(Tick(year, x, round((x + following) / 2, 3), labelled))
+        return tuple(ticks)
+
+
+def _timeline(key: str, plan: str, plan_label: str, actions: list[tuple], axis: _TimeAxis):
+    rows = []
+    y = AXIS_HEIGHT
+    for _, iri, label, dates in sorted(actions, key=lambda a: (a[3][0][0], natural_key(a[2]))):
+        stated = " ; ".join(dict.fromkeys(d[3] for d in dates if d[3]))
+        lines = _label_lines(f"{stated} — {label}" if stated else label, y)
+        bar_y = y + len(lines) * LINE_HEIGHT
+        marks = tuple(
+            Mark(date_iri, written, role, start, end, axis.x(start), _width(axis, start, end))
+            for start, end, date_iri, written, role in dates
+        )
+        rows.append(TimelineRow(iri, label, stated, lines, marks, bar_y))
+        y = bar_y + BAR_HEIGHT + ROW_GAP
+    return Timeline(
+        key=key,
+        plan_iri=plan,
+        plan_label=plan_label,
+        rows=tuple(rows),
+        ticks=axis.ticks(),
+        height=y - ROW_GAP + 2,
+        first_year=axis.first_year,
+        last_year=axis.last_year,
+    )
+
+
+def _width(axis: _TimeAxis, start: date, end: date) -> float:
+    """Width of the days from ``start`` to ``end`` inclusive."""
+    following = date.fromordinal(end.toordinal() + 1)
+    return round(axis.x(following) - axis.x(start), 3)
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+# --- text ----------------------------------------------------------------------------
+
+
+def wrap(text: str, width: float = LINE_WIDTH, max_lines: int = MAX_LINES) -> list[str]:
+    """``text`` in at most ``max_lines`` lines of at most ``width`` (see :func:`text_width`);
+    what does not fit ends the last line with "…"."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if text_width(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        while text_width(word) > width:  # a word longer than a line is cut
+            head = _fit(word, width) or word[0]
+            lines.append(head)
+            word = word[len(head) :]
+        current = word
+    if current:
+        lines.append(current)
+    if len(lines) <= max_lines:
+        return lines
+    rest = _fit(" ".join(lines[max_lines - 1 :]), width - text_width(ELLIPSIS))
+    return [*lines[: max_lines - 1], rest.rstrip(" ,;:·—-") + ELLIPSIS]
+
+
+def _fit(text: str, width: float) -> str:
+    """The longest start of ``text`` within ``width``."""
+    size = 0.0
+    for index, char in enumerate(text):
+        size += _char_width(char)
+        if size > width:
+            return text[:index]
+    return text
+
+
+def text_width(text: str) -> float:
+    """Width of ``text`` in average characters of a proportional font (capitals count 1.3)."""
+    return sum(_char_width(char) for char in text)
+
+
+def _char_width(char: str) -> float:
+    if char.isupper() or char in "mwMW@%&—":
+        return 1.3
+    if char in " ilI.,;:'’!|()[]":
+        return 0.5
+    return 1.0
+
+
+def _label_lines(label: str, top: int) -> tuple[Line, ...]:
+    return tuple(
+        Line(line, top + FONT_ASCENT + index * LINE_HEIGHT) for index, line in enumerate(wrap(label))
+    )
+
+
+# --- rows ----------------------------------------------------------------------------
+
+
+def _group(rows: Iterable[Solution], key: str) -> list[tuple[str, list[Solution]]]:
+    """Rows grouped by the value bound to ``key``, in first-seen order."""
+    groups: dict[str, list[Solution]] = {}
+    for row in rows:
+        if key in row:
+            groups.setdefault(row[key].value, []).append(row)
+    return list(groups.items())
+
+
+def _pick(rows: list[Solution], name: str, lang: str) -> str | None:
+    return pick({row[name] for row in rows if isinstance(row.get(name), Literal)}, lang)  # type: ignore[misc]

@@ -1,0 +1,186 @@
+"""The home page's plans and a plan's tree, as the document names and numbers them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pyoxigraph import Literal
+
+from lodplan.pages.labels import pick
+from lodplan.pages.queries import integer, run, text
+from lodplan.publishing.resources import natural_key
+from lodplan.store.base import ReadableStore, Solution
+from lodplan.terms import LP
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A link to a resource, by its label."""
+
+    iri: str
+    label: str
+
+
+@dataclass(frozen=True)
+class PlanCard:
+    """What the home page says of a plan."""
+
+    iri: str
+    identifier: str
+    title: str
+    description: str | None
+    publisher: Ref | None
+    territories: list[Ref]
+    start: str | None
+    end: str | None
+    plan_type: str | None
+    top_elements: int = 0
+    objectives: int = 0
+    actions: int = 0
+    actors: int = 0
+    dated: int = 0
+
+
+@dataclass
+class TreeNode:
+    """An element of a plan's tree, with what a reader needs to see without opening it."""
+
+    iri: str
+    code: str | None
+    label: str
+    level_name: str | None
+    is_action: bool
+    order: int
+    status: str | None = None
+    priority: str | None = None
+    actors: list[tuple[Ref, str | None]] = field(default_factory=list)  # actor, role
+    territories: list[Ref] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+    children: list[TreeNode] = field(default_factory=list)
+
+    @property
+    def action_count(self) -> int:
+        """Actions in this subtree (this element included)."""
+        return int(self.is_action) + sum(child.action_count for child in self.children)
+
+
+def plan_cards(store: ReadableStore, lang: str) -> list[PlanCard]:
+    """The plans of the store, sorted by title, with their counts."""
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in run(store, "plan-counts"):
+        counts[text(row, "plan")][text(row, "what")] = integer(row, "count")
+    cards = [
+        _card(iri, rows, counts[iri], lang) for iri, rows in _group(run(store, "plans"), "plan")
+    ]
+    return sorted(cards, key=lambda card: natural_key(card.title))
+
+
+def plan_tree(store: ReadableStore, plan_iri: str, lang: str) -> list[TreeNode]:
+    """The top elements of a plan, each with its parts, in document order."""
+    nodes = {
+        iri: _node(iri, rows, lang)
+        for iri, rows in _group(run(store, "plan-elements", plan=plan_iri), "element")
+    }
+    _add_involvements(nodes, run(store, "plan-involvements", plan=plan_iri), lang)
+    for iri, rows in _group(run(store, "plan-territories", plan=plan_iri), "element"):
+        if iri in nodes:
+            nodes[iri].territories = _refs(rows, "territory", "territoryLabel", lang)
+    for iri, rows in _group(run(store, "plan-dates", plan=plan_iri), "element"):
+        if iri in nodes:
+            nodes[iri].dates = sorted({_date_text(row) for row in rows})
+    parents = {
+        iri: text(rows[0], "parent")
+        for iri, rows in _group(run(store, "plan-elements", plan=plan_iri), "element")
+    }
+    roots: list[TreeNode] = []
+    for iri, node in nodes.items():
+        parent = nodes.get(parents.get(iri, ""))
+        (parent.children if parent is not None else roots).append(node)
+    for node in nodes.values():
+        node.children.sort(key=_document_order)
+    return sorted(roots, key=_document_order)
+
+
+def _card(iri: str, rows: list[Solution], counts: dict[str, int], lang: str) -> PlanCard:
+    publisher = _refs(rows, "publisher", "publisherLabel", lang)
+    return PlanCard(
+        iri=iri,
+        identifier=text(rows[0], "identifier") or iri.rsplit("/", 1)[-1],
+        title=_pick(rows, "label", lang) or iri,
+        description=_pick(rows, "description", lang),
+        publisher=publisher[0] if publisher else None,
+        territories=_refs(rows, "spatial", "spatialLabel", lang),
+        start=text(rows[0], "start") or None,
+        end=text(rows[0], "end") or None,
+        plan_type=_pick(rows, "typeLabel", lang),
+        top_elements=counts.get(str(LP.hasElement), 0),
+        objectives=counts.get(str(LP.Objective), 0),
+        actions=counts.get(str(LP.Action), 0),
+        actors=counts.get(str(LP.involves), 0),
+        dated=counts.get(str(LP.date), 0),
+    )
+
+
+def _node(iri: str, rows: list[Solution], lang: str) -> TreeNode:
+    return TreeNode(
+        iri=iri,
+        code=text(rows[0], "notation") or None,
+        label=_pick(rows, "label", lang) or iri.rsplit("/", 1)[-1],
+        level_name=_pick(rows, "levelName", lang),
+        is_action=any(text(row, "class") == str(LP.Action) for row in rows),
+        order=integer(rows[0], "order", 0),
+        status=_pick(rows, "statusLabel", lang),
+        priority=_pick(rows, "priorityLabel", lang),
+    )
+
+
+def _add_involvements(nodes: dict[str, TreeNode], rows: list[Solution], lang: str) -> None:
+    for iri, element_rows in _group(rows, "element"):
+        if iri not in nodes:
+            continue
+        by_actor: dict[tuple[str, str], list[Solution]] = defaultdict(list)
+        for row in element_rows:
+            by_actor[(text(row, "actor"), text(row, "role"))].append(row)
+        nodes[iri].actors = sorted(
+            (
+                (
+                    Ref(actor, _pick(group, "actorLabel", lang) or actor),
+                    _pick(group, "roleLabel", lang),
+                )
+                for (actor, _), group in by_actor.items()
+            ),
+            key=lambda pair: (pair[1] or "", natural_key(pair[0].label)),
+        )
+
+
+def _date_text(row: Solution) -> str:
+    stated = text(row, "text")
+    start, end = text(row, "start"), text(row, "end")
+    span = start if start == end or not end else f"{start} – {end}"
+    return f"{stated} ({span})" if stated and span else stated or span
+
+
+def _document_order(node: TreeNode) -> tuple[int, tuple]:
+    return (node.order, natural_key(node.code or node.label))
+
+
+def _group(rows: Iterable[Solution], key: str) -> list[tuple[str, list[Solution]]]:
+    """Rows grouped by the IRI bound to ``key``, in first-seen order."""
+    groups: dict[str, list[Solution]] = {}
+    for row in rows:
+        if key in row:
+            groups.setdefault(row[key].value, []).append(row)
+    return list(groups.items())
+
+
+def _pick(rows: list[Solution], name: str, lang: str) -> str | None:
+    return pick({row[name] for row in rows if isinstance(row.get(name), Literal)}, lang)
+
+
+def _refs(rows: list[Solution], iri_name: str, label_name: str, lang: str) -> list[Ref]:
+    refs = [
+        Ref(iri, _pick(group, label_name, lang) or iri) for iri, group in _group(rows, iri_name)
+    ]
+    return sorted(refs, key=lambda ref: natural_key(ref.label))

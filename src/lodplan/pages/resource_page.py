@@ -1,0 +1,504 @@
+"""The page of one resource, for people: what it is, in words, where it comes from.
+
+From the resource's description (its triples and those of its ``#`` parts) and a
+few queries: the properties with human labels, its place in its plan
+(breadcrumb, parts), the actors by role, what points to it (an actor's
+involvements across plans, the actions concerning a territory, the elements
+using a concept), and its provenance — the verbatim quote and the lines around
+it in the source document.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+
+from lodplan.pages.labels import pick, store_label, term_label
+from lodplan.pages.plans import PlanCard, Ref, TreeNode, plan_cards, plan_tree
+from lodplan.pages.queries import run, text
+from lodplan.publishing.downloads import source_text_name
+from lodplan.publishing.resources import natural_key
+from lodplan.store.base import ReadableStore
+from lodplan.terms import LP
+
+OA = "http://www.w3.org/ns/oa#"
+PROV = "http://www.w3.org/ns/prov#"
+IGEO = "http://rdf.insee.fr/def/geo#"
+ORG = "http://www.w3.org/ns/org#"
+SKOS_CONCEPT = str(SKOS.Concept)
+CONTEXT_LINES = 3  # source lines shown before and after a quote
+MAX_INCOMING = 200  # per property; the rest is counted, and reachable by SPARQL
+#: Graphs whose links to a resource the page lists: what plans, actors and places
+#: say. The referentials (34,875 communes pointing to their département) and the
+#: descriptions (catalog, VoID) are not "incoming links" a reader looks for.
+INCOMING_GRAPHS = ("graph/plan/", "graph/actors", "graph/places")
+
+#: Shown in their own sections, not among the facts.
+_SHOWN_APART = {
+    str(RDF.type), str(RDFS.label), str(SKOS.prefLabel), str(DCTERMS.title),
+    str(DCTERMS.description), str(SKOS.notation), str(LP.levelName), str(LP.partOf),
+    str(LP.hasPart), str(LP.hasElement), str(LP.involvement), str(LP.involves),
+    str(LP.source), str(LP.passage), str(LP.order), str(LP.level), str(SKOS.definition),
+}  # fmt: skip
+_ELEMENT_CLASSES = {str(LP.Action), str(LP.Objective), str(LP.PlanElement)}
+_TERRITORY_CLASSES = {str(LP.Territory), IGEO + "Commune", IGEO + "Departement",
+                      IGEO + "Region", IGEO + "Intercommunalite"}  # fmt: skip
+_ACTOR_CLASSES = {ORG + "Organization", ORG + "OrganizationalUnit"}
+_PARENT_PROPERTIES = (IGEO + "subdivisionDe", str(DCTERMS.isPartOf), ORG + "unitOf")
+
+
+@dataclass(frozen=True)
+class Value:
+    """A value as a reader sees it: text, maybe a link to a resource."""
+
+    text: str
+    iri: str | None = None
+    known: bool = True  # the store describes ``iri`` (else: an outside link)
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    property_iri: str
+    values: list[Value]
+
+
+@dataclass(frozen=True)
+class Involvement:
+    element: Ref
+    code: str | None
+    plan: Ref
+    role: str | None
+
+
+@dataclass(frozen=True)
+class IncomingGroup:
+    label: str  # "cité par" the property
+    property_iri: str
+    items: list[Ref]
+    total: int
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    number: int
+    text: str
+    quoted: bool
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a text of the page was read: the quote, its lines, their surroundings."""
+
+    anchor: str  # the ``#`` part of the page holding it ("source", "passage-3-source")
+    quote: str
+    start: int
+    end: int
+    source: Ref | None
+    context: list[SourceLine]
+
+
+@dataclass(frozen=True)
+class Passage:
+    text: str
+    order: int
+    provenance: Provenance | None
+    mentions: list[Ref]
+
+
+@dataclass
+class ResourceView:
+    iri: str
+    title: str
+    kind: str  # plan | element | action | actor | territory | concept | source | other
+    type_labels: list[str]
+    code: str | None = None
+    level_name: str | None = None
+    description: str | None = None
+    breadcrumb: list[Ref] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    actors: list[tuple[str | None, list[Ref]]] = field(default_factory=list)  # role → actors
+    parts: list[TreeNode] = field(default_factory=list)
+    plan: PlanCard | None = None
+    tree: list[TreeNode] = field(default_factory=list)
+    involvements: list[Involvement] = field(default_factory=list)
+    parents: list[Ref] = field(default_factory=list)
+    incoming: list[IncomingGroup] = field(default_factory=list)
+    provenance: Provenance | None = None
+    passages: list[Passage] = field(default_factory=list)
+    source_lines: list[SourceLine] = field(default_factory=list)  # a source document's text
+    properties: list[tuple[str, list[Fact]]] = field(default_factory=list)  # every triple
+
+
+class ResourcePages:
+    """Builds :class:`ResourceView` s from a store (labels looked up once per view)."""
+
+    def __init__(self, store: ReadableStore) -> None:
+        self.store = store
+
+    def view(self, iri: str, triples: Sequence[Triple], lang: str) -> ResourceView:
+        """The view of ``iri`` described by ``triples`` (non-empty), in ``lang``."""
+        builder = _ViewBuilder(self.store, iri, triples, lang)
+        return builder.build()
+
+
+class _ViewBuilder:
+    def __init__(
+        self, store: ReadableStore, iri: str, triples: Sequence[Triple], lang: str
+    ) -> None:
+        self.store = store
+        self.iri = iri
+        self.lang = lang
+        self.by_subject: dict[str, list[Triple]] = defaultdict(list)
+        for triple in triples:
+            self.by_subject[_key(triple.subject)].append(triple)
+        self._labels: dict[str, str | None] = {}
+        self.data_base = store.info().base_iri
+
+    # -- the view --------------------------------------------------------------------
+
+    def build(self) -> ResourceView:
+        own = self.by_subject.get(self.iri, [])
+        types = self.values(self.iri, str(RDF.type))
+        type_iris = {term.value for term in types if isinstance(term, NamedNode)}
+        view = ResourceView(
+            iri=self.iri,
+            title=self.label(self.iri) or self.iri,
+            kind=_kind(type_iris),
+            type_labels=[term_label(t, self.lang) for t in sorted(type_iris)],
+            code=self.literal(self.iri, str(SKOS.notation)),
+            level_name=self.literal(self.iri, str(LP.levelName)),
+            description=self.literal(self.iri, str(DCTERMS.description))
+            or self.literal(self.iri, str(SKOS.definition)),
+        )
+        view.facts = self.facts(own)
+        view.actors = self.actors()
+        view.provenance = self.provenance(self.iri)
+        view.passages = self.passages()
+        view.properties = self.all_properties()
+        if view.kind in ("element", "action"):
+            view.breadcrumb = self.breadcrumb()
+            view.parts = self.parts()
+        elif view.kind == "plan":
+            view.plan = next(
+                (c for c in plan_cards(self.store, self.lang) if c.iri == self.iri), None
+            )
+            view.tree = plan_tree(self.store, self.iri, self.lang)
+        elif view.kind == "actor":
+            view.involvements = self.involvements()
+        elif view.kind == "source":
+            view.source_lines = self.source_text(self.iri)
+        if view.kind in ("territory", "actor"):
+            view.parents = self.refs(
+                p for prop in _PARENT_PROPERTIES for p in self.iris(self.iri, prop)
+            )
+        view.incoming = self.incoming(view.kind)
+        return view
+
+    def facts(self, triples: list[Triple]) -> list[Fact]:
+        grouped: dict[str, list[Value]] = defaultdict(list)
+        for triple in triples:
+            predicate = triple.predicate.value
+            if predicate in _SHOWN_APART:
+                continue
+            grouped[predicate].append(self.value(triple.object))
+        facts = [
+            Fact(term_label(predicate, self.lang), predicate, _sorted_values(values))
+            for predicate, values in grouped.items()
+        ]
+        return sorted(facts, key=lambda fact: natural_key(fact.label))
+
+    def actors(self) -> list[tuple[str | None, list[Ref]]]:
+        by_role: dict[str | None, list[Ref]] = defaultdict(list)
+        for involvement in self.iris(self.iri, str(LP.involvement)):
+            role = next(iter(self.iris(involvement, PROV + "hadRole")), None)
+            role_label = (self.label(role) if role else None) or role
+            for agent in self.iris(involvement, PROV + "agent"):
+                by_role[role_label].append(Ref(agent, self.label(agent) or agent))
+        return sorted(
+            (
+                (role, sorted(refs, key=lambda r: natural_key(r.label)))
+                for role, refs in by_role.items()
+            ),
+            key=lambda pair: natural_key(pair[0] or ""),
+        )
+
+    def breadcrumb(self) -> list[Ref]:
+        """The plan, then the ancestors of the element, outermost first."""
+        chain: list[Ref] = []
+        current = self.iri
+        seen = {current}
+        while True:
+            parent = next(iter(self._objects(current, str(LP.partOf))), None)
+            if parent is None or parent in seen:
+                break
+            seen.add(parent)
+            chain.append(Ref(parent, self._element_title(parent)))
+            current = parent
+        plan = next(iter(self.iris(self.iri, str(LP.inPlan))), None)
+        if plan is not None:
+            chain.append(Ref(plan, self.label(plan) or plan))
+        return list(reversed(chain))
+
+    def parts(self) -> list[TreeNode]:
+        plan = next(iter(self.iris(self.iri, str(LP.inPlan))), None)
+        if plan is None:
+            return []
+        found = _find(plan_tree(self.store, plan, self.lang), self.iri)
+        return found.children if found is not None else []
+
+    def involvements(self) -> list[Involvement]:
+        rows = run(self.store, "actor-involvements", actor=self.iri)
+        seen: dict[tuple[str, str], Involvement] = {}
+        for row in rows:
+            key = (text(row, "element"), text(row, "role"))
+            if key in seen:
+                continue
+            same = [r for r in rows if (text(r, "element"), text(r, "role")) == key]
+            seen[key] = Involvement(
+                element=Ref(key[0], _pick(same, "elementLabel", self.lang) or key[0]),
+                code=text(row, "notation") or None,
+                plan=Ref(
+                    text(row, "plan"), _pick(same, "planLabel", self.lang) or text(row, "plan")
+                ),
+                role=_pick(same, "roleLabel", self.lang),
+            )
+        return sorted(
+            seen.values(),
+            key=lambda i: (
+                natural_key(i.plan.label),
+                natural_key(i.code or ""),
+                natural_key(i.element.label),
+            ),
+        )
+
+    def incoming(self, kind: str) -> list[IncomingGroup]:
+        """What the plans, actors and places say about this resource, by property."""
+        shown_elsewhere = set(_STRUCTURE)  # the breadcrumb and the tree show them
+        if kind == "actor":
+            shown_elsewhere |= {PROV + "agent", str(LP.involves)}
+        groups: dict[str, set[str]] = defaultdict(set)
+        for row in run(self.store, "incoming", target=self.iri):
+            graph, subject = text(row, "graph"), row.get("subject")
+            if not isinstance(subject, NamedNode) or not self._listed_graph(graph):
+                continue
+            predicate = text(row, "property")
+            document = subject.value.split("#", 1)[0]  # a passage, a date… → its element
+            if document == self.iri or predicate in shown_elsewhere:
+                continue
+            groups[predicate].add(document)
+        result = []
+        for predicate, documents in groups.items():
+            ordered = sorted(documents)[:MAX_INCOMING]
+            refs = sorted(
+                (Ref(d, self._element_title(d)) for d in ordered),
+                key=lambda r: natural_key(r.label),
+            )
+            result.append(
+                IncomingGroup(term_label(predicate, self.lang), predicate, refs, len(documents))
+            )
+        return sorted(result, key=lambda group: natural_key(group.label))
+
+    def provenance(self, subject: str) -> Provenance | None:
+        source = next(iter(self.iris(subject, str(LP.source))), None)
+        if source is None:
+            return None
+        start = _int(self.literal(source, str(LP.startLine)))
+        end = _int(self.literal(source, str(LP.endLine))) or start
+        quote = ""
+        for selector in self.iris(source, OA + "hasSelector"):
+            quote = self.literal(selector, OA + "exact") or quote
+        document = next(iter(self.iris(source, OA + "hasSource")), None)
+        context = self.source_context(document, start, end) if document and start else []
+        return Provenance(
+            anchor=source.split("#", 1)[1] if "#" in source else "",
+            quote=quote,
+            start=start or 0,
+            end=end or 0,
+            source=Ref(document, self.label(document) or document) if document else None,
+            context=context,
+        )
+
+    def passages(self) -> list[Passage]:
+        passages = []
+        for passage in self.iris(self.iri, str(LP.passage)):
+            passages.append(
+                Passage(
+                    text=self.literal(passage, str(RDF.value)) or "",
+                    order=_int(self.literal(passage, str(LP.order))) or 0,
+                    provenance=self.provenance(passage),
+                    mentions=self.refs(self.iris(passage, str(LP.mentions))),
+                )
+            )
+        return sorted(passages, key=lambda p: p.order)
+
+    def all_properties(self) -> list[tuple[str, list[Fact]]]:
+        """Every triple of the description, by subject: the resource, then its parts."""
+        sections = []
+        for subject, triples in sorted(self.by_subject.items(), key=lambda i: i[0] != self.iri):
+            grouped: dict[str, list[Value]] = defaultdict(list)
+            for triple in triples:
+                grouped[triple.predicate.value].append(self.value(triple.object))
+            facts = [
+                Fact(term_label(p, self.lang), p, _sorted_values(v)) for p, v in grouped.items()
+            ]
+            sections.append((subject, sorted(facts, key=lambda f: natural_key(f.label))))
+        return sections
+
+    # -- source text -------------------------------------------------------------------
+
+    def source_context(self, document: str, start: int, end: int) -> list[SourceLine]:
+        lines = self._source_lines(document)
+        first, last = max(1, start - CONTEXT_LINES), min(len(lines), end + CONTEXT_LINES)
+        return [SourceLine(n, lines[n - 1], start <= n <= end) for n in range(first, last + 1)]
+
+    def source_text(self, document: str) -> list[SourceLine]:
+        return [
+            SourceLine(n, line, False) for n, line in enumerate(self._source_lines(document), 1)
+        ]
+
+    def _source_lines(self, document: str) -> list[str]:
+        """The text of a source document, as the build published it (``sources/<id>.txt``)."""
+        prefix = self.data_base + "source/"
+        if not document.startswith(prefix):
+            return []
+        path = self.store.download(source_text_name(document[len(prefix) :]))
+        if path is None:
+            return []
+        return path.read_text(encoding="utf-8").split("\n")[:-1]
+
+    # -- terms ---------------------------------------------------------------------------
+
+    def value(self, term: object) -> Value:
+        if isinstance(term, NamedNode):
+            local = self.by_subject.get(term.value)
+            if local is not None and term.value.startswith(self.iri + "#"):
+                return Value(self._fragment_text(term.value), term.value)
+            label = self.label(term.value)
+            return Value(label or term.value, term.value, known=label is not None)
+        if isinstance(term, Literal):
+            return Value(term.value, language=term.language)
+        if isinstance(term, BlankNode):
+            return Value(self._fragment_text(_key(term)))
+        return Value(str(term))
+
+    def label(self, iri: str) -> str | None:
+        if iri not in self._labels:
+            local = self.by_subject.get(iri)
+            label = None
+            if local is not None:
+                label = pick(
+                    [
+                        t.object
+                        for t in local
+                        if t.predicate.value in _LABELS and isinstance(t.object, Literal)
+                    ],
+                    self.lang,
+                )
+            self._labels[iri] = label or store_label(self.store, iri, self.lang)
+        return self._labels[iri]
+
+    def refs(self, iris: Iterable[str]) -> list[Ref]:
+        refs = {iri: Ref(iri, self.label(iri) or iri) for iri in iris}
+        return sorted(refs.values(), key=lambda r: natural_key(r.label))
+
+    def values(self, subject: str, predicate: str) -> list:
+        return [
+            t.object for t in self.by_subject.get(subject, []) if t.predicate.value == predicate
+        ]
+
+    def iris(self, subject: str, predicate: str) -> list[str]:
+        return [v.value for v in self.values(subject, predicate) if isinstance(v, NamedNode)]
+
+    def literal(self, subject: str, predicate: str) -> str | None:
+        return pick(
+            [v for v in self.values(subject, predicate) if isinstance(v, Literal)], self.lang
+        )
+
+    def _objects(self, subject: str, predicate: str) -> list[str]:
+        if subject in self.by_subject:
+            return self.iris(subject, predicate)
+        return [t.value for t in self.store.objects(subject, predicate) if isinstance(t, NamedNode)]
+
+    def _element_title(self, iri: str) -> str:
+        codes = [
+            t.value for t in self.store.objects(iri, str(SKOS.notation)) if isinstance(t, Literal)
+        ]
+        label = self.label(iri) or iri
+        return f"{codes[0]} {label}" if codes else label
+
+    def _fragment_text(self, key: str) -> str:
+        """A ``#`` part or blank node shown inline: a date, an involvement, a period…"""
+        triples = self.by_subject.get(key, [])
+        stated = self.literal(key, str(LP.dateText))
+        if stated is not None:  # a date: as the plan says it, then as a span
+            start = self.literal(key, str(LP.startDate))
+            end = self.literal(key, str(LP.endDate))
+            span = start if not end or start == end else f"{start} – {end}"
+            return f"{stated} ({span})" if span else stated
+        parts = [
+            t.object.value
+            for t in triples
+            if isinstance(t.object, Literal) and t.predicate.value != str(RDF.value)
+        ]
+        return " · ".join(parts) if parts else key.rsplit("#", 1)[-1]
+
+    def _listed_graph(self, graph: str) -> bool:
+        return any(graph.startswith(self.data_base + prefix) for prefix in INCOMING_GRAPHS)
+
+
+_LABELS = {str(RDFS.label), str(SKOS.prefLabel), str(DCTERMS.title)}
+_STRUCTURE = (str(LP.hasPart), str(LP.partOf), str(LP.hasElement), str(LP.inPlan))
+
+
+def _kind(types: set[str]) -> str:
+    if str(LP.Plan) in types:
+        return "plan"
+    if str(LP.Action) in types:
+        return "action"
+    if types & _ELEMENT_CLASSES:
+        return "element"
+    if types & _ACTOR_CLASSES:
+        return "actor"
+    if types & _TERRITORY_CLASSES:
+        return "territory"
+    if SKOS_CONCEPT in types:
+        return "concept"
+    if str(LP.SourceDocument) in types:
+        return "source"
+    return "other"
+
+
+def _find(nodes: list[TreeNode], iri: str) -> TreeNode | None:
+    for node in nodes:
+        if node.iri == iri:
+            return node
+        found = _find(node.children, iri)
+        if found is not None:
+            return found
+    return None
+
+
+def _sorted_values(values: list[Value]) -> list[Value]:
+    unique = list({(v.text, v.iri): v for v in values}.values())
+    return sorted(unique, key=lambda v: (v.iri is None, natural_key(v.text)))
+
+
+def _pick(rows: list, name: str, lang: str) -> str | None:
+    return pick([row[name] for row in rows if isinstance(row.get(name), Literal)], lang)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _key(term: object) -> str:
+    return term.value if isinstance(term, NamedNode) else f"_:{term.value}"  # type: ignore[attr-defined]

@@ -1,0 +1,70 @@
+"""The human site's routes: assets, and the helpers every HTML route uses.
+
+Pages are rendered by :class:`lodplan.pages.render.PageRenderer` with the links
+of this request (:func:`page_links`) and the language asked by ``?lang=``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, request, send_from_directory
+
+from lodplan.pages.i18n import normalise_language
+from lodplan.pages.links import ServerLinks
+from lodplan.publishing.negotiation import HTML
+from lodplan.resources import site_dir
+from lodplan.web.services import services
+
+blueprint = Blueprint("pages", __name__)
+
+ASSETS_DIR = "assets"
+
+
+@blueprint.get("/assets/<path:name>")
+def asset(name: str) -> Response:
+    """A stylesheet, script or vendored library of ``site/assets/`` (cached a day)."""
+    folder = site_dir() / ASSETS_DIR
+    if not (folder / name).resolve().is_relative_to(folder.resolve()):
+        abort(404)
+    response = send_from_directory(folder, name, max_age=86400)
+    return response
+
+
+@blueprint.get("/search")
+def search() -> Response:
+    """Search across plans: ``?q=`` words, accents and case ignored."""
+    query = request.args.get("q", "")
+    body = services().site.search(query, page_links())
+    response = Response(body, content_type=HTML.content_type)
+    response.headers["Content-Language"] = page_links().lang
+    return response
+
+
+def page_links() -> ServerLinks:
+    """The links of the page answering the current request."""
+    web = services()
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "lang"])
+    current = request.path[len(request.script_root) :].lstrip("/")
+    if query:
+        current += "?" + query
+    return ServerLinks(
+        data_base=web.store.info().base_iri,
+        root=request.script_root,
+        lang=normalise_language(request.args.get("lang")),
+        current=current,
+    )
+
+
+def template_context() -> dict[str, Any]:
+    """``links``, ``t`` and ``lang`` for every template Flask renders."""
+    return services().renderer.context(page_links())
+
+
+def html_page(template: str, status: int = 200, **context: Any) -> Response:
+    """A page of the site, rendered for this request's links and language."""
+    body = services().renderer.render(template, page_links(), **context)
+    response = Response(body, status=status, content_type=HTML.content_type)
+    response.headers["Content-Language"] = page_links().lang
+    return response
