@@ -7,17 +7,12 @@ import json
 
 import pytest
 from pyld import jsonld
-from pyoxigraph import NamedNode, RdfFormat, parse
+from pyoxigraph import RdfFormat, parse
 
 import lodplan
 from lodplan.publishing import jsonld as jsonld_module
-from lodplan.publishing.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE
-from lodplan.publishing.resources import (
-    ResourceService,
-    make_template_environment,
-    predicate_view,
-    term_view,
-)
+from lodplan.publishing.negotiation import JSONLD, NTRIPLES, RDFXML, TURTLE
+from lodplan.publishing.resources import ResourceService, make_template_environment
 from lodplan.resources import site_dir
 from lodplan.store.embedded import EmbeddedStore
 
@@ -174,72 +169,6 @@ def test_a_new_build_changes_etags(tmp_path, lod, lod_context, publish_lod):
     ).represent(lod.plan, TURTLE)
     again = service.represent(lod.plan, TURTLE)  # the same service follows the swap
     assert again.etag == after.etag != before.etag
-
-
-def test_html_escapes_the_data(service, lod):
-    html = service.represent(lod.element_1, HTML).body.decode()
-    assert "<script>alert(1)</script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-
-
-def test_html_page_shows_iri_label_types_properties_and_alternates(service, lod):
-    html = service.represent(lod.plan, HTML).body.decode()
-    assert "<h1>Plan de démonstration</h1>" in html  # the French label is preferred
-    assert lod.plan in html
-    # the type, an ontology term outside the base that the store describes: linked to the
-    # site's description of it, its w3id IRI kept as the link's title
-    assert (
-        'href="http://lod.test/resource?iri=https://w3id.org/lodplan/ontology%23Plan" '
-        'title="https://w3id.org/lodplan/ontology#Plan"'
-    ) in html
-    assert ">lodplan:hasElement</a>" in html  # predicate as prefixed name
-    assert f'href="{lod.element_1}"' in html  # IRI values link directly
-    assert 'id="source"' in html  # '#' sub-resources are sections of the page
-    assert 'href="#source"' in html
-    for extension, media_type in [(".ttl", "text/turtle"), (".jsonld", "application/ld+json")]:
-        assert f'<link rel="alternate" type="{media_type}" href="./demo{extension}">' in html
-
-
-def test_page_model_groups_values_by_predicate(service, lod):
-    page = service.page(lod.element_1)
-    main = page.nodes[0]
-    assert page.label == lod.xss_label
-    assert [t.text for t in main.types] == ["Objectif"]  # the class's label from the store
-    parts = next(p for p in main.properties if p.predicate.text == "lodplan:hasPart")
-    assert {v.href for v in parts.values} == {lod.element_1_1, lod.element_1_2}
-    level = next(p for p in main.properties if p.predicate.text == "lodplan:level")
-    assert level.values[0].note == "xsd:integer"
-    assert service.page(lod.base + "nothing") is None
-
-
-@pytest.mark.parametrize(
-    "iri",
-    ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "urn:x:y", "file:///e"],
-)
-def test_only_http_iris_are_links(iri):
-    assert term_view(NamedNode(iri)).href is None
-    assert term_view(NamedNode(iri)).text == iri
-    assert predicate_view(iri).href is None
-    assert term_view(NamedNode("HTTPS://ex.org/a")).href == "HTTPS://ex.org/a"
-
-
-def test_script_iris_in_the_data_are_shown_as_text(service, lod):
-    html = service.represent(lod.plan, HTML).body.decode()
-    assert lod.script_iri in html
-    assert 'href="javascript:' not in html.lower()
-
-
-def test_html_pages_outside_the_base_link_to_their_other_formats(service, lod):
-    html = service.represent(lod.status_concept, HTML).body.decode()
-    assert (
-        '<link rel="alternate" type="text/turtle" '
-        'href="?iri=https://w3id.org/lodplan/code/status/en-cours&amp;format=ttl">'
-    ) in html
-    assert "<h1>En cours</h1>" in html
-
-
-def test_plans_lists_the_plans_with_their_labels(service, lod):
-    assert [(p.iri, p.label) for p in service.plans()] == [(lod.plan, "Plan de démonstration")]
 
 
 def test_context_bytes_are_the_context_file(service, lod_context):

@@ -30,6 +30,15 @@ class DataFormat:
     media_type: str
 
 
+@dataclass(frozen=True)
+class Alternate:
+    """A link to the page's resource in another format."""
+
+    label: str
+    media_type: str
+    href: str
+
+
 #: What the server offers besides HTML (every RDF syntax, by extension).
 SERVER_FORMATS = (
     DataFormat("JSON-LD", ".jsonld", "application/ld+json"),
@@ -59,12 +68,23 @@ class SitePages:
     def home(self, links: Links) -> str:
         return self._cached(("home", links), lambda: self._home(links))
 
-    def resource(self, iri: str, links: Links) -> str | None:
-        """The page of ``iri``, ``None`` if the store does not describe it."""
+    def resource(
+        self, iri: str, links: Links, alternates: Sequence[Alternate] | None = None
+    ) -> str | None:
+        """The page of ``iri``, ``None`` if the store does not describe it.
+
+        ``alternates``: the other formats the page links to, when they are not
+        those of the resource itself (the VoID document describing ``{base}``).
+        """
         triples = self.resources.triples(iri)
         if not triples:
             return None
-        return self._cached(("resource", iri, links), lambda: self._resource(iri, triples, links))
+        if alternates is None:
+            alternates = [
+                Alternate(f.label, f.media_type, links.data(iri, f.extension)) for f in self.formats
+            ]
+        key = ("resource", iri, links, tuple(alternates))
+        return self._cached(key, lambda: self._resource(iri, triples, links, alternates))
 
     def search(self, query: str, links: Links) -> str:
         results = search(self.search_index(links.lang), query) if query else None
@@ -84,9 +104,11 @@ class SitePages:
             dump=DUMP_NAME,
         )
 
-    def _resource(self, iri: str, triples: list, links: Links) -> str:
+    def _resource(
+        self, iri: str, triples: list, links: Links, alternates: Sequence[Alternate]
+    ) -> str:
         view = self._views.view(iri, triples, links.lang)
-        return self.renderer.render("resource.html", links, view=view, formats=self.formats)
+        return self.renderer.render("resource.html", links, view=view, alternates=alternates)
 
     def _cached(self, key: tuple, render: Callable[[], str]) -> str:
         return self._html.get_or_compute((self.resources.build_id(), *key), render)

@@ -2,8 +2,8 @@
 
 A resource's description comes from the store by pattern lookups only
 (:meth:`ReadableStore.describe`); RDF syntaxes are written by pyoxigraph, JSON-LD
-is compacted by pyld with lodplan's context, HTML is rendered by Jinja with
-autoescaping. Every representation is cached per build: the cache key holds the
+is compacted by pyld with lodplan's context (pages for people, in HTML, are
+made by :mod:`lodplan.pages`). Every representation is cached per build: the cache key holds the
 store's ``build_id``, so a new build makes old entries unreachable (they age out
 of the LRU) and no explicit invalidation is needed.
 """
@@ -15,23 +15,20 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 import jinja2
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from pyoxigraph import BlankNode, Literal, Triple, serialize
 
 import lodplan
 from lodplan.publishing.jsonld import CONTEXT_DIR, ContextVersions, JsonLdCompactor
 from lodplan.publishing.jsonld import CONTEXT_PATH as CONTEXT_PATH  # re-exported
 from lodplan.publishing.negotiation import HTML, JSONLD, RESOURCE_FORMATS, MediaFormat, by_name
-from lodplan.publishing.prefixes import prefixed_name, used_prefixes
+from lodplan.publishing.prefixes import used_prefixes
 from lodplan.resources import ontology_dir, site_dir
 from lodplan.store.base import ReadableStore
-from lodplan.terms import LP
 
 # ontology/context.jsonld: a copy of the current version (ontology/context/), kept equal by a test
 CONTEXT_FILE = "context.jsonld"
@@ -40,10 +37,6 @@ DEFAULT_CACHE_SIZE = 4096
 #: Languages preferred for labels; "" is a literal without language tag.
 LABEL_LANGUAGES = ("fr", "", "en")
 
-_RDF_TYPE = NamedNode(str(RDF.type))
-_LABEL_PREDICATES = tuple(NamedNode(str(p)) for p in (RDFS.label, SKOS.prefLabel, DCTERMS.title))
-_XSD_STRING = str(XSD.string)
-_RDF_LANG_STRING = str(RDF.langString)
 
 T = TypeVar("T")
 
@@ -56,68 +49,6 @@ class Representation:
     media_type: str
     etag: str
     format: MediaFormat
-
-
-@dataclass(frozen=True)
-class TermView:
-    """How one RDF term is shown in HTML: text, optional link and annotation."""
-
-    text: str
-    href: str | None = None
-    title: str | None = None
-    note: str | None = None
-    kind: str = "iri"  # iri | literal | bnode
-    language: str | None = None  # of a literal, for the page's lang attribute
-
-
-@dataclass(frozen=True)
-class PropertyView:
-    predicate: TermView
-    values: list[TermView]
-
-
-@dataclass(frozen=True)
-class NodeView:
-    """One subject of the page: the resource itself or one of its ``#`` sub-resources."""
-
-    iri: str
-    anchor: str | None
-    label: str | None
-    types: list[TermView]
-    properties: list[PropertyView]
-
-
-@dataclass(frozen=True)
-class AlternateLink:
-    label: str
-    media_type: str
-    href: str
-
-
-@dataclass(frozen=True)
-class ResourcePage:
-    """Everything the HTML template needs; built here so that routes stay thin."""
-
-    iri: str
-    label: str | None
-    nodes: list[NodeView]
-    alternates: list[AlternateLink] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class PlanSummary:
-    iri: str
-    label: str
-
-    @property
-    def identifier(self) -> str:
-        """The plan id, last segment of ``{base}plan/<id>`` (names its download files)."""
-        return self.iri.rsplit("/", 1)[-1]
-
-    @property
-    def href(self) -> str | None:
-        """The link to the plan (``None`` for an IRI a browser should not follow)."""
-        return self.iri if is_web_iri(self.iri) else None
 
 
 class LRUCache:
@@ -275,15 +206,6 @@ class ResourceService:
             format=media_format,
         )
 
-    def page(self, iri: str) -> ResourcePage | None:
-        """The view model of the HTML page of ``iri``, ``None`` if unknown."""
-        triples = self.triples(iri)
-        return self._page(iri, triples) if triples else None
-
-    def plans(self) -> list[PlanSummary]:
-        """The plans of the current build (``?s a lodplan:Plan``), sorted by label."""
-        return self._plans.get_or_compute(self.build_id(), self._find_plans)
-
     def context_bytes(self) -> bytes:
         """The current context, served at :attr:`context_url` and ``{base}context.jsonld``."""
         return self.context_path.read_bytes()
@@ -293,24 +215,6 @@ class ResourceService:
         path = self.contexts.path_of(version)
         return path.read_bytes() if path is not None else None
 
-    def alternate_href(self, iri: str, fmt: MediaFormat) -> str:
-        """A reference, relative to the document, to ``iri`` in ``fmt``.
-
-        ``./name.ext`` for an IRI under the base; ``?iri=…&format=…`` for an IRI
-        outside it, whose document is ``{base}resource?iri=…``.
-        """
-        if not self._under_data_base(iri):
-            return f"?iri={_query_value(iri)}&format={fmt.names[0]}"
-        last_segment = iri.rsplit("/", 1)[-1]
-        return f"./{last_segment}{fmt.extension}"
-
-    def resource_link(self, iri: str) -> str:
-        """Where this site describes ``iri``, an IRI outside the base (``{base}resource?iri=…``)."""
-        return f"{self.base_iri}{RESOURCE_PATH}?iri={_query_value(iri)}"
-
-    def _under_data_base(self, iri: str) -> bool:
-        return iri.startswith(self._store.info().base_iri)
-
     def _triples_of(self, build_id: str, iri: str) -> list[Triple]:
         return self._triples.get_or_compute((build_id, iri), lambda: self._store.describe(iri))
 
@@ -319,8 +223,8 @@ class ResourceService:
     def _render(self, iri: str, triples: list[Triple], fmt: MediaFormat) -> bytes:
         if any(isinstance(t.object, BlankNode) for t in triples):
             triples = stable_blank_nodes(triples)
-        if fmt is HTML:
-            return self._render_html(self._page(iri, triples))
+        if fmt is HTML:  # pages for people are lodplan.pages' concern
+            raise ValueError("HTML pages are rendered by lodplan.pages.site.SitePages")
         if fmt is JSONLD:
             return self._render_jsonld(triples)
         assert fmt.rdf_format is not None
@@ -329,147 +233,6 @@ class ResourceService:
     def _render_jsonld(self, triples: list[Triple]) -> bytes:
         return self._compactor.to_bytes(triples)
 
-    def _render_html(self, page: ResourcePage) -> bytes:
-        return self._templates.get_template("resource.html").render(page=page).encode("utf-8")
-
-    # -- view model ----------------------------------------------------------------
-
-    def _page(self, iri: str, triples: list[Triple]) -> ResourcePage:
-        by_subject: dict[str, list[Triple]] = {}
-        for triple in triples:
-            by_subject.setdefault(_term_key(triple.subject), []).append(triple)
-        local_labels = {s: _pick_label(ts) for s, ts in by_subject.items()}
-        label_of = self._label_lookup(local_labels)
-        on_page = {s for s in by_subject if s.startswith(iri + "#")}
-        link_of = self._link_lookup(label_of, on_page)
-        # the resource first, then its sub-resources in the order the description reaches them
-        nodes = [
-            self._node(subject, iri, subject_triples, label_of, link_of)
-            for subject, subject_triples in sorted(by_subject.items(), key=lambda i: i[0] != iri)
-        ]
-        alternates = [
-            AlternateLink(fmt.label, fmt.media_type, self.alternate_href(iri, fmt))
-            for fmt in RESOURCE_FORMATS
-            if fmt is not HTML
-        ]
-        return ResourcePage(iri, local_labels.get(iri), nodes, alternates)
-
-    def _node(
-        self,
-        subject: str,
-        iri: str,
-        triples: list[Triple],
-        label_of: Callable[[str], str | None],
-        link_of: Callable[[str], str | None],
-    ) -> NodeView:
-        def view(term: Any) -> TermView:
-            return term_view(term, label_of, link_of=link_of)
-
-        types = [view(t.object) for t in triples if t.predicate == _RDF_TYPE]
-        grouped: dict[str, list[Triple]] = {}
-        for triple in triples:
-            if triple.predicate != _RDF_TYPE:
-                grouped.setdefault(triple.predicate.value, []).append(triple)
-        properties = [
-            PropertyView(
-                predicate=predicate_view(predicate, link_of),
-                values=sorted((view(t.object) for t in group), key=_value_sort_key),
-            )
-            for predicate, group in grouped.items()
-        ]
-        properties.sort(key=lambda p: natural_key(p.predicate.text))
-        anchor = subject[len(iri) + 1 :] if subject.startswith(iri + "#") else None
-        return NodeView(subject, anchor, label_of(subject), types, properties)
-
-    def _label_lookup(self, known: dict[str, str | None]) -> Callable[[str], str | None]:
-        """Labels of IRIs: from the page's own triples, else from the store by pattern."""
-        cache: dict[str, str | None] = dict(known)
-
-        def label_of(iri: str) -> str | None:
-            if iri not in cache:
-                cache[iri] = _store_label(self._store, iri)
-            return cache[iri]
-
-        return label_of
-
-    def _link_lookup(
-        self, label_of: Callable[[str], str | None], on_page: set[str]
-    ) -> Callable[[str], str | None]:
-        """Where a link to an IRI should lead.
-
-        Sub-resources shown on the page: their anchor. Other IRIs under the base
-        and IRIs the store knows nothing about: the IRI itself. IRIs outside the
-        base that the store describes (ontology terms, code-list concepts, whose
-        persistent IRIs may not redirect here yet): ``{base}resource?iri=…``.
-        Only http(s) IRIs become links.
-        """
-        data_base = self._store.info().base_iri
-
-        def link_of(iri: str) -> str | None:
-            if iri in on_page:
-                return "#" + iri.split("#", 1)[1]
-            if not is_web_iri(iri):
-                return None
-            if iri.startswith(data_base) or label_of(iri) is None:
-                return iri
-            return self.resource_link(iri)
-
-        return link_of
-
-    def _find_plans(self) -> list[PlanSummary]:
-        plans = [
-            PlanSummary(iri, _store_label(self._store, iri) or iri)
-            for iri in self._store.subjects_of_type(str(LP.Plan))
-        ]
-        return sorted(plans, key=lambda p: natural_key(p.label))
-
-
-# -- term display helpers (pure functions, reused by the SPARQL pages) ----------------
-
-
-_WEB_IRI = re.compile(r"https?://", re.IGNORECASE)
-
-
-def is_web_iri(iri: str) -> bool:
-    """Whether ``iri`` may become a link: http(s) only (no ``javascript:``, ``data:``…)."""
-    return bool(_WEB_IRI.match(iri))
-
-
-def _direct_link(iri: str) -> str | None:
-    return iri if is_web_iri(iri) else None
-
-
-def predicate_view(iri: str, link_of: Callable[[str], str | None] = _direct_link) -> TermView:
-    short = prefixed_name(iri)
-    return TermView(text=short or iri, href=link_of(iri), title=iri)
-
-
-def term_view(
-    term: Any,
-    label_of: Callable[[str], str | None] = lambda _: None,
-    on_page: set[str] | frozenset[str] = frozenset(),
-    *,
-    link_of: Callable[[str], str | None] = _direct_link,
-) -> TermView:
-    """Display of an object term: http(s) IRIs are links (shown by label when known).
-
-    ``link_of`` says where an IRI leads (``None``: shown as text, not a link);
-    IRIs in ``on_page`` lead to their anchor on the page.
-    """
-    if isinstance(term, NamedNode):
-        iri = term.value
-        label = label_of(iri)
-        href = "#" + iri.split("#", 1)[1] if iri in on_page else link_of(iri)
-        shown = label or prefixed_name(iri) or iri
-        return TermView(text=shown, href=href, title=iri, note=None, kind="iri")
-    if isinstance(term, Literal):
-        return TermView(
-            text=term.value, note=_literal_note(term), kind="literal", language=term.language
-        )
-    if isinstance(term, BlankNode):
-        return TermView(text=f"_:{term.value}", kind="bnode")
-    return TermView(text=str(term), kind="literal")  # RDF-star triple terms
-
 
 def natural_key(text: str) -> tuple[Any, ...]:
     """Sort key where "1.10" comes after "1.9" (numbering of plan elements)."""
@@ -477,49 +240,6 @@ def natural_key(text: str) -> tuple[Any, ...]:
 
 
 _DIGITS = re.compile(r"(\d+)")
-
-
-def _query_value(iri: str) -> str:
-    """``iri`` as the value of a URL query parameter (readable: ``:`` and ``/`` kept)."""
-    return quote(iri, safe=":/")
-
-
-def _literal_note(literal: Literal) -> str | None:
-    if literal.language:
-        return f"@{literal.language}"
-    datatype = literal.datatype.value if literal.datatype is not None else _XSD_STRING
-    if datatype in (_XSD_STRING, _RDF_LANG_STRING):
-        return None
-    return prefixed_name(datatype) or datatype
-
-
-def _value_sort_key(view: TermView) -> tuple[Any, ...]:
-    return (view.kind != "iri", natural_key(view.text))
-
-
-def _term_key(term: Any) -> str:
-    return term.value if isinstance(term, NamedNode) else f"_:{term.value}"
-
-
-def _pick_label(triples: Sequence[Triple]) -> str | None:
-    """The preferred label among a subject's triples (rdfs:label, skos:prefLabel, title)."""
-    for predicate in _LABEL_PREDICATES:
-        candidates = [
-            t.object for t in triples if t.predicate == predicate and isinstance(t.object, Literal)
-        ]
-        if candidates:
-            return preferred_literal(candidates)
-    return None
-
-
-def _store_label(store: ReadableStore, iri: str) -> str | None:
-    for predicate in _LABEL_PREDICATES:
-        candidates = [
-            value for value in store.objects(iri, predicate.value) if isinstance(value, Literal)
-        ]
-        if candidates:
-            return preferred_literal(candidates)
-    return None
 
 
 def preferred_literal(literals: Sequence[Literal]) -> str:

@@ -19,7 +19,8 @@ from lodplan.sparql.service import EmbeddedQueryService, QueryService
 from lodplan.store.base import ReadableStore
 from lodplan.store.embedded import EmbeddedStore, StoreNotBuiltError
 from lodplan.web import catalog as catalog_routes
-from lodplan.web import discovery, pages, resources, sparql
+from lodplan.web import charts, discovery, pages, resources, sparql, validation
+from lodplan.web import ontology as ontology_routes
 from lodplan.web.responses import add_cors, add_security_headers, text_response
 from lodplan.web.services import EXTENSION_KEY, WebServices
 
@@ -77,6 +78,9 @@ def create_app(
     app.register_blueprint(discovery.blueprint)
     app.register_blueprint(catalog_routes.blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(ontology_routes.blueprint)
+    app.register_blueprint(charts.blueprint)
+    app.register_blueprint(validation.blueprint)
     # the pages of the human site register here, before the resources' catch-all
     app.register_blueprint(resources.blueprint)
     app.context_processor(pages.template_context)

@@ -12,13 +12,14 @@ page). Bodies are cached per build; ETags and ``304`` as for resources.
 
 from __future__ import annotations
 
-from dataclasses import replace
+import hashlib
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, request
 from pyoxigraph import serialize
 
 from lodplan.description import VOID_PATH
 from lodplan.iris import IriMinter
+from lodplan.pages.site import Alternate
 from lodplan.publishing.jsonld import JsonLdCompactor
 from lodplan.publishing.negotiation import (
     HTML,
@@ -32,7 +33,8 @@ from lodplan.publishing.negotiation import (
     split_extension,
 )
 from lodplan.publishing.prefixes import used_prefixes
-from lodplan.publishing.resources import AlternateLink, LRUCache, make_etag
+from lodplan.publishing.resources import LRUCache, make_etag
+from lodplan.web.pages import page_links
 from lodplan.web.responses import not_acceptable, text_response
 from lodplan.web.services import services
 
@@ -52,12 +54,19 @@ def void_description(extension: str | None = None) -> Response:
         return not_acceptable(VOID_FORMATS, what="the VoID description")
     web = services()
     info = web.store.info()
-    body = _cache().get_or_compute((info.build_id, fmt.name), lambda: _render(fmt, info.base_iri))
+    if fmt is HTML:  # a page for people, in the language asked; not cached here
+        body = _html(info.base_iri)
+        etag = hashlib.sha256(body).hexdigest()[:40]
+    else:
+        body = _cache().get_or_compute(
+            (info.build_id, fmt.name), lambda: _render(fmt, info.base_iri)
+        )
+        seed = web.resources.etag_seed  # the JSON-LD context shapes the bytes
+        etag = make_etag(info.build_id, info.base_iri + VOID_PATH, fmt.name, seed)
     if not body:
         return text_response(404, "404 Not Found: this build has no VoID description.")
     response = Response(body, content_type=fmt.content_type)
-    seed = web.resources.etag_seed  # the JSON-LD context and the templates shape the bytes
-    response.set_etag(make_etag(info.build_id, info.base_iri + VOID_PATH, fmt.name, seed))
+    response.set_etag(etag)
     response.headers["Vary"] = "Accept"
     response.headers["Content-Location"] = _url(fmt)
     response.headers["Link"] = ", ".join(
@@ -84,8 +93,6 @@ def _render(fmt: MediaFormat, base_iri: str) -> bytes:
     triples = services().store.graph_triples(IriMinter(base_iri).graph("void"))
     if not triples:
         return b""
-    if fmt is HTML:
-        return _html(base_iri)
     # by subject: the dataset, its partitions, the document, then each graph
     triples.sort(key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
     if fmt is JSONLD:
@@ -96,16 +103,11 @@ def _render(fmt: MediaFormat, base_iri: str) -> bytes:
 
 def _html(base_iri: str) -> bytes:
     """The page of the dataset ``{base}``: the whole description would be thousands of rows."""
-    page = services().resources.page(base_iri)
-    if page is None:
-        return b""
-    alternates = [
-        AlternateLink(fmt.label, fmt.media_type, _url(fmt))
-        for fmt in VOID_FORMATS
-        if fmt is not HTML
+    alternates = [  # the formats of this document, not of {base}
+        Alternate(fmt.label, fmt.media_type, _url(fmt)) for fmt in VOID_FORMATS if fmt is not HTML
     ]
-    page = replace(page, alternates=alternates)  # the formats of this document, not of {base}
-    return render_template("resource.html", page=page).encode("utf-8")
+    html = services().site.resource(base_iri, page_links(), alternates)
+    return html.encode("utf-8") if html is not None else b""
 
 
 def _url(fmt: MediaFormat) -> str:

@@ -1,0 +1,151 @@
+"""The human site's pages from the data: home, plan tree, resource pages, search."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from lodplan.pages.links import ServerLinks, StaticLinks
+from lodplan.pages.render import PageRenderer
+from lodplan.pages.site import SitePages
+from lodplan.publishing.resources import ResourceService
+from lodplan.store.base import DownloadFile, NamedGraph
+from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "site"
+BASE = "http://site.test/"
+PLAN = BASE + "plan/demo"
+AXIS = PLAN + "/element/1"
+ACTION = PLAN + "/element/1.1"
+ACTOR = BASE + "actor/ville"
+COMMUNE = BASE + "territory/commune/99001"
+PILOTE = "https://w3id.org/lodplan/code/role/pilote"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> SitePages:
+    graph = rdflib.Graph().parse(FIXTURES / "demo.ttl")
+    ntriples = graph.serialize(format="nt").encode()
+    root = tmp_path_factory.mktemp("site-store")
+    EmbeddedPublisher(root).publish(
+        [NamedGraph(BASE + "graph/plan/demo", ntriples, len(graph))],
+        base_iri=BASE,
+        build_id="site-1",
+        downloads=[
+            DownloadFile("sources/demo.txt", "text/plain", (FIXTURES / "demo.txt").read_bytes())
+        ],
+    )
+    return SitePages(ResourceService(EmbeddedStore(root), base_iri=BASE), PageRenderer())
+
+
+def links(lang: str = "fr") -> ServerLinks:
+    return ServerLinks(data_base=BASE, lang=lang)
+
+
+def text_of(html: str) -> str:
+    """The visible text of a page, one space between words."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+def test_home_shows_each_plan_with_publisher_territory_period_and_counts(site):
+    html = site.home(links())
+    assert '<a href="/plan/demo">Plan de démonstration</a>' in html
+    text = text_of(html)
+    assert "Ville de Test" in text and "Testville" in text
+    assert "du 2024-01-01 au 2026-12-31" in text
+    assert "2 éléments de premier niveau · 0 objectifs · 1 actions · 1 acteurs" in text
+    assert 'href="/download/plans/demo.csv"' in html and 'href="/sparql"' in html
+
+
+def test_the_plan_page_is_its_tree_in_document_order_with_the_documents_numbering(site):
+    html = site.resource(PLAN, links())
+    tree = html[html.index('class="tree"') :]
+    # axes in order, each with its code and level name; the action nested in axis 1
+    assert tree.index(">1<") < tree.index("Planter des arbres") < tree.index(">2<")
+    assert '<span class="level">Axe</span>' in tree
+    assert "<details open>" in tree  # top elements open, as collapsible details
+    action_line = text_of(tree[tree.index("Planter des arbres") :])[:200]
+    assert "Ville de Test (Pilote)" in action_line
+    assert "Testville" in action_line and "d’ici 2026 (2024-01-01 – 2026-12-31)" in action_line
+
+
+def test_an_action_page_shows_its_place_actors_and_the_quote_in_its_source_lines(site):
+    html = site.resource(ACTION, links())
+    breadcrumb = html[
+        html.index('class="breadcrumb"') : html.index("</nav>", html.index('class="breadcrumb"'))
+    ]
+    assert breadcrumb.index('href="/plan/demo"') < breadcrumb.index('href="/plan/demo/element/1"')
+    assert '<h1><span class="code">1.1</span> Planter des arbres</h1>' in html
+    provenance = html[html.index('class="provenance"') :]
+    assert '<blockquote class="quote">1.1 Planter des arbres</blockquote>' in provenance
+    assert (
+        '<li class="quoted"><span class="n">4</span><span>1.1 Planter des arbres</span>'
+        in provenance
+    )
+    for number in (1, 2, 3, 5, 6):  # three lines around the quote, within the document
+        assert f'<span class="n">{number}</span>' in provenance
+    assert 'href="/source/demo#L4"' in provenance
+    assert "Pilote" in text_of(html) and 'href="/actor/ville"' in html
+
+
+def test_the_source_page_numbers_every_line(site):
+    html = site.resource(BASE + "source/demo", links())
+    assert '<li id="L4"><span class="n">4</span><span>1.1 Planter des arbres</span></li>' in html
+    assert 'id="L6"' in html and 'id="L7"' not in html
+
+
+def test_an_actor_page_lists_its_involvements_across_plans(site):
+    html = site.resource(ACTOR, links())
+    section = text_of(html[html.index('id="involvements-title"') :])
+    assert "Plan de démonstration" in section and "1.1 Planter des arbres" in section
+    assert "Pilote" in section
+
+
+def test_a_territory_page_lists_what_concerns_it_and_its_parents(site):
+    html = site.resource(COMMUNE, links())
+    incoming = html[html.index('id="incoming-title"') :]
+    assert 'href="/plan/demo/element/1.1"' in incoming  # the action concerning it
+    parents = html[html.index('id="parents-title"') : html.index('id="incoming-title"')]
+    assert 'href="/territory/departement/99"' in parents
+
+
+def test_a_concept_page_lists_the_elements_using_it(site):
+    html = site.resource(PILOTE, links())
+    assert "<h1>Pilote</h1>" in html
+    incoming = html[html.index('id="incoming-title"') :]
+    assert 'href="/plan/demo/element/1.1"' in incoming  # via the involvement, shown as its element
+
+
+def test_data_is_escaped(site):
+    for html in (site.resource(AXIS, links()), site.resource(PLAN, links())):
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_english_pages_prefer_english_labels_and_keep_the_language_in_links(site):
+    html = site.resource(ACTION, links("en"))
+    assert '<html lang="en">' in html
+    assert "Plant trees" in html and "Lead" in html
+    assert 'href="/plan/demo?lang=en"' in html
+
+
+def test_search_ignores_accents_and_case_and_groups_by_kind(site):
+    with_accent = site.search("ÉCOLOGIE", links())
+    without = site.search("ecologie", links())
+    found = re.findall(r'<a href="(/plan/[^"]+)"', with_accent)
+    assert found == re.findall(r'<a href="(/plan/[^"]+)"', without)
+    assert "/plan/demo/element/1" in found
+    assert 'id="results-element"' in with_accent
+    assert "Aucun résultat" in site.search("zzzz", links())
+    assert 'id="results-actor"' in site.search("ville de", links())
+
+
+def test_static_links_are_relative_files(site):
+    html = site.resource(ACTION, StaticLinks(BASE, "plan/demo/element/1.1.html"))
+    assert 'href="../../demo.html"' in html  # the plan, from plan/demo/element/
+    assert 'href="../../../source/demo.html#L4"' in html
+    assert f'href="{BASE}' not in html and 'href="/' not in html
