@@ -210,7 +210,7 @@ def test_home_lists_the_plans(lod_client, lod):
     response = lod_client.get("/")
     assert response.status_code == 200 and response.mimetype == "text/html"
     html = response.data.decode()
-    assert f'href="{lod.plan}"' in html and "Plan de démonstration" in html
+    assert f'href="{lod.path(lod.plan)}"' in html and "Plan de démonstration" in html
 
 
 def test_cors_preflight(lod_client):

@@ -101,7 +101,8 @@ def test_every_format_by_accept_extension_and_parameter(client, media_type, exte
     for response in (by_accept, by_extension, by_parameter):
         assert response.status_code == 200 and response.mimetype == media_type
         assert response.headers["Content-Location"] == "/.well-known/void" + extension
-    assert by_accept.data == by_extension.data == by_parameter.data
+    if media_type != "text/html":  # a page's language links name the address it was asked at
+        assert by_accept.data == by_extension.data == by_parameter.data
     alternates = {part.split(">")[0].strip("<") for part in by_accept.headers["Link"].split(", ")}
     assert alternates == {"/.well-known/void" + e for e in ALL_TYPES.values()} - {
         "/.well-known/void" + extension
@@ -130,7 +131,7 @@ def test_browsers_get_the_page_of_the_dataset(client, lod):
     assert "Content-Security-Policy" in response.headers
     html = response.data.decode()
     assert "Plans publiés avec lodplan" in html
-    assert f'href="{lod.base}graph/plan/demo"' in html  # each graph's own page
+    assert 'href="/graph/plan/demo"' in html  # each graph's own page
     assert 'id="class-Objective-' in html  # the dataset's partitions, as sections
     assert 'href="/.well-known/void.ttl"' in html  # the formats of this document
 
