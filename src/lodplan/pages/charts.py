@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import NamedTuple
 
 from pyoxigraph import Literal
 
@@ -34,7 +35,7 @@ from lodplan.store.base import ReadableStore, Solution
 TOP_ACTORS = 25
 #: Label lines are wrapped to this many "average characters" (capitals count more):
 #: what fits at the site's font size on a 320 px phone.
-LINE_WIDTH = 40.0
+LINE_WIDTH = 38.0
 MAX_LINES = 2
 LINE_HEIGHT = 16  # px between label lines; the first baseline is FONT_ASCENT below a row's top
 FONT_ASCENT = 13
@@ -43,11 +44,13 @@ ROW_GAP = 12
 BAR_SPAN = 88.0  # % of the width the longest bar takes; the rest holds its value
 AXIS_HEIGHT = 24  # px above the first timeline row, for the years
 AXIS_LABELS = 8  # at most this many year labels, so that they never overlap on a phone
-PLOT_LEFT, PLOT_WIDTH = 1.0, 98.0  # % of the width the time axis spans (marks at its ends show)
+PLOT_LEFT, PLOT_WIDTH = 2.0, 96.0  # % of the width the time axis spans (marks at its ends show)
 POINT_BELOW = 1.5  # % of the width: a shorter date is drawn as a point, not a span
 ELLIPSIS = "…"
 
 _CACHE = LRUCache(maxsize=32)
+
+Category = tuple[str, str, Mapping[int, int]]  # iri, label, series rank → value
 
 
 # --- models --------------------------------------------------------------------------
@@ -102,8 +105,9 @@ class Bar:
 class BarChart:
     """A horizontal bar chart; ``kind`` names its messages (``charts.<kind>.*``).
 
-    ``bars`` holds every category, for the table; categories with a value of 0 are
-    not drawn (``drawn``). ``subject`` is the plan a per-plan chart is about.
+    ``bars`` holds every category, for the table; ``drawn`` those in the drawing
+    (categories with a value of 0 may be left out). ``subject`` is the plan a
+    per-plan chart is about.
     """
 
     key: str  # unique on a page: ids "chart-<key>-…"
@@ -115,16 +119,25 @@ class BarChart:
     subject_label: str = ""
     left_out: int = 0  # categories beyond the ones shown (actors past the top 25)
 
+    bar_height: int = BAR_HEIGHT
+    left_out_most: int = 0  # the largest value among them
+
     @property
     def drawn(self) -> tuple[Bar, ...]:
-        return tuple(bar for bar in self.bars if bar.value > 0)
+        return tuple(bar for bar in self.bars if bar.lines)
 
     @property
     def total(self) -> int:
         return sum(bar.value for bar in self.bars)
 
     @property
+    def largest(self) -> Bar | None:
+        """The first of the bars with the largest value."""
+        return max(self.drawn, key=lambda bar: bar.value, default=None)
+
+    @property
     def empty_categories(self) -> int:
+        """Categories left out of the drawing."""
         return len(self.bars) - len(self.drawn)
 
     @property
@@ -191,6 +204,9 @@ class Timeline:
     height: int
     first_year: int
     last_year: int
+    bar_height: int = BAR_HEIGHT
+    axis_y: int = AXIS_HEIGHT - 6  # where gridlines start, below the years
+    axis_end: float = PLOT_LEFT + PLOT_WIDTH
 
     @property
     def marks(self) -> int:
@@ -226,6 +242,15 @@ def plan_axis_chart(store: ReadableStore, plan_iri: str, lang: str) -> BarChart 
     return None
 
 
+def plan_timeline(store: ReadableStore, plan_iri: str, lang: str) -> Timeline | None:
+    """The dated actions of one plan (macro ``timeline`` of ``_charts.html``), on the axis
+    of the charts page; ``None`` if the plan dates no action."""
+    for chart in charts_page(store, lang).timelines:
+        if chart.plan_iri == plan_iri:
+            return replace(chart, key="plan-timeline")
+    return None
+
+
 def render_charts_page(store: ReadableStore, renderer: PageRenderer, links: Links) -> str:
     """The ``/charts`` page as HTML, for the server and the static export alike."""
     return renderer.render("charts.html", links, charts=charts_page(store, links.lang))
@@ -234,14 +259,18 @@ def render_charts_page(store: ReadableStore, renderer: PageRenderer, links: Link
 def _compute(store: ReadableStore, lang: str) -> ChartsPage:
     plans = _plans(run(store, "chart-actions-per-plan"), lang)
     per_plan = bar_chart(
-        "per-plan", "per_plan", [(iri, label, {0: count}) for iri, label, count in plans]
+        "per-plan",
+        "per_plan",
+        [(iri, label, {0: count}) for iri, label, count in plans],
+        draw_zero=True,
     )
     tops = _tops_by_plan(run(store, "chart-actions-per-top"), lang)
     per_top = tuple(
         bar_chart(f"top-{n}", "per_top", tops.get(iri, []), subject=(iri, label))
         for n, (iri, label, _) in enumerate(plans, start=1)
     )
-    timelines = timeline_charts(run(store, "chart-timeline"), {iri: l for iri, l, _ in plans}, lang)
+    labels = {iri: label for iri, label, _ in plans}
+    timelines = timeline_charts(run(store, "chart-timeline"), labels, lang)
     dated = {timeline.plan_iri for timeline in timelines}
     return ChartsPage(
         per_plan=per_plan,
@@ -254,8 +283,6 @@ def _compute(store: ReadableStore, lang: str) -> ChartsPage:
 
 # --- bar charts ----------------------------------------------------------------------
 
-Category = tuple[str, str, Mapping[int, int]]  # iri, label, series rank → value
-
 
 def bar_chart(
     key: str,
@@ -265,8 +292,11 @@ def bar_chart(
     series: Iterable[Series] = (Series(0, ""),),
     subject: tuple[str, str] = ("", ""),
     left_out: int = 0,
+    left_out_most: int = 0,
+    draw_zero: bool = False,
 ) -> BarChart:
-    """Lay out ``categories`` (in the given order) as bars scaled to the largest total."""
+    """Lay out ``categories`` (in the given order) as bars scaled to the largest total;
+    categories with a total of 0 are drawn (a label and "0") only if ``draw_zero``."""
     ordered_series = sorted(series, key=lambda s: s.rank)
     items = [(iri, label, dict(counts)) for iri, label, counts in categories]
     largest = max((sum(counts.values()) for _, _, counts in items), default=0)
@@ -274,12 +304,12 @@ def bar_chart(
     y = 0
     for iri, label, counts in items:
         value = sum(counts.values())
-        if value <= 0:
+        if value <= 0 and not draw_zero:
             bars.append(Bar(iri, label, value, counts))
             continue
         lines = _label_lines(label, y)
         bar_y = y + len(lines) * LINE_HEIGHT
-        segments = _segments(counts, ordered_series, largest)
+        segments = _segments(counts, ordered_series, largest) if value > 0 else ()
         bars.append(Bar(iri, label, value, counts, lines, segments, bar_y, _end(segments)))
         y = bar_y + BAR_HEIGHT + ROW_GAP
     used = {rank for _, _, counts in items for rank, value in counts.items() if value}
@@ -292,6 +322,7 @@ def bar_chart(
         subject_iri=subject[0],
         subject_label=subject[1],
         left_out=left_out,
+        left_out_most=left_out_most,
     )
 
 
@@ -328,7 +359,9 @@ def _tops_by_plan(rows: list[Solution], lang: str) -> dict[str, list[Category]]:
     by_plan: dict[str, list[tuple[tuple, Category]]] = defaultdict(list)
     for iri, group in _group(rows, "top"):
         notation = _pick(group, "notation", lang) or ""
-        label = element_label(_pick(group, "levelName", lang), notation, _pick(group, "label", lang))
+        label = element_label(
+            _pick(group, "levelName", lang), notation, _pick(group, "label", lang)
+        )
         order = (integer(group[0], "order", 0), natural_key(notation or label))
         category = (iri, label or iri, {0: integer(group[0], "actions")})
         by_plan[text(group[0], "plan")].append((order, category))
@@ -363,6 +396,7 @@ def actors_chart(rows: list[Solution], lang: str, top: int = TOP_ACTORS) -> BarC
         actors[:top],
         series=[Series(rank, pick(labels, lang) or "") for rank, labels in series.items()],
         left_out=max(len(actors) - top, 0),
+        left_out_most=max((sum(counts.values()) for *_, counts in actors[top:]), default=0),
     )
 
 
@@ -376,44 +410,64 @@ def actor_label(rows: list[Solution], lang: str) -> str | None:
 # --- timeline ------------------------------------------------------------------------
 
 
+class _Date(NamedTuple):
+    start: date
+    end: date
+    iri: str
+    text: str  # as written
+    role: str
+
+
+@dataclass(frozen=True)
+class _DatedAction:
+    plan: str
+    iri: str
+    label: str
+    dates: tuple[_Date, ...]  # earliest first
+
+    @property
+    def dates_text(self) -> str:
+        return " ; ".join(dict.fromkeys(d.text for d in self.dates if d.text))
+
+
 def timeline_charts(
     rows: list[Solution], plan_labels: Mapping[str, str], lang: str
 ) -> tuple[Timeline, ...]:
     """One timeline per plan with dated actions (plans in the order of ``plan_labels``),
     on a common axis from the first year stated to the last."""
-    dated = _dated_actions(rows, lang)
-    if not dated:
+    actions = _dated_actions(rows, lang)
+    if not actions:
         return ()
-    first = min(mark_start for action in dated for mark_start, *_ in action[3])
-    last = max(mark_end for action in dated for _, mark_end, *_ in action[3])
-    axis = _TimeAxis(first.year, last.year)
-    by_plan: dict[str, list[tuple]] = defaultdict(list)
-    for action in dated:
-        by_plan[action[0]].append(action)
-    order = list(plan_labels)
-    plans = sorted(by_plan, key=lambda iri: (order.index(iri) if iri in order else len(order)))
+    axis = _TimeAxis(
+        min(d.start for action in actions for d in action.dates).year,
+        max(d.end for action in actions for d in action.dates).year,
+    )
+    by_plan: dict[str, list[_DatedAction]] = defaultdict(list)
+    for action in actions:
+        by_plan[action.plan].append(action)
+    order = {iri: n for n, iri in enumerate(plan_labels)}
+    plans = sorted(by_plan, key=lambda iri: (order.get(iri, len(order)), iri))
     return tuple(
         _timeline(f"timeline-{n}", iri, plan_labels.get(iri, iri), by_plan[iri], axis)
         for n, iri in enumerate(plans, start=1)
     )
 
 
-def _dated_actions(rows: list[Solution], lang: str) -> list[tuple]:
-    """(plan, action, label, dates) per dated action; dates: (start, end, iri, text, role)."""
+def _dated_actions(rows: list[Solution], lang: str) -> list[_DatedAction]:
     actions = []
     for iri, group in _group(rows, "element"):
         dates = []
         for date_iri, date_rows in _group(group, "date"):
             start, end = _day(text(date_rows[0], "start")), _day(text(date_rows[0], "end"))
             if start is None or end is None or end < start:
-                continue
+                continue  # not a span of days (the shapes require one; a foreign store may not)
             stated = _pick(date_rows, "text", lang) or ""
             role = _pick(date_rows, "dateRoleLabel", lang) or ""
-            dates.append((start, end, date_iri, stated, role))
+            dates.append(_Date(start, end, date_iri, stated, role))
         if dates:
             notation = _pick(group, "notation", lang) or ""
             label = " · ".join(p for p in (notation, _pick(group, "label", lang)) if p) or iri
-            actions.append((text(group[0], "plan"), iri, label, sorted(dates)))
+            actions.append(_DatedAction(text(group[0], "plan"), iri, label, tuple(sorted(dates))))
     return actions
 
 
@@ -431,6 +485,10 @@ class _TimeAxis:
         share = (day - date(self.first_year, 1, 1)).days / self.days
         return round(PLOT_LEFT + PLOT_WIDTH * share, 3)
 
+    def width(self, start: date, end: date) -> float:
+        """Width of the days from ``start`` to ``end`` inclusive."""
+        return round(self.x(date.fromordinal(end.toordinal() + 1)) - self.x(start), 3)
+
     def ticks(self) -> tuple[Tick, ...]:
         years = range(self.first_year, self.last_year + 1)
         step = math.ceil(len(years) / AXIS_LABELS)
@@ -442,18 +500,20 @@ class _TimeAxis:
         return tuple(ticks)
 
 
-def _timeline(key: str, plan: str, plan_label: str, actions: list[tuple], axis: _TimeAxis):
+def _timeline(
+    key: str, plan: str, plan_label: str, actions: list[_DatedAction], axis: _TimeAxis
+) -> Timeline:
     rows = []
     y = AXIS_HEIGHT
-    for _, iri, label, dates in sorted(actions, key=lambda a: (a[3][0][0], natural_key(a[2]))):
-        stated = " ; ".join(dict.fromkeys(d[3] for d in dates if d[3]))
-        lines = _label_lines(f"{stated} — {label}" if stated else label, y)
+    for action in sorted(actions, key=lambda a: (a.dates[0].start, natural_key(a.label))):
+        stated = action.dates_text
+        lines = _label_lines(f"{stated} — {action.label}" if stated else action.label, y)
         bar_y = y + len(lines) * LINE_HEIGHT
         marks = tuple(
-            Mark(date_iri, written, role, start, end, axis.x(start), _width(axis, start, end))
-            for start, end, date_iri, written, role in dates
+            Mark(d.iri, d.text, d.role, d.start, d.end, axis.x(d.start), axis.width(d.start, d.end))
+            for d in action.dates
         )
-        rows.append(TimelineRow(iri, label, stated, lines, marks, bar_y))
+        rows.append(TimelineRow(action.iri, action.label, stated, lines, marks, bar_y))
         y = bar_y + BAR_HEIGHT + ROW_GAP
     return Timeline(
         key=key,
@@ -465,12 +525,6 @@ def _timeline(key: str, plan: str, plan_label: str, actions: list[tuple], axis: 
         first_year=axis.first_year,
         last_year=axis.last_year,
     )
-
-
-def _width(axis: _TimeAxis, start: date, end: date) -> float:
-    """Width of the days from ``start`` to ``end`` inclusive."""
-    following = date.fromordinal(end.toordinal() + 1)
-    return round(axis.x(following) - axis.x(start), 3)
 
 
 def _day(value: str) -> date | None:
@@ -504,8 +558,11 @@ def wrap(text: str, width: float = LINE_WIDTH, max_lines: int = MAX_LINES) -> li
         lines.append(current)
     if len(lines) <= max_lines:
         return lines
-    rest = _fit(" ".join(lines[max_lines - 1 :]), width - text_width(ELLIPSIS))
-    return [*lines[: max_lines - 1], rest.rstrip(" ,;:·—-") + ELLIPSIS]
+    rest = " ".join(lines[max_lines - 1 :])
+    last = _fit(rest, width - text_width(ELLIPSIS))
+    if rest[len(last)] != " " and last.rfind(" ") > len(last) // 2:
+        last = last[: last.rfind(" ")]  # end on a whole word when one is near
+    return [*lines[: max_lines - 1], last.rstrip(" ,;:·—-") + ELLIPSIS]
 
 
 def _fit(text: str, width: float) -> str:
@@ -533,7 +590,8 @@ def _char_width(char: str) -> float:
 
 def _label_lines(label: str, top: int) -> tuple[Line, ...]:
     return tuple(
-        Line(line, top + FONT_ASCENT + index * LINE_HEIGHT) for index, line in enumerate(wrap(label))
+        Line(line, top + FONT_ASCENT + index * LINE_HEIGHT)
+        for index, line in enumerate(wrap(label))
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -237,7 +237,7 @@ class Constraint:
     messages: Texts
     parameters: tuple[Parameter, ...]
     properties: tuple[Constraint, ...]  # sh:property of a node shape
-    kind: str = "shape"
+    kind: str = "constraint"
 
 
 Value = Ref | LiteralValue | Constraint
@@ -422,34 +422,34 @@ def _parse(files: Iterable[Path]) -> Graph:
 # --- building ----------------------------------------------------------------------
 
 
-@dataclass
 class _Builder:
-    ontology: Graph
-    codelists: Graph
-    shapes: Graph
-    prefixes: dict[str, str] = field(default_factory=dict)
-    _anchors: set[str] = field(default_factory=set)
+    """Reads the three graphs into the view model (one use: it tracks the ids it gave)."""
 
-    def __post_init__(self) -> None:
-        self.prefixes = dict(PREFIXES)
-        for graph in (self.ontology, self.codelists, self.shapes):
+    def __init__(self, ontology: Graph, codelists: Graph, shapes: Graph) -> None:
+        self.ontology, self.codelists, self.shapes = ontology, codelists, shapes
+        self.prefixes: dict[str, str] = dict(PREFIXES)
+        for graph in (ontology, codelists, shapes):
             for prefix, namespace in graph.namespaces():
                 if prefix and prefix not in self.prefixes:
                     self.prefixes[prefix] = str(namespace)
-        self.terms = self._lodplan_terms()
-        self.schemes = list(_unique(self.codelists.subjects(RDF.type, SKOS.ConceptScheme)))
-        self.concept_scheme = {
-            str(c): str(s) for c, s in self.codelists.subject_objects(SKOS.inScheme)
+        self.terms: dict[str, str] = self._lodplan_terms()
+        self.schemes: list[Node] = list(_unique(codelists.subjects(RDF.type, SKOS.ConceptScheme)))
+        self.concept_scheme: dict[str, str] = {
+            str(c): str(s) for c, s in codelists.subject_objects(SKOS.inScheme)
         }
-        self.node_shapes = self._node_shape_nodes()
-        self.node_shape_set = set(self.node_shapes)
+        self.node_shapes: list[URIRef] = self._node_shape_nodes()
+        self.node_shape_set: set[Node] = set(self.node_shapes)
+        self._anchors: set[str] = set()
 
     def build(self) -> OntologyDocs:
         shapes = [self._node_shape(node) for node in self.node_shapes]
         classes = [iri for iri, kind in self.terms.items() if kind == "class"]
         owners = self._shape_owners(shapes, classes)
+        value_lists = self._value_lists(shapes)
         properties = [
-            self._property(iri, shapes) for iri, kind in self.terms.items() if kind != "class"
+            self._property(iri, shapes, value_lists)
+            for iri, kind in self.terms.items()
+            if kind != "class"
         ]
         return OntologyDocs(
             header=self._header(self.ontology, _ontology_node(self.ontology, ONTOLOGY_IRI)),
@@ -458,7 +458,7 @@ class _Builder:
             object_properties=tuple(p for p in properties if p.kind == "object"),
             datatype_properties=tuple(p for p in properties if p.kind == "datatype"),
             other_properties=tuple(p for p in properties if p.kind in ("annotation", "other")),
-            schemes=tuple(self._scheme(node, properties) for node in self.schemes),
+            schemes=tuple(self._scheme(node, value_lists) for node in self.schemes),
             other_shapes=tuple(s for s in shapes if owners.get(s.ref.iri) is None),
             reused_classes=self._reused(CLASS_TYPES),
             reused_properties=self._reused(tuple(t for t, _ in PROPERTY_KINDS)),
@@ -479,6 +479,8 @@ class _Builder:
     def ref(self, node: Node) -> Ref:
         iri = str(node)
         name = prefixed_name(iri, self.prefixes) or iri
+        if name.endswith(":"):  # a namespace itself: "lodplan:" says less than its IRI
+            name = iri
         if iri in self.terms:
             return Ref(
                 iri,
@@ -631,7 +633,9 @@ class _Builder:
                     found.append(URIRef(iri))
         return tuple(self.ref(p) for p in _unique(found))
 
-    def _property(self, iri: str, shapes: list[NodeShapeDoc]) -> PropertyDoc:
+    def _property(
+        self, iri: str, shapes: list[NodeShapeDoc], value_lists: dict[str, list[str]]
+    ) -> PropertyDoc:
         node = URIRef(iri)
         chain = self.ontology.value(node, OWL.propertyChainAxiom)
         inverses = list(self.ontology.objects(node, OWL.inverseOf))
@@ -655,27 +659,30 @@ class _Builder:
             inverses=tuple(self.ref(n) for n in _unique(inverses) if isinstance(n, URIRef)),
             chain=tuple(self.ref(m) for m in Collection(self.ontology, chain)) if chain else (),
             alignments=self._alignments(node),
-            code_lists=self._code_lists(iri, shapes),
+            code_lists=tuple(self.ref(URIRef(s)) for s in value_lists.get(iri, ())),
             shapes=tuple(s.ref for s in constraining),
         )
 
-    def _code_lists(self, iri: str, shapes: list[NodeShapeDoc]) -> tuple[Ref, ...]:
-        """The schemes of the concepts the shapes allow (sh:in) as values of ``iri``."""
-        schemes = [
-            self.concept_scheme[value.iri]
-            for shape in shapes
-            for constraint in _constraints(shape.body)
-            if constraint.path == (self.ref(URIRef(iri)),)
-            for parameter in constraint.parameters
-            if parameter.key == "in"
-            for value in parameter.values
-            if isinstance(value, Ref) and value.iri in self.concept_scheme
-        ]
-        return tuple(self.ref(URIRef(s)) for s in _unique(schemes))
+    def _value_lists(self, shapes: list[NodeShapeDoc]) -> dict[str, list[str]]:
+        """Property IRI → the schemes of the concepts its shapes allow (sh:in) as values."""
+        found: dict[str, list[str]] = {}
+        for shape in shapes:
+            for constraint in _constraints(shape.body):
+                if len(constraint.path) != 1 or not isinstance(constraint.path[0], Ref):
+                    continue
+                schemes = found.setdefault(constraint.path[0].iri, [])
+                for parameter in constraint.parameters:
+                    if parameter.key == "in":
+                        schemes += [
+                            self.concept_scheme[v.iri]
+                            for v in parameter.values
+                            if isinstance(v, Ref) and v.iri in self.concept_scheme
+                        ]
+        return {iri: list(dict.fromkeys(schemes)) for iri, schemes in found.items() if schemes}
 
     # code lists
 
-    def _scheme(self, node: Node, properties: list[PropertyDoc]) -> SchemeDoc:
+    def _scheme(self, node: Node, value_lists: dict[str, list[str]]) -> SchemeDoc:
         iri = str(node)
         members = list(self.codelists.objects(node, SKOS.hasTopConcept))
         members += [c for c in self.codelists.subjects(SKOS.inScheme, node)]
@@ -686,7 +693,9 @@ class _Builder:
             comment=self._texts(self.codelists, node, RDFS.comment, rich=True),
             source=self._refs(self.codelists, node, DCTERMS.source),
             concepts=tuple(self._concept(c, iri) for c in _unique(members)),
-            used_by=tuple(p.ref for p in properties if any(s.iri == iri for s in p.code_lists)),
+            used_by=tuple(
+                self.ref(URIRef(p)) for p, schemes in value_lists.items() if iri in schemes
+            ),
         )
 
     def _concept(self, node: Node, scheme: str) -> ConceptDoc:
@@ -835,6 +844,8 @@ class _Builder:
             return Parameter(key, name, tuple(self._shape_value(m) for m in members))
         if predicate in _SHAPE_PARAMETERS:
             return Parameter(key, name, tuple(self._shape_value(v) for v in values))
+        if len(values) == 1 and isinstance(values[0], Literal) and values[0].value is True:
+            return Parameter(key, name, ())  # sh:uniqueLang true: the name says it all
         return Parameter(key, name, tuple(self._value(v) for v in values))
 
     def _only_datatype(self, node: Node) -> Ref | None:

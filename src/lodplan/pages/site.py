@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from lodplan.pages.charts import plan_axis_chart, plan_timeline
 from lodplan.pages.links import Links
 from lodplan.pages.plans import plan_cards
 from lodplan.pages.render import PageRenderer
@@ -108,7 +109,15 @@ class SitePages:
         self, iri: str, triples: list, links: Links, alternates: Sequence[Alternate]
     ) -> str:
         view = self._views.view(iri, triples, links.lang)
-        return self.renderer.render("resource.html", links, view=view, alternates=alternates)
+        charts = {}
+        if view.kind == "plan":  # where people would rather look than read
+            charts = {
+                "axis_chart": plan_axis_chart(self.store, iri, links.lang),
+                "timeline_chart": plan_timeline(self.store, iri, links.lang),
+            }
+        return self.renderer.render(
+            "resource.html", links, view=view, alternates=alternates, **charts
+        )
 
     def _cached(self, key: tuple, render: Callable[[], str]) -> str:
         return self._html.get_or_compute((self.resources.build_id(), *key), render)
