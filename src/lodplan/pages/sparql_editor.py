@@ -24,19 +24,13 @@ from urllib.parse import urlencode
 
 from lodplan.errors import LodplanError
 from lodplan.pages.i18n import DEFAULT_LANGUAGE
-from lodplan.pages.links import Links
+from lodplan.pages.links import Links, is_web_iri
 from lodplan.pages.render import PageRenderer
 from lodplan.resources import example_queries_dir
 
 TEMPLATE = "sparql.html"
 #: Where a static export puts the example queries and answers (``queries/<name>.rq|.csv``).
 EXPORT_FOLDER = "queries"
-#: The assets the served page loads (paths under the site root).
-EDITOR_ASSETS = (
-    "assets/vendor/yasgui/yasgui.min.css",
-    "assets/vendor/yasgui/yasgui.min.js",
-    "assets/sparql-editor.js",
-)
 #: The query of the plain form and of a new editor tab: it answers on any lodplan dataset.
 STARTER_QUERY = """PREFIX lodplan: <https://w3id.org/lodplan/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -86,6 +80,7 @@ class Endpoint:
     max_rows: int
     max_bytes: int | None = None  # size cap of a result (None: no cap)
     formats: Sequence[tuple[str, str]] = field(default=())  # (?format= name, label) of the form
+    prefixes: Sequence[str] = field(default=())  # the prefixes predeclared for every query
 
 
 def read_example(path: Path) -> ExampleQuery:
@@ -140,6 +135,8 @@ def render_sparql_page(
 
     ``selected`` names the example the form and the editor open with (``?example=``).
     """
+    if live_endpoint is not None and not is_web_iri(live_endpoint):
+        raise ValueError(f"the live SPARQL endpoint must be an http(s) URL, not {live_endpoint!r}")
     lang = links.lang
     chosen = next((example for example in examples if example.name == selected), None)
     views = [_example_view(example, links, endpoint, live_endpoint) for example in examples]

@@ -25,7 +25,7 @@ from pyoxigraph import NamedNode, QuerySolutions, RdfFormat, Store, Variable
 
 from lodplan.publishing import frames
 from lodplan.publishing.jsonld import JsonLdContext
-from lodplan.resources import site_dir
+from lodplan.resources import ontology_dir, shapes_dir, site_dir
 from lodplan.store.base import DownloadFile, NamedGraph
 from lodplan.terms import PREFIXES
 
@@ -78,10 +78,24 @@ def make_downloads(
         files += plan_csv(store, plan)
         if plan.source_lines:
             files.append(source_text(plan))
-    return files
+    return files + vocabulary_files()
 
 
 SOURCES_DIR = "sources"
+#: The vocabulary files every build offers whole: the ontology (its terms, not only
+#: its header as ``/resource?iri=`` describes it) and the SHACL shapes.
+ONTOLOGY_FILE = "ontology/lodplan.ttl"
+SHAPES_FILE = "shapes/lodplan-shapes.ttl"
+
+
+def vocabulary_files() -> list[DownloadFile]:
+    """``ontology/lodplan.ttl`` and ``shapes/lodplan-shapes.ttl``, as bundled."""
+    return [
+        DownloadFile(ONTOLOGY_FILE, "text/turtle", (ontology_dir() / "lodplan.ttl").read_bytes()),
+        DownloadFile(
+            SHAPES_FILE, "text/turtle", (shapes_dir() / "lodplan-shapes.ttl").read_bytes()
+        ),
+    ]
 
 
 def source_text_name(plan_id: str) -> str:

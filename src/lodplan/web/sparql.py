@@ -3,8 +3,9 @@
 * ``GET /sparql?query=…``, ``POST`` form ``query=…``, ``POST`` ``application/sparql-query``;
 * ``default-graph-uri`` / ``named-graph-uri`` define the dataset (else the union of all graphs);
 * results by ``Accept`` or ``?format=`` / ``output=`` (json, xml, csv, tsv, ttl, jsonld, nt, rdf);
-* ``GET /sparql`` without a query: the service description (Turtle by default), or a
-  query form for browsers;
+* ``GET /sparql`` without a query: the service description (Turtle by default), or for
+  browsers the query page of :mod:`lodplan.pages.sparql_editor` (``?example=<name>``
+  opens one of the example queries);
 * status codes: 400 malformed or nested too deeply, 403 update or SERVICE, 406 no
   acceptable format, 415 unknown POST body, 503 time limit exceeded, worker lost or
   endpoint busy (busy: with ``Retry-After``), 507 memory limit exceeded; a result
@@ -16,9 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, request, url_for
 from pyoxigraph import serialize
 
+from lodplan.pages.sparql_editor import Endpoint, bundled_examples, render_sparql_page
 from lodplan.publishing.negotiation import (
     HTML,
     RDF_FORMATS,
@@ -45,6 +47,7 @@ from lodplan.sparql.service import (
 )
 from lodplan.sparql.service_description import SD_PREFIXES, service_description
 from lodplan.terms import PREFIXES
+from lodplan.web.pages import page_links
 from lodplan.web.responses import not_acceptable, text_response
 from lodplan.web.services import services
 
@@ -57,11 +60,6 @@ READ_ONLY = "403 Forbidden: this SPARQL endpoint is read-only; SPARQL Update is 
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
 TRUNCATED_HEADER = "X-lodplan-Truncated"
 DESCRIPTION_FORMATS: tuple[MediaFormat, ...] = (TURTLE, HTML, *RDF_FORMATS[1:])
-EXAMPLE_QUERY = """SELECT ?plan ?label WHERE {
-  ?plan a lodplan:Plan ;
-        rdfs:label ?label .
-}
-LIMIT 100"""
 
 _STATUS: list[tuple[type[QueryError], int, str]] = [
     (QuerySyntaxError, 400, "Bad Request: malformed query"),
@@ -220,23 +218,24 @@ def _description_document(fmt: MediaFormat) -> Response:
 
 
 def _form_page() -> Response:
+    """The page for browsers: the query form, the YASGUI editor and the example queries."""
     queries = services().queries
-    max_bytes = queries.max_result_bytes
-    html = render_template(
-        "sparql.html",
-        example=EXAMPLE_QUERY,
+    links = page_links()
+    endpoint = Endpoint(
+        url=url_for("sparql.endpoint"),
+        timeout_s=queries.limits.timeout_s,
+        max_rows=queries.limits.max_rows,
+        max_bytes=queries.max_result_bytes or None,
         formats=[(fmt.names[0], fmt.label) for fmt in (*SOLUTION_FORMATS, *RDF_FORMATS)],
         prefixes=sorted(PREFIXES),
-        timeout=f"{queries.limits.timeout_s:g}",
-        max_rows=queries.limits.max_rows,
-        max_size=_size_in_french(max_bytes) if max_bytes else None,
     )
-    return Response(html, content_type=HTML.content_type)
-
-
-def _size_in_french(size: int) -> str:
-    """``52428800`` → ``50 Mio`` (binary units, French symbols)."""
-    for unit, factor in (("Gio", 1024**3), ("Mio", 1024**2), ("Kio", 1024)):
-        if size >= factor:
-            return f"{size / factor:g} {unit}".replace(".", ",")
-    return f"{size} octets"
+    html = render_sparql_page(
+        services().renderer,
+        links,
+        bundled_examples(),
+        endpoint,
+        selected=request.args.get("example"),
+    )
+    response = Response(html, content_type=HTML.content_type)
+    response.headers["Content-Language"] = links.lang
+    return response
