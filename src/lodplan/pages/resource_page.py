@@ -11,7 +11,7 @@ it in the source document.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
@@ -21,7 +21,7 @@ from lodplan.pages.labels import pick, store_label, term_label
 from lodplan.pages.plans import PlanCard, Ref, TreeNode, plan_cards, plan_tree
 from lodplan.pages.queries import run, text
 from lodplan.publishing.downloads import source_text_name
-from lodplan.publishing.resources import natural_key
+from lodplan.publishing.resources import LRUCache, natural_key
 from lodplan.store.base import ReadableStore
 from lodplan.terms import LP
 
@@ -140,18 +140,30 @@ class ResourcePages:
 
     def __init__(self, store: ReadableStore) -> None:
         self.store = store
+        self._trees = LRUCache(16)  # every element page shows its part of its plan's tree
 
     def view(self, iri: str, triples: Sequence[Triple], lang: str) -> ResourceView:
         """The view of ``iri`` described by ``triples`` (non-empty), in ``lang``."""
-        builder = _ViewBuilder(self.store, iri, triples, lang)
+        builder = _ViewBuilder(self.store, iri, triples, lang, self.tree)
         return builder.build()
+
+    def tree(self, plan_iri: str, lang: str) -> list[TreeNode]:
+        """The tree of a plan, computed once per build and language."""
+        key = (self.store.info().build_id, plan_iri, lang)
+        return self._trees.get_or_compute(key, lambda: plan_tree(self.store, plan_iri, lang))
 
 
 class _ViewBuilder:
     def __init__(
-        self, store: ReadableStore, iri: str, triples: Sequence[Triple], lang: str
+        self,
+        store: ReadableStore,
+        iri: str,
+        triples: Sequence[Triple],
+        lang: str,
+        tree: Callable[[str, str], list[TreeNode]],
     ) -> None:
         self.store = store
+        self.tree = tree
         self.iri = iri
         self.lang = lang
         self.by_subject: dict[str, list[Triple]] = defaultdict(list)
@@ -188,7 +200,7 @@ class _ViewBuilder:
             view.plan = next(
                 (c for c in plan_cards(self.store, self.lang) if c.iri == self.iri), None
             )
-            view.tree = plan_tree(self.store, self.iri, self.lang)
+            view.tree = self.tree(self.iri, self.lang)
         elif view.kind == "actor":
             view.involvements = self.involvements()
         elif view.kind == "source":
@@ -249,7 +261,7 @@ class _ViewBuilder:
         plan = next(iter(self.iris(self.iri, str(LP.inPlan))), None)
         if plan is None:
             return []
-        found = _find(plan_tree(self.store, plan, self.lang), self.iri)
+        found = _find(self.tree(plan, self.lang), self.iri)
         return found.children if found is not None else []
 
     def involvements(self) -> list[Involvement]:
