@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
+import pyshacl
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH
 
 from lodplan.terms import LP, STATUS
-from lodplan.validation import Validator
+from lodplan.validation import ValidationReport, Validator, validation_files
 from tests.conftest import TEST_BASE
+from tests.support.validation_reports import ACTION as TEST_ACTION
+from tests.support.validation_reports import (
+    HOSTILE_LABEL,
+    PLAN,
+    SOURCE_LINES,
+    plan_graph,
+    validate_test_plan,
+)
 
 ACTION = URIRef(TEST_BASE + "plan/mot-programme-2023/element/3.2.2/bons-a-tirer")
 
@@ -66,3 +78,120 @@ def test_finding_on_a_sub_resource_points_to_its_element_line(validator, mot):
     finding = next(f for f in report.findings if f.focus == str(date_node))
     source = mot.graph.value(URIRef(element), LP.source)
     assert finding.place.start_line == int(mot.graph.value(source, LP.startLine))
+
+
+# --- what a report records, and the files a build publishes from it ---
+
+
+@pytest.fixture
+def validated(tmp_path, vocabulary):
+    return validate_test_plan(tmp_path, vocabulary)
+
+
+def test_report_records_what_was_checked(validated):
+    report, run = validated.report, validated.report.run
+    assert report.counts() == {"violation": 1, "warning": 1, "info": 1}
+    assert not report.conforms
+    assert run is not None
+    assert run.data_triples == len(plan_graph())
+    assert run.validated_triples == run.data_triples + run.vocabulary_triples
+    assert run.vocabulary_triples > 1000  # the ontology and code lists are validated too
+    assert run.validator_version == pyshacl.__version__
+    digest = hashlib.sha256(validated.shapes_file.read_bytes()).hexdigest()
+    assert run.shapes_files == (("shapes.ttl", digest),)
+    uses = {shape.name: shape for shape in run.shapes}
+    # property shapes have no target of their own: only the node shapes are listed
+    assert set(uses) == {"lpsh:PlanShape", "lpsh:ActionShape", "lpsh:KeyFiguresShape"}
+    assert (uses["lpsh:PlanShape"].focus_nodes, uses["lpsh:PlanShape"].constraints) == (1, 1)
+    assert (uses["lpsh:ActionShape"].focus_nodes, uses["lpsh:ActionShape"].constraints) == (1, 2)
+    assert uses["lpsh:KeyFiguresShape"].focus_nodes == 0
+    assert [(t.kind, t.value) for t in uses["lpsh:ActionShape"].targets] == [
+        ("class", "lodplan:Action")
+    ]
+    assert uses["lpsh:PlanShape"].labels == {"fr": "Plan", "en": "Plan"}
+
+
+def test_the_cli_rendering_is_unchanged_by_the_new_fields(validated):
+    rendered = validated.report.render()
+    assert rendered.splitlines()[0] == "essai: FAILS"
+    assert f"{validated.mappings / 'essai' / 'source.txt'}:5: violation: " in rendered
+    assert "    en: An action label has at most 20 characters." in rendered
+
+
+def summaries(files):
+    return {f.name: f for f in files}
+
+
+def test_summary_gives_each_result_with_its_source_lines(validated):
+    files = summaries(validation_files([validated.report], [validated.plan], validated.mappings))
+    assert set(files) == {"validation/essai.ttl", "validation/essai.json", "validation/index.json"}
+    summary = json.loads(files["validation/essai.json"].content)
+    assert summary["conforms"] is False
+    assert summary["counts"] == {"violation": 1, "warning": 1, "info": 1}
+    assert summary["subject"] == str(PLAN) and summary["kind"] == "plan"
+    assert summary["validator"]["version"] == pyshacl.__version__
+    assert summary["triples"]["data"] == len(plan_graph())
+    warning = next(r for r in summary["results"] if r["severity"] == "warning")
+    assert warning["focus"] == str(PLAN)
+    assert warning["path"] == "dcterms:issued"
+    assert warning["shape"] == "lpsh:Plan-issued"
+    assert warning["shape_name"] == {"fr": "date de publication", "en": "issued"}
+    assert warning["messages"]["en"] == "A plan should have an issue date."
+    assert warning["focus_label"]["en"] == "Test plan"
+    assert (
+        warning["source"]
+        == {
+            "file": "essai/source.txt",  # relative to the mappings folder
+            "start_line": 1,
+            "end_line": 3,
+            "lines": list(SOURCE_LINES[0:3]),
+            "truncated": False,
+        }
+    )
+    violation = next(r for r in summary["results"] if r["severity"] == "violation")
+    assert (violation["focus"], violation["value"]) == (str(TEST_ACTION), HOSTILE_LABEL)
+    assert violation["source"]["lines"] == [HOSTILE_LABEL]
+    shapes = {s["name"]: s["focus_nodes"] for s in summary["shapes"]}
+    assert shapes == {"lpsh:PlanShape": 1, "lpsh:ActionShape": 1, "lpsh:KeyFiguresShape": 0}
+
+
+def test_the_report_graph_is_published_as_turtle(validated):
+    files = summaries(validation_files([validated.report], [validated.plan], validated.mappings))
+    graph = Graph().parse(data=files["validation/essai.ttl"].content, format="turtle")
+    [report] = graph.subjects(RDF.type, SH.ValidationReport)
+    assert graph.value(report, SH.conforms) == Literal(False)
+    severities = {graph.value(r, SH.resultSeverity) for r in graph.objects(report, SH.result)}
+    assert severities == {SH.Violation, SH.Warning, SH.Info}
+    assert graph.value(report, DCTERMS.created) is not None
+
+
+def test_the_index_lists_every_report(validated, tmp_path):
+    actors_file = tmp_path / "mappings" / "actors.yaml"
+    actors_file.write_text("actors: {}\n", encoding="utf-8")
+    shared = ValidationReport("actors")
+    files = summaries(
+        validation_files([shared, validated.report], [validated.plan], validated.mappings)
+    )
+    index = json.loads(files["validation/index.json"].content)
+    assert [(e["id"], e["kind"], e["conforms"]) for e in index["reports"]] == [
+        ("actors", "shared", True),
+        ("essai", "plan", False),
+    ]
+
+
+def test_a_warning_leaves_a_bundled_plan_conforming(validator, mot):
+    graph = copy(mot.graph)
+    plan = next(graph.subjects(RDF.type, LP.Plan))
+    graph.set((plan, LP.status, STATUS["en-cours"]))  # a status of elements, not of plans
+    report = validator.validate("mot", graph, mot.spec.source.path)
+    assert report.conforms
+    [warning] = report.findings
+    assert (warning.severity, warning.shape, warning.path) == (
+        "warning",
+        "lpsh:Plan-statusValue",
+        "lodplan:status",
+    )
+    assert report.counts() == {"violation": 0, "warning": 1, "info": 0}
+    applied = {shape.name: shape.focus_nodes for shape in report.run.shapes}
+    assert applied["lpsh:PlanShape"] == 1
+    assert applied["lpsh:ActionShape"] == len(set(graph.subjects(RDF.type, LP.Action)))

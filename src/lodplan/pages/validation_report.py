@@ -16,12 +16,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pyoxigraph import NamedNode
+
 from lodplan.pages.i18n import label_languages
 from lodplan.pages.labels import store_label
 from lodplan.pages.links import Links
 from lodplan.pages.render import PageRenderer
 from lodplan.publishing.downloads import source_text_name
 from lodplan.store.base import ReadableStore
+from lodplan.terms import LP
 from lodplan.validation import (
     SEVERITIES,
     SUMMARY_FORMAT,
@@ -48,6 +51,7 @@ class SourceExcerpt:
     end_line: int
     lines: tuple[tuple[int, str], ...]  # (line number, text)
     truncated: bool
+    href: str | None  # the source document's page, at the first line
 
 
 @dataclass(frozen=True)
@@ -195,7 +199,7 @@ def report_view(store: ReadableStore, links: Links, summary: Mapping[str, Any]) 
         shapes_files=_shapes_files(summary),
         applied=tuple(applied),
         unapplied=tuple(sorted((s for s in shapes if not s.focus_nodes), key=lambda s: s.name)),
-        groups=_groups(store, links, summary.get("results", [])),
+        groups=_groups(store, links, summary.get("results", []), _source_document(store, summary)),
         turtle=links.file(f"download/{turtle}"),
         summary=links.file(f"download/{summary_file}"),
         source_text=links.file(f"download/{source}")
@@ -204,8 +208,19 @@ def report_view(store: ReadableStore, links: Links, summary: Mapping[str, Any]) 
     )
 
 
+def _source_document(store: ReadableStore, summary: Mapping[str, Any]) -> str | None:
+    """The source document of the report's plan: its page shows every line (``#L<n>``)."""
+    if not summary.get("subject"):
+        return None
+    documents = store.objects(summary["subject"], str(LP.sourceDocument))
+    return next((d.value for d in documents if isinstance(d, NamedNode)), None)
+
+
 def _groups(
-    store: ReadableStore, links: Links, results: list[Mapping[str, Any]]
+    store: ReadableStore,
+    links: Links,
+    results: list[Mapping[str, Any]],
+    source_document: str | None,
 ) -> tuple[SeverityGroup, ...]:
     """Results by severity (most severe first), then by focus node in report order."""
     groups = []
@@ -223,7 +238,7 @@ def _groups(
                 or store_label(store, focus, links.lang)
                 or focus,
                 href=links.resource(focus),
-                results=tuple(_result_view(result, links.lang) for result in found),
+                results=tuple(_result_view(r, links, source_document) for r in found),
             )
             for focus, found in by_focus.items()
         )
@@ -232,7 +247,10 @@ def _groups(
     return tuple(groups)
 
 
-def _result_view(result: Mapping[str, Any], lang: str) -> ResultView:
+def _result_view(
+    result: Mapping[str, Any], links: Links, source_document: str | None
+) -> ResultView:
+    lang = links.lang
     source = result.get("source")
     excerpt = None
     if source:
@@ -243,6 +261,7 @@ def _result_view(result: Mapping[str, Any], lang: str) -> ResultView:
             end_line=int(source["end_line"]),
             lines=tuple((start + n, text) for n, text in enumerate(source.get("lines", []))),
             truncated=bool(source.get("truncated")),
+            href=links.resource(f"{source_document}#L{start}") if source_document else None,
         )
     messages = result.get("messages") or {}
     return ResultView(
