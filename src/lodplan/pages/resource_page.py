@@ -26,6 +26,7 @@ from lodplan.store.base import ReadableStore
 from lodplan.terms import LP
 
 OA = "http://www.w3.org/ns/oa#"
+DCAT = "http://www.w3.org/ns/dcat#"
 PROV = "http://www.w3.org/ns/prov#"
 IGEO = "http://rdf.insee.fr/def/geo#"
 ORG = "http://www.w3.org/ns/org#"
@@ -453,6 +454,10 @@ class _ViewBuilder:
             end = self.literal(key, str(LP.endDate))
             span = start if not end or start == end else f"{start} – {end}"
             return f"{stated} ({span})" if span else stated
+        start = self.literal(key, DCAT + "startDate")
+        end = self.literal(key, DCAT + "endDate")
+        if start or end:  # a period of time
+            return f"{start or '…'} – {end or '…'}"
         parts = [
             t.object.value
             for t in triples
