@@ -1,4 +1,4 @@
-"""Command line: ``lodplan build | validate | coverage | reconcile | serve``.
+"""Command line: ``lodplan build | validate | coverage | reconcile | serve | export-site``.
 
 Scripts rely on this contract: ``lodplan build [--store PATH]``,
 ``lodplan serve [--store PATH] [--host HOST] [--port PORT]``, the base IRI from
@@ -142,14 +142,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     store_root = store_path_from(args.store)
     info = EmbeddedStore(store_root).info()
-    if args.base_iri or _env_base_iri():
-        wanted = base_iri_from(args.base_iri)
-        if wanted != info.base_iri:
-            raise LodplanError(
-                f"the store at {store_root} was built for base IRI {info.base_iri}, not {wanted}; "
-                f"rebuild with 'lodplan build --store {store_root} --base-iri {wanted}'"
-            )
-    elif info.base_iri != local_base_iri(args.host, args.port):
+    if not _check_base_iri(args.base_iri, store_root, info.base_iri) and (
+        info.base_iri != local_base_iri(args.host, args.port)
+    ):
         _progress(
             f"warning: the data's IRIs are under {info.base_iri}, not this server's address; "
             "serve behind that address or rebuild with --base-iri"
@@ -173,6 +168,35 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
     )
     return 0
+
+
+def _cmd_export_site(args: argparse.Namespace) -> int:
+    from lodplan.pages.export import export_site
+    from lodplan.store.embedded import EmbeddedStore
+
+    store_root = store_path_from(args.store)
+    store = EmbeddedStore(store_root)
+    info = store.info()
+    _check_base_iri(args.base_iri, store_root, info.base_iri)
+    _progress(f"exporting {store_root} (build {info.build_id[:12]}, IRIs under {info.base_iri})")
+    report = export_site(store, args.dir, live_endpoint=args.sparql_endpoint, progress=_progress)
+    for problem in report.problems:
+        _progress(f"warning: {problem}")
+    print(report.summary())
+    return 0
+
+
+def _check_base_iri(flag: str | None, store_root: Path, built_for: str) -> bool:
+    """Refuse a base IRI (flag or environment) other than the store's; whether one was given."""
+    if not (flag or _env_base_iri()):
+        return False
+    wanted = base_iri_from(flag)
+    if wanted != built_for:
+        raise LodplanError(
+            f"the store at {store_root} was built for base IRI {built_for}, not {wanted}; "
+            f"rebuild with 'lodplan build --store {store_root} --base-iri {wanted}'"
+        )
+    return True
 
 
 def _env_base_iri() -> str | None:
@@ -201,7 +225,7 @@ def _parser() -> argparse.ArgumentParser:
             "--base-iri",
             help=(
                 "check that the store was built for this base IRI (default: "
-                "$LODPLAN_BASE_IRI if set; otherwise the store's own base IRI is served)"
+                "$LODPLAN_BASE_IRI if set; otherwise the store's own base IRI is used)"
             )
             if serving
             else "IRI under which data resources are minted "
@@ -315,6 +339,26 @@ def _parser() -> argparse.ArgumentParser:
         "else 10000)",
     )
     serve.set_defaults(run=_cmd_serve)
+
+    export = commands.add_parser(
+        "export-site",
+        help="write the whole site of a built store as static files, for any static host",
+        description="Write every page of the site (French at the root, English under en/), "
+        "the page of every resource they lead to with its JSON-LD, Turtle and CSV, the "
+        "build's downloads, the DCAT catalog, the VoID description and the JSON-LD context "
+        "into DIR, with relative links: copy DIR to any static host, no server needed. "
+        "Search runs in the browser; the SPARQL page lists the example queries with their "
+        "answers. DIR is written beside and renamed into place; it must be new, empty, or "
+        "a previous export (which is replaced).",
+    )
+    export.add_argument("dir", metavar="DIR", type=Path, help="folder to write the site into")
+    common(export, serving=True)
+    export.add_argument(
+        "--sparql-endpoint",
+        metavar="URL",
+        help="a live SPARQL endpoint serving the same data, offered by the SPARQL page",
+    )
+    export.set_defaults(run=_cmd_export_site)
     return parser
 
 

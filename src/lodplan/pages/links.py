@@ -20,6 +20,9 @@ from lodplan.pages.i18n import DEFAULT_LANGUAGE
 from lodplan.terms import LP
 
 ONTOLOGY_NAMESPACE = str(LP)
+#: Addresses the server answers by negotiation that a static export writes as a plain
+#: file (a static host serves a file by its extension).
+STATIC_FILES = {".well-known/void": "void.ttl"}
 _WEB_IRI = re.compile(r"https?://", re.IGNORECASE)
 
 
@@ -135,7 +138,7 @@ class StaticLinks:
         return self._relative(self._html(name or "index")) + _fragment(fragment)
 
     def file(self, name: str) -> str:
-        return self._relative(name)
+        return self._relative(STATIC_FILES.get(name, name))
 
     def in_language(self, lang: str) -> str:
         here = self.current.removeprefix("en/")

@@ -393,12 +393,30 @@ class _ViewBuilder:
             if local is not None and term.value.startswith(self.iri + "#"):
                 return Value(self._fragment_text(term.value), term.value)
             label = self.label(term.value)
+            document = term.value.split("#", 1)[0]
+            if label is None and document != term.value and document.startswith(self.data_base):
+                return self._part_of_another(term.value, document)
             return Value(label or term.value, term.value, known=label is not None)
         if isinstance(term, Literal):
             return Value(term.value, language=term.language)
         if isinstance(term, BlankNode):
             return Value(self._fragment_text(_key(term)))
         return Value(str(term))
+
+    def _part_of_another(self, iri: str, document: str) -> Value:
+        """A ``#`` part of another resource (figures a plan states for a territory):
+        its values in words, linked to the resource whose page describes it."""
+        triples = [t for t in self.store.describe(iri) if t.subject.value == iri]
+        words = [
+            f"{term_label(t.predicate.value, self.lang)} {t.object.value}"
+            for t in triples
+            if isinstance(t.object, Literal) and t.predicate.value != str(DCTERMS.description)
+        ]
+        description = pick(
+            [t.object for t in triples if t.predicate.value == str(DCTERMS.description)], self.lang
+        )
+        text = " · ".join(sorted(words) + ([description] if description else []))
+        return Value(text or iri, document)
 
     def label(self, iri: str) -> str | None:
         if iri not in self._labels:

@@ -199,6 +199,17 @@ class EmbeddedStore:
             return None
         return path
 
+    def download_names(self) -> list[str]:
+        """The name of every file :meth:`download` gives (``plans/p.ttl``…), sorted."""
+        self._refresh()
+        assert self._opened_build is not None
+        directory = self._opened_build / DOWNLOADS_DIR
+        return sorted(
+            path.relative_to(directory).as_posix()
+            for path in directory.rglob("*")
+            if path.is_file() and not path.is_symlink()
+        )
+
     def select(self, query: str, bindings: Mapping[str, str] | None = None) -> list[Solution]:
         solutions = self._current_store().query(
             with_bindings(query, bindings), use_default_graph_as_union=True

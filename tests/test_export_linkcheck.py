@@ -1,0 +1,285 @@
+"""The static export of the five bundled plans, served by a plain static file server
+(``python -m http.server``, as any static host would): every internal link and
+resource of every page answers 200, ``#fragments`` exist in their page (one known
+exception, not the export's), no link leads to the data's base IRI, no page has a
+script of its own, every page of the export is reached from ``index.html`` (the
+search pages' links included: they come from the search index), and the search
+answers in a browser as the server's search does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+import pytest
+import requests
+
+from lodplan.build import build
+from lodplan.pages.export import ExportReport, export_site
+from lodplan.pages.search import Entry, search
+from lodplan.resources import mappings_dir
+from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
+
+BASE = "http://data.export.test/"  # the build's base IRI: no page may link there
+FETCHERS = 8
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory: pytest.TempPathFactory) -> ExportReport:
+    root = tmp_path_factory.mktemp("export")
+    build(mappings_dir(), EmbeddedPublisher(root / "store"), BASE)
+    report = export_site(EmbeddedStore(root / "store"), root / "site")
+    print(f"\n{report.summary()}")
+    return report
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def static_site(export: ExportReport) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+         "--directory", str(export.target)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                requests.head(url, timeout=1)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+class _PageParser(HTMLParser):
+    """The links (href, src, form action) and ids of a page, and its search config."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.search_config = ""
+        self.scripts_in_page: list[str] = []  # what a Content-Security-Policy would block
+        self._in_config = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        for name in ("href", "src", "action"):
+            if values.get(name) is not None:
+                self.links.append(values[name])  # type: ignore[arg-type]
+        if values.get("id"):
+            self.ids.add(values["id"])  # type: ignore[arg-type]
+        data_block = values.get("type") in {"application/json", "application/ld+json"}
+        if tag == "script" and not values.get("src") and not data_block:
+            self.scripts_in_page.append("<script> without src")
+        self.scripts_in_page += [name for name in values if name.startswith("on")]
+        self._in_config = tag == "script" and values.get("id") == "search-config"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_config:
+            self.search_config += data
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_config = False
+
+
+@dataclass
+class Crawl:
+    root: str
+    pages: dict[str, set[str]] = field(default_factory=dict)  # HTML page → its ids
+    fetched: int = 0
+    broken: list[str] = field(default_factory=list)
+    to_base: list[str] = field(default_factory=list)
+    scripts_in_page: list[str] = field(default_factory=list)
+    with_query: list[str] = field(default_factory=list)
+    fragments: list[tuple[str, str]] = field(default_factory=list)  # (from page, link)
+
+
+def crawl(root: str) -> Crawl:
+    """Follow every link of every HTML page from ``root``index.html (breadth first)."""
+    result = Crawl(root)
+    wave = [root + "index.html"]
+    seen = set(wave)
+    with ThreadPoolExecutor(FETCHERS) as pool:
+        while wave:
+            found: list[tuple[str, str]] = []
+            for url, links in pool.map(lambda url: _visit(url, result), wave):
+                found += [(url, link) for link in links]
+            wave = []
+            for page, link in found:
+                target = _internal(page, link, result)
+                if target is not None and target not in seen:
+                    seen.add(target)
+                    wave.append(target)
+    result.fetched = len(seen)
+    return result
+
+
+def _visit(url: str, result: Crawl) -> tuple[str, list[str]]:
+    html = url.endswith(".html")
+    response = (requests.get if html else requests.head)(url, timeout=10)
+    if response.status_code != 200:
+        result.broken.append(f"{response.status_code} {url}")
+        return url, []
+    if not html:
+        return url, []
+    parser = _PageParser()
+    parser.feed(response.content.decode("utf-8"))
+    result.pages[url] = parser.ids
+    result.scripts_in_page += [f"{url}: {script}" for script in parser.scripts_in_page]
+    links = list(parser.links)
+    if parser.search_config:  # the static search: its index links to resource pages
+        index_url = urljoin(url, json.loads(parser.search_config)["index"])
+        index = requests.get(index_url, timeout=10)
+        links += [index_url] + [entry["href"] for entry in index.json()]
+    return url, links
+
+
+def _internal(page: str, link: str, result: Crawl) -> str | None:
+    """The URL ``link`` of ``page`` leads to on the static site, ``None`` if elsewhere."""
+    absolute = urljoin(page, link)
+    if absolute.startswith(BASE):
+        result.to_base.append(f"{page}: {link}")
+    if not absolute.startswith(result.root):
+        return None
+    target, fragment = urldefrag(absolute)
+    if urlsplit(target).query:
+        result.with_query.append(f"{page}: {link}")  # a static host ignores the query
+    if fragment and target.endswith(".html"):
+        result.fragments.append((page, absolute))
+    return target
+
+
+@pytest.fixture(scope="module")
+def crawled(static_site: str) -> Crawl:
+    started = time.monotonic()
+    result = crawl(static_site)
+    seconds = time.monotonic() - started
+    print(f"\ncrawled {len(result.pages)} pages, {result.fetched} URLs in {seconds:.1f} s")
+    return result
+
+
+def test_every_link_of_every_page_answers_200(crawled: Crawl, export: ExportReport):
+    assert crawled.broken == []
+    assert export.problems == ()
+
+
+def test_no_link_leads_to_the_base_iri_or_needs_a_query(crawled: Crawl):
+    assert crawled.to_base == []
+    assert crawled.with_query == []  # a static host serves the file whatever the query
+
+
+def test_no_page_runs_a_script_of_its_own(crawled: Crawl):
+    # scripts are files of assets/, as the server's Content-Security-Policy requires
+    assert crawled.scripts_in_page == []
+
+
+def test_every_page_of_the_export_is_reached_from_the_home_page(crawled, export, static_site):
+    on_disk = {
+        static_site + path.relative_to(export.target).as_posix()
+        for path in Path(export.target).rglob("*.html")
+    }
+    assert on_disk - {unquote(url) for url in crawled.pages} == set()
+
+
+def test_links_to_a_part_of_a_page_find_it(crawled: Crawl):
+    missing = [
+        f"{page}: {link}"
+        for page, link in crawled.fragments
+        if unquote(urldefrag(link)[1]) not in crawled.pages.get(urldefrag(link)[0], set())
+    ]
+    # Not the export's: the key figures a plan gives a territory ({element}#figures-N) are
+    # linked from the territory's page, but the element's page does not describe them
+    # (they are not among its own # parts), so it has no such anchor, on the server too.
+    assert [link for link in missing if not re.search(r"#figures-\d+$", link)] == []
+    assert len(crawled.fragments) > 10_000
+
+
+def test_the_export_holds_both_languages_and_the_data_of_every_page(export: ExportReport):
+    root = Path(export.target)
+    assert export.pages == len(list(root.rglob("*.html")))
+    pages = {path.relative_to(root).as_posix() for path in root.rglob("*.html")}
+    english = {name.removeprefix("en/") for name in pages if name.startswith("en/")}
+    assert english == pages - {f"en/{name}" for name in english}
+    plan = root / "plan" / "mot-programme-2023"
+    for extension in (".html", ".jsonld", ".ttl", ".csv"):
+        assert plan.with_suffix(extension).is_file()
+    assert export.resources > 1000
+    # the COG communes that no page names are not exported
+    assert len(list((root / "territory" / "commune").glob("*.html"))) < 1000
+
+
+def test_the_static_search_answers_in_a_browser(static_site: str):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    errors: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True)
+        page = browser.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(static_site + "index.html")
+        page.fill("#quick-search-q", "MOBILITE")  # the header's form, on any page
+        page.press("#quick-search-q", "Enter")
+        results = page.locator("[data-search-results]")
+        results.locator("section").first.wait_for()
+        assert page.url.startswith(static_site + "search.html?q=MOBILITE")
+        assert "résultats pour « MOBILITE »" in results.inner_text()
+        assert page.input_value("#search-q") == "MOBILITE"
+        first = results.locator("a").first
+        label = first.inner_text()
+        first.click()
+        page.wait_for_load_state()
+        assert label.split(" ")[-1] in page.locator("h1").inner_text()
+
+        page.goto(static_site + "en/search.html")
+        page.fill("#search-q", "metz metropole")
+        page.press("#search-q", "Enter")
+        results.locator("section").first.wait_for()
+        assert "results for “metz metropole”" in results.inner_text()
+        shown = [link.get_attribute("href") for link in results.locator("a").all()]
+        assert shown == python_search(static_site, "en", "metz metropole")
+        page.fill("#search-q", "zzzz qqqq")
+        page.press("#search-q", "Enter")
+        page.wait_for_function("document.querySelector('[data-search-results]').innerText"
+                               ".includes('No result')")  # fmt: skip
+        browser.close()
+    assert errors == []
+
+
+def python_search(static_site: str, lang: str, query: str) -> list[str]:
+    """The links of the server's search (lodplan.pages.search) over the exported index."""
+    records = requests.get(f"{static_site}search-index.{lang}.json", timeout=10).json()
+    fields = ("iri", "kind", "label", "code", "description", "plan", "folded_label",
+              "folded_text")  # fmt: skip
+    entries = [Entry(*(record[name] for name in fields)) for record in records]
+    href = {r["iri"]: r["href"] for r in records}
+    return [href[hit.entry.iri] for _, hits, _ in search(entries, query).groups for hit in hits]
