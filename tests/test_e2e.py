@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -21,6 +15,7 @@ from rdflib.namespace import DCAT, DCTERMS
 from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
 
 from tests.support.harvester import harvest
+from tests.support.server import build_bundled_plans, free_port, lodplan, running_server
 
 pytestmark = pytest.mark.e2e
 
@@ -33,50 +28,14 @@ CATALOG_PAGE_SIZE = 2  # the server of this module pages the catalog: 5 plans, 3
 ACTION_PATH = "plan/mot-programme-2023/element/3.2.2/bons-a-tirer"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def lodplan(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "lodplan", *args], capture_output=True, text=True, **kwargs
-    )
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     store = tmp_path_factory.mktemp("e2e") / "store"
     port = free_port()
-    base = f"http://127.0.0.1:{port}/"
-    built = lodplan("build", "--store", str(store), "--base-iri", base)
-    assert built.returncode == 0, built.stderr
-    env = {
-        **os.environ,
-        "LODPLAN_QUERY_TIMEOUT": "5",
-        "LODPLAN_CATALOG_PAGE_SIZE": str(CATALOG_PAGE_SIZE),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "lodplan", "serve", "--store", str(store), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env=env,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(base + "sparql", timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("server did not start: " + process.stdout.read().decode(errors="replace"))
-    yield base, store
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=15)
+    build_bundled_plans(store, f"http://127.0.0.1:{port}/")
+    env = {"LODPLAN_QUERY_TIMEOUT": "5", "LODPLAN_CATALOG_PAGE_SIZE": str(CATALOG_PAGE_SIZE)}
+    with running_server(store, port, env) as base:
+        yield base, store
 
 
 @pytest.mark.parametrize(
@@ -190,6 +149,8 @@ DOWNLOADS = {
     "plans/mot-programme-2023.ttl": "text/turtle; charset=utf-8",
     "plans/mot-programme-2023.csv": "text/csv; charset=utf-8; header=present",
     "plans/mot-programme-2023.csv-metadata.json": "application/csvm+json",
+    "validation/mot-programme-2023.ttl": "text/turtle; charset=utf-8",
+    "validation/mot-programme-2023.json": "application/json",
 }
 
 
@@ -203,6 +164,18 @@ def test_the_build_files_download_as_written(server, name, media_type):
     assert response.content == written
     assert int(response.headers["Content-Length"]) == len(written)
     assert "Content-Encoding" not in response.headers
+
+
+def test_every_plan_has_its_validation_report_page(server):
+    base, _ = server
+    index = requests.get(base + "validation", timeout=10)
+    assert index.status_code == 200
+    for plan_id in [*BUNDLED_PLANS, "actors", "places"]:
+        assert f'href="/validation/{plan_id}"' in index.text
+        page = requests.get(f"{base}validation/{plan_id}?lang=en", timeout=10)
+        assert page.status_code == 200
+        assert "<strong>Conforms</strong>" in page.text  # a build publishes conforming plans
+    assert requests.get(base + "validation/nothing", timeout=10).status_code == 404
 
 
 def test_no_file_outside_the_downloads(server):
@@ -323,8 +296,10 @@ def test_every_link_of_the_home_page_answers(server):
     base, _ = server
     html = requests.get(base, headers={"Accept": "text/html"}, timeout=10).text
     links = set(re.findall(r'href="([^"#]+)"', html))
-    for name in ("catalog", "download/lodplan.nq.gz", "context.jsonld", ".well-known/void"):
-        assert base + name in links
+    for name in ("catalog.ttl", "download/lodplan.nq.gz", "context.jsonld", ".well-known/void"):
+        assert "/" + name in links  # paths on this server
+    for name in ("sparql", "charts", "ontology", "search", "validation"):
+        assert "/" + name in links
     for link in sorted(links):
         url = urljoin(base, link)
         if url.startswith(base):
