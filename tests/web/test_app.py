@@ -447,3 +447,10 @@ def test_request_paths_map_to_iris(lod_client):
     response = lod_client.get("/plan/a%20b%3Fc", headers={"Accept": "text/plain, */*;q=0.1"})
     assert response.status_code == 404
     assert "http://lod.test/plan/a%20b%3Fc" in response.data.decode()  # encoded as in an IRI
+
+
+def test_pages_link_to_their_other_language_without_foreign_parameters(lod_client, lod):
+    html = lod_client.get(lod.path(lod.plan) + "?utm=x&lang=fr").data.decode()
+    assert f'hreflang="en" href="{lod.path(lod.plan)}?lang=en"' in html
+    searched = lod_client.get("/search?q=plan&utm=x").data.decode()
+    assert 'href="/search?q=plan&amp;lang=en"' in searched

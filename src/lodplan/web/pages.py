@@ -20,6 +20,8 @@ from lodplan.web.services import services
 blueprint = Blueprint("pages", __name__)
 
 ASSETS_DIR = "assets"
+#: Query parameters that choose what a page shows (kept in its language links).
+PAGE_PARAMETERS = ("iri", "q", "example", "page")
 
 
 @blueprint.get("/assets/<path:name>")
@@ -45,7 +47,8 @@ def search() -> Response:
 def page_links() -> ServerLinks:
     """The links of the page answering the current request."""
     web = services()
-    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "lang"])
+    # only what selects the page: other parameters would make needless cache entries
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k in PAGE_PARAMETERS])
     current = request.path[len(request.script_root) :].lstrip("/")
     if query:
         current += "?" + query
