@@ -62,3 +62,9 @@ def test_local_files_of_iris():
     assert local_file(BASE + "plan/p", BASE) == "plan/p"
     assert local_file("https://x.example/a/b#c", BASE) == "ext/x.example/a/b--c"
     assert local_file("https://x.example/", BASE) == "ext/x.example/index"
+
+
+def test_parts_of_the_dataset_description_lead_to_its_page():
+    assert ServerLinks(data_base=BASE).resource(BASE + "#class-Plan") == (
+        "/.well-known/void#class-Plan"
+    )

@@ -454,3 +454,19 @@ def test_pages_link_to_their_other_language_without_foreign_parameters(lod_clien
     assert f'hreflang="en" href="{lod.path(lod.plan)}?lang=en"' in html
     searched = lod_client.get("/search?q=plan&utm=x").data.decode()
     assert 'href="/search?q=plan&amp;lang=en"' in searched
+
+
+def test_language_links_keep_the_mount_point(lod_client, lod):
+    html = lod_client.get(lod.path(lod.plan), environ_overrides={"SCRIPT_NAME": "/lod"}).data
+    assert f'hreflang="en" href="/lod{lod.path(lod.plan)}?lang=en"'.encode() in html
+
+
+def test_a_resource_iri_never_redirects_to_another_host(lod_client, lod):
+    response = lod_client.get("/resource", query_string={"iri": lod.base + "/evil.example/#a"})
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/%2Fevil.example/")
+
+
+def test_names_too_long_for_the_file_system_are_not_found(lod_client):
+    assert lod_client.get("/validation/" + "a" * 300).status_code == 404
+    assert lod_client.get("/download/" + "a" * 300).status_code == 404

@@ -20,6 +20,7 @@ from lodplan.pages.i18n import DEFAULT_LANGUAGE
 from lodplan.terms import LP
 
 ONTOLOGY_NAMESPACE = str(LP)
+VOID_PAGE = ".well-known/void"  # the page describing the dataset {base} and its parts
 #: Addresses the server answers by negotiation that a static export writes as a plain
 #: file (a static host serves a file by its extension).
 STATIC_FILES = {".well-known/void": "void.ttl"}
@@ -69,6 +70,8 @@ class ServerLinks:
     def resource(self, iri: str, *, known: bool = True) -> str | None:
         if iri == self.data_base:
             return self.page("")
+        if iri.startswith(self.data_base + "#"):  # a part of the dataset's description
+            return self.file(VOID_PAGE) + _fragment(iri[len(self.data_base) + 1 :])
         if iri.startswith(self.data_base):
             path, _, fragment = iri[len(self.data_base) :].partition("#")
             return self._with_lang(f"{self.root}/{_path_reference(path)}") + _fragment(fragment)

@@ -79,10 +79,8 @@ def plan_cards(store: ReadableStore, lang: str) -> list[PlanCard]:
 
 def plan_tree(store: ReadableStore, plan_iri: str, lang: str) -> list[TreeNode]:
     """The top elements of a plan, each with its parts, in document order."""
-    nodes = {
-        iri: _node(iri, rows, lang)
-        for iri, rows in _group(run(store, "plan-elements", plan=plan_iri), "element")
-    }
+    elements = _group(run(store, "plan-elements", plan=plan_iri), "element")
+    nodes = {iri: _node(iri, rows, lang) for iri, rows in elements}
     _add_involvements(nodes, run(store, "plan-involvements", plan=plan_iri), lang)
     for iri, rows in _group(run(store, "plan-territories", plan=plan_iri), "element"):
         if iri in nodes:
@@ -90,10 +88,7 @@ def plan_tree(store: ReadableStore, plan_iri: str, lang: str) -> list[TreeNode]:
     for iri, rows in _group(run(store, "plan-dates", plan=plan_iri), "element"):
         if iri in nodes:
             nodes[iri].dates = sorted({_date_text(row) for row in rows})
-    parents = {
-        iri: text(rows[0], "parent")
-        for iri, rows in _group(run(store, "plan-elements", plan=plan_iri), "element")
-    }
+    parents = {iri: text(rows[0], "parent") for iri, rows in elements}
     roots: list[TreeNode] = []
     for iri, node in nodes.items():
         parent = nodes.get(parents.get(iri, ""))

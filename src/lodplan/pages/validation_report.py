@@ -33,7 +33,7 @@ from lodplan.validation import (
 )
 
 INDEX_PAGE = "validation"
-_REPORT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_REPORT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
 def validation_page_name(report_id: str) -> str:

@@ -193,9 +193,12 @@ class EmbeddedStore:
         self._refresh()
         assert self._opened_build is not None
         directory = (self._opened_build / DOWNLOADS_DIR).resolve()
-        path = (directory / name).resolve()
-        # a name is a path under downloads/, never outside it ("../manifest.json")
-        if not path.is_relative_to(directory) or not path.is_file():
+        try:
+            path = (directory / name).resolve()
+            # a name is a path under downloads/, never outside it ("../manifest.json")
+            if not path.is_relative_to(directory) or not path.is_file():
+                return None
+        except OSError:  # a name the file system refuses (too long…): no such file
             return None
         return path
 

@@ -20,8 +20,10 @@ from lodplan.web.services import services
 blueprint = Blueprint("pages", __name__)
 
 ASSETS_DIR = "assets"
-#: Query parameters that choose what a page shows (kept in its language links).
-PAGE_PARAMETERS = ("iri", "q", "example", "page")
+#: Query parameters that choose what a page shows, by page (kept in its language
+#: links); any other parameter is dropped, so it cannot make a new cache entry.
+PAGE_PARAMETERS = {"resource": ("iri",), "search": ("q",), "sparql": ("example",),
+                   "catalog": ("page",)}  # fmt: skip
 
 
 @blueprint.get("/assets/<path:name>")
@@ -47,9 +49,9 @@ def search() -> Response:
 def page_links() -> ServerLinks:
     """The links of the page answering the current request."""
     web = services()
-    # only what selects the page: other parameters would make needless cache entries
-    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k in PAGE_PARAMETERS])
-    current = request.path[len(request.script_root) :].lstrip("/")
+    current = request.path.lstrip("/")  # request.path is under the mount point already
+    kept = PAGE_PARAMETERS.get(current, ())
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k in kept])
     if query:
         current += "?" + query
     return ServerLinks(

@@ -234,7 +234,10 @@ def _format_url(iri: str, fmt: MediaFormat) -> str:
 def _redirect_to_path(local: str, forced: MediaFormat | None) -> Response:
     """303 to the address of an IRI under the base (a ``#`` part stays a fragment)."""
     path, hash_mark, fragment = local.partition("#")
-    location = request.script_root + "/" + uri_reference(path)
+    reference = uri_reference(path)
+    if reference.startswith("/"):  # "//x" would name another host: encode that slash
+        reference = "%2F" + reference[1:]
+    location = request.script_root + "/" + reference
     if forced is not None:
         location += f"?format={forced.names[0]}"
     if hash_mark:
