@@ -9,8 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from lodplan.pages.charts import render_charts_page
-from lodplan.publishing.negotiation import HTML
-from lodplan.web.pages import page_links
+from lodplan.web.pages import html_response, page_links
 from lodplan.web.services import services
 
 blueprint = Blueprint("charts", __name__)
@@ -21,8 +20,4 @@ def charts() -> Response:
     """Actions per plan and per top-level element, actors by involvements, dated actions."""
     web = services()
     links = page_links()
-    response = Response(
-        render_charts_page(web.store, web.renderer, links), content_type=HTML.content_type
-    )
-    response.headers["Content-Language"] = links.lang
-    return response
+    return html_response(render_charts_page(web.store, web.renderer, links), links.lang)

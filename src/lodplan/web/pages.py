@@ -39,11 +39,8 @@ def asset(name: str) -> Response:
 @blueprint.get("/search")
 def search() -> Response:
     """Search across plans: ``?q=`` words, accents and case ignored."""
-    query = request.args.get("q", "")
-    body = services().site.search(query, page_links())
-    response = Response(body, content_type=HTML.content_type)
-    response.headers["Content-Language"] = page_links().lang
-    return response
+    links = page_links()
+    return html_response(services().site.search(request.args.get("q", ""), links), links.lang)
 
 
 def page_links() -> ServerLinks:
@@ -69,7 +66,12 @@ def template_context() -> dict[str, Any]:
 
 def html_page(template: str, status: int = 200, **context: Any) -> Response:
     """A page of the site, rendered for this request's links and language."""
-    body = services().renderer.render(template, page_links(), **context)
+    links = page_links()
+    return html_response(services().renderer.render(template, links, **context), links.lang, status)
+
+
+def html_response(body: str, lang: str, status: int = 200) -> Response:
+    """An HTML page in ``lang`` (``Content-Language``)."""
     response = Response(body, status=status, content_type=HTML.content_type)
-    response.headers["Content-Language"] = page_links().lang
+    response.headers["Content-Language"] = lang
     return response

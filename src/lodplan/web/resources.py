@@ -29,7 +29,7 @@ from lodplan.publishing.negotiation import (
 )
 from lodplan.publishing.resources import RESOURCE_PATH, Representation
 from lodplan.store.base import is_valid_iri
-from lodplan.web.pages import page_links
+from lodplan.web.pages import html_response, page_links
 from lodplan.web.responses import error_page, not_acceptable, text_response
 from lodplan.web.services import services
 
@@ -191,10 +191,8 @@ def _page(iri: str) -> Response:
 
 
 def _html_response(html: str) -> Response:
-    body = html.encode("utf-8")
-    response = Response(body, content_type=HTML.content_type)
-    response.set_etag(hashlib.sha256(body).hexdigest()[:40])
-    response.headers["Content-Language"] = page_links().lang
+    response = html_response(html, page_links().lang)
+    response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:40])
     return response
 
 

@@ -47,7 +47,7 @@ from lodplan.sparql.service import (
 )
 from lodplan.sparql.service_description import SD_PREFIXES, service_description
 from lodplan.terms import PREFIXES
-from lodplan.web.pages import page_links
+from lodplan.web.pages import html_response, page_links
 from lodplan.web.responses import not_acceptable, text_response
 from lodplan.web.services import services
 
@@ -236,6 +236,4 @@ def _form_page() -> Response:
         endpoint,
         selected=request.args.get("example"),
     )
-    response = Response(html, content_type=HTML.content_type)
-    response.headers["Content-Language"] = links.lang
-    return response
+    return html_response(html, links.lang)

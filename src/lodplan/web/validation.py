@@ -9,8 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from lodplan.pages.validation_report import render_validation_index, render_validation_page
-from lodplan.publishing.negotiation import HTML
-from lodplan.web.pages import page_links
+from lodplan.web.pages import html_response, page_links
 from lodplan.web.responses import error_page
 from lodplan.web.services import services
 
@@ -22,7 +21,7 @@ def index() -> Response:
     """Every report of the served build, plans first, with its status and counts."""
     web = services()
     links = page_links()
-    return _html(render_validation_index(web.store, web.renderer, links), links.lang)
+    return html_response(render_validation_index(web.store, web.renderer, links), links.lang)
 
 
 @blueprint.get("/validation/<report_id>")
@@ -36,10 +35,4 @@ def report(report_id: str) -> Response:
         return error_page(
             404, t("validation.not_found.title"), t("validation.not_found.message", id=report_id)
         )
-    return _html(body, links.lang)
-
-
-def _html(body: str, lang: str) -> Response:
-    response = Response(body, content_type=HTML.content_type)
-    response.headers["Content-Language"] = lang
-    return response
+    return html_response(body, links.lang)
