@@ -27,7 +27,7 @@ from pyoxigraph import Literal
 
 from lodplan.pages.labels import pick
 from lodplan.pages.links import Links
-from lodplan.pages.queries import integer, run, text
+from lodplan.pages.queries import group_rows, integer, pick_text, run, text
 from lodplan.pages.render import PageRenderer
 from lodplan.publishing.resources import LRUCache, natural_key
 from lodplan.store.base import ReadableStore, Solution
@@ -348,8 +348,8 @@ def _end(segments: tuple[Segment, ...]) -> float:
 def _plans(rows: list[Solution], lang: str) -> list[tuple[str, str, int]]:
     """(iri, label, actions) of every plan, most actions first."""
     plans = [
-        (iri, _pick(group, "label", lang) or iri, integer(group[0], "actions"))
-        for iri, group in _group(rows, "plan")
+        (iri, pick_text(group, "label", lang) or iri, integer(group[0], "actions"))
+        for iri, group in group_rows(rows, "plan")
     ]
     return sorted(plans, key=lambda plan: (-plan[2], natural_key(plan[1])))
 
@@ -357,10 +357,10 @@ def _plans(rows: list[Solution], lang: str) -> list[tuple[str, str, int]]:
 def _tops_by_plan(rows: list[Solution], lang: str) -> dict[str, list[Category]]:
     """The top-level elements of each plan in document order, with their action counts."""
     by_plan: dict[str, list[tuple[tuple, Category]]] = defaultdict(list)
-    for iri, group in _group(rows, "top"):
-        notation = _pick(group, "notation", lang) or ""
+    for iri, group in group_rows(rows, "top"):
+        notation = pick_text(group, "notation", lang) or ""
         label = element_label(
-            _pick(group, "levelName", lang), notation, _pick(group, "label", lang)
+            pick_text(group, "levelName", lang), notation, pick_text(group, "label", lang)
         )
         order = (integer(group[0], "order", 0), natural_key(notation or label))
         category = (iri, label or iri, {0: integer(group[0], "actions")})
@@ -381,7 +381,7 @@ def actors_chart(rows: list[Solution], lang: str, top: int = TOP_ACTORS) -> BarC
     """The ``top`` actors involved in the most distinct elements, split by their role."""
     series: dict[int, list[Literal]] = defaultdict(list)
     actors: list[tuple[str, str, dict[int, int]]] = []
-    for iri, group in _group(rows, "actor"):
+    for iri, group in group_rows(rows, "actor"):
         counts: dict[int, int] = {}
         for row in group:
             rank = integer(row, "rank", 9)
@@ -402,8 +402,8 @@ def actors_chart(rows: list[Solution], lang: str, top: int = TOP_ACTORS) -> BarC
 
 def actor_label(rows: list[Solution], lang: str) -> str | None:
     """An actor's label, with its organisation's for a unit ("Aménagement (Metz Métropole)")."""
-    label = _pick(rows, "label", lang)
-    organisation = _pick(rows, "unitOfLabel", lang)
+    label = pick_text(rows, "label", lang)
+    organisation = pick_text(rows, "unitOfLabel", lang)
     return f"{label} ({organisation})" if label and organisation else label
 
 
@@ -455,18 +455,18 @@ def timeline_charts(
 
 def _dated_actions(rows: list[Solution], lang: str) -> list[_DatedAction]:
     actions = []
-    for iri, group in _group(rows, "element"):
+    for iri, group in group_rows(rows, "element"):
         dates = []
-        for date_iri, date_rows in _group(group, "date"):
+        for date_iri, date_rows in group_rows(group, "date"):
             start, end = _day(text(date_rows[0], "start")), _day(text(date_rows[0], "end"))
             if start is None or end is None or end < start:
                 continue  # not a span of days (the shapes require one; a foreign store may not)
-            stated = _pick(date_rows, "text", lang) or ""
-            role = _pick(date_rows, "dateRoleLabel", lang) or ""
+            stated = pick_text(date_rows, "text", lang) or ""
+            role = pick_text(date_rows, "dateRoleLabel", lang) or ""
             dates.append(_Date(start, end, date_iri, stated, role))
         if dates:
-            notation = _pick(group, "notation", lang) or ""
-            label = " · ".join(p for p in (notation, _pick(group, "label", lang)) if p) or iri
+            notation = pick_text(group, "notation", lang) or ""
+            label = " · ".join(p for p in (notation, pick_text(group, "label", lang)) if p) or iri
             actions.append(_DatedAction(text(group[0], "plan"), iri, label, tuple(sorted(dates))))
     return actions
 
@@ -593,19 +593,3 @@ def _label_lines(label: str, top: int) -> tuple[Line, ...]:
         Line(line, top + FONT_ASCENT + index * LINE_HEIGHT)
         for index, line in enumerate(wrap(label))
     )
-
-
-# --- rows ----------------------------------------------------------------------------
-
-
-def _group(rows: Iterable[Solution], key: str) -> list[tuple[str, list[Solution]]]:
-    """Rows grouped by the value bound to ``key``, in first-seen order."""
-    groups: dict[str, list[Solution]] = {}
-    for row in rows:
-        if key in row:
-            groups.setdefault(row[key].value, []).append(row)
-    return list(groups.items())
-
-
-def _pick(rows: list[Solution], name: str, lang: str) -> str | None:
-    return pick({row[name] for row in rows if isinstance(row.get(name), Literal)}, lang)  # type: ignore[misc]

@@ -12,6 +12,7 @@ from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from lodplan.pages.i18n import label_languages
 from lodplan.publishing.prefixes import prefixed_name
+from lodplan.publishing.resources import preferred_literal
 from lodplan.resources import ontology_dir, site_dir
 from lodplan.store.base import ReadableStore
 
@@ -20,14 +21,8 @@ LABEL_PREDICATES = (str(RDFS.label), str(SKOS.prefLabel), str(DCTERMS.title))
 
 def pick(literals: Iterable[Literal], lang: str) -> str | None:
     """The value of the literal in the language a page in ``lang`` prefers."""
-    order = label_languages(lang)
-
-    def rank(literal: Literal) -> tuple[int, str]:
-        language = (literal.language or "").lower()
-        return (order.index(language) if language in order else len(order), literal.value)
-
     candidates = [literal for literal in literals if isinstance(literal, Literal)]
-    return min(candidates, key=rank).value if candidates else None
+    return preferred_literal(candidates, label_languages(lang)) if candidates else None
 
 
 def store_label(store: ReadableStore, iri: str, lang: str) -> str | None:

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pyoxigraph import Literal
-
-from lodplan.pages.labels import pick
-from lodplan.pages.queries import integer, run, text
+from lodplan.pages.queries import group_rows, integer, pick_text, run, text
 from lodplan.publishing.resources import natural_key
 from lodplan.store.base import ReadableStore, Solution
 from lodplan.terms import LP
@@ -72,20 +68,20 @@ def plan_cards(store: ReadableStore, lang: str) -> list[PlanCard]:
     for row in run(store, "plan-counts"):
         counts[text(row, "plan")][text(row, "what")] = integer(row, "count")
     cards = [
-        _card(iri, rows, counts[iri], lang) for iri, rows in _group(run(store, "plans"), "plan")
+        _card(iri, rows, counts[iri], lang) for iri, rows in group_rows(run(store, "plans"), "plan")
     ]
     return sorted(cards, key=lambda card: natural_key(card.title))
 
 
 def plan_tree(store: ReadableStore, plan_iri: str, lang: str) -> list[TreeNode]:
     """The top elements of a plan, each with its parts, in document order."""
-    elements = _group(run(store, "plan-elements", plan=plan_iri), "element")
+    elements = group_rows(run(store, "plan-elements", plan=plan_iri), "element")
     nodes = {iri: _node(iri, rows, lang) for iri, rows in elements}
     _add_involvements(nodes, run(store, "plan-involvements", plan=plan_iri), lang)
-    for iri, rows in _group(run(store, "plan-territories", plan=plan_iri), "element"):
+    for iri, rows in group_rows(run(store, "plan-territories", plan=plan_iri), "element"):
         if iri in nodes:
             nodes[iri].territories = _refs(rows, "territory", "territoryLabel", lang)
-    for iri, rows in _group(run(store, "plan-dates", plan=plan_iri), "element"):
+    for iri, rows in group_rows(run(store, "plan-dates", plan=plan_iri), "element"):
         if iri in nodes:
             nodes[iri].dates = sorted({_date_text(row) for row in rows})
     parents = {iri: text(rows[0], "parent") for iri, rows in elements}
@@ -103,13 +99,13 @@ def _card(iri: str, rows: list[Solution], counts: dict[str, int], lang: str) -> 
     return PlanCard(
         iri=iri,
         identifier=text(rows[0], "identifier") or iri.rsplit("/", 1)[-1],
-        title=_pick(rows, "label", lang) or iri,
-        description=_pick(rows, "description", lang),
+        title=pick_text(rows, "label", lang) or iri,
+        description=pick_text(rows, "description", lang),
         publisher=publisher[0] if publisher else None,
         territories=_refs(rows, "spatial", "spatialLabel", lang),
         start=text(rows[0], "start") or None,
         end=text(rows[0], "end") or None,
-        plan_type=_pick(rows, "typeLabel", lang),
+        plan_type=pick_text(rows, "typeLabel", lang),
         top_elements=counts.get(str(LP.hasElement), 0),
         objectives=counts.get(str(LP.Objective), 0),
         actions=counts.get(str(LP.Action), 0),
@@ -122,17 +118,17 @@ def _node(iri: str, rows: list[Solution], lang: str) -> TreeNode:
     return TreeNode(
         iri=iri,
         code=text(rows[0], "notation") or None,
-        label=_pick(rows, "label", lang) or iri.rsplit("/", 1)[-1],
-        level_name=_pick(rows, "levelName", lang),
+        label=pick_text(rows, "label", lang) or iri.rsplit("/", 1)[-1],
+        level_name=pick_text(rows, "levelName", lang),
         is_action=any(text(row, "class") == str(LP.Action) for row in rows),
         order=integer(rows[0], "order", 0),
-        status=_pick(rows, "statusLabel", lang),
-        priority=_pick(rows, "priorityLabel", lang),
+        status=pick_text(rows, "statusLabel", lang),
+        priority=pick_text(rows, "priorityLabel", lang),
     )
 
 
 def _add_involvements(nodes: dict[str, TreeNode], rows: list[Solution], lang: str) -> None:
-    for iri, element_rows in _group(rows, "element"):
+    for iri, element_rows in group_rows(rows, "element"):
         if iri not in nodes:
             continue
         by_actor: dict[tuple[str, str], list[Solution]] = defaultdict(list)
@@ -141,8 +137,8 @@ def _add_involvements(nodes: dict[str, TreeNode], rows: list[Solution], lang: st
         nodes[iri].actors = sorted(
             (
                 (
-                    Ref(actor, _pick(group, "actorLabel", lang) or actor),
-                    _pick(group, "roleLabel", lang),
+                    Ref(actor, pick_text(group, "actorLabel", lang) or actor),
+                    pick_text(group, "roleLabel", lang),
                 )
                 for (actor, _), group in by_actor.items()
             ),
@@ -161,21 +157,9 @@ def _document_order(node: TreeNode) -> tuple[int, tuple]:
     return (node.order, natural_key(node.code or node.label))
 
 
-def _group(rows: Iterable[Solution], key: str) -> list[tuple[str, list[Solution]]]:
-    """Rows grouped by the IRI bound to ``key``, in first-seen order."""
-    groups: dict[str, list[Solution]] = {}
-    for row in rows:
-        if key in row:
-            groups.setdefault(row[key].value, []).append(row)
-    return list(groups.items())
-
-
-def _pick(rows: list[Solution], name: str, lang: str) -> str | None:
-    return pick({row[name] for row in rows if isinstance(row.get(name), Literal)}, lang)
-
-
 def _refs(rows: list[Solution], iri_name: str, label_name: str, lang: str) -> list[Ref]:
     refs = [
-        Ref(iri, _pick(group, label_name, lang) or iri) for iri, group in _group(rows, iri_name)
+        Ref(iri, pick_text(group, label_name, lang) or iri)
+        for iri, group in group_rows(rows, iri_name)
     ]
     return sorted(refs, key=lambda ref: natural_key(ref.label))

@@ -6,9 +6,13 @@ page shows. Values reach them only as bound IRIs (:meth:`ReadableStore.select`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from pyoxigraph import Literal
+
+from lodplan.pages.labels import pick
 from lodplan.resources import site_dir
 from lodplan.store.base import ReadableStore, Solution
 
@@ -39,3 +43,18 @@ def integer(solution: Solution, name: str, default: int = 0) -> int:
         return int(value)
     except ValueError:
         return default
+
+
+def group_rows(rows: Iterable[Solution], key: str) -> list[tuple[str, list[Solution]]]:
+    """Rows grouped by the value bound to ``key``, in first-seen order (a query gives
+    one row per label language and per optional value: one group per resource)."""
+    groups: dict[str, list[Solution]] = {}
+    for row in rows:
+        if key in row:
+            groups.setdefault(row[key].value, []).append(row)
+    return list(groups.items())
+
+
+def pick_text(rows: Iterable[Solution], name: str, lang: str) -> str | None:
+    """Among the literals bound to ``name`` in ``rows``, the one a page in ``lang`` prefers."""
+    return pick({row[name] for row in rows if isinstance(row.get(name), Literal)}, lang)

@@ -19,7 +19,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from lodplan.pages.labels import pick, store_label, term_label
 from lodplan.pages.plans import PlanCard, Ref, TreeNode, plan_cards, plan_tree
-from lodplan.pages.queries import run, text
+from lodplan.pages.queries import pick_text, run, text
 from lodplan.publishing.downloads import source_text_name
 from lodplan.publishing.resources import LRUCache, natural_key
 from lodplan.store.base import ReadableStore
@@ -274,12 +274,12 @@ class _ViewBuilder:
                 continue
             same = [r for r in rows if (text(r, "element"), text(r, "role")) == key]
             seen[key] = Involvement(
-                element=Ref(key[0], _pick(same, "elementLabel", self.lang) or key[0]),
+                element=Ref(key[0], pick_text(same, "elementLabel", self.lang) or key[0]),
                 code=text(row, "notation") or None,
                 plan=Ref(
-                    text(row, "plan"), _pick(same, "planLabel", self.lang) or text(row, "plan")
+                    text(row, "plan"), pick_text(same, "planLabel", self.lang) or text(row, "plan")
                 ),
-                role=_pick(same, "roleLabel", self.lang),
+                role=pick_text(same, "roleLabel", self.lang),
             )
         return sorted(
             seen.values(),
@@ -522,10 +522,6 @@ def _find(nodes: list[TreeNode], iri: str) -> TreeNode | None:
 def _sorted_values(values: list[Value]) -> list[Value]:
     unique = list({(v.text, v.iri): v for v in values}.values())
     return sorted(unique, key=lambda v: (v.iri is None, natural_key(v.text)))
-
-
-def _pick(rows: list, name: str, lang: str) -> str | None:
-    return pick([row[name] for row in rows if isinstance(row.get(name), Literal)], lang)
 
 
 def _int(value: str | None) -> int | None:

@@ -14,10 +14,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
-from pyoxigraph import Literal
-
-from lodplan.pages.labels import pick
-from lodplan.pages.queries import run, text
+from lodplan.pages.queries import pick_text, run, text
 from lodplan.publishing.resources import natural_key
 from lodplan.store.base import ReadableStore
 
@@ -70,9 +67,9 @@ def build_index(store: ReadableStore, lang: str) -> list[Entry]:
         rows[(text(row, "resource"), text(row, "kind"))].append(row)
     entries = []
     for (iri, kind), group in rows.items():
-        label = _pick(group, "label", lang) or iri.rsplit("/", 1)[-1]
+        label = pick_text(group, "label", lang) or iri.rsplit("/", 1)[-1]
         code = text(group[0], "notation") or None
-        description = _pick(group, "description", lang)
+        description = pick_text(group, "description", lang)
         entries.append(
             Entry(
                 iri=iri,
@@ -127,7 +124,3 @@ def _rank(entry: Entry, words: list[str]) -> tuple:
     in_label = all(word in entry.folded_label for word in words)
     starts = entry.folded_label.startswith(words[0]) if words else False
     return (not in_label, not starts, natural_key(entry.code or ""), natural_key(entry.label))
-
-
-def _pick(rows: list, name: str, lang: str) -> str | None:
-    return pick({row[name] for row in rows if isinstance(row.get(name), Literal)}, lang)

@@ -172,7 +172,6 @@ class ResourceService:
         self.etag_seed = presentation_fingerprint(self.context_path, self._templates)
         self._triples = LRUCache(cache_size)
         self._bodies = LRUCache(cache_size)
-        self._plans = LRUCache(4)
 
     # -- public API ----------------------------------------------------------------
 
@@ -242,12 +241,15 @@ def natural_key(text: str) -> tuple[Any, ...]:
 _DIGITS = re.compile(r"(\d+)")
 
 
-def preferred_literal(literals: Sequence[Literal]) -> str:
-    """The value of the literal in the preferred language (``LABEL_LANGUAGES``)."""
+def preferred_literal(
+    literals: Sequence[Literal], languages: Sequence[str] = LABEL_LANGUAGES
+) -> str:
+    """The value of the literal in the first of ``languages`` ("" is no language tag);
+    other languages last; ties broken by value, so the choice is stable."""
 
     def rank(literal: Literal) -> tuple[int, str]:
         language = (literal.language or "").lower()
-        order = LABEL_LANGUAGES.index(language) if language in LABEL_LANGUAGES else 99
+        order = languages.index(language) if language in languages else len(languages)
         return (order, literal.value)
 
     return min(literals, key=rank).value
