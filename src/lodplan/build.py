@@ -235,13 +235,7 @@ def _place_checker(
 
 def _check_place_references(places: Places, is_place: Callable[[str], bool]) -> None:
     """Every reference in places.yaml designates a known place (not only a well-formed one)."""
-    references = [(ref, f"names.{name}") for name, ref in places.names.items()]
-    references += [
-        (ref, f"territories.{t.id}.part-of")
-        for t in places.territories.values()
-        for ref in t.part_of
-    ]
-    for ref, where in references:
+    for ref, where in places.references():
         if not is_place(ref):
             raise MappingError(
                 f"{ref!r} is not a known place (the COG, a country of the country list, "

@@ -50,6 +50,16 @@ class Places:
     names: dict[str, str] = field(default_factory=dict)  # name as written → reference
     path: Path | None = None
 
+    def references(self) -> list[tuple[str, str]]:
+        """Every place reference the file makes, with the field that makes it."""
+        found = [(ref, f"names.{name}") for name, ref in self.names.items()]
+        found += [
+            (ref, f"territories.{t.id}.part-of")
+            for t in self.territories.values()
+            for ref in t.part_of
+        ]
+        return found
+
 
 def fold(text: str) -> str:
     """Lowercase without accents ("Montigny-lès-Metz" and "MONTIGNY-LES-METZ" compare equal)."""
@@ -156,13 +166,7 @@ def _territory(territory_id: str, fields: Any, fail) -> Territory:
 
 
 def _check_references(places: Places, fail) -> None:
-    checks = [(ref, f"names.{name}") for name, ref in places.names.items()]
-    checks += [
-        (ref, f"territories.{t.id}.part-of")
-        for t in places.territories.values()
-        for ref in t.part_of
-    ]
-    for ref, where in checks:
+    for ref, where in places.references():
         if not is_reference(ref, places):
             raise fail(
                 f"{ref!r} is not a place: use commune:<INSEE code>, epci:<SIREN>, "
