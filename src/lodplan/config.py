@@ -15,6 +15,10 @@ DEFAULT_QUERY_TIMEOUT_S = 30.0
 DEFAULT_MAX_RESULT_ROWS = 10_000
 DEFAULT_QUERY_MEMORY_MB = 2048
 DEFAULT_MAX_RESULT_BYTES = 50 * 1024 * 1024
+#: Queries one client may have running at once; more wait their turn (see docs/security.md).
+DEFAULT_QUERIES_PER_CLIENT = 1
+#: Most query worker processes, whatever the memory (each may use ``memory_mb``).
+MAX_QUERY_WORKERS = 16
 
 
 def local_base_iri(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str:
@@ -50,6 +54,8 @@ class QueryLimits:
     max_rows: int = DEFAULT_MAX_RESULT_ROWS
     memory_mb: int = DEFAULT_QUERY_MEMORY_MB  # address space of the query worker
     max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES  # size of a serialized result
+    workers: int = 0  # query worker processes; 0: as many as memory holds at their cap, 2..16
+    per_client: int = DEFAULT_QUERIES_PER_CLIENT  # queries of one client running at once
 
     def __post_init__(self) -> None:
         if not self.timeout_s > 0 or self.max_rows < 1:
@@ -58,6 +64,11 @@ class QueryLimits:
             )
         if self.memory_mb < 0 or self.max_result_bytes < 0:
             raise ConfigError("query memory and result size caps must not be negative")
+        if self.workers < 0 or self.per_client < 1:
+            raise ConfigError(
+                f"query workers must not be negative ({self.workers}) and each client "
+                f"must be allowed at least one query ({self.per_client})"
+            )
 
     @classmethod
     def from_env(cls) -> QueryLimits:
@@ -66,7 +77,23 @@ class QueryLimits:
             max_rows=_env_number("LODPLAN_MAX_RESULT_ROWS", int, DEFAULT_MAX_RESULT_ROWS),
             memory_mb=_env_number("LODPLAN_QUERY_MEMORY_MB", int, DEFAULT_QUERY_MEMORY_MB),
             max_result_bytes=_env_number("LODPLAN_MAX_RESULT_BYTES", int, DEFAULT_MAX_RESULT_BYTES),
+            workers=int(_env_number("LODPLAN_QUERY_WORKERS", int, 0)),
+            per_client=int(
+                _env_number("LODPLAN_QUERIES_PER_CLIENT", int, DEFAULT_QUERIES_PER_CLIENT)
+            ),
         )
+
+    def worker_count(self) -> int:
+        """Query worker processes: ``workers``, else as many as memory holds at ``memory_mb``
+        each (from 2 to :data:`MAX_QUERY_WORKERS`)."""
+        if self.workers:
+            return self.workers
+        if not self.memory_mb:
+            return MAX_QUERY_WORKERS
+        total_mb = _physical_memory_mb()
+        if total_mb is None:
+            return 2
+        return max(2, min(MAX_QUERY_WORKERS, total_mb // self.memory_mb))
 
 
 DEFAULT_CATALOG_PAGE_SIZE = 100
@@ -88,3 +115,10 @@ def _env_number(name: str, kind: type, default: float) -> float:
         return kind(value)
     except ValueError:
         raise ConfigError(f"{name}={value!r} is not a {kind.__name__} number") from None
+
+
+def _physical_memory_mb() -> int | None:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1024 * 1024)
+    except (ValueError, OSError, AttributeError):
+        return None
