@@ -31,6 +31,7 @@ from lodplan.sparql.service import (
     QuerySyntaxError,
     QueryTimeoutError,
     QueryTooComplexError,
+    TooManyQueriesError,
     UpdateNotAllowedError,
     WorkerUnavailableError,
 )
@@ -165,17 +166,17 @@ def test_timeout_kills_the_worker_and_the_next_query_works(lod_store):
     service = EmbeddedQueryService(lod_store, QueryLimits(timeout_s=1.0, max_rows=10))
     try:
         service.execute("ASK {}")  # start the worker outside the timed part
-        pid = service.worker_pid
-        assert pid is not None and _alive(pid)
+        [pid] = service.worker_pids
+        assert _alive(pid)
         started = time.monotonic()
         with pytest.raises(QueryTimeoutError, match="1 s"):
             service.execute(ENDLESS)
         assert time.monotonic() - started < 10
         assert not _alive(pid)  # killed and reaped: the work really stopped
-        assert service.worker_pid is None
+        assert service.worker_pids == []
         result = service.execute("SELECT ?s WHERE { ?s a lodplan:Plan }", solutions_format=JSON)
         assert len(_bindings(result)) == 1
-        assert service.worker_pid not in (None, pid)
+        assert service.worker_pids not in ([], [pid])
     finally:
         service.close()
 
@@ -196,9 +197,10 @@ def test_worker_follows_a_new_build(tmp_path, publish_lod, lod):
 def test_close_stops_the_worker(lod_store):
     service = EmbeddedQueryService(EmbeddedStore(lod_store.root), QueryLimits(timeout_s=20))
     service.execute("ASK {}")
-    pid = service.worker_pid
+    pids = service.worker_pids + service.checkers.worker_pids
+    assert len(pids) == 2
     service.close()
-    assert service.worker_pid is None and not _alive(pid)
+    assert service.worker_pids == [] and not any(_alive(pid) for pid in pids)
 
 
 # -- federation: nothing is ever fetched ------------------------------------------------
@@ -240,17 +242,19 @@ def test_the_word_service_in_a_string_is_a_search_not_federation(lod_query_servi
 
 
 def test_deep_nesting_is_refused_before_running(lod_query_service):
-    pid_before = lod_query_service.execute("ASK {}") and lod_query_service.worker_pid
+    lod_query_service.execute("ASK {}")
+    pids_before = lod_query_service.worker_pids + lod_query_service.checkers.worker_pids
     with pytest.raises(QueryTooComplexError, match="nested too deeply"):
         lod_query_service.execute("SELECT * WHERE " + "{" * 5000 + "}" * 5000)
-    assert lod_query_service.worker_pid == pid_before  # the worker never saw it
+    # no worker saw it (none crashed, none was started)
+    assert lod_query_service.worker_pids + lod_query_service.checkers.worker_pids == pids_before
     nested = "SELECT * WHERE " + "{" * 50 + " ?s a lodplan:Plan " + "}" * 50
     assert lod_query_service.execute(nested).count == 1
 
 
 def test_worker_runs_under_the_memory_cap(lod_query_service):
     lod_query_service.execute("ASK {}")  # the store opens fine under the default cap
-    limits = Path(f"/proc/{lod_query_service.worker_pid}/limits")
+    limits = Path(f"/proc/{lod_query_service.worker_pids[0]}/limits")
     if not limits.exists():
         pytest.skip("no /proc")
     line = next(x for x in limits.read_text().splitlines() if x.startswith("Max address space"))
@@ -287,38 +291,46 @@ def test_a_query_over_the_memory_cap_is_stopped_and_the_next_works(lod_store):
 
 
 def _worker_state(pid: int) -> str:
-    """The kernel's state letter of a process (R: running, S: sleeping...)."""
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    return stat.rsplit(")", 1)[1].split()[0]
+    """The kernel's state letter of a process (R: one of its threads is running, else that
+    of its main thread: S sleeping...)."""
+    states = [
+        task.joinpath("stat").read_text().rsplit(")", 1)[1].split()[0]
+        for task in Path(f"/proc/{pid}/task").iterdir()
+    ]
+    return "R" if "R" in states else states[0]
 
 
-def _start_endless(service: EmbeddedQueryService) -> tuple[threading.Thread, list]:
-    """Run ENDLESS in a thread until the worker is busy computing it; returns the outcome box."""
-    service.execute("ASK {}")  # a running worker, idle (sleeping on its pipe)
-    pid = service.worker_pid
+def _start_endless(
+    service: EmbeddedQueryService, client: str = "local"
+) -> tuple[threading.Thread, list, int]:
+    """Run ENDLESS in a thread until a worker is busy computing it; returns the outcome box
+    and the worker's pid."""
+    service.execute("ASK {}", client=client)  # a running worker, idle (sleeping on its pipe)
+    [pid] = service.worker_pids
     outcome: list = []
 
     def run() -> None:
         try:
-            outcome.append(service.execute(ENDLESS))
+            outcome.append(service.execute(ENDLESS, client=client))
         except QueryError as error:
             outcome.append(error)
 
     thread = threading.Thread(target=run)
     thread.start()
     deadline = time.monotonic() + 30
-    while _worker_state(pid) != "R":  # computing: the query has reached the worker
+    # computing: the query was checked, got the runner, and the runner is working
+    while service.active_queries < 1 or _worker_state(pid) != "R":
         assert time.monotonic() < deadline, "the query never started"
         time.sleep(0.01)
-    return thread, outcome
+    return thread, outcome, pid
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_a_worker_that_dies_gives_a_clear_error_and_the_next_query_works(lod_store):
     service = EmbeddedQueryService(lod_store, QueryLimits(timeout_s=60, max_rows=10))
     try:
-        thread, outcome = _start_endless(service)
-        os.kill(service.worker_pid, signal.SIGKILL)  # as the OOM killer would
+        thread, outcome, pid = _start_endless(service)
+        os.kill(pid, signal.SIGKILL)  # as the OOM killer would
         thread.join()
         assert isinstance(outcome[0], WorkerUnavailableError)
         assert "stopped unexpectedly" in str(outcome[0]) and "SIGKILL" in str(outcome[0])
@@ -328,35 +340,101 @@ def test_a_worker_that_dies_gives_a_clear_error_and_the_next_query_works(lod_sto
         service.close()
 
 
+def _wait_for(condition, what: str) -> None:
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.01)
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
-def test_queries_beyond_the_waiting_room_are_turned_away_at_once(lod_store):
+def test_a_client_over_its_share_is_told_at_once_and_others_are_served(lod_store):
     service = EmbeddedQueryService(
-        lod_store, QueryLimits(timeout_s=60, max_rows=10), max_waiting_queries=1
+        lod_store, QueryLimits(timeout_s=60, max_rows=10), workers=2, waiting_per_client=1
     )
     try:
-        thread, outcome = _start_endless(service)
-        waiting = threading.Thread(target=lambda: outcome.append(_outcome(service, "ASK {}")))
-        waiting.start()
-        deadline = time.monotonic() + 30
-        while service.active_queries < 2:  # one running, one waiting for the worker
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
-        with pytest.raises(EndpointBusyError, match="busy") as refused:
-            service.execute("ASK {}")
+        thread, outcome, pid = _start_endless(service, client="greedy")
+        waiting = threading.Thread(
+            target=lambda: outcome.append(_outcome(service, "ASK {}", "greedy"))
+        )
+        waiting.start()  # greedy's second query waits: one query of a client runs at a time
+        _wait_for(lambda: service.active_queries == 2, "the second query never waited")
+        with pytest.raises(TooManyQueriesError, match="too many queries") as refused:
+            service.execute("ASK {}", client="greedy")
         assert refused.value.retry_after_s >= 1
-        os.kill(service.worker_pid, signal.SIGKILL)  # end the long query now
+        started = time.monotonic()
+        assert service.execute("ASK {}", client="other").body.endswith(b"true}")
+        assert time.monotonic() - started < 10  # not behind greedy's endless query
+        os.kill(pid, signal.SIGKILL)  # end the long query now
         thread.join()
         waiting.join()
         assert isinstance(outcome[0], WorkerUnavailableError)
-        assert outcome[1].body.endswith(b"true}")  # the waiting query got the new worker
+        assert outcome[1].body.endswith(b"true}")  # the waiting query ran after it
         assert service.active_queries == 0
     finally:
         service.close()
 
 
-def _outcome(service: EmbeddedQueryService, query: str):
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_freed_worker_goes_to_the_client_with_nothing_running(lod_store):
+    service = EmbeddedQueryService(
+        lod_store, QueryLimits(timeout_s=60, max_rows=10, per_client=2), workers=1
+    )
     try:
-        return service.execute(query)
+        thread, outcome, pid = _start_endless(service, client="greedy")
+        order: list[str] = []
+
+        def ask(client: str) -> None:
+            service.execute("ASK {}", client=client)
+            order.append(client)
+
+        first = threading.Thread(target=ask, args=("greedy",))
+        first.start()  # greedy's second query waits first...
+        _wait_for(lambda: service.active_queries == 2, "greedy's second query never waited")
+        second = threading.Thread(target=ask, args=("modest",))
+        second.start()  # ...modest's comes later
+        _wait_for(lambda: service.active_queries == 3, "modest's query never waited")
+        os.kill(pid, signal.SIGKILL)
+        for waiting in (thread, first, second):
+            waiting.join()
+        assert order == ["modest", "greedy"]  # the client with nothing running went first
+    finally:
+        service.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_waiting_for_a_worker_does_not_eat_the_time_limit(lod_store):
+    service = EmbeddedQueryService(lod_store, QueryLimits(timeout_s=2, max_rows=10), workers=1)
+    try:
+        thread, outcome, pid = _start_endless(service, client="a")
+        started = time.monotonic()
+        waited = _outcome(service, "ASK {}", "b")  # waits ~2 s for a's query to be stopped
+        assert time.monotonic() - started >= 1.5
+        assert waited.body.endswith(b"true}"), waited  # then runs with its own 2 s
+        thread.join()
+        assert isinstance(outcome[0], QueryTimeoutError)
+    finally:
+        service.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_long_query_yields_the_processor_and_its_worker_retires(lod_store):
+    service = EmbeddedQueryService(lod_store, QueryLimits(timeout_s=60, max_rows=10), workers=2)
+    try:
+        thread, outcome, pid = _start_endless(service)
+        _wait_for(lambda: os.getpriority(os.PRIO_PROCESS, pid) > 0, "never reniced")
+        os.kill(pid, signal.SIGKILL)
+        thread.join()
+        service.execute("ASK {}")
+        assert pid not in service.worker_pids
+        assert all(os.getpriority(os.PRIO_PROCESS, p) == 0 for p in service.worker_pids)
+    finally:
+        service.close()
+
+
+def _outcome(service: EmbeddedQueryService, query: str, client: str = "local"):
+    try:
+        return service.execute(query, client=client)
     except QueryError as error:
         return error
 

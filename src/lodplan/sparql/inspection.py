@@ -17,7 +17,7 @@ The first two use rdflib's SPARQL parser, which (pyparsing) is not thread-safe:
 :func:`inspect_query` and :func:`looks_like_update` must only be called in the
 single-threaded query worker process. The parse is skipped when the query does
 not even contain the words concerned, which is the common case.
-:func:`nesting_depth` is a plain scan, safe anywhere (the service calls it before
+:func:`nesting_depth` and :func:`expression_size` are plain scans, safe anywhere (the service calls it before
 sending a query to the worker).
 """
 
@@ -55,6 +55,10 @@ _NOT_CODE = re.compile(
 )
 _BRACKETS = re.compile(r"[(\[{)\]}]")
 _OPENING = frozenset("([{")
+# A token of the code: a word (keyword, name, number) or one punctuation character.
+_TOKEN = re.compile(r"\w+|[^\s\w]")
+# A run of prefix operators (``!!!x``, ``- - -1``, ``^^^p``): each nests the parse one level.
+_PREFIX_OPERATORS = re.compile(r"(?:[!^+\-]\s*){2,}")
 _UPDATE_START = re.compile(
     r"""\A(?:\s+|\#[^\n]*(?:\n|\Z)                    # blanks and comments
         |PREFIX\s+[^\s:]*:\s*<[^>\s]*>|BASE\s*<[^>\s]*>  # prologue
@@ -105,7 +109,8 @@ def code_text(query: str) -> str:
 
 
 def nesting_depth(query: str) -> int:
-    """The deepest nesting of ``(``, ``[`` and ``{`` in the code of ``query``.
+    """The deepest nesting of ``(``, ``[`` and ``{`` in the code of ``query``, or the
+    longest run of prefix operators if deeper (:func:`prefix_operator_depth`).
 
     Brackets in strings, IRIs and comments do not count. A closing bracket
     without an opening one is ignored (the query is malformed anyway), so that
@@ -118,7 +123,22 @@ def nesting_depth(query: str) -> int:
             deepest = max(deepest, depth)
         elif depth:
             depth -= 1
-    return deepest
+    return max(deepest, prefix_operator_depth(query))
+
+
+def prefix_operator_depth(query: str) -> int:
+    """The longest run of prefix operators (``!``, ``-``, ``+``, ``^``) in the code of ``query``.
+
+    Counted as nesting: ``!!!!x`` is parsed as four nested negations.
+    """
+    runs = _PREFIX_OPERATORS.findall(code_text(query))
+    return max((sum(1 for c in run if not c.isspace()) for run in runs), default=0)
+
+
+def expression_size(query: str) -> int:
+    """How many tokens ``query`` holds: words, punctuation, strings, IRIs (comments are free)."""
+    literals = sum(1 for match in _NOT_CODE.finditer(query) if not match.group().startswith("#"))
+    return literals + sum(1 for _ in _TOKEN.finditer(code_text(query)))
 
 
 def looks_like_update(text: str) -> bool:

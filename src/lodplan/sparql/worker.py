@@ -1,13 +1,23 @@
-"""The query worker: a separate, single-threaded process that runs SPARQL queries.
+"""The query worker: a separate process that checks or runs one SPARQL query at a time.
 
 pyoxigraph cannot cancel a running query, so queries run here and the server
-kills this process when a query exceeds its time limit. The worker caps its own
+kills this process when a query exceeds its time limit. Before it reads any
+query the worker takes away its own ability to open a connection
+(:mod:`lodplan.sparql.confinement`): ``SERVICE`` cannot reach anything, whatever
+the spelling. It runs queries on a thread with a large stack, so that the
+parser's recursion on long expressions stays far from overflowing (the service
+also refuses expressions over a size and depth limit). The worker caps its own
 address space (``RLIMIT_AS``): a query that needs more memory ends this process
 (Rust aborts on a failed allocation) or raises ``MemoryError``, never the
 server. It opens the served build read-only, reopens it when the build changes,
 serializes results itself (capped at ``max_rows`` rows and ``max_bytes`` bytes;
 graphs asked as JSON-LD are compacted with lodplan's context) and sends back
 bytes, never live objects.
+
+Two kinds of request: :class:`CheckRequest` parses a query without running it
+(on an empty store: syntax, Update, ``SERVICE``, dataset clause), so that
+malformed queries are answered without waiting for a worker that runs queries;
+:class:`QueryRequest` runs it on the served build.
 
 Everything exchanged with the server is a plain picklable dataclass.
 """
@@ -21,6 +31,7 @@ import os
 import resource
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -40,7 +51,8 @@ from pyoxigraph import (
 from lodplan.publishing.jsonld import JsonLdCompactor, JsonLdContext
 from lodplan.publishing.negotiation import JSONLD, RDF_FORMATS
 from lodplan.publishing.prefixes import used_prefixes
-from lodplan.sparql.inspection import inspect_query, looks_like_update
+from lodplan.sparql.confinement import ConfinementError, confine_network
+from lodplan.sparql.inspection import code_text, inspect_query, looks_like_update
 from lodplan.sparql.results import serialize_boolean, write_solutions
 
 READY = "ready"
@@ -49,6 +61,12 @@ _M_ARENA_MAX = -8  # from <malloc.h>
 # glibc gives each thread up to 64 MiB arenas of address space: RocksDB's threads
 # would take much of the memory cap for nothing.
 _MALLOC_ARENAS = 2
+#: Stack of the thread that parses and runs queries. With the default 8 MiB,
+#: pyoxigraph overflowed (SIGSEGV) on ~1,000 chained OPTIONALs, path steps or
+#: triple patterns and ~7,000 chained operators; with 128 MiB, 20,000 of each are
+#: parsed (measured, pyoxigraph 0.5). Address space only: pages are used as touched.
+QUERY_STACK_BYTES = 128 * 1024 * 1024
+_MENTIONS_SERVICE = "service"
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,23 @@ class QueryRequest:
     named_graphs: tuple[str, ...] = ()
     max_bytes: int | None = None  # cap of the serialized result
     jsonld_context: JsonLdContext | None = None  # compacts JSON-LD graphs; None: expanded
+    has_dataset_clause: bool | None = None  # known from a CheckRequest; None: inspect here
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """Parse ``query`` (with these prefixes and base) without running it on the data."""
+
+    query: str
+    base_iri: str | None
+    prefixes: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A query that parses; whether it declares its own dataset (``FROM``)."""
+
+    has_dataset_clause: bool
 
 
 @dataclass(frozen=True)
@@ -78,7 +113,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class Failure:
-    reason: str  # syntax | update | service | not-acceptable | memory | execution
+    # syntax | update | service | not-acceptable | memory | evaluation | execution | unconfined
+    reason: str
     message: str
 
 
@@ -91,15 +127,30 @@ def worker_main(
 ) -> None:
     """Entry point of the worker process: answer requests until the server hangs up.
 
-    The memory cap is set before the store at ``data_path`` is opened, so that
-    a cap too small for the store itself shows at start-up, not as a failed query.
+    The network is closed to this process first, before anything else runs; a
+    worker that cannot close it answers the start-up handshake with a
+    :class:`Failure` and ends. The memory cap is set before the store at
+    ``data_path`` is opened, so that a cap too small for the store itself shows
+    at start-up, not as a failed query.
     """
     # Ctrl-C reaches the whole process group; the server decides when this worker ends.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if die_with_server:
         _die_with_server(server_pid)
+    try:
+        confine_network()
+    except ConfinementError as error:
+        connection.send(Failure("unconfined", f"the query worker cannot be confined: {error}"))
+        return
     if memory_limit_bytes:
         _limit_memory(memory_limit_bytes)
+    threading.stack_size(QUERY_STACK_BYTES)
+    serving = threading.Thread(target=_serve, args=(connection, data_path), name="queries")
+    serving.start()
+    serving.join()
+
+
+def _serve(connection: Connection, data_path: str | None) -> None:
     worker = QueryWorker()
     if data_path is not None:
         worker.open(data_path)
@@ -109,7 +160,38 @@ def worker_main(
             request = connection.recv()
         except (EOFError, OSError):
             return
-        connection.send(worker.answer(request))
+        if isinstance(request, CheckRequest):
+            connection.send(check(request))
+        else:
+            connection.send(worker.answer(request))
+
+
+def check(request: CheckRequest) -> Checked | Failure:
+    """Whether ``request.query`` is a query this endpoint accepts, without reading any data.
+
+    pyoxigraph parses (and plans) it over an empty store; nothing is evaluated
+    except an ``ASK``, which finds the empty store at once.
+    """
+    features = inspect_query(request.query)
+    if features.uses_service:
+        return _service_refused(features.checked)
+    try:
+        result = Store().query(
+            request.query,
+            base_iri=request.base_iri,
+            prefixes=request.prefixes,
+            use_default_graph_as_union=not features.has_dataset_clause,
+        )
+        del result  # never iterated: no evaluation
+    except SyntaxError as error:
+        if looks_like_update(request.query):
+            return Failure("update", "SPARQL Update is not allowed: this endpoint is read-only")
+        return Failure("syntax", str(error))
+    except MemoryError:
+        return Failure("memory", "the query needed more memory than the query worker may use")
+    except Exception as error:
+        return _evaluation_failure(request.query, error)
+    return Checked(features.has_dataset_clause)
 
 
 def _die_with_server(server_pid: int) -> None:
@@ -154,28 +236,29 @@ class QueryWorker:
 
     def answer(self, request: QueryRequest) -> Answer | Failure:
         try:
-            return self._answer(request)
+            store = self._open(request.data_path)
+        except OSError as error:
+            return Failure("execution", f"the served build could not be opened ({error})")
+        try:
+            return self._answer(request, store)
         except MemoryError:
             return Failure("memory", "the query needed more memory than the query worker may use")
         except Exception as error:  # keep the worker alive whatever the query does
-            return Failure("execution", f"{type(error).__name__}: {error}")
+            return _evaluation_failure(request.query, error)
 
-    def _answer(self, request: QueryRequest) -> Answer | Failure:
-        features = inspect_query(request.query)
-        if features.uses_service:
-            message = "federated queries (SERVICE) are not allowed on this endpoint"
-            if not features.checked:
-                message += (
-                    "; this query mentions SERVICE and uses syntax that could not be checked, "
-                    "so it is refused"
-                )
-            return Failure("service", message)
+    def _answer(self, request: QueryRequest, store: Store) -> Answer | Failure:
+        has_dataset_clause = request.has_dataset_clause
+        if has_dataset_clause is None:
+            features = inspect_query(request.query)
+            if features.uses_service:
+                return _service_refused(features.checked)
+            has_dataset_clause = features.has_dataset_clause
         try:
-            result = self._open(request.data_path).query(
+            result = store.query(
                 request.query,
                 base_iri=request.base_iri,
                 prefixes=request.prefixes,
-                **_dataset_options(request, features.has_dataset_clause),
+                **_dataset_options(request, has_dataset_clause),
             )
         except SyntaxError as error:
             if looks_like_update(request.query):
@@ -213,6 +296,32 @@ class QueryWorker:
             )
 
         return write
+
+
+def _service_refused(checked: bool) -> Failure:
+    message = "federated queries (SERVICE) are not allowed on this endpoint"
+    if not checked:
+        message += (
+            "; this query mentions SERVICE and uses syntax that could not be checked, "
+            "so it is refused"
+        )
+    return Failure("service", message)
+
+
+def _evaluation_failure(query: str, error: Exception) -> Failure:
+    """What a query that failed while being planned or evaluated is told.
+
+    The store is read-only and was opened, so the query is the cause. An
+    ``OSError`` of a query that names a service is the engine trying to open a
+    connection, which the confinement refused: that query is federated.
+    """
+    if isinstance(error, OSError) and _MENTIONS_SERVICE in code_text(query).lower():
+        return Failure(
+            "service",
+            "federated queries (SERVICE) are not allowed: this endpoint makes no outbound "
+            "requests",
+        )
+    return Failure("evaluation", f"the query could not be evaluated: {error}")
 
 
 def _dataset_options(request: QueryRequest, has_dataset_clause: bool) -> dict[str, object]:
@@ -265,7 +374,14 @@ def _graph(
     triples = list(itertools.islice(result, request.max_rows + 1))
     truncated_by = "rows" if len(triples) > request.max_rows else None
     del triples[request.max_rows :]
-    body, count = _fitting(triples, write, request.max_bytes)
+    try:
+        body, count = _fitting(triples, write, request.max_bytes)
+    except (ValueError, TypeError, KeyError) as error:  # e.g. triple terms in JSON-LD
+        return Failure(
+            "not-acceptable",
+            f"this result cannot be written as {request.graph_format} ({error}); "
+            "ask for N-Triples or Turtle",
+        )
     if count < len(triples):
         truncated_by = "bytes"
     truncated = truncated_by is not None

@@ -6,15 +6,20 @@
 * ``GET /sparql`` without a query: the service description (Turtle by default), or for
   browsers the query page of :mod:`lodplan.pages.sparql_editor` (``?example=<name>``
   opens one of the example queries);
-* status codes: 400 malformed or nested too deeply, 403 update or SERVICE, 406 no
-  acceptable format, 415 unknown POST body, 503 time limit exceeded, worker lost or
-  endpoint busy (busy: with ``Retry-After``), 507 memory limit exceeded; a result
+* each client (by address; IPv6 by /64) runs one query at a time and its next
+  queries wait their turn (see :mod:`lodplan.sparql.service`);
+* status codes: 400 malformed, too long or nested too deeply, or failed while being
+  evaluated, 403 update or SERVICE, 406 no acceptable format, 415 unknown POST body,
+  429 too many queries of one client at once (with ``Retry-After``), 503 time limit
+  exceeded, worker lost or no worker free in time (with ``Retry-After``), 507 memory
+  limit exceeded; a result
   capped at the row limit carries ``X-SPARQL-MaxRows: N``, one cut at the size
   limit ``X-lodplan-Truncated: bytes``.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, request, url_for
@@ -37,11 +42,13 @@ from lodplan.sparql.service import (
     FederationNotAllowedError,
     InvalidQueryRequestError,
     QueryError,
+    QueryEvaluationError,
     QueryMemoryError,
     QueryNotAcceptableError,
     QuerySyntaxError,
     QueryTimeoutError,
     QueryTooComplexError,
+    TooManyQueriesError,
     UpdateNotAllowedError,
     WorkerUnavailableError,
 )
@@ -65,6 +72,8 @@ _STATUS: list[tuple[type[QueryError], int, str]] = [
     (QuerySyntaxError, 400, "Bad Request: malformed query"),
     (QueryTooComplexError, 400, "Bad Request"),
     (InvalidQueryRequestError, 400, "Bad Request"),
+    (QueryEvaluationError, 400, "Bad Request"),
+    (TooManyQueriesError, 429, "Too Many Requests"),
     (UpdateNotAllowedError, 403, "Forbidden"),
     (FederationNotAllowedError, 403, "Forbidden"),
     (QueryNotAcceptableError, 406, "Not Acceptable"),
@@ -111,6 +120,7 @@ def _protocol_request() -> ProtocolRequest:
         if mimetype == DIRECT_UPDATE:
             raise ProtocolError(text_response(403, READ_ONLY))
         if mimetype == FORM_QUERY:
+            _require_utf8_form()
             params = request.values  # the URL's parameters and the form's
             query = request.form.getlist("query")
         elif mimetype == DIRECT_QUERY:
@@ -137,6 +147,28 @@ def _protocol_request() -> ProtocolRequest:
     )
 
 
+def _require_utf8_form() -> None:
+    """A form body must decode: werkzeug would drop undecodable fields, losing the query."""
+    try:
+        request.get_data(cache=True).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError(
+            text_response(400, "400 Bad Request: the form must be encoded in UTF-8.")
+        ) from None
+
+
+def client_key(address: str | None) -> str:
+    """Who a query is for, to share the workers fairly: the client's IPv4 address, or
+    its IPv6 /64 network (one site's addresses), as the proxy hops setting gives it."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address or "unknown"
+    if ip.version == 6 and ip.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip.ipv4_mapped or ip)
+
+
 def _body_text() -> str:
     try:
         return request.get_data().decode("utf-8")
@@ -160,6 +192,7 @@ def _run(protocol: ProtocolRequest) -> Response:
             default_graph_uris=protocol.default_graph_uris,
             named_graph_uris=protocol.named_graph_uris,
             jsonld_context=web.resources.jsonld_context,
+            client=client_key(request.remote_addr),
         )
     except QueryError as error:
         return _query_error(error)

@@ -1,0 +1,416 @@
+"""A pool of confined worker processes shared fairly between clients.
+
+One server process holds one pool per kind of work (checking queries, running
+them). Each query takes a worker for itself; what makes the pool fair:
+
+* **admission per client**: a client runs at most ``per_client`` queries at
+  once; its further queries wait, at most ``waiting_per_client`` of them (more
+  are refused at once: :class:`TooManyQueriesError`, HTTP 429);
+* **fair turns**: when a worker frees, the waiting query of the client with the
+  fewest running queries goes first, then that of the client that used the
+  workers least lately (worker time, halved every :data:`USAGE_HALF_LIFE_S`),
+  then the oldest: a client that sends many expensive queries never delays one
+  that sends a cheap one;
+* **waiting is not running**: a query may wait up to its own time limit for a
+  worker, then it gets the whole limit to run;
+* **long queries yield the processor**: a query still running after
+  :data:`LONG_QUERY_S` has its worker's priority lowered (``nice``), so that the
+  kernel prefers short queries that arrive meanwhile; such a worker is retired
+  after its query (priority cannot be raised back without privileges).
+
+Workers are started lazily, from one long-lived launcher thread (Linux ties a
+worker's death signal to the thread that started it), up to ``size`` of them;
+start-up time is not charged to a query. A worker whose query passed its time
+limit is killed: pyoxigraph cannot cancel a query.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import math
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import TypeVar
+
+from lodplan.sparql.errors import (
+    EndpointBusyError,
+    QueryError,
+    QueryMemoryError,
+    QueryTimeoutError,
+    TooManyQueriesError,
+    WorkerUnavailableError,
+)
+from lodplan.sparql.worker import READY, Failure, worker_main
+
+WORKER_START_TIMEOUT_S = 60.0
+WORKER_STOP_TIMEOUT_S = 5.0
+#: A query running longer than this lowers its worker's priority.
+LONG_QUERY_S = 0.25
+LONG_QUERY_NICENESS = 10
+#: Idle workers beyond :data:`KEPT_IDLE_WORKERS` stop after this long unused.
+IDLE_WORKER_S = 300.0
+KEPT_IDLE_WORKERS = 2
+#: How fast a client's past use of the workers is forgiven.
+USAGE_HALF_LIFE_S = 60.0
+#: Past use below this (seconds) is forgotten, so the table stays small.
+FORGOTTEN_USAGE_S = 0.01
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+
+@dataclass(eq=False)
+class Worker:
+    process: BaseProcess
+    connection: Connection
+    owner_pid: int
+    idle_since: float = 0.0
+    niced: bool = False
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+
+@dataclass(eq=False)
+class _Turn:
+    """A query waiting for a worker."""
+
+    client: str
+    order: int
+
+
+@dataclass
+class PoolSettings:
+    size: int  # most worker processes
+    per_client: int = 1  # queries of one client running at once
+    waiting_per_client: int = 4  # queries of one client waiting, beyond those running
+    memory_limit_mb: int | None = None  # address space of each worker
+    data_path: str | None = None  # the build a new worker opens before its first query
+    name: str = "lodplan-sparql-worker"
+
+
+class WorkerPool:
+    """Confined worker processes handed out fairly, one query at a time each."""
+
+    def __init__(self, settings: PoolSettings, *, start_method: str = "spawn") -> None:
+        if settings.size < 1:
+            raise ValueError("a worker pool needs at least one worker")
+        self.settings = settings
+        self._context = multiprocessing.get_context(start_method)
+        self._turns_changed = threading.Condition()
+        self._running: Counter[str] = Counter()
+        self._waiting: list[_Turn] = []
+        self._order = itertools.count()
+        self._usage: dict[str, tuple[float, float]] = {}  # client: (seconds used, when)
+        self._idle: list[Worker] = []
+        self._busy: set[Worker] = set()
+        self._launcher = _Launcher()
+
+    # -- what the service sees ----------------------------------------------------------
+
+    @property
+    def active(self) -> int:
+        """Queries running or waiting."""
+        with self._turns_changed:
+            return sum(self._running.values()) + len(self._waiting)
+
+    @property
+    def worker_pids(self) -> list[int]:
+        """Process ids of the running workers (busy and idle)."""
+        with self._turns_changed:
+            workers = [*self._idle, *self._busy]
+        return [w.pid for w in workers if w.pid is not None and w.process.is_alive()]
+
+    def ask(self, client: str, request: object, time_limit_s: float) -> object:
+        """Send ``request`` to a worker of this pool on behalf of ``client``; its reply.
+
+        Waits at most ``time_limit_s`` for a worker, then at most ``time_limit_s``
+        for the reply (the worker is killed after that: :class:`QueryTimeoutError`).
+        """
+        with self._turn(client, time_limit_s):
+            worker = self._take_worker()
+            reusable = False
+            try:
+                reply = self._exchange(worker, request, time_limit_s)
+                reusable = True
+                return reply
+            finally:
+                self._give_back(worker, reusable)
+
+    def close(self) -> None:
+        """Stop every worker (new ones start if more queries come)."""
+        with self._turns_changed:
+            workers, self._idle = [*self._idle, *self._busy], []
+            self._busy = set()
+        for worker in workers:
+            _stop(worker, graceful=True)
+        self._launcher.stop()
+
+    # -- turns --------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _turn(self, client: str, wait_s: float) -> Iterator[None]:
+        """Hold one of the pool's places for ``client`` while the block runs."""
+        settings = self.settings
+        with self._turns_changed:
+            mine = sum(1 for turn in self._waiting if turn.client == client)
+            if mine >= settings.waiting_per_client:
+                raise TooManyQueriesError(
+                    f"too many queries from your address at once ({self._running[client]} "
+                    f"running, {mine} waiting); send the next when one is answered",
+                    retry_after_s=1,
+                )
+            turn = _Turn(client, next(self._order))
+            self._waiting.append(turn)
+            deadline = time.monotonic() + wait_s
+            try:
+                while not self._may_start(turn):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise EndpointBusyError(
+                            f"no query worker became free within {wait_s:g} s; try again later",
+                            retry_after_s=max(1, math.ceil(wait_s)),
+                        )
+                    self._turns_changed.wait(left)
+            finally:
+                self._waiting.remove(turn)
+                self._turns_changed.notify_all()
+            self._running[client] += 1
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            with self._turns_changed:
+                self._running[client] -= 1
+                if not self._running[client]:
+                    del self._running[client]
+                self._add_usage(client, time.monotonic() - started)
+                self._turns_changed.notify_all()
+
+    def _past_usage(self, client: str, now: float) -> float:
+        used, when = self._usage.get(client, (0.0, now))
+        return used * 0.5 ** ((now - when) / USAGE_HALF_LIFE_S)
+
+    def _add_usage(self, client: str, seconds: float) -> None:
+        now = time.monotonic()
+        self._usage[client] = (self._past_usage(client, now) + seconds, now)
+        if len(self._usage) > 1000:
+            for other in list(self._usage):
+                if self._past_usage(other, now) < FORGOTTEN_USAGE_S:
+                    del self._usage[other]
+
+    def _may_start(self, turn: _Turn) -> bool:
+        """Whether ``turn`` is the waiting query to start now (called with the lock held)."""
+        if sum(self._running.values()) >= self.settings.size:
+            return False
+        if self._running[turn.client] >= self.settings.per_client:
+            return False
+        eligible = [t for t in self._waiting if self._running[t.client] < self.settings.per_client]
+        now = time.monotonic()
+        first = min(
+            eligible,
+            key=lambda t: (self._running[t.client], self._past_usage(t.client, now), t.order),
+        )
+        return first is turn
+
+    # -- workers ------------------------------------------------------------------------
+
+    def _take_worker(self) -> Worker:
+        with self._turns_changed:
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.process.is_alive():
+                    self._busy.add(worker)
+                    return worker
+                _stop(worker)
+        worker = self._launcher.run(self._start_worker)
+        with self._turns_changed:
+            self._busy.add(worker)
+        return worker
+
+    def _give_back(self, worker: Worker, reusable: bool) -> None:
+        with self._turns_changed:
+            self._busy.discard(worker)
+            if reusable and not worker.niced and worker.process.is_alive():
+                worker.idle_since = time.monotonic()
+                self._idle.append(worker)
+                worker = None  # type: ignore[assignment]
+            stale = self._stale_idle_workers()
+        for old in [*stale, *([worker] if worker is not None else [])]:
+            _stop(old, graceful=True)
+
+    def _stale_idle_workers(self) -> list[Worker]:
+        now = time.monotonic()
+        stale = [
+            w
+            for w in self._idle[:-KEPT_IDLE_WORKERS]  # the most recently used stay
+            if now - w.idle_since > IDLE_WORKER_S
+        ]
+        for worker in stale:
+            self._idle.remove(worker)
+        return stale
+
+    def _exchange(self, worker: Worker, request: object, time_limit_s: float) -> object:
+        started = time.monotonic()
+        try:
+            worker.connection.send(request)
+            if not worker.connection.poll(min(LONG_QUERY_S, time_limit_s)):
+                _lower_priority(worker)
+                left = time_limit_s - (time.monotonic() - started)
+                if not worker.connection.poll(max(left, 0.0)):
+                    _stop(worker)
+                    raise QueryTimeoutError(
+                        f"the query did not finish within {time_limit_s:g} s and was stopped"
+                    )
+            return worker.connection.recv()
+        except (EOFError, OSError) as error:  # the worker died (out of memory, crash...)
+            raise self._died(worker) from error
+
+    def _died(self, worker: Worker) -> QueryError:
+        status = _stop(worker, dying=True)
+        logger.warning("a SPARQL query worker ended during a query (%s)", describe_exit(status))
+        if status == -signal.SIGABRT and self.settings.memory_limit_mb:
+            # Rust aborts when an allocation fails: the query hit the address-space cap
+            return QueryMemoryError(memory_message(self.settings.memory_limit_mb))
+        return WorkerUnavailableError(
+            f"the query worker stopped unexpectedly ({describe_exit(status)}) and the query "
+            "was not answered; a new worker starts with the next query"
+        )
+
+    def _start_worker(self) -> Worker:
+        """Start a worker (from the launcher thread, which its death signal is tied to)."""
+        settings = self.settings
+        parent_end, child_end = self._context.Pipe(duplex=True)
+        memory = settings.memory_limit_mb * 1024 * 1024 if settings.memory_limit_mb else None
+        process = self._context.Process(
+            target=worker_main,
+            args=(child_end, os.getpid(), True, memory, settings.data_path),
+            name=settings.name,
+            daemon=True,
+        )
+        process.start()
+        child_end.close()
+        worker = Worker(process, parent_end, os.getpid())
+        reply: object = None
+        try:
+            if parent_end.poll(WORKER_START_TIMEOUT_S):
+                reply = parent_end.recv()
+        except (EOFError, OSError):
+            pass
+        if reply == READY:
+            return worker
+        status = _stop(worker, dying=True)
+        if isinstance(reply, Failure):  # it could not close the network to itself
+            raise WorkerUnavailableError(f"{reply.message}; SPARQL queries are not answered")
+        hint = ""
+        if status == -signal.SIGABRT and settings.memory_limit_mb:
+            hint = (
+                f"; its memory limit ({settings.memory_limit_mb} MiB, LODPLAN_QUERY_MEMORY_MB) "
+                "may be too small to open the store"
+            )
+        raise WorkerUnavailableError(
+            f"the query worker could not be started ({describe_exit(status)}){hint}"
+        )
+
+
+def memory_message(limit_mb: int | None) -> str:
+    return (
+        f"the query exceeded the memory limit ({limit_mb} MiB) and was "
+        "stopped; ask for less (fewer rows, shorter strings, no huge sorts or groups)"
+    )
+
+
+def _lower_priority(worker: Worker) -> None:
+    if worker.pid is None or worker.niced:
+        return
+    with contextlib.suppress(OSError, AttributeError):  # gone already, or no setpriority
+        os.setpriority(os.PRIO_PROCESS, worker.pid, LONG_QUERY_NICENESS)
+        worker.niced = True
+
+
+class _Launcher:
+    """A long-lived thread that starts the workers.
+
+    Linux sends a worker its death signal when the *thread* that started it ends
+    (``PR_SET_PDEATHSIG``); threads of a threaded server may come and go, this
+    one lives as long as the server process (or until :meth:`stop`).
+    """
+
+    def __init__(self) -> None:
+        self._requests: queue.SimpleQueue[tuple[Callable[[], object], Future] | None] = (
+            queue.SimpleQueue()
+        )
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def run(self, function: Callable[[], T]) -> T:
+        """``function()``, called on the launcher thread."""
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._serve, name="lodplan-sparql-launcher", daemon=True
+                )
+                self._thread.start()
+        done: Future = Future()
+        self._requests.put((function, done))
+        return done.result()
+
+    def stop(self) -> None:
+        with self._lock:
+            thread, self._thread = self._thread, None
+        if thread is not None and thread.is_alive():
+            self._requests.put(None)
+            thread.join(WORKER_STOP_TIMEOUT_S)
+
+    def _serve(self) -> None:
+        while (item := self._requests.get()) is not None:
+            function, done = item
+            try:
+                done.set_result(function())
+            except BaseException as error:  # handed to the caller
+                done.set_exception(error)
+
+
+def _stop(worker: Worker, *, graceful: bool = False, dying: bool = False) -> int | None:
+    """Stop and reap a worker; its exit status (negative: the signal that ended it).
+
+    ``graceful``: close its pipe and let it return; ``dying``: it hung up on its
+    own, let it finish dying so that its exit status tells why. Otherwise
+    SIGKILL: a query in pyoxigraph does not look at signals.
+    """
+    if worker.owner_pid != os.getpid():
+        return None  # inherited through fork: not ours to stop
+    if graceful:
+        worker.connection.close()
+        worker.process.join(WORKER_STOP_TIMEOUT_S)
+    elif dying:
+        worker.process.join(WORKER_STOP_TIMEOUT_S)
+    if worker.process.is_alive():
+        worker.process.kill()
+    worker.process.join(WORKER_STOP_TIMEOUT_S)
+    worker.connection.close()
+    return worker.process.exitcode
+
+
+def describe_exit(status: int | None) -> str:
+    if status is None:
+        return "still running"
+    if status < 0:
+        try:
+            return f"ended by signal {signal.Signals(-status).name}"
+        except ValueError:
+            return f"ended by signal {-status}"
+    return f"exit status {status}"
