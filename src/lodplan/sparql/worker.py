@@ -376,7 +376,9 @@ def _graph(
     del triples[request.max_rows :]
     try:
         body, count = _fitting(triples, write, request.max_bytes)
-    except (ValueError, TypeError, KeyError) as error:  # e.g. triple terms in JSON-LD
+    except MemoryError:
+        raise
+    except Exception as error:  # the format cannot hold it: e.g. triple terms in JSON-LD
         return Failure(
             "not-acceptable",
             f"this result cannot be written as {request.graph_format} ({error}); "
