@@ -198,5 +198,6 @@ def test_service_past_every_check_still_cannot_connect(lod_query_service, lod_st
 def test_the_workers_cannot_open_any_socket(lod_query_service):
     lod_query_service.execute("ASK {}")
     for pid in lod_query_service.worker_pids + lod_query_service.checkers.worker_pids:
-        status = open(f"/proc/{pid}/status").read()
+        with open(f"/proc/{pid}/status") as proc:
+            status = proc.read()
         assert "Seccomp:\t2" in status  # filter mode: the socket calls are denied

@@ -22,7 +22,6 @@ from lodplan.publishing.negotiation import JSONLD, NTRIPLES, RDFXML, TURTLE
 from lodplan.sparql.results import CSV, JSON, SOLUTION_FORMATS
 from lodplan.sparql.service import (
     EmbeddedQueryService,
-    EndpointBusyError,
     FederationNotAllowedError,
     InvalidQueryRequestError,
     QueryError,
@@ -381,7 +380,7 @@ def test_a_freed_worker_goes_to_the_client_with_nothing_running(lod_store):
         lod_store, QueryLimits(timeout_s=60, max_rows=10, per_client=2), workers=1
     )
     try:
-        thread, outcome, pid = _start_endless(service, client="greedy")
+        thread, _outcome_box, pid = _start_endless(service, client="greedy")
         order: list[str] = []
 
         def ask(client: str) -> None:
@@ -406,7 +405,7 @@ def test_a_freed_worker_goes_to_the_client_with_nothing_running(lod_store):
 def test_waiting_for_a_worker_does_not_eat_the_time_limit(lod_store):
     service = EmbeddedQueryService(lod_store, QueryLimits(timeout_s=2, max_rows=10), workers=1)
     try:
-        thread, outcome, pid = _start_endless(service, client="a")
+        thread, outcome, _pid = _start_endless(service, client="a")
         started = time.monotonic()
         waited = _outcome(service, "ASK {}", "b")  # waits ~2 s for a's query to be stopped
         assert time.monotonic() - started >= 1.5
@@ -421,7 +420,7 @@ def test_waiting_for_a_worker_does_not_eat_the_time_limit(lod_store):
 def test_a_long_query_yields_the_processor_and_its_worker_retires(lod_store):
     service = EmbeddedQueryService(lod_store, QueryLimits(timeout_s=60, max_rows=10), workers=2)
     try:
-        thread, outcome, pid = _start_endless(service)
+        thread, _outcome_box, pid = _start_endless(service)
         _wait_for(lambda: os.getpriority(os.PRIO_PROCESS, pid) > 0, "never reniced")
         os.kill(pid, signal.SIGKILL)
         thread.join()

@@ -17,8 +17,8 @@ The first two use rdflib's SPARQL parser, which (pyparsing) is not thread-safe:
 :func:`inspect_query` and :func:`looks_like_update` must only be called in the
 single-threaded query worker process. The parse is skipped when the query does
 not even contain the words concerned, which is the common case.
-:func:`nesting_depth` and :func:`expression_size` are plain scans, safe anywhere (the service calls it before
-sending a query to the worker).
+:func:`nesting_depth` and :func:`expression_size` are plain scans, safe anywhere
+(the service calls them before sending a query to a worker).
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ from lodplan.sparql.errors import (
 from lodplan.sparql.inspection import expression_size, nesting_depth
 from lodplan.sparql.pool import PoolSettings, WorkerPool, memory_message
 from lodplan.sparql.results import JSON, SOLUTION_FORMATS
-from lodplan.sparql.worker import Answer, CheckRequest, Checked, Failure, QueryRequest
+from lodplan.sparql.worker import Answer, Checked, CheckRequest, Failure, QueryRequest
 from lodplan.store.embedded import EmbeddedStore
 from lodplan.terms import PREFIXES
 

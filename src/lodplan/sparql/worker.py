@@ -318,8 +318,7 @@ def _evaluation_failure(query: str, error: Exception) -> Failure:
     if isinstance(error, OSError) and _MENTIONS_SERVICE in code_text(query).lower():
         return Failure(
             "service",
-            "federated queries (SERVICE) are not allowed: this endpoint makes no outbound "
-            "requests",
+            "federated queries (SERVICE) are not allowed: this endpoint makes no outbound requests",
         )
     return Failure("evaluation", f"the query could not be evaluated: {error}")
 
