@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+import lodplan.build
 from lodplan.build import BuildChecksFailedError, build, build_id_of, check_plans, named_graphs
+from lodplan.cli import main
 from lodplan.errors import MappingError
 from lodplan.mapping import find_mappings
 from lodplan.resources import mappings_dir
-from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
+from lodplan.store.base import NamedGraph
+from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore, current_build_dir
 from tests.conftest import TEST_BASE
 
 
@@ -165,3 +171,86 @@ def test_an_actor_territory_must_be_a_known_place(tmp_path):
         check_plans(example, TEST_BASE)
     assert "actors.exempleville.territory" in str(error.value)
     assert "'commune:99999' is not a known place" in str(error.value)
+
+
+# --- `lodplan build` on a store that cannot take the build: exit status 2, one line ---
+
+EXAMPLE = Path(__file__).parent / "fixtures" / "example-mappings"
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+PREVIOUS = NamedGraph(
+    TEST_BASE + "graph/previous", f'<{TEST_BASE}previous> {LABEL} "served" .\n'.encode(), 1
+)
+
+
+def published_store(tmp_path: Path) -> tuple[Path, Path]:
+    """A store serving a small build; the store and that build's folder."""
+    store = tmp_path / "store"
+    EmbeddedPublisher(store).publish([PREVIOUS], base_iri=TEST_BASE, build_id="previous")
+    return store, current_build_dir(store)
+
+
+def assert_still_served(store: Path, served: Path) -> None:
+    assert current_build_dir(store) == served
+    assert EmbeddedStore(store).info().build_id == "previous"
+    assert list((store / "builds").iterdir()) == [served]  # and nothing beside it
+
+
+def test_a_full_disk_stops_the_build_with_one_line_naming_the_file(tmp_path, monkeypatch, capsys):
+    store, served = published_store(tmp_path)
+    write_bytes = Path.write_bytes
+
+    def full_disk(path: Path, data: bytes) -> int:  # the store's disk only
+        if path.is_relative_to(store):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # write(2) names no file
+        return write_bytes(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    build_args = ["build", "--store", str(store), "--mappings", str(EXAMPLE)]
+    assert main([*build_args, "--base-iri", TEST_BASE]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    [error] = [line for line in err.splitlines() if "error" in line]
+    assert error == err.splitlines()[-1]
+    assert re.fullmatch(
+        rf"lodplan: error: cannot write {re.escape(str(store))}/builds/[^/]+/downloads/\S+: "
+        r"No space left on device \(free some space, then build again\); "
+        "the published build is unchanged",
+        error,
+    )
+    assert_still_served(store, served)
+
+
+def test_a_second_build_on_a_store_is_refused_before_it_maps_anything(
+    tmp_path, monkeypatch, capsys
+):
+    store, served = published_store(tmp_path)
+    mapped = []
+    monkeypatch.setattr(lodplan.build, "map_plan", lambda *args, **kwargs: mapped.append(args))
+    with EmbeddedPublisher(store).reserve():  # as the first build does before it maps
+        assert main(["build", "--store", str(store), "--mappings", str(EXAMPLE)]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == (
+        f"lodplan: error: another build is running on the store {store} "
+        f"(process {os.getpid()}); try again when it is done"
+    )
+    assert mapped == []
+    assert_still_served(store, served)
+
+
+def test_a_build_first_removes_what_a_killed_build_left(tmp_path, capsys):
+    store, served = published_store(tmp_path)
+    # a build killed while writing its database: a folder without manifest.json
+    partial = store / "builds" / "20250101T000000000000-0123456789ab"
+    (partial / "data").mkdir(parents=True)
+    (partial / "data" / "000004.log").write_bytes(b"\0" * 4096)
+    (partial / "downloads" / "plans").mkdir(parents=True)
+    # one killed between the two steps of its swap: a temporary link
+    (store / ".current.4242").symlink_to(partial.relative_to(store))
+    no_mappings = tmp_path / "mappings"
+    no_mappings.mkdir()
+    # a build that fails at its first step: the leftovers went before it
+    assert main(["build", "--store", str(store), "--mappings", str(no_mappings)]) == 2
+    assert "no */mapping.yaml found" in capsys.readouterr().err
+    assert not partial.exists()
+    assert not (store / ".current.4242").is_symlink()
+    assert_still_served(store, served)

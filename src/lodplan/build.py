@@ -1,7 +1,9 @@
 """The build pipeline: mappings → plan graphs → coverage and SHACL checks → publication.
 
 Nothing is published unless every plan maps, accounts for every source line and
-validates: a failed build leaves the published dataset untouched.
+validates: a failed build leaves the published dataset untouched. A build holds
+its target (:meth:`DatasetPublisher.reserve`) from the start, so a second build on
+the same store is refused before it maps anything.
 """
 
 from __future__ import annotations
@@ -284,6 +286,13 @@ def build(
     base_iri: str,
     *,
     progress: Progress = lambda _: None,
+) -> tuple[CheckedPlans, StoreInfo]:
+    with publisher.reserve():  # before mapping: a concurrent build is refused at once
+        return _check_and_publish(mappings_dir, publisher, base_iri, progress)
+
+
+def _check_and_publish(
+    mappings_dir: Path, publisher: DatasetPublisher, base_iri: str, progress: Progress
 ) -> tuple[CheckedPlans, StoreInfo]:
     checked = check_plans(mappings_dir, base_iri, progress=progress, keep_graphs=False)
     if not checked.ok:

@@ -250,8 +250,11 @@ def _parser() -> argparse.ArgumentParser:
         "build",
         help="map, check and publish the plans into a new store build",
         description="Map every plan, check coverage and SHACL shapes, then publish all graphs "
-        "as a new build of the store, swapped in atomically. On any failure the report is "
-        "printed, the exit status is 1 and the published store is unchanged.",
+        "as a new build of the store, swapped in atomically. On any failure the published "
+        "store is unchanged. Exit status 1 when checks fail (the report is printed); 2 for "
+        "unreadable input, for a store that cannot be written (a full disk: the file is "
+        "named) and when another build is running on the same store (refused before "
+        "mapping).",
     )
     common(build)
     mappings(build)

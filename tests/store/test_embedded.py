@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from pyoxigraph import Literal, NamedNode
 
-from lodplan.store.base import DownloadFile, NamedGraph, replace_directory
-from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore, StoreNotBuiltError
+from lodplan.errors import LodplanError
+from lodplan.store import embedded
+from lodplan.store.base import DownloadFile, NamedGraph, StoreWriteError, replace_directory
+from lodplan.store.embedded import (
+    EmbeddedPublisher,
+    EmbeddedStore,
+    StoreNotBuiltError,
+    current_build_dir,
+)
 
 BASE = "http://data.test.example/"
 
@@ -139,17 +155,122 @@ def test_invalid_iris_describe_nothing(tmp_path):
 
 
 def test_two_builds_cannot_publish_into_one_store_at_once(tmp_path):
-    from lodplan.errors import LodplanError
-
     publisher = EmbeddedPublisher(tmp_path)
 
     def second_build_meanwhile():
-        with pytest.raises(LodplanError, match="another build is publishing"):
+        with pytest.raises(LodplanError, match="another build is running"):
             EmbeddedPublisher(tmp_path).publish([ACTORS], base_iri=BASE, build_id="b2")
         yield PLAN_V1
 
     publisher.publish(second_build_meanwhile(), base_iri=BASE, build_id="b1")
     assert EmbeddedStore(tmp_path).info().build_id == "b1"
+
+
+def test_a_store_reserved_by_a_build_refuses_another_and_names_its_process(tmp_path):
+    first = EmbeddedPublisher(tmp_path)
+    with first.reserve():
+        message = rf"^another build is running on the store {re.escape(str(tmp_path))} "
+        refused = pytest.raises(LodplanError, match=message + rf"\(process {os.getpid()}\)")
+        with refused, EmbeddedPublisher(tmp_path).reserve():
+            pytest.fail("a second build reserved the store")
+        # the holder publishes inside its own reservation (flock is not re-entrant)
+        first.publish([PLAN_V1], base_iri=BASE, build_id="b1")
+    with EmbeddedPublisher(tmp_path).reserve():  # released
+        pass
+    assert EmbeddedStore(tmp_path).info().build_id == "b1"
+
+
+KILLED_BUILD = """
+import os, signal, sys
+from lodplan.store.base import NamedGraph
+from lodplan.store.embedded import EmbeddedPublisher
+
+def graphs():
+    yield NamedGraph(sys.argv[2], sys.argv[3].encode(), 1)
+    os.kill(os.getpid(), signal.SIGKILL)  # while its database is half written
+
+EmbeddedPublisher(sys.argv[1]).publish(graphs(), base_iri=sys.argv[4], build_id="killed")
+"""
+
+
+def test_what_a_killed_build_left_is_removed_when_the_next_build_starts(tmp_path):
+    EmbeddedPublisher(tmp_path).publish([PLAN_V1], base_iri=BASE, build_id="b1")
+    served = current_build_dir(tmp_path)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_BUILD, str(tmp_path), ACTORS.iri,
+         ACTORS.ntriples.decode(), BASE],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    [partial] = [p for p in (tmp_path / "builds").iterdir() if p != served]
+    assert any((partial / "data").iterdir()) and not (partial / "manifest.json").exists()
+    # a build killed between the two steps of its swap leaves a temporary link
+    (tmp_path / ".current.4242").symlink_to(partial.relative_to(tmp_path))
+
+    with EmbeddedPublisher(tmp_path).reserve():  # what a build does before mapping
+        assert not partial.exists()
+        assert not (tmp_path / ".current.4242").is_symlink()
+        assert list((tmp_path / "builds").iterdir()) == [served]
+    store = EmbeddedStore(tmp_path)
+    assert store.info().build_id == "b1"
+    assert store.describe(BASE + "plan/other")
+
+
+def test_a_new_build_keeps_the_build_it_replaced_not_one_that_was_never_served(tmp_path):
+    publisher = EmbeddedPublisher(tmp_path)
+    publisher.publish([PLAN_V1], base_iri=BASE, build_id="b1")
+    publisher.publish([ACTORS], base_iri=BASE, build_id="b2")
+    replaced = current_build_dir(tmp_path)
+    # complete but never swapped in (killed just before), and newer than the served one
+    unswapped = tmp_path / "builds" / "99991231T235959999999-unswapped"
+    shutil.copytree(replaced, unswapped)
+    with publisher.reserve():  # complete builds are left to the pruning after a swap
+        assert unswapped.exists()
+    publisher.publish([PLAN_V1], base_iri=BASE, build_id="b3")
+    assert sorted((tmp_path / "builds").iterdir()) == sorted(
+        [replaced, current_build_dir(tmp_path)]
+    )
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT], ids=["disk", "quota"])
+def test_a_full_disk_names_the_file_and_leaves_the_published_build(tmp_path, monkeypatch, code):
+    publisher = EmbeddedPublisher(tmp_path)
+    publisher.publish([PLAN_V1], base_iri=BASE, build_id="b1")
+    write_bytes = Path.write_bytes
+
+    def full_disk(path: Path, data: bytes) -> int:
+        if path.name == "dump.nq.gz":
+            raise OSError(code, os.strerror(code))  # as write(2) fails: without a file name
+        return write_bytes(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    files = [DownloadFile("plans/p.csv", "text/csv", b"a\r\n"),
+             DownloadFile("dump.nq.gz", "application/n-quads+gzip", b"x")]  # fmt: skip
+    with pytest.raises(StoreWriteError) as raised:
+        publisher.publish([ACTORS], base_iri=BASE, build_id="b2", downloads=files)
+    builds = re.escape(str(tmp_path / "builds"))
+    assert re.fullmatch(
+        rf"cannot write {builds}/[^/]+/downloads/dump\.nq\.gz: {os.strerror(code)} "
+        r"\(free some space, then build again\); the published build is unchanged",
+        str(raised.value),
+    )
+    assert EmbeddedStore(tmp_path).info().build_id == "b1"
+    assert list((tmp_path / "builds").iterdir()) == [current_build_dir(tmp_path)]
+
+
+def test_a_database_that_cannot_be_written_names_its_folder(tmp_path, monkeypatch):
+    publisher = EmbeddedPublisher(tmp_path)
+    publisher.publish([PLAN_V1], base_iri=BASE, build_id="b1")
+
+    def full_disk(path: str):  # pyoxigraph's errors carry RocksDB's message, no errno
+        raise OSError(f"IO error: No space left on device: While appending to file: {path}/9.log")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(embedded, "Store", full_disk)
+        with pytest.raises(StoreWriteError, match=r"^cannot write \S+/builds/[^/]+/data: IO err"):
+            publisher.publish([ACTORS], base_iri=BASE, build_id="b2")
+    assert EmbeddedStore(tmp_path).info().build_id == "b1"
+    assert list((tmp_path / "builds").iterdir()) == [current_build_dir(tmp_path)]
 
 
 def test_downloads_are_kept_with_their_build_and_never_served_from_outside_it(tmp_path):

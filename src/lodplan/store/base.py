@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+from lodplan.errors import LodplanError
 
 Term = NamedNode | BlankNode | Literal
 #: One solution of a SELECT query: variable name (without ``?``) → bound term.
@@ -108,6 +112,11 @@ class ReadableStore(Protocol):
 class DatasetPublisher(Protocol):
     """The write side used by ``lodplan build``."""
 
+    def reserve(self) -> AbstractContextManager[None]:
+        """Held by a build from before mapping to the end of :meth:`publish`: where
+        builds can lock their target, a second build is refused at once."""
+        ...
+
     def publish(
         self,
         graphs: Iterable[NamedGraph],
@@ -198,13 +207,37 @@ def is_valid_iri(iri: str) -> bool:
 
 
 def write_downloads(directory: Path, files: Sequence[DownloadFile]) -> None:
-    """Write ``files`` under ``directory``; a name never leads outside it."""
+    """Write ``files`` under ``directory``; a name never leads outside it.
+
+    An :class:`OSError` (a full disk…) names the file that could not be written.
+    """
     for file in files:
         path = directory / file.name
         if not path.resolve().is_relative_to(directory.resolve()):
             raise ValueError(f"a download must be written under {directory}: {file.name!r}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(file.content)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(file.content)
+        except OSError as exc:
+            if exc.filename is not None:
+                raise
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc  # write(2) names none
+
+
+class StoreWriteError(LodplanError):
+    """A build could not write into its store: a full disk or quota, permissions…
+
+    One line naming what could not be written, why, and ``note`` (what became of the
+    published data); the command exits with status 2 (``LodplanError``).
+    """
+
+    def __init__(self, path: Path | str, error: OSError, *, note: str = "") -> None:
+        self.path = Path(path)
+        self.error = error
+        reason = " ".join(str(error.strerror or error).split())  # RocksDB's may span lines
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            reason += " (free some space, then build again)"
+        super().__init__(f"cannot write {path}: {reason}" + (f"; {note}" if note else ""))
 
 
 def replace_directory(target: Path, files: Sequence[DownloadFile]) -> None:

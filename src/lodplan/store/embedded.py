@@ -11,8 +11,11 @@ Layout of a store directory::
 
 A build writes a fresh ``builds/<id>`` directory and only then repoints
 ``current`` with an atomic rename, so readers always see either the previous
-complete build or the new complete build. Leftovers of interrupted builds are
-removed by the next successful one.
+complete build or the new complete build. One build at a time holds the store's
+lock (``.lock``, from before mapping to the swap): it first removes what builds
+killed while publishing left (folders without a manifest, temporary links), and
+after its swap keeps only itself and the build it replaced, which a server may
+still be reading.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,6 +38,7 @@ from lodplan.store.base import (
     NamedGraph,
     Solution,
     StoreInfo,
+    StoreWriteError,
     describe_with_fragments,
     is_valid_iri,
     with_bindings,
@@ -47,7 +51,7 @@ DATA_DIR = "data"
 DOWNLOADS_DIR = "downloads"
 MANIFEST = "manifest.json"
 LOCK_FILE = ".lock"
-KEPT_PREVIOUS_BUILDS = 1
+UNCHANGED = "the published build is unchanged"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
@@ -60,6 +64,26 @@ class EmbeddedPublisher:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self._reserved = False  # this publisher holds the store's lock
+
+    @contextmanager
+    def reserve(self) -> Iterator[None]:
+        """Hold the store's build lock, for a whole build: a second build on the store is
+        refused at once (:class:`~lodplan.errors.LodplanError`), not after its checks.
+
+        First removes the leftovers of builds killed while publishing. Re-entrant:
+        :meth:`publish` inside it does not lock again (two locks of one process conflict).
+        """
+        if self._reserved:
+            yield
+            return
+        with _exclusive_lock(self.root):
+            self._reserved = True
+            try:
+                self._remove_leftovers()
+                yield
+            finally:
+                self._reserved = False
 
     def publish(
         self,
@@ -69,9 +93,12 @@ class EmbeddedPublisher:
         build_id: str,
         downloads: Sequence[DownloadFile] = (),
     ) -> StoreInfo:
-        builds = self.root / BUILDS_DIR
-        builds.mkdir(parents=True, exist_ok=True)
-        with _exclusive_lock(self.root / LOCK_FILE):
+        with self.reserve():
+            builds = self.root / BUILDS_DIR
+            try:
+                builds.mkdir(exist_ok=True)
+            except OSError as exc:
+                raise StoreWriteError(builds, exc, note=UNCHANGED) from exc
             return self._publish_locked(builds, graphs, base_iri, build_id, downloads)
 
     def _publish_locked(
@@ -90,18 +117,27 @@ class EmbeddedPublisher:
             built_at=stamp.isoformat(timespec="seconds"),
             graphs={},
         )
+        previous = _link_target(self.root / CURRENT_LINK)
         try:
             build_dir.mkdir()
-            graph_counts = self._write_database(build_dir / DATA_DIR, graphs)
+            data_dir = build_dir / DATA_DIR
+            try:
+                graph_counts = self._write_database(data_dir, graphs)
+            except OSError as exc:  # pyoxigraph's: a message naming RocksDB's file, no errno
+                raise StoreWriteError(exc.filename or data_dir, exc, note=UNCHANGED) from exc
             write_downloads(build_dir / DOWNLOADS_DIR, downloads)
             info = StoreInfo(info.build_id, info.base_iri, info.built_at, graph_counts)
             _write_durably(build_dir / MANIFEST, json.dumps(_info_to_json(info), indent=2) + "\n")
             _fsync_tree(build_dir)
             self._swap_current(build_dir)
-        except BaseException:
-            shutil.rmtree(build_dir, ignore_errors=True)
+        except BaseException as exc:
+            # never the build just swapped in (a failure syncing the store folder after it)
+            if _link_target(self.root / CURRENT_LINK) != build_dir.resolve():
+                shutil.rmtree(build_dir, ignore_errors=True)
+            if isinstance(exc, OSError):  # disk full, quota, permissions: what, where
+                raise StoreWriteError(exc.filename or build_dir, exc, note=UNCHANGED) from exc
             raise
-        self._prune(keep=build_dir)
+        self._prune(keep={build_dir.resolve(), previous})
         return info
 
     @staticmethod
@@ -123,19 +159,38 @@ class EmbeddedPublisher:
     def _swap_current(self, build_dir: Path) -> None:
         link = self.root / CURRENT_LINK
         tmp_link = self.root / f".{CURRENT_LINK}.{os.getpid()}"
-        tmp_link.unlink(missing_ok=True)
-        tmp_link.symlink_to(build_dir.relative_to(self.root))
-        tmp_link.replace(link)  # rename(2) is atomic: readers see old or new, never none
+        try:
+            tmp_link.unlink(missing_ok=True)
+            tmp_link.symlink_to(build_dir.relative_to(self.root))
+            tmp_link.replace(link)  # rename(2) is atomic: readers see old or new, never none
+        except OSError as exc:  # it would name the link's target, relative to the store
+            raise OSError(exc.errno, exc.strerror, str(tmp_link)) from exc
         _fsync_dir(self.root)
 
-    def _prune(self, keep: Path) -> None:
-        """Remove interrupted builds and all but the latest previous builds."""
-        builds = sorted(p for p in (self.root / BUILDS_DIR).iterdir() if p.is_dir())
-        complete = [p for p in builds if (p / MANIFEST).is_file() and p != keep]
-        kept = set(complete[-KEPT_PREVIOUS_BUILDS:]) | {keep}
-        for build in builds:
-            if build not in kept:
+    def _prune(self, keep: set[Path | None]) -> None:
+        """Remove every build but the new one and the one it replaced (a server may be
+        answering a request from it): older builds, builds that never got swapped in."""
+        for build in (self.root / BUILDS_DIR).iterdir():
+            if build.is_dir() and not build.is_symlink() and build.resolve() not in keep:
                 shutil.rmtree(build, ignore_errors=True)
+
+    def _remove_leftovers(self) -> None:
+        """Remove what builds killed while publishing left: build folders without a
+        manifest, temporary ``current`` links. Under the lock, so no build is writing.
+
+        Never the current build, nor any complete one: a folder without a manifest was
+        never swapped in, so no server reads it; complete builds wait for :meth:`_prune`.
+        """
+        current = _link_target(self.root / CURRENT_LINK)
+        builds = self.root / BUILDS_DIR
+        for build in builds.iterdir() if builds.is_dir() else ():
+            if build.is_symlink() or not build.is_dir() or build.resolve() == current:
+                continue
+            if not (build / MANIFEST).exists():
+                shutil.rmtree(build, ignore_errors=True)
+        for link in self.root.glob(f".{CURRENT_LINK}.*"):
+            if link.is_symlink():
+                link.unlink(missing_ok=True)
 
 
 class EmbeddedStore:
@@ -254,6 +309,14 @@ def current_build_dir(root: Path) -> Path:
         ) from None
 
 
+def _link_target(link: Path) -> Path | None:
+    """The folder a symbolic link leads to, or None (no link, or a dangling one)."""
+    try:
+        return link.resolve(strict=True)
+    except OSError:  # RuntimeError too for a loop, before Python 3.13
+        return None
+
+
 def read_manifest(build_dir: Path) -> StoreInfo:
     data = json.loads((build_dir / MANIFEST).read_text())
     return StoreInfo(
@@ -265,26 +328,45 @@ def read_manifest(build_dir: Path) -> StoreInfo:
 
 
 @contextmanager
-def _exclusive_lock(path: Path) -> Iterator[None]:
-    """One build at a time per store: a second one would prune the first one's files."""
-    with path.open("a") as handle:
+def _exclusive_lock(root: Path) -> Iterator[None]:
+    """One build at a time per store: a second one would prune the first one's files.
+
+    An advisory ``flock`` on ``root/.lock``, released by the kernel when its holder
+    dies (a killed build never blocks the next one). The file holds the holder's pid.
+    """
+    path = root / LOCK_FILE
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a+b", buffering=0)  # unbuffered: nothing left to flush at close
+    except OSError as exc:
+        raise StoreWriteError(exc.filename or path, exc, note=UNCHANGED) from exc
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read(32).decode("ascii", "replace").strip()
+            by = f" (process {holder})" if holder.isdigit() else ""
             raise LodplanError(
-                f"another build is publishing into {path.parent}; try again when it is done"
+                f"another build is running on the store {root}{by}; try again when it is done"
             ) from None
         try:
+            with suppress(OSError):  # who holds it: for the message above only
+                handle.truncate(0)
+                handle.write(f"{os.getpid()}\n".encode())
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _write_durably(path: Path, text: str) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        with path.open("w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:  # a write that fails names no file
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
 
 
 def _fsync_tree(directory: Path) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,7 @@ from lodplan.store.base import (
     NamedGraph,
     Solution,
     StoreInfo,
+    StoreWriteError,
     describe_with_fragments,
     replace_directory,
     sparql_iri,
@@ -100,6 +102,11 @@ class RemotePublisher:
         # drawing a 401 (Virtuoso may then cut the connection mid-body).
         self._auth = endpoint.auth()
 
+    def reserve(self) -> AbstractContextManager[None]:
+        """Nothing to hold: an engine offers no lock a build could take (two builds
+        publishing to one engine at once interleave their graphs)."""
+        return nullcontext()
+
     def publish(
         self,
         graphs: Iterable[NamedGraph],
@@ -126,7 +133,11 @@ class RemotePublisher:
         for stale in sorted(previous - set(counts)):  # e.g. a plan removed from the mappings
             self._request("DELETE", stale, expected=(200, 204, 404))
         if self.downloads_dir is not None:
-            replace_directory(self.downloads_dir, downloads)
+            try:
+                replace_directory(self.downloads_dir, downloads)
+            except OSError as exc:
+                note = "the graphs are published; the previous files are still in place"
+                raise StoreWriteError(exc.filename or self.downloads_dir, exc, note=note) from exc
         return info
 
     def _previous_graphs(self, manifest_iri: str) -> set[str]:
