@@ -10,9 +10,10 @@
  *   storageKey    YASGUI keeps its tabs in localStorage under this key, which changes
  *                 with the examples and the endpoint, so stored tabs never hide them
  *   tabName, downloadLabel   labels in the page's language
- * The page makes no third-party request: the autocompleters that call
- * lov.linkeddata.es are off, prefixes come from the bundle (not prefix.cc), the
- * endpoint catalogue lists this server only and no CORS proxy is set.
+ * Results are shown as text (textOnlyTable, below). The page makes no third-party
+ * request: the autocompleters that call lov.linkeddata.es are off, prefixes come from
+ * the bundle (not prefix.cc), the endpoint catalogue lists this server only and no
+ * CORS proxy is set.
  */
 (function () {
   "use strict";
@@ -34,6 +35,11 @@
   // Autocompletion from the query itself and the bundled prefixes only.
   Yasgui.Yasqe.defaults.autocompleters = ["variables", "prefixes"];
   Yasgui.Yasqe.defaults.prefixCcApi = null; // Yasgui.defaults.yasqe is this same object
+
+  var HTML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  if (!textOnlyTable(Yasgui.Yasr && Yasgui.Yasr.plugins && Yasgui.Yasr.plugins.table)) {
+    return; // a YASGUI whose table could show values as HTML: the plain form stays
+  }
 
   // Plain values in the results table (no datatypes or language tags); the toggle stays.
   var simpleTable = { settings: { selectedPlugin: "table", pluginsConfig: { table: { compact: true } } } };
@@ -121,4 +127,66 @@
     var tab = yasgui.getTab();
     if (tab) textarea.value = tab.getQuery();
   });
+
+  /*
+   * The results table shows values as text: nothing a query returns is parsed as HTML.
+   * YASGUI's table escapes what it shows, but hands the raw value of every cell, for
+   * sorting and searching, to DOMPurify and DataTables, which parse it as HTML in this
+   * page (a literal "<img src=x onerror=…>" then tries to run its handler: only the
+   * Content-Security-Policy stopped it). Its three cell methods are replaced: cells,
+   * sort and search keys are built from escaped text, and only http(s) IRIs are links.
+   */
+  function textOnlyTable(Table) {
+    var table = Table && Table.prototype;
+    var used = ["getUriLinkFromBinding", "formatLiteral", "getColumns", "getCellContent"];
+    if (!table || !used.every(function (name) { return typeof table[name] === "function"; })) {
+      return false;
+    }
+    table.getUriLinkFromBinding = function (binding, prefixes) {
+      var iri = binding.value;
+      var label = iri;
+      var prefixed = false;
+      Object.keys(prefixes || {}).some(function (name) {
+        var namespace = prefixes[name];
+        prefixed = Boolean(namespace) && iri.indexOf(namespace) === 0;
+        if (prefixed) label = name + ":" + iri.substring(namespace.length);
+        return prefixed;
+      });
+      var shown = /^https?:\/\//i.test(iri)
+        ? '<a class="iri" target="_blank" rel="noopener noreferrer" href="' +
+          escapeHtml(iri) + '">' + escapeHtml(label) + "</a>"
+        : escapeHtml(label);
+      return prefixed || this.persistentConfig.compact ? shown : "&lt;" + shown + "&gt;";
+    };
+    table.formatLiteral = function (binding, prefixes) {
+      var text = escapeHtml(binding.value);
+      if (this.persistentConfig.compact) return text;
+      if (binding["xml:lang"]) return '"' + text + '"<sup>@' + escapeHtml(binding["xml:lang"]) + "</sup>";
+      if (!binding.datatype) return text;
+      var datatype = this.getUriLinkFromBinding({ type: "uri", value: binding.datatype }, prefixes);
+      return '"' + text + '"<sup>^^' + datatype + "</sup>";
+    };
+    var getColumns = table.getColumns;
+    table.getColumns = function () {
+      return getColumns.call(this).map(function (column, index) {
+        if (index === 0) return column; // the row numbers
+        var render = column.render;
+        column.render = function (cell, type, row, meta) {
+          if (!cell) return ""; // an unbound variable
+          // DataTables decodes a search key holding "&" through innerHTML: escaped
+          // text decodes back to the text, never to elements
+          if (type === "filter" || type === "sort" || !type) return escapeHtml(cell.value);
+          return render(cell, type, row, meta); // getCellContent: the methods above
+        };
+        return column;
+      });
+    };
+    return true;
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (character) {
+      return HTML_ESCAPES[character];
+    });
+  }
 })();

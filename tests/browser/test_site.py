@@ -146,6 +146,55 @@ def test_an_example_query_runs_in_the_editor(visit: Visit) -> None:
     visit.shot("results")
 
 
+MARKUP = "<img src=x onerror=window.__xss=1>"
+MARKUP_QUERY = f"""SELECT ?markup ?search ?tagged ?iri WHERE {{
+  BIND("{MARKUP}" AS ?markup)
+  BIND("<img src=y onerror=window.__xss=2> & co" AS ?search)
+  BIND("<b>gras</b>"@fr AS ?tagged)
+  BIND(IRI("http://example.org/a'onmouseover='window.__xss=3") AS ?iri)
+}}"""
+
+
+def test_the_results_table_shows_markup_in_the_data_as_text(visit: Visit) -> None:
+    page = visit.page
+    # a handler the Content-Security-Policy blocked would only show up as a violation
+    page.add_init_script(
+        "window.__violations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " event => window.__violations.push(event.violatedDirective), true);"
+    )
+    visit.open("/sparql", "sparql")
+    panel = page.locator("#sparql-editor").get_by_role("tabpanel")
+    editor = panel.locator(".CodeMirror")
+    editor.evaluate("(element, query) => element.CodeMirror.setValue(query)", MARKUP_QUERY)
+    panel.get_by_role("button", name="Run query").click()
+    table = panel.locator(".yasr").get_by_role("table")
+    row = table.locator("tbody tr").first
+    expect(row).to_be_visible()
+
+    def shown() -> list[str]:
+        return row.get_by_role("cell").evaluate_all("cells => cells.map(c => c.textContent)")
+
+    iri = "http://example.org/a'onmouseover='window.__xss=3"
+    assert shown() == [MARKUP, "<img src=y onerror=window.__xss=2> & co", "<b>gras</b>", iri]
+    link = row.get_by_role("link")
+    handlers = "a => a.getAttributeNames().filter(name => name.startsWith('on'))"
+    assert (link.get_attribute("href"), link.evaluate(handlers)) == (iri, [])
+    visit.shot("markup-as-text")
+    # the search box, whose keys DataTables decodes through HTML when they hold "&"
+    panel.get_by_placeholder("Filter query results").press_sequentially("y onerror")
+    expect(table.locator("tbody tr")).to_have_count(1)
+    expect(row.get_by_role("cell").first).to_have_text(MARKUP)
+    # the full view: datatypes and language tags, as text too
+    panel.get_by_text("Simple view").click()
+    expect(table.locator("tbody tr").first.get_by_role("cell").nth(3)).to_have_text(
+        '"<b>gras</b>"@fr'
+    )
+    visit.shot("full-view")
+    expect(table.locator("img, b")).to_have_count(0)
+    assert page.evaluate("[window.__xss, window.__violations]") == [None, []]
+
+
 def test_switching_to_english(visit: Visit) -> None:
     page = visit.page
     visit.open("/", "home-fr")
