@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
+from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lodplan.config import QueryLimits, catalog_page_size_from_env, normalise_base_iri
 from lodplan.pages.render import PageRenderer
@@ -25,6 +28,8 @@ from lodplan.web.responses import add_cors, add_security_headers, text_response
 from lodplan.web.services import EXTENSION_KEY, WebServices
 
 MAX_REQUEST_BYTES = 1024 * 1024  # a query, not an upload
+_CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_QUERY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +88,7 @@ def create_app(
     app.register_blueprint(validation.blueprint)
     # the pages of the human site register here, before the resources' catch-all
     app.register_blueprint(resources.blueprint)
+    app.before_request(_refuse_unreadable_url)
     app.context_processor(pages.template_context)
     app.after_request(_common_headers)
     app.register_error_handler(HTTPException, _http_error)
@@ -97,16 +103,61 @@ def create_app_for_store(
     *,
     context_path: Path | None = None,
     catalog_page_size: int | None = None,
+    proxy_hops: int = 0,
 ) -> Flask:
-    """The app over the embedded store at ``store_root``; its query worker starts on first use."""
+    """The app over the embedded store at ``store_root``; its query worker starts on first use.
+
+    Behind ``proxy_hops`` trusted reverse proxies, the client's address, scheme and host
+    are those the proxies forwarded (``X-Forwarded-For``, ``-Proto``, ``-Host``): queries
+    are shared fairly by client address, which must be the real client's.
+    """
     store = EmbeddedStore(Path(store_root))
-    return create_app(
+    app = create_app(
         store,
         EmbeddedQueryService(store, limits or QueryLimits()),
         base_iri=base_iri,
         context_path=context_path,
         catalog_page_size=catalog_page_size,
     )
+    if proxy_hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxy_hops, x_proto=proxy_hops, x_host=proxy_hops
+        )
+    return app
+
+
+def _refuse_unreadable_url() -> Response | None:
+    """``400`` for a URL no route should read: control characters in the path or the
+    query string (NUL would even break file names), a query string that is not UTF-8.
+
+    A query string may hold tabs and line breaks: the layout of a SPARQL query. A path
+    that is not UTF-8 names no resource: the routes answer it ``404``.
+    """
+    found = _CONTROL_IN_PATH.search(request.path)
+    if found:
+        return _bad_url("path", f"contains the control character U+{ord(found.group()):04X}")
+    try:
+        query = _query_bytes(request.environ.get("QUERY_STRING", "")).decode("utf-8")
+    except UnicodeDecodeError:
+        return _bad_url("query string", "is not UTF-8 once percent-decoded")
+    found = _CONTROL_IN_QUERY.search(query)
+    if found:
+        return _bad_url(
+            "query string", f"contains the control character U+{ord(found.group()):04X}"
+        )
+    return None
+
+
+def _bad_url(part: str, problem: str) -> Response:
+    return text_response(400, f"400 Bad Request: the {part} of the URL {problem}.")
+
+
+def _query_bytes(query_string: str) -> bytes:
+    try:  # WSGI strings carry the request's bytes as Latin-1
+        raw = query_string.encode("latin-1")
+    except UnicodeEncodeError:  # already text (some test clients)
+        raw = query_string.encode("utf-8")
+    return unquote_to_bytes(raw.replace(b"+", b" "))
 
 
 def _common_headers(response: Response) -> Response:

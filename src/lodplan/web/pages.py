@@ -30,7 +30,11 @@ PAGE_PARAMETERS = {"resource": ("iri",), "search": ("q",), "sparql": ("example",
 def asset(name: str) -> Response:
     """A stylesheet, script or vendored library of ``site/assets/`` (cached a day)."""
     folder = site_dir() / ASSETS_DIR
-    if not (folder / name).resolve().is_relative_to(folder.resolve()):
+    try:
+        inside = (folder / name).resolve().is_relative_to(folder.resolve())
+    except (ValueError, OSError):  # a name no file can have (NUL, too long…)
+        inside = False
+    if not inside:
         abort(404)
     response = send_from_directory(folder, name, max_age=86400)
     return response

@@ -121,7 +121,10 @@ DOWNLOAD_TYPES = {
 def download(name: str) -> Response:
     """A file of the served build (dump; per plan JSON-LD, Turtle, N-Quads, CSV), as the
     catalog announces."""
-    path = services().store.download(name)
+    try:
+        path = services().store.download(name)
+    except (ValueError, OSError):  # a name no file can have (NUL, too long…)
+        path = None
     media_type = next((t for end, t in DOWNLOAD_TYPES.items() if name.endswith(end)), None)
     if path is None or media_type is None:
         return text_response(404, f"404 Not Found: no file download/{name} in this build.")
