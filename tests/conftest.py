@@ -354,3 +354,32 @@ def http_listener() -> Iterator[tuple[str, list[str]]]:
 
 
 # --- end of web/sparql fixtures ---
+
+
+# --- the bundled plans, built once per session ---
+# `lodplan build` of the bundled plans takes ~20 s: every test that serves them shares
+# this build (the e2e and browser tests, the serving tests of tests/web).
+
+
+@dataclass(frozen=True)
+class BundledBuild:
+    store: Path
+    #: the data's IRIs are under http://127.0.0.1:{port}/: a server there serves them at
+    #: their own address (any other port serves them too, with a warning)
+    port: int
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+
+@pytest.fixture(scope="session")
+def bundled_build(tmp_path_factory: pytest.TempPathFactory) -> BundledBuild:
+    from tests.support.server import build_bundled_plans, free_port
+
+    build = BundledBuild(tmp_path_factory.mktemp("bundled") / "store", free_port())
+    build_bundled_plans(build.store, build.base)
+    return build
+
+
+# --- end of the bundled plans ---

@@ -57,3 +57,31 @@ def test_bad_query_limit_variable_is_named(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("LODPLAN_QUERY_TIMEOUT", "soon")
     assert main(["serve", "--store", str(store)]) == 2
     assert "LODPLAN_QUERY_TIMEOUT='soon'" in capsys.readouterr().err
+
+
+def test_serve_passes_threads_query_workers_and_proxies(lod_store_root, monkeypatch):
+    import lodplan.web.wsgi
+
+    served = {}
+    monkeypatch.setattr(lodplan.web.wsgi, "serve", lambda store, **options: served.update(options))
+    monkeypatch.setenv("LODPLAN_QUERY_TIMEOUT", "9")
+    monkeypatch.setenv("LODPLAN_QUERIES_PER_CLIENT", "3")
+    monkeypatch.setenv("LODPLAN_PROXY_HOPS", "1")
+    serve = ["serve", "--store", str(lod_store_root)]
+    assert main([*serve, "--threads", "4", "--query-workers", "5"]) == 0
+    assert served["threads"] == 4 and served["proxy_hops"] == 1
+    limits = served["limits"]
+    assert (limits.workers, limits.per_client, limits.timeout_s) == (5, 3, 9)
+    assert main([*serve, "--queries-per-client", "2", "--proxy-hops", "0"]) == 0
+    assert served["threads"] == 16 and served["proxy_hops"] == 0
+    assert (served["limits"].workers, served["limits"].per_client) == (0, 2)
+
+
+def test_serve_refuses_unusable_serving_settings(lod_store_root, capsys):
+    serve = ["serve", "--store", str(lod_store_root)]
+    assert main([*serve, "--query-workers", "-1"]) == 2
+    assert "query workers must not be negative" in capsys.readouterr().err
+    assert main([*serve, "--queries-per-client", "0"]) == 2
+    assert "at least one query" in capsys.readouterr().err
+    assert main([*serve, "--proxy-hops", "-2"]) == 2
+    assert "must not be negative" in capsys.readouterr().err

@@ -15,7 +15,7 @@ from rdflib.namespace import DCAT, DCTERMS
 from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
 
 from tests.support.harvester import harvest
-from tests.support.server import build_bundled_plans, free_port, lodplan, running_server
+from tests.support.server import lodplan, running_server
 
 pytestmark = pytest.mark.e2e
 
@@ -29,12 +29,10 @@ ACTION_PATH = "plan/mot-programme-2023/element/3.2.2/bons-a-tirer"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    store = tmp_path_factory.mktemp("e2e") / "store"
-    port = free_port()
-    build_bundled_plans(store, f"http://127.0.0.1:{port}/")
+def server(bundled_build):
+    store = bundled_build.store  # served at the address its IRIs are minted under
     env = {"LODPLAN_QUERY_TIMEOUT": "5", "LODPLAN_CATALOG_PAGE_SIZE": str(CATALOG_PAGE_SIZE)}
-    with running_server(store, port, env) as base:
+    with running_server(store, bundled_build.port, env) as base:
         yield base, store
 
 

@@ -138,7 +138,7 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     from lodplan.store.embedded import EmbeddedStore
-    from lodplan.web.wsgi import serve
+    from lodplan.web.wsgi import DEFAULT_THREADS, proxy_hops_from, serve
 
     store_root = store_path_from(args.store)
     info = EmbeddedStore(store_root).info()
@@ -154,7 +154,12 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         from_env,
         timeout_s=from_env.timeout_s if args.query_timeout is None else args.query_timeout,
         max_rows=from_env.max_rows if args.max_rows is None else args.max_rows,
+        workers=from_env.workers if args.query_workers is None else args.query_workers,
+        per_client=(
+            from_env.per_client if args.queries_per_client is None else args.queries_per_client
+        ),
     )
+    proxy_hops = proxy_hops_from(args.proxy_hops)
     _progress(
         f"serving {store_root} (build {info.build_id[:12]}, {info.triple_count} triples) "
         f"on http://{args.host}:{args.port}/ — resource IRIs under {info.base_iri}"
@@ -165,7 +170,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         port=args.port,
         base_iri=info.base_iri,
         limits=limits,
-        workers=args.workers,
+        threads=DEFAULT_THREADS if args.threads is None else args.threads,
+        proxy_hops=proxy_hops,
     )
     return 0
 
@@ -321,14 +327,43 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve",
         help="serve a built store: Linked Data, SPARQL endpoint, HTML",
-        description="Serve the store with gunicorn: every resource IRI dereferences with "
-        "content negotiation, /sparql is a read-only SPARQL 1.1 endpoint. A new build "
-        "published into the same store is picked up without a restart.",
+        description="Serve the store with waitress, in one process: every resource IRI "
+        "dereferences with content negotiation, /sparql is a read-only SPARQL 1.1 endpoint "
+        "whose queries run in separate worker processes. Requests and responses are "
+        "buffered, so slow clients hold no thread. A new build published into the same "
+        "store is picked up without a restart. Internet-facing: see docs/deployment.md.",
     )
     common(serve, serving=True)
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
-    serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (2)")
+    serve.add_argument(
+        "--threads",
+        type=int,
+        metavar="N",
+        help="threads answering requests (default 16); slow clients hold none",
+    )
+    serve.add_argument(
+        "--query-workers",
+        type=int,
+        metavar="N",
+        help="SPARQL query worker processes (default: $LODPLAN_QUERY_WORKERS, else 0: as "
+        "many as memory holds at $LODPLAN_QUERY_MEMORY_MB each, from 2 to 16)",
+    )
+    serve.add_argument(
+        "--queries-per-client",
+        type=int,
+        metavar="N",
+        help="SPARQL queries one client address may run at once; its others wait their "
+        "turn (default: $LODPLAN_QUERIES_PER_CLIENT, else 1)",
+    )
+    serve.add_argument(
+        "--proxy-hops",
+        type=int,
+        metavar="N",
+        help="trusted reverse proxies in front of this server, whose X-Forwarded-For, "
+        "-Proto and -Host give the client's address, scheme and host (default: "
+        "$LODPLAN_PROXY_HOPS, else 0: none, the headers are ignored)",
+    )
     serve.add_argument(
         "--query-timeout",
         type=float,

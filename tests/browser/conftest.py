@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.browser.visit import SCREENSHOTS, Visit, missing, slug
-from tests.support.server import build_bundled_plans, free_port, running_server
+from tests.support.server import running_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
+
+    from tests.conftest import BundledBuild
 
 DESKTOP = {"width": 1280, "height": 800}
 _CALL_FAILED = pytest.StashKey[bool]()  # whether the test itself failed (not its fixtures)
@@ -52,15 +54,12 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="package")
-def site_url(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The root URL of the real server serving a fresh build of the five bundled plans.
+def site_url(chromium_path: str, bundled_build: BundledBuild) -> Iterator[str]:
+    """The root URL of the real server serving the session's build of the bundled plans.
 
     Needs the browser first: no build when the tests cannot run.
     """
-    store = tmp_path_factory.mktemp("browser") / "store"
-    port = free_port()
-    build_bundled_plans(store, f"http://127.0.0.1:{port}/")
-    with running_server(store, port) as base:
+    with running_server(bundled_build.store, bundled_build.port) as base:
         yield base
 
 

@@ -1,4 +1,5 @@
-"""Build the bundled plans with the CLI and run the real server (gunicorn) on a free port."""
+"""Build the bundled plans with the CLI and run the real server (``lodplan serve``: waitress,
+one process, its SPARQL query workers as child processes) on a local port."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def running_server(store: Path, port: int, env: Mapping[str, str] | None = None)
             stdout=log,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},
-            start_new_session=True,  # its own process group: the workers stop with it
+            start_new_session=True,  # its own process group: the query workers stop with it
         )
         try:
             _wait_until_ready(base, process, log)
@@ -66,7 +67,7 @@ def _stop(process: subprocess.Popen) -> None:
     os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout=STOP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:  # a worker still serving a kept-alive connection
+    except subprocess.TimeoutExpired:  # a thread or query worker that does not stop
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
 
