@@ -9,18 +9,21 @@ them). Each query takes a worker for itself; what makes the pool fair:
 * **fair turns**: when a worker frees, the waiting query of the client with the
   fewest running queries goes first, then that of the client that used the
   workers least lately (worker time, halved every :data:`USAGE_HALF_LIFE_S`),
-  then the oldest: a client that sends many expensive queries never delays one
-  that sends a cheap one;
+  then the oldest; and the last idle workers (:attr:`WorkerPool.reserved`) go
+  only to light clients (less than :data:`HEAVY_USAGE_S` of recent use): a client
+  that sends many expensive queries never delays one that sends a cheap one,
+  however many such clients there are;
 * **waiting is not running**: a query may wait up to its own time limit for a
-  worker, then it gets the whole limit to run;
+  worker (plus :data:`START_ALLOWANCE_S`), then it gets the whole limit to run;
 * **long queries yield the processor**: a query still running after
   :data:`LONG_QUERY_S` has its worker's priority lowered (``nice``), so that the
   kernel prefers short queries that arrive meanwhile; such a worker is retired
   after its query (priority cannot be raised back without privileges).
 
-Workers are started lazily, from one long-lived launcher thread (Linux ties a
-worker's death signal to the thread that started it), up to ``size`` of them;
-start-up time is not charged to a query. A worker whose query passed its time
+Workers are started in the background, from one long-lived launcher thread
+(Linux ties a worker's death signal to the thread that started it), as the
+waiting queries need them plus one spare, up to ``size`` of them; start-up time
+is not charged to a query. A worker whose query passed its time
 limit is killed: pyoxigraph cannot cancel a query.
 """
 
@@ -37,7 +40,7 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -56,6 +59,8 @@ from lodplan.sparql.worker import READY, Failure, worker_main
 
 WORKER_START_TIMEOUT_S = 60.0
 WORKER_STOP_TIMEOUT_S = 5.0
+#: Added to a query's wait for a worker: a worker freed by a stopped query is replaced.
+START_ALLOWANCE_S = 5.0
 #: A query running longer than this lowers its worker's priority.
 LONG_QUERY_S = 0.25
 LONG_QUERY_NICENESS = 10
@@ -64,6 +69,9 @@ IDLE_WORKER_S = 300.0
 KEPT_IDLE_WORKERS = 2
 #: How fast a client's past use of the workers is forgiven.
 USAGE_HALF_LIFE_S = 60.0
+#: A client that used the workers more than this lately (seconds) is heavy: it may not
+#: take the last idle workers, kept for light clients (see ``WorkerPool.reserved``).
+HEAVY_USAGE_S = 1.0
 #: Past use below this (seconds) is forgotten, so the table stays small.
 FORGOTTEN_USAGE_S = 0.01
 
@@ -105,18 +113,21 @@ class PoolSettings:
 class WorkerPool:
     """Confined worker processes handed out fairly, one query at a time each."""
 
-    def __init__(self, settings: PoolSettings, *, start_method: str = "spawn") -> None:
+    def __init__(self, settings: PoolSettings, *, start_method: str | None = None) -> None:
         if settings.size < 1:
             raise ValueError("a worker pool needs at least one worker")
         self.settings = settings
-        self._context = multiprocessing.get_context(start_method)
+        self._context = _context(start_method)
         self._turns_changed = threading.Condition()
         self._running: Counter[str] = Counter()
         self._waiting: list[_Turn] = []
         self._order = itertools.count()
         self._usage: dict[str, tuple[float, float]] = {}  # client: (seconds used, when)
+        self._running_since: dict[str, list[float]] = {}  # client: starts of its queries
         self._idle: list[Worker] = []
         self._busy: set[Worker] = set()
+        self._starting = 0  # workers being started in the background
+        self._start_failure: QueryError | None = None
         self._launcher = _Launcher()
 
     # -- what the service sees ----------------------------------------------------------
@@ -137,33 +148,33 @@ class WorkerPool:
     def ask(self, client: str, request: object, time_limit_s: float) -> object:
         """Send ``request`` to a worker of this pool on behalf of ``client``; its reply.
 
-        Waits at most ``time_limit_s`` for a worker, then at most ``time_limit_s``
-        for the reply (the worker is killed after that: :class:`QueryTimeoutError`).
+        Waits at most ``time_limit_s`` (plus the time a worker takes to start) for a
+        worker, then at most ``time_limit_s`` for the reply (the worker is killed
+        after that: :class:`QueryTimeoutError`).
         """
-        with self._turn(client, time_limit_s):
-            worker = self._take_worker()
-            reusable = False
-            try:
-                reply = self._exchange(worker, request, time_limit_s)
-                reusable = True
-                return reply
-            finally:
-                self._give_back(worker, reusable)
+        worker, started = self._take_turn(client, time_limit_s + START_ALLOWANCE_S)
+        reusable = False
+        try:
+            reply = self._exchange(worker, request, time_limit_s)
+            reusable = True
+            return reply
+        finally:
+            self._give_back(client, worker, reusable, started)
 
     def close(self) -> None:
         """Stop every worker (new ones start if more queries come)."""
+        self._launcher.stop()  # after the starts under way, which it finishes first
         with self._turns_changed:
             workers, self._idle = [*self._idle, *self._busy], []
             self._busy = set()
         for worker in workers:
             _stop(worker, graceful=True)
-        self._launcher.stop()
 
     # -- turns --------------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _turn(self, client: str, wait_s: float) -> Iterator[None]:
-        """Hold one of the pool's places for ``client`` while the block runs."""
+    def _take_turn(self, client: str, wait_s: float) -> tuple[Worker, float]:
+        """Wait until ``client``'s query is the one to get the next idle worker; that worker
+        and when the query got it."""
         settings = self.settings
         with self._turns_changed:
             mine = sum(1 for turn in self._waiting if turn.client == client)
@@ -178,6 +189,10 @@ class WorkerPool:
             deadline = time.monotonic() + wait_s
             try:
                 while not self._may_start(turn):
+                    self._start_workers_needed()
+                    if self._start_failure is not None:
+                        failure, self._start_failure = self._start_failure, None
+                        raise failure
                     left = deadline - time.monotonic()
                     if left <= 0:
                         raise EndpointBusyError(
@@ -185,20 +200,49 @@ class WorkerPool:
                             retry_after_s=max(1, math.ceil(wait_s)),
                         )
                     self._turns_changed.wait(left)
+                worker = self._idle.pop()
+                self._busy.add(worker)
+                self._running[client] += 1
+                started = time.monotonic()
+                self._running_since.setdefault(client, []).append(started)
             finally:
                 self._waiting.remove(turn)
+                self._start_workers_needed()  # a spare for the next query
                 self._turns_changed.notify_all()
-            self._running[client] += 1
-        started = time.monotonic()
-        try:
-            yield
-        finally:
-            with self._turns_changed:
-                self._running[client] -= 1
-                if not self._running[client]:
-                    del self._running[client]
-                self._add_usage(client, time.monotonic() - started)
-                self._turns_changed.notify_all()
+        return worker, started
+
+    def _may_start(self, turn: _Turn) -> bool:
+        """Whether ``turn`` gets the next idle worker now (called with the lock held).
+
+        Idle workers, not only places, go in fair order: a worker that frees or
+        starts goes to the first eligible waiting query, never to whoever asks next.
+        The last :attr:`reserved` idle workers only go to light clients.
+        """
+        now = time.monotonic()
+        eligible = [t for t in self._waiting if self._may_take_idle_worker(t.client, now)]
+        if turn not in eligible:
+            return False
+        first = min(
+            eligible,
+            key=lambda t: (self._running[t.client], self._usage_of(t.client, now), t.order),
+        )
+        return first is turn
+
+    def _may_take_idle_worker(self, client: str, now: float) -> bool:
+        if not self._idle or self._running[client] >= self.settings.per_client:
+            return False
+        heavy = self._usage_of(client, now) > HEAVY_USAGE_S
+        return not heavy or len(self._idle) > self.reserved
+
+    @property
+    def reserved(self) -> int:
+        """Idle workers kept for light clients (the pool's size over 8, at least 1 if it has 2)."""
+        return max(1 if self.settings.size > 1 else 0, self.settings.size // 8)
+
+    def _usage_of(self, client: str, now: float) -> float:
+        """Worker seconds ``client`` used lately, including its queries running now."""
+        running = sum(now - started for started in self._running_since.get(client, ()))
+        return self._past_usage(client, now) + running
 
     def _past_usage(self, client: str, now: float) -> float:
         used, when = self._usage.get(client, (0.0, now))
@@ -212,44 +256,54 @@ class WorkerPool:
                 if self._past_usage(other, now) < FORGOTTEN_USAGE_S:
                     del self._usage[other]
 
-    def _may_start(self, turn: _Turn) -> bool:
-        """Whether ``turn`` is the waiting query to start now (called with the lock held)."""
-        if sum(self._running.values()) >= self.settings.size:
-            return False
-        if self._running[turn.client] >= self.settings.per_client:
-            return False
-        eligible = [t for t in self._waiting if self._running[t.client] < self.settings.per_client]
-        now = time.monotonic()
-        first = min(
-            eligible,
-            key=lambda t: (self._running[t.client], self._past_usage(t.client, now), t.order),
-        )
-        return first is turn
-
     # -- workers ------------------------------------------------------------------------
 
-    def _take_worker(self) -> Worker:
-        with self._turns_changed:
-            while self._idle:
-                worker = self._idle.pop()
-                if worker.process.is_alive():
-                    self._busy.add(worker)
-                    return worker
-                _stop(worker)
-        worker = self._launcher.run(self._start_worker)
-        with self._turns_changed:
-            self._busy.add(worker)
-        return worker
+    def _start_workers_needed(self) -> None:
+        """Start, in the background, the workers the waiting queries need plus one spare,
+        up to the pool's size (called with the lock held)."""
+        live = len(self._idle) + len(self._busy) + self._starting
+        wanted = len(self._waiting) + 1 - len(self._idle) - self._starting
+        for _ in range(max(0, min(wanted, self.settings.size - live))):
+            self._starting += 1
+            self._launcher.submit(self._start_worker, self._started)
 
-    def _give_back(self, worker: Worker, reusable: bool) -> None:
+    def _started(self, outcome: Future) -> None:
+        """A background start ended: its worker joins the idle ones, or its error is told."""
+        with self._turns_changed:
+            self._starting -= 1
+            error = outcome.exception()
+            if error is None:
+                worker = outcome.result()
+                worker.idle_since = time.monotonic()
+                self._idle.append(worker)
+            elif self._waiting:
+                self._start_failure = (
+                    error
+                    if isinstance(error, QueryError)
+                    else WorkerUnavailableError(f"the query worker could not be started ({error})")
+                )
+            self._turns_changed.notify_all()
+
+    def _give_back(self, client: str, worker: Worker, reusable: bool, started: float) -> None:
+        retired: list[Worker] = []
         with self._turns_changed:
             self._busy.discard(worker)
+            self._running[client] -= 1
+            if not self._running[client]:
+                del self._running[client]
+            self._running_since[client].remove(started)
+            if not self._running_since[client]:
+                del self._running_since[client]
+            self._add_usage(client, time.monotonic() - started)
             if reusable and not worker.niced and worker.process.is_alive():
                 worker.idle_since = time.monotonic()
                 self._idle.append(worker)
-                worker = None  # type: ignore[assignment]
-            stale = self._stale_idle_workers()
-        for old in [*stale, *([worker] if worker is not None else [])]:
+            else:
+                retired.append(worker)
+            retired += self._stale_idle_workers()
+            self._start_workers_needed()
+            self._turns_changed.notify_all()
+        for old in retired:
             _stop(old, graceful=True)
 
     def _stale_idle_workers(self) -> list[Worker]:
@@ -326,6 +380,20 @@ class WorkerPool:
         )
 
 
+def _context(start_method: str | None) -> multiprocessing.context.BaseContext:
+    """Workers come from a fork server that has imported the worker's modules once
+    (a worker starts in ~20 ms instead of ~300 ms spawned, more under load), where
+    the platform has one; else they are spawned. Never plain fork: the server has
+    threads and open stores."""
+    if start_method is None:
+        methods = multiprocessing.get_all_start_methods()
+        start_method = "forkserver" if "forkserver" in methods else "spawn"
+    context = multiprocessing.get_context(start_method)
+    if start_method == "forkserver":
+        context.set_forkserver_preload(["lodplan.sparql.worker"])
+    return context
+
+
 def memory_message(limit_mb: int | None) -> str:
     return (
         f"the query exceeded the memory limit ({limit_mb} MiB) and was "
@@ -334,11 +402,17 @@ def memory_message(limit_mb: int | None) -> str:
 
 
 def _lower_priority(worker: Worker) -> None:
+    """Let the kernel run other workers first: SCHED_IDLE where there is one (any process
+    may take it for its children: such a task runs only when nothing else wants the
+    processor), else the lowest ``nice``."""
     if worker.pid is None or worker.niced:
         return
-    with contextlib.suppress(OSError, AttributeError):  # gone already, or no setpriority
-        os.setpriority(os.PRIO_PROCESS, worker.pid, LONG_QUERY_NICENESS)
+    with contextlib.suppress(OSError, AttributeError):  # gone already, or no such call
         worker.niced = True
+        if hasattr(os, "SCHED_IDLE"):
+            os.sched_setscheduler(worker.pid, os.SCHED_IDLE, os.sched_param(0))
+        else:
+            os.setpriority(os.PRIO_PROCESS, worker.pid, LONG_QUERY_NICENESS)
 
 
 class _Launcher:
@@ -356,8 +430,8 @@ class _Launcher:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def run(self, function: Callable[[], T]) -> T:
-        """``function()``, called on the launcher thread."""
+    def submit(self, function: Callable[[], T], then: Callable[[Future], None]) -> None:
+        """Call ``function()`` on the launcher thread, then ``then`` with its outcome."""
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
@@ -365,8 +439,8 @@ class _Launcher:
                 )
                 self._thread.start()
         done: Future = Future()
+        done.add_done_callback(then)
         self._requests.put((function, done))
-        return done.result()
 
     def stop(self) -> None:
         with self._lock:

@@ -158,7 +158,7 @@ class EmbeddedQueryService:
         limits: QueryLimits | None = None,
         *,
         prefixes: dict[str, str] | None = None,
-        start_method: str = "spawn",
+        start_method: str | None = None,
         memory_limit_mb: int | None = None,
         max_result_bytes: int | None = None,
         workers: int | None = None,

@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import itertools
+import multiprocessing
 import os
 import resource
 import signal
@@ -195,21 +196,26 @@ def check(request: CheckRequest) -> Checked | Failure:
 
 
 def _die_with_server(server_pid: int) -> None:
-    """Linux: have the kernel kill this worker when the server process dies.
+    """Linux: have the kernel kill this worker when the process that started it dies.
 
     Without it a server killed mid-query (OOM killer, SIGKILL) would leave the
     query running to its end: pyoxigraph holds the GIL, so no watchdog thread
     could notice. The death signal fires when the *thread* that started the
-    worker ends, which is why the server asks for it only from its main thread.
+    worker ends, which is why the server starts workers from one long-lived
+    thread. A worker forked by multiprocessing's fork server dies with the fork
+    server, which itself ends when the server does.
     """
     if not sys.platform.startswith("linux"):
         return
+    parent = os.getppid()
+    if parent != server_pid and multiprocessing.parent_process() is None:
+        os._exit(0)  # neither the server nor a fork server started it: it is gone
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         return
-    if os.getppid() != server_pid:  # the server died before prctl took effect
+    if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(0)
 
 
