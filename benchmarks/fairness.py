@@ -35,7 +35,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
-
 from lodplan.store.base import NamedGraph  # noqa: E402
 from lodplan.store.embedded import EmbeddedPublisher  # noqa: E402
 

@@ -340,7 +340,7 @@ def _parser() -> argparse.ArgumentParser:
         "--threads",
         type=int,
         metavar="N",
-        help="threads answering requests (default 16); slow clients hold none",
+        help="threads answering requests (default 64); slow clients hold none",
     )
     serve.add_argument(
         "--query-workers",

@@ -368,36 +368,45 @@ def test_etags_change_with_the_context(lod_store, lod_context, lod, tmp_path):
 
 
 def _state(pid: int) -> str:
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    """R if one of the process's threads is running, else its main thread's state."""
+    states = [
+        task.joinpath("stat").read_text().rsplit(")", 1)[1].split()[0]
+        for task in Path(f"/proc/{pid}/task").iterdir()
+    ]
+    return "R" if "R" in states else states[0]
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
-def test_dereferencing_and_extra_queries_do_not_wait_for_a_busy_worker(lod_store, lod_context, lod):
+def test_dereferencing_and_other_clients_do_not_wait_for_a_busy_client(lod_store, lod_context, lod):
     queries = EmbeddedQueryService(
-        lod_store, QueryLimits(timeout_s=60, max_rows=10), max_waiting_queries=0
+        lod_store, QueryLimits(timeout_s=60, max_rows=10), workers=2, waiting_per_client=0
     )
     app = create_app(lod_store, queries, base_iri=lod.base, context_path=lod_context)
     endless = "SELECT (COUNT(*) AS ?n) { " + " . ".join(f"?s{i} ?p{i} ?o{i}" for i in range(6))
+    greedy = {"REMOTE_ADDR": "192.0.2.1"}
     try:
         queries.execute("ASK {}")
-        pid = queries.worker_pid
         slow: list = []
         thread = threading.Thread(
             target=lambda: slow.append(
-                app.test_client().get("/sparql", query_string={"query": endless + " }"})
+                app.test_client().get(
+                    "/sparql", query_string={"query": endless + " }"}, environ_base=greedy
+                )
             )
         )
         thread.start()
         deadline = time.monotonic() + 30
-        while _state(pid) != "R":  # the worker is computing the slow query
-            assert time.monotonic() < deadline
+        while not (busy := [p for p in queries.worker_pids if _state(p) == "R"]):
+            assert time.monotonic() < deadline  # a worker is computing the slow query
             time.sleep(0.01)
         client = app.test_client()
         assert client.get(lod.path(lod.plan)).status_code == 200
         assert client.get(lod.path(lod.plan) + ".ttl").status_code == 200
-        busy = client.get("/sparql", query_string={"query": "ASK {}"})
-        assert busy.status_code == 503 and int(busy.headers["Retry-After"]) >= 1
-        os.kill(pid, signal.SIGKILL)  # end the slow query now
+        other = client.get("/sparql", query_string={"query": "ASK {}"})
+        assert other.status_code == 200  # another client is not behind the slow query
+        again = client.get("/sparql", query_string={"query": "ASK {}"}, environ_base=greedy)
+        assert again.status_code == 429 and int(again.headers["Retry-After"]) >= 1
+        os.kill(busy[0], signal.SIGKILL)  # end the slow query now
         thread.join()
         assert slow[0].status_code == 503
         assert "stopped unexpectedly" in slow[0].data.decode()

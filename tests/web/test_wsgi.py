@@ -29,7 +29,7 @@ from tests.conftest import LOD_BASE
 def test_one_process_buffers_requests_and_allows_many_slow_connections():
     options = waitress_options(host="127.0.0.1", port=8080)
     adjustments = Adjustments(**options)  # waitress accepts every setting
-    assert adjustments.threads == DEFAULT_THREADS == 16
+    assert adjustments.threads == DEFAULT_THREADS == 64
     # slow connections hold no thread, but each holds one of these
     assert adjustments.connection_limit == CONNECTION_LIMIT >= 1000
     assert adjustments.asyncore_use_poll  # select() would fail beyond descriptor 1023
@@ -116,3 +116,11 @@ def test_the_access_log_names_the_client_request_and_status(whoami_app, caplog):
         )
     [record] = [r for r in caplog.records if r.name == "lodplan.access"]
     assert record.getMessage().startswith("198.51.100.7 GET '/nowhere?x=1' 404 ")
+
+
+def test_sparql_requests_can_never_hold_every_thread():
+    from lodplan.config import MAX_QUERY_WORKERS
+    from lodplan.sparql.service import DEFAULT_MAX_WAITING, MAX_CHECKERS
+
+    sparql_threads = MAX_QUERY_WORKERS + MAX_CHECKERS + 2 * DEFAULT_MAX_WAITING
+    assert DEFAULT_THREADS - sparql_threads >= 12  # left for pages and files

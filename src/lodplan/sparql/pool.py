@@ -72,6 +72,8 @@ USAGE_HALF_LIFE_S = 60.0
 #: A client that used the workers more than this lately (seconds) is heavy: it may not
 #: take the last idle workers, kept for light clients (see ``WorkerPool.reserved``).
 HEAVY_USAGE_S = 1.0
+#: Places of the waiting room that heavy clients cannot take.
+WAITING_KEPT_FOR_LIGHT = 4
 #: Past use below this (seconds) is forgotten, so the table stays small.
 FORGOTTEN_USAGE_S = 0.01
 
@@ -104,7 +106,10 @@ class _Turn:
 class PoolSettings:
     size: int  # most worker processes
     per_client: int = 1  # queries of one client running at once
-    waiting_per_client: int = 4  # queries of one client waiting, beyond those running
+    waiting_per_client: int = 2  # queries of one client waiting, beyond those running
+    #: queries waiting in all (each holds a server thread); heavy clients get
+    #: :data:`WAITING_KEPT_FOR_LIGHT` fewer, so light ones still get in
+    max_waiting: int = 16
     memory_limit_mb: int | None = None  # address space of each worker
     data_path: str | None = None  # the build a new worker opens before its first query
     name: str = "lodplan-sparql-worker"
@@ -184,6 +189,7 @@ class WorkerPool:
                     f"running, {mine} waiting); send the next when one is answered",
                     retry_after_s=1,
                 )
+            self._admit_to_waiting_room(client)
             turn = _Turn(client, next(self._order))
             self._waiting.append(turn)
             deadline = time.monotonic() + wait_s
@@ -210,6 +216,19 @@ class WorkerPool:
                 self._start_workers_needed()  # a spare for the next query
                 self._turns_changed.notify_all()
         return worker, started
+
+    def _admit_to_waiting_room(self, client: str) -> None:
+        """Refuse at once when the waiting room is full (for this client's weight): waiting
+        queries hold server threads, which pages need too."""
+        room = self.settings.max_waiting
+        if self._usage_of(client, time.monotonic()) > HEAVY_USAGE_S:
+            room = max(1, room - WAITING_KEPT_FOR_LIGHT)
+        if len(self._waiting) >= room:
+            raise EndpointBusyError(
+                f"the endpoint is busy ({len(self._waiting)} queries waiting for a worker); "
+                "try again in a moment",
+                retry_after_s=2,
+            )
 
     def _may_start(self, turn: _Turn) -> bool:
         """Whether ``turn`` gets the next idle worker now (called with the lock held).

@@ -77,7 +77,10 @@ __all__ = [
 ]
 
 #: Queries of one client that may wait for a worker, beyond those it runs.
-DEFAULT_WAITING_PER_CLIENT = 4
+DEFAULT_WAITING_PER_CLIENT = 2
+#: Queries that may wait for a runner, and for a checker, in all (each holds a server
+#: thread: with the workers, fewer than the server's threads, see web/wsgi.py).
+DEFAULT_MAX_WAITING = 16
 #: Deepest nesting of brackets, braces, parentheses and prefix operators accepted.
 MAX_NESTING_DEPTH = 200
 #: Most tokens in a query (the query worker's parser is safe to well beyond: see worker.py).
@@ -163,6 +166,7 @@ class EmbeddedQueryService:
         max_result_bytes: int | None = None,
         workers: int | None = None,
         waiting_per_client: int = DEFAULT_WAITING_PER_CLIENT,
+        max_waiting: int = DEFAULT_MAX_WAITING,
         max_nesting_depth: int = MAX_NESTING_DEPTH,
         max_tokens: int = MAX_QUERY_TOKENS,
     ) -> None:
@@ -185,6 +189,7 @@ class EmbeddedQueryService:
                 size=size,
                 per_client=self.limits.per_client,
                 waiting_per_client=waiting_per_client,
+                max_waiting=max_waiting,
                 memory_limit_mb=self.memory_limit_mb,
                 name="lodplan-sparql-runner",
             ),
@@ -195,6 +200,7 @@ class EmbeddedQueryService:
                 size=max(2, min(MAX_CHECKERS, size // 2)),
                 per_client=self.limits.per_client,
                 waiting_per_client=waiting_per_client,
+                max_waiting=max_waiting,
                 memory_limit_mb=self.memory_limit_mb,
                 name="lodplan-sparql-checker",
             ),

@@ -42,7 +42,11 @@ from lodplan.store.embedded import current_build_dir
 from lodplan.web.app import MAX_REQUEST_BYTES, create_app_for_store
 from lodplan.web.services import EXTENSION_KEY
 
-DEFAULT_THREADS = 16
+#: Threads that run the app. A SPARQL request holds one while it is checked, waits
+#: and runs: at most 16 runners + 4 checkers + 16 + 16 waiting (lodplan.sparql.service)
+#: = 52, so that at least 12 always remain for pages and files. An idle thread costs
+#: little (a stack reserved, not used).
+DEFAULT_THREADS = 64
 #: Open connections, slow ones included; each costs one file descriptor and a few kB.
 CONNECTION_LIMIT = 1000
 #: Seconds a connection may stay silent between requests (or while a response waits
