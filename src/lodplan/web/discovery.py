@@ -28,6 +28,7 @@ from lodplan.publishing.negotiation import (
     RDFXML,
     TURTLE,
     MediaFormat,
+    alternate_links,
     by_name,
     negotiate,
     split_extension,
@@ -69,10 +70,8 @@ def void_description(extension: str | None = None) -> Response:
     response.set_etag(etag)
     response.headers["Vary"] = "Accept"
     response.headers["Content-Location"] = _url(fmt)
-    response.headers["Link"] = ", ".join(
-        f'<{_url(other)}>; rel="alternate"; type="{other.media_type}"'
-        for other in VOID_FORMATS
-        if other is not fmt
+    response.headers["Link"] = alternate_links(
+        [(_url(other), other) for other in VOID_FORMATS], fmt
     )
     return response.make_conditional(request)
 

@@ -23,6 +23,7 @@ from lodplan.publishing.negotiation import (
     JSONLD,
     RESOURCE_FORMATS,
     MediaFormat,
+    alternate_links,
     by_name,
     choose_resource_format,
     split_extension,
@@ -202,10 +203,8 @@ def _html_response(html: str) -> Response:
 def _add_alternates(response: Response, iri: str, fmt: MediaFormat) -> None:
     response.headers["Vary"] = "Accept"
     response.headers["Content-Location"] = _format_url(iri, fmt)
-    response.headers["Link"] = ", ".join(
-        f'<{_format_url(iri, other)}>; rel="alternate"; type="{other.media_type}"'
-        for other in RESOURCE_FORMATS
-        if other is not fmt
+    response.headers["Link"] = alternate_links(
+        [(_format_url(iri, other), other) for other in RESOURCE_FORMATS], fmt
     )
 
 
