@@ -372,9 +372,17 @@ def test_unacceptable_result_type_is_406(lod_client, lod):
     )
     assert response.status_code == 406
     construct_as_csv = lod_client.get(
-        "/sparql", query_string={"query": f"DESCRIBE <{lod.actor}>", "format": "csv"}
+        "/sparql",
+        query_string={"query": f"DESCRIBE <{lod.actor}>", "format": "csv"},
+        headers={"Accept": "text/csv"},
     )
     assert construct_as_csv.status_code == 406
+    # a name of the other kind of result leaves the format to Accept (SPARQLWrapper
+    # sends its return format's name whatever the query form)
+    construct_any = lod_client.get(
+        "/sparql", query_string={"query": f"DESCRIBE <{lod.actor}>", "format": "csv"}
+    )
+    assert construct_any.status_code == 200 and construct_any.mimetype == "text/turtle"
 
 
 def test_protocol_errors(lod_client, lod):

@@ -26,17 +26,19 @@ from flask import Blueprint, Response, request, url_for
 from pyoxigraph import serialize
 
 from lodplan.pages.sparql_editor import Endpoint, bundled_examples, render_sparql_page
+from lodplan.pages.sparql_results import render_results_page
 from lodplan.publishing.negotiation import (
     HTML,
+    NTRIPLES,
     RDF_FORMATS,
     TURTLE,
     MediaFormat,
-    by_name,
+    first_named,
     negotiate,
 )
 from lodplan.publishing.prefixes import used_prefixes
 from lodplan.publishing.resources import LRUCache
-from lodplan.sparql.results import SOLUTION_FORMATS
+from lodplan.sparql.results import JSON, SOLUTION_FORMATS
 from lodplan.sparql.service import (
     EndpointBusyError,
     FederationNotAllowedError,
@@ -45,6 +47,7 @@ from lodplan.sparql.service import (
     QueryEvaluationError,
     QueryMemoryError,
     QueryNotAcceptableError,
+    QueryResult,
     QuerySyntaxError,
     QueryTimeoutError,
     QueryTooComplexError,
@@ -97,7 +100,7 @@ class ProtocolRequest:
     query: str | None
     default_graph_uris: list[str]
     named_graph_uris: list[str]
-    format_name: str | None
+    format_names: tuple[str, ...]  # every format=/output=/results= value, in that order
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
@@ -107,7 +110,7 @@ def endpoint() -> Response:
     except ProtocolError as error:
         return error.response
     if protocol.query is None:
-        return _description(protocol.format_name)
+        return _description(protocol.format_names)
     return _run(protocol)
 
 
@@ -143,7 +146,9 @@ def _protocol_request() -> ProtocolRequest:
         query=query[0] if query else None,
         default_graph_uris=params.getlist("default-graph-uri"),
         named_graph_uris=params.getlist("named-graph-uri"),
-        format_name=params.get("format") or params.get("output"),
+        format_names=tuple(
+            value for key in ("format", "output", "results") for value in params.getlist(key)
+        ),
     )
 
 
@@ -181,7 +186,7 @@ def _body_text() -> str:
 
 
 def _run(protocol: ProtocolRequest) -> Response:
-    solutions_format, graph_format = _result_formats(protocol.format_name)
+    solutions_format, graph_format = _result_formats(protocol.format_names)
     if solutions_format is None and graph_format is None:
         return not_acceptable((*SOLUTION_FORMATS, *RDF_FORMATS), what="the query result")
     assert protocol.query is not None
@@ -189,8 +194,9 @@ def _run(protocol: ProtocolRequest) -> Response:
     try:
         result = web.queries.execute(
             protocol.query,
-            solutions_format=solutions_format,
-            graph_format=graph_format,
+            # a page shows results read from SPARQL JSON or N-Triples
+            solutions_format=JSON if solutions_format is HTML else solutions_format,
+            graph_format=NTRIPLES if graph_format is HTML else graph_format,
             default_graph_uris=protocol.default_graph_uris,
             named_graph_uris=protocol.named_graph_uris,
             jsonld_context=web.resources.jsonld_context,
@@ -198,7 +204,11 @@ def _run(protocol: ProtocolRequest) -> Response:
         )
     except QueryError as error:
         return _query_error(error)
-    response = Response(result.body, content_type=result.format.content_type)
+    chosen = graph_format if result.kind == "graph" else solutions_format
+    if chosen is HTML:
+        response = _result_page(protocol.query, result)
+    else:
+        response = Response(result.body, content_type=result.format.content_type)
     response.headers["Vary"] = "Accept"
     if result.truncated_by == "bytes":
         response.headers[TRUNCATED_HEADER] = "bytes"
@@ -207,12 +217,47 @@ def _run(protocol: ProtocolRequest) -> Response:
     return response
 
 
-def _result_formats(format_name: str | None) -> tuple[MediaFormat | None, MediaFormat | None]:
-    """The format for SELECT/ASK results and the one for graphs (the query decides which)."""
-    if format_name:
-        return by_name(format_name, SOLUTION_FORMATS), by_name(format_name, RDF_FORMATS)
+def _result_formats(
+    format_names: tuple[str, ...],
+) -> tuple[MediaFormat | None, MediaFormat | None]:
+    """The format for SELECT/ASK results and the one for graphs (the query decides which).
+
+    ``format=`` (or ``output=``, ``results=``: SPARQLWrapper sends all three, each
+    with its own name and, for some formats, the media type) names the format; a
+    name of the other kind of result (``format=csv`` for a ``CONSTRUCT``) leaves
+    that kind to ``Accept``, so a client is refused only a format nobody offers.
+    A browser (``text/html`` preferred) gets the results as a page: ``HTML``.
+    """
     accept = request.headers.get("Accept")
-    return negotiate(accept, SOLUTION_FORMATS), negotiate(accept, RDF_FORMATS)
+    if format_names:
+        solutions = first_named(format_names, (*SOLUTION_FORMATS, HTML))
+        graph = first_named(format_names, (*RDF_FORMATS, HTML))
+        if solutions is None and graph is None:
+            return None, None
+        if solutions is None:
+            solutions = negotiate(accept, (*SOLUTION_FORMATS, HTML))
+        if graph is None:
+            graph = negotiate(accept, (*RDF_FORMATS, HTML))
+        return solutions, graph
+    return negotiate(accept, (*SOLUTION_FORMATS, HTML)), negotiate(accept, (*RDF_FORMATS, HTML))
+
+
+def _result_page(query: str, result: QueryResult) -> Response:
+    """The result as a page for people (a browser opening a shared ``/sparql?query=`` link)."""
+    links = page_links()
+    html = render_results_page(
+        services().renderer,
+        links,
+        query,
+        result,
+        endpoint_url=url_for("sparql.endpoint"),
+        formats=[
+            (fmt.names[0], fmt.label)
+            for fmt in (SOLUTION_FORMATS if result.kind != "graph" else RDF_FORMATS)
+        ],
+        max_rows=services().queries.limits.max_rows,
+    )
+    return html_response(html, links.lang)
 
 
 def _query_error(error: QueryError) -> Response:
@@ -225,9 +270,9 @@ def _query_error(error: QueryError) -> Response:
     return text_response(500, f"500 Internal Server Error: {error}")
 
 
-def _description(format_name: str | None) -> Response:
-    if format_name:
-        fmt = by_name(format_name, DESCRIPTION_FORMATS)
+def _description(format_names: tuple[str, ...]) -> Response:
+    if format_names:
+        fmt = first_named(format_names, DESCRIPTION_FORMATS)
     else:
         fmt = negotiate(request.headers.get("Accept"), DESCRIPTION_FORMATS)
     if fmt is None:
