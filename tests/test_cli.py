@@ -73,7 +73,7 @@ def test_serve_passes_threads_query_workers_and_proxies(lod_store_root, monkeypa
     limits = served["limits"]
     assert (limits.workers, limits.per_client, limits.timeout_s) == (5, 3, 9)
     assert main([*serve, "--queries-per-client", "2", "--proxy-hops", "0"]) == 0
-    assert served["threads"] == 16 and served["proxy_hops"] == 0
+    assert served["threads"] == 64 and served["proxy_hops"] == 0
     assert (served["limits"].workers, served["limits"].per_client) == (0, 2)
 
 

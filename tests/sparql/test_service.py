@@ -503,3 +503,18 @@ def test_jsonld_graphs_are_compacted_with_the_context(lod_query_service, lod, lo
     assert document["@type"] == "Objective"
     assert document["level"] == 1  # a JSON number, not "1"
     assert set(document["hasPart"]) == {lod.element_1_1, lod.element_1_2}
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_malformed_query_is_answered_while_every_runner_is_busy(lod_store):
+    service = EmbeddedQueryService(lod_store, QueryLimits(timeout_s=60, max_rows=10), workers=1)
+    try:
+        thread, _outcome_box, pid = _start_endless(service, client="greedy")
+        started = time.monotonic()
+        with pytest.raises(QuerySyntaxError):
+            service.execute("SELECT * WHERE { ?s ?p }", client="other")
+        assert time.monotonic() - started < 10  # the checker answered, no runner needed
+        os.kill(pid, signal.SIGKILL)
+        thread.join()
+    finally:
+        service.close()

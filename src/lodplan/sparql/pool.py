@@ -183,7 +183,7 @@ class WorkerPool:
         settings = self.settings
         with self._turns_changed:
             mine = sum(1 for turn in self._waiting if turn.client == client)
-            if mine >= settings.waiting_per_client:
+            if self._running[client] + mine >= settings.per_client + settings.waiting_per_client:
                 raise TooManyQueriesError(
                     f"too many queries from your address at once ({self._running[client]} "
                     f"running, {mine} waiting); send the next when one is answered",
