@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin
 
-import pyshacl
 import pytest
 import requests
 from rdflib import Graph
@@ -266,20 +265,11 @@ def test_every_distribution_downloads_what_it_announces(harvested):
         assert response.status_code == 200, resource.url
         assert len(response.content) == resource.filesize == int(response.headers["Content-Length"])
         algorithm, value = resource.checksum
-        # xsd:hexBinary, as DCAT-AP 3 requires: rdflib (hence udata) reads it as bytes
-        assert algorithm == "sha256" and value == hashlib.sha256(response.content).digest()
+        # the default profile (data.gouv.fr's) gives checksums as text: udata's harvester
+        # reads them with rdflib's toPython(); ?_profile=dcat-ap types them xsd:hexBinary
+        assert algorithm == "sha256" and value == hashlib.sha256(response.content).hexdigest()
         content_type = response.headers["Content-Type"].split(";")[0]
         assert content_type in (resource.mime, resource.mime + "+gzip"), resource.url
-
-
-def test_the_catalog_pages_conform_to_dcat_ap_3(harvested):
-    shapes_file = Path(__file__).parents[2] / "shared" / "reference" / "dcat-ap-3-shapes.ttl"
-    if not shapes_file.is_file():
-        pytest.skip(f"DCAT-AP 3 shapes not found at {shapes_file} (../shared/reference)")
-    shapes = Graph().parse(shapes_file, format="turtle")
-    for url, page in zip(harvested.urls, harvested.pages, strict=True):
-        conforms, _, text = pyshacl.validate(page, shacl_graph=shapes)
-        assert conforms, f"{url}\n{text}"
 
 
 @pytest.mark.parametrize("extension", ["jsonld", "rdf", "nt"])

@@ -99,7 +99,7 @@ def test_one_dataset_per_plan_and_never_the_plan_itself(catalog):
     dataset = URIRef(B + "dataset/p")
     assert catalog.value(dataset, DCTERMS.identifier) == Literal("p")
     assert catalog.value(dataset, FOAF.primaryTopic) == URIRef(B + "plan/p")
-    assert catalog.value(dataset, DCAT.landingPage) == URIRef(B + "plan/p")
+    assert catalog.value(dataset, DCAT.landingPage) == URIRef(B + "plan/p.html")  # a document
 
 
 def test_a_dataset_says_what_portals_show(catalog):

@@ -17,6 +17,7 @@ the same data gives the same graph, byte for byte.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -44,13 +45,25 @@ DISTRIBUTIONS_FORMAT_VERSION = 1
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
 DATA_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
 DATA_THEME_SCHEME = URIRef("http://publications.europa.eu/resource/authority/data-theme")
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
-CATALOG_PREFIXES = {**PREFIXES, "hydra": str(HYDRA), "locn": str(LOCN)}
+CATALOG_PREFIXES = {**PREFIXES, "hydra": str(HYDRA), "locn": str(LOCN), "vcard": str(VCARD)}
+#: The classes DCAT-AP 3's range shapes require of the values of these properties.
+RANGES = (
+    (DCAT.mediaType, DCTERMS.MediaType),
+    (DCAT.compressFormat, DCTERMS.MediaType),
+    (DCTERMS.format, DCTERMS.MediaTypeOrExtent),
+    (DCTERMS.language, DCTERMS.LinguisticSystem),
+    (DCTERMS.conformsTo, DCTERMS.Standard),
+    (DCAT.landingPage, FOAF.Document),
+    (FOAF.homepage, FOAF.Document),
+    (DCTERMS.type, SKOS.Concept),  # a licence's type (ADMS licence types)
+)
 #: The graph the catalog is published in, under the base IRI.
 GRAPH_NAME = "catalog"
 # data.gouv.fr reads one value of a distribution's title or a theme's label, whichever
@@ -68,6 +81,16 @@ class CatalogPublisher:
 
 
 @dataclass(frozen=True)
+class ContactPoint:
+    """Whom to ask about the data (``contact-point`` of ``catalog.yaml``): a name and an
+    e-mail address or a web address (a contact form, a page), or both."""
+
+    name: LanguageMap
+    email: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class CatalogSpec:
     """The deployment's ``catalog.yaml``; ``path`` is ``None`` when there is none."""
 
@@ -79,6 +102,7 @@ class CatalogSpec:
     keywords: tuple[str, ...] = ()
     homepage: str | None = None
     path: Path | None = None
+    contact_point: ContactPoint | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +128,7 @@ class DistributionKind:
     media_type: str
     format: str
     compress: str | None = None
+    description: LanguageMap | None = None
 
     def file_name(self, plan_id: str) -> str:
         return self.file.format(plan=plan_id)
@@ -141,7 +166,7 @@ def load_catalog_spec(path: Path) -> CatalogSpec:
     root = Fields(data, path)
     root.unknown_keys(
         {"lodplan-catalog", "title", "description", "publisher", "homepage", "licence",
-         "themes", "keywords"}
+         "themes", "keywords", "contact-point"}
     )  # fmt: skip
     if root.get("lodplan-catalog", int) != CATALOG_FORMAT_VERSION:
         root.fail(f"this lodplan reads catalog format {CATALOG_FORMAT_VERSION}", "lodplan-catalog")
@@ -152,8 +177,9 @@ def load_catalog_spec(path: Path) -> CatalogSpec:
         licence=root.get("licence", str, required=False) or DEFAULT_LICENCE,
         themes=tuple(root.texts("themes") or DEFAULT_THEMES),
         keywords=tuple(root.texts("keywords")),
-        homepage=root.get("homepage", str, required=False),
+        homepage=_web_address(root, "homepage", required=False),
         path=path,
+        contact_point=_contact_point(root),
     )
 
 
@@ -171,6 +197,31 @@ def _publisher(root: Fields) -> CatalogPublisher | None:
     )
 
 
+def _contact_point(root: Fields) -> ContactPoint | None:
+    fields = root.sub("contact-point", required=False)
+    if fields is None:
+        return None
+    fields.unknown_keys({"name", "email", "url"})
+    email = fields.get("email", str, required=False)
+    if email is not None and not EMAIL.match(email):
+        fields.fail(f"{email!r} is not an e-mail address", "email")
+    url = _web_address(fields, "url", required=False)
+    if email is None and url is None:
+        fields.fail("give an e-mail address (email:) or a web address (url:), or both")
+    return ContactPoint(name=fields.languages("name"), email=email, url=url)
+
+
+def _web_address(fields: Fields, key: str, *, required: bool) -> str | None:
+    value = fields.get(key, str, required=required)
+    if value is not None and not WEB_ADDRESS.match(value):
+        fields.fail(f"{value!r} is not an http(s) address", key)
+    return value
+
+
+EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+
+
 def load_distribution_kinds(path: Path | None = None) -> list[DistributionKind]:
     path = path or site_dir() / "catalog" / "distributions.yaml"
     root = Fields(yaml.safe_load(path.read_text(encoding="utf-8")), path)
@@ -179,7 +230,9 @@ def load_distribution_kinds(path: Path | None = None) -> list[DistributionKind]:
     kinds = []
     for index, entry in enumerate(root.get("distributions", list)):
         fields = Fields(entry, path, f"distributions[{index}]")
-        fields.unknown_keys({"id", "file", "title", "media-type", "format", "compress"})
+        fields.unknown_keys(
+            {"id", "file", "title", "description", "media-type", "format", "compress"}
+        )
         kinds.append(
             DistributionKind(
                 id=fields.identifier("id"),
@@ -188,6 +241,7 @@ def load_distribution_kinds(path: Path | None = None) -> list[DistributionKind]:
                 media_type=fields.get("media-type", str),
                 format=fields.get("format", str),
                 compress=fields.get("compress", str, required=False),
+                description=fields.languages("description", required=False) or None,
             )
         )
     return kinds
@@ -257,6 +311,7 @@ def catalog_graph(
     for dataset in sorted(datasets, key=lambda d: d.plan_id):
         maker.add_dataset(dataset)
     maker.add_catalog([d.plan_id for d in datasets])
+    maker.add_range_types()
     return maker.named_graph()
 
 
@@ -290,8 +345,10 @@ class _CatalogMaker:
         ]:
             g.add((node, DCTERMS.description, description))
         g.add((node, FOAF.primaryTopic, URIRef(dataset.plan_iri)))
-        g.add((node, DCAT.landingPage, URIRef(dataset.plan_iri)))
+        # the landing page is a document: the plan's HTML page, not the plan itself
+        g.add((node, DCAT.landingPage, URIRef(dataset.plan_iri + ".html")))
         g.add((node, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI)))
+        self._add_contact_point(node)
         for publisher in self._iris(plan, DCTERMS.publisher):
             self._add_agent(node, URIRef(publisher))
             self.plan_publishers.add(publisher)
@@ -353,6 +410,9 @@ class _CatalogMaker:
         g.add((node, DCAT.distribution, distribution))
         g.add((distribution, RDF.type, DCAT.Distribution))
         g.add((distribution, DCTERMS.title, Literal(kind.title[CATALOG_LANGUAGE], lang="fr")))
+        if kind.description and CATALOG_LANGUAGE in kind.description:
+            text = kind.description[CATALOG_LANGUAGE]
+            g.add((distribution, DCTERMS.description, Literal(text, lang=CATALOG_LANGUAGE)))
         g.add((distribution, DCAT.downloadURL, url))
         g.add((distribution, DCAT.accessURL, url))
         g.add((distribution, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + kind.media_type)))
@@ -431,8 +491,35 @@ class _CatalogMaker:
         g.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
         g.add((service, DCTERMS.publisher, self.graph.value(catalog, DCTERMS.publisher)))
         self._add_licence(service, self.spec.licence)
+        self._add_contact_point(service)
         for plan_id in sorted(plan_ids):
             g.add((service, DCAT.servesDataset, URIRef(self.iris.dataset(plan_id))))
+
+    def _add_contact_point(self, subject: URIRef) -> None:
+        """The contact point of ``catalog.yaml`` (a ``vcard:Kind``), shared by every dataset."""
+        contact = self.spec.contact_point
+        if contact is None:
+            return
+        node = URIRef(self.iris.catalog() + "#contact-point")
+        self.graph.add((subject, DCAT.contactPoint, node))
+        self.graph.add((node, RDF.type, VCARD.Kind))
+        self.graph.add((node, RDF.type, VCARD.Organization))
+        for lang, text in contact.name.items():
+            self.graph.add((node, VCARD.fn, Literal(text, lang=lang)))
+        if contact.email:
+            self.graph.add((node, VCARD.hasEmail, URIRef("mailto:" + contact.email)))
+        if contact.url:
+            self.graph.add((node, VCARD.hasURL, URIRef(contact.url)))
+
+    def add_range_types(self) -> None:
+        """Type the values of properties whose range DCAT-AP 3 states (its range shapes):
+        media types, file types, languages, standards, documents, licence types. The
+        authority tables and IANA do not type them so; a harvester checking ranges needs it."""
+        g = self.graph
+        for predicate, cls in RANGES:
+            for value in set(g.objects(None, predicate)):
+                if isinstance(value, URIRef):
+                    g.add((value, RDF.type, cls))
 
     # --- shared pieces --------------------------------------------------------------
 
@@ -448,6 +535,9 @@ class _CatalogMaker:
         self.graph.add((subject, DCTERMS.license, URIRef(licence)))
         for triple in self.licences.triples((URIRef(licence), None, None)):
             self.graph.add(triple)
+            if triple[1] == DCTERMS.type:  # the licence type, with its label
+                for described in self.licences.triples((triple[2], None, None)):
+                    self.graph.add(described)
 
     def _add_theme(self, subject: URIRef, theme: URIRef) -> None:
         self.graph.add((subject, DCAT.theme, theme))

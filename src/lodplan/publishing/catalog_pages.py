@@ -9,7 +9,14 @@ page holds, each page says where it sits: the catalog is a
 ``hydra:Collection`` whose ``hydra:view`` is the page, a
 ``hydra:PartialCollectionView`` with ``hydra:first``, ``hydra:last``,
 ``hydra:next`` and ``hydra:previous`` — what data.gouv.fr's harvester follows.
-Pages are serialised once per build and format.
+Pages are serialised once per build, format and profile.
+
+Two **profiles** of the same catalog are served (W3C "Content Negotiation by
+Profile"): ``dcat-ap``, DCAT-AP 3 as its shapes state it, checksums typed
+``xsd:hexBinary``; and ``datagouv``, the default, identical but for checksums given
+as plain strings — data.gouv.fr's harvester (udata) reads a checksum with rdflib's
+``toPython()``, gets ``bytes`` from an ``xsd:hexBinary`` and refuses the whole
+dataset. See docs/publishing.md.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from lodplan.publishing.negotiation import JSONLD, MediaFormat
 from lodplan.publishing.prefixes import used_prefixes
 from lodplan.publishing.resources import LRUCache, Representation, stable_blank_nodes
 from lodplan.store.base import ReadableStore
+from lodplan.terms import SPDX
 
 _TYPE = NamedNode(str(RDF.type))
 _DATASET = NamedNode(str(DCAT.dataset))
@@ -43,6 +51,40 @@ _HYDRA = {name: NamedNode(str(HYDRA[name])) for name in (
 
 # pyoxigraph stores derived integer types as xsd:integer; DCAT-AP requires these.
 _DATATYPES = {NamedNode(str(DCAT.byteSize)): NamedNode(str(XSD.nonNegativeInteger))}
+_CHECKSUM_VALUE = NamedNode(str(SPDX.checksumValue))
+
+
+@dataclass(frozen=True)
+class CatalogProfile:
+    """A profile the catalog is served in: ``token`` for ``?_profile=``, ``uri`` for
+    ``Accept-Profile`` and ``Content-Profile``; ``checksum_datatype`` types checksums."""
+
+    token: str
+    uri: str
+    label: str
+    checksum_datatype: str
+
+
+DCAT_AP = CatalogProfile(
+    "dcat-ap",
+    "https://semiceu.github.io/DCAT-AP/releases/3.0.0/",
+    "DCAT-AP 3.0",
+    str(XSD.hexBinary),
+)
+DATAGOUV = CatalogProfile(
+    "datagouv",
+    "https://w3id.org/lodplan/profile/dcat-ap-datagouv",
+    "DCAT-AP 3.0 as data.gouv.fr (udata) harvests it: checksums as plain strings",
+    str(XSD.string),
+)
+#: The profiles served; the first is the default (what a harvester that asks for none gets).
+PROFILES: tuple[CatalogProfile, ...] = (DATAGOUV, DCAT_AP)
+
+
+def profile_named(name: str) -> CatalogProfile | None:
+    """The profile a ``?_profile=`` value names: its token or its URI."""
+    return next((p for p in PROFILES if name in (p.token, p.uri)), None)
+
 
 #: The URL of page ``n`` (absolute; it keeps the format the harvester asked for).
 PageUrl = Callable[[int], str]
@@ -76,8 +118,10 @@ class CatalogPages:
     def catalog_iri(self) -> str:
         return IriMinter(self._store.info().base_iri).catalog()
 
-    def page(self, number: int, url_of: PageUrl) -> CatalogPage | None:
-        """Page ``number`` (from 1) of the catalog, ``None`` past the last page."""
+    def page(
+        self, number: int, url_of: PageUrl, profile: CatalogProfile = PROFILES[0]
+    ) -> CatalogPage | None:
+        """Page ``number`` (from 1) of the catalog in ``profile``, ``None`` past the last page."""
         info = self._store.info()
         catalog = NamedNode(IriMinter(info.base_iri).catalog())
         index = self._graphs.get_or_compute(
@@ -89,16 +133,23 @@ class CatalogPages:
         page = _cut_page(index, catalog, number, self.page_size, url_of)
         if page is None:
             return None
-        triples = stable_blank_nodes([_retyped(t) for t in page.triples])
+        triples = stable_blank_nodes([_retyped(t, profile) for t in page.triples])
         return CatalogPage(page.number, page.page_count, triples)
 
-    def represent(self, number: int, fmt: MediaFormat, url_of: PageUrl) -> Representation | None:
-        """Page ``number`` serialised as ``fmt`` (an RDF format), ``None`` if there is none."""
+    def represent(
+        self,
+        number: int,
+        fmt: MediaFormat,
+        url_of: PageUrl,
+        profile: CatalogProfile = PROFILES[0],
+    ) -> Representation | None:
+        """Page ``number`` serialised as ``fmt`` (an RDF format) in ``profile``, ``None`` if
+        there is none."""
         build_id = self._store.info().build_id
-        key = (build_id, number, fmt.name, url_of(number))
+        key = (build_id, number, fmt.name, url_of(number), profile.token)
 
         def render() -> bytes | None:
-            page = self.page(number, url_of)
+            page = self.page(number, url_of, profile)
             return None if page is None else self._render(page.triples, fmt)
 
         body = self._bodies.get_or_compute(key, render)
@@ -214,8 +265,10 @@ def _paging(
     ]
 
 
-def _retyped(triple: Triple) -> Triple:
+def _retyped(triple: Triple, profile: CatalogProfile) -> Triple:
     datatype = _DATATYPES.get(triple.predicate)
+    if triple.predicate == _CHECKSUM_VALUE:
+        datatype = NamedNode(profile.checksum_datatype)
     if datatype is None or not isinstance(triple.object, Literal):
         return triple
     return Triple(triple.subject, triple.predicate, Literal(triple.object.value, datatype=datatype))
