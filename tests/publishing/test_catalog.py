@@ -264,3 +264,76 @@ def test_what_harvesters_read_one_value_of_is_given_once(catalog):
         assert [label.language for label in catalog.objects(theme, SKOS.prefLabel)] == ["fr"]
     [label] = catalog.objects(URIRef(DEFAULT_LICENCE), RDFS.label)
     assert str(label) == "Licence Ouverte / Open Licence version 2.0"  # udata's title of lov2
+
+
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+
+
+def test_the_contact_point_of_catalog_yaml_is_every_dataset_s(tmp_path):
+    path = tmp_path / "catalog.yaml"
+    path.write_text(
+        "lodplan-catalog: 1\ntitle: {fr: T}\ndescription: {fr: D}\n"
+        "contact-point: {name: {fr: Service open data}, email: opendata@example.org,"
+        " url: 'https://example.org/contact'}\n",
+        encoding="utf-8",
+    )
+    spec = load_catalog_spec(path)
+    named = catalog_graph(spec, _datasets(tmp_path), _store(), _downloads(), B)
+    catalog = Graph().parse(data=named.ntriples, format="nt")
+    contact = URIRef(B + "catalog#contact-point")
+    for dataset in (URIRef(B + "dataset/p"), URIRef(B + "dataset/q")):
+        assert catalog.value(dataset, DCAT.contactPoint) == contact
+    assert catalog.value(catalog.value(URIRef(B + "catalog"), DCAT.service), DCAT.contactPoint)
+    assert (contact, RDF.type, VCARD.Kind) in catalog
+    assert catalog.value(contact, VCARD.fn) == Literal("Service open data", lang="fr")
+    assert catalog.value(contact, VCARD.hasEmail) == URIRef("mailto:opendata@example.org")
+    assert catalog.value(contact, VCARD.hasURL) == URIRef("https://example.org/contact")
+
+
+@pytest.mark.parametrize(
+    ("contact", "error"),
+    [
+        ("{name: {fr: N}}", r"field 'contact-point': give an e-mail address"),
+        ("{name: {fr: N}, email: nobody}", r"field 'contact-point.email': 'nobody' is not an"),
+        ("{name: {fr: N}, url: 'ftp://x'}", r"field 'contact-point.url': 'ftp://x' is not an"),
+        ("{email: a@b.fr}", r"field 'contact-point.name': is required"),
+        ("{name: {fr: N}, phone: '0'}", r"field 'contact-point': unknown key\(s\) phone"),
+        ("contact@example.org", r"field 'contact-point': expected dict"),
+    ],
+)
+def test_a_bad_contact_point_names_its_field(tmp_path, contact, error):
+    path = tmp_path / "catalog.yaml"
+    head = "lodplan-catalog: 1\ntitle: {fr: T}\ndescription: {fr: D}\n"
+    path.write_text(f"{head}contact-point: {contact}\n", encoding="utf-8")
+    with pytest.raises(MappingError, match=error) as raised:
+        load_catalog_spec(path)
+    assert "catalog.yaml" in str(raised.value)
+
+
+def test_the_bundled_catalog_yaml_has_a_contact_point():
+    from lodplan.resources import mappings_dir
+
+    contact = load_catalog_spec(mappings_dir() / "catalog.yaml").contact_point
+    assert contact is not None and contact.name["fr"] and (contact.url or contact.email)
+
+
+def test_distributions_are_described(catalog):
+    for distribution in catalog.subjects(RDF.type, DCAT.Distribution):
+        [description] = catalog.objects(distribution, DCTERMS.description)
+        assert description.language == "fr" and len(description) > 40
+
+
+def test_values_get_the_class_dcat_ap_ranges_require(catalog):
+    iana = "https://www.iana.org/assignments/media-types/"
+    assert (URIRef(iana + "text/turtle"), RDF.type, DCTERMS.MediaType) in catalog
+    assert (URIRef(iana + "application/gzip"), RDF.type, DCTERMS.MediaType) in catalog
+    assert (FILE_TYPE.CSV, RDF.type, DCTERMS.MediaTypeOrExtent) in catalog
+    ontology = URIRef("https://w3id.org/lodplan/ontology")
+    assert (ontology, RDF.type, DCTERMS.Standard) in catalog
+    assert (URIRef(B + "plan/p.html"), RDF.type, FOAF.Document) in catalog
+    assert (URIRef(B), RDF.type, FOAF.Document) in catalog  # the catalog's home page
+    attribution = URIRef("http://purl.org/adms/licencetype/Attribution")
+    assert (attribution, RDF.type, SKOS.Concept) in catalog
+    assert catalog.value(attribution, SKOS.prefLabel) is not None
+    # the plan itself stays a plan: only its HTML page is a document
+    assert (URIRef(B + "plan/p"), RDF.type, FOAF.Document) not in catalog

@@ -75,3 +75,71 @@ def test_the_etag_follows_the_bytes_whatever_the_page_size(client, tmp_path_fact
     root = client.application.extensions["lodplan"].store.root
     large = create_app_for_store(root, B, catalog_page_size=100).test_client().get("/catalog.ttl")
     assert small.data != large.data and small.headers["ETag"] != large.headers["ETag"]
+
+
+STRICT = "https://semiceu.github.io/DCAT-AP/releases/3.0.0/"
+DATAGOUV = "https://w3id.org/lodplan/profile/dcat-ap-datagouv"
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "*/*;q=0.5"])
+def test_a_client_without_preference_gets_turtle(client, accept):
+    """data.gouv.fr's HEAD on /catalog (requests sends "*/*") must find an RDF type."""
+    for method in (client.head, client.get):
+        response = method("/catalog", headers={"Accept": accept} if accept else {})
+        assert response.headers["Content-Type"] == "text/turtle; charset=utf-8", accept
+        assert response.headers["Content-Profile"] == f"<{DATAGOUV}>"
+
+
+def test_a_browser_gets_the_html_page(client):
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get("/catalog", headers={"Accept": accept})
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+
+
+@pytest.mark.parametrize(
+    ("query", "accept_profile", "profile"),
+    [
+        ("", None, DATAGOUV),
+        ("?_profile=dcat-ap", None, STRICT),
+        (f"?_profile={STRICT}", None, STRICT),
+        ("?_profile=datagouv", f"<{STRICT}>", DATAGOUV),  # the parameter wins
+        ("", f"<{STRICT}>", STRICT),
+        ("", f"<{STRICT}>;q=0.4, <{DATAGOUV}>;q=0.6", DATAGOUV),
+        ("", f"<{STRICT}>;q=0", DATAGOUV),
+        ("", "<urn:unknown>", DATAGOUV),  # none served: the default
+    ],
+)
+def test_the_profile_is_negotiated(client, query, accept_profile, profile):
+    headers = {"Accept-Profile": accept_profile} if accept_profile else {}
+    response = client.get("/catalog.ttl" + query, headers=headers)
+    assert response.status_code == 200
+    assert response.headers["Content-Profile"] == f"<{profile}>"
+    assert f'<{profile}>; rel="profile"' in response.headers["Link"]
+    text = response.get_data(as_text=True)
+    assert ("^^xsd:hexBinary" in text) == (profile == STRICT)
+
+
+def test_profiles_keep_their_paging_links_and_name_each_other(client):
+    strict = client.get("/catalog.ttl?_profile=dcat-ap")
+    assert "<http://example.org/catalog.ttl?_profile=dcat-ap&page=2>" in strict.get_data(
+        as_text=True
+    )
+    links = strict.headers["Link"]
+    assert f'</catalog.ttl>; rel="alternate"; type="text/turtle"; profile="{DATAGOUV}"' in links
+    assert '</catalog.nt?_profile=dcat-ap>; rel="alternate"; type="application/n-triples"' in links
+    default = client.get("/catalog.ttl?page=2")
+    assert '</catalog.ttl?_profile=dcat-ap&page=2>; rel="alternate"' in default.headers["Link"]
+    assert "_profile" not in default.get_data(as_text=True)  # the default's links stay plain
+
+
+def test_a_json_ld_page_names_no_alternate(client):
+    """pyld's document loader fails on several rel="alternate" links."""
+    response = client.get("/catalog.jsonld")
+    assert 'rel="alternate"' not in response.headers["Link"]
+    assert 'rel="profile"' in response.headers["Link"]
+
+
+def test_an_unknown_profile_is_not_found(client):
+    response = client.get("/catalog.ttl?_profile=ckan")
+    assert response.status_code == 404
+    assert "dcat-ap" in response.get_data(as_text=True)
