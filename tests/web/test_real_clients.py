@@ -145,7 +145,9 @@ def test_rdflib_sparqlstore_table_formats(base, return_format):
 # -- pyld's default document loader --------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [PLAN, ELEMENT, ACTOR])
+@pytest.mark.parametrize(
+    "path", [PLAN, ELEMENT, ACTOR, "source/mot-programme-2023", "graph/plan/mot-programme-2023", ""]
+)
 def test_pyld_dereferences_lodplan_iris(base, path):
     iri = base + path
     loader = jsonld.get_document_loader()  # requests, with pyld's own Accept
