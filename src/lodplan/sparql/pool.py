@@ -45,7 +45,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from lodplan.sparql.errors import (
     EndpointBusyError,
@@ -78,6 +78,8 @@ WAITING_KEPT_FOR_LIGHT = 4
 FORGOTTEN_USAGE_S = 0.01
 
 T = TypeVar("T")
+# the contexts that start processes (typeshed's BaseContext has no Process)
+_ProcessContext = multiprocessing.context.SpawnContext | multiprocessing.context.ForkServerContext
 logger = logging.getLogger(__name__)
 
 
@@ -399,7 +401,7 @@ class WorkerPool:
         )
 
 
-def _context(start_method: str | None) -> multiprocessing.context.BaseContext:
+def _context(start_method: str | None) -> _ProcessContext:
     """Workers come from a fork server that has imported the worker's modules once
     (a worker starts in ~20 ms instead of ~300 ms spawned, more under load), where
     the platform has one; else they are spawned. Never plain fork: the server has
@@ -407,7 +409,7 @@ def _context(start_method: str | None) -> multiprocessing.context.BaseContext:
     if start_method is None:
         methods = multiprocessing.get_all_start_methods()
         start_method = "forkserver" if "forkserver" in methods else "spawn"
-    context = multiprocessing.get_context(start_method)
+    context = cast(_ProcessContext, multiprocessing.get_context(start_method))
     if start_method == "forkserver":
         context.set_forkserver_preload(["lodplan.sparql.worker"])
     return context

@@ -36,9 +36,11 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from typing import TypedDict
 
 from pyoxigraph import (
     BlankNode,
+    DefaultGraph,
     Literal,
     NamedNode,
     QueryBoolean,
@@ -297,9 +299,11 @@ class QueryWorker:
         rdf_format = next(f.rdf_format for f in RDF_FORMATS if f.name == request.graph_format)
 
         def write(triples: Sequence[Triple]) -> bytes:
-            return serialize(
+            written = serialize(
                 triples, format=rdf_format, prefixes=used_prefixes(triples, request.prefixes)
             )
+            assert written is not None  # no output file: the bytes are returned
+            return written
 
         return write
 
@@ -329,7 +333,13 @@ def _evaluation_failure(query: str, error: Exception) -> Failure:
     return Failure("evaluation", f"the query could not be evaluated: {error}")
 
 
-def _dataset_options(request: QueryRequest, has_dataset_clause: bool) -> dict[str, object]:
+class _DatasetOptions(TypedDict, total=False):
+    default_graph: list[NamedNode | BlankNode | DefaultGraph] | None
+    named_graphs: list[NamedNode | BlankNode] | None
+    use_default_graph_as_union: bool
+
+
+def _dataset_options(request: QueryRequest, has_dataset_clause: bool) -> _DatasetOptions:
     """The dataset: the protocol's graphs, else the query's FROM, else the union of all graphs."""
     if request.default_graphs or request.named_graphs:
         return {
