@@ -183,9 +183,9 @@ def test_the_dataset_counts_the_union_of_its_graphs(description):
 
 
 def test_dumps_endpoint_and_the_document(description):
-    assert _value(description, BASE, VOID.dataDump) == BASE + "download/lodplan.nq.gz"
+    assert _value(description, BASE, VOID.dataDump) == BASE + "download/lodplan.nq"
     assert {str(o) for o in description.objects(URIRef(PLAN_GRAPH), VOID.dataDump)} == {
-        BASE + "download/plans/p1" + suffix for suffix in (".ttl", ".nq.gz", ".jsonld")
+        BASE + "download/plans/p1" + suffix for suffix in (".ttl", ".nq", ".jsonld")
     }
     assert not list(description.objects(URIRef(OTHER_GRAPH), VOID.dataDump))  # in the dump
     assert _value(description, PLAN_GRAPH, FOAF.primaryTopic) == BASE + "plan/p1"

@@ -34,7 +34,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, VOID, XSD
 from lodplan.iris import IriMinter
 from lodplan.publishing.downloads import (
     DOWNLOAD_PATH,
-    DUMP_NAME,
+    DUMP_NQUADS_NAME,
     PLAN_DUMP_SUFFIXES,
     PLANS_DIR,
     PlanFiles,
@@ -176,7 +176,9 @@ def _add_dataset_metadata(description: Graph, iris: IriMinter, dataset: URIRef) 
         description.add((dataset, DCTERMS.title, Literal(title, lang=lang)))
     description.add((dataset, VOID.sparqlEndpoint, URIRef(iris.base + "sparql")))
     description.add((dataset, VOID.uriSpace, Literal(iris.base)))
-    description.add((dataset, VOID.dataDump, URIRef(iris.base + DOWNLOAD_PATH + DUMP_NAME)))
+    # the N-Quads that RDF clients load from their URL (served from lodplan.nq.gz)
+    dump = URIRef(iris.base + DOWNLOAD_PATH + DUMP_NQUADS_NAME)
+    description.add((dataset, VOID.dataDump, dump))
 
 
 def _add_graph_metadata(

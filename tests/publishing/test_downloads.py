@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,16 @@ from pyoxigraph import RdfFormat, parse
 
 from lodplan.build import check_plans, named_graphs, plan_files
 from lodplan.iris import IriMinter
-from lodplan.publishing.downloads import DUMP_NAME, full_dump, make_downloads, memory_store
+from lodplan.publishing.downloads import (
+    DUMP_NAME,
+    GZIP_MEDIA_TYPE,
+    file_digest,
+    full_dump,
+    gunzipped_chunks,
+    make_downloads,
+    memory_store,
+    stored_name,
+)
 from lodplan.publishing.jsonld import bundled_contexts
 from lodplan.resources import site_dir
 from lodplan.store.base import NamedGraph
@@ -43,7 +53,7 @@ def test_the_dump_is_every_graph_as_gzipped_nquads_and_the_same_bytes_each_time(
         NamedGraph("http://g/2", b"<http://s> <http://p> <http://o> .\n\n", 1),
     ]
     dump = full_dump(graphs)
-    assert dump.name == DUMP_NAME and dump.media_type == "application/n-quads+gzip"
+    assert dump.name == DUMP_NAME and dump.media_type == GZIP_MEDIA_TYPE
     quads = list(parse(gzip.decompress(dump.content), format=RdfFormat.N_QUADS))
     assert [(q.object.value, q.graph_name.value) for q in quads] == [
         ("a . b", "http://g/1"),
@@ -83,7 +93,8 @@ def test_the_plan_csv_has_one_row_per_action_with_the_declared_columns(example_f
     _, plan, files = example_files
     content = files[f"plans/{plan.plan_id}.csv"].content
     assert content.count(b"\r\n") == content.count(b"\n")  # RFC 4180 line ends
-    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
+    assert content.startswith(b"\xef\xbb\xbfiri,")  # UTF-8 BOM, for spreadsheets
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     template = json.loads((site_dir() / "csv" / "actions.csv-metadata.json").read_text())
     columns = [c["name"] for c in template["tableSchema"]["columns"]]
     assert list(rows[0]) == columns
@@ -99,3 +110,63 @@ def test_the_csvw_metadata_describes_its_csv(example_files):
     assert metadata["url"] == f"{plan.plan_id}.csv"
     assert metadata["dc:source"] == {"@id": plan.plan_iri}
     assert metadata["tableSchema"]["primaryKey"] == "iri"
+
+
+def _compatible(header: str, column: dict, language: str = "fr") -> bool:
+    """CSVW (tabular metadata §5.5.1): a header cell, whose title has no language
+    (``und``), is compatible with a column of the metadata when it is one of the
+    column's titles, compared case-sensitively (W3C CSVW test 147)."""
+    titles = column.get("titles", [])
+    if isinstance(titles, dict):  # {language: title or [titles]}
+        return any(
+            header in ([t] if isinstance(t, str) else t)
+            for lang, t in titles.items()
+            if lang in ("und", language)
+        )
+    return header in ([titles] if isinstance(titles, str) else titles)
+
+
+def test_a_case_difference_is_incompatible():
+    assert _compatible("iri", {"name": "iri", "titles": ["IRI", "iri"]})
+    assert not _compatible("iri", {"name": "iri", "titles": "IRI"})  # the name does not count
+    assert _compatible("iri", {"titles": {"fr": "IRI", "und": "iri"}})
+
+
+def test_the_csvw_titles_match_the_header_row(example_files):
+    _, plan, files = example_files
+    metadata = json.loads(files[f"plans/{plan.plan_id}.csv-metadata.json"].content)
+    content = files[f"plans/{plan.plan_id}.csv"].content.decode("utf-8-sig")
+    header = next(csv.reader(io.StringIO(content)))
+    columns = metadata["tableSchema"]["columns"]
+    assert len(header) == len(columns)
+    for cell, column in zip(header, columns, strict=True):
+        assert _compatible(cell, column), (cell, column.get("titles"))
+
+
+def test_a_csvw_validator_accepts_the_csv_and_reads_its_values(example_files, tmp_path):
+    csvw = pytest.importorskip("csvw", reason="the CSVW validator: pip install -e '.[test]'")
+    _, plan, files = example_files
+    for name in (f"plans/{plan.plan_id}.csv", f"plans/{plan.plan_id}.csv-metadata.json"):
+        (tmp_path / Path(name).name).write_bytes(files[name].content)
+    metadata = tmp_path / f"{plan.plan_id}.csv-metadata.json"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        validated = csvw.CSVW(str(metadata), validate=True)
+    assert validated.is_valid, [str(w.message) for w in validated.warnings]
+    assert not caught, [str(w.message) for w in caught]
+    [table] = validated.tables
+    rows = list(table.iterdicts(strict=True))
+    text = files[f"plans/{plan.plan_id}.csv"].content.decode("utf-8-sig")
+    assert [row["iri"] for row in rows] == [r["iri"] for r in csv.DictReader(io.StringIO(text))]
+    assert all(isinstance(row["parents"], list) for row in rows)  # the declared separator
+
+
+def test_a_download_name_is_served_from_its_file(example_files, tmp_path):
+    _, plan, files = example_files
+    assert stored_name("lodplan.nq") == DUMP_NAME == stored_name(DUMP_NAME)
+    assert stored_name(f"plans/{plan.plan_id}.nq") == f"plans/{plan.plan_id}.nq.gz"
+    assert stored_name(f"plans/{plan.plan_id}.csv") == f"plans/{plan.plan_id}.csv"
+    path = tmp_path / DUMP_NAME
+    path.write_bytes(files[DUMP_NAME].content)
+    assert file_digest(path) == files[DUMP_NAME].sha256  # what the catalog announces
+    assert b"".join(gunzipped_chunks(path, 100)) == gzip.decompress(files[DUMP_NAME].content)

@@ -14,12 +14,15 @@ queries beside it.
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
+import hashlib
 import io
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from pyoxigraph import NamedNode, QuerySolutions, RdfFormat, Store, Variable
 
@@ -30,9 +33,25 @@ from lodplan.store.base import DownloadFile, NamedGraph
 from lodplan.terms import PREFIXES
 
 DOWNLOAD_PATH = "download/"  # files of a build are served at {base}download/<name>
+#: The whole dump as a file: gzipped N-Quads, what people download.
 DUMP_NAME = "lodplan.nq.gz"
-#: The files of a plan that are RDF dumps of its graph (VoID ``void:dataDump``).
-PLAN_DUMP_SUFFIXES = (".ttl", ".nq.gz", ".jsonld")
+#: The same dump as N-Quads, for RDF clients that load it from its URL: served from
+#: the gzipped file (``Content-Encoding: gzip`` to a client that accepts it, plain
+#: N-Quads to one that does not), never written out (94 MB for the bundled plans).
+DUMP_NQUADS_NAME = "lodplan.nq"
+#: The files of a plan that are RDF dumps of its graph (VoID ``void:dataDump``): each
+#: loads from its URL in an RDF client (``.nq`` is served from the ``.nq.gz`` file).
+PLAN_DUMP_SUFFIXES = (".ttl", ".nq", ".jsonld")
+GZIP_SUFFIX = ".gz"
+#: The media type of a gzipped file served as a file (RFC 6713), as the catalog's
+#: ``dcat:compressFormat`` names it; the N-Quads inside are ``application/n-quads``.
+GZIP_MEDIA_TYPE = "application/gzip"
+NQUADS_MEDIA_TYPE = "application/n-quads"
+#: What spreadsheets need to read the CSV as UTF-8: Excel reads a CSV without it in
+#: the ANSI code page (Windows-1252 in French), LibreOffice's text import dialog
+#: preselects UTF-8 when it sees it. CSVW parsers decode with the Encoding Standard,
+#: whose UTF-8 decode skips it.
+UTF8_BOM = "\ufeff"
 PLANS_DIR = "plans"
 MULTI_VALUE_SEPARATOR = " | "
 ROLE_COLUMNS = ("pilote", "partenaire", "service-concerne", "financeur", "beneficiaire",
@@ -113,13 +132,39 @@ def source_text(plan: PlanFiles) -> DownloadFile:
 
 def full_dump(graphs: list[NamedGraph]) -> DownloadFile:
     """Every graph as N-Quads, gzipped (no timestamp in the header: same data, same bytes)."""
-    return DownloadFile(DUMP_NAME, "application/n-quads+gzip", gzipped_nquads(graphs))
+    return DownloadFile(DUMP_NAME, GZIP_MEDIA_TYPE, gzipped_nquads(graphs))
 
 
 def plan_nquads(graph: NamedGraph, plan: PlanFiles) -> DownloadFile:
     """The plan's graph alone as gzipped N-Quads: its named graph travels with it."""
     name = f"{PLANS_DIR}/{plan.plan_id}.nq.gz"
-    return DownloadFile(name, "application/n-quads+gzip", gzipped_nquads([graph]))
+    return DownloadFile(name, GZIP_MEDIA_TYPE, gzipped_nquads([graph]))
+
+
+def stored_name(name: str) -> str:
+    """The file a download name is served from: ``X.nq`` from ``X.nq.gz``."""
+    return name + GZIP_SUFFIX if name.endswith(".nq") else name
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file, in hexadecimal: what its ETag is made from, so that the
+    same bytes keep their ETag from one build to the next (read once per file)."""
+    stat = path.stat()
+    return _digest(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _digest(path: str, size: int, mtime_ns: int) -> str:  # size, mtime: a rewritten file
+    with Path(path).open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def gunzipped_chunks(path: Path, chunk_size: int = 1 << 16) -> Iterator[bytes]:
+    """The uncompressed bytes of a gzipped file, piece by piece (the whole dump
+    uncompressed is 30 times its file)."""
+    with gzip.open(path, "rb") as file:
+        while chunk := file.read(chunk_size):
+            yield chunk
 
 
 def gzipped_nquads(graphs: Iterable[NamedGraph]) -> bytes:
@@ -148,10 +193,13 @@ def plan_turtle(store: Store, plan: PlanFiles) -> DownloadFile:
 
 
 def plan_csv(store: Store, plan: PlanFiles) -> list[DownloadFile]:
-    """The plan's actions as CSV (RFC 4180, UTF-8) and its CSVW metadata."""
+    """The plan's actions as CSV (RFC 4180, UTF-8 with a byte order mark) and its CSVW
+    metadata. The header row is the columns' names, which each column's ``titles`` hold
+    (CSVW compatibility of the metadata with the file's header is case-sensitive)."""
     metadata = _csv_metadata_template()
     columns = [column["name"] for column in metadata["tableSchema"]["columns"]]
     buffer = io.StringIO()
+    buffer.write(UTF8_BOM)
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for row in _action_rows(store, plan.plan_iri):

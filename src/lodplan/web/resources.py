@@ -14,10 +14,18 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 from flask import Blueprint, Response, redirect, request, send_file
 
+from lodplan.publishing.downloads import (
+    GZIP_MEDIA_TYPE,
+    NQUADS_MEDIA_TYPE,
+    file_digest,
+    gunzipped_chunks,
+    stored_name,
+)
 from lodplan.publishing.negotiation import (
     HTML,
     JSONLD,
@@ -108,7 +116,10 @@ def resource_by_iri() -> Response:
 
 
 DOWNLOAD_TYPES = {
-    ".nq.gz": "application/n-quads+gzip",
+    # the gzipped N-Quads files as files (what the catalog announces, byte for byte)
+    ".nq.gz": GZIP_MEDIA_TYPE,
+    # the same N-Quads for RDF clients, served from that file (see _nquads_from_gzip)
+    ".nq": NQUADS_MEDIA_TYPE,
     ".ttl": "text/turtle; charset=utf-8",
     ".csv": "text/csv; charset=utf-8; header=present",
     "-metadata.json": "application/csvm+json",
@@ -121,18 +132,41 @@ DOWNLOAD_TYPES = {
 @blueprint.get("/download/<path:name>")
 def download(name: str) -> Response:
     """A file of the served build (dump; per plan JSON-LD, Turtle, N-Quads, CSV), as the
-    catalog announces."""
+    catalog announces. Its ETag is the SHA-256 of its bytes: the same file in the next
+    build keeps it."""
     try:
-        path = services().store.download(name)
+        path = services().store.download(stored_name(name))
     except (ValueError, OSError):  # a name no file can have (NUL, too long…)
         path = None
     media_type = next((t for end, t in DOWNLOAD_TYPES.items() if name.endswith(end)), None)
     if path is None or media_type is None:
         return text_response(404, f"404 Not Found: no file download/{name} in this build.")
-    response = send_file(path, mimetype=media_type, conditional=True, etag=True, max_age=0)
+    etag = file_digest(path)
+    if stored_name(name) != name:
+        return _nquads_from_gzip(path, etag)
+    response = send_file(path, mimetype=media_type, conditional=True, etag=etag, max_age=0)
     response.headers["Content-Type"] = media_type  # as declared (Flask would add a charset)
-    if name.endswith(".gz"):  # a gzipped file, not a compressed transfer of N-Quads
-        response.headers.pop("Content-Encoding", None)
+    response.headers.pop("Content-Encoding", None)  # a .gz is a file, not a coding of it
+    return response
+
+
+def _nquads_from_gzip(path: Path, etag: str) -> Response:
+    """``X.nq`` from the file ``X.nq.gz``: its bytes with ``Content-Encoding: gzip`` to a
+    client that accepts gzip (browsers, requests, Comunica's fetch), uncompressed to
+    one that does not say so (rdflib and SPARQLWrapper through urllib, wget, curl
+    without ``--compressed``)."""
+    if request.accept_encodings.quality("gzip") > 0:
+        response = send_file(
+            path, mimetype=NQUADS_MEDIA_TYPE, conditional=True, etag=etag, max_age=0
+        )
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(gunzipped_chunks(path), direct_passthrough=True)
+        response.set_etag(f"{etag}-identity")  # another representation: another tag
+        response = response.make_conditional(request)
+    response.headers["Content-Type"] = NQUADS_MEDIA_TYPE
+    response.vary.add("Accept-Encoding")
+    response.cache_control.max_age = 0
     return response
 
 
