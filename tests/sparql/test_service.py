@@ -316,8 +316,8 @@ def _start_endless(
     deadline = time.monotonic() + 30
     # computing: the query was checked, got a runner, and the runner is working
     while True:
-        busy = [p for p in service.worker_pids if _worker_state(p) == "R"]
-        if service.active_queries >= 1 and len(busy) == 1:
+        busy = [p for p in service.runners.busy_worker_pids if _worker_state(p) == "R"]
+        if len(busy) == 1:
             return thread, outcome, busy[0]
         assert time.monotonic() < deadline, "the query never started"
         time.sleep(0.01)

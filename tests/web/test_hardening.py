@@ -396,7 +396,7 @@ def test_dereferencing_and_other_clients_do_not_wait_for_a_busy_client(lod_store
         )
         thread.start()
         deadline = time.monotonic() + 30
-        while not (busy := [p for p in queries.worker_pids if _state(p) == "R"]):
+        while not (busy := [p for p in queries.runners.busy_worker_pids if _state(p) == "R"]):
             assert time.monotonic() < deadline  # a worker is computing the slow query
             time.sleep(0.01)
         client = app.test_client()

@@ -152,6 +152,13 @@ class WorkerPool:
             workers = [*self._idle, *self._busy]
         return [w.pid for w in workers if w.pid is not None and w.process.is_alive()]
 
+    @property
+    def busy_worker_pids(self) -> list[int]:
+        """Process ids of the workers answering a query now."""
+        with self._turns_changed:
+            workers = list(self._busy)
+        return [w.pid for w in workers if w.pid is not None]
+
     def ask(self, client: str, request: object, time_limit_s: float) -> object:
         """Send ``request`` to a worker of this pool on behalf of ``client``; its reply.
 
