@@ -201,3 +201,17 @@ def test_the_workers_cannot_open_any_socket(lod_query_service):
         with open(f"/proc/{pid}/status") as proc:
             status = proc.read()
         assert "Seccomp:\t2" in status  # filter mode: the socket calls are denied
+
+
+def test_the_reported_glued_service_reaches_nothing(lod_client, listener):
+    # issue 13: pyoxigraph read "1SERVICE" as a number then the keyword; rdflib could not
+    # parse it, the text fallback looked for \bservice\b, and the server called the URL
+    port, connections = listener
+    query = (
+        f"SELECT ?x WHERE {{ ?v <urn:x>? 1SERVICE <http://127.0.0.1:{port}/echo> {{ ?x ?y ?z }} }}"
+    )
+    response = lod_client.post("/sparql", data={"query": query}, headers={"Accept": "text/csv"})
+    assert response.status_code == 403
+    assert "no outbound requests" in response.get_data(as_text=True)
+    time.sleep(0.2)
+    assert connections == []
