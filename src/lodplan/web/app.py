@@ -105,7 +105,7 @@ def create_app_for_store(
     catalog_page_size: int | None = None,
     proxy_hops: int = 0,
 ) -> Flask:
-    """The app over the embedded store at ``store_root``; its query worker starts on first use.
+    """The app over the embedded store at ``store_root``; its query workers start on first use.
 
     Behind ``proxy_hops`` trusted reverse proxies, the client's address, scheme and host
     are those the proxies forwarded (``X-Forwarded-For``, ``-Proto``, ``-Host``): queries
