@@ -10,6 +10,7 @@ import shutil
 import warnings
 from pathlib import Path
 
+import csvw  # the CSVW validator (a test dependency)
 import pytest
 from pyoxigraph import RdfFormat, parse
 
@@ -144,7 +145,6 @@ def test_the_csvw_titles_match_the_header_row(example_files):
 
 
 def test_a_csvw_validator_accepts_the_csv_and_reads_its_values(example_files, tmp_path):
-    csvw = pytest.importorskip("csvw", reason="the CSVW validator: pip install -e '.[test]'")
     _, plan, files = example_files
     for name in (f"plans/{plan.plan_id}.csv", f"plans/{plan.plan_id}.csv-metadata.json"):
         (tmp_path / Path(name).name).write_bytes(files[name].content)
