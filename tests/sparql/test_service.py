@@ -518,3 +518,16 @@ def test_a_malformed_query_is_answered_while_every_runner_is_busy(lod_store):
         thread.join()
     finally:
         service.close()
+
+
+def test_an_idle_worker_that_died_is_replaced_not_used(lod_store):
+    service = EmbeddedQueryService(lod_store, QueryLimits(timeout_s=20, max_rows=10), workers=2)
+    try:
+        service.execute("ASK {}")
+        _wait_for(lambda: len(service.worker_pids) == 2, "the spare never started")
+        for pid in service.worker_pids:
+            os.kill(pid, signal.SIGKILL)  # as the OOM killer would, while they wait
+        _wait_for(lambda: service.worker_pids == [], "the workers did not die")
+        assert service.execute("ASK {}").body.endswith(b"true}")
+    finally:
+        service.close()

@@ -203,19 +203,7 @@ class WorkerPool:
             self._waiting.append(turn)
             deadline = time.monotonic() + wait_s
             try:
-                while not self._may_start(turn):
-                    self._start_workers_needed()
-                    if self._start_failure is not None:
-                        failure, self._start_failure = self._start_failure, None
-                        raise failure
-                    left = deadline - time.monotonic()
-                    if left <= 0:
-                        raise EndpointBusyError(
-                            f"no query worker became free within {wait_s:g} s; try again later",
-                            retry_after_s=max(1, math.ceil(wait_s)),
-                        )
-                    self._turns_changed.wait(left)
-                worker = self._idle.pop()
+                worker = self._wait_for_idle_worker(turn, deadline, wait_s)
                 self._busy.add(worker)
                 self._running[client] += 1
                 started = time.monotonic()
@@ -225,6 +213,26 @@ class WorkerPool:
                 self._start_workers_needed()  # a spare for the next query
                 self._turns_changed.notify_all()
         return worker, started
+
+    def _wait_for_idle_worker(self, turn: _Turn, deadline: float, wait_s: float) -> Worker:
+        """Wait (with the lock held) until ``turn`` may take an idle worker that is alive."""
+        while True:
+            while not self._may_start(turn):
+                self._start_workers_needed()
+                if self._start_failure is not None:
+                    failure, self._start_failure = self._start_failure, None
+                    raise failure
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise EndpointBusyError(
+                        f"no query worker became free within {wait_s:g} s; try again later",
+                        retry_after_s=max(1, math.ceil(wait_s)),
+                    )
+                self._turns_changed.wait(left)
+            worker = self._idle.pop()
+            if worker.process.is_alive():
+                return worker
+            _stop(worker, dying=True)  # died while idle (killed from outside): reap it
 
     def _admit_to_waiting_room(self, client: str) -> None:
         """Refuse at once when the waiting room is full (for this client's weight): waiting
