@@ -71,13 +71,13 @@ def strict_catalog(strict_pages) -> Graph:
     return whole
 
 
-@pytest.fixture(scope="module")
-def harvested(base) -> dict:
+def _udata_harvest(url: str) -> dict:
+    """What udata's DCAT harvester imports from ``url`` (dry run, in its own environment)."""
     problem = udata_env.install()
     if problem:
         pytest.skip(f"udata (data.gouv.fr's harvester) could not be installed: {problem}")
     done = subprocess.run(
-        [str(udata_env.python()), str(udata_env.HARVEST_SCRIPT), base + "catalog"],
+        [str(udata_env.python()), str(udata_env.HARVEST_SCRIPT), url],
         capture_output=True,
         text=True,
         timeout=600,
@@ -85,6 +85,11 @@ def harvested(base) -> dict:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def harvested(base) -> dict:
+    return _udata_harvest(base + "catalog")  # what a portal administrator pastes
 
 
 # --- data.gouv.fr, from the address an administrator pastes ---------------------------
@@ -155,6 +160,21 @@ def test_udata_imports_every_resource_with_its_checksum(harvested):
         assert resource["filesize"] == len(body)
         assert resource["title"] and resource["description"], resource["url"]
         assert resource["format"] in {"json_ld", "rdf_turtle", "rdf_n_quads", "csv"}
+
+
+@pytest.mark.parametrize(
+    ("address", "udata_format"),
+    [("catalog.ttl", "turtle"), ("catalog.jsonld", "json-ld"), ("catalog.rdf", "xml")],
+)
+def test_udata_imports_the_same_from_every_address(base, address, udata_format):
+    other = _udata_harvest(base + address)
+    assert (other["status"], other["format"]) == ("done", udata_format)
+    datasets = [item for item in other["items"] if item["kind"] == "dataset"]
+    assert len(datasets) == BUNDLED_PLANS
+    for item in datasets:
+        assert item["status"] == "done", item
+        assert len(item["resources"]) == 4
+        assert all(len(r["checksum"]["value"]) == 64 for r in item["resources"])
 
 
 # --- profiles -----------------------------------------------------------------------
