@@ -111,6 +111,9 @@ def test_the_nquads_are_plain_for_a_client_that_does_not_accept_gzip(served, exa
         assert "Content-Encoding" not in response.headers
         assert response.content == nquads
     assert _quads(nquads) == sum(g.triple_count for g in example.graphs)
+    head = requests.head(served + "download/lodplan.nq", headers=IDENTITY, timeout=30)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["Content-Type"] == "application/n-quads"
 
 
 @pytest.mark.parametrize("headers", [{}, IDENTITY])
