@@ -10,7 +10,8 @@ them). Each query takes a worker for itself; what makes the pool fair:
   fewest running queries goes first, then that of the client that used the
   workers least lately (worker time, halved every :data:`USAGE_HALF_LIFE_S`),
   then the oldest; and the last idle workers (:attr:`WorkerPool.reserved`) go
-  only to light clients (less than :data:`HEAVY_USAGE_S` of recent use): a client
+  only to light clients (whose queries have not lately run long, see
+  :meth:`WorkerPool._is_heavy`): a client
   that sends many expensive queries never delays one that sends a cheap one,
   however many such clients there are;
 * **waiting is not running**: a query may wait up to its own time limit for a
@@ -69,8 +70,9 @@ IDLE_WORKER_S = 300.0
 KEPT_IDLE_WORKERS = 2
 #: How fast a client's past use of the workers is forgiven.
 USAGE_HALF_LIFE_S = 60.0
-#: A client that used the workers more than this lately (seconds) is heavy: it may not
-#: take the last idle workers, kept for light clients (see ``WorkerPool.reserved``).
+#: A client whose queries ran longer than LONG_QUERY_S by more than this in all lately
+#: (seconds) is heavy: it may not take the last idle workers, kept for light clients
+#: (see ``WorkerPool.reserved``).
 HEAVY_USAGE_S = 1.0
 #: Places of the waiting room that heavy clients cannot take.
 WAITING_KEPT_FOR_LIGHT = 4
@@ -90,6 +92,7 @@ class Worker:
     owner_pid: int
     idle_since: float = 0.0
     niced: bool = False
+    generation: int = 0  # the pool's generation it was started in (close() starts a new one)
 
     @property
     def pid(self) -> int | None:
@@ -129,12 +132,14 @@ class WorkerPool:
         self._running: Counter[str] = Counter()
         self._waiting: list[_Turn] = []
         self._order = itertools.count()
-        self._usage: dict[str, tuple[float, float]] = {}  # client: (seconds used, when)
+        self._usage = _Usage()  # worker seconds used by each client lately
+        self._long_usage = _Usage()  # of which beyond LONG_QUERY_S in a query
         self._running_since: dict[str, list[float]] = {}  # client: starts of its queries
         self._idle: list[Worker] = []
         self._busy: set[Worker] = set()
         self._starting = 0  # workers being started in the background
         self._start_failure: QueryError | None = None
+        self._generation = 0
         self._launcher = _Launcher()
 
     # -- what the service sees ----------------------------------------------------------
@@ -179,6 +184,7 @@ class WorkerPool:
         """Stop every worker (new ones start if more queries come)."""
         self._launcher.stop()  # after the starts under way, which it finishes first
         with self._turns_changed:
+            self._generation += 1  # workers still getting ready are stopped when they are
             workers, self._idle = [*self._idle, *self._busy], []
             self._busy = set()
         for worker in workers:
@@ -238,7 +244,7 @@ class WorkerPool:
         """Refuse at once when the waiting room is full (for this client's weight): waiting
         queries hold server threads, which pages need too."""
         room = self.settings.max_waiting
-        if self._usage_of(client, time.monotonic()) > HEAVY_USAGE_S:
+        if self._is_heavy(client, time.monotonic()):
             room = max(1, room - WAITING_KEPT_FOR_LIGHT)
         if len(self._waiting) >= room:
             raise EndpointBusyError(
@@ -267,30 +273,32 @@ class WorkerPool:
     def _may_take_idle_worker(self, client: str, now: float) -> bool:
         if not self._idle or self._running[client] >= self.settings.per_client:
             return False
-        heavy = self._usage_of(client, now) > HEAVY_USAGE_S
-        return not heavy or len(self._idle) > self.reserved
+        return not self._is_heavy(client, now) or len(self._idle) > self.reserved
 
     @property
     def reserved(self) -> int:
         """Idle workers kept for light clients (the pool's size over 8, at least 1 if it has 2)."""
         return max(1 if self.settings.size > 1 else 0, self.settings.size // 8)
 
+    def _is_heavy(self, client: str, now: float) -> bool:
+        """Whether ``client``'s queries have lately run long: more than :data:`HEAVY_USAGE_S`
+        of worker time beyond the first :data:`LONG_QUERY_S` of each (many short queries
+        never make a client heavy)."""
+        running = sum(
+            max(0.0, now - started - LONG_QUERY_S)
+            for started in self._running_since.get(client, ())
+        )
+        return self._long_usage.get(client, now) + running > HEAVY_USAGE_S
+
     def _usage_of(self, client: str, now: float) -> float:
         """Worker seconds ``client`` used lately, including its queries running now."""
         running = sum(now - started for started in self._running_since.get(client, ()))
-        return self._past_usage(client, now) + running
-
-    def _past_usage(self, client: str, now: float) -> float:
-        used, when = self._usage.get(client, (0.0, now))
-        return used * 0.5 ** ((now - when) / USAGE_HALF_LIFE_S)
+        return self._usage.get(client, now) + running
 
     def _add_usage(self, client: str, seconds: float) -> None:
         now = time.monotonic()
-        self._usage[client] = (self._past_usage(client, now) + seconds, now)
-        if len(self._usage) > 1000:
-            for other in list(self._usage):
-                if self._past_usage(other, now) < FORGOTTEN_USAGE_S:
-                    del self._usage[other]
+        self._usage.add(client, seconds, now)
+        self._long_usage.add(client, max(0.0, seconds - LONG_QUERY_S), now)
 
     # -- workers ------------------------------------------------------------------------
 
@@ -301,18 +309,36 @@ class WorkerPool:
         wanted = len(self._waiting) + 1 - len(self._idle) - self._starting
         for _ in range(max(0, min(wanted, self.settings.size - live))):
             self._starting += 1
-            self._launcher.submit(self._start_worker, self._started)
+            self._launcher.submit(self._launch_worker, self._launched)
 
-    def _started(self, outcome: Future) -> None:
+    def _launched(self, outcome: Future) -> None:
+        """A worker process was started (or not): wait for it to be ready on a thread of
+        its own, so that the launcher starts the next ones meanwhile."""
+        error = outcome.exception()
+        if error is not None:
+            self._started(None, error)
+            return
+        threading.Thread(
+            target=self._wait_until_ready, args=(outcome.result(),), daemon=True
+        ).start()
+
+    def _wait_until_ready(self, worker: Worker) -> None:
+        try:
+            self._started(self._ready(worker), None)
+        except BaseException as error:  # handed to a waiting query
+            self._started(None, error)
+
+    def _started(self, worker: Worker | None, error: BaseException | None) -> None:
         """A background start ended: its worker joins the idle ones, or its error is told."""
         with self._turns_changed:
             self._starting -= 1
-            error = outcome.exception()
-            if error is None:
-                worker = outcome.result()
+            if worker is not None and worker.generation != self._generation:
+                stale, worker = worker, None
+                threading.Thread(target=_stop, args=(stale,), daemon=True).start()
+            elif worker is not None:
                 worker.idle_since = time.monotonic()
                 self._idle.append(worker)
-            elif self._waiting:
+            elif error is not None and self._waiting:
                 self._start_failure = (
                     error
                     if isinstance(error, QueryError)
@@ -380,8 +406,9 @@ class WorkerPool:
             "was not answered; a new worker starts with the next query"
         )
 
-    def _start_worker(self) -> Worker:
-        """Start a worker (from the launcher thread, which its death signal is tied to)."""
+    def _launch_worker(self) -> Worker:
+        """Start a worker process (from the launcher thread, which its death signal is
+        tied to)."""
         settings = self.settings
         parent_end, child_end = self._context.Pipe(duplex=True)
         memory = settings.memory_limit_mb * 1024 * 1024 if settings.memory_limit_mb else None
@@ -393,11 +420,15 @@ class WorkerPool:
         )
         process.start()
         child_end.close()
-        worker = Worker(process, parent_end, os.getpid())
+        return Worker(process, parent_end, os.getpid(), generation=self._generation)
+
+    def _ready(self, worker: Worker) -> Worker:
+        """``worker`` once it said it is ready; raises if it could not start."""
+        settings = self.settings
         reply: object = None
         try:
-            if parent_end.poll(WORKER_START_TIMEOUT_S):
-                reply = parent_end.recv()
+            if worker.connection.poll(WORKER_START_TIMEOUT_S):
+                reply = worker.connection.recv()
         except (EOFError, OSError):
             pass
         if reply == READY:
@@ -414,6 +445,25 @@ class WorkerPool:
         raise WorkerUnavailableError(
             f"the query worker could not be started ({describe_exit(status)}){hint}"
         )
+
+
+class _Usage:
+    """Seconds per client, halved every :data:`USAGE_HALF_LIFE_S`; what is forgotten is
+    dropped so that the table stays small."""
+
+    def __init__(self) -> None:
+        self._totals: dict[str, tuple[float, float]] = {}  # client: (seconds, when)
+
+    def get(self, client: str, now: float) -> float:
+        seconds, when = self._totals.get(client, (0.0, now))
+        return seconds * 0.5 ** ((now - when) / USAGE_HALF_LIFE_S)
+
+    def add(self, client: str, seconds: float, now: float) -> None:
+        self._totals[client] = (self.get(client, now) + seconds, now)
+        if len(self._totals) > 1000:
+            for other in list(self._totals):
+                if self.get(other, now) < FORGOTTEN_USAGE_S:
+                    del self._totals[other]
 
 
 def _context(start_method: str | None) -> _ProcessContext:
