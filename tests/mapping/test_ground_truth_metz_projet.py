@@ -162,9 +162,10 @@ def test_specific_actions_with_dates_and_partners(graph):
     node = action(graph, 7, "Proxidon")
     assert line_of(graph, node) == 561
     assert partners_of(graph, node) == {("banque-alimentaire", "pilote")}
-    assert dates_of(graph, node) == [
-        ("1^{er} trimestre 2019", date(2019, 1, 1), date(2019, 3, 31), "mois")
+    assert dates_of(graph, node) == [  # written "1^{er}" by the extraction (issue 15.7)
+        ("1er trimestre 2019", date(2019, 1, 1), date(2019, 3, 31), "mois")
     ]
+    assert "1^{er}" not in str(graph.value(node, DCTERMS.description))
     node = action(graph, 7, "la Conserverie Locale")
     assert dates_of(graph, node) == [
         ("au printemps 2019", date(2019, 3, 1), date(2019, 5, 31), "saison")
@@ -175,7 +176,9 @@ def test_specific_actions_with_dates_and_partners(graph):
     node = action(graph, 9, "étude relative aux enjeux de mobilité")
     assert partners_of(graph, node) == {("aguram", "pilote"), ("etat", "pilote")}
     # chantier 10, links
-    node = action(graph, 10, "30^e anniversaire de l'Arsenal")
+    node = action(graph, 10, "30e anniversaire de l'Arsenal")  # "30^e", issue 15.7
+    assert str(node).endswith("/30-e-anniversaire-de-l-arsenal")  # IRIs: the text as read
+    assert "[30^e anniversaire de l'Arsenal](#)" in quotes_of(graph, graph.value(node, LP.source))
     assert partners_of(graph, node) == {
         ("inspire-metz", "pilote"),
         ("cite-musicale-metz", "partenaire"),

@@ -27,6 +27,7 @@ from lodplan.mapping.reviews import Reviews
 from lodplan.mapping.rules import apply_rules
 from lodplan.mapping.spec import MappingSpec, load_mapping
 from lodplan.mapping.spreadsheets import is_spreadsheet, spreadsheet_lines
+from lodplan.mapping.text import clean_outline, markup_of
 from lodplan.referentials.cog import CogReferential
 from lodplan.referentials.places import Places
 from lodplan.terms import LP
@@ -97,6 +98,7 @@ def map_plan(
     outline = read_outline(spec, lines)
     for element in outline.walk():
         apply_rules(spec, element)
+    clean_outline(outline, markup_of(spec))  # what people read, without extraction markup
     mentions: list[Mention] = []
     if places is not None:
         official = official_names(cog, spec.reconcile.communes_in) if cog else ()

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from lodplan.errors import MappingError
+from lodplan.mapping.text import MARKUP
 
 MAPPING_FORMAT_VERSION = 1
 IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -48,6 +49,9 @@ class SourceSpec:
     media_type: str
     encoding: str
     sha256: str | None
+    # markup families the extraction left in the text (lodplan.mapping.text); None:
+    # the syntax the reader reads
+    markup: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -256,16 +260,22 @@ def _plan(f: Fields) -> PlanSpec:
 
 
 def _source(f: Fields, directory: Path) -> SourceSpec:
-    f.unknown_keys({"file", "sha256", "title", "media-type", "encoding"})
+    f.unknown_keys({"file", "sha256", "title", "media-type", "encoding", "markup"})
     file = directory / f.get("file", str)
     if not file.is_file():
         f.fail(f"source document {file} does not exist", "file")
+    markup = f.get("markup", list, required=False)
+    if markup is not None:
+        unknown = [str(m) for m in markup if m not in MARKUP]
+        if unknown:
+            f.fail(f"unknown markup {', '.join(unknown)}; known: {', '.join(MARKUP)}", "markup")
     return SourceSpec(
         path=file,
         title=f.languages("title"),
         media_type=f.get("media-type", str, required=False) or "text/plain",
         encoding=f.get("encoding", str, required=False) or "utf-8",
         sha256=f.get("sha256", str, required=False),
+        markup=tuple(markup) if markup is not None else None,
     )
 
 

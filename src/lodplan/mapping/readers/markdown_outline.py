@@ -26,6 +26,7 @@ from lodplan.errors import MappingError
 from lodplan.mapping.dates import find_dates
 from lodplan.mapping.model import Element, Outline, Passage, Span
 from lodplan.mapping.spec import MappingSpec, line_numbers
+from lodplan.mapping.text import markup_of, plain_text
 
 MARKERS = {
     "link": re.compile(r"\[(?P<text>(?:[^\]\\\n]|\\.)+)\]\((?P<target>[^)\s]*)\)"),
@@ -143,7 +144,8 @@ class _Reading:
         while end + 1 in declared.lines and self.lines[end].strip():
             end += 1
         quote = "\n".join(self.lines[number - 1 : end])
-        self.passages.append(Passage(Span(number, end, quote), _plain(quote), declared.label))
+        text = plain_text(quote, self.c.markup)
+        self.passages.append(Passage(Span(number, end, quote), text, declared.label))
         return end + 1
 
     def _in_title(self, number: int) -> bool:
@@ -238,7 +240,7 @@ class _Reading:
                         file=a.spec.path,
                         field=f"reader.actions.contexts[{index}]",
                     )
-        plain = _plain(context)
+        plain = plain_text(context, a.markup)  # dates are read from the clean sentence
         if a.description == "sentence":
             element.description = plain
         if a.spec.dates is not None:
@@ -264,7 +266,8 @@ class _Reading:
         section = self._section()
         if reason is None and section is not None:
             if self.c.prose_as_passages:
-                section.passages.append(Passage(Span(number, number, text), _plain(text)))
+                plain = plain_text(text, self.c.markup)
+                section.passages.append(Passage(Span(number, number, text), plain))
                 return
             reason = self.c.prose
         if reason is not None:
@@ -297,14 +300,6 @@ def _sentence(line: str, offset: int) -> str:
     return line[start:]
 
 
-def _plain(text: str) -> str:
-    """Text without inline markup: links and emphasis keep their words."""
-    text = MARKERS["link"].sub(lambda m: BACKSLASH_ESCAPE.sub(r"\1", m["text"]), text)
-    text = MARKERS["bold"].sub(r"\g<text>", text)
-    text = MARKERS["italic"].sub(r"\g<text>", text)
-    return _clean(text)
-
-
 def _clean(text: str) -> str:
     text = re.sub(r"\*\*|__", "", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -330,6 +325,7 @@ class _Config:
     prose_as_passages: bool
     passages: tuple[_PlanPassages, ...]
     ignore: tuple[_Ignore, ...]
+    markup: tuple[str, ...]  # what plain_text takes out (lodplan.mapping.text)
 
     @classmethod
     def from_spec(cls, spec: MappingSpec) -> _Config:
@@ -445,4 +441,5 @@ class _Config:
             prose_as_passages=isinstance(prose, dict),
             passages=tuple(plan_passages),
             ignore=tuple(ignores),
+            markup=markup_of(spec),
         )

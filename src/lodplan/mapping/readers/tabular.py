@@ -22,7 +22,6 @@ sub-theme, constat, action…), the *description* of the element of a level, the
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from lodplan.errors import MappingError
 from lodplan.mapping.model import Element, Outline, Span
 from lodplan.mapping.readers.common import IgnoreSpec, parse_ignores
 from lodplan.mapping.spec import MappingSpec
+from lodplan.mapping.text import plain_text
 
 READER_KEYS = {
     "type", "format", "separator", "columns", "html", "levels", "description", "actors",
@@ -40,12 +40,11 @@ READER_KEYS = {
 }  # fmt: skip
 LEVEL_KEYS = {"column", "class", "kind", "level-name", "lists", "join", "lead-ins"}
 LIST_ITEM = re.compile(r"<li\b[^>]*>(?P<item>.*?)</li\s*>", re.IGNORECASE | re.DOTALL)
-TAG = re.compile(r"<[^>]*>")
 
 
 def clean_html(text: str) -> str:
     """Cell text as plain text: tags stripped, entities decoded, whitespace normalised."""
-    return re.sub(r"\s+", " ", html.unescape(TAG.sub(" ", text))).strip()
+    return plain_text(text, ("html",))
 
 
 def cell_items(raw: str, *, use_html: bool) -> list[tuple[str, str]]:
