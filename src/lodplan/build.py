@@ -33,6 +33,7 @@ from lodplan.publishing.catalog import (
     catalog_graph,
     check_catalog_references,
     load_catalog_spec,
+    served_history,
 )
 from lodplan.publishing.downloads import PlanFiles, make_downloads, memory_store
 from lodplan.publishing.jsonld import bundled_contexts
@@ -309,7 +310,12 @@ def _check_and_publish(
     progress("making the DCAT catalog")
     assert checked.catalog is not None
     catalog = catalog_graph(
-        checked.catalog, dataset_specs(checked, base_iri), store, downloads, base_iri
+        checked.catalog,
+        dataset_specs(checked, base_iri),
+        store,
+        downloads,
+        base_iri,
+        history=served_history(publisher, base_iri),  # dct:modified kept for unchanged files
     )
     graphs = [*data, catalog, *(graph for graph in graphs if graph.iri == description)]
     progress(f"publishing {len(graphs)} graphs and {len(downloads)} files")

@@ -337,3 +337,54 @@ def test_values_get_the_class_dcat_ap_ranges_require(catalog):
     assert catalog.value(attribution, SKOS.prefLabel) is not None
     # the plan itself stays a plan: only its HTML page is a document
     assert (URIRef(B + "plan/p"), RDF.type, FOAF.Document) not in catalog
+
+
+def test_modified_is_the_day_a_file_s_bytes_were_first_published(tmp_path):
+    from datetime import date
+
+    from pyoxigraph import parse
+
+    from lodplan.publishing.catalog import history_of
+
+    def build(downloads, history, today):
+        named = catalog_graph(
+            _spec(), _datasets(tmp_path), _store(), downloads, B, history=history, today=today
+        )
+        triples = list(parse(named.ntriples, format=RdfFormat.N_TRIPLES))
+        graph = Graph().parse(data=named.ntriples, format="nt")
+        return graph, history_of(triples), named.ntriples
+
+    first, history, first_bytes = build(_downloads(), {}, date(2026, 1, 5))
+    p = URIRef(B + "dataset/p")
+    assert first.value(p, DCTERMS.modified) == Literal("2026-01-05", datatype=XSD.date)
+    # rebuilt later with the same files: the same dates, so the same bytes
+    assert build(_downloads(), history, date(2026, 3, 1))[2] == first_bytes
+    # one file of p changed: that distribution and p are of today, q keeps its date
+    changed = [
+        DownloadFile(f.name, f.media_type, b"new") if f.name == "plans/p.csv" else f
+        for f in _downloads()
+    ]
+    later, _, _ = build(changed, history, date(2026, 3, 1))
+    assert later.value(URIRef(B + "dataset/p#csv"), DCTERMS.modified) == Literal(
+        "2026-03-01", datatype=XSD.date
+    )
+    assert later.value(URIRef(B + "dataset/p#turtle"), DCTERMS.modified) == Literal(
+        "2026-01-05", datatype=XSD.date
+    )
+    assert later.value(p, DCTERMS.modified) == Literal("2026-03-01", datatype=XSD.date)
+    q = URIRef(B + "dataset/q")
+    assert later.value(q, DCTERMS.modified) == Literal("2026-01-05", datatype=XSD.date)
+
+
+def test_a_build_reads_the_dates_of_the_catalog_it_replaces(tmp_path):
+    from lodplan.publishing.catalog import served_history
+    from lodplan.store.embedded import EmbeddedPublisher
+    from tests.support.catalogs import publish_catalog
+
+    root = tmp_path / "store"
+    assert served_history(EmbeddedPublisher(root), B) == {}  # nothing published yet
+    publish_catalog(root, B, ["a"])
+    history = served_history(EmbeddedPublisher(root), B)
+    assert set(history) == {B + f"dataset/a#{kind.id}" for kind in load_distribution_kinds()}
+    sha256, day = history[B + "dataset/a#csv"]
+    assert len(sha256) == 64 and len(day) == 10

@@ -139,6 +139,8 @@ def test_udata_reads_what_the_catalog_says_of_each_dataset(harvested, strict_cat
             else None
         )
         assert item["temporal_coverage"] == expected, item["remote_id"]
+        modified = catalog.value(node, DCTERMS.modified)
+        assert str(item["modified_at"]).startswith(str(modified)), item["modified_at"]
         # udata reads spatial coverage from geometries only (WKT, GeoJSON): a dataset
         # gets one exactly when one of its locations has a geometry in the catalog
         geometries = [
@@ -275,9 +277,12 @@ def test_recommended_properties_a_plan_can_fill_are_present(strict_catalog):
         assert (contact, RDF.type, VCARD.Kind) in catalog
         assert catalog.value(contact, VCARD.fn) is not None
         assert catalog.value(contact, VCARD.hasURL) or catalog.value(contact, VCARD.hasEmail)
+        modified = catalog.value(dataset, DCTERMS.modified)
+        assert modified is not None and modified.datatype == XSD.date
         for distribution in catalog.objects(dataset, DCAT.distribution):
             assert catalog.value(distribution, DCTERMS.title) is not None
             assert catalog.value(distribution, DCTERMS.description) is not None
+            assert catalog.value(distribution, DCTERMS.modified) <= modified
         landing = catalog.value(dataset, DCAT.landingPage)
         assert str(landing).endswith(".html")
         assert (

@@ -86,6 +86,7 @@ def _dataset(dataset) -> dict:
         "temporal_coverage": [str(temporal.start), str(temporal.end)] if temporal else None,
         "spatial": spatial.geom if spatial and spatial.geom else None,
         "remote_url": dataset.harvest.remote_url if dataset.harvest else None,
+        "modified_at": str(dataset.harvest.modified_at) if dataset.harvest else None,
         "resources": [
             {
                 "title": resource.title,

@@ -20,13 +20,14 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pyoxigraph import Literal as OxLiteral
-from pyoxigraph import NamedNode, Store
+from pyoxigraph import NamedNode, Store, Triple
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
@@ -298,16 +299,32 @@ def check_catalog_references(
                 )
 
 
+#: What the catalog a build replaces said of each distribution: its IRI → (the SHA-256 of
+#: its file, the date of its ``dct:modified``).
+History = Mapping[str, tuple[str, str]]
+
+
 def catalog_graph(
     spec: CatalogSpec,
     datasets: Sequence[DatasetSpec],
     data: Store,
     downloads: Iterable[DownloadFile],
     base_iri: str,
+    *,
+    history: History | None = None,
+    today: date | None = None,
 ) -> NamedGraph:
-    """The catalog of the plans in ``datasets``, read from ``data`` (the build's graphs)."""
+    """The catalog of the plans in ``datasets``, read from ``data`` (the build's graphs).
+
+    ``dct:modified`` of a distribution is the day its file's bytes were first published:
+    the date ``history`` (the catalog this build replaces, see :func:`history_of`) gives
+    when the checksum is the same, else ``today`` (UTC); a dataset's is its latest
+    distribution's. The same data rebuilt keeps its dates, and so its bytes.
+    """
     check_catalog_references(spec, datasets)
     maker = _CatalogMaker(spec, data, {f.name: f for f in downloads}, IriMinter(base_iri))
+    maker.history = history or {}
+    maker.today = (today or datetime.now(UTC).date()).isoformat()
     for dataset in sorted(datasets, key=lambda d: d.plan_id):
         maker.add_dataset(dataset)
     maker.add_catalog([d.plan_id for d in datasets])
@@ -329,6 +346,8 @@ class _CatalogMaker:
         self.licences = reference_graph("licences.ttl")
         self.kinds = load_distribution_kinds()
         self.plan_publishers: set[str] = set()
+        self.history: History = {}
+        self.today = datetime.now(UTC).date().isoformat()
 
     # --- datasets ---------------------------------------------------------------
 
@@ -363,8 +382,8 @@ class _CatalogMaker:
             g.add((node, DCAT.keyword, Literal(keyword, lang="fr")))
         self._add_spatial(node, plan)
         self._add_temporal(node, plan, dataset.plan_id)
-        for kind in self.kinds:
-            self._add_distribution(node, dataset, kind)
+        modified = [self._add_distribution(node, dataset, kind) for kind in self.kinds]
+        g.add((node, DCTERMS.modified, Literal(max(modified), datatype=XSD.date)))
 
     def _keywords(self, plan: NamedNode, dataset: DatasetSpec) -> list[str]:
         """The plan's type, its territories' names, then the declared keywords."""
@@ -397,7 +416,8 @@ class _CatalogMaker:
                 self.graph.add((blank, DCAT.endDate, _rdflib_literal(value)))
             return  # DCAT-AP harvesters read one period
 
-    def _add_distribution(self, node: URIRef, dataset: DatasetSpec, kind: DistributionKind) -> None:
+    def _add_distribution(self, node: URIRef, dataset: DatasetSpec, kind: DistributionKind) -> str:
+        """Describe the distribution; return the date of its ``dct:modified``."""
         name = kind.file_name(dataset.plan_id)
         file = self.downloads.get(name)
         if file is None:
@@ -428,6 +448,11 @@ class _CatalogMaker:
         g.add((checksum, RDF.type, SPDX.Checksum))
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         g.add((checksum, SPDX.checksumValue, Literal(file.sha256, datatype=XSD.hexBinary)))
+        sha256, modified = self.history.get(str(distribution), ("", ""))
+        if sha256 != file.sha256 or not modified:
+            modified = self.today
+        g.add((distribution, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
+        return modified
 
     # --- the catalog and its service ----------------------------------------------
 
@@ -569,6 +594,46 @@ class _CatalogMaker:
         lines = sorted(line for line in self.graph.serialize(format="nt").splitlines() if line)
         body = ("\n".join(lines) + "\n").encode()
         return NamedGraph(iri=iri, ntriples=body, triple_count=len(lines))
+
+
+def history_of(triples: Iterable[Triple]) -> dict[str, tuple[str, str]]:
+    """The :data:`History` in a catalog graph's triples (those of a published build)."""
+    checksum_of: dict[str, str] = {}
+    value_of: dict[str, str] = {}
+    modified_of: dict[str, str] = {}
+    for triple in triples:
+        predicate, subject, value = triple.predicate.value, triple.subject, triple.object
+        if predicate == str(SPDX.checksum) and isinstance(subject, NamedNode):
+            checksum_of[subject.value] = str(value)
+        elif predicate == str(SPDX.checksumValue):
+            value_of[str(subject)] = value.value
+        elif predicate == str(DCTERMS.modified) and isinstance(subject, NamedNode):
+            modified_of[subject.value] = value.value
+    return {
+        distribution: (value_of.get(checksum, ""), modified_of[distribution])
+        for distribution, checksum in checksum_of.items()
+        if distribution in modified_of
+    }
+
+
+def served_history(publisher: object, base_iri: str) -> dict[str, tuple[str, str]]:
+    """The :data:`History` of the catalog a publisher's store serves now (empty if none).
+
+    An embedded store reads its current build; a remote engine is asked over SPARQL. If
+    the served catalog cannot be read, its dates are lost: every distribution is dated
+    from this build."""
+    from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
+    from lodplan.store.remote import RemotePublisher, RemoteStore
+
+    graph = IriMinter(base_iri).graph(GRAPH_NAME)
+    try:
+        if isinstance(publisher, EmbeddedPublisher):
+            return history_of(EmbeddedStore(publisher.root).graph_triples(graph))
+        if isinstance(publisher, RemotePublisher):
+            return history_of(RemoteStore(publisher.endpoint, base_iri).graph_triples(graph))
+    except (LodplanError, OSError):  # nothing published yet, or the engine cannot say
+        pass
+    return {}
 
 
 def _fallback_description(plan_id: str, titles: list[Literal]) -> Literal:
