@@ -114,6 +114,7 @@ def test_the_profile_is_negotiated(client, query, accept_profile, profile):
     response = client.get("/catalog.ttl" + query, headers=headers)
     assert response.status_code == 200
     assert response.headers["Content-Profile"] == f"<{profile}>"
+    assert "Content-Profile" in response.headers["Access-Control-Expose-Headers"]  # for scripts
     assert f'<{profile}>; rel="profile"' in response.headers["Link"]
     text = response.get_data(as_text=True)
     assert ("^^xsd:hexBinary" in text) == (profile == STRICT)

@@ -12,7 +12,8 @@ TEXT = "text/plain; charset=utf-8"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": (
-        "ETag, Link, Content-Location, Retry-After, X-SPARQL-MaxRows, X-lodplan-Truncated"
+        "ETag, Link, Content-Location, Content-Profile, Retry-After, X-SPARQL-MaxRows, "
+        "X-lodplan-Truncated"
     ),
 }
 #: Every response: browsers must not guess a type other than the one declared.
