@@ -4,6 +4,7 @@ its data files, its search, and how it replaces a previous export."""
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import re
@@ -105,7 +106,9 @@ def publish(root: Path, build_id: str = "export-1") -> EmbeddedStore:
     ]
     downloads = [
         DownloadFile("sources/demo.txt", "text/plain", (FIXTURES / "demo.txt").read_bytes()),
-        DownloadFile("lodplan.nq.gz", "application/n-quads+gzip", b"not really gzip"),
+        DownloadFile(
+            "lodplan.nq.gz", "application/gzip", gzip.compress(b"<urn:a> <urn:b> <urn:c> .\n")
+        ),
         *(
             DownloadFile(f"plans/demo{ext}", "text/plain", b"demo")
             for ext in (".csv", ".ttl", ".jsonld")
@@ -273,6 +276,9 @@ def test_void_context_downloads_assets_and_queries_are_copied(root, store):
     assert list((root / "context").glob("*.jsonld"))
     for name in store.download_names():
         assert (root / "download" / name).read_bytes() == store.download(name).read_bytes()
+    dumps = rdflib.Graph().parse(data=void, format="turtle").objects(None, rdflib.VOID.dataDump)
+    for dump in dumps:  # served from the .nq.gz file on a server: written out here
+        assert (root / str(dump).removeprefix(BASE)).is_file(), dump
     assert (root / "assets/search.js").read_bytes() == SEARCH_JS.read_bytes()
     assert list((root / "queries").glob("*.rq"))
     marker = json.loads((root / EXPORT_MARKER).read_text())

@@ -29,6 +29,7 @@ never half of one.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import os
@@ -71,6 +72,7 @@ from lodplan.pages.validation_report import (
     validation_report_ids,
 )
 from lodplan.publishing.catalog_pages import CatalogPages
+from lodplan.publishing.downloads import GZIP_SUFFIX
 from lodplan.publishing.jsonld import JsonLdCompactor
 from lodplan.publishing.negotiation import JSONLD, NTRIPLES, RDFXML, TURTLE, MediaFormat
 from lodplan.publishing.prefixes import used_prefixes
@@ -443,6 +445,8 @@ class _SiteWriter:
             path = self.store.download(name)
             if path is not None:
                 self._copy(path, f"download/{name}")
+                if name.endswith(".nq" + GZIP_SUFFIX):  # the server serves X.nq from X.nq.gz
+                    self._decompress(path, f"download/{name.removesuffix(GZIP_SUFFIX)}")
         for name, path in export_files(bundled_examples()).items():
             self._copy(path, name)
 
@@ -471,6 +475,14 @@ class _SiteWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
         return True
+
+    def _decompress(self, source: Path, name: str) -> None:
+        """``source``, gunzipped, as ``name``: a static host cannot decompress on the fly."""
+        path = self._path(name)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with gzip.open(source, "rb") as packed, path.open("wb") as plain:
+                shutil.copyfileobj(packed, plain)
 
     def _copy(self, source: Path, name: str) -> None:
         path = self._path(name)
