@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib.namespace import RDFS
+from rdflib.namespace import RDF, RDFS
 
 from lodplan.terms import ELEMENT_KIND, LP, OA
 
@@ -41,3 +41,17 @@ def cited_text(graph, source, lines):
     """The source lines a provenance node cites, joined as the quotes are."""
     start, end = int(graph.value(source, LP.startLine)), int(graph.value(source, LP.endLine))
     return "\n".join(lines[start - 1 : end])
+
+
+def stated(graph, subject, predicate):
+    """Each value of ``subject predicate`` the mapping states with its lines (plan.stated):
+    (value, first line, last line, quote) of the rdf:Statement that cites them."""
+    facts = []
+    for statement in graph.subjects(RDF.subject, subject):
+        if graph.value(statement, RDF.predicate) != predicate:
+            continue
+        source = graph.value(statement, LP.source)
+        [quote] = quotes_of(graph, source)
+        first, last = (int(graph.value(source, p)) for p in (LP.startLine, LP.endLine))
+        facts.append((graph.value(statement, RDF.object), first, last, quote))
+    return sorted(facts)

@@ -11,12 +11,20 @@ from __future__ import annotations
 
 import pytest
 from rdflib import URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import DCTERMS, PROV, RDF
 
 from lodplan.terms import LP, OA, PRIORITY
 from lodplan.validation import Validator
 from tests.conftest import TEST_BASE
-from tests.mapping.graph_helpers import cited_text, find, label, of_kind, parent_label, quotes_of
+from tests.mapping.graph_helpers import (
+    cited_text,
+    find,
+    label,
+    of_kind,
+    parent_label,
+    quotes_of,
+    stated,
+)
 
 PLAN = URIRef(TEST_BASE + "plan/metz-codev-actions")
 
@@ -60,6 +68,16 @@ def test_plan_metadata(graph):
     themes = sorted(label(graph, t) for t in graph.objects(PLAN, LP.hasElement))
     assert len(themes) == 6
     assert "Mobilités, une coconstruction Lorraine Nord - Luxembourg" in themes
+
+
+def test_the_territory_is_the_eurometropole_with_the_line_that_names_it(graph):
+    # issue 15.5: the table concerns the Eurométropole de Metz (EPCI 200039865), line 9
+    epci = URIRef(TEST_BASE + "territory/epci/200039865")
+    assert set(graph.objects(PLAN, DCTERMS.spatial)) == {epci}
+    assert stated(graph, PLAN, DCTERMS.spatial) == [(epci, 9, 9, "Eurométropole de Metz")]
+    # the table states no date and no author: none is declared
+    assert graph.value(PLAN, DCTERMS.issued) is None
+    assert graph.value(PLAN, DCTERMS.creator) is None
 
 
 def test_every_action_has_an_undetermined_priority(graph):
@@ -175,7 +193,7 @@ def test_every_line_is_accounted_for(metz):
 def test_every_quote_is_found_at_its_cited_line(metz, graph):
     lines = metz.spec.source.path.read_text(encoding="utf-8").split("\n")
     sources = list(graph.subject_objects(LP.source))
-    assert len(sources) == 94
+    assert len(sources) == 95  # 94 elements and the plan's territory (line 9)
     for _node, source in sources:
         [exact] = quotes_of(graph, source)
         assert exact in cited_text(graph, source, lines)

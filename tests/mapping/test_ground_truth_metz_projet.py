@@ -13,12 +13,12 @@ from datetime import date
 
 import pytest
 from rdflib import URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, XSD
 
 from lodplan.terms import LP, OA
 from lodplan.validation import Validator
 from tests.conftest import TEST_BASE
-from tests.mapping.graph_helpers import cited_text, label, of_kind, quotes_of
+from tests.mapping.graph_helpers import cited_text, label, of_kind, quotes_of, stated
 
 PLAN = URIRef(TEST_BASE + "plan/metz-projet-metropolitain")
 ELEMENT = TEST_BASE + "plan/metz-projet-metropolitain/element/"
@@ -95,6 +95,32 @@ def test_plan_metadata(graph):
         "LA MÉTROPOLE DE L'ÉCOLOGIE URBAINE ET HUMAINE",
         "LA MÉTROPOLE ART & TECH",
     ]
+
+
+def test_facts_of_the_cover_and_back_cover_with_their_lines(graph):
+    # issue 15.5: the Eurométropole de Metz (Metz Métropole, EPCI 200039865), line 44
+    epci = URIRef(TEST_BASE + "territory/epci/200039865")
+    assert set(graph.objects(PLAN, DCTERMS.spatial)) == {epci}
+    [(territory, first, last, quote)] = stated(graph, PLAN, DCTERMS.spatial)
+    assert (territory, first, last) == (epci, 44, 44)
+    assert "ce projet de territoire n'est pas celui de la seule métropole" in quote
+    # back cover: "RÉDACTION : METZ MÉTROPOLE, AGURAM - JANVIER 2019" (line 745)
+    authors = [URIRef(TEST_BASE + "actor/" + a) for a in ("aguram", "metz-metropole")]
+    assert sorted(graph.objects(PLAN, DCTERMS.creator)) == authors
+    assert stated(graph, PLAN, DCTERMS.creator) == [
+        (a, 745, 745, "RÉDACTION : METZ MÉTROPOLE, AGURAM") for a in authors
+    ]
+    # "CONCEPTION ET MISE EN PAGE : MAGELLAN FÉVRIER 2019" (line 747): a month, not a day
+    issued = graph.value(PLAN, DCTERMS.issued)
+    assert (str(issued), issued.datatype) == ("2019-02", XSD.gYearMonth)
+    assert [f[1:] for f in stated(graph, PLAN, DCTERMS.issued)] == [
+        (747, 747, "CONCEPTION ET MISE EN PAGE : MAGELLAN FÉVRIER 2019")
+    ]
+    # "LA STRATÉGIE MÉTROPOLITAINE 2019-2020" (lines 5-7)
+    period = URIRef(f"{PLAN}#period")
+    for predicate, day in ((DCAT.startDate, date(2019, 1, 1)), (DCAT.endDate, date(2020, 12, 31))):
+        [(value, first, last, quote)] = stated(graph, period, predicate)
+        assert (value.toPython(), first, last, quote) == (day, 7, 7, "2019-2020")
 
 
 def test_chantiers_under_their_ambition(graph):
@@ -219,7 +245,9 @@ def test_every_line_is_accounted_for(metz):
     assert metz.coverage.unaccounted == []
     ignored = {line.line for line in metz.coverage.lines if line.status == "ignored"}
     # only page furniture: title page, sommaire, dividers, footnotes, back cover
-    assert {3, 59, 71, 163, 204, 579, 745} <= ignored
+    assert {3, 59, 71, 163, 204, 579, 749} <= ignored
+    # but the back cover's authorship and date state facts of the plan (plan.stated)
+    assert not ignored & {745, 747}
     assert not ignored & {13, 44, 105, 142, 176, 232, 297, 632, 672}  # narrative
 
 
@@ -267,8 +295,9 @@ def test_every_quote_is_found_at_its_cited_lines(metz, graph):
     lines = metz.spec.source.path.read_text(encoding="utf-8").split("\n")
     sources = list(graph.subject_objects(LP.source))
     passages = sum(PLAN_PASSAGES.values()) + sum(PASSAGES_PER_CHANTIER.values())
-    # the plan (title, lines 5-11), its elements and passages
-    assert len(sources) == 1 + 3 + 10 + 75 + passages
+    # the plan (title, lines 5-11), its elements and passages, its stated facts
+    # (territory, 2 authors, date of issue, start and end of its period)
+    assert len(sources) == 1 + 3 + 10 + 75 + passages + 6
     for _node, source in sources:
         [exact] = quotes_of(graph, source)
         assert exact in cited_text(graph, source, lines)

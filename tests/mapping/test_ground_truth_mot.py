@@ -10,11 +10,11 @@ from datetime import date
 
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCAT, PROV, RDF, RDFS, SKOS
 
 from lodplan.terms import COUNTRY, LP, ROLE, STATUS
 from tests.conftest import TEST_BASE
-from tests.mapping.graph_helpers import cited_text, label, of_kind, quotes_of
+from tests.mapping.graph_helpers import cited_text, label, of_kind, quotes_of, stated
 
 PLAN = URIRef(TEST_BASE + "plan/mot-programme-2023")
 ELEMENT = TEST_BASE + "plan/mot-programme-2023/element/"
@@ -58,6 +58,11 @@ def test_plan_metadata(graph):
     # the title cell of the table (line 3) is the plan's own provenance
     source = graph.value(PLAN, LP.source)
     assert int(graph.value(source, LP.startLine)) == 3
+    # and states the period (issue 15.5): "PROGRAMME 2023"
+    period = URIRef(f"{PLAN}#period")
+    for predicate, day in ((DCAT.startDate, date(2023, 1, 1)), (DCAT.endDate, date(2023, 12, 31))):
+        [(value, first, last, quote)] = stated(graph, period, predicate)
+        assert (value.toPython(), first, last, quote) == (day, 3, 3, "PROGRAMME 2023")
 
 
 def test_axes_keep_their_tag_and_number(graph):
@@ -191,7 +196,7 @@ def test_every_line_is_accounted_for(mot):
 def test_every_quote_is_found_at_its_cited_lines(mot, graph):
     lines = mot.spec.source.path.read_text(encoding="utf-8").split("\n")
     sources = list(graph.subject_objects(LP.source))
-    assert len(sources) == 123
+    assert len(sources) == 123 + 2  # elements and title, the period's start and end
     for _node, source in sources:
         exact = quotes_of(graph, source)
         assert len(exact) == 1, source

@@ -15,12 +15,20 @@ from datetime import date
 
 import pytest
 from rdflib import URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib.namespace import DCAT, DCTERMS, PROV, SKOS
 
 from lodplan.terms import LP, OA, STATUS
 from lodplan.validation import Validator
 from tests.conftest import TEST_BASE
-from tests.mapping.graph_helpers import children, cited_text, find, label, of_kind, quotes_of
+from tests.mapping.graph_helpers import (
+    children,
+    cited_text,
+    find,
+    label,
+    of_kind,
+    quotes_of,
+    stated,
+)
 
 PLAN = URIRef(TEST_BASE + "plan/pnfc-feuille-de-route")
 ELEMENT = TEST_BASE + "plan/pnfc-feuille-de-route/element/"
@@ -99,6 +107,22 @@ def test_plan_metadata(graph):
     )
     assert str(graph.value(PLAN, DCTERMS.language)).endswith("/FRA")
     assert "24 janvier 2020" in str(graph.value(PLAN, DCTERMS.description))
+
+
+def test_date_adoption_and_period_with_their_lines(graph):
+    # issue 15.5: "Le document est approuvé par le Comité métropolitain le 24 janvier 2020."
+    [(issued, first, last, quote)] = stated(graph, PLAN, DCTERMS.issued)
+    assert (issued.toPython(), first, last) == (date(2020, 1, 24), 476, 476)
+    assert quote.endswith("le 24 janvier 2020.")
+    committee = URIRef(ACTOR + "pmnfc-comite-metropolitain")
+    assert stated(graph, PLAN, LP.adoptedBy) == [
+        (committee, 476, 476, "approuvé par le Comité métropolitain")
+    ]
+    period = URIRef(f"{PLAN}#period")
+    [(start, line, _, quote)] = stated(graph, period, DCAT.startDate)
+    assert (start.toPython(), line, quote) == (date(2020, 1, 1), 470, "dès 2020")
+    [(end, line, _, quote)] = stated(graph, period, DCAT.endDate)
+    assert (end.toPython(), line, quote) == (date(2025, 12, 31), 522, "d'ici à 2025")
 
 
 def test_members_with_population_communes_and_year(graph):

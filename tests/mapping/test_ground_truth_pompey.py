@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from rdflib import URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, SKOS
 
 from lodplan.terms import LP, OA, STATUS
 from lodplan.validation import Validator
@@ -26,6 +26,7 @@ from tests.mapping.graph_helpers import (
     of_kind,
     parent_label,
     quotes_of,
+    stated,
 )
 
 PLAN = URIRef(TEST_BASE + "plan/pompey-projet-de-territoire")
@@ -81,6 +82,25 @@ def test_plan_metadata(graph):
     territory = find(graph, "constat", "Un territoire de 41 000 habitants et de 13 communes")
     assert lines_of(graph, territory) == (8, 12)
     assert "13 Communes" in str(graph.value(URIRef(f"{territory}#quote"), OA.exact))
+
+
+def test_the_demarche_is_dated_and_the_back_cover_names_the_publisher(graph):
+    # issue 15.5: "1. ETAT DES LIEUX - 29 MAI 2021" (line 58) to "4. PLAN D'ACTION /
+    # OCTOBRE 2022 - MARS 2026" (line 103)
+    period = graph.value(PLAN, DCTERMS.temporal)
+    assert period == URIRef(f"{PLAN}#period")
+    assert stated(graph, period, DCAT.startDate) == [
+        (Literal(date(2021, 5, 29)), 58, 58, "29 MAI 2021")
+    ]
+    assert stated(graph, period, DCAT.endDate) == [
+        (Literal(date(2026, 3, 31)), 103, 103, "MARS 2026")
+    ]
+    back_cover = "Communauté de Communes du Bassin de Pompey"  # line 576
+    publisher = URIRef(TEST_BASE + "actor/bassin-de-pompey")
+    assert stated(graph, PLAN, DCTERMS.publisher) == [(publisher, 576, 576, back_cover)]
+    epci = URIRef(TEST_BASE + "territory/epci/245400601")
+    assert stated(graph, PLAN, DCTERMS.spatial) == [(epci, 576, 576, back_cover)]
+    assert graph.value(PLAN, DCTERMS.issued) is None  # the brochure states no date of its own
 
 
 def test_enjeux_and_their_defis(graph):
@@ -183,8 +203,9 @@ def test_every_quote_is_found_at_its_cited_lines(pompey, graph):
         for node, source in graph.subject_objects(LP.source)
         if (node, RDF.type, LP.KeyFigures) not in graph  # figures cite their element's place
     ]
-    # plan title, constats, étapes, besoins, their objectifs, enjeux, défis
-    assert len(sources) == 1 + 5 + 10 + 7 + 15 + 4 + 16
+    # plan title, constats, étapes, besoins, their objectifs, enjeux, défis, and the stated
+    # facts (publisher, territory, start and end of the démarche)
+    assert len(sources) == 1 + 5 + 10 + 7 + 15 + 4 + 16 + 4
     for _node, source in sources:
         [exact] = quotes_of(graph, source)
         assert exact in cited_text(graph, source, lines)

@@ -21,7 +21,7 @@ from lodplan.mapping.mentions import (
     official_names,
     reconcile,
 )
-from lodplan.mapping.model import Outline
+from lodplan.mapping.model import Outline, Span
 from lodplan.mapping.readers import read_outline
 from lodplan.mapping.reviews import Reviews
 from lodplan.mapping.rules import apply_rules
@@ -114,9 +114,25 @@ def map_plan(
         )
         mentions += mentions_in_ignored_lines(spec.plan.id, lines, outline.ignored, gazetteer)
     writer = PlanGraphWriter(spec, iris, vocabulary, actors, places or Places(), cog)
-    graph = writer.write(outline, SourceFacts(sha256=digest))
+    graph = writer.write(outline, SourceFacts(digest, stated_spans(spec, lines)))
     coverage = compute_coverage(spec.source.path, lines, outline, _lines_used(graph))
     return MappedPlan(spec, graph, outline, coverage, iris.plan_graph(spec.plan.id), mentions)
+
+
+def stated_spans(spec: MappingSpec, lines: list[str]) -> dict[str, Span]:
+    """The spans of ``plan.stated``: each quote must be in the lines it cites."""
+    spans = {}
+    for name, stated in spec.plan.stated.items():
+        field = f"plan.stated.{name}"
+        if stated.end_line > len(lines):
+            raise MappingError(f"line {stated.end_line} is past the end of the source",
+                               file=spec.path, field=field)  # fmt: skip
+        text = "\n".join(lines[stated.start_line - 1 : stated.end_line])
+        if stated.quote is not None and stated.quote not in text:
+            raise MappingError(f"{stated.quote!r} is not at lines {stated.start_line}-"
+                               f"{stated.end_line}", file=spec.path, field=field)  # fmt: skip
+        spans[name] = Span(stated.start_line, stated.end_line, stated.quote or text)
+    return spans
 
 
 def _lines_used(graph: Graph) -> dict[int, str]:

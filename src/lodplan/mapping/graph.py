@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NoReturn
 
 from rdflib import Graph, Literal, URIRef
@@ -49,6 +49,8 @@ class SourceFacts:
     """What the build measured of the source document."""
 
     sha256: str
+    # where the source states the plan's facts (plan.stated), quotes checked at their lines
+    stated: dict[str, Span] = field(default_factory=dict)
 
 
 class PlanGraphWriter:
@@ -78,6 +80,7 @@ class PlanGraphWriter:
 
     def write(self, outline: Outline, facts: SourceFacts) -> Graph:
         self._plan(outline)
+        self._stated(facts.stated)
         self._source_document(facts)
         self._tags()
         self._territories()
@@ -107,7 +110,9 @@ class PlanGraphWriter:
         if spec.adopted_by:
             g.add((plan, LP.adoptedBy, self._actor(spec.adopted_by, "plan.adopted-by")))
         if spec.issued:
-            g.add((plan, DCTERMS.issued, Literal(spec.issued, datatype=XSD.date)))
+            g.add((plan, DCTERMS.issued, self._issued()))
+        for creator in spec.creators:
+            g.add((plan, DCTERMS.creator, self._actor(creator, "plan.creators")))
         language = ISO_639_1_TO_3.get(spec.language)
         if language is None:
             raise MappingError("unknown language code", file=self.spec.path, field="plan.language")
@@ -124,6 +129,50 @@ class PlanGraphWriter:
         g.add((plan, PROV.wasDerivedFrom, self.document))
         if "title" in outline.plan_spans:
             self._provenance(plan, outline.plan_spans["title"])
+
+    def _issued(self) -> Literal:
+        issued = self.spec.plan.issued
+        if isinstance(issued, str):  # "YYYY-MM": the month the source states
+            return Literal(issued, datatype=XSD.gYearMonth)
+        return Literal(issued, datatype=XSD.date)
+
+    def _stated(self, stated: dict[str, Span]) -> None:
+        """Each plan fact with the lines that state it: an ``rdf:Statement`` of the fact
+        (``{plan}#stated-{fact}[-n]``) whose ``lodplan:source`` cites the lines."""
+        plan = self.plan_iri
+        for name, span in stated.items():
+            field_path = f"plan.stated.{name}"
+            triples = self._fact_triples(name, field_path)
+            if not triples:
+                self._fail(f"states a fact the plan does not declare ({name})", field_path, None)
+            for n, (subject, predicate, value) in enumerate(triples, start=1):
+                node = URIRef(f"{plan}#stated-{name}" + (f"-{n}" if len(triples) > 1 else ""))
+                self.graph.add((node, RDF.type, RDF.Statement))
+                self.graph.add((node, RDF.subject, subject))
+                self.graph.add((node, RDF.predicate, predicate))
+                self.graph.add((node, RDF.object, value))
+                self._provenance(node, span)
+
+    def _fact_triples(self, name: str, field_path: str) -> list[tuple]:
+        """The triples of the plan that state the fact ``name`` of ``plan.stated``."""
+        plan, spec = self.plan_iri, self.spec.plan
+        if name == "territories":
+            return [(plan, DCTERMS.spatial, self._territory(r, None)) for r in spec.territories]
+        if name == "creators":
+            return [(plan, DCTERMS.creator, self._actor(a, field_path)) for a in spec.creators]
+        if name == "publisher":
+            return [(plan, DCTERMS.publisher, self._actor(spec.publisher, field_path))]
+        if name == "adopted-by" and spec.adopted_by:
+            return [(plan, LP.adoptedBy, self._actor(spec.adopted_by, field_path))]
+        if name == "issued" and spec.issued:
+            return [(plan, DCTERMS.issued, self._issued())]
+        if name in ("period-start", "period-end") and spec.period:
+            day, predicate = (
+                (spec.period[0], DCAT.startDate) if name == "period-start"
+                else (spec.period[1], DCAT.endDate)
+            )  # fmt: skip
+            return [(URIRef(f"{plan}#period"), predicate, Literal(day, datatype=XSD.date))]
+        return []
 
     def _source_document(self, facts: SourceFacts) -> None:
         doc, g, source = self.document, self.graph, self.spec.source

@@ -33,13 +33,33 @@ class PlanSpec:
     description: LanguageMap = field(default_factory=dict)
     status: str | None = None
     adopted_by: str | None = None
-    issued: date | None = None
+    issued: date | str | None = None  # a day, or a month written "YYYY-MM"
     period: tuple[date, date] | None = None
     territories: tuple[str, ...] = ()
+    creators: tuple[str, ...] = ()  # actors who wrote the document (dcterms:creator)
+    # the source lines that state each fact above (its provenance), by fact name
+    stated: dict[str, StatedSpec] = field(default_factory=dict)
     # What the catalog says of the dataset publishing the plan (defaults: catalog.yaml)
     licence: str | None = None
     themes: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+
+
+# plan facts whose stating lines a mapping may give (``plan.stated``)
+STATED_FACTS = (
+    "territories", "publisher", "creators", "adopted-by", "issued", "period-start", "period-end",
+)  # fmt: skip
+YEAR_MONTH = re.compile(r"^[0-9]{4}-(?:0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True)
+class StatedSpec:
+    """Where the source states a plan fact: lines (1-based, inclusive) and, optionally,
+    the words there that state it (else the lines themselves are the quote)."""
+
+    start_line: int
+    end_line: int
+    quote: str | None = None
 
 
 @dataclass(frozen=True)
@@ -236,10 +256,13 @@ def _plan(f: Fields) -> PlanSpec:
         {
             "id", "title", "title-from-line", "description", "type", "status", "publisher",
             "adopted-by", "issued", "language", "period", "territories", "licence", "themes",
-            "keywords",
+            "keywords", "creators", "stated",
         }
     )  # fmt: skip
     period = f.sub("period", required=False)
+    issued = f.get("issued", (date, str), required=False)
+    if isinstance(issued, str) and not YEAR_MONTH.match(issued):
+        issued = f.day("issued")
     return PlanSpec(
         id=f.identifier("id"),
         title=f.languages("title"),
@@ -249,14 +272,38 @@ def _plan(f: Fields) -> PlanSpec:
         status=f.identifier("status", required=False),
         publisher=f.identifier("publisher"),
         adopted_by=f.identifier("adopted-by", required=False),
-        issued=f.day("issued", required=False),
+        issued=issued,
         language=f.get("language", str),
         period=(period.day("start"), period.day("end")) if period else None,
         territories=tuple(f.get("territories", list, required=False) or ()),
         licence=f.get("licence", str, required=False),
         themes=tuple(f.texts("themes")),
         keywords=tuple(f.texts("keywords")),
+        creators=tuple(f.get("creators", list, required=False) or ()),
+        stated=_stated(f.sub("stated", required=False)),
     )
+
+
+def _stated(f: Fields | None) -> dict[str, StatedSpec]:
+    if f is None:
+        return {}
+    f.unknown_keys(set(STATED_FACTS))
+    stated = {}
+    for name in f.data:
+        item = f.sub(name)
+        item.unknown_keys({"line", "lines", "quote"})
+        line, lines = item.get("line", int, required=False), item.get("lines", list, required=False)
+        if (line is None) == (lines is None):
+            item.fail("give 'line: N' or 'lines: [first, last]'")
+        first, last = (line, line) if lines is None else (*lines, 0, 0)[:2]
+        well_formed = lines is None or len(lines) == 2
+        if not (well_formed and all(isinstance(n, int) for n in (first, last))):
+            item.fail("expected 1-based line numbers, first <= last")
+        if not 1 <= first <= last:
+            item.fail("expected 1-based line numbers, first <= last")
+        quote = item.get("quote", str, required=False)
+        stated[name] = StatedSpec(first, last, quote)
+    return stated
 
 
 def _source(f: Fields, directory: Path) -> SourceSpec:
