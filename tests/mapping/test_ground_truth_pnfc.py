@@ -123,6 +123,9 @@ def test_date_adoption_and_period_with_their_lines(graph):
     assert (start.toPython(), line, quote) == (date(2020, 1, 1), 470, "dès 2020")
     [(end, line, _, quote)] = stated(graph, period, DCAT.endDate)
     assert (end.toPython(), line, quote) == (date(2025, 12, 31), 522, "d'ici à 2025")
+    publisher = URIRef(ACTOR + "pole-metropolitain-nord-franche-comte")
+    back_cover = "PÔLE\nMÉTROPOLITAIN\nNORD FRANCHE-COMTÉ"
+    assert stated(graph, PLAN, DCTERMS.publisher) == [(publisher, 941, 943, back_cover)]
 
 
 def test_members_with_population_communes_and_year(graph):
