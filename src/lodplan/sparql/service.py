@@ -184,28 +184,20 @@ class EmbeddedQueryService:
         self.max_nesting_depth = max_nesting_depth
         self.max_tokens = max_tokens
         size = workers or self.limits.worker_count()
-        self.runners = WorkerPool(
-            PoolSettings(
-                size=size,
+
+        def pool(name: str, pool_size: int) -> WorkerPool:
+            settings = PoolSettings(
+                size=pool_size,
                 per_client=self.limits.per_client,
                 waiting_per_client=waiting_per_client,
                 max_waiting=max_waiting,
                 memory_limit_mb=self.memory_limit_mb,
-                name="lodplan-sparql-runner",
-            ),
-            start_method=start_method,
-        )
-        self.checkers = WorkerPool(
-            PoolSettings(
-                size=max(2, min(MAX_CHECKERS, size // 2)),
-                per_client=self.limits.per_client,
-                waiting_per_client=waiting_per_client,
-                max_waiting=max_waiting,
-                memory_limit_mb=self.memory_limit_mb,
-                name="lodplan-sparql-checker",
-            ),
-            start_method=start_method,
-        )
+                name=f"lodplan-sparql-{name}",
+            )
+            return WorkerPool(settings, start_method=start_method)
+
+        self.runners = pool("runner", size)
+        self.checkers = pool("checker", max(2, min(MAX_CHECKERS, size // 2)))
 
     @property
     def worker_pids(self) -> list[int]:
