@@ -68,8 +68,8 @@ def test_serve_passes_threads_query_workers_and_proxies(lod_store_root, monkeypa
     monkeypatch.setenv("LODPLAN_QUERIES_PER_CLIENT", "3")
     monkeypatch.setenv("LODPLAN_PROXY_HOPS", "1")
     serve = ["serve", "--store", str(lod_store_root)]
-    assert main([*serve, "--threads", "4", "--query-workers", "5"]) == 0
-    assert served["threads"] == 4 and served["proxy_hops"] == 1
+    assert main([*serve, "--threads", "100", "--query-workers", "5"]) == 0
+    assert served["threads"] == 100 and served["proxy_hops"] == 1
     limits = served["limits"]
     assert (limits.workers, limits.per_client, limits.timeout_s) == (5, 3, 9)
     assert main([*serve, "--queries-per-client", "2", "--proxy-hops", "0"]) == 0
@@ -80,7 +80,11 @@ def test_serve_passes_threads_query_workers_and_proxies(lod_store_root, monkeypa
 def test_serve_refuses_unusable_serving_settings(lod_store_root, capsys):
     serve = ["serve", "--store", str(lod_store_root)]
     assert main([*serve, "--query-workers", "-1"]) == 2
-    assert "query workers must not be negative" in capsys.readouterr().err
+    assert "query workers must be from 0 (automatic) to 16" in capsys.readouterr().err
+    assert main([*serve, "--query-workers", "17"]) == 2
+    assert "query workers must be from 0 (automatic) to 16" in capsys.readouterr().err
+    assert main([*serve, "--threads", "8"]) == 2
+    assert "--threads must be at least 64" in capsys.readouterr().err
     assert main([*serve, "--queries-per-client", "0"]) == 2
     assert "at least one query" in capsys.readouterr().err
     assert main([*serve, "--proxy-hops", "-2"]) == 2

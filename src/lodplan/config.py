@@ -64,19 +64,22 @@ class QueryLimits:
             )
         if self.memory_mb < 0 or self.max_result_bytes < 0:
             raise ConfigError("query memory and result size caps must not be negative")
-        if self.workers < 0 or self.per_client < 1:
+        if not 0 <= self.workers <= MAX_QUERY_WORKERS or self.per_client < 1:
             raise ConfigError(
-                f"query workers must not be negative ({self.workers}) and each client "
-                f"must be allowed at least one query ({self.per_client})"
+                f"query workers must be from 0 (automatic) to {MAX_QUERY_WORKERS} "
+                f"({self.workers} given) and each client must be allowed at least one query "
+                f"({self.per_client} given)"
             )
 
     @classmethod
     def from_env(cls) -> QueryLimits:
         return cls(
             timeout_s=_env_number("LODPLAN_QUERY_TIMEOUT", float, DEFAULT_QUERY_TIMEOUT_S),
-            max_rows=_env_number("LODPLAN_MAX_RESULT_ROWS", int, DEFAULT_MAX_RESULT_ROWS),
-            memory_mb=_env_number("LODPLAN_QUERY_MEMORY_MB", int, DEFAULT_QUERY_MEMORY_MB),
-            max_result_bytes=_env_number("LODPLAN_MAX_RESULT_BYTES", int, DEFAULT_MAX_RESULT_BYTES),
+            max_rows=int(_env_number("LODPLAN_MAX_RESULT_ROWS", int, DEFAULT_MAX_RESULT_ROWS)),
+            memory_mb=int(_env_number("LODPLAN_QUERY_MEMORY_MB", int, DEFAULT_QUERY_MEMORY_MB)),
+            max_result_bytes=int(
+                _env_number("LODPLAN_MAX_RESULT_BYTES", int, DEFAULT_MAX_RESULT_BYTES)
+            ),
             workers=int(_env_number("LODPLAN_QUERY_WORKERS", int, 0)),
             per_client=int(
                 _env_number("LODPLAN_QUERIES_PER_CLIENT", int, DEFAULT_QUERIES_PER_CLIENT)

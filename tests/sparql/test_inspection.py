@@ -91,8 +91,14 @@ def test_nesting_depth_counts_brackets_braces_and_parentheses():
 
 def test_nesting_depth_ignores_strings_iris_and_comments():
     query = """SELECT * { ?s ?p "{{{((" . ?s ?p '''[[['''  # {{{{{{
-      ?s <http://ex.org/a(b> ?o . ?s ?p ex:a\\(b }"""
+      ?s <http://ex.org/a/b> ?o . ?s ?p ex:a\\(b }"""
     assert nesting_depth(query) == 1
+
+
+def test_brackets_between_angles_count_as_they_may_be_comparisons():
+    # pyoxigraph may read "<(…)>" as "less than (…) greater than": the depth counts
+    assert nesting_depth("ASK { FILTER(1<((((1))))>0) }") == 6
+    assert nesting_depth("SELECT * { <http://ex.org/Paris_(France)> ?p ?o }") == 2
 
 
 def test_stray_closing_brackets_cannot_hide_depth():

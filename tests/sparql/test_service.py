@@ -420,7 +420,11 @@ def test_a_long_query_yields_the_processor_and_its_worker_retires(lod_store):
     service = EmbeddedQueryService(lod_store, QueryLimits(timeout_s=60, max_rows=10), workers=2)
     try:
         thread, _outcome_box, pid = _start_endless(service)
-        _wait_for(lambda: os.sched_getscheduler(pid) == os.SCHED_IDLE, "never lowered")
+        threads = [int(task.name) for task in Path(f"/proc/{pid}/task").iterdir()]
+        _wait_for(  # every thread, the one running the query included
+            lambda: all(os.sched_getscheduler(t) == os.SCHED_IDLE for t in threads),
+            "never lowered",
+        )
         os.kill(pid, signal.SIGKILL)
         thread.join()
         service.execute("ASK {}")

@@ -44,7 +44,7 @@ def test_the_body_limit_is_flasks():
 
 
 def test_threads_come_from_the_caller_and_must_exist():
-    assert waitress_options(host="127.0.0.1", port=1, threads=4)["threads"] == 4
+    assert waitress_options(host="127.0.0.1", port=1, threads=100)["threads"] == 100
     with pytest.raises(ConfigError, match="--threads"):
         waitress_options(host="127.0.0.1", port=1, threads=0)
 
@@ -119,8 +119,15 @@ def test_the_access_log_names_the_client_request_and_status(whoami_app, caplog):
 
 
 def test_sparql_requests_can_never_hold_every_thread():
-    from lodplan.config import MAX_QUERY_WORKERS
+    from lodplan.config import MAX_QUERY_WORKERS, QueryLimits
+    from lodplan.errors import ConfigError
     from lodplan.sparql.service import DEFAULT_MAX_WAITING, MAX_CHECKERS
+    from lodplan.web.wsgi import MIN_THREADS
 
     sparql_threads = MAX_QUERY_WORKERS + MAX_CHECKERS + 2 * DEFAULT_MAX_WAITING
     assert DEFAULT_THREADS - sparql_threads >= 12  # left for pages and files
+    assert sparql_threads + 12 == MIN_THREADS
+    with pytest.raises(ConfigError, match=f"at least {MIN_THREADS}"):
+        waitress_options(host="127.0.0.1", port=8080, threads=MIN_THREADS - 1)
+    with pytest.raises(ConfigError, match="from 0"):
+        QueryLimits(workers=MAX_QUERY_WORKERS + 1)

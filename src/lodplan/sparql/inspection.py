@@ -53,6 +53,13 @@ _NOT_CODE = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+# For the size and depth limits: the same, except that a span between < and > holding
+# brackets or operators stays code. pyoxigraph may read such a span as "less than …
+# greater than" (``1<((…))>0``) rather than as an IRI: hiding it would hide its depth.
+_NOT_CODE_FOR_LIMITS = re.compile(
+    _NOT_CODE.pattern.replace("<[^<>", "<(?![^<>]*[()\\[\\]!+*])[^<>", 1),
+    re.VERBOSE | re.DOTALL,
+)
 _BRACKETS = re.compile(r"[(\[{)\]}]")
 _OPENING = frozenset("([{")
 # A token of the code: a word (keyword, name, number) or one punctuation character.
@@ -117,7 +124,7 @@ def nesting_depth(query: str) -> int:
     it cannot hide the depth of what follows.
     """
     depth = deepest = 0
-    for match in _BRACKETS.finditer(code_text(query)):
+    for match in _BRACKETS.finditer(_NOT_CODE_FOR_LIMITS.sub(" ", query)):
         if match.group() in _OPENING:
             depth += 1
             deepest = max(deepest, depth)
@@ -131,14 +138,15 @@ def prefix_operator_depth(query: str) -> int:
 
     Counted as nesting: ``!!!!x`` is parsed as four nested negations.
     """
-    runs = _PREFIX_OPERATORS.findall(code_text(query))
+    runs = _PREFIX_OPERATORS.findall(_NOT_CODE_FOR_LIMITS.sub(" ", query))
     return max((sum(1 for c in run if not c.isspace()) for run in runs), default=0)
 
 
 def expression_size(query: str) -> int:
     """How many tokens ``query`` holds: words, punctuation, strings, IRIs (comments are free)."""
-    literals = sum(1 for match in _NOT_CODE.finditer(query) if not match.group().startswith("#"))
-    return literals + sum(1 for _ in _TOKEN.finditer(code_text(query)))
+    spans = _NOT_CODE_FOR_LIMITS.finditer(query)
+    literals = sum(1 for match in spans if not match.group().startswith("#"))
+    return literals + sum(1 for _ in _TOKEN.finditer(_NOT_CODE_FOR_LIMITS.sub(" ", query)))
 
 
 def looks_like_update(text: str) -> bool:

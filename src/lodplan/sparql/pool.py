@@ -46,6 +46,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import TypeVar, cast
 
 from lodplan.sparql.errors import (
@@ -234,9 +235,10 @@ class WorkerPool:
                         f"no query worker became free within {wait_s:g} s; try again later",
                         retry_after_s=max(1, math.ceil(wait_s)),
                     )
-                self._turns_changed.wait(left)
+                self._turns_changed.wait(min(left, 1.0))  # a heavy client lightens with time
             worker = self._idle.pop()
             if worker.process.is_alive():
+                self._start_failure = None  # workers start again: an old failure is stale
                 return worker
             _stop(worker, dying=True)  # died while idle (killed from outside): reap it
 
@@ -308,8 +310,12 @@ class WorkerPool:
         live = len(self._idle) + len(self._busy) + self._starting
         wanted = len(self._waiting) + 1 - len(self._idle) - self._starting
         for _ in range(max(0, min(wanted, self.settings.size - live))):
+            try:
+                self._launcher.submit(self._launch_worker, self._launched)
+            except RuntimeError as error:  # no thread could be started: try again later
+                logger.warning("a SPARQL query worker could not be started (%s)", error)
+                return
             self._starting += 1
-            self._launcher.submit(self._launch_worker, self._launched)
 
     def _launched(self, outcome: Future) -> None:
         """A worker process was started (or not): wait for it to be ready on a thread of
@@ -357,7 +363,8 @@ class WorkerPool:
             if not self._running_since[client]:
                 del self._running_since[client]
             self._add_usage(client, time.monotonic() - started)
-            if reusable and not worker.niced and worker.process.is_alive():
+            current = worker.generation == self._generation  # not from before a close()
+            if reusable and current and not worker.niced and worker.process.is_alive():
                 worker.idle_since = time.monotonic()
                 self._idle.append(worker)
             else:
@@ -490,15 +497,25 @@ def memory_message(limit_mb: int | None) -> str:
 def _lower_priority(worker: Worker) -> None:
     """Let the kernel run other workers first: SCHED_IDLE where there is one (any process
     may take it for its children: such a task runs only when nothing else wants the
-    processor), else the lowest ``nice``."""
+    processor), else the lowest ``nice``. Both are per thread on Linux: every thread of
+    the worker is moved (the query runs on one of its own, not on the main thread)."""
     if worker.pid is None or worker.niced:
         return
-    with contextlib.suppress(OSError, AttributeError):  # gone already, or no such call
-        worker.niced = True
-        if hasattr(os, "SCHED_IDLE"):
-            os.sched_setscheduler(worker.pid, os.SCHED_IDLE, os.sched_param(0))
-        else:
-            os.setpriority(os.PRIO_PROCESS, worker.pid, LONG_QUERY_NICENESS)
+    worker.niced = True
+    for thread_id in _thread_ids(worker.pid):
+        with contextlib.suppress(OSError, AttributeError):  # gone already, or no such call
+            if hasattr(os, "SCHED_IDLE"):
+                os.sched_setscheduler(thread_id, os.SCHED_IDLE, os.sched_param(0))
+            else:
+                os.setpriority(os.PRIO_PROCESS, thread_id, LONG_QUERY_NICENESS)
+
+
+def _thread_ids(pid: int) -> list[int]:
+    """The threads of process ``pid`` (Linux: /proc/<pid>/task), else the process alone."""
+    try:
+        return [int(task.name) for task in Path(f"/proc/{pid}/task").iterdir()]
+    except OSError:
+        return [pid]
 
 
 class _Launcher:

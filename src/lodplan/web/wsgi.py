@@ -36,8 +36,9 @@ from typing import Any
 from waitress.adjustments import Adjustments
 from waitress.server import create_server
 
-from lodplan.config import QueryLimits
+from lodplan.config import MAX_QUERY_WORKERS, QueryLimits
 from lodplan.errors import ConfigError
+from lodplan.sparql.service import DEFAULT_MAX_WAITING, MAX_CHECKERS
 from lodplan.store.embedded import current_build_dir
 from lodplan.web.app import MAX_REQUEST_BYTES, create_app_for_store
 from lodplan.web.services import EXTENSION_KEY
@@ -47,6 +48,10 @@ from lodplan.web.services import EXTENSION_KEY
 #: = 52, so that at least 12 always remain for pages and files. An idle thread costs
 #: little (a stack reserved, not used).
 DEFAULT_THREADS = 64
+#: Threads SPARQL requests may hold at most, and threads always left for pages.
+SPARQL_THREADS = MAX_QUERY_WORKERS + MAX_CHECKERS + 2 * DEFAULT_MAX_WAITING
+PAGE_THREADS = 12
+MIN_THREADS = SPARQL_THREADS + PAGE_THREADS
 #: Open connections, slow ones included; each costs one file descriptor and a few kB.
 CONNECTION_LIMIT = 1000
 #: Seconds a connection may stay silent between requests (or while a response waits
@@ -67,8 +72,12 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 def waitress_options(*, host: str, port: int, threads: int = DEFAULT_THREADS) -> dict[str, Any]:
     """The settings of waitress for ``lodplan serve`` (see the module's docstring)."""
-    if threads < 1:
-        raise ConfigError(f"--threads must be at least 1, got {threads}")
+    if threads < MIN_THREADS:
+        raise ConfigError(
+            f"--threads must be at least {MIN_THREADS} (got {threads}): SPARQL requests may "
+            f"hold {SPARQL_THREADS} threads while they wait and run, and pages need "
+            f"{PAGE_THREADS} more"
+        )
     bind_host = f"[{host}]" if ":" in host and not host.startswith("[") else host
     return {
         "listen": f"{bind_host}:{port}",
