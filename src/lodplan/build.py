@@ -38,6 +38,7 @@ from lodplan.publishing.catalog import (
 from lodplan.publishing.downloads import PlanFiles, make_downloads, memory_store
 from lodplan.publishing.jsonld import bundled_contexts
 from lodplan.referentials.cog import CogReferential, bundled_cog
+from lodplan.referentials.geo import Box
 from lodplan.referentials.places import (
     COUNTRY_PREFIX,
     Places,
@@ -171,7 +172,7 @@ def check_plans(
     shared_actors = actors_graph(
         actors, iris, lambda ref: reference_iri(ref, iris, countries), siren_of
     )
-    shared_places = places_graph(places, iris, countries)
+    shared_places = places_graph(places, iris, countries, lambda ref: _official_box(cog, ref))
     checked.extra_graphs = {
         iris.graph("ontology"): vocabulary.ontology,
         iris.graph("codelists"): vocabulary.codelists,
@@ -218,6 +219,12 @@ def _unused_reviews(reviews: Reviews, plans: list[MappedPlan]) -> list[Review]:
     mapped = {plan.plan_id for plan in plans}
     used = {id(m.review) for plan in plans for m in plan.mentions if m.review is not None}
     return [r for r in reviews.items if r.plans and r.plans <= mapped and id(r) not in used]
+
+
+def _official_box(cog: CogReferential, ref: str) -> Box | None:
+    """The bounding box of a COG territory reference; None for anything else."""
+    official = official_code(ref)
+    return cog.box(*official) if official is not None else None
 
 
 def _place_checker(

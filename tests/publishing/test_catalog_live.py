@@ -150,6 +150,36 @@ def test_udata_reads_what_the_catalog_says_of_each_dataset(harvested, strict_cat
             for g in catalog.objects(location, p)
         ]
         assert (item["spatial"] is not None) == bool(geometries), item["remote_id"]
+        if geometries:  # the territory's box, as udata stores it (a GeoJSON MultiPolygon)
+            assert _bounds(item["spatial"]["coordinates"]) == _bounds_of_wkt(geometries)
+    # every plan whose territory is in France's COG or made of it has a coverage;
+    # the MOT's is France, a country, which has no box
+    with_coverage = {i["remote_id"] for i in harvested["items"] if i.get("spatial")}
+    assert len(with_coverage) == BUNDLED_PLANS - 1, with_coverage
+    assert "mot-programme-2023" not in with_coverage
+
+
+def _bounds(coordinates) -> tuple[float, ...]:
+    points = list(_points(coordinates))
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _points(coordinates):
+    if isinstance(coordinates[0], (int, float)):
+        yield coordinates
+        return
+    for part in coordinates:
+        yield from _points(part)
+
+
+def _bounds_of_wkt(geometries) -> tuple[float, ...]:
+    numbers = [
+        [float(n) for n in pair.split()]
+        for g in geometries
+        for pair in str(g).removeprefix("POLYGON((").removesuffix("))").split(",")
+    ]
+    return _bounds(numbers)
 
 
 def test_udata_imports_every_resource_with_its_checksum(harvested):

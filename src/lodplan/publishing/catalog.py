@@ -393,13 +393,18 @@ class _CatalogMaker:
         return list(dict.fromkeys(w for w in words if w))
 
     def _add_spatial(self, node: URIRef, plan: NamedNode) -> None:
-        """The plan's territories as ``dct:Location``, with any geometry the data holds."""
+        """The plan's territories as ``dct:Location``, with the geometries the data holds.
+
+        Portals read coverage only from a geometry (data.gouv.fr: ``dcat:bbox`` or
+        ``locn:geometry``), so the territory's bounding box is repeated here.
+        """
         for territory in self._iris(plan, DCTERMS.spatial):
             location = URIRef(territory)
             self.graph.add((node, DCTERMS.spatial, location))
             self.graph.add((location, RDF.type, DCTERMS.Location))  # its labels: in the data
-            for geometry in self._values(NamedNode(territory), LOCN.geometry):
-                self.graph.add((location, LOCN.geometry, _rdflib_literal(geometry)))
+            for geometry_property in (DCAT.bbox, LOCN.geometry):
+                for geometry in self._values(NamedNode(territory), geometry_property):
+                    self.graph.add((location, geometry_property, _rdflib_literal(geometry)))
 
     def _add_temporal(self, node: URIRef, plan: NamedNode, plan_id: str) -> None:
         for period in self._iris(plan, DCTERMS.temporal):

@@ -14,12 +14,14 @@ import functools
 import gzip
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lodplan.errors import LodplanError
 from lodplan.iris import IriMinter
+from lodplan.referentials.geo import WKT_LITERAL, BoundingBoxes, Box, bundled_boxes
 from lodplan.resources import referentials_dir
 from lodplan.store.base import NamedGraph
 
@@ -33,6 +35,7 @@ _OWL = "http://www.w3.org/2002/07/owl#"
 _DCT = "http://purl.org/dc/terms/"
 _PROV = "http://www.w3.org/ns/prov#"
 _IGEO = "http://rdf.insee.fr/def/geo#"
+_DCAT = "http://www.w3.org/ns/dcat#"
 _LP = "https://w3id.org/lodplan/ontology#"
 
 _A = f"<{_RDF}type>"
@@ -131,8 +134,10 @@ class CogReferential:
         departements: dict[str, Departement],
         epcis: dict[str, Epci],
         communes: dict[str, Commune],
+        boxes: BoundingBoxes | None = None,
     ) -> None:
         self.source = source
+        self.boxes = boxes
         self.regions = regions
         self.departements = departements
         self.epcis = epcis
@@ -144,18 +149,39 @@ class CogReferential:
 
     def has(self, level: str, code: str) -> bool:
         """Whether the territory ``level``/``code`` (as in ``epci:<SIREN>``) exists."""
-        table = {
+        tables: dict[str, Mapping[str, object]] = {
             "region": self.regions, "departement": self.departements,
             "epci": self.epcis, "commune": self.communes,
-        }.get(level, {})  # fmt: skip
-        return code in table
+        }  # fmt: skip
+        return code in tables.get(level, {})
+
+    def box(self, level: str, code: str) -> Box | None:
+        """The bounding box of ``level``/``code``, if every commune it holds has one."""
+        if self.boxes is None or not self.has(level, code):
+            return None
+        if level == "commune":
+            return self.boxes.communes.get(code)
+        if level == "epci":
+            return self.boxes.of_communes(self.epcis[code].members)
+        return self.boxes.of_communes(self._communes_in(level)[code])
+
+    @functools.cached_property
+    def _communes_by_area(self) -> dict[str, dict[str, list[str]]]:
+        by_area: dict[str, dict[str, list[str]]] = {"departement": {}, "region": {}}
+        for commune in self.communes.values():
+            by_area["departement"].setdefault(commune.departement, []).append(commune.code)
+            by_area["region"].setdefault(commune.region, []).append(commune.code)
+        return by_area
+
+    def _communes_in(self, level: str) -> dict[str, list[str]]:
+        return self._communes_by_area[level]
 
     def epcis_of_commune(self, code: str) -> list[Epci]:
         """The EPCI the commune ``code`` belongs to (none, or one), by SIREN."""
         return [self.epcis[siren] for siren in self._epcis_by_commune.get(code, [])]
 
     @classmethod
-    def load(cls, path: Path) -> CogReferential:
+    def load(cls, path: Path, boxes: BoundingBoxes | None = None) -> CogReferential:
         try:
             with gzip.open(path, "rt", encoding="utf-8") as stream:
                 document = json.load(stream)
@@ -164,9 +190,11 @@ class CogReferential:
         except (OSError, EOFError, ValueError) as exc:
             raise CogError(path, f"not a gzip-compressed JSON COG referential ({exc})") from exc
         try:
-            return _parse(document)
+            cog = _parse(document)
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             raise CogError(path, f"not a {FORMAT} COG referential ({exc!r})") from exc
+        cog.boxes = boxes
+        return cog
 
     def named_graph(self, iris: IriMinter) -> NamedGraph:
         """The ``cog`` graph: same referential, same base IRI, same bytes."""
@@ -179,7 +207,7 @@ class CogReferential:
 @functools.cache
 def bundled_cog() -> CogReferential:
     """The COG referential shipped with lodplan (read once per process)."""
-    return CogReferential.load(referentials_dir() / "cog" / "cog.json.gz")
+    return CogReferential.load(referentials_dir() / "cog" / "cog.json.gz", bundled_boxes())
 
 
 # --- reading the derived file ---
@@ -292,16 +320,26 @@ class _GraphWriter:
         for url in (source.package_url, source.cog_url):
             self._add(self.source_iri, f"<{_DCT}source>", _iri(url))
         self._add(self.source_iri, f"<{_DCT}license>", _iri(source.licence_url))
+        if self.cog.boxes is not None:  # the boxes' contours: another source, same licence
+            contours = str(self.cog.boxes.source["contours"])
+            self._add(self.source_iri, f"<{_DCT}source>", _iri(contours))
+
+    def _box(self, subject: str, level: str, code: str) -> None:
+        box = self.cog.box(level, code)
+        if box is not None:
+            self._add(subject, f"<{_DCAT}bbox>", f'"{box.wkt}"^^<{WKT_LITERAL}>')
 
     def _region(self, region: Region) -> None:
         subject = self._territory("region", region.code)
         self._named(subject, "Region", region.name)
         self._add(subject, _CODE_INSEE, _text(region.code))
+        self._box(subject, "region", region.code)
 
     def _departement(self, departement: Departement) -> None:
         subject = self._territory("departement", departement.code)
         self._named(subject, "Departement", departement.name)
         self._add(subject, _CODE_INSEE, _text(departement.code))
+        self._box(subject, "departement", departement.code)
         region = self._territory("region", departement.region)
         self._add(subject, f"<{_IGEO}subdivisionDirecteDe>", region)
 
@@ -310,6 +348,7 @@ class _GraphWriter:
         self._named(subject, "Intercommunalite", epci.name)
         self._add(subject, _SIREN, _text(epci.siren))
         self._add(subject, f"<{_DCT}type>", _text(epci.kind))
+        self._box(subject, "epci", epci.siren)
         for code in epci.members:
             self._add(subject, f"<{_IGEO}subdivisionDirecte>", self._territory("commune", code))
         if epci.population is not None and epci.population_year is not None:
@@ -320,6 +359,7 @@ class _GraphWriter:
         subject = self._territory("commune", commune.code)
         self._named(subject, "Commune", commune.name)
         self._add(subject, _CODE_INSEE, _text(commune.code))
+        self._box(subject, "commune", commune.code)
         if commune.siren:
             self._add(subject, _SIREN, _text(commune.siren))
         for level, code in (("departement", commune.departement), ("region", commune.region)):

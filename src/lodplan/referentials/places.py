@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS
 
 from lodplan.errors import MappingError
 from lodplan.iris import OFFICIAL_LEVELS, IriMinter
+from lodplan.referentials.geo import WKT_LITERAL, Box, union
 from lodplan.terms import LP, TERRITORY_KIND
 
 PLACES_FORMAT_VERSION = 1
@@ -42,6 +44,7 @@ class Territory:
     kind: str
     names: tuple[str, ...] = ()
     part_of: tuple[str, ...] = ()  # references of the places it lies in
+    made_of: tuple[str, ...] = ()  # references of the places that together make it
 
 
 @dataclass
@@ -57,6 +60,11 @@ class Places:
             (ref, f"territories.{t.id}.part-of")
             for t in self.territories.values()
             for ref in t.part_of
+        ]
+        found += [
+            (ref, f"territories.{t.id}.made-of")
+            for t in self.territories.values()
+            for ref in t.made_of
         ]
         return found
 
@@ -121,8 +129,17 @@ def load_places(path: Path) -> Places:
     return places
 
 
-def places_graph(places: Places, iris: IriMinter, countries: dict[str, str]) -> Graph:
-    """The territories declared in ``places.yaml`` (the named graph ``places``)."""
+def places_graph(
+    places: Places,
+    iris: IriMinter,
+    countries: dict[str, str],
+    official_box: Callable[[str], Box | None] = lambda ref: None,
+) -> Graph:
+    """The territories declared in ``places.yaml`` (the named graph ``places``).
+
+    A territory ``made-of`` places that all have a bounding box (``official_box``
+    gives those of the COG's territories) gets the union of their boxes.
+    """
     graph = Graph()
     for territory in places.territories.values():
         node = URIRef(iris.territory(territory.id))
@@ -139,7 +156,25 @@ def places_graph(places: Places, iris: IriMinter, countries: dict[str, str]) -> 
             parent = reference_iri(ref, iris, countries)
             if parent is not None:
                 graph.add((node, DCTERMS.isPartOf, URIRef(parent)))
+        for ref in territory.made_of:
+            part = reference_iri(ref, iris, countries)
+            if part is not None:
+                graph.add((node, DCTERMS.hasPart, URIRef(part)))
+        box = _box(territory.id, places, official_box, set())
+        if box is not None:
+            graph.add((node, DCAT.bbox, Literal(box.wkt, datatype=URIRef(WKT_LITERAL))))
     return graph
+
+
+def _box(
+    ref: str, places: Places, official_box: Callable[[str], Box | None], seen: set[str]
+) -> Box | None:
+    territory = places.territories.get(ref)
+    if territory is None:
+        return official_box(ref)
+    if ref in seen or not territory.made_of:  # a cycle, or nothing known to make it
+        return None
+    return union(_box(part, places, official_box, seen | {ref}) for part in territory.made_of)
 
 
 def _territory(territory_id: str, fields: Any, fail) -> Territory:
@@ -148,7 +183,7 @@ def _territory(territory_id: str, fields: Any, fail) -> Territory:
         raise fail("is not an identifier (lowercase words joined by -)", where)
     if not isinstance(fields, dict) or not isinstance(fields.get("label"), dict):
         raise fail("needs a label like {fr: '…'} and a kind", where)
-    unknown = set(fields) - {"label", "kind", "names", "part-of"}
+    unknown = set(fields) - {"label", "kind", "names", "part-of", "made-of"}
     if unknown:
         raise fail(f"unknown key(s) {', '.join(sorted(unknown))}", where)
     for lang in fields["label"]:
@@ -162,6 +197,7 @@ def _territory(territory_id: str, fields: Any, fail) -> Territory:
         kind=str(fields["kind"]),
         names=tuple(str(n) for n in fields.get("names") or ()),
         part_of=tuple(str(p) for p in fields.get("part-of") or ()),
+        made_of=tuple(str(p) for p in fields.get("made-of") or ()),
     )
 
 
