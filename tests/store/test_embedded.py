@@ -64,6 +64,20 @@ def test_publish_then_describe_with_hash_subresources(tmp_path):
     assert store.describe(BASE + "plan/unknown") == []
 
 
+def test_describe_includes_the_statements_about_the_resource_it_holds(tmp_path):
+    subject = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject>"
+    plan = graph(
+        "plan/p",
+        f"<{BASE}plan/p#stated-issued> {subject} <{BASE}plan/p> .",
+        f'<{BASE}plan/p#stated-issued> <https://w3id.org/lodplan/ontology#startLine> "7" .',
+        f"<{BASE}plan/other#stated-x> {subject} <{BASE}plan/p> .",  # another resource's
+    )
+    EmbeddedPublisher(tmp_path).publish([plan], base_iri=BASE, build_id="b1")
+    described = EmbeddedStore(tmp_path).describe(BASE + "plan/p")
+    assert {t.subject.value for t in described} == {BASE + "plan/p#stated-issued"}
+    assert len(described) == 2
+
+
 def test_describe_follows_blank_nodes_and_a_graph_reads_whole(tmp_path):
     catalog = graph(
         "catalog",

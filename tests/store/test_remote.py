@@ -39,6 +39,9 @@ def engine(tmp_path_factory):
         )
 
 
+RDF_SUBJECT = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject>"
+
+
 def nt(*lines: str) -> bytes:
     return "".join(line + "\n" for line in lines).encode()
 
@@ -52,8 +55,10 @@ def test_publish_replace_and_describe(engine):
             f"<{BASE}plan/p> <https://w3id.org/lodplan/ontology#source> <{BASE}plan/p#source> .",
             f"<{BASE}plan/p#source> <http://www.w3.org/ns/oa#hasSelector> <{BASE}plan/p#quote> .",
             f'<{BASE}plan/p#quote> <http://www.w3.org/ns/oa#exact> "4671000.00" .',
+            # a fact of the plan with its lines: nothing points to it
+            f"<{BASE}plan/p#stated-issued> {RDF_SUBJECT} <{BASE}plan/p> .",
         ),
-        4,
+        5,
     )
     info = RemotePublisher(engine).publish([first], base_iri=BASE, build_id="b1")
     store = RemoteStore(engine, BASE)
@@ -63,6 +68,7 @@ def test_publish_replace_and_describe(engine):
         BASE + "plan/p",
         BASE + "plan/p#source",
         BASE + "plan/p#quote",
+        BASE + "plan/p#stated-issued",
     }
     assert any(t.object.value == "4671000.00" for t in described)  # verbatim text survives
     [label] = store.objects(BASE + "plan/p", "http://www.w3.org/2000/01/rdf-schema#label")

@@ -135,21 +135,27 @@ class DatasetPublisher(Protocol):
 
 
 def describe_with_fragments(
-    iri: str, triples_about: Callable[[NamedNode | BlankNode], Iterable[Triple]]
+    iri: str,
+    triples_about: Callable[[NamedNode | BlankNode], Iterable[Triple]],
+    statements_about: Callable[[NamedNode], Iterable[NamedNode]] = lambda subject: (),
 ) -> list[Triple]:
     """Triples about ``iri`` and, recursively, about the ``iri#…`` resources and the
-    blank nodes it points to.
+    blank nodes it points to, and the ``iri#…`` statements about it.
 
     ``#`` sub-resources (provenance, selectors, dates…) and blank nodes (a catalog's
     periods of time) belong to their resource's document, so they are described
-    with it. Duplicates (the same triple in several graphs) are dropped; order is
-    that of discovery.
+    with it. So do the ``rdf:Statement`` resources ``iri#…`` whose ``rdf:subject`` is
+    ``iri`` (a plan's stated facts with their lines), which nothing points to: a
+    concise bounded description includes the reifications of its statements.
+    ``statements_about`` finds them. Duplicates (the same triple in several graphs)
+    are dropped; order is that of discovery.
     """
     seen: set[Triple] = set()
     ordered: list[Triple] = []
     start = NamedNode(iri)
-    pending: list[NamedNode | BlankNode] = [start]
-    visited: set[NamedNode | BlankNode] = {start}
+    own_statements = [s for s in statements_about(start) if s.value.startswith(iri + "#")]
+    pending: list[NamedNode | BlankNode] = [start, *dict.fromkeys(own_statements)]
+    visited: set[NamedNode | BlankNode] = set(pending)
     while pending:
         for triple in triples_about(pending.pop(0)):
             if triple in seen:
@@ -193,6 +199,8 @@ def with_bindings(query: str, bindings: Mapping[str, str] | None) -> str:
     values = " ".join(sparql_iri(bindings[name]) for name in names)
     return f"{query.rstrip()}\nVALUES ({variables}) {{ ({values}) }}\n"
 
+
+RDF_SUBJECT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"
 
 _VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

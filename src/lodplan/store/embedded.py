@@ -34,6 +34,7 @@ from pyoxigraph import BlankNode, NamedNode, RdfFormat, Store, Triple
 
 from lodplan.errors import LodplanError
 from lodplan.store.base import (
+    RDF_SUBJECT,
     DownloadFile,
     NamedGraph,
     Solution,
@@ -224,7 +225,11 @@ class EmbeddedStore:
         def triples_about(subject: NamedNode | BlankNode):
             return (q.triple for q in store.quads_for_pattern(subject, None, None, None))
 
-        return describe_with_fragments(iri, triples_about)
+        def statements_about(subject: NamedNode):
+            quads = store.quads_for_pattern(None, NamedNode(RDF_SUBJECT), subject, None)
+            return (q.subject for q in quads if isinstance(q.subject, NamedNode))
+
+        return describe_with_fragments(iri, triples_about, statements_about)
 
     def graph_triples(self, graph_iri: str) -> list[Triple]:
         if not is_valid_iri(graph_iri):

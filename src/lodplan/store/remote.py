@@ -26,6 +26,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from lodplan.errors import LodplanError
 from lodplan.store.base import (
+    RDF_SUBJECT,
     DownloadFile,
     NamedGraph,
     Solution,
@@ -217,7 +218,14 @@ class RemoteStore:
         return StoreInfo(data["build_id"], data["base_iri"], data["built_at"], data["graphs"])
 
     def describe(self, iri: str) -> list[Triple]:
-        return describe_with_fragments(iri, self._triples_about)
+        return describe_with_fragments(iri, self._triples_about, self._statements_about)
+
+    def _statements_about(self, subject: NamedNode) -> list[NamedNode]:
+        query = (
+            f"SELECT DISTINCT ?s WHERE {{ ?s {sparql_iri(RDF_SUBJECT)} {sparql_iri(subject.value)} "
+            "FILTER(isIRI(?s)) }"
+        )
+        return [NamedNode(row["s"]["value"]) for row in self._select(query)]
 
     def _triples_about(self, subject: NamedNode | BlankNode) -> list[Triple]:
         if isinstance(subject, BlankNode):  # not addressable across SPARQL requests
