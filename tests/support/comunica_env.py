@@ -4,7 +4,8 @@ into ``.comunica/`` (gitignored), outside lodplan's environment.
 The version is pinned by ``tests/support/comunica/package.json`` and every dependency by
 its ``package-lock.json`` (``npm ci`` installs exactly that tree). ``python3
 tests/support/comunica_env.py`` (run by ``.ci/run``) installs it; the tests do the same
-when it is missing. Comunica 4.5 runs on Node.js 18 or later (Comunica 5 needs 22).
+when it is missing. Comunica 4.5 asks for Node.js 18 or later (tested on 20); Comunica 5
+needs 22.
 No lodplan import here.
 """
 
