@@ -254,12 +254,18 @@ def test_harvested_datasets_carry_what_the_portal_shows(harvested):
     assert all(d.description for d in harvested.datasets)
     # lodplan has no geometries: udata reads no spatial coverage (documented)
     assert all(d.spatial_polygons == 0 for d in harvested.datasets)
-    assert {r.format for r in mot.resources} == {"json_ld", "rdf_turtle", "rdf_n_quads", "csv"}
+    assert {r.format for r in mot.resources} == {
+        "json_ld",
+        "rdf_turtle",
+        "rdf_n_quads",
+        "csv",
+        "xlsx",
+    }
 
 
 def test_every_distribution_downloads_what_it_announces(harvested):
     resources = [r for d in harvested.datasets for r in d.resources]
-    assert len(resources) == 4 * len(BUNDLED_PLANS)
+    assert len(resources) == 5 * len(BUNDLED_PLANS)
     for resource in resources:
         response = requests.get(resource.url, timeout=30)
         assert response.status_code == 200, resource.url
@@ -302,6 +308,6 @@ def test_a_dataset_of_the_catalog_dereferences_with_its_period(server):
     )
     assert response.status_code == 200
     graph = Graph().parse(data=response.text, format="turtle")
-    assert len(list(graph.triples((None, DCAT.distribution, None)))) == 4
+    assert len(list(graph.triples((None, DCAT.distribution, None)))) == 5
     [period] = graph.objects(None, DCTERMS.temporal)
     assert str(graph.value(period, DCAT.startDate)) == "2023-01-01"

@@ -28,11 +28,13 @@ from lodplan.mapping.model import Outline
 from lodplan.mapping.reviews import ACTOR_PREFIX, Review, Reviews, load_reviews
 from lodplan.publishing.catalog import (
     CATALOG_FILE,
+    DEFAULT_LICENCE,
     CatalogSpec,
     DatasetSpec,
     catalog_graph,
     check_catalog_references,
     load_catalog_spec,
+    publication_dates,
     served_history,
 )
 from lodplan.publishing.downloads import PlanFiles, make_downloads, memory_store
@@ -306,24 +308,22 @@ def _check_and_publish(
     if not checked.ok:
         raise BuildChecksFailedError(checked.render_problems())
     graphs = named_graphs(checked, base_iri)
-    progress("making the downloads: dump, and per plan JSON-LD, Turtle, N-Quads and CSV")
+    progress("making the downloads: dump, and per plan JSON-LD, Turtle, N-Quads, CSV and XLSX")
     description = IriMinter(base_iri).graph("void")  # describes the dump: not in it
     data = [graph for graph in graphs if graph.iri != description]
     store = memory_store(data)
     context = bundled_contexts().current(base_iri)
     files = plan_files(checked, base_iri)
-    downloads = make_downloads(store, data, files, context)
+    history = served_history(publisher, base_iri)  # dct:modified kept for unchanged files
+    published = publication_dates(history, base_iri)  # the workbooks: dated as their CSV
+    downloads = make_downloads(store, data, files, context, published)
     downloads += validation_files(checked.reports, files, mappings_dir)  # the SHACL reports
     progress("making the DCAT catalog")
     assert checked.catalog is not None
     catalog = catalog_graph(
-        checked.catalog,
-        dataset_specs(checked, base_iri),
-        store,
-        downloads,
-        base_iri,
-        history=served_history(publisher, base_iri),  # dct:modified kept for unchanged files
-    )
+        checked.catalog, dataset_specs(checked, base_iri), store, downloads, base_iri,
+        history=history,
+    )  # fmt: skip
     graphs = [*data, catalog, *(graph for graph in graphs if graph.iri == description)]
     progress(f"publishing {len(graphs)} graphs and {len(downloads)} files")
     info = publisher.publish(
@@ -352,6 +352,7 @@ def dataset_specs(checked: CheckedPlans, base_iri: str) -> list[DatasetSpec]:
 
 def plan_files(checked: CheckedPlans, base_iri: str) -> list[PlanFiles]:
     iris = IriMinter(base_iri)
+    default_licence = checked.catalog.licence if checked.catalog else DEFAULT_LICENCE
     return [
         PlanFiles(
             plan.plan_id,
@@ -359,6 +360,8 @@ def plan_files(checked: CheckedPlans, base_iri: str) -> list[PlanFiles]:
             plan.graph_iri,
             next(iter(plan.spec.plan.title.values())),
             tuple(read_source_lines(plan.spec)[0]),
+            licence=plan.spec.plan.licence or default_licence,
+            source_iri=iris.source(plan.plan_id),
         )
         for plan in checked.plans
     ]

@@ -280,7 +280,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         type=Path,
         help="with --graph-store: write the build's files (N-Quads dump; per plan JSON-LD, "
-        "Turtle, N-Quads, CSV) to DIR, replacing its content, for a web server to serve as "
+        "Turtle, N-Quads, CSV, XLSX) to DIR, replacing its content, for a web server to serve as "
         "{base}download/ (the embedded store keeps them with each build)",
     )
     build.set_defaults(run=_cmd_build)

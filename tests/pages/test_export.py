@@ -111,7 +111,7 @@ def publish(root: Path, build_id: str = "export-1") -> EmbeddedStore:
         ),
         *(
             DownloadFile(f"plans/demo{ext}", "text/plain", b"demo")
-            for ext in (".csv", ".ttl", ".jsonld")
+            for ext in (".csv", ".xlsx", ".ttl", ".jsonld")  # what a plan's card links
         ),
         *vocabulary_files(),
     ]

@@ -144,7 +144,7 @@ def test_spatial_and_temporal_coverage(catalog):
 def test_distributions_announce_the_files_the_build_wrote(catalog):
     files = {f.name: f for f in _downloads()}
     distributions = list(catalog.objects(URIRef(B + "dataset/p"), DCAT.distribution))
-    assert len(distributions) == len(load_distribution_kinds()) == 4
+    assert len(distributions) == len(load_distribution_kinds()) == 5
     for distribution in distributions:
         url = str(catalog.value(distribution, DCAT.downloadURL))
         assert url.startswith(B + "download/plans/p.")

@@ -185,13 +185,13 @@ def _bounds_of_wkt(geometries) -> tuple[float, ...]:
 def test_udata_imports_every_resource_with_its_checksum(harvested):
     datasets = [item for item in harvested["items"] if item["kind"] == "dataset"]
     resources = [resource for item in datasets for resource in item["resources"]]
-    assert len(resources) == 4 * BUNDLED_PLANS
+    assert len(resources) == 5 * BUNDLED_PLANS
     for resource in resources:
         body = requests.get(resource["url"], timeout=30).content
         assert resource["checksum"] == {"type": "sha256", "value": hashlib.sha256(body).hexdigest()}
         assert resource["filesize"] == len(body)
         assert resource["title"] and resource["description"], resource["url"]
-        assert resource["format"] in {"json_ld", "rdf_turtle", "rdf_n_quads", "csv"}
+        assert resource["format"] in {"json_ld", "rdf_turtle", "rdf_n_quads", "csv", "xlsx"}
 
 
 @pytest.mark.parametrize(
@@ -205,7 +205,7 @@ def test_udata_imports_the_same_from_every_address(base, address, udata_format):
     assert len(datasets) == BUNDLED_PLANS
     for item in datasets:
         assert item["status"] == "done", item
-        assert len(item["resources"]) == 4
+        assert len(item["resources"]) == 5
         assert all(len(r["checksum"]["value"]) == 64 for r in item["resources"])
 
 

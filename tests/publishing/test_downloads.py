@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import shutil
+import time
 import warnings
 from pathlib import Path
 
@@ -170,3 +171,21 @@ def test_a_download_name_is_served_from_its_file(example_files, tmp_path):
     path.write_bytes(files[DUMP_NAME].content)
     assert file_digest(path) == files[DUMP_NAME].sha256  # what the catalog announces
     assert b"".join(gunzipped_chunks(path, 100)) == gzip.decompress(files[DUMP_NAME].content)
+
+
+def test_every_file_is_the_same_bytes_when_the_data_is(example_files, monkeypatch):
+    """A rebuild of unchanged data writes the same files (workbooks included: dated by
+    their rows' first publication, ZIP entries by a fixed date), hence the same catalog
+    and build id."""
+    data, plan, _ = example_files
+    context = bundled_contexts().current(TEST_BASE)
+
+    def files() -> dict[str, bytes]:
+        made = make_downloads(memory_store(data), data, [plan], context, lambda *_: "2024-05-06")
+        return {f.name: f.content for f in made}
+
+    first = files()
+    later = time.time() + 400 * 86400
+    monkeypatch.setattr(time, "time", lambda: later)  # what zipfile and gzip would read
+    assert files() == first
+    assert f"plans/{plan.plan_id}.xlsx" in first

@@ -34,7 +34,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from lodplan.errors import LodplanError, MappingError
 from lodplan.iris import IriMinter
 from lodplan.mapping.spec import Fields, LanguageMap
-from lodplan.publishing.downloads import DOWNLOAD_PATH
+from lodplan.publishing.downloads import DOWNLOAD_PATH, PublicationDate
 from lodplan.publishing.resources import preferred_literal
 from lodplan.resources import site_dir
 from lodplan.store.base import DownloadFile, NamedGraph
@@ -453,9 +453,7 @@ class _CatalogMaker:
         g.add((checksum, RDF.type, SPDX.Checksum))
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         g.add((checksum, SPDX.checksumValue, Literal(file.sha256, datatype=XSD.hexBinary)))
-        sha256, modified = self.history.get(str(distribution), ("", ""))
-        if sha256 != file.sha256 or not modified:
-            modified = self.today
+        modified = first_published(self.history, str(distribution), file, self.today)
         g.add((distribution, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
         return modified
 
@@ -599,6 +597,34 @@ class _CatalogMaker:
         lines = sorted(line for line in self.graph.serialize(format="nt").splitlines() if line)
         body = ("\n".join(lines) + "\n").encode()
         return NamedGraph(iri=iri, ntriples=body, triple_count=len(lines))
+
+
+def first_published(history: History, distribution: str, file: DownloadFile, today: str) -> str:
+    """The day ``file``, a ``distribution``, was first published: the date ``history``
+    gives it when its checksum is unchanged, else ``today`` (ISO dates)."""
+    sha256, modified = history.get(distribution, ("", ""))
+    return modified if sha256 == file.sha256 and modified else today
+
+
+def publication_dates(
+    history: History, base_iri: str, today: date | None = None
+) -> PublicationDate:
+    """The day a file of a plan was first published, as the catalog will date its
+    distribution (:func:`first_published`; a file that is no distribution: ``today``).
+    What the workbook of a plan is dated with, from its CSV: dated so, unchanged rows
+    keep the workbook's bytes."""
+    day = (today or datetime.now(UTC).date()).isoformat()
+    kinds = load_distribution_kinds()
+    iris = IriMinter(base_iri)
+
+    def published(plan_id: str, file: DownloadFile) -> str:
+        for kind in kinds:
+            if kind.file_name(plan_id) == file.name:
+                distribution = f"{iris.dataset(plan_id)}#{kind.id}"
+                return first_published(history, distribution, file, day)
+        return day
+
+    return published
 
 
 def history_of(triples: Iterable[Triple]) -> dict[str, tuple[str, str]]:

@@ -8,7 +8,8 @@ gzipped; the description graphs that announce it (VoID, catalog) are not in it.
 
 The per-plan CSV has one row per action, its columns declared by the CSVW
 metadata template ``site/csv/actions.csv-metadata.json`` and filled by the
-queries beside it.
+queries beside it; the same table is also a workbook for spreadsheets
+(``plans/<id>.xlsx``, :mod:`lodplan.publishing.workbooks`).
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ import hashlib
 import io
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pyoxigraph import NamedNode, QuerySolutions, RdfFormat, Store, Variable
 
 from lodplan.publishing import frames
 from lodplan.publishing.jsonld import JsonLdContext
+from lodplan.publishing.workbooks import XLSX_MEDIA_TYPE, WorkbookAbout, actions_workbook
 from lodplan.resources import ontology_dir, shapes_dir, site_dir
 from lodplan.store.base import DownloadFile, NamedGraph
 from lodplan.terms import PREFIXES
@@ -69,6 +72,15 @@ class PlanFiles:
     #: The source document as the mapping read it (spreadsheet rows as lines): the
     #: text whose line numbers the provenance of every element refers to.
     source_lines: tuple[str, ...] = ()
+    #: The plan's licence (an IRI: its mapping's, else the catalog's) and the IRI of its
+    #: source document, which the workbook states.
+    licence: str | None = None
+    source_iri: str | None = None
+
+
+#: The day a file of a plan was first published (ISO date), given the plan id and the
+#: file: see :func:`lodplan.publishing.catalog.publication_dates`.
+PublicationDate = Callable[[str, DownloadFile], str]
 
 
 def memory_store(graphs: Iterable[NamedGraph]) -> Store:
@@ -84,17 +96,23 @@ def make_downloads(
     graphs: list[NamedGraph],
     plans: Iterable[PlanFiles],
     context: JsonLdContext,
+    published: PublicationDate | None = None,
 ) -> list[DownloadFile]:
     """The dump of ``graphs`` and, for each plan, its nested JSON-LD document (framed
-    with ``context``), its graph in Turtle and N-Quads, and its CSV; ``store`` holds
-    ``graphs`` (see :func:`memory_store`)."""
+    with ``context``), its graph in Turtle and N-Quads, its CSV and the same table as a
+    workbook, dated by ``published`` from the plan's CSV (default: today, UTC);
+    ``store`` holds ``graphs`` (see :func:`memory_store`)."""
     files = [full_dump(graphs)]
     by_iri = {graph.iri: graph for graph in graphs}
     for plan in plans:
         files.append(plan_jsonld(by_iri[plan.graph_iri], plan, context))
         files.append(plan_turtle(store, plan))
         files.append(plan_nquads(by_iri[plan.graph_iri], plan))
-        files += plan_csv(store, plan)
+        table = ActionTable.of(store, plan)
+        csv_files = plan_csv(table)
+        files += csv_files
+        day = (published or _today)(plan.plan_id, csv_files[0])
+        files.append(plan_workbook(table, day))
         if plan.source_lines:
             files.append(source_text(plan))
     return files + vocabulary_files()
@@ -192,30 +210,71 @@ def plan_turtle(store: Store, plan: PlanFiles) -> DownloadFile:
     return DownloadFile(f"{PLANS_DIR}/{plan.plan_id}.ttl", "text/turtle", content)
 
 
-def plan_csv(store: Store, plan: PlanFiles) -> list[DownloadFile]:
+@dataclass(frozen=True)
+class ActionTable:
+    """The actions of a plan as the CSV and the workbook hold them: the CSVW metadata
+    (its columns), and one row per action, every value as the CSV writes it."""
+
+    plan: PlanFiles
+    metadata: dict
+    rows: list[dict[str, str]]
+
+    @classmethod
+    def of(cls, store: Store, plan: PlanFiles) -> ActionTable:
+        metadata = csv_metadata_template()
+        metadata["url"] = f"{plan.plan_id}.csv"  # relative to the metadata file, beside it
+        metadata["dc:title"] = f"Actions du plan « {plan.title} »"
+        metadata["dc:source"] = {"@id": plan.plan_iri}
+        if plan.licence:
+            metadata["dc:license"] = {"@id": plan.licence}
+        return cls(plan, metadata, _action_rows(store, plan.plan_iri))
+
+    @property
+    def columns(self) -> list[dict]:
+        return self.metadata["tableSchema"]["columns"]
+
+
+def plan_csv(table: ActionTable) -> list[DownloadFile]:
     """The plan's actions as CSV (RFC 4180, UTF-8 with a byte order mark) and its CSVW
     metadata. The header row is the columns' names, which each column's ``titles`` hold
     (CSVW compatibility of the metadata with the file's header is case-sensitive)."""
-    metadata = _csv_metadata_template()
-    columns = [column["name"] for column in metadata["tableSchema"]["columns"]]
     buffer = io.StringIO()
     buffer.write(UTF8_BOM)
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+    names = [column["name"] for column in table.columns]
+    writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\r\n")
     writer.writeheader()
-    for row in _action_rows(store, plan.plan_iri):
+    for row in table.rows:
         writer.writerow(row)
-    name = f"{PLANS_DIR}/{plan.plan_id}.csv"
-    metadata["url"] = f"{plan.plan_id}.csv"  # relative to the metadata file, beside it
-    metadata["dc:title"] = f"Actions du plan « {plan.title} »"
-    metadata["dc:source"] = {"@id": plan.plan_iri}
-    described = json.dumps(metadata, ensure_ascii=False, indent=2).encode() + b"\n"
+    name = f"{PLANS_DIR}/{table.plan.plan_id}.csv"
+    described = json.dumps(table.metadata, ensure_ascii=False, indent=2).encode() + b"\n"
     return [
         DownloadFile(name, "text/csv", buffer.getvalue().encode("utf-8")),
         DownloadFile(f"{name}-metadata.json", "application/csvm+json", described),
     ]
 
 
-def _csv_metadata_template() -> dict:
+def plan_workbook(table: ActionTable, published: str) -> DownloadFile:
+    """The same table as an ``.xlsx`` workbook for spreadsheets (see
+    :mod:`lodplan.publishing.workbooks`), dated ``published`` (ISO date)."""
+    plan = table.plan
+    about = WorkbookAbout(
+        title=table.metadata["dc:title"],
+        plan_title=plan.title,
+        plan_iri=plan.plan_iri,
+        published=published,
+        licence=plan.licence,
+        source_iri=plan.source_iri,
+        description=table.metadata.get("dc:description", ""),
+    )
+    content = actions_workbook(table.columns, table.rows, about)
+    return DownloadFile(f"{PLANS_DIR}/{plan.plan_id}.xlsx", XLSX_MEDIA_TYPE, content)
+
+
+def _today(plan_id: str, file: DownloadFile) -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+def csv_metadata_template() -> dict:
     path = site_dir() / "csv" / "actions.csv-metadata.json"
     return json.loads(path.read_text(encoding="utf-8"))
 

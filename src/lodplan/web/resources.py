@@ -37,6 +37,7 @@ from lodplan.publishing.negotiation import (
     split_extension,
 )
 from lodplan.publishing.resources import RESOURCE_PATH, Representation
+from lodplan.publishing.workbooks import XLSX_MEDIA_TYPE
 from lodplan.store.base import is_valid_iri
 from lodplan.web.pages import html_response, page_links
 from lodplan.web.responses import error_page, not_acceptable, text_response
@@ -122,6 +123,7 @@ DOWNLOAD_TYPES = {
     ".nq": NQUADS_MEDIA_TYPE,
     ".ttl": "text/turtle; charset=utf-8",
     ".csv": "text/csv; charset=utf-8; header=present",
+    ".xlsx": XLSX_MEDIA_TYPE,
     "-metadata.json": "application/csvm+json",
     ".jsonld": "application/ld+json",
     ".txt": "text/plain; charset=utf-8",
@@ -131,7 +133,7 @@ DOWNLOAD_TYPES = {
 
 @blueprint.get("/download/<path:name>")
 def download(name: str) -> Response:
-    """A file of the served build (dump; per plan JSON-LD, Turtle, N-Quads, CSV), as the
+    """A file of the served build (dump; per plan JSON-LD, Turtle, N-Quads, CSV, XLSX), as the
     catalog announces. Its ETag is the SHA-256 of its bytes: the same file in the next
     build keeps it."""
     try:
