@@ -8,6 +8,7 @@ import json
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS
+from tools.derive_bboxes import current_boxes
 
 from lodplan.errors import LodplanError
 from lodplan.iris import IriMinter
@@ -16,7 +17,6 @@ from lodplan.referentials.geo import WKT_LITERAL, BoundingBoxes, Box, bundled_bo
 from lodplan.referentials.places import load_places, places_graph
 from lodplan.resources import mappings_dir
 from tests.conftest import TEST_BASE
-from tools.derive_bboxes import current_boxes
 
 # Metz cathedral, from IGN's map: longitude 6.1757, latitude 49.1202
 METZ_CATHEDRAL = (6.1757, 49.1202)
@@ -116,7 +116,7 @@ def test_merged_communes_get_the_union_of_their_former_boxes():
 def test_a_damaged_file_is_named(tmp_path):
     path = tmp_path / "bbox.json.gz"
     path.write_bytes(gzip.compress(json.dumps({"format": "other"}).encode()))
-    with pytest.raises(LodplanError, match="bbox.json.gz: not a lodplan-bbox/1"):
+    with pytest.raises(LodplanError, match=r"bbox\.json\.gz: not a lodplan-bbox/1"):
         BoundingBoxes.load(path)
     with pytest.raises(LodplanError, match="missing"):
         BoundingBoxes.load(tmp_path / "absent.json.gz")
