@@ -83,6 +83,11 @@ class PlanFiles:
 PublicationDate = Callable[[str, DownloadFile], str]
 
 
+#: Date roles (code list date-role) that bound an action's own span in the CSV.
+STARTING_ROLES = frozenset({"debut", "periode"})
+ENDING_ROLES = frozenset({"fin", "echeance", "periode"})
+
+
 def memory_store(graphs: Iterable[NamedGraph]) -> Store:
     """The graphs in an in-memory store: the files need labels from other graphs."""
     store = Store()
@@ -303,10 +308,11 @@ def _action_rows(store: Store, plan_iri: str) -> list[dict[str, str]]:
     territories: dict[str, set[str]] = defaultdict(set)
     for s in _select(store, "territories.rq", plan_iri):
         territories[_value(s, "element")].add(_value(s, "name") or _value(s, "territory"))
-    dates: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    dates: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
     for s in _select(store, "dates.rq", plan_iri):
+        role = _value(s, "role").rsplit("/", 1)[-1]
         dates[_value(s, "element")].append(
-            (_value(s, "start"), _value(s, "end"), _value(s, "text"))
+            (_value(s, "start"), _value(s, "end"), _value(s, "text"), role)
         )
 
     def ancestors(iri: str) -> list[str]:
@@ -337,9 +343,10 @@ def _action_rows(store: Store, plan_iri: str) -> list[dict[str, str]]:
             ),
             "description": _value(element, "description"),
             "territories": MULTI_VALUE_SEPARATOR.join(sorted(territories[iri])),
-            "dates": MULTI_VALUE_SEPARATOR.join(text for _, _, text in stated),
-            "start_date": min((start for start, _, _ in stated), default=""),
-            "end_date": max((end for _, end, _ in stated), default=""),
+            "dates": MULTI_VALUE_SEPARATOR.join(text for _, _, text, _ in stated),
+            # the action's own span: an event it cites (a signature, a forum) is no start
+            "start_date": min((d[0] for d in stated if d[3] in STARTING_ROLES), default=""),
+            "end_date": max((d[1] for d in stated if d[3] in ENDING_ROLES), default=""),
             "status": _value(element, "status"),
             "priority": _value(element, "priority"),
             "source_lines": f"{_value(element, 'startLine')}-{_value(element, 'endLine')}",
