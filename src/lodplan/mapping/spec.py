@@ -126,6 +126,20 @@ class ReconcileSpec:
     organisations_in: tuple[str, ...] = ("label", "description")
 
 
+COVERAGE_COMPARE = ("exact", "ocr")
+
+
+@dataclass(frozen=True)
+class CoverageSpec:
+    """How coverage compares the source's sentences with the published text.
+
+    ``exact``: the words as written (markup aside). ``ocr``: for an OCR whose
+    published text a person corrected (a curated outline) — letters and digits
+    only, accents and case aside, a few misread letters tolerated."""
+
+    compare: str = "exact"
+
+
 @dataclass(frozen=True)
 class MappingSpec:
     path: Path
@@ -137,6 +151,7 @@ class MappingSpec:
     territories: dict[str, TerritorySpec]
     dates: DatesSpec | None
     reconcile: ReconcileSpec = ReconcileSpec()
+    coverage: CoverageSpec = CoverageSpec()
 
     @property
     def directory(self) -> Path:
@@ -233,6 +248,7 @@ def load_mapping(path: Path) -> MappingSpec:
             "territories",
             "dates",
             "reconcile",
+            "coverage",
         }
     )
     if root.get("lodplan-mapping", int) != MAPPING_FORMAT_VERSION:
@@ -248,6 +264,7 @@ def load_mapping(path: Path) -> MappingSpec:
         territories=_territories(root.sub("territories", required=False)),
         dates=_dates(root.sub("dates", required=False)),
         reconcile=_reconcile(root.sub("reconcile", required=False)),
+        coverage=_coverage(root.sub("coverage", required=False)),
     )
 
 
@@ -413,6 +430,16 @@ def _reconcile(f: Fields | None) -> ReconcileSpec:
     if set(fields) - {"label", "description"}:
         f.fail("lists fields among label, description", "organisations-in")
     return ReconcileSpec(communes_in=tuple(codes), organisations_in=fields)
+
+
+def _coverage(f: Fields | None) -> CoverageSpec:
+    if f is None:
+        return CoverageSpec()
+    f.unknown_keys({"compare"})
+    compare = f.get("compare", str, required=False) or "exact"
+    if compare not in COVERAGE_COMPARE:
+        f.fail(f"{compare!r} is not one of {', '.join(COVERAGE_COMPARE)}", "compare")
+    return CoverageSpec(compare=compare)
 
 
 def line_numbers(entries: Any) -> set[int]:
