@@ -27,7 +27,7 @@ ABBREVIATIONS = frozenset({
     "max", "éd", "coll", "dir", "réf", "tél", "ex", "vs", "c.-à-d", "j.-c",
 })  # fmt: skip
 _END = re.compile(
-    r"[.!?…]+[»\"”’)\]\u00b9\u00b2\u00b3\u2070-\u2079°*]*"  # the mark, closing quotes, footnotes
+    r"[.!?…]+(?:\s?[»\"”’)\]]|[\u00b9\u00b2\u00b3\u2070-\u2079°*])*"  # closing quotes, notes
     r"(?=\s+[A-ZÀ-ÖØ-Þ0-9«\"“(\[])"  # then a space and what opens a sentence
 )
 _WORD_BEFORE = re.compile(r"(\S+)$")
