@@ -297,6 +297,28 @@ def test_the_sentences_of_an_actions_line_that_hold_no_action_are_passages(graph
                for t in texts)  # fmt: skip
 
 
+def passage_dates_at(graph, element, line):
+    return {
+        (str(graph.value(d, LP.dateText)), graph.value(d, LP.startDate).toPython(),
+         graph.value(d, LP.endDate).toPython(), d.split("#")[1])
+        for p in graph.objects(element, LP.passage)
+        if graph.value(graph.value(p, LP.source), LP.startLine).toPython() == line
+        for d in graph.objects(p, LP.date)
+    }  # fmt: skip
+
+
+def test_dated_commitments_of_the_narrative_keep_their_dates(graph):
+    # the call for volunteers "dès janvier 2019" (line 387, chantier 4)
+    assert passage_dates_at(graph, chantier(4), 387) == {
+        ("janvier 2019", date(2019, 1, 1), date(2019, 1, 31), "passage-10-date-1")
+    }
+    # "au cours des 100 jours": the period the mapping names (line 142: 30 January
+    # to 9 May 2019)
+    assert ("100 jours", date(2019, 1, 30), date(2019, 5, 9)) in {
+        d[:3] for d in passage_dates_at(graph, chantier(9), 674)
+    }
+
+
 def test_a_passage_keeps_its_text_and_mentions_what_it_names(graph):
     # line 672, chantier 9: « … le Nord Lorrain, … Metz et Thionville … »
     [passage] = [

@@ -53,6 +53,7 @@ class Passage:
     text: str  # as read, markup removed
     label: str | None = None  # the document's name for it ("Préambule"), if any
     mentions: list[str] = field(default_factory=list)  # place references, actor:<id>
+    dates: list[DateMention] = field(default_factory=list)  # stated in its text
 
 
 @dataclass

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from lodplan.errors import MappingError
+from lodplan.mapping.dates import NamedPeriod
 from lodplan.mapping.text import MARKUP
 
 MAPPING_FORMAT_VERSION = 1
@@ -114,6 +115,8 @@ class DatesSpec:
     role: str = "evenement"
     years: bool = False  # also read lone years ("Borders Forum 2024")
     not_dates: tuple[str, ...] = ()  # phrases whose numbers are names ("Agenda 2030")
+    # names the document gives to a period it states elsewhere ("100 jours")
+    periods: tuple[NamedPeriod, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -405,16 +408,26 @@ def _territories(f: Fields | None) -> dict[str, TerritorySpec]:
 def _dates(f: Fields | None) -> DatesSpec | None:
     if f is None:
         return None
-    f.unknown_keys({"language", "assume-year", "role", "years", "not-dates"})
+    f.unknown_keys({"language", "assume-year", "role", "years", "not-dates", "periods"})
     language = f.get("language", str, required=False) or "fr"
     if language != "fr":
         f.fail("only French dates are understood for now", "language")
+    periods = []
+    for i, item in enumerate(f.get("periods", list, required=False) or []):
+        period = Fields(item, f.file, f"{f.path}.periods[{i}]")
+        period.unknown_keys({"text", "start", "end"})
+        text = period.get("text", str)
+        start, end = period.day("start"), period.day("end")
+        if not text.strip() or start is None or end is None or end < start:
+            period.fail("needs the text, and a start no later than the end")
+        periods.append(NamedPeriod(text, start, end))
     return DatesSpec(
         language=language,
         assume_year=f.get("assume-year", int, required=False),
         role=f.identifier("role", required=False) or "evenement",
         years=bool(f.get("years", bool, required=False)),
         not_dates=tuple(f.get("not-dates", list, required=False) or ()),
+        periods=tuple(periods),
     )
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from lodplan.errors import MappingError
 from lodplan.mapping.dates import find_dates
-from lodplan.mapping.model import Element, Outline, Passage, Span, SpanIgnore
+from lodplan.mapping.model import DateMention, Element, Outline, Passage, Span, SpanIgnore
 from lodplan.mapping.readers.common import is_span_ignore, span_ignore
 from lodplan.mapping.spec import MappingSpec, line_numbers
 from lodplan.mapping.text import markup_of, plain_text
@@ -153,7 +153,7 @@ class _Reading:
             end += 1
         quote = "\n".join(self.lines[number - 1 : end])
         text = plain_text(quote, self.c.markup)
-        self.passages.append(Passage(Span(number, end, quote), text, declared.label))
+        self.passages.append(self._passage(Span(number, end, quote), text, declared.label))
         return end + 1
 
     def _in_title(self, number: int) -> bool:
@@ -248,7 +248,7 @@ class _Reading:
             if not any(c.isalnum() for c in plain):
                 continue
             if self.c.prose_as_passages:
-                section.passages.append(Passage(Span(number, number, quote), plain))
+                section.passages.append(self._passage(Span(number, number, quote), plain))
             elif self.c.prose is not None:
                 self.rest_ignored.append(
                     SpanIgnore(self.c.prose, "reader.prose", frozenset({number}), text=plain,
@@ -283,15 +283,7 @@ class _Reading:
         plain = plain_text(context, a.markup)  # dates are read from the clean sentence
         if a.description == "sentence":
             element.description = plain
-        if a.spec.dates is not None:
-            d = a.spec.dates
-            try:
-                element.dates.extend(
-                    find_dates(plain, assume_year=d.assume_year, role=d.role, years=d.years,
-                               not_dates=d.not_dates)
-                )  # fmt: skip
-            except ValueError as exc:
-                raise MappingError(str(exc), file=a.spec.source.path, line=number) from None
+        element.dates.extend(self._dates(plain, number))
         for partner in a.partners:
             if partner.pattern.search(marked.text if partner.in_item else plain):
                 for actor in partner.actors:
@@ -299,6 +291,21 @@ class _Reading:
                         element.involvements.append((actor, partner.role))
         held = (where, where + len(context)) if a.description == "sentence" else (0, 0)
         return element, held
+
+    def _dates(self, plain: str, number: int) -> list[DateMention]:
+        """The dates of a text, read with the mapping's ``dates`` (none without it)."""
+        d = self.c.spec.dates
+        if d is None:
+            return []
+        try:
+            return find_dates(plain, assume_year=d.assume_year, role=d.role, years=d.years,
+                              not_dates=d.not_dates, periods=d.periods)  # fmt: skip
+        except ValueError as exc:
+            raise MappingError(str(exc), file=self.c.spec.source.path, line=number) from None
+
+    def _passage(self, span: Span, plain: str, label: str | None = None) -> Passage:
+        """A passage of narrative, with the dates its text states."""
+        return Passage(span, plain, label, dates=self._dates(plain, span.start_line))
 
     def _account(self, number: int, text: str) -> None:
         reason = next(
@@ -308,7 +315,7 @@ class _Reading:
         if reason is None and section is not None:
             if self.c.prose_as_passages:
                 plain = plain_text(text, self.c.markup)
-                section.passages.append(Passage(Span(number, number, text), plain))
+                section.passages.append(self._passage(Span(number, number, text), plain))
                 return
             reason = self.c.prose
         if reason is not None:
