@@ -180,7 +180,7 @@ def published_texts(graph: Graph) -> dict[int, list[tuple[str, str]]]:
             found += [str(o) for o in graph.objects(dated, LP.dateText)]
         for selector in graph.objects(source, OA.hasSelector):
             found += [str(o) for o in graph.objects(selector, OA.exact)]
-        for number in range(int(start), int(end) + 1):
+        for number in range(int(str(start)), int(str(end)) + 1):
             by_line.setdefault(number, []).extend((str(node), text) for text in found)
     return by_line
 
@@ -263,10 +263,11 @@ def _status(
         return SpanStatus(number, column, words, IGNORED, outline.ignored[number])
     carriers = [marks[i] for i in range(start, end) if text[i].isalnum()]
     if all(carriers):
-        return SpanStatus(number, column, words, CARRIED, Counter(carriers).most_common(1)[0][0])
-    carrier = _read_through_ocr(_fold(words), folded or [])
-    if carrier is not None:
+        carrier = Counter(c for c in carriers if c).most_common(1)[0][0]
         return SpanStatus(number, column, words, CARRIED, carrier)
+    through_ocr = _read_through_ocr(_fold(words), folded or [])
+    if through_ocr is not None:
+        return SpanStatus(number, column, words, CARRIED, through_ocr)
     for index, declared in enumerate(outline.span_ignores):
         if _declared(declared, number, column, words, markup):
             matched.add(index)

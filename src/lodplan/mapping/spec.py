@@ -419,7 +419,7 @@ def _dates(f: Fields | None) -> DatesSpec | None:
         text = period.get("text", str)
         start, end = period.day("start"), period.day("end")
         if not text.strip() or start is None or end is None or end < start:
-            period.fail("needs the text, and a start no later than the end")
+            raise period.fail("needs the text, and a start no later than the end")
         periods.append(NamedPeriod(text, start, end))
     return DatesSpec(
         language=language,
