@@ -278,8 +278,8 @@ class _Reading:
                         file=a.spec.path,
                         field=f"reader.actions.contexts[{index}]",
                     )
-        where = line.find(context, max(0, marked.start - len(context)))
-        where = where if where >= 0 and where <= marked.start else line.find(context)
+        # where the context is: the occurrence that holds the marked item
+        where = line.rfind(context, 0, marked.start + len(context))
         plain = plain_text(context, a.markup)  # dates are read from the clean sentence
         if a.description == "sentence":
             element.description = plain
@@ -289,7 +289,8 @@ class _Reading:
                 for actor in partner.actors:
                     if (actor, partner.role) not in element.involvements:
                         element.involvements.append((actor, partner.role))
-        held = (where, where + len(context)) if a.description == "sentence" else (0, 0)
+        described = a.description == "sentence" and where >= 0
+        held = (where, where + len(context)) if described else (0, 0)
         return element, held
 
     def _dates(self, plain: str, number: int) -> list[DateMention]:
