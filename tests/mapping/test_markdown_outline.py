@@ -178,6 +178,24 @@ def test_an_unaccounted_sentence_is_reported(tmp_path, vocabulary, bundled_actor
     assert [line.line for line in coverage.lines if line.status == "unaccounted"] == [14]
 
 
+def test_a_sentence_is_ignored_by_its_words_or_a_pattern(tmp_path, vocabulary, bundled_actors):
+    declared = {
+        "  ignore:\n": "  ignore:\n"
+        "    - {lines: [13], text: Puis *rien*, reason: an aside}\n"
+        "    - {span-pattern: 'sans action', reason: a filler paragraph}\n"
+    }
+    coverage = mapped(tmp_path, vocabulary, bundled_actors, prose="", **declared).coverage
+    assert coverage.unaccounted == []
+    assert coverage.ignored_reasons()["an aside"] == 1
+    assert coverage.ignored_reasons()["a filler paragraph"] == 1
+    # the action's sentence on line 13 stays carried: a declaration leaves out spans only
+    assert [s.status for s in coverage.spans if s.line == 13] == ["carried", "ignored"]
+    # line 14, cited by nothing, is accounted for by its sentence's declaration
+    assert [(line.line, line.status) for line in coverage.lines if line.line in (13, 14)] == [
+        (13, "used"), (14, "ignored"),
+    ]  # fmt: skip
+
+
 def test_a_section_without_declared_markers_is_an_error(tmp_path):
     with pytest.raises(MappingError, match=r"reader\.actions\.sections") as error:
         read(tmp_path, **{'"2": [link, italic]': '"3": [link]'})

@@ -121,12 +121,7 @@ def compute_coverage(
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
-        if number in texts:
-            coverage.lines.append(LineStatus(number, USED, texts[number][0][0], raw))
-        elif number in outline.ignored:
-            coverage.lines.append(LineStatus(number, IGNORED, outline.ignored[number], raw))
-        else:
-            coverage.lines.append(LineStatus(number, UNACCOUNTED, "", raw))
+        first_span = len(coverage.spans)
         pieces = _pieces(texts.get(number, ()), markup)
         folded = (
             [(node, _fold(text)) for node, text in texts.get(number, ())]
@@ -144,6 +139,9 @@ def compute_coverage(
                     number, column, text, (start, end), marks, outline, matched, markup, folded
                 )
                 coverage.spans.append(status)
+        coverage.lines.append(
+            _line_status(number, raw, texts, outline, coverage.spans[first_span:])
+        )
     for index, declared in enumerate(outline.span_ignores):
         if index not in matched and declared.must_match:
             raise MappingError(
@@ -155,6 +153,24 @@ def compute_coverage(
                 field=declared.where,
             )
     return coverage
+
+
+def _line_status(
+    number: int,
+    raw: str,
+    texts: dict[int, list[tuple[str, str]]],
+    outline: Outline,
+    spans: list[SpanStatus],
+) -> LineStatus:
+    """Used when the data cites the line; ignored when the mapping ignores it, or each
+    of its sentences; unaccounted otherwise."""
+    if number in texts:
+        return LineStatus(number, USED, texts[number][0][0], raw)
+    if number in outline.ignored:
+        return LineStatus(number, IGNORED, outline.ignored[number], raw)
+    if spans and all(span.status == IGNORED for span in spans):
+        return LineStatus(number, IGNORED, "; ".join(dict.fromkeys(s.detail for s in spans)), raw)
+    return LineStatus(number, UNACCOUNTED, "", raw)
 
 
 def normalise(text: str, markup: Iterable[str]) -> str:
