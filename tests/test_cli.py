@@ -30,7 +30,38 @@ def test_validate_and_coverage_of_the_bundled_plans(capsys):
     assert main(["validate"]) == 0
     assert "mot-programme-2023: conforms" in capsys.readouterr().out
     assert main(["coverage"]) == 0
-    assert "123 used, 0 ignored, 0 unaccounted" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "246 cells: 246 carried, 0 ignored, 0 unaccounted (lines: 123 used" in out
+    assert "549 sentences: 467 carried, 82 ignored, 0 unaccounted" in out
+    # each reason of the ignored spans, with how many spans it covers
+    assert "ignored   25 × table of contents (sommaire)" in out
+
+
+def test_coverage_and_build_name_each_unaccounted_cell(tmp_path, capsys):
+    import shutil
+
+    from tests.mapping.test_worked_example import EXAMPLE
+
+    copy = tmp_path / "mappings"
+    shutil.copytree(EXAMPLE, copy)
+    plan_dir = copy / "exempleville-plan-climat"
+    table = plan_dir / "actions.tsv"
+    table.write_text(
+        table.read_text(encoding="utf-8").replace("\tPatrimoine\n", "\tPatrimoine\t2 M€\n"),
+        encoding="utf-8",
+    )
+    mapping = plan_dir / "mapping.yaml"
+    text = "\n".join(line for line in mapping.read_text().splitlines() if "sha256" not in line)
+    mapping.write_text(text.replace("  columns: 4\n", ""))
+    assert main(["coverage", "--mappings", str(copy)]) == 1
+    out = capsys.readouterr().out
+    assert "1 unaccounted" in out
+    assert "5, column 5 unaccounted '2 M€'" in out
+    store = tmp_path / "store"
+    assert main(["build", "--mappings", str(copy), "--store", str(store)]) == 1
+    err = capsys.readouterr().err
+    assert "actions.tsv:5: unaccounted cell (column 5), neither carried by the data" in err
+    assert "the published store is unchanged" in err
 
 
 def test_serve_without_a_build_says_how_to_build(tmp_path, capsys):

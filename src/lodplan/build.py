@@ -1,6 +1,6 @@
 """The build pipeline: mappings → plan graphs → coverage and SHACL checks → publication.
 
-Nothing is published unless every plan maps, accounts for every source line and
+Nothing is published unless every plan maps, accounts for every sentence and cell of its source and
 validates: a failed build leaves the published dataset untouched. A build holds
 its target (:meth:`DatasetPublisher.reserve`) from the start, so a second build on
 the same store is refused before it maps anything.
@@ -96,10 +96,11 @@ class CheckedPlans:
     def render_problems(self) -> str:
         parts = []
         for plan in self.plans:
-            for line in plan.coverage.unaccounted:
+            for span in plan.coverage.unaccounted:
+                what = "sentence" if span.column is None else f"cell (column {span.column})"
                 parts.append(
-                    f"{plan.coverage.source}:{line.line}: unaccounted line "
-                    f"(neither mapped nor ignored with a reason): {line.text.strip()[:80]!r}"
+                    f"{plan.coverage.source}:{span.line}: unaccounted {what}, neither carried "
+                    f"by the data nor ignored with a reason: {span.text[:100]!r}"
                 )
         for plan in self.plans:
             for mention in plan.mentions:
@@ -198,9 +199,8 @@ def check_plans(
         )
         coverage = plan.coverage
         progress(
-            f"[{number}/{total}] {plan.plan_id}: {len(plan.graph)} triples; lines used "
-            f"{coverage.count('used')}, ignored {coverage.count('ignored')}, "
-            f"unaccounted {len(coverage.unaccounted)}; validating"
+            f"[{number}/{total}] {plan.plan_id}: {len(plan.graph)} triples; "
+            f"{coverage.summary()}; validating"
         )
         report = validator.validate(plan.plan_id, plan.graph, plan.spec.source.path)
         progress(f"[{number}/{total}] {plan.plan_id}: {report.render().splitlines()[0]}")

@@ -103,13 +103,12 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
     missing = 0
     for plan in checked.plans:
         coverage = plan.coverage
-        print(
-            f"{coverage.source}: {coverage.count('used')} used, "
-            f"{coverage.count('ignored')} ignored, {len(coverage.unaccounted)} unaccounted"
-        )
-        for line in coverage.lines:
-            if args.verbose or line.status == "unaccounted":
-                print(f"  {line.line:>5} {line.status:<11} {line.detail}")
+        print(f"{coverage.source}: {coverage.summary()}")
+        for reason, count in sorted(coverage.ignored_reasons().items(), key=lambda r: -r[1]):
+            print(f"  ignored {count:>4} × {reason}")
+        for span in coverage.spans:
+            if args.verbose or span.status == "unaccounted":
+                print(f"  {span.where:>5} {span.status:<11} {span.text[:100]!r} {span.detail}")
         missing += len(coverage.unaccounted)
     return EXIT_CHECKS_FAILED if missing else 0
 
@@ -298,13 +297,19 @@ def _parser() -> argparse.ArgumentParser:
 
     coverage = commands.add_parser(
         "coverage",
-        help="report how every source line is used, ignored or unaccounted",
-        description="For every source, count the non-empty lines used by an element, ignored "
-        "with a declared reason, or unaccounted. Exit status 1 if any line is unaccounted.",
+        help="report how every sentence and table cell of the sources is carried by the data",
+        description="For every source, count the sentences of its prose lines (the non-empty "
+        "cells of a table) that the published data carries (label, description, passage, "
+        "quote, value), that the mapping ignores with a declared reason, or that are "
+        "unaccounted, and list the unaccounted ones with their line (and column). "
+        "Exit status 1 if any is unaccounted.",
     )
     common(coverage, store=False)
     mappings(coverage)
-    coverage.add_argument("-v", "--verbose", action="store_true", help="list every line")
+    coverage.add_argument(
+        "-v", "--verbose", action="store_true",
+        help="list every sentence or cell with what carries it or why it is ignored",
+    )  # fmt: skip
     coverage.set_defaults(run=_cmd_coverage)
 
     reconcile = commands.add_parser(

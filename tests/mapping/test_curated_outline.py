@@ -113,17 +113,60 @@ def test_levels_are_inherited_and_labels_correct_the_verbatim_quote(
     )
 
 
-def test_every_line_is_accounted_for(tmp_path, vocabulary, bundled_actors):
+def test_a_cited_sentence_the_data_does_not_carry_is_unaccounted(
+    tmp_path, vocabulary, bundled_actors
+):
+    # line 6 is cited by the défi, but only "toire." (its quote) and the date phrase
+    # are published: the meeting itself is in no label, description or quote
     coverage = run(write(tmp_path), vocabulary, bundled_actors).coverage
-    assert coverage.unaccounted == []
-    assert coverage.count("used") == 5
+    assert [(s.line, s.text) for s in coverage.unaccounted] == [(6, "REUNION LE 7 MARS 2024")]
+    assert coverage.count("used") == 5  # lines: cited by the data
     assert coverage.count("ignored") == 2
+
+
+def test_a_corrected_description_carries_the_ocr_sentence(tmp_path, vocabulary, bundled_actors):
+    outline = OUTLINE.replace(
+        "      - label: Un défi à relever pour le territoire\n",
+        "      - label: Un défi à relever pour le territoire\n"
+        "        description: Réunion le 7 mars 2024.\n",
+    )
+    mapping = MAPPING + "coverage: {compare: ocr}\n"
+    coverage = run(write(tmp_path, outline, mapping=mapping), vocabulary, bundled_actors).coverage
+    assert coverage.unaccounted == []
+    carried = {s.text: s.detail for s in coverage.spans if s.status == "carried"}
+    assert carried["REUNION LE 7 MARS 2024"] == str(DEFI)
+    # compared word for word (the default), the corrected text does not carry it
+    exact = run(write(tmp_path, outline), vocabulary, bundled_actors).coverage
+    assert [s.text for s in exact.unaccounted] == ["REUNION LE 7 MARS 2024"]
+
+
+def test_a_sentence_is_ignored_with_its_reason(tmp_path, vocabulary, bundled_actors):
+    outline = OUTLINE + (
+        "  - {lines: 6, text: REUNION LE, reason: 'a meeting of the authors, not of the plan'}\n"
+    )
+    coverage = run(write(tmp_path, outline), vocabulary, bundled_actors).coverage
+    assert coverage.unaccounted == []
+    assert coverage.ignored_reasons()["a meeting of the authors, not of the plan"] == 1
+    # the rest of the line is still carried: "toire." by the défi's quote
+    assert [s.status for s in coverage.spans if s.line == 6] == ["carried", "ignored"]
+
+
+def test_a_sentence_declaration_that_leaves_out_nothing_stops_the_mapping(
+    tmp_path, vocabulary, bundled_actors
+):
+    outline = OUTLINE + "  - {lines: 6, text: RÉUNION, reason: typo in the declaration}\n"
+    with pytest.raises(MappingError, match=r"outline\.yaml: field 'ignore\[1\]': .*stale"):
+        run(write(tmp_path, outline), vocabulary, bundled_actors)
 
 
 def test_unaccounted_lines_are_detected(tmp_path, vocabulary, bundled_actors):
     outline = OUTLINE.replace("  - lines: [7, 8]", "  - lines: [7, 7]")
     coverage = run(write(tmp_path, outline), vocabulary, bundled_actors).coverage
-    assert [(line.line, line.text) for line in coverage.unaccounted] == [(8, "page 2")]
+    assert [(s.line, s.text) for s in coverage.unaccounted] == [
+        (6, "REUNION LE 7 MARS 2024"),
+        (8, "page 2"),
+    ]
+    assert [line.line for line in coverage.lines if line.status == "unaccounted"] == [8]
 
 
 def test_quote_not_found_at_the_cited_lines_names_the_item(tmp_path, vocabulary, bundled_actors):

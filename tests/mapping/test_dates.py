@@ -154,3 +154,17 @@ def test_semesters_and_quarters_are_periods_of_months(text, phrase, bounds):
     assert mention.text == phrase
     assert (mention.start, mention.end) == (date(*bounds[0]), date(*bounds[1]))
     assert (mention.precision, mention.role) == ("mois", "periode")
+
+
+def test_a_period_the_document_names_is_read_as_its_days():
+    from lodplan.mapping.dates import NamedPeriod
+
+    hundred = NamedPeriod("100 jours", date(2019, 1, 30), date(2019, 5, 9))
+    text = "Au cours des 100 jours, le partenariat sera formalisé, puis en juin 2019."
+    assert find_dates(text) == find_dates("puis en juin 2019.")  # undeclared: not a date
+    period, june = find_dates(text, periods=[hundred])
+    assert (period.start, period.end, period.text, period.role) == (
+        date(2019, 1, 30), date(2019, 5, 9), "100 jours", "periode",
+    )  # fmt: skip
+    assert june.text == "juin 2019"
+    assert find_dates("les 1100 jours", periods=[hundred]) == []  # whole words only

@@ -259,7 +259,9 @@ PLAN_PASSAGES = {
     "Manifeste « Une métropole qui s'affirme à vos côtés »": 11,  # lines 101-132
     "Le projet métropolitain en actions : la réponse aux 10 chantiers": 3,  # lines 138-142
 }
-PASSAGES_PER_CHANTIER = {1: 9, 2: 32, 3: 9, 4: 5, 5: 13, 6: 14, 7: 7, 8: 16, 9: 11, 10: 20}
+# Each chantier's narrative: its paragraphs that highlight no action, and the sentences
+# of the paragraphs that do which hold no action (before, between or after them)
+PASSAGES_PER_CHANTIER = {1: 13, 2: 38, 3: 14, 4: 17, 5: 16, 6: 20, 7: 13, 8: 24, 9: 14, 10: 23}
 
 
 def test_the_narrative_is_published_as_passages(graph):
@@ -271,6 +273,50 @@ def test_the_narrative_is_published_as_passages(graph):
     assert by_label == PLAN_PASSAGES
     for number, count in PASSAGES_PER_CHANTIER.items():
         assert len(list(graph.objects(chantier(number), LP.passage))) == count, number
+
+
+def passages_at(graph, element, line):
+    return [
+        str(graph.value(p, RDF.value)) for p in graph.objects(element, LP.passage)
+        if graph.value(graph.value(p, LP.source), LP.startLine).toPython() == line
+    ]  # fmt: skip
+
+
+def test_the_sentences_of_an_actions_line_that_hold_no_action_are_passages(graph):
+    # line 387 (chantier 4): the action is the escape game; the call for volunteers
+    # "dès janvier 2019" and the two sentences before it were in no data
+    [before, after] = passages_at(graph, chantier(4), 387)
+    assert before.startswith("Parallèlement, la métropole accompagne les habitants")
+    assert after.startswith("Metz Métropole innove également directement en lançant dès "
+                            "janvier 2019 un appel à volontaires")  # fmt: skip
+    # line 674 (chantier 9): between two actions, the partnership with the State
+    # "au cours des 100 jours" and what the modèle multimodal is for
+    texts = passages_at(graph, chantier(9), 674)
+    assert any(t.startswith("Cet outil permettra de qualifier") and
+               "Au cours des 100 jours, le partenariat entre la métropole et l'État" in t
+               for t in texts)  # fmt: skip
+
+
+def passage_dates_at(graph, element, line):
+    return {
+        (str(graph.value(d, LP.dateText)), graph.value(d, LP.startDate).toPython(),
+         graph.value(d, LP.endDate).toPython(), d.split("#")[1])
+        for p in graph.objects(element, LP.passage)
+        if graph.value(graph.value(p, LP.source), LP.startLine).toPython() == line
+        for d in graph.objects(p, LP.date)
+    }  # fmt: skip
+
+
+def test_dated_commitments_of_the_narrative_keep_their_dates(graph):
+    # the call for volunteers "dès janvier 2019" (line 387, chantier 4)
+    assert passage_dates_at(graph, chantier(4), 387) == {
+        ("janvier 2019", date(2019, 1, 1), date(2019, 1, 31), "passage-10-date-1")
+    }
+    # "au cours des 100 jours": the period the mapping names (line 142: 30 January
+    # to 9 May 2019)
+    assert ("100 jours", date(2019, 1, 30), date(2019, 5, 9)) in {
+        d[:3] for d in passage_dates_at(graph, chantier(9), 674)
+    }
 
 
 def test_a_passage_keeps_its_text_and_mentions_what_it_names(graph):

@@ -9,10 +9,11 @@ from datetime import date
 import pytest
 
 from lodplan.errors import MappingError
-from lodplan.mapping import read_source_lines
-from lodplan.mapping.coverage import compute_coverage
+from lodplan.iris import IriMinter
+from lodplan.mapping import map_plan, read_source_lines
 from lodplan.mapping.readers import read_outline
 from lodplan.mapping.spec import load_mapping
+from tests.conftest import TEST_BASE
 
 LINES = [
     "PAGE 1",  # 1 page furniture
@@ -102,14 +103,6 @@ def read(tmp_path, lines=LINES, prose="  prose: narrative not modelled", **repla
     return spec, source_lines, read_outline(spec, source_lines)
 
 
-def used_lines(outline):
-    return {
-        n: e.label or e.text
-        for e in outline.walk()
-        for n in range(e.span.start_line, e.span.end_line + 1)
-    }
-
-
 def test_headings_span_several_lines_with_verbatim_quotes(tmp_path):
     _, lines, outline = read(tmp_path)
     [ambition] = outline.elements
@@ -153,22 +146,54 @@ def test_dates_and_partners_come_from_the_sentence_of_the_action(tmp_path):
     assert [d.text for d in atelier.dates] == ["25 février 2019", "au printemps"]
 
 
-def test_every_line_is_used_or_ignored_with_its_reason(tmp_path):
-    spec, lines, outline = read(tmp_path)
-    coverage = compute_coverage(spec.source.path, lines, outline, used_lines(outline))
+def mapped(tmp_path, vocabulary, bundled_actors, **options):
+    read(tmp_path, **options)
+    return map_plan(
+        tmp_path / "mapping.yaml",
+        iris=IriMinter(TEST_BASE),
+        vocabulary=vocabulary,
+        actors=bundled_actors,
+    )
+
+
+def test_every_sentence_is_carried_or_ignored_with_its_reason(tmp_path, vocabulary, bundled_actors):
+    coverage = mapped(tmp_path, vocabulary, bundled_actors).coverage
     assert coverage.unaccounted == []
-    assert outline.ignored == {
-        1: "page furniture",
-        12: "capitals",
-        14: "narrative not modelled",
-        15: "footnote",
+    spans = {(s.line, s.text): (s.status, s.detail) for s in coverage.spans}
+    # line 13: the action's sentence is its description; the rest of the line is the
+    # section's narrative, here ignored with the reason prose gives
+    assert spans[(13, "Courant mars 2019, la navette autonome roulera.")][0] == "carried"
+    assert spans[(13, "Puis rien ici.")] == ("ignored", "narrative not modelled")
+    assert spans[(14, "Un paragraphe sans action.")] == ("ignored", "narrative not modelled")
+    assert spans[(1, "PAGE 1")] == ("ignored", "page furniture")
+
+
+def test_an_unaccounted_sentence_is_reported(tmp_path, vocabulary, bundled_actors):
+    coverage = mapped(tmp_path, vocabulary, bundled_actors, prose="").coverage
+    assert [(s.line, s.text) for s in coverage.unaccounted] == [
+        (13, "Puis rien ici."),
+        (14, "Un paragraphe sans action."),
+    ]
+    # line 13 is cited (by its action): counting lines, nothing was missing
+    assert [line.line for line in coverage.lines if line.status == "unaccounted"] == [14]
+
+
+def test_a_sentence_is_ignored_by_its_words_or_a_pattern(tmp_path, vocabulary, bundled_actors):
+    declared = {
+        "  ignore:\n": "  ignore:\n"
+        "    - {lines: [13], text: Puis *rien*, reason: an aside}\n"
+        "    - {span-pattern: 'sans action', reason: a filler paragraph}\n"
     }
-
-
-def test_an_unaccounted_line_is_reported(tmp_path):
-    spec, lines, outline = read(tmp_path, prose="")
-    coverage = compute_coverage(spec.source.path, lines, outline, used_lines(outline))
-    assert [(s.line, s.text) for s in coverage.unaccounted] == [(14, "Un paragraphe sans action.")]
+    coverage = mapped(tmp_path, vocabulary, bundled_actors, prose="", **declared).coverage
+    assert coverage.unaccounted == []
+    assert coverage.ignored_reasons()["an aside"] == 1
+    assert coverage.ignored_reasons()["a filler paragraph"] == 1
+    # the action's sentence on line 13 stays carried: a declaration leaves out spans only
+    assert [s.status for s in coverage.spans if s.line == 13] == ["carried", "ignored"]
+    # line 14, cited by nothing, is accounted for by its sentence's declaration
+    assert [(line.line, line.status) for line in coverage.lines if line.line in (13, 14)] == [
+        (13, "used"), (14, "ignored"),
+    ]  # fmt: skip
 
 
 def test_a_section_without_declared_markers_is_an_error(tmp_path):
@@ -195,8 +220,13 @@ def test_an_invalid_heading_pattern_names_its_field(tmp_path):
 def test_a_sections_narrative_can_be_its_passages(tmp_path):
     _, _, outline = read(tmp_path, prose="  prose: {as: passages}")
     first, _ = outline.elements[0].children
-    [passage] = first.passages  # line 12 is ignored (capitals) before the prose applies
-    assert (passage.span.start_line, passage.text) == (14, "Un paragraphe sans action.")
+    # line 12 is ignored (capitals) before the prose applies; line 13's sentence that
+    # holds no action is a passage too, verbatim
+    rest, paragraph = first.passages
+    assert (rest.span.start_line, rest.span.quote, rest.text) == (
+        13, "Puis *rien* ici.", "Puis rien ici.",
+    )  # fmt: skip
+    assert (paragraph.span.start_line, paragraph.text) == (14, "Un paragraphe sans action.")
     assert 14 not in outline.ignored
 
 

@@ -30,7 +30,6 @@ from lodplan.mapping.spreadsheets import is_spreadsheet, spreadsheet_lines
 from lodplan.mapping.text import clean_outline, markup_of
 from lodplan.referentials.cog import CogReferential
 from lodplan.referentials.places import Places
-from lodplan.terms import LP
 
 MAPPING_FILE = "mapping.yaml"
 
@@ -115,7 +114,7 @@ def map_plan(
         mentions += mentions_in_ignored_lines(spec.plan.id, lines, outline.ignored, gazetteer)
     writer = PlanGraphWriter(spec, iris, vocabulary, actors, places or Places(), cog)
     graph = writer.write(outline, SourceFacts(digest, stated_spans(spec, lines)))
-    coverage = compute_coverage(spec.source.path, lines, outline, _lines_used(graph))
+    coverage = compute_coverage(spec, lines, outline, graph)
     return MappedPlan(spec, graph, outline, coverage, iris.plan_graph(spec.plan.id), mentions)
 
 
@@ -133,17 +132,6 @@ def stated_spans(spec: MappingSpec, lines: list[str]) -> dict[str, Span]:
                                f"{stated.end_line}", file=spec.path, field=field)  # fmt: skip
         spans[name] = Span(stated.start_line, stated.end_line, stated.quote or text)
     return spans
-
-
-def _lines_used(graph: Graph) -> dict[int, str]:
-    """Line number → IRI of the element whose provenance cites it."""
-    used: dict[int, str] = {}
-    for node, source in graph.subject_objects(LP.source):
-        start = graph.value(source, LP.startLine)
-        end = graph.value(source, LP.endLine)
-        for number in range(int(start), int(end) + 1):
-            used.setdefault(number, str(node))
-    return used
 
 
 __all__ = ["MAPPING_FILE", "MappedPlan", "find_mappings", "map_plan", "read_source_lines"]

@@ -38,6 +38,15 @@ _FLAGS = re.IGNORECASE
 
 
 @dataclass(frozen=True)
+class NamedPeriod:
+    """A name the document gives to a period it states elsewhere, and its days."""
+
+    text: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
 class _Reading:
     """One way dates are written: a pattern and how its match becomes bounds."""
 
@@ -54,14 +63,24 @@ def find_dates(
     role: str = "evenement",
     years: bool = False,
     not_dates: Iterable[str] = (),
+    periods: Iterable[NamedPeriod] = (),
 ) -> list[DateMention]:
     """The :class:`DateMention` of ``text`` in reading order.
 
     ``years`` also reads a lone year ("Borders Forum 2024"); ``not_dates`` are
-    phrases in which numbers are names, not dates ("Agenda Territorial 2030").
+    phrases in which numbers are names, not dates ("Agenda Territorial 2030");
+    ``periods`` are names the document gives to a period it states elsewhere ("les
+    100 jours": from 30 January to 9 May 2019), read as that period.
     """
     taken = [m.span() for phrase in not_dates for m in re.finditer(re.escape(phrase), text)]
     found: list[tuple[int, DateMention]] = []
+    for period in periods:
+        for match in re.finditer(rf"(?<!\w){re.escape(period.text)}(?!\w)", text, _FLAGS):
+            if any(start < match.end() and match.start() < end for start, end in taken):
+                continue
+            mention = DateMention(period.start, period.end, "jour", match.group(0), PERIOD_ROLE)
+            found.append((match.start(), mention))
+            taken.append(match.span())
     for reading in _READINGS if years else _READINGS[:-1]:
         for match in reading.pattern.finditer(text):
             if any(start < match.end() and match.start() < end for start, end in taken):

@@ -19,7 +19,7 @@ from lodplan.codelists import Vocabulary
 from lodplan.errors import MappingError
 from lodplan.iris import IriMinter, slugify
 from lodplan.mapping.actors import Actor
-from lodplan.mapping.model import Element, Outline, Passage, Span
+from lodplan.mapping.model import DateMention, Element, Outline, Passage, Span
 from lodplan.mapping.rules import COUNTRY_REF
 from lodplan.mapping.spec import MappingSpec
 from lodplan.referentials.cog import CogReferential
@@ -286,8 +286,14 @@ class PlanGraphWriter:
             g.add((involvement, RDF.type, LP.Involvement))
             g.add((involvement, PROV.agent, agent))
             g.add((involvement, PROV.hadRole, self._concept(ROLE, role, "role", element)))
-        for number, mention in enumerate(element.dates, start=1):
-            dated = URIRef(f"{node}#date-{number}")
+        self._dates(node, element.dates, element)
+
+    def _dates(self, node: URIRef, dates: list[DateMention], element: Element | None) -> None:
+        """The dates stated in the text of an element or a passage."""
+        g = self.graph
+        stem = f"{node}-" if "#" in node else f"{node}#"  # a passage is already a fragment
+        for number, mention in enumerate(dates, start=1):
+            dated = URIRef(f"{stem}date-{number}")
             g.add((node, LP.date, dated))
             g.add((dated, RDF.type, LP.DateMention))
             g.add((dated, LP.startDate, Literal(mention.start, datatype=XSD.date)))
@@ -329,6 +335,7 @@ class PlanGraphWriter:
             if passage.label:
                 g.add((node, RDFS.label, Literal(passage.label, lang=self.lang)))
             self._provenance(node, passage.span)
+            self._dates(node, passage.dates, element)
             for ref in passage.mentions:
                 if ref.startswith("actor:"):
                     named = self._actor(ref.removeprefix("actor:"), "passages", element)

@@ -6,8 +6,10 @@ into RDF. Keeping the model plain makes readers easy to test and to add.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Passage:
     text: str  # as read, markup removed
     label: str | None = None  # the document's name for it ("Préambule"), if any
     mentions: list[str] = field(default_factory=list)  # place references, actor:<id>
+    dates: list[DateMention] = field(default_factory=list)  # stated in its text
 
 
 @dataclass
@@ -83,19 +86,52 @@ class Element:
             yield from child.walk()
 
 
+@dataclass(frozen=True)
+class SpanIgnore:
+    """A declaration that some sentences or cells of the source are left out, and why.
+
+    A span (a sentence of a prose line, a non-empty cell of a table) is ignored when
+    it is on one of ``lines`` (any line if empty), in ``column`` (tables) if given,
+    and holds ``text`` (verbatim, markup aside) or matches ``pattern`` if given.
+    """
+
+    reason: str
+    where: str  # the declaration, for errors: "reader.ignore[3]"
+    lines: frozenset[int] = frozenset()
+    text: str | None = None
+    pattern: re.Pattern[str] | None = None
+    column: int | None = None
+    file: Path | None = None  # where it is declared, if not the mapping file
+    must_match: bool = True  # a declaration that leaves out nothing is stale (an error)
+
+
+@dataclass(frozen=True)
+class ReadValue:
+    """Text of the source that a reader turned into a value rather than a text: an
+    actor's name in a services column, a priority written in a cell. Coverage counts
+    it as carried by that value."""
+
+    line: int
+    text: str
+    value: str  # what it became: "actor metz-metropole-mobilite", "priority haute"
+
+
 @dataclass
 class Outline:
     """What a reader returns: the top-level elements, the plan's own spans, ignored lines.
 
     Lines inside the span of an element or of the plan are used; lines in
-    ``ignored`` are accounted for with a declared reason; any other non-empty
-    line is unaccounted (see :mod:`lodplan.mapping.coverage`).
+    ``ignored`` are accounted for with a declared reason. Inside used lines, each
+    sentence (or cell) must be carried by the published text or by a value, or
+    left out by a ``span_ignores`` declaration (see :mod:`lodplan.mapping.coverage`).
     """
 
     elements: list[Element]
     plan_spans: dict[str, Span] = field(default_factory=dict)  # e.g. {"title": Span}
     passages: list[Passage] = field(default_factory=list)  # the plan's own narrative
     ignored: dict[int, str] = field(default_factory=dict)  # line -> reason
+    span_ignores: list[SpanIgnore] = field(default_factory=list)  # sentences, cells
+    values: list[ReadValue] = field(default_factory=list)
 
     def walk(self):
         for element in self.elements:

@@ -45,6 +45,7 @@ def apply_rules(spec: MappingSpec, element: Element) -> None:
                     role=spec.dates.role,
                     years=spec.dates.years,
                     not_dates=spec.dates.not_dates,
+                    periods=spec.dates.periods,
                 )
             )
         except ValueError as exc:

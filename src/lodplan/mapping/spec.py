@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from lodplan.errors import MappingError
+from lodplan.mapping.dates import NamedPeriod
 from lodplan.mapping.text import MARKUP
 
 MAPPING_FORMAT_VERSION = 1
@@ -114,6 +115,8 @@ class DatesSpec:
     role: str = "evenement"
     years: bool = False  # also read lone years ("Borders Forum 2024")
     not_dates: tuple[str, ...] = ()  # phrases whose numbers are names ("Agenda 2030")
+    # names the document gives to a period it states elsewhere ("100 jours")
+    periods: tuple[NamedPeriod, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,20 @@ class ReconcileSpec:
     # where organisations are looked for: a description shared by several elements (the
     # sentence of two highlighted actions) would give one element the other's partners
     organisations_in: tuple[str, ...] = ("label", "description")
+
+
+COVERAGE_COMPARE = ("exact", "ocr")
+
+
+@dataclass(frozen=True)
+class CoverageSpec:
+    """How coverage compares the source's sentences with the published text.
+
+    ``exact``: the words as written (markup aside). ``ocr``: for an OCR whose
+    published text a person corrected (a curated outline) — letters and digits
+    only, accents and case aside, a few misread letters tolerated."""
+
+    compare: str = "exact"
 
 
 @dataclass(frozen=True)
@@ -137,6 +154,7 @@ class MappingSpec:
     territories: dict[str, TerritorySpec]
     dates: DatesSpec | None
     reconcile: ReconcileSpec = ReconcileSpec()
+    coverage: CoverageSpec = CoverageSpec()
 
     @property
     def directory(self) -> Path:
@@ -233,6 +251,7 @@ def load_mapping(path: Path) -> MappingSpec:
             "territories",
             "dates",
             "reconcile",
+            "coverage",
         }
     )
     if root.get("lodplan-mapping", int) != MAPPING_FORMAT_VERSION:
@@ -248,6 +267,7 @@ def load_mapping(path: Path) -> MappingSpec:
         territories=_territories(root.sub("territories", required=False)),
         dates=_dates(root.sub("dates", required=False)),
         reconcile=_reconcile(root.sub("reconcile", required=False)),
+        coverage=_coverage(root.sub("coverage", required=False)),
     )
 
 
@@ -388,16 +408,26 @@ def _territories(f: Fields | None) -> dict[str, TerritorySpec]:
 def _dates(f: Fields | None) -> DatesSpec | None:
     if f is None:
         return None
-    f.unknown_keys({"language", "assume-year", "role", "years", "not-dates"})
+    f.unknown_keys({"language", "assume-year", "role", "years", "not-dates", "periods"})
     language = f.get("language", str, required=False) or "fr"
     if language != "fr":
         f.fail("only French dates are understood for now", "language")
+    periods = []
+    for i, item in enumerate(f.get("periods", list, required=False) or []):
+        period = Fields(item, f.file, f"{f.path}.periods[{i}]")
+        period.unknown_keys({"text", "start", "end"})
+        text = period.get("text", str)
+        start, end = period.day("start"), period.day("end")
+        if not text.strip() or start is None or end is None or end < start:
+            raise period.fail("needs the text, and a start no later than the end")
+        periods.append(NamedPeriod(text, start, end))
     return DatesSpec(
         language=language,
         assume_year=f.get("assume-year", int, required=False),
         role=f.identifier("role", required=False) or "evenement",
         years=bool(f.get("years", bool, required=False)),
         not_dates=tuple(f.get("not-dates", list, required=False) or ()),
+        periods=tuple(periods),
     )
 
 
@@ -413,6 +443,16 @@ def _reconcile(f: Fields | None) -> ReconcileSpec:
     if set(fields) - {"label", "description"}:
         f.fail("lists fields among label, description", "organisations-in")
     return ReconcileSpec(communes_in=tuple(codes), organisations_in=fields)
+
+
+def _coverage(f: Fields | None) -> CoverageSpec:
+    if f is None:
+        return CoverageSpec()
+    f.unknown_keys({"compare"})
+    compare = f.get("compare", str, required=False) or "exact"
+    if compare not in COVERAGE_COMPARE:
+        f.fail(f"{compare!r} is not one of {', '.join(COVERAGE_COMPARE)}", "compare")
+    return CoverageSpec(compare=compare)
 
 
 def line_numbers(entries: Any) -> set[int]:

@@ -104,6 +104,7 @@ def clean_outline(outline: Outline, markup: Iterable[str]) -> int:
         passages += element.passages
     for passage in passages:
         passage.text = clean(passage.text)
+        passage.dates = [replace(d, text=clean(d.text)) for d in passage.dates]
         if passage.label is not None:
             passage.label = clean(passage.label)
     return changed

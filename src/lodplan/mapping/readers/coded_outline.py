@@ -12,7 +12,7 @@ from typing import Any
 
 from lodplan.errors import MappingError
 from lodplan.mapping.model import Element, Outline, Span
-from lodplan.mapping.readers.common import IgnoreSpec, parse_ignores
+from lodplan.mapping.readers.common import IgnoreSpec, parse_ignores, parse_span_ignores
 from lodplan.mapping.spec import MappingSpec
 
 __all__ = ["IgnoreSpec", "read_coded_outline"]
@@ -56,7 +56,12 @@ def read_coded_outline(spec: MappingSpec, lines: list[str]) -> Outline:
             parent.children.append(element)
         if element.notation is not None:
             elements_by_code[code] = element
-    return Outline(elements=roots, plan_spans=plan_spans, ignored=ignored)
+    return Outline(
+        elements=roots,
+        plan_spans=plan_spans,
+        ignored=ignored,
+        span_ignores=parse_span_ignores(spec),
+    )
 
 
 def _parent_code(code: str) -> str | None:

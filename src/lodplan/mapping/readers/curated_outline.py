@@ -24,7 +24,8 @@ import yaml
 
 from lodplan.errors import MappingError
 from lodplan.mapping.dates import find_dates
-from lodplan.mapping.model import DateMention, Element, Outline, Span, StatedFigures
+from lodplan.mapping.model import DateMention, Element, Outline, Span, SpanIgnore, StatedFigures
+from lodplan.mapping.readers.common import SPAN_KEYS, is_span_ignore, span_ignore
 from lodplan.mapping.spec import MappingSpec
 
 OUTLINE_FORMAT_VERSION = 1
@@ -115,7 +116,11 @@ class _OutlineReader:
             raise self.fail("is required: a list of items", "items")
         elements = [self._item(item, f"items[{i}]", None) for i, item in enumerate(items)]
         outline = Outline(elements=elements, plan_spans=plan_spans)
-        outline.ignored = self._ignored(data.get("ignore") or [], outline)
+        entries = data.get("ignore") or []
+        if not isinstance(entries, list):
+            raise self.fail("expected a list", "ignore")
+        outline.ignored = self._ignored(entries, outline)
+        outline.span_ignores = self._span_ignores(entries)
         return outline
 
     # -- items -------------------------------------------------------------------
@@ -264,6 +269,8 @@ class _OutlineReader:
         for i, raw in enumerate(entries):
             where = f"ignore[{i}]"
             entry = self._dict(raw, where)
+            if is_span_ignore(entry):
+                continue
             self._keys(entry, {"lines", "reason"}, where)
             reason = entry.get("reason")
             if not isinstance(reason, str) or not reason.strip():
@@ -278,6 +285,21 @@ class _OutlineReader:
                     raise self.fail(f"line {number} is already ignored", where)
                 ignored[number] = reason.strip()
         return ignored
+
+    def _span_ignores(self, entries: list[Any]) -> list[SpanIgnore]:
+        """Sentences of cited lines left out, each with its reason (``text``, ``span-pattern``)."""
+        found = []
+        for i, entry in enumerate(entries):
+            where = f"ignore[{i}]"
+            if not is_span_ignore(entry):
+                continue
+            self._keys(entry, {"lines", "reason", *SPAN_KEYS}, where)
+            lines: list[int] = []
+            if entry.get("lines") is not None:
+                first, last = self._line_range(entry["lines"], f"{where}.lines")
+                lines = list(range(first, last + 1))
+            found.append(span_ignore(entry, where, lines, self.fail, file=self.path))
+        return found
 
     # -- helpers -----------------------------------------------------------------------
 

@@ -24,7 +24,8 @@ from typing import Any
 
 from lodplan.errors import MappingError
 from lodplan.mapping.dates import find_dates
-from lodplan.mapping.model import Element, Outline, Passage, Span
+from lodplan.mapping.model import DateMention, Element, Outline, Passage, Span, SpanIgnore
+from lodplan.mapping.readers.common import is_span_ignore, span_ignore
 from lodplan.mapping.spec import MappingSpec, line_numbers
 from lodplan.mapping.text import markup_of, plain_text
 
@@ -94,6 +95,7 @@ class _Reading:
         self.passages: list[Passage] = []
         self.used_exclusions: set[int] = set()
         self.used_contexts: set[int] = set()
+        self.rest_ignored: list[SpanIgnore] = []  # the rest of action lines, prose ignored
 
     def run(self) -> Outline:
         c, lines = self.c, self.lines
@@ -136,7 +138,13 @@ class _Reading:
                     file=c.spec.path,
                     field=f"reader.actions.contexts[{index}]",
                 )
-        return Outline(self.roots, self.plan_spans, self.passages, self.ignored)
+        return Outline(
+            self.roots,
+            self.plan_spans,
+            self.passages,
+            self.ignored,
+            span_ignores=[*c.span_ignores, *self.rest_ignored],
+        )
 
     def _plan_passage(self, number: int, declared: _PlanPassages) -> int:
         """One passage of the plan per paragraph (non-empty lines); the next line to read."""
@@ -145,7 +153,7 @@ class _Reading:
             end += 1
         quote = "\n".join(self.lines[number - 1 : end])
         text = plain_text(quote, self.c.markup)
-        self.passages.append(Passage(Span(number, end, quote), text, declared.label))
+        self.passages.append(self._passage(Span(number, end, quote), text, declared.label))
         return end + 1
 
     def _in_title(self, number: int) -> bool:
@@ -210,13 +218,42 @@ class _Reading:
                 field="reader.actions.sections",
             )
         found = False
+        carried: list[tuple[int, int]] = []  # parts of the line the actions' texts hold
         for marked in _marked(text, markers, self.c.link_target):
-            if self._excluded(number, marked):
-                found = True
-                continue
-            section.children.append(self._action(number, text, marked))
             found = True
+            if self._excluded(number, marked):
+                continue
+            action, context = self._action(number, text, marked)
+            section.children.append(action)
+            carried.append(context)
+        if found:
+            self._rest_of_line(number, text, section, carried)
         return found
+
+    def _rest_of_line(
+        self, number: int, line: str, section: Element, carried: list[tuple[int, int]]
+    ) -> None:
+        """The sentences of an action's line that no action holds are the section's
+        narrative, like its other lines: passages (``prose: {as: passages}``), or
+        ignored with the reason ``prose`` gives."""
+        start = 0
+        pieces = []
+        for first, last in sorted(carried):
+            pieces.append((start, first))
+            start = max(start, last)
+        pieces.append((start, len(line)))
+        for first, last in pieces:
+            quote = line[first:last].strip()
+            plain = plain_text(quote, self.c.markup)
+            if not any(c.isalnum() for c in plain):
+                continue
+            if self.c.prose_as_passages:
+                section.passages.append(self._passage(Span(number, number, quote), plain))
+            elif self.c.prose is not None:
+                self.rest_ignored.append(
+                    SpanIgnore(self.c.prose, "reader.prose", frozenset({number}), text=plain,
+                               must_match=False)
+                )  # fmt: skip
 
     def _excluded(self, number: int, marked: _Marked) -> bool:
         for index, item in enumerate(self.c.exclude):
@@ -225,7 +262,8 @@ class _Reading:
                 return True
         return False
 
-    def _action(self, number: int, line: str, marked: _Marked) -> Element:
+    def _action(self, number: int, line: str, marked: _Marked) -> tuple[Element, tuple[int, int]]:
+        """The action of a marked item, and where its text (sentence or context) is."""
         a = self.c
         element = Element(a.action_cls, a.action_kind, a.action_level_name, marked.text,
                           Span(number, number, marked.quote))  # fmt: skip
@@ -240,24 +278,35 @@ class _Reading:
                         file=a.spec.path,
                         field=f"reader.actions.contexts[{index}]",
                     )
+        # where the context is: the occurrence that holds the marked item
+        where = line.rfind(context, 0, marked.start + len(context))
         plain = plain_text(context, a.markup)  # dates are read from the clean sentence
         if a.description == "sentence":
             element.description = plain
-        if a.spec.dates is not None:
-            d = a.spec.dates
-            try:
-                element.dates.extend(
-                    find_dates(plain, assume_year=d.assume_year, role=d.role, years=d.years,
-                               not_dates=d.not_dates)
-                )  # fmt: skip
-            except ValueError as exc:
-                raise MappingError(str(exc), file=a.spec.source.path, line=number) from None
+        element.dates.extend(self._dates(plain, number))
         for partner in a.partners:
             if partner.pattern.search(marked.text if partner.in_item else plain):
                 for actor in partner.actors:
                     if (actor, partner.role) not in element.involvements:
                         element.involvements.append((actor, partner.role))
-        return element
+        described = a.description == "sentence" and where >= 0
+        held = (where, where + len(context)) if described else (0, 0)
+        return element, held
+
+    def _dates(self, plain: str, number: int) -> list[DateMention]:
+        """The dates of a text, read with the mapping's ``dates`` (none without it)."""
+        d = self.c.spec.dates
+        if d is None:
+            return []
+        try:
+            return find_dates(plain, assume_year=d.assume_year, role=d.role, years=d.years,
+                              not_dates=d.not_dates, periods=d.periods)  # fmt: skip
+        except ValueError as exc:
+            raise MappingError(str(exc), file=self.c.spec.source.path, line=number) from None
+
+    def _passage(self, span: Span, plain: str, label: str | None = None) -> Passage:
+        """A passage of narrative, with the dates its text states."""
+        return Passage(span, plain, label, dates=self._dates(plain, span.start_line))
 
     def _account(self, number: int, text: str) -> None:
         reason = next(
@@ -267,7 +316,7 @@ class _Reading:
         if reason is None and section is not None:
             if self.c.prose_as_passages:
                 plain = plain_text(text, self.c.markup)
-                section.passages.append(Passage(Span(number, number, text), plain))
+                section.passages.append(self._passage(Span(number, number, text), plain))
                 return
             reason = self.c.prose
         if reason is not None:
@@ -325,6 +374,7 @@ class _Config:
     prose_as_passages: bool
     passages: tuple[_PlanPassages, ...]
     ignore: tuple[_Ignore, ...]
+    span_ignores: tuple[SpanIgnore, ...]  # sentences left out, for coverage
     markup: tuple[str, ...]  # what plain_text takes out (lodplan.mapping.text)
 
     @classmethod
@@ -396,7 +446,18 @@ class _Config:
                     if not item.get(name):
                         raise fail("is required", f"actions.{key}[{i}].{name}")
         ignores = []
+        span_ignores = []
         for i, item in enumerate(reader.get("ignore") or []):
+            if is_span_ignore(item):  # sentences of lines, not whole lines
+                try:
+                    numbers = line_numbers(item.get("lines") or [])
+                except ValueError as exc:
+                    raise fail(str(exc), f"ignore[{i}].lines") from None
+                span_ignores.append(
+                    span_ignore(item, f"reader.ignore[{i}]", numbers,
+                                lambda m, f: MappingError(m, file=spec.path, field=f))
+                )  # fmt: skip
+                continue
             if not item.get("reason"):
                 raise fail("every ignored line needs a reason", f"ignore[{i}]")
             try:
@@ -441,5 +502,6 @@ class _Config:
             prose_as_passages=isinstance(prose, dict),
             passages=tuple(plan_passages),
             ignore=tuple(ignores),
+            span_ignores=tuple(span_ignores),
             markup=markup_of(spec),
         )

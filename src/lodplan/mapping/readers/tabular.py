@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lodplan.errors import MappingError
-from lodplan.mapping.model import Element, Outline, Span
-from lodplan.mapping.readers.common import IgnoreSpec, parse_ignores
+from lodplan.mapping.model import Element, Outline, ReadValue, Span, SpanIgnore
+from lodplan.mapping.readers.common import IgnoreSpec, parse_ignores, parse_span_ignores
 from lodplan.mapping.spec import MappingSpec
 from lodplan.mapping.text import plain_text
 
@@ -113,14 +113,6 @@ class _Config:
     ignore: tuple[IgnoreSpec, ...] = ()
     ignored_columns: dict[int, str] = field(default_factory=dict)  # column -> reason
 
-    def read_columns(self) -> set[int]:
-        """Columns some role reads; any other column must be empty or ignored with a reason."""
-        columns = {level.column for level in self.levels} | set(self.descriptions.values())
-        for values in (self.actors, self.priority):
-            if values is not None:
-                columns.add(values.column)
-        return columns | set(self.ignored_columns)
-
     def fail(self, message: str, key: str) -> MappingError:
         return MappingError(message, file=self.spec.path, field=f"reader.{key}")
 
@@ -133,6 +125,7 @@ def read_tabular(spec: MappingSpec, lines: list[str]) -> Outline:
     ignored: dict[int, str] = {}
     plan_spans: dict[str, Span] = {}
     used_repairs: set[int] = set()
+    values: list[ReadValue] = []
 
     for number, text in enumerate(lines, start=1):
         ignore = next((i for i in config.ignore if i.matches(number, text)), None)
@@ -143,7 +136,6 @@ def read_tabular(spec: MappingSpec, lines: list[str]) -> Outline:
             plan_spans["title"] = Span(number, number, text)
             continue
         for cells in _repair(config, number, rows[number - 1], used_repairs):
-            _check_unread_cells(config, number, cells)
             new = _read_row(config, number, text, cells, current, roots)
             if not new:
                 raise MappingError(
@@ -152,11 +144,23 @@ def read_tabular(spec: MappingSpec, lines: list[str]) -> Outline:
                     file=spec.source.path,
                     line=number,
                 )
-            _apply_values(config, number, cells, new)
+            values += _apply_values(config, number, cells, new)
     unused = sorted(n for r in config.repairs for n in r.lines if n not in used_repairs)
     if unused:
         raise config.fail(f"repairs name lines {unused} that were not read as rows", "repairs")
-    return Outline(elements=roots, plan_spans=plan_spans, ignored=ignored)
+    # a cell no role reads is not an error here: coverage lists it as unaccounted,
+    # unless its column is declared in ignore-columns (or an ignore names it)
+    span_ignores = parse_span_ignores(spec) + [
+        SpanIgnore(reason, f"reader.ignore-columns.{column}", column=column, must_match=False)
+        for column, reason in config.ignored_columns.items()
+    ]
+    return Outline(
+        elements=roots,
+        plan_spans=plan_spans,
+        ignored=ignored,
+        span_ignores=span_ignores,
+        values=values,
+    )
 
 
 def _read_row(
@@ -240,20 +244,12 @@ def _gather_lead_ins(
     return [*items[:lead], (label, joined_quote)]
 
 
-def _check_unread_cells(config: _Config, number: int, cells: list[str]) -> None:
-    read = config.read_columns()
-    for column, cell in enumerate(cells, start=1):
-        if column not in read and clean_html(cell):
-            raise MappingError(
-                f"column {column} holds {clean_html(cell)[:60]!r} but no role reads it: give "
-                "the column a role, or declare it in reader.ignore-columns with a reason",
-                file=config.spec.source.path,
-                line=number,
-            )
-
-
-def _apply_values(config: _Config, number: int, cells: list[str], new: list[Element]) -> None:
+def _apply_values(
+    config: _Config, number: int, cells: list[str], new: list[Element]
+) -> list[ReadValue]:
+    """Give the row's new elements their priority and actors; the texts read as values."""
     source = config.spec.source.path
+    read: list[ReadValue] = []
     if config.priority is not None:
         written = clean_html(cells[config.priority.column - 1])
         if written not in config.priority.values:
@@ -265,6 +261,8 @@ def _apply_values(config: _Config, number: int, cells: list[str], new: list[Elem
                 line=number,
             )
         concept = config.priority.values[written]
+        if written and concept:
+            read.append(ReadValue(number, written, f"priority {concept}"))
         for element in new:
             if element.kind in config.priority.applies_to and concept:
                 element.priority = concept
@@ -290,10 +288,14 @@ def _apply_values(config: _Config, number: int, cells: list[str], new: list[Elem
                     line=number,
                 )
             ids = spec.values[name]
-            for actor_id in [ids] if isinstance(ids, str) else ids:
+            ids = [ids] if isinstance(ids, str) else ids
+            if ids:  # a name mapped to no actor is not carried: ignore it with a reason
+                read.append(ReadValue(number, name, f"actors {', '.join(ids)}"))
+            for actor_id in ids:
                 for element in targets:
                     if (actor_id, spec.role) not in element.involvements:
                         element.involvements.append((actor_id, spec.role))
+    return read
 
 
 def _repair(config: _Config, number: int, cells: list[str], used: set[int]) -> list[list[str]]:
