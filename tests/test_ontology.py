@@ -1730,3 +1730,22 @@ def test_national_schema_and_tet_statuses_each_have_one_concept():
            "A discuter"]  # fmt: skip
     for label in national + tet:
         assert len(by_label.get(label.casefold(), ())) == 1, label
+
+
+def test_docs_list_every_value_of_every_code_list():
+    """docs/codelists.md and the table of docs/mapping.md are generated from the code
+    lists: run `python tools/codelist_docs.py` after a change."""
+    import importlib.util
+
+    path = ontology_dir().parent / "tools" / "codelist_docs.py"
+    spec = importlib.util.spec_from_file_location("codelist_docs", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    text = (ontology_dir().parent / "docs" / "codelists.md").read_text(encoding="utf-8")
+    assert text == module.codelists_markdown(), "run python tools/codelist_docs.py"
+    for concept in codelists().subjects(RDF.type, SKOS.Concept):
+        assert f"| `{str(concept).rsplit('/', 1)[1]}` |" in text, concept
+    mapping = (ontology_dir().parent / "docs" / "mapping.md").read_text(encoding="utf-8")
+    assert mapping == module.with_overview(mapping), "run python tools/codelist_docs.py"
