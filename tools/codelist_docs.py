@@ -24,8 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from rdflib import Graph, Literal, URIRef  # noqa: E402
+from rdflib import Graph, Literal  # noqa: E402
 from rdflib.namespace import DCTERMS, OWL, SKOS  # noqa: E402
+from rdflib.term import Node  # noqa: E402
 
 CODELISTS = ROOT / "ontology" / "codelists"
 OUTPUT = ROOT / "docs" / "codelists.md"
@@ -54,7 +55,7 @@ given with each.
 """
 
 
-def _text(graph: Graph, node: URIRef, predicate: URIRef, lang: str) -> str:
+def _text(graph: Graph, node: Node, predicate: Node, lang: str) -> str:
     for value in graph.objects(node, predicate):
         if isinstance(value, Literal) and value.language == lang:
             return str(value)
@@ -65,7 +66,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _scheme_section(graph: Graph, scheme: URIRef) -> list[str]:
+def _scheme_section(graph: Graph, scheme: Node) -> list[str]:
     name = str(scheme).rsplit("/", 1)[1]
     label_fr, label_en = (_text(graph, scheme, SKOS.prefLabel, lang) for lang in ("fr", "en"))
     lines = [
@@ -120,7 +121,7 @@ def _scheme_section(graph: Graph, scheme: URIRef) -> list[str]:
     return [*lines, ""]
 
 
-def _sort_key(concept: URIRef) -> tuple[int, str]:
+def _sort_key(concept: Node) -> tuple[int, str]:
     """Numbers in numeric order (SDG 2 before 10), everything else alphabetically."""
     identifier = str(concept).rsplit("/", 1)[1]
     return (int(identifier), "") if identifier.isdigit() else (10**6, identifier)
@@ -130,7 +131,7 @@ def codelists_markdown(directory: Path = CODELISTS) -> str:
     lines = [HEADER]
     for file in sorted(directory.glob("*.ttl")):
         graph = Graph().parse(file, format="turtle")
-        for scheme in sorted(graph.subjects(SKOS.hasTopConcept, None, unique=True)):
+        for scheme in sorted(graph.subjects(SKOS.hasTopConcept, None, unique=True), key=str):
             lines += _scheme_section(graph, scheme)
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -143,7 +144,7 @@ def overview_table(directory: Path = CODELISTS) -> str:
     ]
     for file in sorted(directory.glob("*.ttl")):
         graph = Graph().parse(file, format="turtle")
-        for scheme in sorted(graph.subjects(SKOS.hasTopConcept, None, unique=True)):
+        for scheme in sorted(graph.subjects(SKOS.hasTopConcept, None, unique=True), key=str):
             name = str(scheme).rsplit("/", 1)[1]
             concepts = sorted(set(graph.subjects(SKOS.inScheme, scheme)), key=_sort_key)
             if name == "country":  # named by their ISO alpha-2 notation: country:FR
