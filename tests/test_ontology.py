@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS
 
 from lodplan import terms
 from lodplan.resources import ontology_dir, shapes_dir
-from lodplan.terms import CODE, COUNTRY, IGEO, LP, OA, SCHEMA, SPDX
+from lodplan.terms import ADMS, CODE, COUNTRY, IGEO, LP, OA, SCHEMA, SPDX
 
 # A plain Namespace: rdflib's DefinedNamespace XSD warns when pytest inspects it.
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
@@ -38,16 +39,26 @@ DATA = "http://data.test.example/"
 CLASSES = {
     "Plan", "PlanElement", "Objective", "Action", "Involvement", "DateMention",
     "SourceDocument", "Territory", "KeyFigures", "Passage",
+    # 0.2
+    "Indicator", "IndicatorValue", "BudgetLine", "StatusAssertion", "AdoptionAct",
 }  # fmt: skip
 OBJECT_PROPERTIES = {
     "planType", "hasElement", "inPlan", "hasPart", "partOf", "kind", "involvement", "involves",
     "territory", "status", "priority", "category", "date", "source", "sourceDocument",
     "adoptedBy", "previousVersion", "territoryKind", "datePrecision", "dateRole", "keyFigures",
     "passage", "mentions",
+    # 0.2
+    "indicator", "ofIndicator", "valueKind", "statedIn", "statedBy", "budgetLine", "amountKind",
+    "expenditureNature", "funder", "fundingProgramme", "statusAssertion", "phase", "theme",
+    "adoptionAct", "relatedPlan", "implements",
 }  # fmt: skip
 DATATYPE_PROPERTIES = {
     "levelName", "level", "order", "startDate", "endDate", "dateText", "startLine", "endLine",
     "population", "communeCount", "referenceYear", "siren",
+    # 0.2
+    "unit", "valueDate", "amount", "fiscalYear", "taxIncluded", "statusDate", "plannedStartDate",
+    "plannedEndDate", "actualStartDate", "actualEndDate", "completion", "continuousImprovement",
+    "expectedResults", "means", "targetAudience",
 }  # fmt: skip
 
 CONCEPTS = {
@@ -63,9 +74,11 @@ CONCEPTS = {
     },
     "role": {
         "pilote", "partenaire", "service-concerne", "financeur", "beneficiaire", "mentionne",
+        "referent",
     },
     "status": {
         "prevue", "en-cours", "realisee", "en-attente", "abandonnee", "projet", "adoptee",
+        "en-retard", "bloquee", "a-discuter",
     },
     "priority": {
         "haute", "moyenne", "basse", "court-terme", "moyen-terme", "long-terme",
@@ -77,15 +90,30 @@ CONCEPTS = {
         "pays", "region-transfrontaliere", "region-naturelle", "espace-de-cooperation",
         "groupement-de-territoires", "ville-etrangere", "ancienne-region", "site", "autre",
     },
+    "phase": {"idee", "etude", "operation"},
+    "indicator-value-kind": {"reference", "cible", "mesure", "estimation"},
+    "amount-kind": {
+        "budget-previsionnel", "depense-realisee", "financement-prevu", "financement-sollicite",
+        "financement-obtenu",
+    },
+    "expenditure-nature": {"investissement", "fonctionnement"},
+    "funding-programme": {
+        "crte", "fonds-vert", "dsil", "detr", "dsid", "cper", "feder", "fse-plus", "feader",
+        "leader", "life", "interreg", "action-coeur-de-ville", "petites-villes-de-demain",
+        "fonds-chaleur",
+    },
 }  # fmt: skip
+# Themes shared across plans (values of lodplan:theme): external referentials shipped as
+# data, each with its source and licence; their concepts are checked by their own tests.
+SHARED_SCHEMES = ("sgpe-lever", "m57-competence", "tet-thematique", "sdg")
 COUNTRIES = {
     "FRA": "FR", "DEU": "DE", "ITA": "IT", "ESP": "ES", "BEL": "BE", "CHE": "CH",
     "LUX": "LU", "MCO": "MC",
 }  # fmt: skip
 COUNTRY_SCHEME = URIRef(CODE + "country")
 
-# Which code list each closed-list property takes its values from.
-CODE_LIST_OF = {
+# Which code lists each closed-list property takes its values from.
+CODE_LIST_OF: dict[URIRef, str | tuple[str, ...]] = {
     LP.planType: "plan-type",
     LP.kind: "element-kind",
     PROV.hadRole: "role",
@@ -94,6 +122,12 @@ CODE_LIST_OF = {
     LP.datePrecision: "date-precision",
     LP.dateRole: "date-role",
     LP.territoryKind: "territory-kind",
+    LP.phase: "phase",
+    LP.valueKind: "indicator-value-kind",
+    LP.amountKind: "amount-kind",
+    LP.expenditureNature: "expenditure-nature",
+    LP.fundingProgramme: "funding-programme",
+    LP.theme: SHARED_SCHEMES,
 }
 
 # Classes of other vocabularies whose instances lodplan data contains, and must be shaped.
@@ -105,13 +139,16 @@ REUSED_SHAPED_CLASSES = {
     SKOS.Concept,
     SKOS.ConceptScheme,
     DCTERMS.PeriodOfTime,
+    ADMS.Identifier,
 }
 # lodplan classes deliberately without a shape of their own (none today).
 UNSHAPED_CLASSES: set[URIRef] = set()
 
 # Terms of the context whose name is also a prefix of terms.PREFIXES: the JSON-LD
 # context keeps the readable property term and names the namespace differently.
-CONTEXT_PREFIX_RENAMES = {"kind": "kindcode", "status": "statuscode", "priority": "prioritycode"}
+CONTEXT_PREFIX_RENAMES = {
+    "kind": "kindcode", "status": "statuscode", "priority": "prioritycode", "phase": "phasecode",
+}  # fmt: skip
 
 
 def scheme_iri(name: str) -> URIRef:
@@ -183,7 +220,9 @@ def test_ontology_metadata():
     g = ontology()
     assert (ONTOLOGY, RDF.type, OWL.Ontology) in g
     assert g.value(ONTOLOGY, OWL.versionIRI) == URIRef(terms.ONTOLOGY_VERSION_IRI)
-    assert str(g.value(ONTOLOGY, OWL.versionInfo)) == terms.ONTOLOGY_VERSION == "0.1"
+    assert str(g.value(ONTOLOGY, OWL.versionInfo)) == terms.ONTOLOGY_VERSION == "0.2"
+    assert g.value(ONTOLOGY, OWL.priorVersion) == URIRef(terms.ONTOLOGY_IRI + "/0.1")
+    assert sorted(langs(g, ONTOLOGY, SKOS.changeNote)) == ["en", "fr"]
     for predicate in (DCTERMS.title, DCTERMS.description):
         assert sorted(langs(g, ONTOLOGY, predicate)) == ["en", "fr"], predicate
     assert str(g.value(ONTOLOGY, DCTERMS.creator)) == "lodplan contributors"
@@ -343,7 +382,8 @@ def test_each_code_list_file_holds_one_scheme():
         found = list(_parse(file).subjects(RDF.type, SKOS.ConceptScheme))
         assert len(found) == 1, file.name
         schemes.add(found[0])
-    assert schemes == {scheme_iri(name) for name in CONCEPTS} | {COUNTRY_SCHEME}
+    expected = {scheme_iri(name) for name in (*CONCEPTS, *SHARED_SCHEMES)} | {COUNTRY_SCHEME}
+    assert schemes == expected
 
 
 @pytest.mark.parametrize("name", sorted(CONCEPTS))
@@ -476,8 +516,9 @@ def test_closed_lists_in_shapes_match_the_code_lists():
         if path not in CODE_LIST_OF:
             continue
         values = set(members(g, g.value(ps, SH["in"])))
-        scheme = CODE_LIST_OF[path]
-        concepts = set(codelists().subjects(SKOS.inScheme, scheme_iri(scheme)))
+        schemes = CODE_LIST_OF[path]
+        names = (schemes,) if isinstance(schemes, str) else schemes
+        concepts = {c for n in names for c in codelists().subjects(SKOS.inScheme, scheme_iri(n))}
         if g.value(ps, SH.severity) == SH.Violation:
             assert values == concepts, (ps, values ^ concepts)
             full_lists.add(path)
@@ -512,6 +553,18 @@ PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX spdx: <http://spdx.org/rdf/terms#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX schema: <https://schema.org/>
+PREFIX adms: <http://www.w3.org/ns/adms#>
+PREFIX phase: <https://w3id.org/lodplan/code/phase/>
+PREFIX valuekind: <https://w3id.org/lodplan/code/indicator-value-kind/>
+PREFIX amountkind: <https://w3id.org/lodplan/code/amount-kind/>
+PREFIX expnature: <https://w3id.org/lodplan/code/expenditure-nature/>
+PREFIX programme: <https://w3id.org/lodplan/code/funding-programme/>
+PREFIX sgpe: <https://w3id.org/lodplan/code/sgpe-lever/>
+PREFIX m57: <https://w3id.org/lodplan/code/m57-competence/>
+PREFIX tettheme: <https://w3id.org/lodplan/code/tet-thematique/>
+PREFIX sdg: <https://w3id.org/lodplan/code/sdg/>
 """
 
 PLAN = "<plan/demo>"
@@ -1041,3 +1094,658 @@ def test_context_compacts_lodplan_data_to_readable_terms_and_round_trips():
 
     back = jsonld.to_rdf(compacted, {"format": "application/n-quads"})
     assert isomorphic(Graph().parse(data=back, format="nt"), original)
+
+
+# --- version 0.2: plans over time, indicators, budgets, themes -----------------
+#
+# TEST FIXTURE: a fictional plan ("Feuille de route de démonstration") and its
+# fictional indicators, budgets and statuses. It describes no real collectivity and
+# none of the bundled plans; it uses every term ontology 0.2 adds.
+
+E13 = "<plan/demo/element/1.3>"
+INDICATOR = "<indicator/frequentation-ligne>"
+
+PLAN_0_2 = (
+    VALID_PLAN
+    + f"""
+{PLAN} lodplan:theme sdg:11 , tettheme:mobilite-et-transport ;
+    lodplan:adoptionAct <plan/demo#act-2024-057> ;
+    adms:identifier <plan/demo#id-tet> ;
+    lodplan:implements <plan/epci-demo-pcaet> ;
+    lodplan:relatedPlan <plan/crte-demo> ;
+    lodplan:indicator {INDICATOR} ;
+    lodplan:budgetLine <plan/demo#budget-total> ;
+    lodplan:statusAssertion <plan/demo#status-2024-03-12> .
+
+<plan/demo#act-2024-057> a lodplan:AdoptionAct ;
+    dcterms:issued "2024-03-12"^^xsd:date ;
+    skos:notation "2024-DEL-057" ;
+    dcterms:title "Adoption de la feuille de route de démonstration"@fr ;
+    foaf:page <https://deliberations.demo.example/2024-057> ;
+    lodplan:adoptedBy <actor/demo> .
+
+<plan/demo#id-tet> a adms:Identifier ;
+    skos:notation "98765" ;
+    adms:schemaAgency "Territoires en Transitions" .
+
+<plan/demo#budget-total> a lodplan:BudgetLine ;
+    lodplan:amount "1200000"^^xsd:decimal ;
+    schema:currency "EUR" ;
+    lodplan:amountKind amountkind:budget-previsionnel ;
+    lodplan:statedIn {PLAN} .
+
+<plan/demo#status-2024-03-12> a lodplan:StatusAssertion ;
+    lodplan:status status:adoptee ;
+    lodplan:statusDate "2024-03-12"^^xsd:date ;
+    lodplan:statedBy <actor/demo> ;
+    lodplan:statedIn {PLAN} .
+
+{E1} lodplan:hasPart {E13} .
+
+{E11} lodplan:plannedStartDate "2024-09"^^xsd:gYearMonth ;
+    lodplan:plannedEndDate "2026"^^xsd:gYear ;
+    lodplan:actualStartDate "2024-10-01"^^xsd:date ;
+    lodplan:completion "40"^^xsd:decimal ;
+    lodplan:phase phase:operation ;
+    lodplan:continuousImprovement false ;
+    lodplan:expectedResults "Une alternative à la voiture pour les trajets domicile-travail"@fr ;
+    lodplan:means "Un chargé de mission mobilité à mi-temps"@fr ;
+    lodplan:targetAudience "Travailleurs frontaliers"@fr , "Grand public et associations"@fr ;
+    lodplan:theme sgpe:transports-en-commun , m57:90-821 , tettheme:mobilite-et-transport ;
+    lodplan:indicator {INDICATOR} ;
+    lodplan:budgetLine <plan/demo/element/1.1#budget-1> , <plan/demo/element/1.1#budget-2> ,
+        <plan/demo/element/1.1#funding-1> ;
+    lodplan:statusAssertion <plan/demo/element/1.1#status-1> ,
+        <plan/demo/element/1.1#status-2> ;
+    adms:identifier <plan/demo/element/1.1#id-national> .
+
+<plan/demo/element/1.1#id-national> a adms:Identifier ;
+    skos:notation "01890e30-5a80-7c22-9842-8263d0d0d890" ;
+    adms:schemaAgency "projets-transition-ecologique" .
+
+{E13} a lodplan:Action ;
+    rdfs:label "Installer des abris vélos aux arrêts"@fr ;
+    lodplan:kind kind:action ;
+    lodplan:level "2"^^xsd:integer ;
+    lodplan:order "3"^^xsd:integer ;
+    skos:notation "1.3" ;
+    lodplan:inPlan {PLAN} ;
+    lodplan:partOf {E1} ;
+    lodplan:source <plan/demo/element/1.3#source> ;
+    lodplan:status status:realisee ;
+    lodplan:actualStartDate "2024"^^xsd:gYear ;
+    lodplan:actualEndDate "2025-03-31"^^xsd:date ;
+    lodplan:continuousImprovement true ;
+    lodplan:theme sgpe:velo , sdg:11 ;
+    lodplan:implements <plan/epci-demo-pcaet/element/2.1> .
+
+{INDICATOR} a lodplan:Indicator ;
+    rdfs:label "Fréquentation de la ligne transfrontalière"@fr ;
+    dcterms:description "Nombre moyen de voyages par jour ouvré sur la ligne."@fr ;
+    lodplan:unit "voyages par jour"@fr ;
+    lodplan:theme sgpe:transports-en-commun ;
+    adms:identifier <indicator/frequentation-ligne#id-tet> .
+
+<indicator/frequentation-ligne#id-tet> a adms:Identifier ;
+    skos:notation "ind-4242" ;
+    adms:schemaAgency "Territoires en Transitions" .
+
+<indicator/frequentation-ligne#reference-2023> a lodplan:IndicatorValue ;
+    lodplan:ofIndicator {INDICATOR} ;
+    lodplan:valueKind valuekind:reference ;
+    rdf:value "0"^^xsd:decimal ;
+    lodplan:valueDate "2023"^^xsd:gYear ;
+    lodplan:statedIn {E11} .
+
+<indicator/frequentation-ligne#target-2026> a lodplan:IndicatorValue ;
+    lodplan:ofIndicator {INDICATOR} ;
+    lodplan:valueKind valuekind:cible ;
+    rdf:value "800"^^xsd:decimal ;
+    lodplan:valueDate "2026"^^xsd:gYear ;
+    lodplan:statedIn {E11} .
+
+<indicator/frequentation-ligne#measure-2025-06> a lodplan:IndicatorValue ;
+    lodplan:ofIndicator {INDICATOR} ;
+    lodplan:valueKind valuekind:mesure ;
+    rdf:value "352.5"^^xsd:decimal ;
+    lodplan:valueDate "2025-06"^^xsd:gYearMonth ;
+    dcterms:source "Comptages de l'exploitant, juin 2025"@fr ;
+    lodplan:statedBy <actor/demo> .
+
+<indicator/frequentation-ligne#estimate-2025> a lodplan:IndicatorValue ;
+    lodplan:ofIndicator {INDICATOR} ;
+    lodplan:valueKind valuekind:estimation ;
+    rdf:value "420"^^xsd:decimal ;
+    lodplan:valueDate "2025-12-31"^^xsd:date ;
+    dcterms:source <https://observatoire.demo.example/mobilite/2025> .
+
+<plan/demo/element/1.1#budget-1> a lodplan:BudgetLine ;
+    lodplan:amount "450000"^^xsd:decimal ;
+    schema:currency "EUR" ;
+    lodplan:taxIncluded false ;
+    lodplan:amountKind amountkind:budget-previsionnel ;
+    lodplan:expenditureNature expnature:investissement ;
+    lodplan:fiscalYear "2025"^^xsd:gYear ;
+    lodplan:statedIn {PLAN} .
+
+<plan/demo/element/1.1#budget-2> a lodplan:BudgetLine ;
+    lodplan:amount "0.5"^^xsd:decimal ;
+    lodplan:unit "ETP" ;
+    lodplan:amountKind amountkind:depense-realisee ;
+    lodplan:expenditureNature expnature:fonctionnement ;
+    lodplan:fiscalYear "2024"^^xsd:gYear .
+
+<plan/demo/element/1.1#funding-1> a lodplan:BudgetLine ;
+    lodplan:amount "200000"^^xsd:decimal ;
+    schema:currency "EUR" ;
+    lodplan:amountKind amountkind:financement-obtenu ;
+    lodplan:funder <actor/etat> ;
+    lodplan:fundingProgramme programme:fonds-vert .
+
+<plan/demo/element/1.1#status-1> a lodplan:StatusAssertion ;
+    lodplan:status status:prevue ;
+    lodplan:statusDate "2024-03-12"^^xsd:date ;
+    lodplan:phase phase:etude ;
+    lodplan:statedIn {PLAN} .
+
+<plan/demo/element/1.1#status-2> a lodplan:StatusAssertion ;
+    lodplan:status status:en-cours ;
+    lodplan:statusDate "2024-10-01"^^xsd:date ;
+    lodplan:phase phase:operation ;
+    lodplan:completion "40"^^xsd:decimal ;
+    lodplan:statedBy <actor/demo> ;
+    dcterms:source "Comité de suivi du 1er octobre 2024"@fr .
+
+<actor/etat> a org:Organization ;
+    rdfs:label "État"@fr ;
+    skos:prefLabel "État"@fr .
+"""
+    + provenance(E13, "1.3 Installer des abris vélos aux arrêts", 8, 8)
+)
+
+NEW_IN_0_2 = {
+    LP[name]
+    for name in [
+        "Indicator",
+        "IndicatorValue",
+        "BudgetLine",
+        "StatusAssertion",
+        "AdoptionAct",
+        "indicator",
+        "ofIndicator",
+        "valueKind",
+        "statedIn",
+        "statedBy",
+        "budgetLine",
+        "amountKind",
+        "expenditureNature",
+        "funder",
+        "fundingProgramme",
+        "statusAssertion",
+        "phase",
+        "theme",
+        "adoptionAct",
+        "relatedPlan",
+        "implements",
+        "unit",
+        "valueDate",
+        "amount",
+        "fiscalYear",
+        "taxIncluded",
+        "statusDate",
+        "plannedStartDate",
+        "plannedEndDate",
+        "actualStartDate",
+        "actualEndDate",
+        "completion",
+        "continuousImprovement",
+        "expectedResults",
+        "means",
+        "targetAudience",
+    ]
+}
+
+
+def valid_graph_0_2() -> Graph:
+    return Graph().parse(data=turtle_header(PREFIXES) + PLAN_0_2, format="turtle")
+
+
+def test_the_0_2_terms_are_exactly_those_added_to_0_1():
+    assert declared_terms() >= NEW_IN_0_2
+    old = valid_graph()
+    used_by_0_1 = {p for p in old.predicates()} | {o for o in old.objects(None, RDF.type)}
+    assert not NEW_IN_0_2 & used_by_0_1
+
+
+def test_the_0_2_fixture_uses_every_term_0_2_adds():
+    g = valid_graph_0_2()
+    used = set(g.predicates()) | set(g.objects(None, RDF.type))
+    assert NEW_IN_0_2 - used == set()
+    reused = {
+        ADMS.identifier, ADMS.Identifier, ADMS.schemaAgency, SCHEMA.currency, DCTERMS.source,
+        URIRef("http://xmlns.com/foaf/0.1/page"),
+    }  # fmt: skip
+    assert reused <= used
+
+
+def test_valid_0_2_plan_conforms_without_any_result():
+    conforms, results = validate(valid_graph_0_2())
+    assert conforms, describe(results)
+    assert not list(results.subjects(RDF.type, SH.ValidationResult))
+
+
+STATUS_1 = "<plan/demo/element/1.1#status-1>"
+TARGET = "<indicator/frequentation-ligne#target-2026>"
+FUNDING = "<plan/demo/element/1.1#funding-1>"
+BUDGET_1 = "<plan/demo/element/1.1#budget-1>"
+
+BROKEN_0_2 = [
+    (
+        "amount-not-a-decimal",
+        f"""DELETE {{ {BUDGET_1} lodplan:amount ?a }}
+           INSERT {{ {BUDGET_1} lodplan:amount "450 k€" }}
+           WHERE {{ {BUDGET_1} lodplan:amount ?a }}""",
+        LPSH["BudgetLine-amount"],
+    ),
+    (
+        "negative-amount",
+        f"""DELETE {{ {BUDGET_1} lodplan:amount ?a }}
+           INSERT {{ {BUDGET_1} lodplan:amount "-10"^^xsd:decimal }}
+           WHERE {{ {BUDGET_1} lodplan:amount ?a }}""",
+        LPSH["BudgetLine-amount"],
+    ),
+    (
+        "currency-not-iso-4217",
+        f"""DELETE {{ {BUDGET_1} schema:currency ?c }} INSERT {{ {BUDGET_1} schema:currency "€" }}
+           WHERE {{ {BUDGET_1} schema:currency ?c }}""",
+        LPSH["BudgetLine-currency"],
+    ),
+    (
+        "currency-and-unit",
+        f"""INSERT DATA {{ {BUDGET_1} lodplan:unit "ETP" }}""",
+        LPSH.BudgetLineShape,
+    ),
+    (
+        "amount-without-currency-or-unit",
+        f"DELETE WHERE {{ {FUNDING} schema:currency ?c }}",
+        LPSH.BudgetLineShape,
+    ),
+    (
+        "unknown-funding-programme",
+        f"""DELETE {{ {FUNDING} lodplan:fundingProgramme ?p }}
+           INSERT {{ {FUNDING} lodplan:fundingProgramme programme:fonds-bleu }}
+           WHERE {{ {FUNDING} lodplan:fundingProgramme ?p }}""",
+        LPSH["BudgetLine-fundingProgramme"],
+    ),
+    (
+        "fiscal-year-as-a-date",
+        f"""DELETE {{ {BUDGET_1} lodplan:fiscalYear ?y }}
+           INSERT {{ {BUDGET_1} lodplan:fiscalYear "2025-01-01"^^xsd:date }}
+           WHERE {{ {BUDGET_1} lodplan:fiscalYear ?y }}""",
+        LPSH["BudgetLine-fiscalYear"],
+    ),
+    (
+        "budget-line-of-no-element",
+        f"DELETE DATA {{ {E11} lodplan:budgetLine {FUNDING} }}",
+        LPSH["BudgetLine-holder"],
+    ),
+    (
+        "target-without-date",
+        f"DELETE WHERE {{ {TARGET} lodplan:valueDate ?d }}",
+        LPSH.IndicatorValueShape,
+    ),
+    (
+        "indicator-value-not-a-number",
+        f"""DELETE {{ {TARGET} rdf:value ?v }} INSERT {{ {TARGET} rdf:value "800 voyages" }}
+           WHERE {{ {TARGET} rdf:value ?v }}""",
+        LPSH["IndicatorValue-value"],
+    ),
+    (
+        "indicator-value-without-indicator",
+        f"DELETE WHERE {{ {TARGET} lodplan:ofIndicator ?i }}",
+        LPSH["IndicatorValue-ofIndicator"],
+    ),
+    (
+        "value-kind-outside-its-list",
+        f"""DELETE {{ {TARGET} lodplan:valueKind ?k }}
+           INSERT {{ {TARGET} lodplan:valueKind amountkind:budget-previsionnel }}
+           WHERE {{ {TARGET} lodplan:valueKind ?k }}""",
+        LPSH["IndicatorValue-valueKind"],
+    ),
+    (
+        "unknown-lever",
+        f"INSERT DATA {{ {E11} lodplan:theme sgpe:teleportation }}",
+        LPSH["Theme-value"],
+    ),
+    (
+        "theme-from-a-closed-list-of-another-kind",
+        f"INSERT DATA {{ {E11} lodplan:theme status:realisee }}",
+        LPSH["Theme-value"],
+    ),
+    (
+        "completion-120",
+        f"""DELETE {{ {E11} lodplan:completion ?c }}
+           INSERT {{ {E11} lodplan:completion "120"^^xsd:decimal }}
+           WHERE {{ {E11} lodplan:completion ?c }}""",
+        LPSH["Completion-value"],
+    ),
+    (
+        "status-assertion-without-date",
+        f"DELETE WHERE {{ {STATUS_1} lodplan:statusDate ?d }}",
+        LPSH["StatusAssertion-statusDate"],
+    ),
+    (
+        "status-assertion-with-a-month",
+        f"""DELETE {{ {STATUS_1} lodplan:statusDate ?d }}
+           INSERT {{ {STATUS_1} lodplan:statusDate "2024-03"^^xsd:gYearMonth }}
+           WHERE {{ {STATUS_1} lodplan:statusDate ?d }}""",
+        LPSH["StatusAssertion-statusDate"],
+    ),
+    (
+        "status-assertion-outside-the-status-list",
+        f"""DELETE {{ {STATUS_1} lodplan:status ?s }}
+           INSERT {{ {STATUS_1} lodplan:status phase:idee }}
+           WHERE {{ {STATUS_1} lodplan:status ?s }}""",
+        LPSH["StatusAssertion-status"],
+    ),
+    (
+        "status-assertion-of-no-element",
+        f"DELETE DATA {{ {E11} lodplan:statusAssertion {STATUS_1} }}",
+        LPSH["StatusAssertion-holder"],
+    ),
+    (
+        "planned-date-as-text",
+        f"""DELETE {{ {E11} lodplan:plannedStartDate ?d }}
+           INSERT {{ {E11} lodplan:plannedStartDate "septembre 2024"@fr }}
+           WHERE {{ {E11} lodplan:plannedStartDate ?d }}""",
+        LPSH["PlanElement-plannedStartDate"],
+    ),
+    (
+        "phase-outside-its-list",
+        f"""DELETE {{ {E11} lodplan:phase ?p }} INSERT {{ {E11} lodplan:phase status:en-cours }}
+           WHERE {{ {E11} lodplan:phase ?p }}""",
+        LPSH["PlanElement-phase"],
+    ),
+    (
+        "empty-expected-results",
+        f"""DELETE {{ {E11} lodplan:expectedResults ?r }}
+           INSERT {{ {E11} lodplan:expectedResults ""@fr }}
+           WHERE {{ {E11} lodplan:expectedResults ?r }}""",
+        LPSH["PlanElement-expectedResults"],
+    ),
+    (
+        "identifier-without-agency",
+        "DELETE WHERE { <plan/demo#id-tet> adms:schemaAgency ?a }",
+        LPSH["Identifier-schemaAgency"],
+    ),
+    (
+        "adoption-act-without-date-number-or-page",
+        """DELETE WHERE { <plan/demo#act-2024-057> dcterms:issued ?d ; skos:notation ?n ;
+                              foaf:page ?p }""",
+        LPSH.AdoptionActShape,
+    ),
+    (
+        "indicator-without-label",
+        f"DELETE WHERE {{ {INDICATOR} rdfs:label ?l }}",
+        LPSH["Indicator-label"],
+    ),
+    (
+        "implements-a-literal",
+        f"""INSERT DATA {{ {E13} lodplan:implements "le plan climat" }}""",
+        LPSH["Implements-value"],
+    ),
+]
+
+
+def broken_0_2(update: str) -> Graph:
+    graph = valid_graph_0_2()
+    graph.update(PREFIXES + update)
+    return graph
+
+
+@pytest.mark.parametrize(
+    ("update", "shape"), [b[1:] for b in BROKEN_0_2], ids=[b[0] for b in BROKEN_0_2]
+)
+def test_broken_0_2_data_is_rejected_with_french_and_english_messages(update, shape):
+    conforms, results = validate(broken_0_2(update))
+    assert not conforms
+    found = results_of(results, shape)
+    assert found, describe(results)
+    for result in found:
+        assert results.value(result, SH.resultSeverity) == SH.Violation
+        assert sorted(langs(results, result, SH.resultMessage)) == ["en", "fr"]
+
+
+def test_the_0_2_fixture_round_trips_through_context_0_2():
+    original = valid_graph_0_2()
+    versioned = json.loads((ontology_dir() / "context" / "0.2.jsonld").read_text(encoding="utf-8"))
+    assert versioned == context()  # 0.2 is the current context
+    expanded = jsonld.from_rdf(to_nquads(original), {"format": "application/n-quads"})
+    compacted = jsonld.compact(expanded, versioned)
+    nodes = {node["id"]: node for node in compacted["@graph"]}
+
+    action = nodes[DATA + "plan/demo/element/1.1"]
+    assert action["phase"] == "phasecode:operation"
+    assert action["completion"] == "40"
+    assert action["plannedStartDate"] == {"@value": "2024-09", "type": "xsd:gYearMonth"}
+    assert sorted(action["theme"]) == [
+        "m57:90-821", "sgpe:transports-en-commun", "tettheme:mobilite-et-transport",
+    ]  # fmt: skip
+    assert action["externalIdentifier"] == DATA + "plan/demo/element/1.1#id-national"
+    target = nodes[DATA + "indicator/frequentation-ligne#target-2026"]
+    assert target["type"] == "IndicatorValue"
+    assert (target["value"], target["valueKind"]) == ("800", "valuekind:cible")
+    assert target["ofIndicator"] == DATA + "indicator/frequentation-ligne"
+    funding = nodes[DATA + "plan/demo/element/1.1#funding-1"]
+    assert (funding["amount"], funding["currency"]) == ("200000", "EUR")
+    assert funding["fundingProgramme"] == "programme:fonds-vert"
+    assert funding["amountKind"] == "amountkind:financement-obtenu"
+    status = nodes[DATA + "plan/demo/element/1.1#status-2"]
+    assert (status["status"], status["statusDate"]) == ("statuscode:en-cours", "2024-10-01")
+    act = nodes[DATA + "plan/demo#act-2024-057"]
+    assert (act["notation"], act["issued"]) == ("2024-DEL-057", "2024-03-12")
+    assert act["page"] == "https://deliberations.demo.example/2024-057"
+    identifier = nodes[DATA + "plan/demo#id-tet"]
+    assert (identifier["type"], identifier["schemaAgency"]) == (
+        "Identifier",
+        "Territoires en Transitions",
+    )
+
+    keys = {key for node in compacted["@graph"] for key in node}
+    assert not [k for k in keys if ":" in k or k.startswith("http")], "a term is missing"
+
+    back = jsonld.to_rdf(compacted, {"format": "application/n-quads"})
+    assert isomorphic(Graph().parse(data=back, format="nt"), original)
+
+
+# Questions on plans over time (docs/mapping.md): statuses accumulate as assertions.
+
+STATUS_ON_A_DATE = """
+PREFIX lodplan: <https://w3id.org/lodplan/ontology#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+SELECT ?element ?status WHERE {
+  ?element lodplan:statusAssertion ?assertion .
+  ?assertion lodplan:status ?status ; lodplan:statusDate ?date .
+  FILTER (?date <= "2024-06-30"^^xsd:date)
+  FILTER NOT EXISTS {
+    ?element lodplan:statusAssertion ?later .
+    ?later lodplan:statusDate ?laterDate .
+    FILTER (?laterDate <= "2024-06-30"^^xsd:date && ?laterDate > ?date)
+  }
+}
+"""
+
+STATUS_WENT_BACKWARDS = """
+PREFIX lodplan: <https://w3id.org/lodplan/ontology#>
+PREFIX status: <https://w3id.org/lodplan/code/status/>
+SELECT DISTINCT ?element ?before ?after WHERE {
+  VALUES (?before ?rankBefore) { (status:prevue 1) (status:en-cours 2) (status:en-retard 2)
+                                 (status:realisee 3) }
+  VALUES (?after ?rankAfter) { (status:prevue 1) (status:en-cours 2) (status:en-retard 2)
+                               (status:realisee 3) }
+  ?element lodplan:statusAssertion ?a1 , ?a2 .
+  ?a1 lodplan:status ?before ; lodplan:statusDate ?d1 .
+  ?a2 lodplan:status ?after ; lodplan:statusDate ?d2 .
+  FILTER (?d1 < ?d2 && ?rankAfter < ?rankBefore)
+}
+"""
+
+
+def test_the_status_of_every_element_on_a_date_is_a_query():
+    rows = {(str(e), str(s)) for e, s in valid_graph_0_2().query(STATUS_ON_A_DATE)}
+    assert rows == {
+        (DATA + "plan/demo/element/1.1", str(terms.STATUS["prevue"])),
+        (DATA + "plan/demo", str(terms.STATUS["adoptee"])),
+    }
+
+
+def test_statuses_that_went_backwards_are_a_query():
+    graph = valid_graph_0_2()
+    assert not list(graph.query(STATUS_WENT_BACKWARDS))
+    graph.update(
+        PREFIXES
+        + f"""INSERT DATA {{
+            {E11} lodplan:statusAssertion <plan/demo-2025/element/1.1#status-1> .
+            <plan/demo-2025/element/1.1#status-1> a lodplan:StatusAssertion ;
+                lodplan:status status:prevue ; lodplan:statusDate "2025-02-01"^^xsd:date .
+        }}"""
+    )
+    rows = {(str(b), str(a)) for _, b, a in graph.query(STATUS_WENT_BACKWARDS)}
+    assert rows == {(str(terms.STATUS["en-cours"]), str(terms.STATUS["prevue"]))}
+
+
+# --- shared theme schemes: shipped as data, with their source and licence -----
+
+EXPECTED_SIZES = {"sgpe-lever": 50, "sdg": 17, "tet-thematique": 11}
+
+
+def _themes_csv(name: str) -> list[dict[str, str]]:
+    import csv
+
+    path = ontology_dir().parent / "referentials" / "themes" / name
+    with path.open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+@pytest.mark.parametrize("name", SHARED_SCHEMES)
+def test_shared_schemes_name_their_source_and_licence(name):
+    g = codelists()
+    scheme = scheme_iri(name)
+    for predicate in (SKOS.prefLabel, RDFS.label, SKOS.definition):
+        assert sorted(langs(g, scheme, predicate)) == ["en", "fr"], predicate
+    sources = list(g.objects(scheme, DCTERMS.source))
+    assert sources and all(isinstance(s, URIRef) for s in sources)
+    assert isinstance(g.value(scheme, DCTERMS.license), URIRef)
+    assert g.value(scheme, OWL.versionInfo) is not None
+    concepts = set(g.subjects(SKOS.inScheme, scheme))
+    assert set(g.objects(scheme, SKOS.hasTopConcept)) == set(g.subjects(SKOS.topConceptOf, scheme))
+    for concept in concepts:
+        identifier = str(concept).removeprefix(str(scheme) + "/")
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", identifier)
+        assert list(g.objects(concept, SKOS.notation)) == [Literal(identifier)]
+        assert "fr" in langs(g, concept, SKOS.prefLabel), concept
+        assert set(g.objects(concept, RDFS.label)) == set(g.objects(concept, SKOS.prefLabel))
+        tops = (concept, SKOS.topConceptOf, scheme) in g
+        assert tops != ((concept, SKOS.broader, None) in g), concept
+
+
+def test_shared_schemes_have_the_sizes_of_their_sources():
+    g = codelists()
+
+    def size(name: str) -> int:
+        return len(set(g.subjects(SKOS.inScheme, scheme_iri(name))))
+
+    for name, expected in EXPECTED_SIZES.items():
+        assert size(name) == expected, name
+    assert size("m57-competence") == len(_themes_csv("referentiel_competences_M57_2025.csv"))
+    assert size("m57-competence") == 156
+
+
+def test_sgpe_levers_carry_the_labels_and_descriptions_of_the_national_schema():
+    g = codelists()
+    rows = _themes_csv("50_leviers_SGPE_03_2025.csv")
+    labels = {str(label) for c in g.subjects(SKOS.inScheme, scheme_iri("sgpe-lever"))
+              for label in g.objects(c, SKOS.prefLabel)}  # fmt: skip
+    assert labels == {row["levier"] for row in rows}  # the values the schema's `leviers` take
+    for row in rows:
+        [concept] = g.subjects(SKOS.prefLabel, Literal(row["levier"], lang="fr"))
+        assert str(g.value(concept, SKOS.definition)) == row["description"]
+
+
+def test_m57_competences_are_codes_with_their_hierarchy():
+    g = codelists()
+    rows = _themes_csv("referentiel_competences_M57_2025.csv")
+    for row in rows:
+        concept = concept_iri("m57-competence", row["code"])
+        assert g.value(concept, SKOS.prefLabel) == Literal(
+            row["competence-sous-competence"], lang="fr"
+        )
+        parent = g.value(concept, SKOS.broader)
+        if len(row["code"]) == 6 and row["code"] != "90-025":
+            assert parent == concept_iri("m57-competence", row["code"][:-1])
+        else:
+            assert parent is None
+    assert (
+        len(
+            set(g.subjects(SKOS.broader, None))
+            & {concept_iri("m57-competence", r["code"]) for r in rows}
+        )
+        == 102
+    )
+
+
+def test_sdgs_match_the_un_identifiers():
+    g = codelists()
+    for number in range(1, 18):
+        concept = concept_iri("sdg", str(number))
+        assert g.value(concept, SKOS.exactMatch) == URIRef(f"http://metadata.un.org/sdg/{number}")
+        assert sorted(langs(g, concept, SKOS.prefLabel)) == ["en", "fr"]
+        assert sorted(langs(g, concept, SKOS.definition)) == ["en", "fr"]
+    assert g.value(concept_iri("sdg", "13"), SKOS.prefLabel, any=True) is not None
+
+
+def test_generated_theme_schemes_are_what_the_script_derives_from_the_copies():
+    import importlib.util
+
+    path = ontology_dir().parent / "tools" / "derive_theme_schemes.py"
+    spec = importlib.util.spec_from_file_location("derive_theme_schemes", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    for name, text in module.derived().items():
+        assert (ontology_dir() / "codelists" / name).read_text(encoding="utf-8") == text, name
+
+
+def test_national_schema_and_tet_statuses_each_have_one_concept():
+    """The phaseStatut of the national schema and TET's statut map to one concept each."""
+    g = codelists()
+    by_label: dict[str, set] = {}
+    for concept in g.subjects(SKOS.inScheme, scheme_iri("status")):
+        for predicate in (SKOS.prefLabel, SKOS.altLabel):
+            for label in g.objects(concept, predicate):
+                by_label.setdefault(str(label).casefold(), set()).add(concept)
+    national = ["En cours", "En retard", "En pause", "Bloqué", "Abandonné", "Terminé"]
+    tet = ["À venir", "En cours", "Réalisé", "En pause", "Abandonné", "Bloqué", "En retard",
+           "A discuter"]  # fmt: skip
+    for label in national + tet:
+        assert len(by_label.get(label.casefold(), ())) == 1, label
+
+
+def test_docs_list_every_value_of_every_code_list():
+    """docs/codelists.md and the table of docs/mapping.md are generated from the code
+    lists: run `python tools/codelist_docs.py` after a change."""
+    import importlib.util
+
+    path = ontology_dir().parent / "tools" / "codelist_docs.py"
+    spec = importlib.util.spec_from_file_location("codelist_docs", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    text = (ontology_dir().parent / "docs" / "codelists.md").read_text(encoding="utf-8")
+    assert text == module.codelists_markdown(), "run python tools/codelist_docs.py"
+    for concept in codelists().subjects(RDF.type, SKOS.Concept):
+        assert f"| `{str(concept).rsplit('/', 1)[1]}` |" in text, concept
+    mapping = (ontology_dir().parent / "docs" / "mapping.md").read_text(encoding="utf-8")
+    assert mapping == module.with_overview(mapping), "run python tools/codelist_docs.py"

@@ -30,7 +30,9 @@ def codelists() -> Graph:
 def test_there_is_one_namespace_per_closed_list():
     assert set(code_namespaces()) == {
         "PLAN_TYPE", "ELEMENT_KIND", "ROLE", "STATUS", "PRIORITY", "DATE_PRECISION",
-        "DATE_ROLE", "TERRITORY_KIND",
+        "DATE_ROLE", "TERRITORY_KIND", "PHASE", "INDICATOR_VALUE_KIND", "AMOUNT_KIND",
+        "EXPENDITURE_NATURE", "FUNDING_PROGRAMME", "SGPE_LEVER", "M57_COMPETENCE",
+        "TET_THEMATIQUE", "SDG",
     }  # fmt: skip
 
 
@@ -74,3 +76,11 @@ def test_ontology_iris_match_the_ontology_file():
     assert g.value(ontology, OWL.versionIRI) == URIRef(terms.ONTOLOGY_VERSION_IRI)
     assert str(g.value(ontology, OWL.versionInfo)) == terms.ONTOLOGY_VERSION
     assert str(g.value(ontology, VANN.preferredNamespaceUri)) == str(terms.LP)
+
+
+def test_version_0_2_follows_0_1():
+    g = Graph().parse(ontology_dir() / "lodplan.ttl", format="turtle")
+    ontology = URIRef(terms.ONTOLOGY_IRI)
+    assert terms.ONTOLOGY_VERSION == "0.2"
+    assert terms.ONTOLOGY_VERSION_IRI == "https://w3id.org/lodplan/ontology/0.2"
+    assert g.value(ontology, OWL.priorVersion) == URIRef("https://w3id.org/lodplan/ontology/0.1")

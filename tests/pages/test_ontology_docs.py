@@ -90,13 +90,24 @@ def test_every_property_is_documented_in_its_section(docs, ontology, rdf_type, s
 def test_the_external_terms_the_file_declares_are_listed(docs, ontology):
     declared = {
         str(s)
-        for rdf_type in (OWL.Class, OWL.ObjectProperty, OWL.AnnotationProperty)
+        for rdf_type in (
+            OWL.Class,
+            OWL.ObjectProperty,
+            OWL.DatatypeProperty,
+            OWL.AnnotationProperty,
+        )
         for s in ontology.subjects(RDF.type, rdf_type)
         if isinstance(s, URIRef) and not str(s).startswith(str(LP))
     }
     listed = _iris(docs.reused_classes) + _iris(docs.reused_properties)
     assert set(listed) == declared
     assert all(r.kind == "external" for r in docs.reused_classes)
+
+
+FRENCH_ONLY_SCHEMES = {
+    "https://w3id.org/lodplan/code/sgpe-lever",
+    "https://w3id.org/lodplan/code/m57-competence",
+}
 
 
 def test_every_concept_of_every_code_list_is_documented_under_its_scheme(docs):
@@ -108,8 +119,10 @@ def test_every_concept_of_every_code_list_is_documented_under_its_scheme(docs):
     for scheme in docs.schemes:
         members = {str(c) for c in codelists.subjects(SKOS.inScheme, URIRef(scheme.ref.iri))}
         assert {c.ref.iri for c in scheme.concepts} == members
+        # External referentials published in French only keep their source's language.
+        languages = {"fr"} if scheme.ref.iri in FRENCH_ONLY_SCHEMES else {"fr", "en"}
         for concept in scheme.concepts:
-            assert {"fr", "en"} <= {item.lang for item in concept.label.items}
+            assert languages <= {item.lang for item in concept.label.items}
             assert concept.ref.kind == "concept"
 
 
@@ -137,11 +150,17 @@ def test_has_element_goes_from_plans_to_plan_elements(docs):
 def test_a_union_domain_lists_the_property_under_each_member(docs):
     prop = _property(docs, "source")
     assert [(e.operator, set(_iris(e.members))) for e in prop.domains] == [
-        ("union", {str(LP.Plan), str(LP.PlanElement)})
-    ]
-    for name in ("Plan", "PlanElement"):
+        (
+            "union",
+            {str(LP[name]) for name in (
+                "Plan", "PlanElement", "Passage", "Indicator", "IndicatorValue", "BudgetLine",
+                "StatusAssertion", "AdoptionAct",
+            )},
+        )
+    ]  # fmt: skip
+    for name in ("Plan", "PlanElement", "Passage", "StatusAssertion"):
         assert str(LP.source) in _iris(_class(docs, name).properties)
-    assert str(LP.source) not in _iris(_class(docs, "Passage").properties)
+    assert str(LP.source) not in _iris(_class(docs, "Territory").properties)
 
 
 def test_datatype_ranges_and_characteristics(docs):

@@ -52,7 +52,7 @@ def test_a_bundled_plan_document_holds_exactly_the_plan_graph(map_bundled, conte
 
     document = plan_document(ntriples, plan_iri, context)
 
-    assert document["@context"] == context.url == TEST_BASE + "context/0.1.jsonld"
+    assert document["@context"] == context.url == TEST_BASE + "context/0.2.jsonld"
     assert document["id"] == plan_iri and document["type"] == "Plan"
     assert _triples_of(json.loads(to_bytes(document)), context) == graph
     tops = document["hasElement"]
@@ -214,3 +214,16 @@ def test_the_frame_uses_only_terms_of_the_current_context():
     assert "@context" not in plan_frame()  # the caller names the context version
     assert used and used <= set(terms)
     assert terms["included"] == "@included"  # the frame's extra nodes read as "included"
+
+
+def test_a_plan_with_the_terms_of_ontology_0_2_keeps_every_triple(context):
+    """Indicator values point to their indicator, not from the plan: they are included."""
+    from tests.test_ontology import valid_graph_0_2
+
+    ntriples = valid_graph_0_2().serialize(format="nt", encoding="utf-8")
+    graph = {quad.triple for quad in parse(ntriples, format=RdfFormat.N_TRIPLES)}
+    document = plan_document(ntriples, "http://data.test.example/plan/demo", context)
+    assert _triples_of(json.loads(to_bytes(document)), context) == graph
+    assert document["indicator"] == "http://data.test.example/indicator/frequentation-ligne"
+    values = [n for n in document["included"] if n["type"] == "IndicatorValue"]
+    assert len(values) == 4
