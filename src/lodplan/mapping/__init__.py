@@ -144,7 +144,9 @@ def _lines_used(graph: Graph) -> dict[int, str]:
     for node, source in graph.subject_objects(LP.source):
         start = graph.value(source, LP.startLine)
         end = graph.value(source, LP.endLine)
-        for number in range(int(start), int(end) + 1):
+        if start is None or end is None:  # every source the writer makes has both
+            continue
+        for number in range(int(start), int(end) + 1):  # type: ignore[call-overload]
             used.setdefault(number, str(node))
     return used
 

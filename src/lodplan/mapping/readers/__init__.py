@@ -33,7 +33,7 @@ def read_outline(
     """``is_name`` tells a text that is only the name of a place or an organisation
     (readers that tell highlighted names from actions need it)."""
     kind = spec.reader.get("type")
-    reader = READERS.get(kind)
+    reader = READERS.get(str(kind))
     if reader is None:
         raise MappingError(
             f"unknown reader type {kind!r}; known: {', '.join(sorted(READERS))}",

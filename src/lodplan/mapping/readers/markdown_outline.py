@@ -226,7 +226,8 @@ class _Reading:
         return inset.last + 1
 
     def _in_title(self, number: int) -> bool:
-        return bool(self.c.title_lines) and self.c.title_lines[0] <= number <= self.c.title_lines[1]
+        title = self.c.title_lines
+        return title is not None and title[0] <= number <= title[1]
 
     def _heading_at(self, number: int) -> int | None:
         """Read a heading starting at ``number``; return its last line, or None."""
@@ -297,16 +298,20 @@ class _Reading:
 
     def _only_a_name(self, line: str, marked: _Marked, candidates: list[_Marked]) -> bool:
         """A highlighted text that is only the name of a place or an organisation is not
-        an action, unless its clause says what is done with it (``names.actions-when``)."""
+        an action, unless its clause says what is done with it (``names.actions-when``):
+        its sentence, or, in a sentence of several, its clause and the text no other
+        clause holds on either side of it (a common lead-in: "l'ouverture du …")."""
         if self.c.names is None or self.is_name is None or not self.is_name(marked.text):
             return False
         start, end = _sentence_span(line, marked.start)
         together = [m for m in candidates if _sentence_span(line, m.start) == (start, end)]
         first, last = 0, end - start  # alone in its sentence: the whole sentence
-        if len(together) > 1:
+        if len(together) > 1:  # its clause and the undecided text around it
             own, _ = _clauses(line[start:end], [(m.start - start, m.end - start)
                                                 for m in together], self.c.separators)  # fmt: skip
-            first, last = own[together.index(marked)]
+            i = together.index(marked)
+            first = own[i - 1][1] if i > 0 else 0
+            last = own[i + 1][0] if i + 1 < len(own) else end - start
         clause = line[start + first : marked.start] + " " + line[marked.end : start + last]
         return not self.c.names.search(plain_text(clause, self.c.markup))
 
@@ -624,12 +629,12 @@ class _Config:
             except ValueError as exc:
                 raise fail(str(exc), f"ignore[{i}].lines") from None
             try:
-                pattern = re.compile(item["pattern"]) if item.get("pattern") else None
+                matching = re.compile(item["pattern"]) if item.get("pattern") else None
             except re.error as exc:
                 raise fail(f"invalid regular expression: {exc}", f"ignore[{i}].pattern") from None
-            if not numbers and pattern is None:
+            if not numbers and matching is None:
                 raise fail("declare 'lines' or 'pattern'", f"ignore[{i}]")
-            ignores.append(_Ignore(item["reason"], frozenset(numbers), pattern))
+            ignores.append(_Ignore(item["reason"], frozenset(numbers), matching))
         plan_passages = []
         for i, item in enumerate(reader.get("passages") or []):
             try:
@@ -647,7 +652,7 @@ class _Config:
             headings=tuple(headings),
             headings_min_level=min(h.level for h in headings),
             title_lines=tuple(title_lines) if title_lines else None,
-            actions_level=levels.get(under),
+            actions_level=levels.get(str(under)) if under else None,
             action_cls=actions.get("class", "Action"),
             action_kind=actions.get("kind", "action"),
             action_level_name=actions.get("level-name", "Action"),
