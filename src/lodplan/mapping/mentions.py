@@ -15,6 +15,9 @@ Linked places become ``lodplan:territory`` of the element; linked organisations
 become involvements with the role ``mentionne`` (the text names them, nothing
 more), unless the mapping already states a role for them or they publish the
 plan. A passage (narrative that is not an element) ``lodplan:mentions`` what it names.
+When one sentence holds several actions (``Element.clauses``), each is linked to the
+names of its own clause only; a name no clause holds is linked to none and waits for a
+review (decision ``which-action``).
 """
 
 from __future__ import annotations

@@ -11,9 +11,16 @@ ignored with the reason ``prose`` gives; lines outside the sections are the
 plan's own passages (``passages``), ignored with a declared reason, or
 reported as unaccounted.
 
-Order of the decisions for a line: ``passages`` and ``ignore`` rules with
+Order of the decisions for a line: ``insets`` (a box read whole as one element,
+its questions as labelled passages); ``passages`` and ``ignore`` rules with
 ``lines``; heading patterns; marked actions; the other ``ignore`` rules; the
 ``prose`` of the section; otherwise the line is unaccounted.
+
+When one sentence holds several actions, each gets its clause of it
+(:class:`~lodplan.mapping.model.Clauses`, cut at the declared
+``actions.clauses.separators``): the names there are its own, the names no clause
+holds wait for a review. A highlighted text that is only a name (``is_name``) is an
+action only when its clause holds one of the words of ``actions.names``.
 """
 
 from __future__ import annotations
