@@ -393,6 +393,7 @@ def test_an_inset_is_one_element_whose_questions_are_its_passages(tmp_path):
         ),
         ("  insets: [{lines: [22-33], title: 40, class: A, kind: a, level-name: E}]",
          "insets[0].title"),
+        ("  insets: [{lines: [1-33], class: A, kind: a, level-name: E}]", "ignore[0].lines"),
     ],
 )  # fmt: skip
 def test_malformed_insets_name_their_field(tmp_path, inset, field):

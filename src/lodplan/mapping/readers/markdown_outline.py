@@ -651,6 +651,15 @@ class _Config:
             except ValueError as exc:
                 raise fail(str(exc), f"passages[{i}].lines") from None
             plan_passages.append(_PlanPassages(frozenset(numbers), item.get("label")))
+        insets = _insets(reader.get("insets") or [], fail)
+        for inset in insets:  # an inset is read whole: nothing else may claim its lines
+            box = set(range(inset.first, inset.last + 1))
+            claims = [(f"ignore[{i}].lines", x.lines) for i, x in enumerate(ignores)] + [
+                (f"passages[{i}].lines", x.lines) for i, x in enumerate(plan_passages)
+            ]
+            for where, claimed in claims:
+                if box & claimed:
+                    raise fail(f"lines {inset.first}-{inset.last} are an inset's", where)
         prose = reader.get("prose")
         if isinstance(prose, dict) and prose != {"as": "passages"}:
             raise fail("is a reason to ignore the narrative, or {as: passages}", "prose")
@@ -674,7 +683,7 @@ class _Config:
             prose=prose if isinstance(prose, str) else None,
             prose_as_passages=isinstance(prose, dict),
             passages=tuple(plan_passages),
-            insets=tuple(_insets(reader.get("insets") or [], fail)),
+            insets=tuple(insets),
             ignore=tuple(ignores),
             markup=markup_of(spec),
         )
