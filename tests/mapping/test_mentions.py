@@ -205,6 +205,17 @@ def test_a_name_no_clause_holds_waits_for_a_review_on_no_action():
     assert waiting.decision == "which-action"
 
 
+def test_the_publisher_named_where_no_clause_holds_it_needs_no_decision():
+    first = Element("Action", "action", "Action", "A", Span(7, 7, "A"), label="A")
+    first.clauses = Clauses("A", ("Metz Métropole lancera",), ("A", "B"))
+    gazetteer = build_gazetteer(places(), ACTORS, OFFICIAL)
+    [mention] = reconcile("plan", Outline([first]), gazetteer, Reviews(), "metz-metropole")
+    assert (mention.decision, mention.needs_review) == ("unique", False)
+    assert first.involvements == []
+    [mention] = reconcile("plan", Outline([first]), gazetteer, Reviews(), "insee")
+    assert mention.needs_review
+
+
 def test_only_a_name():
     gazetteer = build_gazetteer(places(), ACTORS, OFFICIAL)
     assert is_only_a_name(gazetteer, "Metz Métropole")

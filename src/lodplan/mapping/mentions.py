@@ -254,7 +254,9 @@ def reconcile(
                         _link(element, mention.target, publisher)
         if element.clauses is not None:
             with_actors = "description" in organisation_fields
-            mentions += _undecided_mentions(plan_id, element, gazetteer, reviews, with_actors)
+            mentions += _undecided_mentions(
+                plan_id, element, gazetteer, reviews, with_actors, publisher
+            )
         for passage in element.passages:
             mentions += _passage_mentions(plan_id, element, passage, gazetteer, reviews)
     for passage in outline.passages:
@@ -263,11 +265,17 @@ def reconcile(
 
 
 def _undecided_mentions(
-    plan_id: str, element: Element, gazetteer: Gazetteer, reviews: Reviews, with_actors: bool
+    plan_id: str,
+    element: Element,
+    gazetteer: Gazetteer,
+    reviews: Reviews,
+    with_actors: bool,
+    publisher: str | None,
 ) -> list[Mention]:
     """Names in the parts of a sentence of several actions that no action's clause holds:
     linked to none of them, left for a person to decide (a review ``target: null``, or
-    the action's clause declared in the mapping)."""
+    the action's clause declared in the mapping). The plan's publisher, which no action
+    is linked to for being named, needs no decision."""
     assert element.clauses is not None
     mentions = []
     lines = range(element.span.start_line, element.span.end_line + 1)
@@ -280,6 +288,10 @@ def _undecided_mentions(
             mention = Mention(plan_id, element, "description", written, tuple(candidates),
                               WHICH_ACTION, line=element.span.start_line)  # fmt: skip
             if not _decide(mention, lines, gazetteer, reviews):
+                continue
+            target = mention.target
+            if target is not None and target.ref == f"actor:{publisher}":
+                mentions.append(mention)  # unique or reviewed, never linked (see _link)
                 continue
             if mention.decision != "not-linked":  # only "linked to none" decides here
                 mention.decision, mention.target = WHICH_ACTION, None
