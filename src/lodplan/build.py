@@ -23,7 +23,7 @@ from lodplan.errors import LodplanError, MappingError
 from lodplan.iris import IriMinter
 from lodplan.mapping import MappedPlan, find_mappings, map_plan, read_source_lines
 from lodplan.mapping.actors import Actor, actors_graph, load_actors
-from lodplan.mapping.mentions import Mention
+from lodplan.mapping.mentions import WHICH_ACTION, Mention
 from lodplan.mapping.model import Outline
 from lodplan.mapping.reviews import ACTOR_PREFIX, Review, Reviews, load_reviews
 from lodplan.publishing.catalog import (
@@ -123,6 +123,8 @@ def _cog_graph(base_iri: str) -> NamedGraph:
 
 
 def _review_problem(plan: MappedPlan, mention: Mention) -> str:
+    if mention.decision == WHICH_ACTION:  # what it designates is known, not whose it is
+        return f"{plan.spec.source.path}:{mention.line}: {mention.text!r}: {mention.reason}"
     candidates = ", ".join(f"{c.ref} ({c.label})" for c in mention.candidates)
     return (
         f"{plan.spec.source.path}:{mention.line}: {mention.text!r} could "
@@ -252,7 +254,7 @@ def _check_place_references(places: Places, is_place: Callable[[str], bool]) -> 
             raise MappingError(
                 f"{ref!r} is not a known place (the COG, a country of the country list, "
                 "a territory of places.yaml)",
-                file=places.path,
+                file=places.path or PLACES_FILE,
                 field=where,
             )
 

@@ -319,7 +319,8 @@ def _parser() -> argparse.ArgumentParser:
         "(COG communes, EPCI, départements, régions; mappings/places.yaml) and organisations "
         "(mappings/actors.yaml) and print, as CSV, each mention with its decision: unique "
         "(one candidate), reviewed (decided in mappings/reviews.yaml), not-linked (a review "
-        "says why), ambiguous (to review), or not-modelled (on a line the mapping ignores: "
+        "says why), ambiguous (to review), which-action (in a sentence of several actions, "
+        "in no action's clause: to review), or not-modelled (on a line the mapping ignores: "
         "not in the data). Exit status 1 if a mention is left to review.",
     )
     common(reconcile, store=False)

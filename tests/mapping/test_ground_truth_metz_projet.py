@@ -23,9 +23,19 @@ from tests.mapping.graph_helpers import cited_text, label, of_kind, quotes_of, s
 PLAN = URIRef(TEST_BASE + "plan/metz-projet-metropolitain")
 ELEMENT = TEST_BASE + "plan/metz-projet-metropolitain/element/"
 
-# Actions per chantier, counted by reading the source (exclusions: "Horizon 2020",
-# line 289, a label; BLIIDA and Synergie repeated in the list of places of line 614).
-ACTIONS_PER_CHANTIER = {1: 5, 2: 6, 3: 5, 4: 12, 5: 5, 6: 11, 7: 17, 8: 7, 9: 3, 10: 4}
+# Actions per chantier, counted by reading the source. Not actions: "Horizon 2020"
+# (line 289), a label; and the highlighted names whose sentence says what a place or
+# an organisation is or does, not what is to be done (issue 15.3): in chantier 8
+# "Invent Metz Campus" (602, « l'association … donne un nouvel élan »), "BLIIDA" and
+# "Synergie" (604, « diverses initiatives ont vu le jour : BLIIDA, tiers lieu …,
+# Synergie, accélérateur … »), "BLIIDA" again (606, « BLIIDA ambitionne de devenir …
+# et lance … »), "Le quartier de la gare de Metz-Ville" (610, « étant par définition
+# un hub … devra devenir … »), BLIIDA and Synergie in the list of places of the map
+# (614); in chantier 9 "Invent Metz Campus" (668, « Avec Invent Metz Campus, Metz
+# Métropole donne … un cadre »). Chantier 2's box (lines 217-271, the franco-German
+# escape game) is one action (issue 15.6).
+ACTIONS_PER_CHANTIER = {1: 5, 2: 7, 3: 5, 4: 12, 5: 5, 6: 11, 7: 17, 8: 2, 9: 2, 10: 4}
+ACTIONS = sum(ACTIONS_PER_CHANTIER.values())  # 70
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +89,8 @@ def partners_of(graph, node):
 def test_counts_of_each_level(graph):
     assert len(of_kind(graph, "ambition")) == 3
     assert len(of_kind(graph, "chantier")) == 10
-    assert len(of_kind(graph, "action")) == 75
-    assert len(set(graph.subjects(RDF.type, LP.Action))) == 75
+    assert len(of_kind(graph, "action")) == ACTIONS == 70
+    assert len(set(graph.subjects(RDF.type, LP.Action))) == 70
     for number, count in ACTIONS_PER_CHANTIER.items():
         assert len(set(graph.subjects(LP.partOf, chantier(number)))) == count, number
 
@@ -163,13 +173,12 @@ def test_specific_actions_with_dates_and_partners(graph):
     ]
     assert dates_of(graph, action(graph, 4, "thèse sur les îlots de chaleur")) == []
     # GRDF is its partner ("(GRDF notamment)"); UEM, partner of the other action of the
-    # same sentence, is only named there
-    assert partners_of(graph, action(graph, 4, "études de potentiel")) == {
-        ("grdf", "partenaire"), ("uem", "mentionne"),
-    }  # fmt: skip
+    # same sentence, is in the other clause (« … ou la mise en place d'[…(UEM)] »): not
+    # on this one (issue 15.2)
+    assert partners_of(graph, action(graph, 4, "études de potentiel")) == {("grdf", "partenaire")}
     assert partners_of(graph, action(graph, 4, "actions de communication")) == {
-        ("uem", "partenaire"), ("grdf", "mentionne"),
-    }  # fmt: skip
+        ("uem", "partenaire")
+    }
     node = action(graph, 4, "éco-défis")
     assert ("avril 2019", date(2019, 4, 1), date(2019, 4, 30), "mois") in dates_of(graph, node)
     # chantier 5, links
@@ -224,21 +233,96 @@ def test_dates_in_the_sentence_after_the_highlight(graph):
         )
 
 
-def test_highlighted_places_link_the_organisation_they_name(graph):
+def test_names_of_one_clause_stay_on_its_action(graph):
+    # line 439: « … entre communes, avec le lancement du réseau [BiodiverCités](#), ou
+    # avec la population avec notre soutien lors de l'ouverture de [l'Atelier de
+    # Jean-Marie](#) à Montigny-lès-Metz. » — the network names no place; the Atelier
+    # and its commune are the Atelier's (its clause is declared: reader.actions.contexts)
+    network = action(graph, 5, "BiodiverCités")
+    atelier = action(graph, 5, "l'Atelier de Jean-Marie")
+    montigny = URIRef(TEST_BASE + "territory/commune/57480")
+    assert set(graph.objects(network, LP.territory)) == set()
+    assert partners_of(graph, network) == {("biodivercites", "mentionne")}
+    assert set(graph.objects(atelier, LP.territory)) == {
+        montigny, URIRef(TEST_BASE + "territory/atelier-de-jean-marie"),
+    }  # fmt: skip
+    assert partners_of(graph, atelier) == set()
+    # line 731: the cathedral is named inside the first item only
+    cathedral = URIRef(TEST_BASE + "territory/cathedrale-saint-etienne")
+    assert set(graph.objects(action(graph, 10, "festivités"), LP.territory)) == {cathedral}
+    assert set(graph.objects(action(graph, 10, "Balades nature"), LP.territory)) == set()
+    # both keep the whole sentence as their description (nothing lost)
+    festivities = action(graph, 10, "festivités")
+    assert "Balades nature" in str(graph.value(festivities, DCTERMS.description))
+
+
+def test_highlighted_names_are_mentions_not_actions(graph):
+    labels = {label(graph, n) for n in graph.subjects(LP.partOf, chantier(8))}
+    assert labels == {
+        "Il s'agit de faire de BLIIDA un smart building",
+        "présentation de l'écosystème d'innovation de Metz Métropole",
+    }
+    assert {label(graph, n) for n in graph.subjects(LP.partOf, chantier(9))} == {
+        "la définition et la mise en œuvre d'un modèle multimodal des déplacements",
+        "étude relative aux enjeux de mobilité",
+    }
+    # the sentences that highlight them are chantier 8's narrative, which names them
+    bliida, synergie = (URIRef(TEST_BASE + "actor/" + a) for a in ("bliida", "synergie"))
+    [passage] = [
+        p for p in graph.objects(chantier(8), LP.passage)
+        if graph.value(graph.value(p, LP.source), LP.startLine).toPython() == 604
+    ]  # fmt: skip
+    assert {bliida, synergie} <= set(graph.objects(passage, LP.mentions))
+    assert "**BLIIDA**" in quotes_of(graph, graph.value(passage, LP.source))[0]
+    # a highlighted name is an action when its clause says what is done with it
+    action(graph, 2, "InnodeSIGN")  # « l'installation sur la métropole d'InnodeSIGN »
+    action(graph, 7, "Metz Mécènes Solidaires")  # « la création du fonds »
+    action(graph, 7, "la Conserverie Locale")  # « dont l'inauguration est prévue »
+    action(graph, 5, "BiodiverCités")  # « le lancement du réseau »
     smart = action(graph, 8, "Il s'agit de faire de BLIIDA un smart building")
     assert partners_of(graph, smart) == {("bliida", "mentionne")}
-    # the sentence of "Synergie" also names BLIIDA (highlighted in the same sentence)
-    assert partners_of(graph, action(graph, 8, "Synergie")) == {
-        ("synergie", "mentionne"), ("bliida", "mentionne"),
-    }  # fmt: skip
-    campus = action(graph, 9, "Invent Metz Campus")
-    assert partners_of(graph, campus) == {("invent-metz-campus", "mentionne")}
 
 
 def test_excluded_highlights_are_not_actions(graph):
     labels = {label(graph, n) for n in of_kind(graph, "action")}
     assert "Horizon 2020" not in labels
-    assert [label(graph, n) for n in graph.subjects(LP.partOf, chantier(8))].count("BLIIDA") == 2
+    assert not labels & {"BLIIDA", "Synergie", "Invent Metz Campus"}
+
+
+def test_the_box_of_chantier_2_is_one_action_with_its_questions(graph):
+    # lines 217-271: « Escape Game franco-allemand … Quoi ? … Par qui ? … Pour qui ? …
+    # Pourquoi ? … Comment ? », not 26 one-line passages (issue 15.6)
+    box = action(graph, 2, "Escape Game franco-allemand")
+    assert str(graph.value(box, LP.levelName)) == "Encadré"
+    source = graph.value(box, LP.source)
+    assert (line_of(graph, box), int(graph.value(source, LP.endLine))) == (217, 271)
+    sections = {}
+    for p in graph.objects(box, LP.passage):
+        name = graph.value(p, RDFS.label)
+        first = graph.value(graph.value(p, LP.source), LP.startLine).toPython()
+        sections[str(name) if name else None] = (first, str(graph.value(p, RDF.value)))
+    assert sorted(sections, key=lambda k: sections[k][0]) == [
+        None, "Quoi ?", "Pour qui ?", "Pourquoi ?", "Comment ?",
+    ]  # fmt: skip
+    assert sections["Pour qui ?"] == (
+        244,
+        "Lycéens, étudiants et adultes (qui connaissent déjà ou aimeraient connaître le "
+        "format Escape Game)",
+    )
+    assert sections["Pourquoi ?"][1].startswith("Objectifs institutionnels Enrichir le format")
+    assert "Sur une idée originale de l'Alec du Pays Messin" in sections["Comment ?"][1]
+    assert str(graph.value(box, DCTERMS.description)).startswith("▼ Un format ludique")
+    # who: the partner city (line 256) and the ALEC, whose idea it is (line 269)
+    assert partners_of(graph, box) == {
+        ("ville-de-worms", "partenaire"), ("alec-pays-messin", "mentionne"),
+    }  # fmt: skip
+    assert set(graph.objects(box, LP.territory)) == {URIRef(TEST_BASE + "territory/worms")}
+    # chantier 2 keeps no passage of the box's lines
+    lines = {
+        graph.value(graph.value(p, LP.source), LP.startLine).toPython()
+        for p in graph.objects(chantier(2), LP.passage)
+    }
+    assert not lines & set(range(217, 272))
 
 
 def test_every_line_is_accounted_for(metz):
@@ -259,9 +343,12 @@ PLAN_PASSAGES = {
     "Manifeste « Une métropole qui s'affirme à vos côtés »": 11,  # lines 101-132
     "Le projet métropolitain en actions : la réponse aux 10 chantiers": 3,  # lines 138-142
 }
-# Each chantier's narrative: its paragraphs that highlight no action, and the sentences
-# of the paragraphs that do which hold no action (before, between or after them)
-PASSAGES_PER_CHANTIER = {1: 13, 2: 38, 3: 14, 4: 17, 5: 16, 6: 20, 7: 13, 8: 24, 9: 14, 10: 23}
+# Each chantier's narrative: its paragraphs that highlight no action, the sentences
+# of the paragraphs that do which hold no action (before, between or after them);
+# chantier 2: its box (26 lines) is an action; chantiers 8 and 9: the lines whose
+# highlighted names are not actions (602, 604, 606, 610; 668) are narrative
+PASSAGES_PER_CHANTIER = {1: 13, 2: 12, 3: 14, 4: 17, 5: 16, 6: 20, 7: 13, 8: 22, 9: 14, 10: 23}
+BOX_PASSAGES = 5  # the box's title lines, Quoi ?, Pour qui ?, Pourquoi ?, Comment ?
 
 
 def test_the_narrative_is_published_as_passages(graph):
@@ -340,10 +427,10 @@ def test_a_passage_keeps_its_text_and_mentions_what_it_names(graph):
 def test_every_quote_is_found_at_its_cited_lines(metz, graph):
     lines = metz.spec.source.path.read_text(encoding="utf-8").split("\n")
     sources = list(graph.subject_objects(LP.source))
-    passages = sum(PLAN_PASSAGES.values()) + sum(PASSAGES_PER_CHANTIER.values())
+    passages = sum(PLAN_PASSAGES.values()) + sum(PASSAGES_PER_CHANTIER.values()) + BOX_PASSAGES
     # the plan (title, lines 5-11), its elements and passages, its stated facts
     # (territory, 2 authors, date of issue, start and end of its period)
-    assert len(sources) == 1 + 3 + 10 + 75 + passages + 6
+    assert len(sources) == 1 + 3 + 10 + ACTIONS + passages + 6
     for _node, source in sources:
         [exact] = quotes_of(graph, source)
         assert exact in cited_text(graph, source, lines)

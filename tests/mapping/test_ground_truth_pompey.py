@@ -71,6 +71,51 @@ def test_counts_of_each_level(graph):
     assert len(of_kind(graph, "etape")) == 4 + 2 + 4  # steps, two sub-steps, four ateliers
     for enjeu in of_kind(graph, "enjeu"):
         assert len(children(graph, enjeu)) == 4
+    assert len(of_kind(graph, "action")) == sum(ACTIONS_PER_DEFI.values()) == 30
+
+
+# What the défis present as things to do (issue 15.6), read from the source: the
+# measures the brochure itself calls « autant d'actions » (lines 208-216), the parts of
+# the water « plan d'action » (226-232), the means of the alternative mobility
+# (243-247), the « autant de réponses » of urbanisation (264-267), the means by which
+# local shops « doit être accompagné » (287-291), the requalification of industrial
+# land (299-300; the other means of that sentence — a property offer, facilities,
+# services — are not stated as things to do), the « création d'un service de l'emploi
+# local » (322), the « leviers à actionner » of the circular economy (338-344), the
+# strategy « à déployer » for digital access (373-376), and the two Smart City tools
+# (413-417). The other défis state aims, « enjeux » (465) or unnamed « projets,
+# actions et dispositifs » (484): no action.
+ACTIONS_PER_DEFI = {
+    "Vers un territoire bas-carbone, sobre en énergie": 5,
+    "Préserver la ressource en eau": 4,
+    "Favoriser la mobilité alternative": 5,
+    "Maîtriser l'urbanisation face aux défis environnementaux": 3,
+    UNREADABLE: 3,  # the défi on local shops (lines 277-293)
+    "Le maintien de l'attractivité économique": 1,
+    "Cap sur l'emploi, la formation et l'insertion professionnelle": 1,
+    "Vers une économie circulaire": 5,
+    "Accéder au numérique pour tous au service de la simplification de la vie": 1,
+    "Engager le territoire vers la Smart City": 2,
+}
+
+
+def test_what_the_defis_present_as_actions(graph):
+    found: dict[str, int] = {}
+    for node in of_kind(graph, "action"):
+        parent = graph.value(node, LP.partOf)
+        assert str(graph.value(parent, LP.kind)).endswith("/defi")
+        found[parent_label(graph, node)] = found.get(parent_label(graph, node), 0) + 1
+    assert found == ACTIONS_PER_DEFI
+    # line 214: « … chaufferies bois, énergies renouvelables, … : autant d'actions »
+    wood = find(graph, "action", "Chaufferies bois")
+    assert lines_of(graph, wood) == (211, 211)
+    assert "autant d'actions" in str(graph.value(wood, DCTERMS.description))
+    assert parent_label(graph, wood) == "Vers un territoire bas-carbone, sobre en énergie"
+    # the quote keeps the OCR as it is: « ducovoiturage » (line 244)
+    carpool = find(graph, "action", "Développement du covoiturage")
+    assert quotes_of(graph, graph.value(carpool, LP.source)) == ["ducovoiturage"]
+    service = find(graph, "action", "Création d'un service de l'emploi local")
+    assert lines_of(graph, service) == (322, 322)
 
 
 def test_plan_metadata(graph):
@@ -203,9 +248,9 @@ def test_every_quote_is_found_at_its_cited_lines(pompey, graph):
         for node, source in graph.subject_objects(LP.source)
         if (node, RDF.type, LP.KeyFigures) not in graph  # figures cite their element's place
     ]
-    # plan title, constats, étapes, besoins, their objectifs, enjeux, défis, and the stated
-    # facts (publisher, territory, start and end of the démarche)
-    assert len(sources) == 1 + 5 + 10 + 7 + 15 + 4 + 16 + 4
+    # plan title, constats, étapes, besoins, their objectifs, enjeux, défis, their
+    # actions, and the stated facts (publisher, territory, start and end of the démarche)
+    assert len(sources) == 1 + 5 + 10 + 7 + 15 + 4 + 16 + 30 + 4
     for _node, source in sources:
         [exact] = quotes_of(graph, source)
         assert exact in cited_text(graph, source, lines)

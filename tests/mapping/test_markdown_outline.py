@@ -13,6 +13,7 @@ from lodplan.iris import IriMinter
 from lodplan.mapping import map_plan, read_source_lines
 from lodplan.mapping.readers import read_outline
 from lodplan.mapping.spec import load_mapping
+from lodplan.mapping.text import plain_text
 from tests.conftest import TEST_BASE
 
 LINES = [
@@ -92,7 +93,7 @@ MAPPING = textwrap.dedent(
 )
 
 
-def read(tmp_path, lines=LINES, prose="  prose: narrative not modelled", **replace):
+def read(tmp_path, lines=LINES, prose="  prose: narrative not modelled", is_name=None, **replace):
     mapping = MAPPING.format(prose=prose, chantier=CHANTIER)
     for old, new in replace.items():
         mapping = mapping.replace(old, new)
@@ -100,7 +101,7 @@ def read(tmp_path, lines=LINES, prose="  prose: narrative not modelled", **repla
     (tmp_path / "mapping.yaml").write_text(mapping, encoding="utf-8")
     spec = load_mapping(tmp_path / "mapping.yaml")
     source_lines, _ = read_source_lines(spec)
-    return spec, source_lines, read_outline(spec, source_lines)
+    return spec, source_lines, read_outline(spec, source_lines, is_name)
 
 
 def test_headings_span_several_lines_with_verbatim_quotes(tmp_path):
@@ -253,4 +254,174 @@ def test_the_plans_own_narrative_is_passages_one_per_paragraph(tmp_path):
 def test_malformed_passages_name_their_field(tmp_path, prose, field):
     with pytest.raises(MappingError) as error:
         read(tmp_path, prose=prose)
+    assert field in str(error.value)
+
+
+# -- one sentence, several actions: clauses (issue 15.2) ----------------------------------
+
+# line 22 no longer highlights "Horizon 2020": no exclusion
+NO_EXCLUSION = {
+    "exclude:\n      - {line: 22, text: Horizon 2020, reason: a label, not an action}": (
+        "exclude: []"
+    )
+}
+SHARED = "À Metz, la métropole lancera le [réseau A](#) à Peltre, et l'[atelier B](#) à Marly."
+CLAUSES = "description: sentence\n    clauses: {separators: [',\\s*', '\\s+ou\\s+']}"
+
+
+def with_line_22(text):
+    return [*LINES[:21], text]
+
+
+def test_a_sentence_of_several_actions_is_cut_into_clauses(tmp_path):
+    lines = with_line_22(SHARED)
+    _, _, outline = read(
+        tmp_path, lines=lines, **NO_EXCLUSION, **{"description: sentence": CLAUSES}
+    )
+    reseau, atelier = outline.elements[0].children[1].children
+    # both keep the whole sentence as their description
+    assert reseau.description == atelier.description == plain_text(SHARED, ["markdown"])
+    # between the two items, the text before the separator is the first item's clause,
+    # the text after it the second's
+    assert reseau.clauses.own == "la métropole lancera le réseau A à Peltre"
+    assert atelier.clauses.own == "et l'atelier B"
+    # the lead-in before the last separator ahead of the first item, and what follows the
+    # last item without a separator, belong to no clause: the text does not decide
+    assert reseau.clauses.undecided == ("À Metz", "à Marly.")
+    assert atelier.clauses.undecided == ()  # given once, on the sentence's first action
+    assert reseau.clauses.actions == ("réseau A", "atelier B")
+
+
+def test_without_a_separator_the_text_between_two_actions_is_undecided(tmp_path):
+    lines = with_line_22("On lancera le [réseau A](#) à Peltre et l'[atelier B](#).")
+    _, _, outline = read(
+        tmp_path, lines=lines, **NO_EXCLUSION, **{"description: sentence": CLAUSES}
+    )
+    reseau, atelier = outline.elements[0].children[1].children
+    assert (reseau.clauses.own, atelier.clauses.own) == ("réseau A", "atelier B")
+    assert reseau.clauses.undecided == ("On lancera le", "à Peltre et l'", ".")
+
+
+def test_a_declared_context_decides_the_clause_of_its_action(tmp_path):
+    lines = with_line_22(SHARED)
+    context = (
+        CLAUSES + "\n    contexts:\n      - {line: 22, text: atelier B, "
+        'context: "et l\'[atelier B](#) à Marly."}'
+    )
+    _, _, outline = read(
+        tmp_path, lines=lines, **NO_EXCLUSION, **{"description: sentence": context}
+    )
+    reseau, atelier = outline.elements[0].children[1].children
+    assert atelier.clauses.own == "et l'atelier B à Marly."
+    assert reseau.clauses.undecided == ("À Metz",)  # "à Marly." is the atelier's now
+
+
+def test_an_action_alone_in_its_sentence_has_no_clauses(tmp_path):
+    _, _, outline = read(tmp_path, **{"description: sentence": CLAUSES})
+    [navette] = outline.elements[0].children[0].children
+    assert navette.clauses is None
+
+
+# -- highlighted names that are not actions (issue 15.3) ----------------------------------
+
+NAMES = (
+    "description: sentence\n    clauses: {separators: [',\\s*']}\n"
+    "    names: {actions-when: '(?i)\\b(?:lancement|ouverture)\\b'}"
+)
+KNOWN = {"BLIIDA", "Synergie", "Le Square"}.__contains__
+
+
+def test_a_highlighted_name_is_an_action_only_when_its_clause_says_what_is_done(tmp_path):
+    lines = [
+        *LINES[:12],
+        "Des lieux ont vu le jour : **BLIIDA**, tiers lieu, **Synergie**, accélérateur.",  # 13
+        "Un paragraphe sans action.",
+        "¹ Extrait du Socle",
+        "",
+        "CHANTIER #2",
+        "**LE LUXEMBOURG**",
+        "",
+        "EN PARTAGE",
+        "",
+        "Avec l'ouverture du [Le Square](#) et le [réseau (GRDF)](#) au printemps.",  # 22
+    ]
+    _, _, outline = read(
+        tmp_path, lines=lines, prose="  prose: {as: passages}", is_name=KNOWN,
+        **NO_EXCLUSION, **{"description: sentence": NAMES},
+    )  # fmt: skip
+    first, second = outline.elements[0].children
+    # line 13: two names, described, not acted on: no action; the line is narrative
+    assert first.children == []
+    assert [p.span.start_line for p in first.passages] == [13, 14]
+    # line 22: "l'ouverture du Le Square" says what is done with the name
+    assert [a.text for a in second.children] == ["Le Square", "réseau (GRDF)"]
+
+
+def test_highlighted_names_need_the_names_lodplan_knows(tmp_path):
+    with pytest.raises(MappingError) as error:
+        read(tmp_path, **{"description: sentence": NAMES})
+    assert "reader.actions.names" in str(error.value)
+
+
+# -- a box presenting one project (issue 15.6) ----------------------------------------------
+
+BOX = [
+    "Le jeu",  # 22
+    "",
+    "(un sous-titre)",  # 24
+    "Quoi ?",  # 25
+    "Un jeu d'évasion.",  # 26
+    "Il dure *une heure*.",  # 27
+    "Par qui ?",  # 28
+    "",
+    "Pour qui ?",  # 30
+    "Des lycéens",  # 31
+    "",
+    "et des adultes",  # 33
+]
+INSET = """  insets:
+    - lines: [22-33]
+      class: Action
+      kind: action
+      level-name: Encadré
+      sections: ["Quoi ?", "Par qui ?", "Pour qui ?"]
+      description: "Quoi ?"
+      partners: [{pattern: 'jeu d.évasion', actors: [grdf], role: pilote}]
+"""
+
+
+def test_an_inset_is_one_element_whose_questions_are_its_passages(tmp_path):
+    lines = [*LINES[:21], *BOX]
+    _, source, outline = read(tmp_path, lines=lines, prose=INSET + "  prose: x", **NO_EXCLUSION)
+    [box] = outline.elements[0].children[1].children
+    assert (box.cls, box.level_name, box.text) == ("Action", "Encadré", "Le jeu")
+    assert (box.span.start_line, box.span.end_line) == (22, 33)
+    assert box.span.quote == "\n".join(source[21:33])
+    assert [(p.label, p.span.start_line, p.span.end_line, p.text) for p in box.passages] == [
+        (None, 24, 24, "(un sous-titre)"),
+        ("Quoi ?", 26, 27, "Un jeu d'évasion. Il dure une heure."),
+        ("Pour qui ?", 31, 33, "Des lycéens et des adultes"),
+    ]  # "Par qui ?" has no answer: no passage
+    assert box.passages[2].span.quote == "Des lycéens\n\net des adultes"
+    assert box.description == "Un jeu d'évasion. Il dure une heure."
+    assert box.involvements == [("grdf", "pilote")]
+
+
+@pytest.mark.parametrize(
+    ("inset", "field"),
+    [
+        ("  insets: [{lines: [22-33], class: Action, kind: action}]", "insets[0].level-name"),
+        ("  insets: [{lines: [22, 25], class: A, kind: a, level-name: E}]", "insets[0].lines"),
+        (
+            "  insets: [{lines: [22-33], class: A, kind: a, level-name: E, description: Quoi}]",
+            "insets[0].description",
+        ),
+        ("  insets: [{lines: [22-33], title: 40, class: A, kind: a, level-name: E}]",
+         "insets[0].title"),
+        ("  insets: [{lines: [1-33], class: A, kind: a, level-name: E}]", "ignore[0].lines"),
+    ],
+)  # fmt: skip
+def test_malformed_insets_name_their_field(tmp_path, inset, field):
+    with pytest.raises(MappingError) as error:
+        read(tmp_path, lines=[*LINES[:21], *BOX], prose=inset + "\n  prose: x", **NO_EXCLUSION)
     assert field in str(error.value)

@@ -7,10 +7,11 @@ from lodplan.mapping.actors import Actor
 from lodplan.mapping.mentions import (
     build_gazetteer,
     epci_names,
+    is_only_a_name,
     mentions_in_ignored_lines,
     reconcile,
 )
-from lodplan.mapping.model import Element, Outline, Passage, Span
+from lodplan.mapping.model import Clauses, Element, Outline, Passage, Span
 from lodplan.mapping.reviews import Review, Reviews
 from lodplan.referentials.places import Places, Territory
 
@@ -153,3 +154,71 @@ def test_names_on_ignored_lines_are_listed_as_not_modelled():
     ]
     assert not any(m.needs_review for m in mentions)
     assert mentions[0].reason == "narrative not modelled"
+
+
+# -- a sentence of several actions (issue 15.2) ------------------------------------------
+
+SENTENCE = (
+    "À Thionville, on lancera le réseau A à Metz, et l'atelier B avec le CHR Metz-Thionville."
+)
+
+
+def two_actions(reviews: list[Review] = ()):
+    first = Element("Action", "action", "Action", "réseau A", Span(7, 7, "[réseau A](#)"),
+                    label="réseau A", description=SENTENCE)  # fmt: skip
+    second = Element("Action", "action", "Action", "atelier B", Span(7, 7, "[atelier B](#)"),
+                     label="atelier B", description=SENTENCE)  # fmt: skip
+    first.clauses = Clauses("on lancera le réseau A à Metz", ("À Thionville",), ("A", "B"))
+    second.clauses = Clauses("et l'atelier B avec le CHR Metz-Thionville", (), ("A", "B"))
+    gazetteer = build_gazetteer(places(), ACTORS, OFFICIAL, reviews)
+    mentions = reconcile("plan", Outline([first, second]), gazetteer, Reviews(list(reviews)), None)
+    return first, second, mentions
+
+
+def test_a_name_goes_to_the_action_whose_clause_names_it():
+    first, second, mentions = two_actions()
+    assert (first.territories, first.involvements) == (["commune:57463"], [])
+    assert (second.territories, second.involvements) == ([], [("chr", "mentionne")])
+    # the description is still the whole sentence (nothing lost)
+    assert first.description == second.description == SENTENCE
+    decided = {(m.element.label, m.text, m.decision) for m in mentions}
+    assert ("réseau A", "Metz", "unique") in decided
+    assert ("atelier B", "CHR Metz-Thionville", "unique") in decided
+
+
+def test_a_name_no_clause_holds_waits_for_a_review_on_no_action():
+    first, second, mentions = two_actions()
+    [waiting] = [m for m in mentions if m.needs_review]
+    assert (waiting.text, waiting.decision, waiting.target) == ("Thionville", "which-action", None)
+    assert "reader.actions.contexts" in waiting.reason
+    assert "commune:57672" not in first.territories + second.territories
+    # a person decides it names neither action: reviewed, not linked
+    review = Review("Thionville", None, "the whole sentence's place", frozenset({"plan"}),
+                    frozenset({7}))  # fmt: skip
+    first, second, mentions = two_actions([review])
+    [decided] = [m for m in mentions if m.text == "Thionville"]
+    assert (decided.decision, decided.needs_review) == ("not-linked", False)
+    # a review that says what the name designates does not say which action it is
+    review = Review("Thionville", "commune:57672", "x", frozenset({"plan"}), frozenset({7}))
+    _, _, mentions = two_actions([review])
+    [waiting] = [m for m in mentions if m.text == "Thionville"]
+    assert waiting.decision == "which-action"
+
+
+def test_the_publisher_named_where_no_clause_holds_it_needs_no_decision():
+    first = Element("Action", "action", "Action", "A", Span(7, 7, "A"), label="A")
+    first.clauses = Clauses("A", ("Metz Métropole lancera",), ("A", "B"))
+    gazetteer = build_gazetteer(places(), ACTORS, OFFICIAL)
+    [mention] = reconcile("plan", Outline([first]), gazetteer, Reviews(), "metz-metropole")
+    assert (mention.decision, mention.needs_review) == ("unique", False)
+    assert first.involvements == []
+    [mention] = reconcile("plan", Outline([first]), gazetteer, Reviews(), "insee")
+    assert mention.needs_review
+
+
+def test_only_a_name():
+    gazetteer = build_gazetteer(places(), ACTORS, OFFICIAL)
+    assert is_only_a_name(gazetteer, "Metz Métropole")
+    assert is_only_a_name(gazetteer, "le CHR Metz-Thionville")
+    assert not is_only_a_name(gazetteer, "réseau de Metz")
+    assert not is_only_a_name(gazetteer, "Metz et Thionville")

@@ -92,6 +92,13 @@ def test_an_action_page_shows_its_place_actors_and_the_quote_in_its_source_lines
     assert "Pilote" in text_of(html) and 'href="/actor/ville"' in html
 
 
+def test_a_passage_shows_the_part_of_the_text_it_answers(site):
+    # an inset's answers are passages labelled with their question (issue 15.6)
+    html = site.resource(ACTION, links())
+    passages = html[html.index('id="passages-title"') :]
+    assert passages.index("<h3>Quoi ?</h3>") < passages.index("Mille arbres en ville.")
+
+
 def test_the_source_page_numbers_every_line(site):
     html = site.resource(BASE + "source/demo", links())
     assert '<li id="L4"><span class="n">4</span><span>1.1 Planter des arbres</span></li>' in html

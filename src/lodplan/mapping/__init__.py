@@ -17,6 +17,7 @@ from lodplan.mapping.graph import PlanGraphWriter, SourceFacts
 from lodplan.mapping.mentions import (
     Mention,
     build_gazetteer,
+    is_only_a_name,
     mentions_in_ignored_lines,
     official_names,
     reconcile,
@@ -94,15 +95,17 @@ def map_plan(
     organisations its text names are linked (see :mod:`lodplan.mapping.mentions`)."""
     spec = load_mapping(mapping_file)
     lines, digest = read_source_lines(spec)
-    outline = read_outline(spec, lines)
+    reviews = reviews or Reviews()
+    # the names lodplan knows: without places, only the organisations (a reader
+    # that tells highlighted names from actions still needs them)
+    official = official_names(cog, spec.reconcile.communes_in) if cog else ()
+    gazetteer = build_gazetteer(places or Places(), actors, official, reviews.in_plan(spec.plan.id))
+    outline = read_outline(spec, lines, lambda text: is_only_a_name(gazetteer, text))
     for element in outline.walk():
         apply_rules(spec, element)
     clean_outline(outline, markup_of(spec))  # what people read, without extraction markup
     mentions: list[Mention] = []
     if places is not None:
-        official = official_names(cog, spec.reconcile.communes_in) if cog else ()
-        reviews = reviews or Reviews()
-        gazetteer = build_gazetteer(places, actors, official, reviews.in_plan(spec.plan.id))
         mentions = reconcile(
             spec.plan.id,
             outline,

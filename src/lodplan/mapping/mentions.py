@@ -15,6 +15,9 @@ Linked places become ``lodplan:territory`` of the element; linked organisations
 become involvements with the role ``mentionne`` (the text names them, nothing
 more), unless the mapping already states a role for them or they publish the
 plan. A passage (narrative that is not an element) ``lodplan:mentions`` what it names.
+When one sentence holds several actions (``Element.clauses``), each is linked to the
+names of its own clause only; a name no clause holds is linked to none and waits for a
+review (decision ``which-action``).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from lodplan.referentials.cog import CogReferential
 from lodplan.referentials.places import Places, fold
 
 MENTIONED = "mentionne"
+WHICH_ACTION = "which-action"  # a name in a sentence of several actions, in no one's clause
+ARTICLE = re.compile(r"^(?:les?|la|l['’])\s*", re.IGNORECASE)
 TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 # COG names abbreviate the legal form of an EPCI; plans write it out or leave it out
 EPCI_FORMS = {
@@ -66,7 +71,7 @@ class Mention:
 
     @property
     def needs_review(self) -> bool:
-        return self.decision == "ambiguous"
+        return self.decision in ("ambiguous", WHICH_ACTION)
 
 
 @dataclass
@@ -124,6 +129,18 @@ class Gazetteer:
                     break
             else:
                 at += 1
+
+
+def is_only_a_name(gazetteer: Gazetteer, text: str) -> bool:
+    """Whether ``text`` is, a leading article aside, one name of a place or an
+    organisation the gazetteer knows ("BLIIDA", "Le quartier de la gare de Metz-Ville")."""
+    bare = ARTICLE.sub("", text.strip())
+    found = list(gazetteer.find(bare))
+    return (
+        len(found) == 1
+        and tokens(found[0][0]) == tokens(bare)
+        and not all(c.taught for c in found[0][1])
+    )
 
 
 def tokens(text: str) -> list[str]:
@@ -221,7 +238,9 @@ def reconcile(
     organisation_fields = set(organisations_in)
     for element in outline.walk():
         lines = range(element.span.start_line, element.span.end_line + 1)
-        for field_name, text in (("label", element.label), ("description", element.description)):
+        # in a sentence of several actions, an action's own names are those of its clause
+        described = element.clauses.own if element.clauses else element.description
+        for field_name, text in (("label", element.label), ("description", described)):
             for written, candidates in gazetteer.find(text or ""):
                 if field_name not in organisation_fields:
                     candidates = [c for c in candidates if not c.is_actor]
@@ -233,10 +252,55 @@ def reconcile(
                     mentions.append(mention)
                     if mention.target is not None:
                         _link(element, mention.target, publisher)
+        if element.clauses is not None:
+            with_actors = "description" in organisation_fields
+            mentions += _undecided_mentions(
+                plan_id, element, gazetteer, reviews, with_actors, publisher
+            )
         for passage in element.passages:
             mentions += _passage_mentions(plan_id, element, passage, gazetteer, reviews)
     for passage in outline.passages:
         mentions += _passage_mentions(plan_id, None, passage, gazetteer, reviews)
+    return mentions
+
+
+def _undecided_mentions(
+    plan_id: str,
+    element: Element,
+    gazetteer: Gazetteer,
+    reviews: Reviews,
+    with_actors: bool,
+    publisher: str | None,
+) -> list[Mention]:
+    """Names in the parts of a sentence of several actions that no action's clause holds:
+    linked to none of them, left for a person to decide (a review ``target: null``, or
+    the action's clause declared in the mapping). The plan's publisher, which no action
+    is linked to for being named, needs no decision."""
+    assert element.clauses is not None
+    mentions = []
+    lines = range(element.span.start_line, element.span.end_line + 1)
+    actions = "; ".join(f"« {a} »" for a in element.clauses.actions)
+    for piece in element.clauses.undecided:
+        for written, found in gazetteer.find(piece):
+            candidates = [c for c in found if with_actors or not c.is_actor]
+            if not candidates:
+                continue
+            mention = Mention(plan_id, element, "description", written, tuple(candidates),
+                              WHICH_ACTION, line=element.span.start_line)  # fmt: skip
+            if not _decide(mention, lines, gazetteer, reviews):
+                continue
+            target = mention.target
+            if target is not None and target.ref == f"actor:{publisher}":
+                mentions.append(mention)  # unique or reviewed, never linked (see _link)
+                continue
+            if mention.decision != "not-linked":  # only "linked to none" decides here
+                mention.decision, mention.target = WHICH_ACTION, None
+                mention.reason = (
+                    f"the sentence holds the actions {actions}; the text does not say which "
+                    "one this name belongs to: declare that action's clause "
+                    "(reader.actions.contexts) or review the name (target: null)"
+                )
+            mentions.append(mention)
     return mentions
 
 

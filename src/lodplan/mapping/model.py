@@ -56,6 +56,17 @@ class Passage:
     dates: list[DateMention] = field(default_factory=list)  # stated in its text
 
 
+@dataclass(frozen=True)
+class Clauses:
+    """When one sentence holds several actions: the part of it that is this action's
+    own (the names there are its own) and the parts whose action the text does not
+    decide (a name there waits for a review instead of going onto every action)."""
+
+    own: str  # the action's clause, as read (markup included)
+    undecided: tuple[str, ...] = ()  # given on the first action of the sentence only
+    actions: tuple[str, ...] = ()  # the texts of every action of the sentence
+
+
 @dataclass
 class Element:
     """One node of a plan's tree (an objective at any level, or an action)."""
@@ -78,6 +89,8 @@ class Element:
     figures: list[StatedFigures] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     children: list[Element] = field(default_factory=list)
+    # set when the element's sentence (its description) holds other actions too
+    clauses: Clauses | None = None
 
     def walk(self):
         """This element and all its descendants, depth first in document order."""

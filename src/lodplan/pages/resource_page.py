@@ -110,6 +110,7 @@ class Passage:
     order: int
     provenance: Provenance | None
     mentions: list[Ref]
+    label: str | None = None  # the part of the text it belongs to ("Pour qui ?")
 
 
 @dataclass
@@ -346,6 +347,7 @@ class _ViewBuilder:
                     order=_int(self.literal(passage, str(LP.order))) or 0,
                     provenance=self.provenance(passage),
                     mentions=self.refs(self.iris(passage, str(LP.mentions))),
+                    label=self.literal(passage, str(RDFS.label)),
                 )
             )
         return sorted(passages, key=lambda p: p.order)

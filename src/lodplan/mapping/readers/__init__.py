@@ -27,13 +27,19 @@ READERS: dict[str, Reader] = {
 }
 
 
-def read_outline(spec: MappingSpec, lines: list[str]) -> Outline:
+def read_outline(
+    spec: MappingSpec, lines: list[str], is_name: Callable[[str], bool] | None = None
+) -> Outline:
+    """``is_name`` tells a text that is only the name of a place or an organisation
+    (readers that tell highlighted names from actions need it)."""
     kind = spec.reader.get("type")
-    reader = READERS.get(kind)
+    reader = READERS.get(str(kind))
     if reader is None:
         raise MappingError(
             f"unknown reader type {kind!r}; known: {', '.join(sorted(READERS))}",
             file=spec.path,
             field="reader.type",
         )
+    if kind == "markdown-outline":
+        return read_markdown_outline(spec, lines, is_name)
     return reader(spec, lines)

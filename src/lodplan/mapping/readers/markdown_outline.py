@@ -11,20 +11,36 @@ ignored with the reason ``prose`` gives; lines outside the sections are the
 plan's own passages (``passages``), ignored with a declared reason, or
 reported as unaccounted.
 
-Order of the decisions for a line: ``passages`` and ``ignore`` rules with
+Order of the decisions for a line: ``insets`` (a box read whole as one element,
+its questions as labelled passages); ``passages`` and ``ignore`` rules with
 ``lines``; heading patterns; marked actions; the other ``ignore`` rules; the
 ``prose`` of the section; otherwise the line is unaccounted.
+
+When one sentence holds several actions, each gets its clause of it
+(:class:`~lodplan.mapping.model.Clauses`, cut at the declared
+``actions.clauses.separators``): the names there are its own, the names no clause
+holds wait for a review. A highlighted text that is only a name (``is_name``) is an
+action only when its clause holds one of the words of ``actions.names``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from lodplan.errors import MappingError
 from lodplan.mapping.dates import find_dates
-from lodplan.mapping.model import DateMention, Element, Outline, Passage, Span, SpanIgnore
+from lodplan.mapping.model import (
+    Clauses,
+    DateMention,
+    Element,
+    Outline,
+    Passage,
+    Span,
+    SpanIgnore,
+)
 from lodplan.mapping.readers.common import is_span_ignore, span_ignore
 from lodplan.mapping.spec import MappingSpec, line_numbers
 from lodplan.mapping.text import markup_of, plain_text
@@ -72,22 +88,57 @@ class _Partner:
 
 
 @dataclass(frozen=True)
+class _Inset:
+    """A box of the document that presents one project under questions of its own
+    ("Quoi ?", "Pour qui ?"…): one element, its questions as labelled passages."""
+
+    first: int
+    last: int
+    title: tuple[int, int]
+    cls: str
+    kind: str
+    level_name: str
+    sections: tuple[str, ...]
+    description: str | None
+    partners: tuple[_Partner, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
 class _Marked:
     start: int  # offset in the line
     kind: str
     quote: str  # the marker as written
     text: str  # its text, escapes removed
 
+    @property
+    def end(self) -> int:
+        return self.start + len(self.quote)
 
-def read_markdown_outline(spec: MappingSpec, lines: list[str]) -> Outline:
+
+# whether a text is only the name of a place or an organisation (lodplan.mapping.mentions)
+IsName = Callable[[str], bool]
+
+
+def read_markdown_outline(
+    spec: MappingSpec, lines: list[str], is_name: IsName | None = None
+) -> Outline:
+    """``is_name`` tells a text that is only a name; it is needed when the mapping
+    declares ``reader.actions.names`` (highlighted names that are not actions)."""
     config = _Config.from_spec(spec)
-    return _Reading(config, lines).run()
+    if config.names is not None and is_name is None:
+        raise MappingError(
+            "reading highlighted names needs the places and organisations lodplan knows",
+            file=spec.path,
+            field="reader.actions.names",
+        )
+    return _Reading(config, lines, is_name).run()
 
 
 class _Reading:
-    def __init__(self, config: _Config, lines: list[str]) -> None:
+    def __init__(self, config: _Config, lines: list[str], is_name: IsName | None = None) -> None:
         self.c = config
         self.lines = lines
+        self.is_name = is_name
         self.roots: list[Element] = []
         self.current: dict[int, Element] = {}  # heading level → current element
         self.ignored: dict[int, str] = {}
@@ -107,6 +158,10 @@ class _Reading:
             text = lines[number - 1]
             if not text.strip() or self._in_title(number):
                 number += 1
+                continue
+            inset = next((i for i in c.insets if i.first == number), None)
+            if inset is not None:
+                number = self._inset(inset)
                 continue
             declared = next((p for p in c.passages if number in p.lines), None)
             if declared is not None:
@@ -156,8 +211,46 @@ class _Reading:
         self.passages.append(self._passage(Span(number, end, quote), text, declared.label))
         return end + 1
 
+    def _inset(self, inset: _Inset) -> int:
+        """Read a declared inset as one element; the next line to read."""
+        parent = self._section() or next(
+            (self.current[level] for level in sorted(self.current, reverse=True)), None
+        )
+        if parent is None:
+            raise MappingError("an inset before any heading", file=self.c.spec.path,
+                               field="reader.insets")  # fmt: skip
+        first, last = inset.title
+        title = plain_text("\n".join(self.lines[first - 1 : last]), self.c.markup)
+        quote = "\n".join(self.lines[inset.first - 1 : inset.last])
+        element = Element(inset.cls, inset.kind, inset.level_name, title,
+                          Span(inset.first, inset.last, quote))  # fmt: skip
+        blocks: list[tuple[str | None, list[int]]] = [(None, [])]  # (section, its lines)
+        for number in range(last + 1, inset.last + 1):
+            text = self.lines[number - 1].strip()
+            if text in inset.sections:
+                blocks.append((text, []))
+            elif text:
+                blocks[-1][1].append(number)
+        for label, numbers in blocks:
+            if not numbers:  # a question the source leaves without an answer
+                continue
+            block = "\n".join(self.lines[numbers[0] - 1 : numbers[-1]])
+            plain = plain_text(block, self.c.markup)
+            element.passages.append(Passage(Span(numbers[0], numbers[-1], block), plain, label))
+            if label is not None and label == inset.description:
+                element.description = plain
+        whole = plain_text(quote, self.c.markup)
+        for partner in inset.partners:
+            if partner.pattern.search(whole):
+                for actor in partner.actors:
+                    if (actor, partner.role) not in element.involvements:
+                        element.involvements.append((actor, partner.role))
+        parent.children.append(element)
+        return inset.last + 1
+
     def _in_title(self, number: int) -> bool:
-        return bool(self.c.title_lines) and self.c.title_lines[0] <= number <= self.c.title_lines[1]
+        title = self.c.title_lines
+        return title is not None and title[0] <= number <= title[1]
 
     def _heading_at(self, number: int) -> int | None:
         """Read a heading starting at ``number``; return its last line, or None."""
@@ -217,18 +310,76 @@ class _Reading:
                 file=self.c.spec.path,
                 field="reader.actions.sections",
             )
-        found = False
-        carried: list[tuple[int, int]] = []  # parts of the line the actions' texts hold
-        for marked in _marked(text, markers, self.c.link_target):
-            found = True
-            if self._excluded(number, marked):
+        highlighted = _marked(text, markers, self.c.link_target)
+        candidates = [m for m in highlighted if not self._excluded(number, m)]
+        actions = [m for m in candidates if not self._only_a_name(text, m, candidates)]
+        read = [self._action(number, text, marked) for marked in actions]
+        elements = [element for element, _ in read]
+        self._attribute(number, text, actions, elements)
+        section.children.extend(elements)
+        # a line whose highlighted words are all excluded or only names is narrative
+        consumed = bool(elements) or (bool(highlighted) and not candidates)
+        if consumed:  # the sentences no action holds: the section's narrative
+            self._rest_of_line(number, text, section, [where for _, where in read])
+        return consumed
+
+    def _only_a_name(self, line: str, marked: _Marked, candidates: list[_Marked]) -> bool:
+        """A highlighted text that is only the name of a place or an organisation is not
+        an action, unless its clause says what is done with it (``names.actions-when``):
+        its sentence, or, in a sentence of several, its clause and the text no other
+        clause holds on either side of it (a common lead-in: "l'ouverture du …")."""
+        if self.c.names is None or self.is_name is None or not self.is_name(marked.text):
+            return False
+        start, end = _sentence_span(line, marked.start)
+        together = [m for m in candidates if _sentence_span(line, m.start) == (start, end)]
+        first, last = 0, end - start  # alone in its sentence: the whole sentence
+        if len(together) > 1:  # its clause and the undecided text around it
+            own, _ = _clauses(line[start:end], [(m.start - start, m.end - start)
+                                                for m in together], self.c.separators)  # fmt: skip
+            i = together.index(marked)
+            first = own[i - 1][1] if i > 0 else 0
+            last = own[i + 1][0] if i + 1 < len(own) else end - start
+        clause = line[start + first : marked.start] + " " + line[marked.end : start + last]
+        return not self.c.names.search(plain_text(clause, self.c.markup))
+
+    def _attribute(self, number: int, line: str, marked: list[_Marked],
+                   elements: list[Element]) -> None:  # fmt: skip
+        """The clause of each action whose sentence holds other actions too (see Clauses)."""
+        by_sentence: dict[tuple[int, int], list[int]] = {}
+        for index, item in enumerate(marked):
+            by_sentence.setdefault(_sentence_span(line, item.start), []).append(index)
+        for (start, end), indexes in by_sentence.items():
+            if len(indexes) < 2:
                 continue
-            action, context = self._action(number, text, marked)
-            section.children.append(action)
-            carried.append(context)
-        if found:
-            self._rest_of_line(number, text, section, carried)
-        return found
+            sentence = line[start:end]
+            items = [(marked[i].start - start, marked[i].end - start) for i in indexes]
+            own, undecided = _clauses(sentence, items, self.c.separators)
+            declared = {i: self._declared_context(number, marked[i]) for i in indexes}
+            covered = [  # the parts of the sentence a declared context gives an action
+                (sentence.find(c), sentence.find(c) + len(c))
+                for c in declared.values() if c is not None and c in sentence
+            ]  # fmt: skip
+            if all(c is not None for c in declared.values()):
+                undecided = []  # a person gave every action of the sentence its part
+            pieces = tuple(
+                plain
+                for a, b in _without(undecided, covered)
+                if (plain := plain_text(sentence[a:b], self.c.markup))
+            )
+            texts = tuple(marked[i].text for i in indexes)
+            for position, (i, (a, b)) in enumerate(zip(indexes, own, strict=True)):
+                context = declared[i]
+                clause = context if context is not None else sentence[a:b]
+                elements[i].clauses = Clauses(
+                    plain_text(clause, self.c.markup), pieces if position == 0 else (), texts
+                )
+
+    def _declared_context(self, number: int, marked: _Marked) -> str | None:
+        return next(
+            (item["context"] for item in self.c.contexts
+             if item["line"] == number and item["text"] == marked.text),
+            None,
+        )  # fmt: skip
 
     def _rest_of_line(
         self, number: int, line: str, section: Element, carried: list[tuple[int, int]]
@@ -341,12 +492,71 @@ def _marked(text: str, kinds: tuple[str, ...], link_target: str | None) -> list[
 
 
 def _sentence(line: str, offset: int) -> str:
+    start, end = _sentence_span(line, offset)
+    return line[start:end]
+
+
+def _sentence_span(line: str, offset: int) -> tuple[int, int]:
+    """Start and end, in ``line``, of the sentence holding ``offset``."""
     start = 0
     for end in SENTENCE_END.finditer(line):
         if end.start() >= offset:
-            return line[start : end.start()]
+            return start, end.start()
         start = end.end()
-    return line[start:]
+    return start, len(line)
+
+
+def _without(
+    ranges: list[tuple[int, int]], removed: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The parts of ``ranges`` outside every range of ``removed``."""
+    for r_start, r_end in removed:
+        ranges = [
+            part
+            for start, end in ranges
+            for part in ((start, min(end, r_start)), (max(start, r_end), end))
+            if part[0] < part[1]
+        ]
+    return ranges
+
+
+def _clauses(
+    sentence: str, items: list[tuple[int, int]], separators: re.Pattern[str] | None
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Cut a sentence holding several highlighted items into the clause of each.
+
+    ``items`` are (start, end) offsets in document order. Between two items, the text
+    before the first separator is the previous item's, the text after the last one the
+    next item's; the text between them, a gap without a separator, what comes before
+    the first item's clause (the sentence's common lead-in) and after the last item's
+    are undecided: the text does not say which action they belong to. Returns the
+    (start, end) of each item's clause and the undecided ranges."""
+
+    def cuts(low: int, high: int) -> list[tuple[int, int]]:
+        if separators is None:
+            return []
+        return [m.span() for m in separators.finditer(sentence, low, high) if m.end() > m.start()]
+
+    starts = [a for a, _ in items]
+    ends = [b for _, b in items]
+    undecided = []
+    lead = cuts(0, items[0][0])
+    if lead:
+        starts[0] = lead[-1][1]
+    undecided.append((0, lead[-1][0] if lead else items[0][0]))
+    for i in range(len(items) - 1):
+        low, high = items[i][1], items[i + 1][0]
+        gap = cuts(low, high)
+        if not gap:
+            undecided.append((low, high))
+            continue
+        ends[i], starts[i + 1] = gap[0][0], gap[-1][1]
+        undecided.append((gap[0][1], gap[-1][0]))
+    tail = cuts(items[-1][1], len(sentence))
+    if tail:
+        ends[-1] = tail[0][0]
+    undecided.append((tail[0][1] if tail else items[-1][1], len(sentence)))
+    return list(zip(starts, ends, strict=True)), [(a, b) for a, b in undecided if a < b]
 
 
 def _clean(text: str) -> str:
@@ -370,9 +580,12 @@ class _Config:
     exclude: tuple[dict[str, Any], ...]
     contexts: tuple[dict[str, Any], ...]
     partners: tuple[_Partner, ...]
+    separators: re.Pattern[str] | None  # between the clauses of one sentence
+    names: re.Pattern[str] | None  # words that make a highlighted name an action
     prose: str | None  # the reason a section's narrative is ignored
     prose_as_passages: bool
     passages: tuple[_PlanPassages, ...]
+    insets: tuple[_Inset, ...]
     ignore: tuple[_Ignore, ...]
     span_ignores: tuple[SpanIgnore, ...]  # sentences left out, for coverage
     markup: tuple[str, ...]  # what plain_text takes out (lodplan.mapping.text)
@@ -384,7 +597,8 @@ class _Config:
         def fail(message: str, key: str) -> MappingError:
             return MappingError(message, file=spec.path, field=f"reader.{key}")
 
-        allowed = {"type", "title-lines", "headings", "actions", "prose", "passages", "ignore"}
+        allowed = {"type", "title-lines", "headings", "actions", "insets", "prose", "passages",
+                   "ignore"}  # fmt: skip
         extra = sorted(set(reader) - allowed)
         if extra:
             raise fail(f"unknown key(s) {', '.join(extra)}; allowed: {', '.join(sorted(allowed))}",
@@ -438,6 +652,32 @@ class _Config:
             except re.error as exc:
                 raise fail(f"invalid regular expression: {exc}",
                            f"actions.partners[{i}].pattern") from None  # fmt: skip
+        separators = names = None
+        clauses = actions.get("clauses")
+        if clauses is not None:
+            found = clauses.get("separators") if isinstance(clauses, dict) else None
+            if (
+                not isinstance(found, list)
+                or not found
+                or not all(isinstance(x, str) and x for x in found)
+            ):
+                raise fail("a list of regular expressions", "actions.clauses.separators")
+            try:
+                separators = re.compile("|".join(f"(?:{x})" for x in found))
+            except re.error as exc:
+                raise fail(f"invalid regular expression: {exc}",
+                           "actions.clauses.separators") from None  # fmt: skip
+        declared_names = actions.get("names")
+        if declared_names is not None:
+            words = declared_names.get("actions-when") if isinstance(declared_names, dict) else None
+            if not isinstance(words, str) or not words:
+                raise fail("a regular expression: the words that make a highlighted name an "
+                           "action", "actions.names.actions-when")  # fmt: skip
+            try:
+                names = re.compile(words)
+            except re.error as exc:
+                raise fail(f"invalid regular expression: {exc}",
+                           "actions.names.actions-when") from None  # fmt: skip
         for key in ("exclude", "contexts"):
             for i, item in enumerate(actions.get(key) or []):
                 needed = ("line", "text", "reason") if key == "exclude" else (
@@ -465,12 +705,12 @@ class _Config:
             except ValueError as exc:
                 raise fail(str(exc), f"ignore[{i}].lines") from None
             try:
-                pattern = re.compile(item["pattern"]) if item.get("pattern") else None
+                matching = re.compile(item["pattern"]) if item.get("pattern") else None
             except re.error as exc:
                 raise fail(f"invalid regular expression: {exc}", f"ignore[{i}].pattern") from None
-            if not numbers and pattern is None:
+            if not numbers and matching is None:
                 raise fail("declare 'lines' or 'pattern'", f"ignore[{i}]")
-            ignores.append(_Ignore(item["reason"], frozenset(numbers), pattern))
+            ignores.append(_Ignore(item["reason"], frozenset(numbers), matching))
         plan_passages = []
         for i, item in enumerate(reader.get("passages") or []):
             try:
@@ -480,6 +720,15 @@ class _Config:
             except ValueError as exc:
                 raise fail(str(exc), f"passages[{i}].lines") from None
             plan_passages.append(_PlanPassages(frozenset(numbers), item.get("label")))
+        insets = _insets(reader.get("insets") or [], fail)
+        for inset in insets:  # an inset is read whole: nothing else may claim its lines
+            box = set(range(inset.first, inset.last + 1))
+            claims = [(f"ignore[{i}].lines", x.lines) for i, x in enumerate(ignores)] + [
+                (f"passages[{i}].lines", x.lines) for i, x in enumerate(plan_passages)
+            ]
+            for where, claimed in claims:
+                if box & claimed:
+                    raise fail(f"lines {inset.first}-{inset.last} are an inset's", where)
         prose = reader.get("prose")
         if isinstance(prose, dict) and prose != {"as": "passages"}:
             raise fail("is a reason to ignore the narrative, or {as: passages}", "prose")
@@ -488,7 +737,7 @@ class _Config:
             headings=tuple(headings),
             headings_min_level=min(h.level for h in headings),
             title_lines=tuple(title_lines) if title_lines else None,
-            actions_level=levels.get(under),
+            actions_level=levels.get(str(under)) if under else None,
             action_cls=actions.get("class", "Action"),
             action_kind=actions.get("kind", "action"),
             action_level_name=actions.get("level-name", "Action"),
@@ -498,10 +747,67 @@ class _Config:
             exclude=tuple(actions.get("exclude") or ()),
             contexts=tuple(actions.get("contexts") or ()),
             partners=tuple(partners),
+            separators=separators,
+            names=names,
             prose=prose if isinstance(prose, str) else None,
             prose_as_passages=isinstance(prose, dict),
             passages=tuple(plan_passages),
+            insets=tuple(insets),
             ignore=tuple(ignores),
             span_ignores=tuple(span_ignores),
             markup=markup_of(spec),
         )
+
+
+def _insets(items: Any, fail: Callable[[str, str], MappingError]) -> list[_Inset]:
+    insets = []
+    if not isinstance(items, list):
+        raise fail("a list of insets", "insets")
+    for i, item in enumerate(items):
+        where = f"insets[{i}]"
+        if not isinstance(item, dict):
+            raise fail("an inset: lines, class, kind, level-name, sections", where)
+        allowed = {"lines", "title", "class", "kind", "level-name", "sections", "description",
+                   "partners"}  # fmt: skip
+        extra = sorted(set(item) - allowed)
+        if extra:
+            raise fail(f"unknown key(s) {', '.join(extra)}; allowed: {', '.join(sorted(allowed))}",
+                       f"{where}.{extra[0]}")  # fmt: skip
+        try:
+            numbers = sorted(line_numbers(item["lines"]))
+        except KeyError:
+            raise fail("is required", f"{where}.lines") from None
+        except ValueError as exc:
+            raise fail(str(exc), f"{where}.lines") from None
+        if not numbers or numbers != list(range(numbers[0], numbers[-1] + 1)):
+            raise fail("one range of lines 'a-b'", f"{where}.lines")
+        title = item.get("title", numbers[0])
+        title_lines = (title, title) if isinstance(title, int) else tuple(title)
+        if (
+            len(title_lines) != 2
+            or not numbers[0] <= title_lines[0] <= title_lines[1] <= numbers[-1]
+        ):
+            raise fail("a line, or [first, last], inside the inset's lines", f"{where}.title")
+        sections = item.get("sections") or []
+        if not isinstance(sections, list) or not all(isinstance(x, str) for x in sections):
+            raise fail("the questions or headings of the inset, as written", f"{where}.sections")
+        description = item.get("description")
+        if description is not None and description not in sections:
+            raise fail(f"{description!r} is not one of its sections", f"{where}.description")
+        partners = []
+        for j, partner in enumerate(item.get("partners") or []):
+            try:
+                partners.append(_Partner(re.compile(partner["pattern"]), tuple(partner["actors"]),
+                                         partner.get("role", "partenaire")))  # fmt: skip
+            except KeyError as exc:
+                raise fail("is required", f"{where}.partners[{j}].{exc.args[0]}") from None
+            except re.error as exc:
+                raise fail(f"invalid regular expression: {exc}",
+                           f"{where}.partners[{j}].pattern") from None  # fmt: skip
+        for key in ("class", "kind", "level-name"):
+            if not item.get(key):
+                raise fail("is required", f"{where}.{key}")
+        insets.append(_Inset(numbers[0], numbers[-1], (title_lines[0], title_lines[1]),
+                             item["class"], item["kind"], item["level-name"], tuple(sections),
+                             description, tuple(partners)))  # fmt: skip
+    return insets
