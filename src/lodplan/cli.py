@@ -121,17 +121,18 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
 
     checked = check_plans(args.mappings, base_iri_from(args.base_iri), progress=_progress)
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["plan", "line", "field", "mention", "decision", "linked to", "label",
-                     "candidates", "reason"])  # fmt: skip
+    writer.writerow(["plan", "line", "field", "mention", "decision", "confidence", "rule",
+                     "linked to", "label", "candidates", "context", "evidence",
+                     "reason"])  # fmt: skip
     for plan in checked.plans:
         for m in plan.mentions:
             if args.to_review and not m.needs_review:
                 continue
             target = m.target
             writer.writerow([
-                plan.plan_id, m.line, m.field, m.text, m.decision,
+                plan.plan_id, m.line, m.field, m.text, m.decision, m.confidence, m.rule,
                 target.ref if target else "", target.label if target else "",
-                " | ".join(c.ref for c in m.candidates), m.reason,
+                " | ".join(c.ref for c in m.candidates), m.context, m.evidence, m.reason,
             ])  # fmt: skip
     return EXIT_CHECKS_FAILED if checked.mentions_to_review else 0
 

@@ -12,6 +12,7 @@ from lodplan.codelists import Vocabulary
 from lodplan.errors import MappingError
 from lodplan.iris import IriMinter
 from lodplan.mapping.actors import Actor
+from lodplan.mapping.common_words import CommonWords, bundled_common_words
 from lodplan.mapping.coverage import Coverage, compute_coverage
 from lodplan.mapping.graph import PlanGraphWriter, SourceFacts
 from lodplan.mapping.mentions import (
@@ -90,9 +91,11 @@ def map_plan(
     places: Places | None = None,
     cog: CogReferential | None = None,
     reviews: Reviews | None = None,
+    common_words: CommonWords | None = None,
 ) -> MappedPlan:
-    """Map one plan. With ``places`` (and ``cog`` and ``reviews``), the places and
-    organisations its text names are linked (see :mod:`lodplan.mapping.mentions`)."""
+    """Map one plan. With ``places`` (and ``cog``, ``reviews`` and ``common_words``,
+    by default the bundled list), the places and organisations its text names are
+    linked (see :mod:`lodplan.mapping.mentions`)."""
     spec = load_mapping(mapping_file)
     lines, digest = read_source_lines(spec)
     outline = read_outline(spec, lines)
@@ -103,7 +106,10 @@ def map_plan(
     if places is not None:
         official = official_names(cog, spec.reconcile.communes_in) if cog else ()
         reviews = reviews or Reviews()
-        gazetteer = build_gazetteer(places, actors, official, reviews.in_plan(spec.plan.id))
+        common = common_words if common_words is not None else bundled_common_words()
+        gazetteer = build_gazetteer(
+            places, actors, official, reviews.in_plan(spec.plan.id), common
+        )
         mentions = reconcile(
             spec.plan.id,
             outline,

@@ -7,9 +7,19 @@ mapping declares (``reconcile.communes-in``), the territories and names of
 names ``mappings/reviews.yaml`` decides on. The labels, descriptions and
 passages of every element, and the plan's own passages, are scanned for those
 names (the longest name wins, accents and case aside, but a name must start
-with a capital in the text). A name that designates one thing is linked; a name
-that could designate several is linked only as a person decided in a review,
-and otherwise reported for review — never guessed.
+with a capital in the text). A name that could designate several things is linked
+only as a person decided in a review, and otherwise reported for review — never
+guessed.
+
+A name that designates one thing is linked only where the text makes it certain.
+A capital says a word is a name, except where every word has one: the first word
+of a sentence, a heading or a list item, a line in capitals. A name that is also
+a word of French ("Plan", "État", "Lot": :mod:`lodplan.mapping.common_words`) is
+not read as a name there; elsewhere it is linked for certain only after a cue
+("à Plan", "l'État"), is not a commune after a determiner ("le Plan Climat"), and
+is otherwise *probable*: left for a person to review, like an ambiguous name.
+Every mention records its evidence: the rule that knows the name (``Candidate.rule``),
+the sentence it is in, its confidence and what decided it.
 
 Linked places become ``lodplan:territory`` of the element; linked organisations
 become involvements with the role ``mentionne`` (the text names them, nothing
@@ -24,12 +34,29 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from lodplan.mapping.actors import Actor
+from lodplan.mapping.common_words import CommonWords
 from lodplan.mapping.model import Element, Outline, Passage
 from lodplan.mapping.reviews import Review, Reviews
 from lodplan.referentials.cog import CogReferential
 from lodplan.referentials.places import Places, fold
 
 MENTIONED = "mentionne"
+CERTAIN, PROBABLE, AMBIGUOUS, NOT_A_NAME = "certain", "probable", "ambiguous", "not-a-name"
+TO_REVIEW = ("ambiguous", "probable")  # decisions a person must take before a build
+# how lodplan knows a name for what it designates (Candidate.rule)
+RULES = {
+    "cog-commune": "name of a commune of the départements of reconcile.communes-in (COG)",
+    "cog-epci": "name of an EPCI with communes in reconcile.communes-in (COG)",
+    "cog-departement": "name of a département (COG)",
+    "cog-region": "name of a région (COG)",
+    "place-label": "label or name of a territory of places.yaml",
+    "place-name": "name of places.yaml's names",
+    "actor-label": "label of an organisation of actors.yaml",
+    "actor-alt-label": "alternative label of an organisation of actors.yaml",
+    "review": "a person's decision in reviews.yaml",
+}
+SENTENCE_END = re.compile(r"[.!?…]+[»”)]*\s+|\n")
+CONTEXT_CHARS = 160  # each side of a name, at most, in its context
 TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 # COG names abbreviate the legal form of an EPCI; plans write it out or leave it out
 EPCI_FORMS = {
@@ -43,6 +70,7 @@ class Candidate:
     ref: str  # a place reference (see lodplan.referentials.places) or "actor:<id>"
     label: str
     taught: bool = False  # known only from a review: looked for only where one applies
+    rule: str = ""  # how lodplan knows the name (a key of RULES)
 
     @property
     def is_actor(self) -> bool:
@@ -51,22 +79,38 @@ class Candidate:
 
 @dataclass
 class Mention:
-    """One name found in one element, and what it was linked to (or why not)."""
+    """One name found in one element, what it was linked to (or why not), and the
+    evidence: the sentence it is in, the rule that knows it, how sure the link is."""
 
     plan_id: str
     element: Element | None  # None: the plan's own passages, or an ignored line
     field: str  # "label", "description", "passage" or "source" (an ignored line)
     text: str  # as written
     candidates: tuple[Candidate, ...]
-    decision: str  # unique | reviewed | not-linked | ambiguous | not-modelled
+    # unique | reviewed | not-linked | ambiguous | probable | not-a-name | not-modelled
+    decision: str
     target: Candidate | None = None
     reason: str = ""
     review: Review | None = None  # the decision that applied, if any
     line: int = 0  # where in the source: the first line of the element or passage
+    context: str = ""  # the sentence the name is in, as read
+    prefix: str = ""  # the context before the name, and after it
+    suffix: str = ""
+    confidence: str = ""  # certain | probable | ambiguous | not-a-name (linked: certain)
+    evidence: str = ""  # what made the decision beyond the rule ("after « à »", …)
+    passage: Passage | None = None  # the passage it is in, if any
 
     @property
     def needs_review(self) -> bool:
-        return self.decision == "ambiguous"
+        return self.decision in TO_REVIEW
+
+    @property
+    def rule(self) -> str:
+        """How the name was known: a key of RULES ("review" when a person decided)."""
+        if self.review is not None:
+            return "review"
+        chosen = self.target or (self.candidates[0] if len(self.candidates) == 1 else None)
+        return chosen.rule if chosen is not None else ""
 
 
 @dataclass
@@ -80,6 +124,7 @@ class Gazetteer:
     lower_case: set[tuple[str, ...]] = field(default_factory=set)
     words: set[tuple[str, ...]] = field(default_factory=set)
     labels: dict[str, str] = field(default_factory=dict)  # reference → label
+    common: CommonWords = field(default_factory=CommonWords)  # names that are also words
 
     def knows(self, name: str) -> bool:
         return tuple(tokens(name)) in self.entries
@@ -101,8 +146,8 @@ class Gazetteer:
             self.labels.setdefault(candidate.ref, candidate.label)
         self.longest = max(self.longest, len(key))
 
-    def find(self, text: str) -> Iterator[tuple[str, list[Candidate]]]:
-        """(name as written, candidates) for every name in ``text``, longest first."""
+    def find(self, text: str) -> Iterator[Found]:
+        """Every name in ``text`` (as written, where, candidates), longest first."""
         words = [(m.start(), m.end(), fold(m.group())) for m in TOKEN.finditer(text)]
         at = 0
         while at < len(words):
@@ -119,11 +164,24 @@ class Gazetteer:
                     candidates = None
                 as_name = key in self.lower_case or _written_as_a_name(text, start, end)
                 if candidates and as_name:
-                    yield written, candidates
+                    acronym = written in self.acronyms.get(key, ())
+                    yield Found(written, start, end, key, candidates, acronym)
                     at += size
                     break
             else:
                 at += 1
+
+
+@dataclass(frozen=True)
+class Found:
+    """A name found in a text: as written, where, and what it may designate."""
+
+    written: str
+    start: int
+    end: int
+    key: tuple[str, ...]
+    candidates: list[Candidate]
+    acronym: bool = False  # written as the acronym the gazetteer knows ("MOT", not "Mot")
 
 
 def tokens(text: str) -> list[str]:
@@ -174,25 +232,29 @@ def build_gazetteer(
     actors: dict[str, Actor],
     official: Iterable[tuple[str, str]],
     reviews: Iterable[Review] = (),
+    common: CommonWords | None = None,
 ) -> Gazetteer:
     """``official``: (name, reference) of the COG territories in the plan's scope;
     ``reviews``: those of the plan, whose names are looked for even if nothing else
-    knows them."""
-    gazetteer = Gazetteer()
+    knows them; ``common``: the names that are also words of French."""
+    gazetteer = Gazetteer(common=common or CommonWords())
     for name, ref in official:
-        gazetteer.add(name, Candidate(ref, name))
+        gazetteer.add(name, Candidate(ref, name, rule=f"cog-{ref.partition(':')[0]}"))
     for territory in places.territories.values():
         label = next(iter(territory.label.values()))
-        for name in {*territory.label.values(), *territory.names}:
-            gazetteer.add(name, Candidate(territory.id, label))
+        for name in dict.fromkeys([*territory.label.values(), *territory.names]):
+            gazetteer.add(name, Candidate(territory.id, label, rule="place-label"))
     for name, ref in places.names.items():
-        gazetteer.add(name, Candidate(ref, name))
+        gazetteer.add(name, Candidate(ref, name, rule="place-name"))
     for actor in actors.values():
         if actor.type != "organization":  # a service's name is a common word ("Culture")
             continue
         label = next(iter(actor.label.values()))
-        for name in {*actor.label.values(), *actor.alt_labels}:
-            gazetteer.add(name, Candidate(f"actor:{actor.id}", label))
+        ref = f"actor:{actor.id}"
+        for name in actor.label.values():
+            gazetteer.add(name, Candidate(ref, label, rule="actor-label"))
+        for name in actor.alt_labels:
+            gazetteer.add(name, Candidate(ref, label, rule="actor-alt-label"))
     # "Metz Métropole" names the organisation and the EPCI it governs: one thing, the
     # organisation (which the actors graph links to its territory)
     governed = {f"actor:{a.id}": a.territory for a in actors.values() if a.territory}
@@ -201,7 +263,8 @@ def build_gazetteer(
         gazetteer.entries[key] = [c for c in candidates if c.ref not in territories]
     for review in reviews:
         if not gazetteer.knows(review.name):
-            gazetteer.add(review.name, Candidate(review.target or "", review.name, taught=True))
+            taught = Candidate(review.target or "", review.name, taught=True, rule="review")
+            gazetteer.add(review.name, taught)
     return gazetteer
 
 
@@ -222,14 +285,15 @@ def reconcile(
     for element in outline.walk():
         lines = range(element.span.start_line, element.span.end_line + 1)
         for field_name, text in (("label", element.label), ("description", element.description)):
-            for written, candidates in gazetteer.find(text or ""):
+            for found in gazetteer.find(text or ""):
+                candidates = found.candidates
                 if field_name not in organisation_fields:
                     candidates = [c for c in candidates if not c.is_actor]
                     if not candidates:
                         continue
-                mention = Mention(plan_id, element, field_name, written, tuple(candidates),
-                                  "ambiguous", line=element.span.start_line)  # fmt: skip
-                if _decide(mention, lines, gazetteer, reviews):
+                mention = _mention(plan_id, element, field_name, text or "", found, candidates,
+                                   element.span.start_line)  # fmt: skip
+                if _decide(mention, found, text or "", lines, gazetteer, reviews):
                     mentions.append(mention)
                     if mention.target is not None:
                         _link(element, mention.target, publisher)
@@ -238,6 +302,21 @@ def reconcile(
     for passage in outline.passages:
         mentions += _passage_mentions(plan_id, None, passage, gazetteer, reviews)
     return mentions
+
+
+def _mention(
+    plan_id: str,
+    element: Element | None,
+    field_name: str,
+    text: str,
+    found: Found,
+    candidates: list[Candidate],
+    line: int,
+) -> Mention:
+    context, prefix, suffix = sentence_of(text, found.start, found.end)
+    return Mention(plan_id, element, field_name, found.written, tuple(candidates), AMBIGUOUS,
+                   line=line, context=context, prefix=prefix, suffix=suffix,
+                   confidence=AMBIGUOUS)  # fmt: skip
 
 
 def _passage_mentions(
@@ -249,35 +328,124 @@ def _passage_mentions(
 ) -> list[Mention]:
     mentions = []
     lines = range(passage.span.start_line, passage.span.end_line + 1)
-    for written, candidates in gazetteer.find(passage.text):
-        mention = Mention(plan_id, owner, "passage", written, tuple(candidates), "ambiguous",
-                          line=passage.span.start_line)  # fmt: skip
-        if _decide(mention, lines, gazetteer, reviews):
+    for found in gazetteer.find(passage.text):
+        mention = _mention(plan_id, owner, "passage", passage.text, found, found.candidates,
+                           passage.span.start_line)  # fmt: skip
+        mention.passage = passage
+        if _decide(mention, found, passage.text, lines, gazetteer, reviews):
             mentions.append(mention)
             if mention.target is not None and mention.target.ref not in passage.mentions:
                 passage.mentions.append(mention.target.ref)
     return mentions
 
 
-def _decide(mention: Mention, lines: range, gazetteer: Gazetteer, reviews: Reviews) -> bool:
-    """Decide ``mention`` (unique, reviewed, not-linked, or left ambiguous); ``False``
-    if the name is not one here (known only from reviews that do not apply)."""
+def _decide(
+    mention: Mention,
+    found: Found,
+    text: str,
+    lines: range,
+    gazetteer: Gazetteer,
+    reviews: Reviews,
+) -> bool:
+    """Decide ``mention`` (unique, reviewed, not-linked, probable, not-a-name, or left
+    ambiguous); ``False`` if the name is not one here (known only from reviews that
+    do not apply)."""
     review = reviews.for_name(mention.text, mention.plan_id, lines)
     if review is None:
         if all(c.taught for c in mention.candidates):
             return False
-        if len(mention.candidates) == 1:
-            mention.decision, mention.target = "unique", mention.candidates[0]
+        readings = [assess(found, text, c, gazetteer.common) for c in mention.candidates]
+        if all(confidence == NOT_A_NAME for confidence, _ in readings):
+            mention.decision = mention.confidence = NOT_A_NAME
+            mention.evidence = readings[0][1]
+        elif len(mention.candidates) == 1:
+            (confidence, evidence), candidate = readings[0], mention.candidates[0]
+            mention.confidence, mention.evidence = confidence, evidence
+            if confidence == CERTAIN:
+                mention.decision, mention.target = "unique", candidate
+            else:
+                mention.decision = PROBABLE
+        else:
+            mention.evidence = f"{len(mention.candidates)} candidates"
         return True
     mention.reason, mention.review = review.reason, review
+    mention.confidence, mention.evidence = CERTAIN, "decided by a person"
     if review.target is None:
         mention.decision = "not-linked"
         return True
     chosen = next((c for c in mention.candidates if c.ref == review.target and not c.taught), None)
     label = gazetteer.labels.get(review.target, mention.text)
     mention.decision = "reviewed"
-    mention.target = chosen or Candidate(review.target, label)
+    mention.target = chosen or Candidate(review.target, label, rule="review")
     return True
+
+
+def assess(found: Found, text: str, candidate: Candidate, common: CommonWords) -> tuple[str, str]:
+    """How sure it is that ``found`` names ``candidate`` here, and why: (certain,
+    probable or not-a-name, evidence)."""
+    position = _capitals_say_nothing(text, found.start, found.end)
+    if found.acronym or not common.is_common(found.key):
+        return CERTAIN, f"a name ({position})" if position else ""
+    kind = (
+        "organisations" if candidate.is_actor
+        else "communes" if candidate.ref.startswith("commune:")
+        else "places"
+    )  # fmt: skip
+    if position:
+        return NOT_A_NAME, f"a word of French, {position}"
+    before = tuple(tokens(_sentence_before(text, found.start)))
+    cue = common.cue(kind, before)
+    if cue is not None:
+        return CERTAIN, f"a word of French after « {cue} »"
+    if kind == "communes" and common.after_determiner(before):
+        return NOT_A_NAME, f"a word of French after « {before[-1]} »: not a commune"
+    return PROBABLE, "a word of French, with a capital but no cue"
+
+
+def _capitals_say_nothing(text: str, start: int, end: int) -> str:
+    """Why the capital of the name at ``start`` tells nothing ("" if it does): the
+    name is the first word of a sentence, heading or item, or is in a line of capitals."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    if text[start:end].isupper() and not any(c.islower() for c in line):
+        return "in a line of capitals"
+    before = _sentence_before(text, start)
+    # what precedes the name in its sentence is numbering, a bullet or a quote mark
+    if not re.sub(r"^\s*(?:[0-9]+|[ivxIVX]+|[a-zA-Z])[.)°]\s", "", before).strip(
+        " \t-–—•·*«“\"'(0123456789.)/:"
+    ):
+        return "first word of its sentence"
+    return ""
+
+
+def _sentence_before(text: str, start: int) -> str:
+    """The text of the sentence before ``start``."""
+    ends = [m.end() for m in SENTENCE_END.finditer(text, 0, start)]
+    return text[ends[-1] if ends else 0 : start]
+
+
+def sentence_of(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """(the sentence around text[start:end], the part of it before, the part after),
+    at most CONTEXT_CHARS each side, whitespace made single spaces."""
+    ends = [m.end() for m in SENTENCE_END.finditer(text, 0, start)]
+    begin = ends[-1] if ends else 0
+    after = SENTENCE_END.search(text, end)
+    finish = after.start() + len(after.group().rstrip()) if after else len(text)
+
+    def squeeze(part: str) -> str:
+        return " ".join(part.split())
+
+    prefix = squeeze(text[begin:start])
+    suffix = squeeze(text[end:finish])
+    if len(prefix) > CONTEXT_CHARS:
+        prefix = "…" + prefix[-CONTEXT_CHARS:].lstrip()
+    if len(suffix) > CONTEXT_CHARS:
+        suffix = suffix[:CONTEXT_CHARS].rstrip() + "…"
+    written = squeeze(text[start:end])
+    space_before = " " if text[begin:start][-1:].isspace() and prefix else ""
+    space_after = " " if text[end:finish][:1].isspace() and suffix else ""
+    return f"{prefix}{space_before}⟦{written}⟧{space_after}{suffix}", prefix, suffix
 
 
 def _link(element: Element, target: Candidate, publisher: str | None) -> None:
@@ -295,18 +463,14 @@ def mentions_in_ignored_lines(
 ) -> list[Mention]:
     """Names on the lines a mapping ignores (narrative not modelled…): not in the data,
     so not linked, but listed so that a reader of the report knows they exist."""
-    return [
-        Mention(
-            plan_id,
-            None,
-            "source",
-            written,
-            tuple(candidates),
-            "not-modelled",
-            reason=ignored[number],
-            line=number,
-        )
-        for number in sorted(ignored)
-        for written, candidates in gazetteer.find(lines[number - 1])
-        if not all(c.taught for c in candidates)
-    ]
+    mentions = []
+    for number in sorted(ignored):
+        line = lines[number - 1]
+        for found in gazetteer.find(line):
+            if all(c.taught for c in found.candidates):
+                continue
+            mention = _mention(plan_id, None, "source", line, found, found.candidates, number)
+            mention.decision, mention.reason = "not-modelled", ignored[number]
+            mention.confidence = ""
+            mentions.append(mention)
+    return mentions
