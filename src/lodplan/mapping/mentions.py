@@ -122,6 +122,9 @@ class Gazetteer:
     # acronyms are read only as written: "CE" is the Commission, "Ce" a pronoun
     acronyms: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
     lower_case: set[tuple[str, ...]] = field(default_factory=set)
+    # names declared in capitals ("TECHNOPÔLE", "INSEE"): such a form is a name even
+    # where capitals say nothing
+    in_capitals: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
     words: set[tuple[str, ...]] = field(default_factory=set)
     labels: dict[str, str] = field(default_factory=dict)  # reference → label
     common: CommonWords = field(default_factory=CommonWords)  # names that are also words
@@ -133,6 +136,8 @@ class Gazetteer:
         key = tuple(tokens(name))
         if not key:
             return
+        if name.isupper():
+            self.in_capitals.setdefault(key, set()).add(name)
         if name.isupper() and len(name) <= 6:
             self.acronyms.setdefault(key, set()).add(name)
         else:  # also written as a word ("Insee" beside "INSEE"): any case will do
@@ -164,8 +169,8 @@ class Gazetteer:
                     candidates = None
                 as_name = key in self.lower_case or _written_as_a_name(text, start, end)
                 if candidates and as_name:
-                    acronym = written in self.acronyms.get(key, ())
-                    yield Found(written, start, end, key, candidates, acronym)
+                    declared = written in self.in_capitals.get(key, ())
+                    yield Found(written, start, end, key, candidates, declared)
                     at += size
                     break
             else:
@@ -181,7 +186,8 @@ class Found:
     end: int
     key: tuple[str, ...]
     candidates: list[Candidate]
-    acronym: bool = False  # written as the acronym the gazetteer knows ("MOT", not "Mot")
+    # written in capitals as a name is declared ("MOT", "TECHNOPÔLE"; not "Mot")
+    as_declared: bool = False
 
 
 def tokens(text: str) -> list[str]:
@@ -384,7 +390,7 @@ def assess(found: Found, text: str, candidate: Candidate, common: CommonWords) -
     """How sure it is that ``found`` names ``candidate`` here, and why: (certain,
     probable or not-a-name, evidence)."""
     position = _capitals_say_nothing(text, found.start, found.end)
-    if found.acronym or not common.is_common(found.key):
+    if found.as_declared or not common.is_common(found.key):
         return CERTAIN, f"a name ({position})" if position else ""
     kind = (
         "organisations" if candidate.is_actor
