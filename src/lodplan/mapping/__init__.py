@@ -107,9 +107,7 @@ def map_plan(
         official = official_names(cog, spec.reconcile.communes_in) if cog else ()
         reviews = reviews or Reviews()
         common = common_words if common_words is not None else bundled_common_words()
-        gazetteer = build_gazetteer(
-            places, actors, official, reviews.in_plan(spec.plan.id), common
-        )
+        gazetteer = build_gazetteer(places, actors, official, reviews.in_plan(spec.plan.id), common)
         mentions = reconcile(
             spec.plan.id,
             outline,

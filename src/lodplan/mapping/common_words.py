@@ -36,7 +36,8 @@ def _tokens(text: str) -> tuple[str, ...]:
 class CommonWords:
     words: frozenset[str] = frozenset()
     function_words: frozenset[str] = frozenset()
-    cues: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    # kind → (cue as folded words, cue as declared)
+    cues: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = field(default_factory=dict)
     determiners: frozenset[str] = frozenset()
 
     def is_common(self, key: tuple[str, ...]) -> bool:
@@ -46,9 +47,9 @@ class CommonWords:
 
     def cue(self, kind: str, before: tuple[str, ...]) -> str | None:
         """The cue of ``kind`` that ``before`` (the folded words before a name) ends with."""
-        for cue in sorted(self.cues.get(kind, ()), key=len, reverse=True):
+        for cue, declared in sorted(self.cues.get(kind, ()), key=lambda c: -len(c[0])):
             if cue and before[-len(cue) :] == cue:
-                return " ".join(cue)
+                return declared
         return None
 
     def after_determiner(self, before: tuple[str, ...]) -> bool:
@@ -100,7 +101,7 @@ def load_common_words(path: Path | None = None) -> CommonWords:
         value = cues.get(kind) or []
         if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
             raise fail("must be a list of words", f"cues.{kind}")
-        parsed_cues[kind] = tuple(_tokens(c) for c in value if _tokens(c))
+        parsed_cues[kind] = tuple((_tokens(c), c) for c in value if _tokens(c))
     return CommonWords(
         words=frozenset((words("words") | words("also-common")) - words("not-common")),
         function_words=frozenset(words("function-words")),

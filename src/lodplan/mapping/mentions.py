@@ -167,7 +167,9 @@ class Gazetteer:
                     and (written not in self.acronyms[key])
                 ):
                     candidates = None
-                as_name = key in self.lower_case or _written_as_a_name(text, start, end)
+                as_name = key in self.lower_case or _written_as_a_name(
+                    text, start, end, key in self.acronyms
+                )
                 if candidates and as_name:
                     declared = written in self.in_capitals.get(key, ())
                     yield Found(written, start, end, key, candidates, declared)
@@ -194,13 +196,14 @@ def tokens(text: str) -> list[str]:
     return [fold(m.group()) for m in TOKEN.finditer(text)]
 
 
-def _written_as_a_name(text: str, start: int, end: int) -> bool:
-    """A name starts with a capital; an acronym (all capitals) is not read inside a
-    heading written in capitals, where it could be a word ("CE", "PE")."""
+def _written_as_a_name(text: str, start: int, end: int, acronym: bool) -> bool:
+    """A name starts with a capital; an acronym (a name declared in capitals: "CE",
+    "MOT") is not read inside a text written in capitals, where it is a word ("ce",
+    "mot"). Other names in capitals are weighed by :func:`assess`."""
     written = text[start:end]
     if not written[0].isupper() and not written[0].isdigit():
         return False
-    short_acronym = written.isupper() and len(written) <= 4
+    short_acronym = acronym and written.isupper() and len(written) <= 4
     return not (short_acronym and text.upper() == text)
 
 
