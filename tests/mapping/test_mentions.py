@@ -216,8 +216,10 @@ def test_without_a_cue_a_word_of_french_waits_for_a_review():
     assert element.territories == ["commune:38308"]
 
 
-def test_capitals_say_nothing_in_a_line_of_capitals():
+def test_capitals_say_nothing_in_a_sentence_in_capitals():
     assert decisions("LE LOT 2 DU MARCHÉ") == [("LOT", "not-a-name")]
+    # the sentence counts, not the text: a heading in capitals before a paragraph
+    assert decisions("AGIR À PLAN. Ensuite, une phrase.") == [("PLAN", "not-a-name")]
     assert decisions("Lot 2 : travaux") == [("Lot", "not-a-name")]
     assert decisions("dans le département du Lot") == [("Lot", "unique")]
 
@@ -228,7 +230,7 @@ def test_names_that_are_no_word_of_french_need_no_cue():
     element = Element("Action", "action", "Action", "x", Span(1, 1, "x"), label=label)
     [metz, thionville] = reconcile("plan", Outline([element]), gazetteer, Reviews(), None)
     assert (metz.decision, metz.confidence, metz.rule) == ("unique", "certain", "cog-commune")
-    assert metz.evidence == "a name (in a line of capitals)"
+    assert metz.evidence == "a name (in a sentence in capitals)"
     assert thionville.decision == "unique"
 
 

@@ -413,12 +413,11 @@ def assess(found: Found, text: str, candidate: Candidate, common: CommonWords) -
 
 def _capitals_say_nothing(text: str, start: int, end: int) -> str:
     """Why the capital of the name at ``start`` tells nothing ("" if it does): the
-    name is the first word of a sentence, heading or item, or is in a line of capitals."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line = text[line_start : line_end if line_end >= 0 else len(text)]
-    if text[start:end].isupper() and not any(c.islower() for c in line):
-        return "in a line of capitals"
+    name is the first word of a sentence, heading or item, or in a sentence in capitals."""
+    _, sentence_prefix, sentence_suffix = sentence_of(text, start, end)
+    sentence = f"{sentence_prefix} {text[start:end]} {sentence_suffix}"
+    if text[start:end].isupper() and not any(c.islower() for c in sentence):
+        return "in a sentence in capitals"
     before = _sentence_before(text, start)
     # what precedes the name in its sentence is numbering, a bullet or a quote mark
     if not re.sub(r"^\s*(?:[0-9]+|[ivxIVX]+|[a-zA-Z])[.)°]\s", "", before).strip(
