@@ -37,17 +37,17 @@ DATA = "http://data.test.example/"
 
 CLASSES = {
     "Plan", "PlanElement", "Objective", "Action", "Involvement", "DateMention",
-    "SourceDocument", "Territory", "KeyFigures", "Passage",
+    "SourceDocument", "Territory", "KeyFigures", "Passage", "NameLink",
 }  # fmt: skip
 OBJECT_PROPERTIES = {
     "planType", "hasElement", "inPlan", "hasPart", "partOf", "kind", "involvement", "involves",
     "territory", "status", "priority", "category", "date", "source", "sourceDocument",
     "adoptedBy", "previousVersion", "territoryKind", "datePrecision", "dateRole", "keyFigures",
-    "passage", "mentions",
+    "passage", "mentions", "nameLink",
 }  # fmt: skip
 DATATYPE_PROPERTIES = {
     "levelName", "level", "order", "startDate", "endDate", "dateText", "startLine", "endLine",
-    "population", "communeCount", "referenceYear", "siren",
+    "population", "communeCount", "referenceYear", "siren", "linkRule", "linkConfidence",
 }  # fmt: skip
 
 CONCEPTS = {
@@ -596,7 +596,15 @@ VALID_PLAN = (
     lodplan:territory country:DEU , <territory/sillon-lorrain> ;
     lodplan:involvement <plan/demo/element/1.1#involvement-demo-pilote> ;
     lodplan:involves <actor/demo> ;
-    lodplan:date <plan/demo/element/1.1#date-1> .
+    lodplan:date <plan/demo/element/1.1#date-1> ;
+    lodplan:nameLink <plan/demo/element/1.1#name-1> .
+
+<plan/demo/element/1.1#name-1> a lodplan:NameLink ;
+    oa:motivatedBy oa:identifying ;
+    oa:hasBody <territory/sillon-lorrain> ;
+    oa:hasTarget <plan/demo/element/1.1#name-1-source> ;
+    lodplan:linkRule "place-label" ;
+    lodplan:linkConfidence "certain" .
 
 <plan/demo/element/1.1#involvement-demo-pilote> a lodplan:Involvement ;
     prov:agent <actor/demo> ;
@@ -644,6 +652,18 @@ VALID_PLAN = (
     + provenance(E1, "1. Développer les mobilités", 3, 3)
     + provenance(E11, "1.1 Créer une ligne de bus transfrontalière (d'ici 2025)", 4, 6)
     + provenance(E12, "1.2 Les trajets domicile-travail traversent la frontière", 7, 7)
+    + """
+<plan/demo/element/1.1#name-1-source> a oa:SpecificResource ;
+    oa:hasSource <source/demo> ;
+    oa:hasSelector <plan/demo/element/1.1#name-1-quote> , <plan/demo/element/1.1#name-1-lines> ;
+    lodplan:startLine "4"^^xsd:integer ;
+    lodplan:endLine "6"^^xsd:integer .
+<plan/demo/element/1.1#name-1-quote> a oa:TextQuoteSelector ;
+    oa:exact "Sillon Lorrain" ; oa:prefix "une ligne vers le " ; oa:suffix " (d'ici 2025)" .
+<plan/demo/element/1.1#name-1-lines> a oa:FragmentSelector ;
+    dcterms:conformsTo <http://tools.ietf.org/rfc/rfc5147> ;
+    rdf:value "line=3,6" .
+"""
 )
 
 

@@ -120,10 +120,12 @@ def _cog_graph(base_iri: str) -> NamedGraph:
 
 def _review_problem(plan: MappedPlan, mention: Mention) -> str:
     candidates = ", ".join(f"{c.ref} ({c.label})" for c in mention.candidates)
+    verb = "may name" if mention.decision == "probable" else "could designate"
+    why = f" ({mention.evidence})" if mention.decision == "probable" else ""
     return (
-        f"{plan.spec.source.path}:{mention.line}: {mention.text!r} could "
-        f"designate {candidates}: decide in {REVIEWS_FILE} (reviews: name, target, reason; "
-        "lodplan reconcile lists every mention)"
+        f"{plan.spec.source.path}:{mention.line}: {mention.text!r}{why} {verb} "
+        f"{candidates} in « {mention.context} »: decide in {REVIEWS_FILE} (reviews: name, "
+        "target, reason; lodplan reconcile --to-review lists every mention to decide)"
     )
 
 

@@ -310,18 +310,24 @@ def _parser() -> argparse.ArgumentParser:
 
     reconcile = commands.add_parser(
         "reconcile",
-        help="list every place and organisation the plans name, and what it is linked to",
+        help="list every place and organisation the plans name, what it is linked to and why",
         description="Scan every element and passage of every plan for the names of places "
         "(COG communes, EPCI, départements, régions; mappings/places.yaml) and organisations "
-        "(mappings/actors.yaml) and print, as CSV, each mention with its decision: unique "
-        "(one candidate), reviewed (decided in mappings/reviews.yaml), not-linked (a review "
-        "says why), ambiguous (to review), or not-modelled (on a line the mapping ignores: "
-        "not in the data). Exit status 1 if a mention is left to review.",
+        "(mappings/actors.yaml) and print, as CSV, each mention with its evidence: the "
+        "decision — unique (one candidate, certain), reviewed (decided in "
+        "mappings/reviews.yaml), not-linked (a review says why), ambiguous or probable (to "
+        "review, not linked), not-a-name (a word of French where its capital says nothing), "
+        "not-modelled (on a line the mapping ignores: not in the data) — the confidence, "
+        "the rule that knows the name, the target, the candidates, the sentence with the "
+        "name between ⟦ ⟧, and the reason. Only certain and reviewed links are published. "
+        "Exit status 1 if a mention is left to review.",
     )
     common(reconcile, store=False)
     mappings(reconcile)
     reconcile.add_argument(
-        "--to-review", action="store_true", help="only the mentions that need a decision"
+        "--to-review",
+        action="store_true",
+        help="only the mentions that need a decision (ambiguous, probable)",
     )
     reconcile.set_defaults(run=_cmd_reconcile)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from lodplan.mapping.actors import Actor
 from lodplan.mapping.common_words import bundled_common_words_path, load_common_words
 from lodplan.mapping.mentions import (
+    CONTEXT_CHARS,
     build_gazetteer,
     epci_names,
     mentions_in_ignored_lines,
@@ -248,8 +249,12 @@ def test_a_name_declared_in_capitals_is_a_name_in_capitals():
 def test_every_mention_carries_its_sentence_and_rule():
     _, [mention] = read("Premier point. Les élus de la commune de Vif voteront. Fin")
     assert mention.context == "Les élus de la commune de ⟦Vif⟧ voteront."
-    assert (mention.prefix, mention.suffix) == ("Les élus de la commune de", "voteront.")
+    # the text just before and after the name, as read (Web Annotation's prefix, suffix)
+    assert (mention.prefix, mention.suffix) == ("Les élus de la commune de ", " voteront.")
     assert mention.rule == "cog-commune" and mention.line == 7
+    _, [mention] = read("Un " + "très " * 60 + "long projet à Vif et " + "encore " * 60 + "!")
+    assert mention.context.startswith("…très très") and mention.context.endswith("…")
+    assert len(mention.prefix) == len(mention.suffix) == CONTEXT_CHARS
 
 
 def test_the_common_words_file_is_checked(tmp_path):

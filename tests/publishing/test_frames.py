@@ -52,7 +52,7 @@ def test_a_bundled_plan_document_holds_exactly_the_plan_graph(map_bundled, conte
 
     document = plan_document(ntriples, plan_iri, context)
 
-    assert document["@context"] == context.url == TEST_BASE + "context/0.1.jsonld"
+    assert document["@context"] == context.url == TEST_BASE + "context/0.2.jsonld"
     assert document["id"] == plan_iri and document["type"] == "Plan"
     assert _triples_of(json.loads(to_bytes(document)), context) == graph
     tops = document["hasElement"]

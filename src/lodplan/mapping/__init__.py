@@ -118,7 +118,7 @@ def map_plan(
         )
         mentions += mentions_in_ignored_lines(spec.plan.id, lines, outline.ignored, gazetteer)
     writer = PlanGraphWriter(spec, iris, vocabulary, actors, places or Places(), cog)
-    graph = writer.write(outline, SourceFacts(digest, stated_spans(spec, lines)))
+    graph = writer.write(outline, SourceFacts(digest, stated_spans(spec, lines)), mentions)
     coverage = compute_coverage(spec.source.path, lines, outline, _lines_used(graph))
     return MappedPlan(spec, graph, outline, coverage, iris.plan_graph(spec.plan.id), mentions)
 

@@ -434,26 +434,26 @@ def _sentence_before(text: str, start: int) -> str:
 
 
 def sentence_of(text: str, start: int, end: int) -> tuple[str, str, str]:
-    """(the sentence around text[start:end], the part of it before, the part after),
-    at most CONTEXT_CHARS each side, whitespace made single spaces."""
+    """(the sentence around text[start:end] for a reader, the name between ⟦ ⟧ and
+    spaces made single; the text of the sentence just before the name, and just
+    after it, as read: at most CONTEXT_CHARS each)."""
     ends = [m.end() for m in SENTENCE_END.finditer(text, 0, start)]
-    begin = ends[-1] if ends else 0
+    sentence_start = ends[-1] if ends else 0
     after = SENTENCE_END.search(text, end)
-    finish = after.start() + len(after.group().rstrip()) if after else len(text)
+    sentence_end = after.start() + len(after.group().rstrip()) if after else len(text)
+    begin = max(sentence_start, start - CONTEXT_CHARS)
+    finish = min(sentence_end, end + CONTEXT_CHARS)
+    prefix, suffix = text[begin:start], text[end:finish]
 
     def squeeze(part: str) -> str:
         return " ".join(part.split())
 
-    prefix = squeeze(text[begin:start])
-    suffix = squeeze(text[end:finish])
-    if len(prefix) > CONTEXT_CHARS:
-        prefix = "…" + prefix[-CONTEXT_CHARS:].lstrip()
-    if len(suffix) > CONTEXT_CHARS:
-        suffix = suffix[:CONTEXT_CHARS].rstrip() + "…"
-    written = squeeze(text[start:end])
-    space_before = " " if text[begin:start][-1:].isspace() and prefix else ""
-    space_after = " " if text[end:finish][:1].isspace() and suffix else ""
-    return f"{prefix}{space_before}⟦{written}⟧{space_after}{suffix}", prefix, suffix
+    shown_before = ("…" if begin > sentence_start else "") + squeeze(prefix).lstrip()
+    shown_after = squeeze(suffix) + ("…" if finish < sentence_end else "")
+    space_before = " " if prefix[-1:].isspace() and squeeze(prefix) else ""
+    space_after = " " if suffix[:1].isspace() and squeeze(suffix) else ""
+    context = f"{shown_before}{space_before}⟦{squeeze(text[start:end])}⟧{space_after}{shown_after}"
+    return context, prefix, suffix
 
 
 def _link(element: Element, target: Candidate, publisher: str | None) -> None:
