@@ -245,7 +245,7 @@ def _check_place_references(places: Places, is_place: Callable[[str], bool]) -> 
             raise MappingError(
                 f"{ref!r} is not a known place (the COG, a country of the country list, "
                 "a territory of places.yaml)",
-                file=places.path,
+                file=places.path or PLACES_FILE,
                 field=where,
             )
 

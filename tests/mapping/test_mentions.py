@@ -271,3 +271,22 @@ def test_the_common_words_file_is_checked(tmp_path):
     path.write_text("words: [plan]\n")
     with pytest.raises(MappingError, match="lodplan-common-words"):
         load_common_words(path)
+
+
+def test_a_commune_with_homonyms_elsewhere_says_so_in_its_evidence():
+    gazetteer = build_gazetteer(Places(), {}, ISERE, (), WORDS, {"commune:38545": 2})
+    element = Element("Action", "action", "Action", "x", Span(1, 1, "x"), label="Aller à Vif")
+    [vif] = reconcile("plan", Outline([element]), gazetteer, Reviews(), None)
+    assert vif.decision == "unique"
+    assert vif.evidence == (
+        "a word of French after « à »; 2 commune(s) of this name outside reconcile.communes-in"
+    )
+
+
+def test_homonyms_are_counted_outside_the_declared_departements():
+    from lodplan.mapping.mentions import homonyms_elsewhere
+    from lodplan.referentials.cog import bundled_cog
+
+    counts = homonyms_elsewhere(bundled_cog(), ["57"])
+    assert counts["commune:57447"] >= 1  # Marly (Moselle); Marly (Nord)
+    assert "commune:57463" not in counts  # Metz is the only Metz

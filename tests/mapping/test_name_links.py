@@ -87,3 +87,48 @@ def test_a_new_plan_in_isere_links_plan_only_where_it_is_the_commune():
     assert not any(m.decision in TO_REVIEW for m in plan.mentions)
     climat = next(e for e in plan.outline.walk() if e.label == "Le Plan Climat du territoire")
     assert climat.territories == []
+
+
+def test_each_published_link_carries_its_evidence_in_the_data():
+    from rdflib import URIRef
+    from rdflib.namespace import RDF, RDFS
+
+    from lodplan.terms import LP, OA
+
+    checked = check_plans(FIXTURE, TEST_BASE)
+    [plan] = checked.plans
+    graph = plan.graph
+    links = list(graph.subjects(RDF.type, LP.NameLink))
+    published = [m for m in plan.mentions if m.decision in LINKED]
+    assert len(links) == len(published) == 4
+    state = URIRef(TEST_BASE + "actor/etat")
+    [link] = [x for x in links if graph.value(x, OA.hasBody) == state]
+    holder = graph.value(predicate=LP.nameLink, object=link)
+    assert graph.value(holder, RDFS.label).startswith("Rénover la mairie")
+    assert str(link).startswith(str(holder) + "#name-")
+    assert graph.value(link, OA.motivatedBy) == OA.identifying
+    assert str(graph.value(link, LP.linkRule)) == "actor-label"
+    assert str(graph.value(link, LP.linkConfidence)) == "certain"
+    assert str(graph.value(link, RDFS.comment)) == "a word of French after « l' »"
+    words = graph.value(link, OA.hasTarget)
+    assert graph.value(words, LP.startLine).toPython() == 2
+    [quote] = [s for s in graph.objects(words, OA.hasSelector) if (s, OA.exact, None) in graph]
+    assert [str(graph.value(quote, p)) for p in (OA.prefix, OA.exact)] == [
+        "Rénover la mairie à Plan avec l'",
+        "État",
+    ]
+    assert graph.value(quote, OA.suffix) is None  # the name ends the label
+    # what is not certain is not in the data, not even as evidence: Plan is linked twice,
+    # « à Plan » and « commune de Plan »
+    plan_commune = URIRef(TEST_BASE + "territory/commune/38308")
+    assert len(list(graph.subjects(OA.hasBody, plan_commune))) == 2
+
+
+def test_the_bundled_plans_publish_one_name_link_per_published_link(bundled):
+    from rdflib.namespace import RDF
+
+    from lodplan.terms import LP
+
+    for plan in bundled.plans:
+        published = [m for m in plan.mentions if m.decision in LINKED]
+        assert len(set(plan.graph.subjects(RDF.type, LP.NameLink))) == len(published)

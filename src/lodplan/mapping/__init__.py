@@ -18,6 +18,7 @@ from lodplan.mapping.graph import PlanGraphWriter, SourceFacts
 from lodplan.mapping.mentions import (
     Mention,
     build_gazetteer,
+    homonyms_elsewhere,
     mentions_in_ignored_lines,
     official_names,
     reconcile,
@@ -105,9 +106,12 @@ def map_plan(
     mentions: list[Mention] = []
     if places is not None:
         official = official_names(cog, spec.reconcile.communes_in) if cog else ()
+        homonyms = homonyms_elsewhere(cog, spec.reconcile.communes_in) if cog else {}
         reviews = reviews or Reviews()
         common = common_words if common_words is not None else bundled_common_words()
-        gazetteer = build_gazetteer(places, actors, official, reviews.in_plan(spec.plan.id), common)
+        gazetteer = build_gazetteer(
+            places, actors, official, reviews.in_plan(spec.plan.id), common, homonyms
+        )
         mentions = reconcile(
             spec.plan.id,
             outline,
@@ -145,7 +149,7 @@ def _lines_used(graph: Graph) -> dict[int, str]:
     for node, source in graph.subject_objects(LP.source):
         start = graph.value(source, LP.startLine)
         end = graph.value(source, LP.endLine)
-        for number in range(int(start), int(end) + 1):
+        for number in range(int(str(start)), int(str(end)) + 1):
             used.setdefault(number, str(node))
     return used
 

@@ -30,7 +30,8 @@ plan. A passage (narrative that is not an element) ``lodplan:mentions`` what it 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from lodplan.mapping.actors import Actor
@@ -38,7 +39,7 @@ from lodplan.mapping.common_words import CommonWords
 from lodplan.mapping.model import Element, Outline, Passage
 from lodplan.mapping.reviews import Review, Reviews
 from lodplan.referentials.cog import CogReferential
-from lodplan.referentials.places import Places, fold
+from lodplan.referentials.places import Places, fold, fold_name
 
 MENTIONED = "mentionne"
 CERTAIN, PROBABLE, AMBIGUOUS, NOT_A_NAME = "certain", "probable", "ambiguous", "not-a-name"
@@ -71,6 +72,7 @@ class Candidate:
     label: str
     taught: bool = False  # known only from a review: looked for only where one applies
     rule: str = ""  # how lodplan knows the name (a key of RULES)
+    homonyms: int = 0  # communes of the same name outside reconcile.communes-in
 
     @property
     def is_actor(self) -> bool:
@@ -225,6 +227,21 @@ def official_names(cog: CogReferential, communes_in: Iterable[str]) -> Iterator[
                 yield name, f"epci:{epci.siren}"
 
 
+def homonyms_elsewhere(cog: CogReferential, communes_in: Iterable[str]) -> dict[str, int]:
+    """commune:<code> of the communes a plan may name → how many communes outside its
+    départements bear the same name ("Marly" in Moselle and in the Nord): the plan's
+    declared scope decides, the count goes into the evidence for a reader to check."""
+    scope = set(communes_in)
+    outside = Counter(
+        fold_name(c.name) for c in cog.communes.values() if c.departement not in scope
+    )
+    return {
+        f"commune:{c.code}": outside[fold_name(c.name)]
+        for c in cog.communes.values()
+        if c.departement in scope and outside[fold_name(c.name)]
+    }
+
+
 def epci_names(cog_name: str) -> set[str]:
     """ "CC du Bassin de Pompey" → itself, "Communauté de communes du Bassin de Pompey"
     and "Bassin de Pompey"."""
@@ -242,13 +259,17 @@ def build_gazetteer(
     official: Iterable[tuple[str, str]],
     reviews: Iterable[Review] = (),
     common: CommonWords | None = None,
+    homonyms: Mapping[str, int] | None = None,
 ) -> Gazetteer:
     """``official``: (name, reference) of the COG territories in the plan's scope;
     ``reviews``: those of the plan, whose names are looked for even if nothing else
-    knows them; ``common``: the names that are also words of French."""
+    knows them; ``common``: the names that are also words of French; ``homonyms``:
+    see :func:`homonyms_elsewhere`."""
     gazetteer = Gazetteer(common=common or CommonWords())
+    homonyms = homonyms or {}
     for name, ref in official:
-        gazetteer.add(name, Candidate(ref, name, rule=f"cog-{ref.partition(':')[0]}"))
+        rule = f"cog-{ref.partition(':')[0]}"
+        gazetteer.add(name, Candidate(ref, name, rule=rule, homonyms=homonyms.get(ref, 0)))
     for territory in places.territories.values():
         label = next(iter(territory.label.values()))
         for name in dict.fromkeys([*territory.label.values(), *territory.names]):
@@ -372,6 +393,12 @@ def _decide(
             mention.confidence, mention.evidence = confidence, evidence
             if confidence == CERTAIN:
                 mention.decision, mention.target = "unique", candidate
+                if candidate.homonyms:
+                    elsewhere = (
+                        f"{candidate.homonyms} commune(s) of this name outside "
+                        "reconcile.communes-in"
+                    )
+                    mention.evidence = "; ".join(filter(None, [evidence, elsewhere]))
             else:
                 mention.decision = PROBABLE
         else:
