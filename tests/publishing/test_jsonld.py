@@ -146,6 +146,7 @@ def test_the_bundled_context_types_the_dates_of_a_period():
 # A change is a new version file, whose digest is added here when it is published.
 PUBLISHED_CONTEXT_VERSIONS = {
     "0.1": "3516898a836357b862725bc8dd424bd7e91aaa13fe7119ed9d6a5111523a7a1f",
+    "0.2": "093a18924f378b3f9de63014c0c9be24da269f6a6a2bc903ddfc6ba351b0c3ef",
 }
 
 
