@@ -16,6 +16,7 @@ from lodplan.config import QueryLimits
 from lodplan.iris import IriMinter
 from lodplan.mapping import map_plan
 from lodplan.mapping.actors import load_actors
+from lodplan.mapping.reviews import load_reviews
 from lodplan.referentials.cog import bundled_cog
 from lodplan.referentials.places import load_places
 from lodplan.resources import mappings_dir
@@ -62,6 +63,8 @@ def map_bundled(vocabulary, bundled_actors, bundled_places):
                 actors=bundled_actors,
                 places=bundled_places,
                 cog=bundled_cog(),
+                # the decisions a person took on names, as a build applies them
+                reviews=load_reviews(mappings_dir() / "reviews.yaml", lambda ref: True),
             )
         return cache[plan_dir]
 

@@ -40,7 +40,7 @@ CLASSES = {
     "Plan", "PlanElement", "Objective", "Action", "Involvement", "DateMention",
     "SourceDocument", "Territory", "KeyFigures", "Passage",
     # 0.2
-    "Indicator", "IndicatorValue", "BudgetLine", "StatusAssertion", "AdoptionAct",
+    "Indicator", "IndicatorValue", "BudgetLine", "StatusAssertion", "AdoptionAct", "NameLink",
 }  # fmt: skip
 OBJECT_PROPERTIES = {
     "planType", "hasElement", "inPlan", "hasPart", "partOf", "kind", "involvement", "involves",
@@ -50,7 +50,7 @@ OBJECT_PROPERTIES = {
     # 0.2
     "indicator", "ofIndicator", "valueKind", "statedIn", "statedBy", "budgetLine", "amountKind",
     "expenditureNature", "funder", "fundingProgramme", "statusAssertion", "phase", "theme",
-    "adoptionAct", "relatedPlan", "implements",
+    "adoptionAct", "relatedPlan", "implements", "nameLink",
 }  # fmt: skip
 DATATYPE_PROPERTIES = {
     "levelName", "level", "order", "startDate", "endDate", "dateText", "startLine", "endLine",
@@ -58,7 +58,7 @@ DATATYPE_PROPERTIES = {
     # 0.2
     "unit", "valueDate", "amount", "fiscalYear", "taxIncluded", "statusDate", "plannedStartDate",
     "plannedEndDate", "actualStartDate", "actualEndDate", "completion", "continuousImprovement",
-    "expectedResults", "means", "targetAudience",
+    "expectedResults", "means", "targetAudience", "linkRule", "linkConfidence",
 }  # fmt: skip
 
 CONCEPTS = {
@@ -649,7 +649,15 @@ VALID_PLAN = (
     lodplan:territory country:DEU , <territory/sillon-lorrain> ;
     lodplan:involvement <plan/demo/element/1.1#involvement-demo-pilote> ;
     lodplan:involves <actor/demo> ;
-    lodplan:date <plan/demo/element/1.1#date-1> .
+    lodplan:date <plan/demo/element/1.1#date-1> ;
+    lodplan:nameLink <plan/demo/element/1.1#name-1> .
+
+<plan/demo/element/1.1#name-1> a lodplan:NameLink ;
+    oa:motivatedBy oa:identifying ;
+    oa:hasBody <territory/sillon-lorrain> ;
+    oa:hasTarget <plan/demo/element/1.1#name-1-source> ;
+    lodplan:linkRule "place-label" ;
+    lodplan:linkConfidence "certain" .
 
 <plan/demo/element/1.1#involvement-demo-pilote> a lodplan:Involvement ;
     prov:agent <actor/demo> ;
@@ -697,6 +705,18 @@ VALID_PLAN = (
     + provenance(E1, "1. Développer les mobilités", 3, 3)
     + provenance(E11, "1.1 Créer une ligne de bus transfrontalière (d'ici 2025)", 4, 6)
     + provenance(E12, "1.2 Les trajets domicile-travail traversent la frontière", 7, 7)
+    + """
+<plan/demo/element/1.1#name-1-source> a oa:SpecificResource ;
+    oa:hasSource <source/demo> ;
+    oa:hasSelector <plan/demo/element/1.1#name-1-quote> , <plan/demo/element/1.1#name-1-lines> ;
+    lodplan:startLine "4"^^xsd:integer ;
+    lodplan:endLine "6"^^xsd:integer .
+<plan/demo/element/1.1#name-1-quote> a oa:TextQuoteSelector ;
+    oa:exact "Sillon Lorrain" ; oa:prefix "une ligne vers le " ; oa:suffix " (d'ici 2025)" .
+<plan/demo/element/1.1#name-1-lines> a oa:FragmentSelector ;
+    dcterms:conformsTo <http://tools.ietf.org/rfc/rfc5147> ;
+    rdf:value "line=3,6" .
+"""
 )
 
 

@@ -126,10 +126,12 @@ def _review_problem(plan: MappedPlan, mention: Mention) -> str:
     if mention.decision == WHICH_ACTION:  # what it designates is known, not whose it is
         return f"{plan.spec.source.path}:{mention.line}: {mention.text!r}: {mention.reason}"
     candidates = ", ".join(f"{c.ref} ({c.label})" for c in mention.candidates)
+    verb = "may name" if mention.decision == "probable" else "could designate"
+    why = f" ({mention.evidence})" if mention.decision == "probable" else ""
     return (
-        f"{plan.spec.source.path}:{mention.line}: {mention.text!r} could "
-        f"designate {candidates}: decide in {REVIEWS_FILE} (reviews: name, target, reason; "
-        "lodplan reconcile lists every mention)"
+        f"{plan.spec.source.path}:{mention.line}: {mention.text!r}{why} {verb} "
+        f"{candidates} in « {mention.context} »: decide in {REVIEWS_FILE} (reviews: name, "
+        "target, reason; lodplan reconcile --to-review lists every mention to decide)"
     )
 
 

@@ -120,17 +120,18 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
 
     checked = check_plans(args.mappings, base_iri_from(args.base_iri), progress=_progress)
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["plan", "line", "field", "mention", "decision", "linked to", "label",
-                     "candidates", "reason"])  # fmt: skip
+    writer.writerow(["plan", "line", "field", "mention", "decision", "confidence", "rule",
+                     "linked to", "label", "candidates", "context", "evidence",
+                     "reason"])  # fmt: skip
     for plan in checked.plans:
         for m in plan.mentions:
             if args.to_review and not m.needs_review:
                 continue
             target = m.target
             writer.writerow([
-                plan.plan_id, m.line, m.field, m.text, m.decision,
+                plan.plan_id, m.line, m.field, m.text, m.decision, m.confidence, m.rule,
                 target.ref if target else "", target.label if target else "",
-                " | ".join(c.ref for c in m.candidates), m.reason,
+                " | ".join(c.ref for c in m.candidates), m.context, m.evidence, m.reason,
             ])  # fmt: skip
     return EXIT_CHECKS_FAILED if checked.mentions_to_review else 0
 
@@ -314,19 +315,26 @@ def _parser() -> argparse.ArgumentParser:
 
     reconcile = commands.add_parser(
         "reconcile",
-        help="list every place and organisation the plans name, and what it is linked to",
+        help="list every place and organisation the plans name, what it is linked to and why",
         description="Scan every element and passage of every plan for the names of places "
         "(COG communes, EPCI, départements, régions; mappings/places.yaml) and organisations "
-        "(mappings/actors.yaml) and print, as CSV, each mention with its decision: unique "
-        "(one candidate), reviewed (decided in mappings/reviews.yaml), not-linked (a review "
-        "says why), ambiguous (to review), which-action (in a sentence of several actions, "
-        "in no action's clause: to review), or not-modelled (on a line the mapping ignores: "
-        "not in the data). Exit status 1 if a mention is left to review.",
+        "(mappings/actors.yaml) and print, as CSV, each mention with its evidence: the "
+        "decision — unique (one candidate, certain), reviewed (decided in "
+        "mappings/reviews.yaml), not-linked (a review says why), ambiguous or probable (to "
+        "review, not linked), "
+        "which-action (in a sentence of several actions, in no action's clause: to review), "
+        "not-a-name (a word of French where its capital says nothing), "
+        "not-modelled (on a line the mapping ignores: not in the data) — the confidence, "
+        "the rule that knows the name, the target, the candidates, the sentence with the "
+        "name between ⟦ ⟧, and the reason. Only certain and reviewed links are published. "
+        "Exit status 1 if a mention is left to review.",
     )
     common(reconcile, store=False)
     mappings(reconcile)
     reconcile.add_argument(
-        "--to-review", action="store_true", help="only the mentions that need a decision"
+        "--to-review",
+        action="store_true",
+        help="only the mentions that need a decision (ambiguous, probable)",
     )
     reconcile.set_defaults(run=_cmd_reconcile)
 

@@ -4,7 +4,9 @@ linked to."""
 from __future__ import annotations
 
 from lodplan.mapping.actors import Actor
+from lodplan.mapping.common_words import bundled_common_words_path, load_common_words
 from lodplan.mapping.mentions import (
+    CONTEXT_CHARS,
     build_gazetteer,
     epci_names,
     is_only_a_name,
@@ -222,3 +224,136 @@ def test_only_a_name():
     assert is_only_a_name(gazetteer, "le CHR Metz-Thionville")
     assert not is_only_a_name(gazetteer, "réseau de Metz")
     assert not is_only_a_name(gazetteer, "Metz et Thionville")
+# --- names that are also words of French: only certain links are published ---------
+
+WORDS = load_common_words(
+    bundled_common_words_path()
+)  # the bundled list: "plan", "etat", "vif", "lot" are among its words
+ISERE = [("Plan", "commune:38308"), ("Vif", "commune:38545"), ("Lot", "departement:46")]
+STATE = {"etat": Actor("etat", "organization", {"fr": "État"})}
+
+
+def read(text: str, reviews: list[Review] = ()):
+    element = Element("Action", "action", "Action", text, Span(7, 7, text), label=text)
+    gazetteer = build_gazetteer(Places(), STATE, ISERE, reviews, WORDS)
+    mentions = reconcile("plan", Outline([element]), gazetteer, Reviews(list(reviews)), None)
+    return element, mentions
+
+
+def decisions(text: str) -> list[tuple[str, str]]:
+    return [(m.text, m.decision) for m in read(text)[1]]
+
+
+def test_the_first_word_of_a_heading_is_not_the_state():
+    # Pompey's step « 1. ETAT DES LIEUX » (curated label « État des lieux »)
+    element, [mention] = read("État des lieux")
+    assert (mention.decision, mention.target) == ("not-a-name", None)
+    assert mention.evidence == "a word of French, first word of its sentence"
+    assert element.involvements == [] and not mention.needs_review
+    assert decisions("1. ETAT DES LIEUX - 29 MAI 2021") == [("ETAT", "not-a-name")]
+    assert decisions("Bilan. État des lieux") == [("État", "not-a-name")]
+
+
+def test_le_plan_climat_is_not_the_commune_of_plan():
+    element, [mention] = read("Le Plan Climat Air Énergie Territorial sera révisé")
+    assert mention.decision == "not-a-name" and element.territories == []
+    assert mention.evidence == "a word of French after « le »: not a commune"
+
+
+def test_a_cue_makes_a_word_of_french_a_name():
+    element, mentions = read("Rénover la mairie à Plan et à Vif avec l'État")
+    assert [(m.text, m.decision, m.confidence, m.evidence) for m in mentions] == [
+        ("Plan", "unique", "certain", "a word of French after « à »"),
+        ("Vif", "unique", "certain", "a word of French after « à »"),
+        ("État", "unique", "certain", "a word of French after « l' »"),
+    ]
+    assert element.territories == ["commune:38308", "commune:38545"]
+    assert element.involvements == [("etat", "mentionne")]
+    assert decisions("la salle des fêtes de la commune de Plan") == [("Plan", "unique")]
+
+
+def test_without_a_cue_a_word_of_french_waits_for_a_review():
+    element, [plan, vif] = read("les communes voisines, Plan, Vif et d'autres")
+    assert (plan.decision, plan.confidence, plan.target) == ("probable", "probable", None)
+    assert plan.needs_review and vif.needs_review and element.territories == []
+    assert [c.ref for c in plan.candidates] == ["commune:38308"]
+    # a person accepts it: published, the review as its evidence
+    review = Review("Plan", "commune:38308", "the commune, in a list of communes")
+    element, [plan, _] = read("les communes voisines, Plan, Vif et d'autres", [review])
+    assert (plan.decision, plan.rule, plan.review) == ("reviewed", "review", review)
+    assert element.territories == ["commune:38308"]
+
+
+def test_capitals_say_nothing_in_a_sentence_in_capitals():
+    assert decisions("LE LOT 2 DU MARCHÉ") == [("LOT", "not-a-name")]
+    # the sentence counts, not the text: a heading in capitals before a paragraph
+    assert decisions("AGIR À PLAN. Ensuite, une phrase.") == [("PLAN", "not-a-name")]
+    assert decisions("Lot 2 : travaux") == [("Lot", "not-a-name")]
+    assert decisions("dans le département du Lot") == [("Lot", "unique")]
+
+
+def test_names_that_are_no_word_of_french_need_no_cue():
+    gazetteer = build_gazetteer(places(), ACTORS, OFFICIAL, (), WORDS)
+    label = "METZ ET THIONVILLE"
+    element = Element("Action", "action", "Action", "x", Span(1, 1, "x"), label=label)
+    [metz, thionville] = reconcile("plan", Outline([element]), gazetteer, Reviews(), None)
+    assert (metz.decision, metz.confidence, metz.rule) == ("unique", "certain", "cog-commune")
+    assert metz.evidence == "a name (in a sentence in capitals)"
+    assert thionville.decision == "unique"
+
+
+def test_a_name_declared_in_capitals_is_a_name_in_capitals():
+    places_ = Places(names={"TECHNOPÔLE": "technopole", "Technopôle": "technopole"})
+    gazetteer = build_gazetteer(places_, {}, (), (), WORDS)
+    common = load_common_words(bundled_common_words_path())
+    assert common.is_common(("technopole",))
+    element = Element("Action", "action", "Action", "x", Span(1, 1, "x"),
+                      label="EST NÉ LE TECHNOPÔLE, LIEU D'INTELLIGENCE")  # fmt: skip
+    [mention] = reconcile("plan", Outline([element]), gazetteer, Reviews(), None)
+    assert (mention.decision, mention.rule) == ("unique", "place-name")
+
+
+def test_every_mention_carries_its_sentence_and_rule():
+    _, [mention] = read("Premier point. Les élus de la commune de Vif voteront. Fin")
+    assert mention.context == "Les élus de la commune de ⟦Vif⟧ voteront."
+    # the text just before and after the name, as read (Web Annotation's prefix, suffix)
+    assert (mention.prefix, mention.suffix) == ("Les élus de la commune de ", " voteront.")
+    assert mention.rule == "cog-commune" and mention.line == 7
+    _, [mention] = read("Un " + "très " * 60 + "long projet à Vif et " + "encore " * 60 + "!")
+    assert mention.context.startswith("…très très") and mention.context.endswith("…")
+    assert len(mention.prefix) == len(mention.suffix) == CONTEXT_CHARS
+
+
+def test_the_common_words_file_is_checked(tmp_path):
+    import pytest
+
+    from lodplan.errors import MappingError
+
+    path = tmp_path / "words.yaml"
+    path.write_text("lodplan-common-words: 1\ncues: {towns: [à]}\n", encoding="utf-8")
+    with pytest.raises(MappingError, match="cues"):
+        load_common_words(path)
+    path.write_text("lodplan-common-words: 1\nwords: [plan]\nnot-common: [plan]\n")
+    assert not load_common_words(path).is_common(("plan",))
+    path.write_text("words: [plan]\n")
+    with pytest.raises(MappingError, match="lodplan-common-words"):
+        load_common_words(path)
+
+
+def test_a_commune_with_homonyms_elsewhere_says_so_in_its_evidence():
+    gazetteer = build_gazetteer(Places(), {}, ISERE, (), WORDS, {"commune:38545": 2})
+    element = Element("Action", "action", "Action", "x", Span(1, 1, "x"), label="Aller à Vif")
+    [vif] = reconcile("plan", Outline([element]), gazetteer, Reviews(), None)
+    assert vif.decision == "unique"
+    assert vif.evidence == (
+        "a word of French after « à »; 2 commune(s) of this name outside reconcile.communes-in"
+    )
+
+
+def test_homonyms_are_counted_outside_the_declared_departements():
+    from lodplan.mapping.mentions import homonyms_elsewhere
+    from lodplan.referentials.cog import bundled_cog
+
+    counts = homonyms_elsewhere(bundled_cog(), ["57"])
+    assert counts["commune:57447"] >= 1  # Marly (Moselle); Marly (Nord)
+    assert "commune:57463" not in counts  # Metz is the only Metz

