@@ -224,6 +224,8 @@ def test_only_a_name():
     assert is_only_a_name(gazetteer, "le CHR Metz-Thionville")
     assert not is_only_a_name(gazetteer, "réseau de Metz")
     assert not is_only_a_name(gazetteer, "Metz et Thionville")
+
+
 # --- names that are also words of French: only certain links are published ---------
 
 WORDS = load_common_words(
