@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -152,11 +153,12 @@ def test_udata_reads_what_the_catalog_says_of_each_dataset(harvested, strict_cat
         assert (item["spatial"] is not None) == bool(geometries), item["remote_id"]
         if geometries:  # the territory's box, as udata stores it (a GeoJSON MultiPolygon)
             assert _bounds(item["spatial"]["coordinates"]) == _bounds_of_wkt(geometries)
-    # every plan whose territory is in France's COG or made of it has a coverage;
-    # the MOT's is France, a country, which has no box
+    # every plan has a coverage: its territory is in France's COG, made of it, or France
+    # (the MOT's: metropolitan France and the régions d'outre-mer, six boxes)
     with_coverage = {i["remote_id"] for i in harvested["items"] if i.get("spatial")}
-    assert len(with_coverage) == BUNDLED_PLANS - 1, with_coverage
-    assert "mot-programme-2023" not in with_coverage
+    assert len(with_coverage) == BUNDLED_PLANS, with_coverage
+    [mot] = [i for i in harvested["items"] if i["remote_id"] == "mot-programme-2023"]
+    assert mot["spatial"]["type"] == "MultiPolygon" and len(mot["spatial"]["coordinates"]) == 6
 
 
 def _bounds(coordinates) -> tuple[float, ...]:
@@ -174,12 +176,9 @@ def _points(coordinates):
 
 
 def _bounds_of_wkt(geometries) -> tuple[float, ...]:
-    numbers = [
-        [float(n) for n in pair.split()]
-        for g in geometries
-        for pair in str(g).removeprefix("POLYGON((").removesuffix("))").split(",")
-    ]
-    return _bounds(numbers)
+    """The bounds of WKT polygons and multipolygons: every "x y" pair they hold."""
+    pairs = [pair for g in geometries for pair in re.findall(r"(-?[0-9.]+) (-?[0-9.]+)", str(g))]
+    return _bounds([[float(x), float(y)] for x, y in pairs])
 
 
 def test_udata_imports_every_resource_with_its_checksum(harvested):

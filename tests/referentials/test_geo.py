@@ -120,3 +120,26 @@ def test_a_damaged_file_is_named(tmp_path):
         BoundingBoxes.load(path)
     with pytest.raises(LodplanError, match="missing"):
         BoundingBoxes.load(tmp_path / "absent.json.gz")
+
+
+def test_france_is_its_metropolitan_box_and_each_overseas_region():
+    cog = bundled_cog()
+    parts = cog.france_parts()
+    assert len(parts) == 6
+    metropolitan = parts[0]
+    assert contains(metropolitan, cog.box("departement", MOSELLE))  # type: ignore[arg-type]
+    reunion = cog.box("region", "04")
+    assert reunion in parts and not contains(metropolitan, reunion)  # type: ignore[arg-type]
+    graph = Graph()
+    graph.parse(data=cog.named_graph(IriMinter(TEST_BASE)).ntriples, format="nt")
+    france = URIRef("http://publications.europa.eu/resource/authority/country/FRA")
+    (geometry,) = graph.objects(france, URIRef("http://www.w3.org/ns/locn#geometry"))
+    assert str(geometry).startswith("MULTIPOLYGON(((") and str(geometry).count("((") == 6
+
+
+def test_a_departement_with_a_restored_commune_still_has_a_box():
+    cog = bundled_cog()
+    restored = "14666"  # no box of its own (not in the 2018 contours)
+    assert cog.box("commune", restored) is None
+    calvados = cog.box("departement", cog.communes[restored].departement)
+    assert calvados is not None

@@ -21,7 +21,14 @@ from typing import Any
 
 from lodplan.errors import LodplanError
 from lodplan.iris import IriMinter
-from lodplan.referentials.geo import WKT_LITERAL, BoundingBoxes, Box, bundled_boxes
+from lodplan.referentials.geo import (
+    WKT_LITERAL,
+    BoundingBoxes,
+    Box,
+    bundled_boxes,
+    multipolygon,
+    union,
+)
 from lodplan.resources import referentials_dir
 from lodplan.store.base import NamedGraph
 
@@ -36,6 +43,10 @@ _DCT = "http://purl.org/dc/terms/"
 _PROV = "http://www.w3.org/ns/prov#"
 _IGEO = "http://rdf.insee.fr/def/geo#"
 _DCAT = "http://www.w3.org/ns/dcat#"
+_LOCN = "http://www.w3.org/ns/locn#"
+FRANCE = "http://publications.europa.eu/resource/authority/country/FRA"
+# the régions d'outre-mer (COG codes): Guadeloupe, Martinique, Guyane, La Réunion, Mayotte
+OVERSEAS_REGIONS = frozenset({"01", "02", "03", "04", "06"})
 _LP = "https://w3id.org/lodplan/ontology#"
 
 _A = f"<{_RDF}type>"
@@ -156,14 +167,23 @@ class CogReferential:
         return code in tables.get(level, {})
 
     def box(self, level: str, code: str) -> Box | None:
-        """The bounding box of ``level``/``code``, if every commune it holds has one."""
+        """The bounding box of ``level``/``code``: of an EPCI if every member has one, of a
+        département or région from its communes' (see BoundingBoxes.of_area)."""
         if self.boxes is None or not self.has(level, code):
             return None
         if level == "commune":
             return self.boxes.communes.get(code)
         if level == "epci":
             return self.boxes.of_communes(self.epcis[code].members)
-        return self.boxes.of_communes(self._communes_in(level)[code])
+        return self.boxes.of_area(self._communes_in(level)[code])
+
+    def france_parts(self) -> list[Box]:
+        """France as boxes: metropolitan France, then each région d'outre-mer (one box
+        over all of them would cover the Atlantic and Africa)."""
+        overseas = sorted(code for code in self.regions if code in OVERSEAS_REGIONS)
+        metropolitan = union(self.box("region", c) for c in self.regions if c not in overseas)
+        parts = [metropolitan, *(self.box("region", code) for code in overseas)]
+        return [box for box in parts if box is not None] if all(parts) else []
 
     @functools.cached_property
     def _communes_by_area(self) -> dict[str, dict[str, list[str]]]:
@@ -298,7 +318,16 @@ class _GraphWriter:
             self._epci(epci)
         for commune in self.cog.communes.values():
             self._commune(commune)
+        self._france()
         return self.out
+
+    def _france(self) -> None:
+        """France's geometry, on the EU country IRI plans use for it (portals read a
+        dataset's coverage only as a geometry)."""
+        parts = self.cog.france_parts()
+        if parts:
+            wkt = multipolygon(parts)
+            self._add(_iri(FRANCE), f"<{_LOCN}geometry>", f'"{wkt}"^^<{WKT_LITERAL}>')
 
     def _add(self, subject: str, predicate: str, obj: str) -> None:
         self.out.append(f"{subject} {predicate} {obj} .")

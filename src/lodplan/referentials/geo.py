@@ -40,7 +40,7 @@ class Box:
         """The box as a WKT polygon in CRS84, the form DCAT-AP 3 gives ``dcat:bbox``."""
         w, s, e, n = self.west, self.south, self.east, self.north
         corners = [(w, s), (e, s), (e, n), (w, n), (w, s)]
-        return "POLYGON((" + ", ".join(f"{x:g} {y:g}" for x, y in corners) + "))"
+        return "POLYGON((" + ", ".join(f"{_number(x)} {_number(y)}" for x, y in corners) + "))"
 
 
 def union(boxes: Iterable[Box | None]) -> Box | None:
@@ -66,6 +66,12 @@ class BoundingBoxes:
     def of_communes(self, codes: Iterable[str]) -> Box | None:
         return union(self.communes.get(code) for code in codes)
 
+    def of_area(self, codes: Iterable[str]) -> Box | None:
+        """The box of a département or région from its communes' boxes, the few without
+        one aside: a commune restored since the contours was part of a commune of the
+        same département then, whose box holds it."""
+        return union([box for code in codes if (box := self.communes.get(code))])
+
     @classmethod
     def load(cls, path: Path) -> BoundingBoxes:
         try:
@@ -85,3 +91,14 @@ class BoundingBoxes:
 def bundled_boxes() -> BoundingBoxes:
     """The boxes shipped with lodplan (read once per process)."""
     return BoundingBoxes.load(referentials_dir() / "geo" / "bbox.json.gz")
+
+
+def multipolygon(boxes: Iterable[Box]) -> str:
+    """Several boxes as one WKT MULTIPOLYGON in CRS84 (a territory in several parts)."""
+    parts = [box.wkt.removeprefix("POLYGON") for box in boxes]
+    return "MULTIPOLYGON(" + ", ".join(parts) + ")"
+
+
+def _number(value: float) -> str:
+    """Five decimals (about 1 m, the contours' precision), trailing zeros dropped."""
+    return f"{value:.5f}".rstrip("0").rstrip(".")
