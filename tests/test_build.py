@@ -33,8 +33,16 @@ def test_two_builds_give_identical_sorted_nquads(tmp_path):
     )
 
 
-def test_build_publishes_one_graph_per_plan_plus_vocabularies(tmp_path):
-    _, info = build(mappings_dir(), EmbeddedPublisher(tmp_path), TEST_BASE)
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One build of the bundled plans for the tests that only read it: (checks, info, store)."""
+    store = tmp_path_factory.mktemp("built") / "store"
+    checked, info = build(mappings_dir(), EmbeddedPublisher(store), TEST_BASE)
+    return checked, info, store
+
+
+def test_build_publishes_one_graph_per_plan_plus_vocabularies(built):
+    _, info, tmp_path = built
     plan_ids = [path.parent.name for path in find_mappings(mappings_dir())]
     assert "mot-programme-2023" in plan_ids
     assert set(info.graphs) == {
@@ -67,7 +75,7 @@ def test_plan_failing_its_shapes_is_not_published(tmp_path):
     assert EmbeddedStore(store).info().build_id == first.build_id
 
 
-def test_published_data_still_conforms_after_the_store_canonicalises_it(tmp_path, vocabulary):
+def test_published_data_still_conforms_after_the_store_canonicalises_it(built, vocabulary):
     """Stores rewrite some literals (xsd:positiveInteger → xsd:integer): what is served must
     still match the ontology and the shapes."""
     from pyoxigraph import NamedNode, RdfFormat, serialize
@@ -75,8 +83,8 @@ def test_published_data_still_conforms_after_the_store_canonicalises_it(tmp_path
 
     from lodplan.validation import Validator
 
-    checked, info = build(mappings_dir(), EmbeddedPublisher(tmp_path), TEST_BASE)
-    raw = EmbeddedStore(tmp_path).raw()
+    checked, info, store = built
+    raw = EmbeddedStore(store).raw()
     for plan in checked.plans:
         quads = raw.quads_for_pattern(None, None, None, NamedNode(plan.graph_iri))
         served = Graph().parse(
@@ -87,9 +95,9 @@ def test_published_data_still_conforms_after_the_store_canonicalises_it(tmp_path
         assert report.conforms, report.render()
 
 
-def test_graph_iris_and_the_base_iri_are_described(tmp_path):
-    _, info = build(mappings_dir(), EmbeddedPublisher(tmp_path), TEST_BASE)
-    store = EmbeddedStore(tmp_path)
+def test_graph_iris_and_the_base_iri_are_described(built):
+    _, info, store_dir = built
+    store = EmbeddedStore(store_dir)
     void = "http://rdfs.org/ns/void#"
     plan_graph = TEST_BASE + "graph/plan/mot-programme-2023"
     [count] = store.objects(plan_graph, void + "triples")

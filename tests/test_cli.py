@@ -69,12 +69,11 @@ def test_serve_without_a_build_says_how_to_build(tmp_path, capsys):
     assert "lodplan build --store" in capsys.readouterr().err
 
 
-def test_serve_refuses_a_base_iri_the_store_was_not_built_for(tmp_path, capsys):
-    store = tmp_path / "store"
-    assert main(["build", "--store", str(store), "--base-iri", "http://a.example/"]) == 0
-    status = main(["serve", "--store", str(store), "--base-iri", "http://b.example/"])
+def test_serve_refuses_a_base_iri_the_store_was_not_built_for(bundled_build, capsys):
+    store = str(bundled_build.store)
+    status = main(["serve", "--store", store, "--base-iri", "http://b.example/"])
     assert status == 2
-    assert "built for base IRI http://a.example/" in capsys.readouterr().err
+    assert f"built for base IRI {bundled_build.base}" in capsys.readouterr().err
 
 
 def test_bad_base_iri_is_an_input_error(capsys):
@@ -82,11 +81,10 @@ def test_bad_base_iri_is_an_input_error(capsys):
     assert "base IRI" in capsys.readouterr().err
 
 
-def test_bad_query_limit_variable_is_named(tmp_path, monkeypatch, capsys):
-    store = tmp_path / "store"
-    assert main(["build", "--store", str(store)]) == 0
+def test_bad_query_limit_variable_is_named(bundled_build, monkeypatch, capsys):
     monkeypatch.setenv("LODPLAN_QUERY_TIMEOUT", "soon")
-    assert main(["serve", "--store", str(store)]) == 2
+    serve = ["serve", "--store", str(bundled_build.store), "--base-iri", bundled_build.base]
+    assert main(serve) == 2
     assert "LODPLAN_QUERY_TIMEOUT='soon'" in capsys.readouterr().err
 
 
