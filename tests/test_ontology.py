@@ -769,20 +769,6 @@ BROKEN = [
         LPSH["PlanElement-label"],
     ),
     (
-        "action-at-top-level",
-        f"""DELETE {{ {E11} lodplan:partOf {E1} . {E1} lodplan:hasPart {E11} .
-                    {E11} lodplan:level ?level }}
-           INSERT {{ {E11} lodplan:level "1"^^xsd:integer .
-                    {PLAN} lodplan:hasElement {E11} }}
-           WHERE {{ {E11} lodplan:level ?level }}""",
-        LPSH["Action-partOf"],
-    ),
-    (
-        "action-listed-by-plan",
-        f"INSERT DATA {{ {PLAN} lodplan:hasElement {E11} }}",
-        LPSH["Action-notTopLevel"],
-    ),
-    (
         "end-date-before-start-date",
         """DELETE { ?d lodplan:endDate ?end } INSERT { ?d lodplan:endDate "2024-06-30"^^xsd:date }
            WHERE { ?d lodplan:endDate ?end }""",

@@ -32,6 +32,10 @@ def mappings_dir() -> Path:
     return bundled_dir("mappings")
 
 
+def presets_dir() -> Path:
+    return bundled_dir("presets")
+
+
 def site_dir() -> Path:
     return bundled_dir("site")
 

@@ -70,17 +70,42 @@ def read_source_lines(spec: MappingSpec) -> tuple[list[str], str]:
         )
     if is_spreadsheet(spec):
         return spreadsheet_lines(spec.source.path, raw), digest
-    try:
-        text = raw.decode(spec.source.encoding)
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise MappingError(
-            f"not valid {spec.source.encoding}: {exc.reason}", file=spec.source.path, line=line
-        ) from None
+    text = decode_source(spec, raw)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return [line.removesuffix("\r") for line in lines], digest
+
+
+def decode_source(spec: MappingSpec, raw: bytes) -> str:
+    """The source's text in its declared encoding (``auto``: UTF-8, else Windows-1252,
+    what Excel writes for a French « CSV (séparateur : point-virgule) »). A UTF-8
+    byte-order mark is not text. A byte the encoding cannot read is an error that
+    names its line and the encoding that would read the file."""
+    declared = spec.source.encoding
+    candidates = ["utf-8", "windows-1252"] if declared == "auto" else [declared]
+    for encoding in candidates:
+        try:
+            return raw.decode(encoding).removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:
+            failure = exc
+    line = raw[: failure.start].count(b"\n") + 1
+    hint = ""
+    if declared.replace("_", "-").lower() in {"utf-8", "utf8"}:
+        try:
+            raw.decode("windows-1252")
+            hint = (
+                "; the file reads as windows-1252 (a CSV saved by Excel): declare "
+                "source.encoding: windows-1252 (or auto)"
+            )
+        except UnicodeDecodeError:
+            pass
+    raise MappingError(
+        f"not valid {declared if declared != 'auto' else 'UTF-8 nor Windows-1252'}: "
+        f"{failure.reason}{hint}",
+        file=spec.source.path,
+        line=line,
+    )
 
 
 def map_plan(

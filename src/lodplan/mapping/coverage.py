@@ -128,7 +128,7 @@ def compute_coverage(
             if spec.coverage.compare == "ocr"
             else []
         )
-        for column, unit in _units(spec, raw, table):
+        for column, unit in _units(spec, raw, table, outline.separator):
             text = normalise(unit, markup)
             spans = [(0, len(text))] if table else sentences(text)
             marks = _marks(text, pieces)
@@ -212,14 +212,18 @@ def _pieces(texts: Iterable[tuple[str, str]], markup: Iterable[str]) -> list[tup
     return pieces
 
 
-def _units(spec: MappingSpec, raw: str, table: bool) -> list[tuple[int | None, str]]:
-    """The line itself (prose), or its non-empty cells with their column (tables)."""
+def _units(
+    spec: MappingSpec, raw: str, table: bool, separator: str | None = None
+) -> list[tuple[int | None, str]]:
+    """The line itself (prose), or its non-empty cells with their column (tables);
+    ``separator``: the delimiter the reader split the rows with."""
     if not table:
         return [(None, raw)]
     reader = spec.reader
     kind, fmt = reader.get("type"), reader.get("format", "tsv")
     if kind == "tabular" and fmt == "csv":
-        cells = next(csv.reader(io.StringIO(raw), delimiter=reader.get("separator", ",")), [])
+        delimiter = separator or reader.get("separator", ",")
+        cells = next(csv.reader(io.StringIO(raw), delimiter=delimiter), [])
     elif kind == "tabular" and fmt == "xlsx":
         cells = raw.split("\t")
     else:

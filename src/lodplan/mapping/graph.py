@@ -26,21 +26,36 @@ from lodplan.codelists import Vocabulary
 from lodplan.errors import MappingError
 from lodplan.iris import IriMinter, slugify
 from lodplan.mapping.actors import Actor
-from lodplan.mapping.model import DateMention, Element, Outline, Passage, Span
+from lodplan.mapping.model import (
+    BudgetLine,
+    DateMention,
+    Element,
+    IndicatorRef,
+    Outline,
+    Passage,
+    Span,
+)
 from lodplan.mapping.rules import COUNTRY_REF
-from lodplan.mapping.spec import MappingSpec
+from lodplan.mapping.spec import MappingSpec, TagSpec
 from lodplan.referentials.cog import CogReferential
 from lodplan.referentials.places import Places, official_code
 from lodplan.terms import (
+    ADMS,
+    AMOUNT_KIND,
     DATE_PRECISION,
     DATE_ROLE,
     ELEMENT_KIND,
+    EXPENDITURE_NATURE,
+    FUNDING_PROGRAMME,
+    INDICATOR_VALUE_KIND,
     LP,
     OA,
+    PHASE,
     PLAN_TYPE,
     PRIORITY,
     RFC5147,
     ROLE,
+    SCHEMA,
     SPDX,
     STATUS,
     TERRITORY_KIND,
@@ -102,7 +117,7 @@ class PlanGraphWriter:
         self._plan(outline)
         self._stated(facts.stated)
         self._source_document(facts)
-        self._tags()
+        self._tags(outline.tags)
         self._territories()
         assign_keys(outline.elements)
         self._codes = Counter(e.notation for e in outline.walk() if e.notation)
@@ -208,8 +223,14 @@ class PlanGraphWriter:
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         g.add((checksum, SPDX.checksumValue, Literal(facts.sha256, datatype=XSD.hexBinary)))
 
-    def _tags(self) -> None:
-        if not self.spec.tags:
+    def _tags(self, cell_tags: dict[str, str]) -> None:
+        """The plan's tags: those the mapping declares, and those a table's cells name."""
+        tags = dict(self.spec.tags)
+        for tag_id, label in cell_tags.items():
+            if tag_id in tags:
+                self._fail(f"the tag {tag_id!r} is both declared and read from cells", "tags", None)
+            tags[tag_id] = TagSpec(tag_id, {self.lang: label}, {}, None)
+        if not tags:
             return
         g = self.graph
         scheme = URIRef(self.iris.tag_scheme(self.spec.plan.id))
@@ -221,7 +242,7 @@ class PlanGraphWriter:
         ):
             g.add((scheme, RDFS.label, label))
             g.add((scheme, SKOS.prefLabel, label))
-        for tag in self.spec.tags.values():
+        for tag in tags.values():
             node = URIRef(self.iris.tag(self.spec.plan.id, tag.id))
             g.add((node, RDF.type, SKOS.Concept))
             g.add((node, SKOS.inScheme, scheme))
@@ -284,6 +305,8 @@ class PlanGraphWriter:
         """``element/<code>`` for a top element or one whose code is unique in the plan
         (1.2.3, D4, chantier 7); else the parent's IRI and the element's key (a code
         local to its parent, like "Étape 1", or a slug of its text)."""
+        if element.stable_key:  # the source's own id: unique in the plan, checked on minting
+            return URIRef(self.iris.coded_element(self.spec.plan.id, element.key))
         if parent is None or (element.notation and self._codes[element.notation] == 1):
             return URIRef(self.iris.coded_element(self.spec.plan.id, element.key))
         return URIRef(f"{parent}/{element.key}")
@@ -299,7 +322,8 @@ class PlanGraphWriter:
             g.add((node, LP.category, URIRef(self.iris.tag(self.spec.plan.id, tag_id))))
         for ref in element.territories:
             g.add((node, LP.territory, self._territory(ref, element)))
-        for actor_id, role in element.involvements:
+        for actor_ref, role in element.involvements:
+            actor_id = self._actor_id(actor_ref, element)
             agent = self._actor(actor_id, "actors", element)
             involvement = URIRef(f"{node}#involvement-{actor_id}-{role}")
             g.add((node, LP.involvement, involvement))
@@ -308,6 +332,93 @@ class PlanGraphWriter:
             g.add((involvement, PROV.agent, agent))
             g.add((involvement, PROV.hadRole, self._concept(ROLE, role, "role", element)))
         self._dates(node, element.dates, element)
+        self._fiche_facts(node, element)
+
+    def _fiche_facts(self, node: URIRef, element: Element) -> None:
+        """The fields of a fiche action (ontology 0.2) read from a table's columns."""
+        g = self.graph
+        for number, identifier in enumerate(element.identifiers, start=1):
+            held = URIRef(f"{node}#identifier-{number}")
+            g.add((node, ADMS.identifier, held))
+            g.add((held, RDF.type, ADMS.Identifier))
+            g.add((held, SKOS.notation, Literal(identifier.notation)))
+            if identifier.agency:
+                g.add((held, ADMS.schemaAgency, Literal(identifier.agency)))
+        for theme in element.themes:
+            g.add((node, LP.theme, URIRef(theme)))
+        for name, text in element.texts.items():
+            g.add((node, LP[FICHE_TEXTS[name]], Literal(text, lang=self.lang)))
+        for name, lexical in element.schedule.items():
+            g.add((node, LP[SCHEDULE_DATES[name]], _date_literal(lexical)))
+        for number, assertion in enumerate(element.status_assertions, start=1):
+            stated = URIRef(f"{node}#status-{number}")
+            g.add((node, LP.statusAssertion, stated))
+            g.add((stated, RDF.type, LP.StatusAssertion))
+            g.add((stated, LP.statusDate, Literal(assertion.on, datatype=XSD.date)))
+            g.add((stated, LP.statedIn, self.plan_iri))
+            if assertion.status:
+                concept = self._concept(STATUS, assertion.status, "status", element)
+                g.add((stated, LP.status, concept))
+            if assertion.phase:
+                concept = self._concept(PHASE, assertion.phase, "phase", element)
+                g.add((stated, LP.phase, concept))
+                g.add((node, LP.phase, concept))
+            if assertion.completion is not None:
+                share = Literal(assertion.completion, datatype=XSD.decimal)
+                g.add((stated, LP.completion, share))
+            if assertion.stated_by:
+                g.add((stated, LP.statedBy, self._actor(assertion.stated_by, "stated-by", element)))
+        for number, line in enumerate(element.budget_lines, start=1):
+            self._budget_line(node, URIRef(f"{node}#budget-{number}"), line, element)
+        for indicator in element.indicators:
+            self._indicator(node, indicator, element)
+
+    def _budget_line(self, node: URIRef, held: URIRef, line: BudgetLine, element: Element) -> None:
+        g = self.graph
+        g.add((node, LP.budgetLine, held))
+        g.add((held, RDF.type, LP.BudgetLine))
+        g.add((held, LP.amount, Literal(line.amount, datatype=XSD.decimal)))
+        g.add((held, LP.amountKind, self._concept(AMOUNT_KIND, line.kind, "amount-kind", element)))
+        g.add((held, LP.statedIn, self.plan_iri))
+        if line.currency:
+            g.add((held, SCHEMA.currency, Literal(line.currency)))
+        if line.unit:
+            g.add((held, LP.unit, Literal(line.unit)))
+        if line.nature:
+            nature = self._concept(EXPENDITURE_NATURE, line.nature, "nature", element)
+            g.add((held, LP.expenditureNature, nature))
+        if line.year is not None:
+            g.add((held, LP.fiscalYear, Literal(str(line.year), datatype=XSD.gYear)))
+        if line.funder:
+            g.add((held, LP.funder, self._actor(line.funder, "funder", element)))
+        if line.programme:
+            programme = self._concept(FUNDING_PROGRAMME, line.programme, "programme", element)
+            g.add((held, LP.fundingProgramme, programme))
+        if line.tax_included is not None:
+            g.add((held, LP.taxIncluded, Literal(line.tax_included)))
+
+    def _indicator(self, node: URIRef, indicator: IndicatorRef, element: Element) -> None:
+        """An indicator of the plan (one IRI per name in the plan, shared by the elements
+        that follow it) and the values this element's row gives it."""
+        g = self.graph
+        held = URIRef(f"{self.plan_iri}/indicator/{slugify(indicator.label)}")
+        g.add((node, LP.indicator, held))
+        g.add((held, RDF.type, LP.Indicator))
+        g.add((held, RDFS.label, Literal(indicator.label, lang=self.lang)))
+        if indicator.unit:
+            g.add((held, LP.unit, Literal(indicator.unit)))
+        for value in indicator.values:
+            stem = f"{value.kind}-{value.on or 'undated'}"
+            measured = URIRef(f"{node}#indicator-{slugify(indicator.label)}-{stem}")
+            g.add((measured, RDF.type, LP.IndicatorValue))
+            g.add((measured, LP.ofIndicator, held))
+            g.add((measured, RDF.value, Literal(value.value, datatype=XSD.decimal)))
+            kind = self._concept(INDICATOR_VALUE_KIND, value.kind, "value-kind", element)
+            g.add((measured, LP.valueKind, kind))
+            g.add((measured, LP.statedIn, self.plan_iri))
+            g.add((measured, PROV.wasDerivedFrom, self.document))
+            if value.on:
+                g.add((measured, LP.valueDate, _date_literal(value.on)))
 
     def _dates(self, node: URIRef, dates: list[DateMention], element: Element | None) -> None:
         """The dates stated in the text of an element or a passage."""
@@ -433,6 +544,23 @@ class PlanGraphWriter:
             self._fail(f"{concept_id!r} is not a concept of {namespace}", field, element)
         return iri
 
+    def _actor_id(self, ref: str, element: Element) -> str:
+        """An actor named by its id, or by its SIREN (``siren:<9 digits>``, from a table)."""
+        if not ref.startswith("siren:"):
+            return ref
+        siren = ref.removeprefix("siren:")
+        found = [a.id for a in self.actors.values() if a.siren == siren]
+        if len(found) != 1:
+            self._fail(
+                f"no actor of actors.yaml has siren {siren}; declare it (id, type, label and "
+                f"siren: '{siren}')"
+                if not found
+                else f"several actors of actors.yaml have siren {siren}: {', '.join(found)}",
+                "actors",
+                element,
+            )
+        return found[0]
+
     def _actor(self, actor_id: str, field: str, element: Element | None = None) -> URIRef:
         if actor_id not in self.actors:
             self._fail(
@@ -467,6 +595,21 @@ class PlanGraphWriter:
         raise MappingError(message, file=self.spec.path, field=field or None)
 
 
+FICHE_TEXTS = {
+    "expected-results": "expectedResults", "means": "means", "target-audience": "targetAudience",
+}  # fmt: skip
+SCHEDULE_DATES = {
+    "planned-start": "plannedStartDate", "planned-end": "plannedEndDate",
+    "actual-start": "actualStartDate", "actual-end": "actualEndDate",
+}  # fmt: skip
+
+
+def _date_literal(lexical: str) -> Literal:
+    """A day, a month or a year, typed by its precision (xsd:date, gYearMonth, gYear)."""
+    datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}[len(lexical)]
+    return Literal(lexical, datatype=datatype)
+
+
 def assign_keys(siblings: list[Element]) -> None:
     """Give every element a key unique among its siblings: its code, else a slug of its text.
 
@@ -475,7 +618,11 @@ def assign_keys(siblings: list[Element]) -> None:
     """
     used: set[str] = set()
     for element in siblings:
-        base = element.notation or slugify(re.sub(r"<[^>]*>", " ", element.text))
+        base = (
+            slugify(element.stable_key)
+            if element.stable_key
+            else element.notation or slugify(re.sub(r"<[^>]*>", " ", element.text))
+        )
         key, suffix = base, 2
         while key in used:
             key, suffix = f"{base}-{suffix}", suffix + 1

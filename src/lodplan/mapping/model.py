@@ -67,6 +67,57 @@ class Clauses:
     actions: tuple[str, ...] = ()  # the texts of every action of the sentence
 
 
+@dataclass(frozen=True)
+class Identifier:
+    """An identifier another system gives an element (a TET id, a national-schema UUID)."""
+
+    notation: str
+    agency: str | None = None  # who assigns it ("Territoires en Transitions")
+
+
+@dataclass(frozen=True)
+class StatusAssertion:
+    """A status stated on a date (and the phase, completion, who states it)."""
+
+    status: str | None  # concept id of the status list
+    on: date  # the day the status is stated
+    phase: str | None = None  # concept id of the phase list
+    completion: str | None = None  # a decimal between 0 and 1, as text
+    stated_by: str | None = None  # an actor id
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """An amount for an element: planned budget, spending, funding obtained…"""
+
+    amount: str  # a decimal, as text (no float rounding)
+    kind: str  # concept id of the amount-kind list
+    currency: str | None = "EUR"
+    unit: str | None = None  # when the amount is not money (ETP)
+    nature: str | None = None  # investissement, fonctionnement
+    year: int | None = None
+    funder: str | None = None  # an actor id
+    programme: str | None = None  # concept id of the funding-programme list
+    tax_included: bool | None = None
+    source_text: str = ""  # the cell as written
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    value: str  # a decimal, as text
+    kind: str  # reference, cible, mesure, estimation
+    on: str | None = None  # an xsd:date, gYearMonth or gYear lexical form
+
+
+@dataclass(frozen=True)
+class IndicatorRef:
+    """An indicator an element follows, with the values its row gives."""
+
+    label: str
+    unit: str | None = None
+    values: tuple[IndicatorValue, ...] = ()
+
+
 @dataclass
 class Element:
     """One node of a plan's tree (an objective at any level, or an action)."""
@@ -91,6 +142,17 @@ class Element:
     children: list[Element] = field(default_factory=list)
     # set when the element's sentence (its description) holds other actions too
     clauses: Clauses | None = None
+    # -- the fields of a fiche action (ontology 0.2), read from table columns ----
+    stable_key: str | None = None  # the source's own id, used as the IRI key
+    identifiers: list[Identifier] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)  # concept IRIs of the shared schemes
+    # expected-results, means, target-audience → the text as written
+    texts: dict[str, str] = field(default_factory=dict)
+    # planned-start, planned-end, actual-start, actual-end → xsd lexical form
+    schedule: dict[str, str] = field(default_factory=dict)
+    status_assertions: list[StatusAssertion] = field(default_factory=list)
+    budget_lines: list[BudgetLine] = field(default_factory=list)
+    indicators: list[IndicatorRef] = field(default_factory=list)
 
     def walk(self):
         """This element and all its descendants, depth first in document order."""
@@ -127,6 +189,7 @@ class ReadValue:
     line: int
     text: str
     value: str  # what it became: "actor metz-metropole-mobilite", "priority haute"
+    column: int | None = None  # the table column it was read from
 
 
 @dataclass
@@ -145,6 +208,8 @@ class Outline:
     ignored: dict[int, str] = field(default_factory=dict)  # line -> reason
     span_ignores: list[SpanIgnore] = field(default_factory=list)  # sentences, cells
     values: list[ReadValue] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)  # tags cells name: id → label
+    separator: str | None = None  # the delimiter a table's rows were split with
 
     def walk(self):
         for element in self.elements:

@@ -6,6 +6,7 @@ collectivity writing its own mapping knows what to fix.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +17,7 @@ import yaml
 
 from lodplan.errors import MappingError
 from lodplan.mapping.dates import NamedPeriod
+from lodplan.mapping.presets import merge_preset
 from lodplan.mapping.text import MARKUP
 
 MAPPING_FORMAT_VERSION = 1
@@ -261,7 +263,7 @@ def load_mapping(path: Path) -> MappingSpec:
         path=path,
         plan=_plan(root.sub("plan")),
         source=_source(root.sub("source"), path.parent),
-        reader=root.get("reader", dict),
+        reader=merge_preset(root.get("reader", dict), file=path),
         rules=tuple(_rule(Fields(r, path, f"rules[{i}]")) for i, r in enumerate(rules)),
         tags=_tags(root.sub("tags", required=False)),
         territories=_territories(root.sub("territories", required=False)),
@@ -336,11 +338,19 @@ def _source(f: Fields, directory: Path) -> SourceSpec:
         unknown = [str(m) for m in markup if m not in MARKUP]
         if unknown:
             f.fail(f"unknown markup {', '.join(unknown)}; known: {', '.join(MARKUP)}", "markup")
+    encoding = f.get("encoding", str, required=False) or "utf-8"
+    if encoding != "auto":
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            f.fail(
+                f"{encoding!r} is not an encoding; write utf-8, windows-1252 or auto", "encoding"
+            )
     return SourceSpec(
         path=file,
         title=f.languages("title"),
         media_type=f.get("media-type", str, required=False) or "text/plain",
-        encoding=f.get("encoding", str, required=False) or "utf-8",
+        encoding=encoding,
         sha256=f.get("sha256", str, required=False),
         markup=tuple(markup) if markup is not None else None,
     )

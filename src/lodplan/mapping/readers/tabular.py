@@ -26,18 +26,28 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from lodplan.errors import MappingError
 from lodplan.mapping.model import Element, Outline, ReadValue, Span, SpanIgnore
+from lodplan.mapping.presets import check_against_preset_schema
 from lodplan.mapping.readers.common import IgnoreSpec, parse_ignores, parse_span_ignores
+from lodplan.mapping.readers.table_fields import (
+    CellError,
+    FieldReader,
+    FieldsSection,
+    resolve_column,
+)
 from lodplan.mapping.spec import MappingSpec
 from lodplan.mapping.text import plain_text
+from lodplan.mapping.typed import parse_section
 
 READER_KEYS = {
     "type", "format", "separator", "columns", "html", "levels", "description", "actors",
-    "priority", "repairs", "ignore", "ignore-columns",
+    "priority", "repairs", "ignore", "ignore-columns", "header", "key", "fields", "preset",
 }  # fmt: skip
+SEPARATORS = (",", ";", "\t", "|")
 LEVEL_KEYS = {"column", "class", "kind", "level-name", "lists", "join", "lead-ins"}
 LIST_ITEM = re.compile(r"<li\b[^>]*>(?P<item>.*?)</li\s*>", re.IGNORECASE | re.DOTALL)
 
@@ -112,13 +122,17 @@ class _Config:
     repairs: tuple[RepairSpec, ...] = ()
     ignore: tuple[IgnoreSpec, ...] = ()
     ignored_columns: dict[int, str] = field(default_factory=dict)  # column -> reason
+    header: int | None = None  # the line of the column headers
+    key_column: int | None = None  # the source's own id of the deepest level's elements
+    fields: FieldReader | None = None
 
     def fail(self, message: str, key: str) -> MappingError:
         return MappingError(message, file=self.spec.path, field=f"reader.{key}")
 
 
 def read_tabular(spec: MappingSpec, lines: list[str]) -> Outline:
-    config = _config(spec)
+    check_against_preset_schema(spec)
+    config = _config(spec, lines)
     rows = _rows(config, lines)
     current: list[Element | None] = [None] * len(config.levels)
     roots: list[Element] = []
@@ -135,6 +149,9 @@ def read_tabular(spec: MappingSpec, lines: list[str]) -> Outline:
         if number == spec.plan.title_from_line:
             plan_spans["title"] = Span(number, number, text)
             continue
+        if number == config.header:
+            ignored[number] = "column headers (reader.header)"
+            continue
         for cells in _repair(config, number, rows[number - 1], used_repairs):
             new = _read_row(config, number, text, cells, current, roots)
             if not new:
@@ -145,6 +162,7 @@ def read_tabular(spec: MappingSpec, lines: list[str]) -> Outline:
                     line=number,
                 )
             values += _apply_values(config, number, cells, new)
+            values += _apply_fields(config, number, cells, new)
     unused = sorted(n for r in config.repairs for n in r.lines if n not in used_repairs)
     if unused:
         raise config.fail(f"repairs name lines {unused} that were not read as rows", "repairs")
@@ -160,6 +178,8 @@ def read_tabular(spec: MappingSpec, lines: list[str]) -> Outline:
         ignored=ignored,
         span_ignores=span_ignores,
         values=values,
+        tags=config.fields.tags if config.fields is not None else {},
+        separator=config.separator,
     )
 
 
@@ -298,6 +318,34 @@ def _apply_values(
     return read
 
 
+def _apply_fields(
+    config: _Config, number: int, cells: list[str], new: list[Element]
+) -> list[ReadValue]:
+    """The row's key and declared fields (reader.key, reader.fields)."""
+    read: list[ReadValue] = []
+    if config.key_column is not None:
+        cell = cells[config.key_column - 1] if config.key_column <= len(cells) else ""
+        key = " ".join(cell.split())
+        deepest = [e for e in new if e.kind == config.levels[-1].kind]
+        if deepest and not key:
+            raise MappingError(
+                f"the key column {config.key_column} (reader.key) is empty: every "
+                f"{config.levels[-1].kind} needs its id",
+                file=config.spec.source.path,
+                line=number,
+            )
+        for element in deepest:
+            element.stable_key = key
+        if deepest:
+            read.append(ReadValue(number, key, "IRI key", column=config.key_column))
+    if config.fields is None:
+        return read
+    try:
+        return read + config.fields.read(number, cells, new)
+    except CellError as exc:
+        raise MappingError(str(exc), file=config.spec.source.path, line=number) from None
+
+
 def _repair(config: _Config, number: int, cells: list[str], used: set[int]) -> list[list[str]]:
     """The row(s) that line ``number`` holds once the declared repairs are applied."""
     rows = [cells]
@@ -351,15 +399,39 @@ def _split_cells(
 
 
 def _rows(config: _Config, lines: list[str]) -> list[list[str]]:
-    if config.format == "csv":
+    if config.format == "csv" and len(config.separator) == 1:
         return [
             next(csv.reader(io.StringIO(line), delimiter=config.separator), []) for line in lines
         ]
     return [line.split(config.separator) for line in lines]
 
 
-def _config(spec: MappingSpec) -> _Config:
+def _detect_separator(spec: MappingSpec, lines: list[str], header: int | None) -> str:
+    """The delimiter of a CSV whose mapping does not give one: the one among , ; tab |
+    that splits the header line (or the first line) into the most cells and splits the
+    next lines the same way; else an error that says what to declare."""
+    sample = [line for line in lines[(header or 1) - 1 :] if line.strip()][:20]
+    if not sample:
+        return ","
+    counts = {}
+    for separator in SEPARATORS:
+        widths = {len(next(csv.reader([line], delimiter=separator))) for line in sample}
+        if len(widths) == 1 and (width := widths.pop()) > 1:
+            counts[separator] = width
+    if len(counts) == 1 or (counts and len(set(counts.values())) == len(counts)):
+        return max(counts, key=lambda sep: counts[sep])
+    tried = ", ".join(repr(s) for s in SEPARATORS)
+    raise MappingError(
+        f"cannot tell the CSV's delimiter (tried {tried}: no single one gives every line "
+        "the same number of cells); declare reader.separator",
+        file=spec.path,
+        field="reader.separator",
+    )
+
+
+def _config(spec: MappingSpec, lines: list[str] | None = None) -> _Config:
     reader = spec.reader
+    lines = lines or []
 
     def fail(message: str, key: str) -> MappingError:
         return MappingError(message, file=spec.path, field=f"reader.{key}")
@@ -372,8 +444,25 @@ def _config(spec: MappingSpec) -> _Config:
     fmt = reader.get("format", "tsv")
     if fmt not in {"tsv", "csv", "xlsx"}:
         raise fail(f"{fmt!r} is not one of tsv, csv, xlsx", "format")
+    header_line = reader.get("header")
+    if header_line is not None and (not isinstance(header_line, int) or header_line < 1):
+        raise fail("is the number of the line of the column headers", "header")
     # an XLSX sheet arrives as tab-joined rows (lodplan.mapping.spreadsheets)
-    separator = "\t" if fmt == "xlsx" else reader.get("separator", "\t" if fmt == "tsv" else ",")
+    separator = "\t" if fmt == "xlsx" else reader.get("separator", "\t" if fmt == "tsv" else None)
+    if separator is None:
+        separator = _detect_separator(spec, lines, header_line)
+    header = None
+    if header_line is not None:
+        if header_line > len(lines):
+            raise fail(f"line {header_line} is past the end of the source", "header")
+        row = lines[header_line - 1]
+        header = (
+            next(csv.reader([row], delimiter=separator)) if fmt == "csv" else row.split(separator)
+        )
+
+    def column(value: Any, where: str) -> int:
+        return resolve_column(value, header, f"reader.{where}", spec.path)
+
     raw_levels = reader.get("levels")
     if not isinstance(raw_levels, list) or not raw_levels:
         raise fail("is required: a list of levels, top first", "levels")
@@ -383,7 +472,7 @@ def _config(spec: MappingSpec) -> _Config:
             raise fail(f"allowed keys: {', '.join(sorted(LEVEL_KEYS))}", f"levels[{i}]")
         try:
             level = LevelSpec(
-                column=int(item["column"]),
+                column=column(item["column"], f"levels[{i}].column"),
                 cls=item["class"],
                 kind=item["kind"],
                 level_name=item["level-name"],
@@ -408,13 +497,21 @@ def _config(spec: MappingSpec) -> _Config:
         levels=levels,
     )
     for i, item in enumerate(reader.get("description") or []):
-        if item.get("level") not in kinds or "column" not in item:
+        if not isinstance(item, dict) or item.get("level") not in kinds or "column" not in item:
             raise fail(f"needs column and level among {kinds}", f"description[{i}]")
-        config.descriptions[kinds.index(item["level"])] = int(item["column"])
+        config.descriptions[kinds.index(item["level"])] = column(
+            item["column"], f"description[{i}].column"
+        )
     for key in ("actors", "priority"):
         item = reader.get(key)
         if item is None:
             continue
+        if not isinstance(item, dict):
+            raise fail(
+                "is one column {column, role, values}; for several columns of actors (a "
+                "pilote, partners, funders) declare each in reader.fields with property: actor",
+                key,
+            )
         if not isinstance(item.get("values"), dict) or "column" not in item:
             raise fail("needs column and values", key)
         applies = item.get("applies-to") or [levels[-1].kind]
@@ -429,7 +526,7 @@ def _config(spec: MappingSpec) -> _Config:
             config,
             key,
             ValuesSpec(
-                column=int(item["column"]),
+                column=column(item["column"], f"{key}.column"),
                 values=values,
                 applies_to=frozenset(applies),
                 split=re.compile(item["split"]) if item.get("split") else None,
@@ -441,11 +538,45 @@ def _config(spec: MappingSpec) -> _Config:
         for i, item in enumerate(reader.get("repairs") or [])
     )
     config.ignore = parse_ignores(spec)
-    for column, reason in (reader.get("ignore-columns") or {}).items():
-        if not isinstance(column, int) or not isinstance(reason, str) or not reason:
-            raise fail("maps column numbers to the reason they are not read", "ignore-columns")
-        config.ignored_columns[column] = reason
+    for name, reason in (reader.get("ignore-columns") or {}).items():
+        if not isinstance(name, (int, str)) or not isinstance(reason, str) or not reason:
+            raise fail("maps columns to the reason they are not read", "ignore-columns")
+        config.ignored_columns[column(name, f"ignore-columns.{name}")] = reason
+    config.header = header_line
+    key_spec = reader.get("key")
+    if key_spec is not None:
+        if not isinstance(key_spec, dict) or set(key_spec) != {"column"}:
+            raise fail("is {column: <the column of the element's own id>}", "key")
+        config.key_column = column(key_spec["column"], "key.column")
+    config.fields = _fields(spec, reader, column, kinds)
     return config
+
+
+def _fields(
+    spec: MappingSpec, reader: dict[str, Any], column: Callable[[Any, str], int], kinds: list[str]
+) -> FieldReader | None:
+    if not reader.get("fields"):
+        return None
+    section = parse_section(
+        FieldsSection, {"fields": reader["fields"]}, file=spec.path, at="reader"
+    )
+    columns, extra = [], {}
+    for i, item in enumerate(section.fields):
+        where = f"fields[{i}]"
+        if item.level is not None and item.level not in kinds:
+            raise MappingError(
+                f"{item.level!r} is not a level kind; write one of {', '.join(kinds)}",
+                file=spec.path,
+                field=f"reader.{where}.level",
+            )
+        columns.append(column(item.column, f"{where}.column"))
+        extra[i] = {
+            name: column(value, f"{where}.{name}-column")
+            for name, value in (("date", item.date_column), ("indicator", item.indicator_column))
+            if value is not None
+        }
+    issued = spec.plan.issued if isinstance(spec.plan.issued, date) else None
+    return FieldReader(section.fields, columns, extra, issued=issued)
 
 
 def _repair_spec(item: Any, where: str, fail: Callable[[str, str], MappingError]) -> RepairSpec:

@@ -1,0 +1,471 @@
+"""Table columns read into the fields of a fiche action (``reader.fields``).
+
+A collectivity's table of actions holds more than a hierarchy: pilotes and
+partners, a status and its date, planned dates, budgets and funders, themes,
+indicators, the ids other tools give. Each column is declared once, with the
+property it fills; a cell is read strictly (a status the lists do not know, an
+amount that is not a number, a date in no known form stops the mapping with the
+line, the column and what may be written), and every non-empty cell a field
+reads is counted by coverage as carried by the value it became.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from lodplan.codelists import Vocabulary, bundled_vocabulary, word_key
+from lodplan.errors import MappingError
+from lodplan.iris import slugify
+from lodplan.mapping.dates import MONTHS
+from lodplan.mapping.model import (
+    BudgetLine,
+    Element,
+    Identifier,
+    IndicatorRef,
+    IndicatorValue,
+    ReadValue,
+    StatusAssertion,
+)
+from lodplan.mapping.typed import Section
+from lodplan.terms import CODE
+
+Column = int | str  # a 1-based number, or the text of the column's header
+TEXTS = ("description", "expected-results", "means", "target-audience")
+SCHEDULE = ("planned-start", "planned-end", "actual-start", "actual-end")
+THEME_SCHEMES = ("sgpe-lever", "m57-competence", "tet-thematique", "sdg")
+Property = Literal[
+    "description", "expected-results", "means", "target-audience",
+    "status", "phase", "priority", "completion", "actor", "theme", "identifier",
+    "planned-start", "planned-end", "actual-start", "actual-end",
+    "budget", "indicator", "indicator-value", "category",
+]  # fmt: skip
+# the code list whose words a property's cells are (a value map may add words)
+CONCEPT_LISTS = {"status": "status", "phase": "phase", "priority": "priority"}
+
+
+class FieldSpec(Section):
+    """One column and the property of the row's element it fills."""
+
+    column: Column
+    property: Property
+    level: str | None = None  # kind of the level whose element receives it (default: deepest)
+    split: str | None = None  # regular expression between the items of a list cell
+    json_list: bool = False  # the cell is a JSON array (["90-211","90-212"])
+    values: dict[str, str | list[str]] | None = None  # word as written → concept id(s)
+    # actor
+    role: str | None = None
+    lookup: Literal["id", "siren"] = "id"  # a cell names actors through values, or by SIREN/SIRET
+    # theme
+    scheme: Literal["sgpe-lever", "m57-competence", "tet-thematique", "sdg"] | None = None
+    # identifier
+    agency: str | None = None
+    # status: the day it is stated (a column, else the plan's issued date)
+    date_column: Column | None = None
+    stated_by: str | None = None  # an actor id
+    # budget
+    amount_kind: str = "budget-previsionnel"
+    currency: str | None = "EUR"
+    unit: str | None = None
+    nature: str | None = None
+    year: int | None = None
+    funder: str | None = None
+    programme: str | None = None
+    tax_included: bool | None = None
+    # indicator-value: the indicator is named by a column or a fixed label
+    indicator: str | None = None
+    indicator_column: Column | None = None
+    value_kind: Literal["reference", "cible", "mesure", "estimation"] = "mesure"
+    date: str | None = None  # the value's date, if no date-column
+
+    @model_validator(mode="after")
+    def _needs(self) -> FieldSpec:
+        needs = {
+            "actor": ("role",),
+            "theme": ("scheme",),
+        }.get(self.property, ())
+        for key in needs:
+            if getattr(self, key) is None:
+                raise ValueError(f"property {self.property} needs {key.replace('_', '-')}")
+        if self.property == "indicator-value" and not (self.indicator or self.indicator_column):
+            raise ValueError("property indicator-value needs indicator or indicator-column")
+        if self.split is not None:
+            try:
+                re.compile(self.split)
+            except re.error as exc:
+                message = f"split {self.split!r} is not a regular expression: {exc}"
+                raise ValueError(message) from None
+        return self
+
+
+class FieldsSection(Section):
+    fields: list[FieldSpec] = Field(default_factory=list)
+
+
+class CellError(Exception):
+    """A cell that cannot be read as its field declares; the reader adds line and column."""
+
+
+def resolve_column(column: Column, header: list[str] | None, where: str, file: object) -> int:
+    """A column's 1-based number, from its number or its header text."""
+    if isinstance(column, int):
+        return column
+    if header is None:
+        raise MappingError(
+            f"column {column!r} is named by its header: declare reader.header (the line of "
+            "the column headers)",
+            file=str(file),
+            field=where,
+        )
+    names = [h.strip() for h in header]
+    if column.strip() not in names:
+        raise MappingError(
+            f"no column is headed {column!r}; the headers are: {', '.join(names)}",
+            file=str(file),
+            field=where,
+        )
+    return names.index(column.strip()) + 1
+
+
+class FieldReader:
+    """Reads the declared fields of one row into its new elements."""
+
+    def __init__(
+        self,
+        fields: list[FieldSpec],
+        columns: list[int],
+        extra_columns: dict[int, dict[str, int]],
+        *,
+        issued: date | None,
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
+        self.fields = fields
+        self.columns = columns  # the 1-based column of each field
+        self.extra = extra_columns  # field index → {"date": col, "indicator": col}
+        self.issued = issued
+        self.vocabulary = vocabulary or bundled_vocabulary()
+        self.tags: dict[str, str] = {}  # tags of the plan that cells name: id → label
+
+    def read(self, number: int, cells: list[str], new: list[Element]) -> list[ReadValue]:
+        read: list[ReadValue] = []
+        for index, (spec, column) in enumerate(zip(self.fields, self.columns, strict=True)):
+            written = _cell(cells, column)
+            if not written:
+                continue
+            targets = [e for e in new if spec.level is None or e.kind == spec.level]
+            if spec.level is None and new:
+                targets = [new[-1]]
+            if not targets:
+                raise CellError(
+                    f"column {column} ({spec.property}) has a value but the row gives no "
+                    f"element of kind {spec.level!r}"
+                )
+            try:
+                value = self._apply(index, spec, written, cells, targets)
+            except CellError as exc:
+                raise CellError(f"column {column} ({spec.property}): {exc}") from None
+            read.append(ReadValue(number, written, value, column=column))
+            for role, other in self.extra.get(index, {}).items():  # its date, its indicator
+                if _cell(cells, other):
+                    text = _cell(cells, other)
+                    read.append(ReadValue(number, text, f"{role} of {value}", column=other))
+        return read
+
+    def _apply(
+        self, index: int, spec: FieldSpec, written: str, cells: list[str], targets: list[Element]
+    ) -> str:
+        prop = spec.property
+        items = _items(spec, written)
+        if prop in TEXTS:
+            for element in targets:
+                if prop == "description":
+                    element.description = written
+                else:
+                    element.texts[prop] = written
+            return prop
+        if prop in SCHEDULE:
+            lexical = cell_date(written)
+            for element in targets:
+                element.schedule[prop] = lexical
+            return f"{prop} {lexical}"
+        if prop == "status" or prop == "phase":
+            concept = self._concept(spec, CONCEPT_LISTS[prop], written)
+            on = self._date_of(index, cells)
+            for element in targets:
+                if prop == "status":
+                    element.status = concept
+                _merge_assertion(element, on, **{prop: concept})
+            return f"{prop} {concept}"
+        if prop == "priority":
+            concept = self._concept(spec, "priority", written)
+            for element in targets:
+                element.priority = concept
+            return f"priority {concept}"
+        if prop == "completion":
+            share = _completion(written)
+            on = self._date_of(index, cells)
+            for element in targets:
+                _merge_assertion(element, on, completion=share)
+            return f"completion {share}"
+        if prop == "theme":
+            assert spec.scheme is not None
+            concepts = [self._concept(spec, spec.scheme, item, iri=True) for item in items]
+            for element in targets:
+                element.themes += [c for c in concepts if c not in element.themes]
+            return f"themes {' '.join(c.rsplit('/', 1)[-1] for c in concepts)}"
+        if prop == "actor":
+            refs = [ref for item in items for ref in self._actors(spec, item)]
+            for element in targets:
+                for ref in refs:
+                    if (ref, spec.role) not in element.involvements:
+                        element.involvements.append((ref, spec.role or ""))
+            return f"actors {', '.join(refs)}" if refs else "no actor (declared)"
+        if prop == "category":
+            ids = []
+            for item in items:
+                tag_id = slugify(item)
+                if self.tags.setdefault(tag_id, item) != item:
+                    raise CellError(f"{item!r} and {self.tags[tag_id]!r} would be the same tag")
+                ids.append(tag_id)
+            for element in targets:
+                element.categories += [i for i in ids if i not in element.categories]
+            return f"tags {', '.join(ids)}"
+        if prop == "identifier":
+            for element in targets:
+                element.identifiers += [Identifier(item, spec.agency) for item in items]
+            return f"identifier {', '.join(items)}"
+        if prop == "budget":
+            amount = cell_amount(written)
+            line = BudgetLine(
+                amount=amount,
+                kind=spec.amount_kind,
+                currency=None if spec.unit else spec.currency,
+                unit=spec.unit,
+                nature=spec.nature,
+                year=spec.year,
+                funder=spec.funder,
+                programme=spec.programme,
+                tax_included=spec.tax_included,
+                source_text=written,
+            )
+            for element in targets:
+                element.budget_lines.append(line)
+                # a funder is an actor of the action, as the fiche's « financeurs » list it
+                if spec.funder and (spec.funder, "financeur") not in element.involvements:
+                    element.involvements.append((spec.funder, "financeur"))
+            return f"budget {amount}"
+        if prop == "indicator":
+            for element in targets:
+                for item in items:
+                    _indicator(element, item, spec.unit)
+            return f"indicator {', '.join(items)}"
+        # indicator-value
+        label = spec.indicator or _cell(cells, self.extra[index].get("indicator"))
+        if not label:
+            raise CellError("a value without the name of its indicator (its column is empty)")
+        figure = cell_amount(written)
+        extra = self.extra[index]
+        dated: str | None = _cell(cells, extra["date"]) if "date" in extra else spec.date
+        lexical = cell_date(dated) if dated else None
+        if spec.value_kind == "cible" and lexical is None:
+            raise CellError("a target needs its date (date or date-column)")
+        for element in targets:
+            indicator = _indicator(element, label, spec.unit)
+            value = IndicatorValue(figure, spec.value_kind, lexical)
+            element.indicators[element.indicators.index(indicator)] = IndicatorRef(
+                indicator.label, indicator.unit, (*indicator.values, value)
+            )
+        return f"indicator value {figure}"
+
+    def _concept(self, spec: FieldSpec, scheme: str, word: str, *, iri: bool = False) -> str:
+        """The concept a word names: the field's value map first, then the list's own words."""
+        if spec.values is not None and word in spec.values:
+            chosen = spec.values[word]
+            if not isinstance(chosen, str):
+                raise CellError(f"the value map gives {word!r} a list; give one concept")
+            found: str | None = f"{CODE}{scheme}/{chosen}"
+            if not self.vocabulary.has_concept(found or ""):
+                raise CellError(f"{chosen!r} (values of {word!r}) is not a concept of {scheme}")
+        else:
+            found = self.vocabulary.concept_words(scheme).get(word_key(word))
+        if found is None:
+            allowed = self.vocabulary.concepts(scheme)
+            shown = ", ".join(f"{label} ({cid})" for cid, label in allowed[:60])
+            more = f" … and {len(allowed) - 60} more (docs/codelists.md#{scheme})"
+            raise CellError(
+                f"{word!r} is not a value of the list {scheme}; write one of: {shown}"
+                + (more if len(allowed) > 60 else "")
+                + "; or map the word in the field's values"
+            )
+        return found if iri else found.rsplit("/", 1)[-1]
+
+    def _actors(self, spec: FieldSpec, name: str) -> list[str]:
+        if spec.lookup == "siren":
+            digits = re.sub(r"\s", "", name)
+            if not re.fullmatch(r"[0-9]{9}(?:[0-9]{5})?", digits):
+                raise CellError(f"{name!r} is not a SIREN (9 digits) or SIRET (14 digits)")
+            return [f"siren:{digits[:9]}"]
+        if spec.values is None or name not in spec.values:
+            raise CellError(
+                f"actor name {name!r} is not declared in the field's values; map it to actor "
+                "ids of actors.yaml, or to [] if it names no actor"
+            )
+        ids = spec.values[name]
+        return [ids] if isinstance(ids, str) else list(ids)
+
+    def _date_of(self, index: int, cells: list[str]) -> date:
+        column = self.extra.get(index, {}).get("date")
+        written = _cell(cells, column) if column else ""
+        if written:
+            lexical = cell_date(written)
+            if len(lexical) == 10:
+                return date.fromisoformat(lexical)
+            raise CellError(f"the status date {written!r} is not a day")
+        if self.issued is None:
+            raise CellError(
+                "a status needs the day it is stated: declare date-column, or plan.issued"
+            )
+        return self.issued
+
+
+def _cell(cells: list[str], column: int | None) -> str:
+    if column is None or column > len(cells):
+        return ""
+    return " ".join(cells[column - 1].split())
+
+
+def _items(spec: FieldSpec, written: str) -> list[str]:
+    if spec.json_list:
+        try:
+            items = json.loads(written)
+        except json.JSONDecodeError as exc:
+            raise CellError(f"{written!r} is not a JSON array: {exc.msg}") from None
+        if not isinstance(items, list) or not all(isinstance(i, (str, int)) for i in items):
+            raise CellError(f"{written!r} is not a JSON array of texts")
+        return [str(i).strip() for i in items if str(i).strip()]
+    if spec.split is not None:
+        return [item.strip() for item in re.split(spec.split, written) if item.strip()]
+    return [written]
+
+
+def _merge_assertion(element: Element, on: date, **facts: str | None) -> None:
+    """One status assertion per day: the status, phase and completion of the same row."""
+    for i, assertion in enumerate(element.status_assertions):
+        if assertion.on == on:
+            merged = {k: v for k, v in facts.items() if v is not None}
+            element.status_assertions[i] = StatusAssertion(
+                status=merged.get("status", assertion.status),
+                on=on,
+                phase=merged.get("phase", assertion.phase),
+                completion=merged.get("completion", assertion.completion),
+                stated_by=assertion.stated_by,
+            )
+            return
+    element.status_assertions.append(
+        StatusAssertion(
+            status=facts.get("status"),
+            on=on,
+            phase=facts.get("phase"),
+            completion=facts.get("completion"),
+        )
+    )
+
+
+def _indicator(element: Element, label: str, unit: str | None) -> IndicatorRef:
+    for indicator in element.indicators:
+        if indicator.label == label:
+            return indicator
+    indicator = IndicatorRef(label, unit)
+    element.indicators.append(indicator)
+    return indicator
+
+
+def _completion(written: str) -> str:
+    text = written.replace(",", ".").replace(" ", "")
+    percent = text.endswith("%")
+    try:
+        share = Decimal(text.rstrip("%"))
+    except InvalidOperation:
+        raise CellError(f"{written!r} is not a completion (a percentage or a share)") from None
+    if percent or share > 1:
+        share = share / 100
+    if not 0 <= share <= 1:
+        raise CellError(f"{written!r} is not between 0 and 100 %")
+    return format(share.normalize(), "f")
+
+
+AMOUNT = re.compile(
+    r"^(?P<number>[0-9][0-9\s\u00a0\u202f.]*(?:,[0-9]+)?|[0-9]+(?:\.[0-9]+)?)\s*"
+    r"(?P<scale>k|M|Md)?\s*(?:€|EUR|euros?)?\s*(?:HT|TTC)?$",
+    re.IGNORECASE,
+)
+SCALES = {"k": 1000, "m": 1_000_000, "md": 1_000_000_000}
+
+
+def cell_amount(written: str) -> str:
+    """A number as written in French or plain form (« 450 000 € », « 1,5 M€ », 450000.50)
+    as a decimal lexical form."""
+    match = AMOUNT.match(written.strip())
+    if not match:
+        raise CellError(f"{written!r} is not an amount (write e.g. 450000, 450 000 €, 1,5 M€)")
+    number = re.sub(r"[\s\u00a0\u202f]", "", match["number"])
+    if "," in number:  # French: "." groups thousands, "," marks decimals
+        number = number.replace(".", "").replace(",", ".")
+    elif number.count(".") > 1 or re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{3})+", number):
+        number = number.replace(".", "")
+    value = Decimal(number) * SCALES.get((match["scale"] or "").lower(), 1)
+    return format(value.normalize(), "f")
+
+
+MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
+CELL_DATES = (
+    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-][0-9:]+)?)?$"), "ymd"),
+    (re.compile(r"^(\d{4})-(\d{2})$"), "ym"),
+    (re.compile(r"^(\d{4})$"), "y"),
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), "dmy"),
+    (re.compile(r"^(\d{1,2})/(\d{4})$"), "my"),
+    (re.compile(rf"^(\d{{1,2}})(?:er)?\s+({MONTH_WORDS})\s+(\d{{4}})$", re.I), "d month y"),
+    (re.compile(rf"^({MONTH_WORDS})\s+(\d{{4}})$", re.I), "month y"),
+)
+
+
+def cell_date(written: str) -> str:
+    """A date written in a cell as the xsd lexical form of its precision: a day
+    (2025-03-01, 01/03/2025, 1er mars 2025, an ISO date-time), a month (2025-03,
+    03/2025, mars 2025) or a year."""
+    text = written.strip()
+    for pattern, form in CELL_DATES:
+        m = pattern.match(text)
+        if not m:
+            continue
+        try:
+            if form == "ymd":
+                return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+            if form == "dmy":
+                return date(int(m[3]), int(m[2]), int(m[1])).isoformat()
+            if form == "d month y":
+                return date(int(m[3]), MONTHS[m[2].lower()], int(m[1])).isoformat()
+            if form == "ym":
+                return f"{int(m[1]):04d}-{_month(int(m[2]))}"
+            if form == "my":
+                return f"{int(m[2]):04d}-{_month(int(m[1]))}"
+            if form == "month y":
+                return f"{int(m[2]):04d}-{MONTHS[m[1].lower()]:02d}"
+            return m[1]
+        except ValueError:
+            break
+    raise CellError(
+        f"{written!r} is not a date; write a day (2025-03-01, 01/03/2025, 1er mars 2025), "
+        "a month (2025-03, 03/2025, mars 2025) or a year (2025)"
+    )
+
+
+def _month(month: int) -> str:
+    if not 1 <= month <= 12:
+        raise ValueError(month)
+    return f"{month:02d}"
