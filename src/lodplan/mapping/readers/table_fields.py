@@ -271,12 +271,12 @@ class FieldReader:
         figure = cell_amount(written)
         extra = self.extra[index]
         dated: str | None = _cell(cells, extra["date"]) if "date" in extra else spec.date
-        lexical = cell_date(dated) if dated else None
-        if spec.value_kind == "cible" and lexical is None:
+        value_date = cell_date(dated) if dated else None
+        if spec.value_kind == "cible" and value_date is None:
             raise CellError("a target needs its date (date or date-column)")
         for element in targets:
             indicator = _indicator(element, label, spec.unit)
-            value = IndicatorValue(figure, spec.value_kind, lexical)
+            value = IndicatorValue(figure, spec.value_kind, value_date)
             element.indicators[element.indicators.index(indicator)] = IndicatorRef(
                 indicator.label, indicator.unit, (*indicator.values, value)
             )
