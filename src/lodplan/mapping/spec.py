@@ -241,6 +241,11 @@ def load_mapping(path: Path) -> MappingSpec:
         raise MappingError(
             f"not valid YAML: {exc}", file=path, line=mark.line + 1 if mark else None
         ) from None
+    # every problem of the format at once, with its path (imported here: the models
+    # include the readers' sections, and the readers import this module)
+    from lodplan.mapping.file_models import check_mapping_file
+
+    check_mapping_file(data, path)
     root = Fields(data, path)
     root.unknown_keys(
         {

@@ -36,7 +36,7 @@ def parse_section(model: type[M], data: Any, *, file: Path | str, at: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = [(_path(at, error["loc"]), _message(error)) for error in exc.errors()]
+        problems = [(_path(at, error["loc"], data), _message(error)) for error in exc.errors()]
     first_field = problems[0][0]
     if len(problems) == 1:
         raise MappingError(problems[0][1], file=file, field=first_field)
@@ -44,15 +44,19 @@ def parse_section(model: type[M], data: Any, *, file: Path | str, at: str) -> M:
     raise MappingError(f"{len(problems)} problems: {listed}", file=file, field=first_field)
 
 
-def _path(at: str, loc: tuple[Any, ...]) -> str:
-    path = at
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        elif str(part).startswith(("function-", "union[")):  # pydantic's internal steps
-            continue
-        else:
-            path += f".{part}" if path else str(part)
+def _path(at: str, loc: tuple[Any, ...], data: Any) -> str:
+    """The field path a person finds in their file: pydantic's location without the
+    names of union members it tried (``tabular``, ``function-after[…]``)."""
+    path, current = at, data
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        if (isinstance(current, dict) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and part < len(current)
+        ):
+            current = current[part]
+        elif not last or str(part).startswith(("function-", "union[")):
+            continue  # a step of pydantic's, not a key of the file
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
     return path
 
 

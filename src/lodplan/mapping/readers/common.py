@@ -37,12 +37,20 @@ def parse_ignore(spec: MappingSpec, index: int, item: dict[str, Any]) -> IgnoreS
         raise MappingError(
             "every ignored line needs a reason", file=spec.path, field=f"reader.ignore[{index}]"
         )
+    where = f"reader.ignore[{index}]"
+    try:  # lines and ranges ("13-30") read alike by every reader
+        lines = line_numbers(item.get("lines") or [])
+    except ValueError as exc:
+        raise MappingError(str(exc), file=spec.path, field=f"{where}.lines") from None
     pattern = item.get("pattern")
+    try:
+        compiled = re.compile(pattern) if pattern else None
+    except re.error as exc:
+        raise MappingError(
+            f"invalid regular expression: {exc}", file=spec.path, field=f"{where}.pattern"
+        ) from None
     return IgnoreSpec(
-        reason=reason,
-        blank=bool(item.get("blank")),
-        pattern=re.compile(pattern) if pattern else None,
-        lines=frozenset(item.get("lines", [])),
+        reason=reason, blank=bool(item.get("blank")), pattern=compiled, lines=frozenset(lines)
     )
 
 
