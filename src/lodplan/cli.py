@@ -1,4 +1,5 @@
-"""Command line: ``lodplan build | validate | coverage | reconcile | serve | export-site``.
+"""Command line: ``lodplan build | init | validate | coverage | reconcile | serve |
+export-site``.
 
 Scripts rely on this contract: ``lodplan build [--store PATH]``,
 ``lodplan serve [--store PATH] [--host HOST] [--port PORT]``, the base IRI from
@@ -134,6 +135,16 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
                 " | ".join(c.ref for c in m.candidates), m.context, m.evidence, m.reason,
             ])  # fmt: skip
     return EXIT_CHECKS_FAILED if checked.mentions_to_review else 0
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from lodplan.mapping.starter import summary, write_starter
+
+    starter = write_starter(
+        args.table, args.mappings, plan_id=args.plan_id, publisher=args.publisher, title=args.title
+    )
+    print(summary(starter))
+    return 0
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -284,6 +295,31 @@ def _parser() -> argparse.ArgumentParser:
         "{base}download/ (the embedded store keeps them with each build)",
     )
     build.set_defaults(run=_cmd_build)
+
+    init = commands.add_parser(
+        "init",
+        help="write a starter mapping for a table (CSV, TSV, XLSX), to confirm",
+        description="Read a table as lodplan will (encoding, delimiter, headers on line 1) and "
+        "write MAPPINGS/PLAN_ID/mapping.yaml beside a copy of it, proposing a role for each "
+        "column from its header and values (each proposal commented with why), and "
+        "MAPPINGS/actors.yaml with one actor per name the actor columns hold. A table with "
+        "the columns of the national schema of ecological transition projects gets its "
+        "preset. Columns it cannot place are left for you: `lodplan validate` lists their "
+        "cells until you map or ignore them.",
+    )
+    init.add_argument("table", type=Path, help="the table (.csv, .tsv or .xlsx)")
+    init.add_argument("--plan-id", required=True, help="the plan's identifier (its IRI key)")
+    init.add_argument(
+        "--publisher", required=True, help="actor id of the collectivity that publishes it"
+    )
+    init.add_argument("--title", help="the plan's title (default: the file's name)")
+    init.add_argument(
+        "--mappings",
+        type=Path,
+        default=Path("mappings"),
+        help="the mappings folder to write into (default: ./mappings)",
+    )
+    init.set_defaults(run=_cmd_init)
 
     validate = commands.add_parser(
         "validate",

@@ -34,6 +34,7 @@ from lodplan.mapping.model import (
     Outline,
     Passage,
     Span,
+    StatusAssertion,
 )
 from lodplan.mapping.rules import COUNTRY_REF
 from lodplan.mapping.spec import MappingSpec, TagSpec
@@ -351,6 +352,9 @@ class PlanGraphWriter:
         for name, lexical in element.schedule.items():
             g.add((node, LP[SCHEDULE_DATES[name]], _date_literal(lexical)))
         for number, assertion in enumerate(element.status_assertions, start=1):
+            if assertion.on is None:  # the table gives no date: the element's own facts
+                self._undated_status(node, assertion, element)
+                continue
             stated = URIRef(f"{node}#status-{number}")
             g.add((node, LP.statusAssertion, stated))
             g.add((stated, RDF.type, LP.StatusAssertion))
@@ -372,6 +376,15 @@ class PlanGraphWriter:
             self._budget_line(node, URIRef(f"{node}#budget-{number}"), line, element)
         for indicator in element.indicators:
             self._indicator(node, indicator, element)
+
+    def _undated_status(self, node: URIRef, assertion: StatusAssertion, element: Element) -> None:
+        if assertion.phase:
+            self.graph.add(
+                (node, LP.phase, self._concept(PHASE, assertion.phase, "phase", element))
+            )
+        if assertion.completion is not None:
+            share = Literal(assertion.completion, datatype=XSD.decimal)
+            self.graph.add((node, LP.completion, share))
 
     def _budget_line(self, node: URIRef, held: URIRef, line: BudgetLine, element: Element) -> None:
         g = self.graph

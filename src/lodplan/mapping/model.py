@@ -80,7 +80,7 @@ class StatusAssertion:
     """A status stated on a date (and the phase, completion, who states it)."""
 
     status: str | None  # concept id of the status list
-    on: date  # the day the status is stated
+    on: date | None  # the day the status is stated; None: the table does not say
     phase: str | None = None  # concept id of the phase list
     completion: str | None = None  # a decimal between 0 and 1, as text
     stated_by: str | None = None  # an actor id

@@ -290,19 +290,24 @@ class FieldReader:
                 raise CellError(f"the value map gives {word!r} a list; give one concept")
             found: str | None = f"{CODE}{scheme}/{chosen}"
             if not self.vocabulary.has_concept(found or ""):
-                raise CellError(f"{chosen!r} (values of {word!r}) is not a concept of {scheme}")
+                raise CellError(
+                    f"{chosen!r} (values of {word!r}) is not a value of the list {scheme}; "
+                    f"write one of: {self._allowed(scheme)}"
+                )
         else:
             found = self.vocabulary.concept_words(scheme).get(word_key(word))
         if found is None:
-            allowed = self.vocabulary.concepts(scheme)
-            shown = ", ".join(f"{label} ({cid})" for cid, label in allowed[:60])
-            more = f" … and {len(allowed) - 60} more (docs/codelists.md#{scheme})"
             raise CellError(
-                f"{word!r} is not a value of the list {scheme}; write one of: {shown}"
-                + (more if len(allowed) > 60 else "")
-                + "; or map the word in the field's values"
+                f"{word!r} is not a value of the list {scheme}; write one of: "
+                f"{self._allowed(scheme)}; or map the word in the field's values"
             )
         return found if iri else found.rsplit("/", 1)[-1]
+
+    def _allowed(self, scheme: str) -> str:
+        allowed = self.vocabulary.concepts(scheme)
+        shown = ", ".join(f"{label} ({cid})" for cid, label in allowed[:60])
+        more = f" … and {len(allowed) - 60} more (docs/codelists.md#{scheme})"
+        return shown + (more if len(allowed) > 60 else "")
 
     def _actors(self, spec: FieldSpec, name: str) -> list[str]:
         if spec.lookup == "siren":
@@ -318,7 +323,7 @@ class FieldReader:
         ids = spec.values[name]
         return [ids] if isinstance(ids, str) else list(ids)
 
-    def _date_of(self, index: int, cells: list[str]) -> date:
+    def _date_of(self, index: int, cells: list[str]) -> date | None:
         column = self.extra.get(index, {}).get("date")
         written = _cell(cells, column) if column else ""
         if written:
@@ -326,11 +331,7 @@ class FieldReader:
             if len(lexical) == 10:
                 return date.fromisoformat(lexical)
             raise CellError(f"the status date {written!r} is not a day")
-        if self.issued is None:
-            raise CellError(
-                "a status needs the day it is stated: declare date-column, or plan.issued"
-            )
-        return self.issued
+        return self.issued  # None: an undated status, the element's own (no assertion)
 
 
 def _cell(cells: list[str], column: int | None) -> str:
@@ -353,7 +354,7 @@ def _items(spec: FieldSpec, written: str) -> list[str]:
     return [written]
 
 
-def _merge_assertion(element: Element, on: date, **facts: str | None) -> None:
+def _merge_assertion(element: Element, on: date | None, **facts: str | None) -> None:
     """One status assertion per day: the status, phase and completion of the same row."""
     for i, assertion in enumerate(element.status_assertions):
         if assertion.on == on:
