@@ -218,7 +218,23 @@ class RemoteStore:
         return StoreInfo(data["build_id"], data["base_iri"], data["built_at"], data["graphs"])
 
     def describe(self, iri: str) -> list[Triple]:
-        return describe_with_fragments(iri, self._triples_about, self._statements_about)
+        """One request: the resource, its ``#`` parts and blank nodes down to
+        DESCRIBE_DEPTH links, and the ``#`` statements about it with their parts, in
+        one CONSTRUCT — so a blank node (a catalog's period of time) keeps its
+        identity, which it cannot across requests. Parts deeper than that, never seen
+        in lodplan's data, are fetched by further requests rather than dropped."""
+        fetched = self._construct(describe_query(iri))
+        by_subject: dict[NamedNode | BlankNode, list[Triple]] = {}
+        for triple in fetched:
+            by_subject.setdefault(triple.subject, []).append(triple)
+        statements = [s for s in by_subject if _is_statement_about(s, iri, by_subject)]
+
+        def triples_about(subject: NamedNode | BlankNode) -> list[Triple]:
+            if subject in by_subject:
+                return by_subject[subject]
+            return self._triples_about(subject)  # deeper than the query reached
+
+        return describe_with_fragments(iri, triples_about, lambda _subject: statements)
 
     def _statements_about(self, subject: NamedNode) -> list[NamedNode]:
         query = (
@@ -279,6 +295,46 @@ class RemoteStore:
                 f"{response.text[:300]}"
             )
         return response
+
+
+DESCRIBE_DEPTH = 4  # lodplan's deepest part: a stated fact's source's selector (3)
+
+
+def describe_query(iri: str) -> str:
+    """A CONSTRUCT of everything :meth:`RemoteStore.describe` returns, in one query."""
+    resource = sparql_iri(iri)
+    own = f'(isBlank(?{{v}}) || STRSTARTS(STR(?{{v}}), CONCAT(STR({resource}), "#")))'
+    branches = [f"{{ VALUES ?s {{ {resource} }} ?s ?p ?o }}"]
+    for depth in range(1, DESCRIBE_DEPTH + 1):
+        chain, previous = [], resource
+        for step in range(1, depth + 1):
+            node = "?s" if step == depth else f"?n{step}"
+            chain.append(f"{previous} ?l{step} {node} . FILTER{own.format(v=node[1:])}")
+            previous = node
+        branches.append("{ " + " ".join(chain) + " ?s ?p ?o }")
+    stated = f"?t {sparql_iri(RDF_SUBJECT)} {resource} . FILTER{own.format(v='t')}"
+    branches.append(f"{{ {stated} BIND(?t AS ?s) ?s ?p ?o }}")
+    for depth in range(1, 3):  # a statement's source and its selectors
+        chain, previous = [stated], "?t"
+        for step in range(1, depth + 1):
+            node = "?s" if step == depth else f"?m{step}"
+            chain.append(f"{previous} ?k{step} {node} . FILTER{own.format(v=node[1:])}")
+            previous = node
+        branches.append("{ " + " ".join(chain) + " ?s ?p ?o }")
+    return "CONSTRUCT { ?s ?p ?o } WHERE {\n  " + "\n  UNION ".join(branches) + "\n}"
+
+
+def _is_statement_about(
+    subject: NamedNode | BlankNode, iri: str, by_subject: dict[NamedNode | BlankNode, list[Triple]]
+) -> bool:
+    return (
+        isinstance(subject, NamedNode)
+        and subject.value.startswith(iri + "#")
+        and any(
+            t.predicate.value == RDF_SUBJECT and t.object == NamedNode(iri)
+            for t in by_subject[subject]
+        )
+    )
 
 
 def _manifest_ntriples(manifest_iri: str, info: StoreInfo) -> bytes:
