@@ -210,7 +210,9 @@ def check_plans(
         progress(f"[{number}/{total}] {plan.plan_id}: {report.render().splitlines()[0]}")
         checked.plan_graphs[plan.graph_iri] = _as_named_graph(plan.graph_iri, plan.graph)
         if not keep_graphs:
-            plan = replace(plan, graph=Graph(), outline=Outline(elements=[]))
+            # the masks of personal data are kept: the published source text needs them
+            kept = Outline(elements=[], masked_lines=plan.outline.masked_lines)
+            plan = replace(plan, graph=Graph(), outline=kept)
         checked.plans.append(plan)
         checked.reports.append(report)
     checked.reviews_path = reviews.path
@@ -363,7 +365,7 @@ def plan_files(checked: CheckedPlans, base_iri: str) -> list[PlanFiles]:
             iris.plan(plan.plan_id),
             plan.graph_iri,
             next(iter(plan.spec.plan.title.values())),
-            tuple(read_source_lines(plan.spec)[0]),
+            tuple(plan.outline.published_lines(read_source_lines(plan.spec)[0])),
             licence=plan.spec.plan.licence or default_licence,
             source_iri=iris.source(plan.plan_id),
         )

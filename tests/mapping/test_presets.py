@@ -14,6 +14,7 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from lodplan.build import check_plans
 from lodplan.errors import MappingError
+from lodplan.mapping import read_source_lines
 from lodplan.mapping.presets import preset_names
 from lodplan.terms import ADMS, LP, M57_COMPETENCE, PHASE, ROLE, SGPE_LEVER, STATUS
 from tests.conftest import TEST_BASE
@@ -93,8 +94,32 @@ def test_every_column_is_published_or_ignored_with_its_reason(mapped):
 
 def test_no_personal_data_of_the_agents_is_published(mapped):
     published = " ".join(str(o) for o in mapped.graph.objects())
+    source_text = "\n".join(mapped.outline.published_lines(read_source_lines(mapped.spec)[0]))
     for personal in ("marie.dupont@ville-exemple.fr", "0472123456", "Dupont", "Directrice"):
         assert personal not in published
+        assert personal not in source_text  # the source text pages and downloads show
+    assert source_text.count("[donnée personnelle masquée]") == 25  # 5 columns, 5 rows
+    assert "porteurReferentEmail" in source_text.splitlines()[0]  # the headers stay
+
+
+def test_a_published_source_text_masks_personal_data_in_a_build(tmp_path):
+    from lodplan.build import build
+    from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
+
+    build(PRESETS, EmbeddedPublisher(tmp_path / "store"), TEST_BASE)
+    store = EmbeddedStore(tmp_path / "store")
+    text = store.download("sources/ville-exemple-projets.txt").read_text(encoding="utf-8")
+    assert "@ville-exemple.fr" not in text and "[donnée personnelle masquée]" in text
+    report = [p for p in (tmp_path / "store").rglob("*") if p.is_file()]
+    leaked = [p for p in report if b"marie.dupont" in _read(p)]
+    assert leaked == []
+
+
+def _read(path):
+    import gzip
+
+    raw = path.read_bytes()
+    return gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
 
 
 def test_a_french_excel_export_of_the_table_is_read_alike(tmp_path, mapped):

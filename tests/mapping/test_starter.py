@@ -4,15 +4,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from lodplan.build import check_plans
 from lodplan.cli import main
+from lodplan.errors import MappingError
 from tests.conftest import TEST_BASE
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 FICHES = FIXTURES / "fiche-mappings" / "exempleville-pcaet" / "fiches.csv"
 NATIONAL = FIXTURES / "preset-mappings" / "ville-exemple-projets" / "projets.csv"
+
+
+def confirm_actors(out: Path) -> None:
+    """What the person does after reading each proposed actor: delete to-confirm."""
+    path = out / "actors.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept, skipping = [], False
+    for line in lines:
+        if line.strip().startswith("to-confirm:"):
+            skipping = True
+            continue
+        if skipping and line.startswith("      "):  # the rest of a folded value
+            continue
+        skipping = False
+        kept.append(line)
+    path.write_text("".join(kept), encoding="utf-8")
 
 
 def init(tmp_path: Path, table: Path, plan_id: str, capsys) -> tuple[Path, str]:
@@ -40,6 +58,9 @@ def test_a_commune_export_gets_a_proposal_for_every_column(tmp_path, capsys):
                                     "indicator-column": "Indicateur"}  # fmt: skip
     actors = yaml.safe_load((out / "actors.yaml").read_text(encoding="utf-8"))["actors"]
     assert actors["alec"]["label"] == {"fr": "ALEC"}
+    with pytest.raises(MappingError, match=r"6 actor\(s\) proposed by lodplan init are still"):
+        check_plans(out, TEST_BASE)  # nothing proposed is published unread
+    confirm_actors(out)
     checked = check_plans(out, TEST_BASE)  # the proposal maps as written
     assert checked.ok, checked.render_problems()
     assert checked.plans[0].coverage.unaccounted == []
@@ -52,6 +73,7 @@ def test_a_column_it_cannot_place_is_left_unaccounted_for_the_person(tmp_path, c
     assert "1 for you to decide" in printed
     mapping = (out / "exempleville-arbres" / "mapping.yaml").read_text(encoding="utf-8")
     assert "'Couleur du classeur': NOT MAPPED" in mapping
+    confirm_actors(out)
     checked = check_plans(out, TEST_BASE)
     assert not checked.ok
     [cell] = checked.plans[0].coverage.unaccounted
@@ -65,6 +87,7 @@ def test_the_national_table_gets_its_preset_and_its_porteurs(tmp_path, capsys):
     assert reader == {"preset": "projets-transition-ecologique"}
     actors = yaml.safe_load((out / "actors.yaml").read_text(encoding="utf-8"))["actors"]
     assert {a.get("siren") for a in actors.values()} >= {"216901234", "242501234"}
+    confirm_actors(out)
     checked = check_plans(out, TEST_BASE)
     assert checked.ok, checked.render_problems()
 
@@ -88,5 +111,6 @@ def test_an_xlsx_table_is_read_too(tmp_path, capsys):
     workbook.save(path)
     out, printed = init(tmp_path, path, "exempleville-xlsx", capsys)
     assert "4 columns: 4 with a proposed role" in printed
+    confirm_actors(out)
     checked = check_plans(out, TEST_BASE)
     assert checked.ok, checked.render_problems()

@@ -36,6 +36,7 @@ class Actor:
 def load_actors(path: Path) -> dict[str, Actor]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     actors: dict[str, Actor] = {}
+    unconfirmed: list[str] = []
     for actor_id, fields in (data.get("actors") or {}).items():
         where = f"actors.{actor_id}"
         if not IDENTIFIER.match(actor_id):
@@ -46,6 +47,8 @@ def load_actors(path: Path) -> dict[str, Actor]:
             )
         if not isinstance(fields.get("label"), dict) or not fields["label"]:
             raise MappingError("needs a 'label' like {fr: '...'}", file=path, field=where)
+        if fields.get("to-confirm"):  # a proposal of lodplan init nobody has checked yet
+            unconfirmed.append(actor_id)
         actors[actor_id] = Actor(
             id=actor_id,
             type=fields["type"],
@@ -54,6 +57,14 @@ def load_actors(path: Path) -> dict[str, Actor]:
             unit_of=fields.get("unit-of"),
             territory=fields.get("territory"),
             siren=str(fields["siren"]) if fields.get("siren") else None,
+        )
+    if unconfirmed:
+        raise MappingError(
+            f"{len(unconfirmed)} actor(s) proposed by lodplan init are still to confirm: "
+            f"{', '.join(unconfirmed)}; check each (its to-confirm line says what), then "
+            "delete its to-confirm line",
+            file=path,
+            field=f"actors.{unconfirmed[0]}.to-confirm",
         )
     for actor in actors.values():
         if actor.unit_of is not None and actor.unit_of not in actors:

@@ -205,6 +205,7 @@ class TabularReader(Section):
     repairs: list[Repair] | None = None
     ignore: list[Ignore] | None = None
     ignore_columns: dict[int | str, Text] | None = None
+    personal_data: list[Column] | None = None  # masked wherever the source is shown
 
     @field_validator("actors", mode="before")
     @classmethod

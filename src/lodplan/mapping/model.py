@@ -210,6 +210,12 @@ class Outline:
     values: list[ReadValue] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)  # tags cells name: id → label
     separator: str | None = None  # the delimiter a table's rows were split with
+    # lines as published where cells of personal data are masked: line → its text
+    masked_lines: dict[int, str] = field(default_factory=dict)
+
+    def published_lines(self, lines: list[str]) -> list[str]:
+        """The source's lines as lodplan publishes them (personal data masked)."""
+        return [self.masked_lines.get(n, line) for n, line in enumerate(lines, start=1)]
 
     def walk(self):
         for element in self.elements:

@@ -310,22 +310,35 @@ def _write_actors(
             wanted[slugify(name) or "acteur"] = name
     for actor_id, name in wanted.items():
         if actor_id not in actors:
-            actors[actor_id] = {"type": "organization", "label": {"fr": name}}
+            actors[actor_id] = {
+                "type": "organization",
+                "label": {"fr": name},
+                "to-confirm": "the label is the name as the table writes it: write the "
+                "organisation's full name; its type (organization, or unit with unit-of); "
+                "its siren if it has one",
+            }
             added.append(actor_id)
     known = {str(a.get("siren")) for a in actors.values() if isinstance(a, dict)}
     for siren in sirens:  # porteurs named by SIRET: one actor each, to name
         if siren not in known:
             label = f"Porteur de SIREN {siren} (à nommer ; le même que {publisher} ?)"
-            actors[f"siren-{siren}"] = {"type": "organization", "label": {"fr": label},
-                                        "siren": siren}  # fmt: skip
+            actors[f"siren-{siren}"] = {
+                "type": "organization",
+                "label": {"fr": label},
+                "siren": siren,
+                "to-confirm": "name the organisation of this SIREN (annuaire-entreprises."
+                "data.gouv.fr); if it is the publisher, move its siren there and delete this",
+            }
             added.append(f"siren-{siren}")
     header = (
         "# Actors of the plans (docs/mapping.md, « actors.yaml »). Written by lodplan init:\n"
         "# check each label (the full name of the organisation), its type (organization, or\n"
         "# unit with unit-of), add its siren if it has one; merge actors that are the same\n"
         "# (an actor named by its SIREN that is the publisher: give the publisher its siren).\n"
+        "# lodplan refuses an actor that still has its to-confirm line.\n"
     )
-    path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+    path.write_text(header + dumped, "utf-8")
     return added
 
 
@@ -379,6 +392,7 @@ def _mapping_text(
 
 def _reader_text(fmt: str, separator: str, proposals: list[ColumnProposal]) -> str:
     levels, fields, ignored, undecided, key = [], [], {}, [], None
+    personal: list[str] = []
     status_date = next((p.header for p in proposals if p.role and "status-date" in p.role), None)
     for p in proposals:
         role = p.role or {}
@@ -393,7 +407,7 @@ def _reader_text(fmt: str, separator: str, proposals: list[ColumnProposal]) -> s
         elif "key" in role:
             key = {"column": p.header}
         elif "ignore" in role:
-            ignored[p.header] = role["ignore"]
+            personal.append(p.header)
         elif "property" in role:
             entry: dict[str, Any] = {"column": p.header, "property": role["property"]}
             for name in ("role", "scheme", "split", "json-list", "agency", "amount-kind",
@@ -428,6 +442,8 @@ def _reader_text(fmt: str, separator: str, proposals: list[ColumnProposal]) -> s
         reader["fields"] = fields
     if ignored:
         reader["ignore-columns"] = ignored
+    if personal:  # never published; masked in the published source text
+        reader["personal-data"] = personal
     notes = ["# Columns and what lodplan proposes (check each):"]
     for p in proposals:
         shown = ", ".join(p.values[:5]) + (" …" if len(p.values) > 5 else "")

@@ -46,8 +46,11 @@ from lodplan.mapping.typed import parse_section
 READER_KEYS = {
     "type", "format", "separator", "columns", "html", "levels", "description", "actors",
     "priority", "repairs", "ignore", "ignore-columns", "header", "key", "fields", "preset",
+    "personal-data",
 }  # fmt: skip
 SEPARATORS = (",", ";", "\t", "|")
+MASK = "[donnée personnelle masquée]"
+PERSONAL_DATA = "personal data: not published, masked in the published source text"
 LEVEL_KEYS = {"column", "class", "kind", "level-name", "lists", "join", "lead-ins"}
 LIST_ITEM = re.compile(r"<li\b[^>]*>(?P<item>.*?)</li\s*>", re.IGNORECASE | re.DOTALL)
 
@@ -123,6 +126,7 @@ class _Config:
     ignore: tuple[IgnoreSpec, ...] = ()
     ignored_columns: dict[int, str] = field(default_factory=dict)  # column -> reason
     header: int | None = None  # the line of the column headers
+    personal_columns: frozenset[int] = frozenset()  # cells masked wherever text is shown
     key_column: int | None = None  # the source's own id of the deepest level's elements
     fields: FieldReader | None = None
 
@@ -141,7 +145,9 @@ def read_tabular(spec: MappingSpec, lines: list[str]) -> Outline:
     used_repairs: set[int] = set()
     values: list[ReadValue] = []
 
+    masked = _masked_lines(config, rows, lines)
     for number, text in enumerate(lines, start=1):
+        text = masked.get(number, text)  # a quote never shows personal data
         ignore = next((i for i in config.ignore if i.matches(number, text)), None)
         if ignore is not None:
             ignored[number] = ignore.reason
@@ -172,6 +178,10 @@ def read_tabular(spec: MappingSpec, lines: list[str]) -> Outline:
         SpanIgnore(reason, f"reader.ignore-columns.{column}", column=column, must_match=False)
         for column, reason in config.ignored_columns.items()
     ]
+    span_ignores += [
+        SpanIgnore(PERSONAL_DATA, "reader.personal-data", column=column, must_match=False)
+        for column in sorted(config.personal_columns)
+    ]
     return Outline(
         elements=roots,
         plan_spans=plan_spans,
@@ -180,6 +190,7 @@ def read_tabular(spec: MappingSpec, lines: list[str]) -> Outline:
         values=values,
         tags=config.fields.tags if config.fields is not None else {},
         separator=config.separator,
+        masked_lines=masked,
     )
 
 
@@ -316,6 +327,25 @@ def _apply_values(
                     if (actor_id, spec.role) not in element.involvements:
                         element.involvements.append((actor_id, spec.role))
     return read
+
+
+def _masked_lines(config: _Config, rows: list[list[str]], lines: list[str]) -> dict[int, str]:
+    """The lines whose cells of personal data are masked, as they are published."""
+    masked = {}
+    for number, cells in enumerate(rows, start=1):
+        if number == config.header:
+            continue  # the headers name the columns; they hold no one's data
+        hidden = [c for c in config.personal_columns if c <= len(cells) and cells[c - 1].strip()]
+        if not hidden:
+            continue
+        shown = [MASK if column in hidden else cell for column, cell in enumerate(cells, 1)]
+        if config.format == "csv":
+            out = io.StringIO()
+            csv.writer(out, delimiter=config.separator, lineterminator="").writerow(shown)
+            masked[number] = out.getvalue()
+        else:
+            masked[number] = config.separator.join(shown)
+    return masked
 
 
 def _apply_fields(
@@ -543,6 +573,12 @@ def _config(spec: MappingSpec, lines: list[str] | None = None) -> _Config:
             raise fail("maps columns to the reason they are not read", "ignore-columns")
         config.ignored_columns[column(name, f"ignore-columns.{name}")] = reason
     config.header = header_line
+    personal = reader.get("personal-data") or []
+    if not isinstance(personal, list):
+        raise fail("is the list of the columns that hold personal data", "personal-data")
+    config.personal_columns = frozenset(
+        column(name, f"personal-data[{i}]") for i, name in enumerate(personal)
+    )
     key_spec = reader.get("key")
     if key_spec is not None:
         if not isinstance(key_spec, dict) or set(key_spec) != {"column"}:
