@@ -277,3 +277,20 @@ def test_cell_amounts(written, amount):
 def test_cell_amounts_refused(written):
     with pytest.raises(CellError, match="is not an amount"):
         cell_amount(written)
+
+
+def test_every_cell_that_cannot_be_read_is_reported_in_one_run(tmp_path):
+    copy = copy_fixture(tmp_path)
+    table = copy / "exempleville-pcaet" / "fiches.csv"
+    edit(table, "En cours", "En cour", "windows-1252")
+    edit(table, "850 000", "environ un million", "windows-1252")
+    edit(table, ";11;", ";onze;", "windows-1252")
+    with pytest.raises(MappingError) as caught:
+        check_plans(copy, TEST_BASE)
+    message = str(caught.value)
+    assert "3 cells cannot be read" in message
+    assert "line 2: column 10 (status): 'En cour' is not a value of the list status; " in message
+    assert "did you mean en-cours?" in message
+    assert "line 3: column 15 (budget): 'environ un million' is not an amount" in message
+    assert "line 4: column 19 (theme): 'onze' is not a value of the list sdg" in message
+    assert "its 17 values are in docs/codelists.md#sdg" not in message  # 17 ≤ 20: listed

@@ -11,6 +11,7 @@ reads is counted by coverage as carried by the value it became.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from datetime import date
@@ -45,6 +46,7 @@ Property = Literal[
     "planned-start", "planned-end", "actual-start", "actual-end",
     "budget", "indicator", "indicator-value", "category",
 ]  # fmt: skip
+SHOWN_VALUES = 20  # a code list longer than this is pointed to, not listed, in an error
 # the code list whose words a property's cells are (a value map may add words)
 CONCEPT_LISTS = {"status": "status", "phase": "phase", "priority": "priority"}
 
@@ -150,8 +152,10 @@ class FieldReader:
         self.issued = issued
         self.vocabulary = vocabulary or bundled_vocabulary()
         self.tags: dict[str, str] = {}  # tags of the plan that cells name: id → label
+        self.errors: list[tuple[int, str]] = []  # (line, problem) of cells not read
 
     def read(self, number: int, cells: list[str], new: list[Element]) -> list[ReadValue]:
+        """The values of the row's cells; a cell that cannot be read goes to ``errors``."""
         read: list[ReadValue] = []
         for index, (spec, column) in enumerate(zip(self.fields, self.columns, strict=True)):
             written = _cell(cells, column)
@@ -160,15 +164,13 @@ class FieldReader:
             targets = [e for e in new if spec.level is None or e.kind == spec.level]
             if spec.level is None and new:
                 targets = [new[-1]]
-            if not targets:
-                raise CellError(
-                    f"column {column} ({spec.property}) has a value but the row gives no "
-                    f"element of kind {spec.level!r}"
-                )
             try:
+                if not targets:
+                    raise CellError(f"a value but the row gives no element of kind {spec.level!r}")
                 value = self._apply(index, spec, written, cells, targets)
-            except CellError as exc:
-                raise CellError(f"column {column} ({spec.property}): {exc}") from None
+            except CellError as exc:  # the row's other cells are still read
+                self.errors.append((number, f"column {column} ({spec.property}): {exc}"))
+                continue
             read.append(ReadValue(number, written, value, column=column))
             for role, other in self.extra.get(index, {}).items():  # its date, its indicator
                 if _cell(cells, other):
@@ -298,16 +300,23 @@ class FieldReader:
             found = self.vocabulary.concept_words(scheme).get(word_key(word))
         if found is None:
             raise CellError(
-                f"{word!r} is not a value of the list {scheme}; write one of: "
-                f"{self._allowed(scheme)}; or map the word in the field's values"
+                f"{word!r} is not a value of the list {scheme}; {self._nearest(scheme, word)}"
+                f"write one of: {self._allowed(scheme)}; or map the word in the field's "
+                f"values ({{values: {{{json.dumps(word, ensure_ascii=False)}: <identifier>}}}})"
             )
         return found if iri else found.rsplit("/", 1)[-1]
 
+    def _nearest(self, scheme: str, word: str) -> str:
+        words = self.vocabulary.concept_words(scheme)
+        close = difflib.get_close_matches(word_key(word), list(words), n=3, cutoff=0.6)
+        ids = list(dict.fromkeys(words[c].rsplit("/", 1)[-1] for c in close))
+        return f"did you mean {' or '.join(ids)}? " if ids else ""
+
     def _allowed(self, scheme: str) -> str:
         allowed = self.vocabulary.concepts(scheme)
-        shown = ", ".join(f"{label} ({cid})" for cid, label in allowed[:60])
-        more = f" … and {len(allowed) - 60} more (docs/codelists.md#{scheme})"
-        return shown + (more if len(allowed) > 60 else "")
+        if len(allowed) > SHOWN_VALUES:  # a long list is read in the docs
+            return f"its {len(allowed)} values are in docs/codelists.md#{scheme}"
+        return ", ".join(f"{label} ({cid})" for cid, label in allowed)
 
     def _actors(self, spec: FieldSpec, name: str) -> list[str]:
         if spec.lookup == "siren":

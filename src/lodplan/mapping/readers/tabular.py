@@ -34,7 +34,6 @@ from lodplan.mapping.model import Element, Outline, ReadValue, Span, SpanIgnore
 from lodplan.mapping.presets import check_against_preset_schema
 from lodplan.mapping.readers.common import IgnoreSpec, parse_ignores, parse_span_ignores
 from lodplan.mapping.readers.table_fields import (
-    CellError,
     FieldReader,
     FieldsSection,
     resolve_column,
@@ -129,6 +128,7 @@ class _Config:
     personal_columns: frozenset[int] = frozenset()  # cells masked wherever text is shown
     key_column: int | None = None  # the source's own id of the deepest level's elements
     fields: FieldReader | None = None
+    cell_errors: list[tuple[int, str]] = field(default_factory=list)  # (line, problem)
 
     def fail(self, message: str, key: str) -> MappingError:
         return MappingError(message, file=self.spec.path, field=f"reader.{key}")
@@ -169,6 +169,8 @@ def read_tabular(spec: MappingSpec, lines: list[str]) -> Outline:
                 )
             values += _apply_values(config, number, cells, new)
             values += _apply_fields(config, number, cells, new)
+    if config.cell_errors:
+        raise _cells_error(config)
     unused = sorted(n for r in config.repairs for n in r.lines if n not in used_repairs)
     if unused:
         raise config.fail(f"repairs name lines {unused} that were not read as rows", "repairs")
@@ -329,6 +331,23 @@ def _apply_values(
     return read
 
 
+MAX_CELL_ERRORS = 30
+
+
+def _cells_error(config: _Config) -> MappingError:
+    """Every cell that cannot be read, in one error: a person fixes them in one go."""
+    errors = config.cell_errors
+    if len(errors) == 1:
+        return MappingError(errors[0][1], file=config.spec.source.path, line=errors[0][0])
+    listed = "; ".join(f"line {line}: {problem}" for line, problem in errors[:MAX_CELL_ERRORS])
+    more = f"; … and {len(errors) - MAX_CELL_ERRORS} more" if len(errors) > MAX_CELL_ERRORS else ""
+    return MappingError(
+        f"{len(errors)} cells cannot be read: {listed}{more}",
+        file=config.spec.source.path,
+        line=errors[0][0],
+    )
+
+
 def _masked_lines(config: _Config, rows: list[list[str]], lines: list[str]) -> dict[int, str]:
     """The lines whose cells of personal data are masked, as they are published."""
     masked = {}
@@ -370,10 +389,10 @@ def _apply_fields(
             read.append(ReadValue(number, key, "IRI key", column=config.key_column))
     if config.fields is None:
         return read
-    try:
-        return read + config.fields.read(number, cells, new)
-    except CellError as exc:
-        raise MappingError(str(exc), file=config.spec.source.path, line=number) from None
+    read += config.fields.read(number, cells, new)
+    config.cell_errors += config.fields.errors  # reported together at the end of the table
+    config.fields.errors.clear()
+    return read
 
 
 def _repair(config: _Config, number: int, cells: list[str], used: set[int]) -> list[list[str]]:
