@@ -24,6 +24,7 @@ from lodplan.store.embedded import EmbeddedStore, StoreNotBuiltError
 from lodplan.web import catalog as catalog_routes
 from lodplan.web import charts, discovery, pages, resources, sparql, validation
 from lodplan.web import ontology as ontology_routes
+from lodplan.web.request_store import RequestScopedStore
 from lodplan.web.responses import add_cors, add_security_headers, text_response
 from lodplan.web.services import EXTENSION_KEY, WebServices
 
@@ -50,6 +51,7 @@ def create_app(
     ``catalog_page_size`` defaults to ``$LODPLAN_CATALOG_PAGE_SIZE``, else 100.
     """
     base = normalise_base_iri(base_iri)
+    store = RequestScopedStore(store)  # build information read once per request
     templates = site_dir() / "templates"
     app = Flask(__name__, template_folder=str(templates), static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
