@@ -26,6 +26,9 @@ class RequestScopedStore:
     def __init__(self, store: ReadableStore) -> None:
         self.store = store
 
+    def __getattr__(self, name: str) -> Any:  # what only one kind of store has (its root)
+        return getattr(self.store, name)
+
     def info(self) -> StoreInfo:
         if not has_request_context():
             return self.store.info()
