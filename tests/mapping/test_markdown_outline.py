@@ -140,11 +140,36 @@ def test_dates_and_partners_come_from_the_sentence_of_the_action(tmp_path):
     [navette] = first.children
     assert navette.description == "Courant mars 2019, la navette autonome roulera."
     [mars] = navette.dates
-    assert (mars.text, mars.precision, mars.start) == ("mars 2019", "mois", date(2019, 3, 1))
+    assert (mars.text, mars.precision, mars.start) == (
+        "Courant mars 2019",
+        "mois",
+        date(2019, 3, 1),
+    )
     reseau, atelier = second.children
     assert reseau.involvements == [("grdf", "partenaire")]
     assert atelier.involvements == []  # the partner rule reads the item only
     assert [d.text for d in atelier.dates] == ["25 février 2019", "au printemps"]
+
+
+def test_depuis_starts_an_action_only_in_the_action_s_own_clause(tmp_path):
+    # « la **navette** menée depuis 2017 »: the action has run since 2017 (its start);
+    # « Depuis 2010, la métropole … » before the action, and the narrative: events
+    lines = list(LINES)
+    lines[12] = (
+        "Depuis 2010, la métropole teste la **navette autonome** menée avec Keolis depuis "
+        "2017, et élargie en 2019. Depuis 2012 *rien* ici."
+    )
+    years = {"dates: {assume-year: 2019}": "dates: {assume-year: 2019, years: true}"}
+    _, _, outline = read(tmp_path, lines=lines, prose="  prose: {as: passages}", **years)
+    first, _ = outline.elements[0].children
+    [navette] = first.children
+    assert [(d.text, d.role) for d in navette.dates] == [
+        ("Depuis 2010", "evenement"),
+        ("depuis 2017", "debut"),
+        ("2019", "evenement"),
+    ]
+    [passage] = [p for p in first.passages if "2012" in p.text]
+    assert [(d.text, d.role) for d in passage.dates] == [("Depuis 2012", "evenement")]
 
 
 def mapped(tmp_path, vocabulary, bundled_actors, **options):

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lodplan.errors import MappingError
-from lodplan.mapping.dates import find_dates
+from lodplan.mapping.dates import bundled_date_cues, find_dates
 from lodplan.mapping.model import (
     Clauses,
     DateMention,
@@ -53,6 +53,8 @@ MARKERS = {
 # A sentence ends at . ! ? or … followed by a space and a capital, a quote or a marker.
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-ÖØ-Þ«\[*])")
 BACKSLASH_ESCAPE = re.compile(r"\\(.)")
+# where an action's own clause ends when the mapping declares no clause separators
+_CLAUSE_END = re.compile(r"[,;:.!?]")
 
 
 @dataclass(frozen=True)
@@ -434,7 +436,7 @@ class _Reading:
         plain = plain_text(context, a.markup)  # dates are read from the clean sentence
         if a.description == "sentence":
             element.description = plain
-        element.dates.extend(self._dates(plain, number))
+        element.dates.extend(self._dates(plain, number, self._own_clause(context, marked)))
         for partner in a.partners:
             if partner.pattern.search(marked.text if partner.in_item else plain):
                 for actor in partner.actors:
@@ -444,14 +446,33 @@ class _Reading:
         held = (where, where + len(context)) if described else (0, 0)
         return element, held
 
-    def _dates(self, plain: str, number: int) -> list[DateMention]:
+    def _own_clause(self, context: str, marked: _Marked) -> tuple[int, int] | None:
+        """Where, in the plain text of ``context``, the marked item's own clause is: from
+        the item to the first clause separator after it (the mapping's, else , ; : .).
+        A date there after « depuis » starts the action (« les *actions* menées …
+        depuis 2017 »)."""
+        at = context.find(marked.quote)
+        if at < 0:
+            return None
+        after = at + len(marked.quote)
+        separators = self.c.separators or _CLAUSE_END
+        found = separators.search(context, after)
+        end = found.start() if found is not None else len(context)
+        markup = self.c.markup
+        return len(plain_text(context[:at], markup)), len(plain_text(context[:end], markup)) + 1
+
+    def _dates(
+        self, plain: str, number: int, action_clause: tuple[int, int] | None = None
+    ) -> list[DateMention]:
         """The dates of a text, read with the mapping's ``dates`` (none without it)."""
         d = self.c.spec.dates
         if d is None:
             return []
         try:
             return find_dates(plain, assume_year=d.assume_year, role=d.role, years=d.years,
-                              not_dates=d.not_dates, periods=d.periods)  # fmt: skip
+                              not_dates=d.not_dates, periods=d.periods,
+                              cues=bundled_date_cues(d.language),
+                              action_clause=action_clause)  # fmt: skip
         except ValueError as exc:
             raise MappingError(str(exc), file=self.c.spec.source.path, line=number) from None
 
