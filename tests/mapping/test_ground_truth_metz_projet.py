@@ -141,6 +141,11 @@ def test_chantiers_under_their_ambition(graph):
                        8: "A3", 9: "A3", 10: "A3"}  # fmt: skip
     assert label(graph, chantier(5)) == "LA NATURE ET SES USAGES"
     assert str(graph.value(chantier(5), DCTERMS.description)) == "PATRIMOINE MÉTROPOLITAIN COMMUN"
+    # lines 642-644 « VERS UN NOUVEAU / MIX INDUSTRIES- / SERVICES »: a compound the line
+    # break cut after its hyphen, not « INDUSTRIES- SERVICES » (the quote keeps the lines)
+    assert str(graph.value(chantier(9), DCTERMS.description)) == (
+        "VERS UN NOUVEAU MIX INDUSTRIES-SERVICES"
+    )
     assert label(graph, chantier(6)) == "L'INTENSIFICATION URBAINE"
     assert (line_of(graph, chantier(6)), line_of(graph, chantier(10))) == (453, 676)
 

@@ -151,6 +151,22 @@ def test_dates_and_partners_come_from_the_sentence_of_the_action(tmp_path):
     assert [d.text for d in atelier.dates] == ["25 février 2019", "au printemps"]
 
 
+def test_a_heading_cut_after_a_hyphen_by_a_line_break_is_joined(tmp_path):
+    # « MIX INDUSTRIES- / SERVICES »: a compound, its hyphen kept; « LES FLUX
+    # TRANSFRONTA- / LIERES » where the text writes « transfrontalières »: one word
+    lines = list(LINES)
+    lines[13] = "Un paragraphe sans action sur les flux transfrontalières et les industries."
+    for (first, second), description in (
+        (("MIX INDUSTRIES-", "SERVICES"), "MIX INDUSTRIES-SERVICES"),
+        (("LES FLUX TRANSFRONTA-", "LIERES"), "LES FLUX TRANSFRONTALIERES"),
+    ):
+        lines[8:10] = [first, second]
+        _, _, outline = read(tmp_path, lines=lines)
+        chantier, _ = outline.elements[0].children
+        assert chantier.description == description
+        assert f"{first}\n{second}" in chantier.span.quote  # the quote keeps the lines
+
+
 def test_depuis_starts_an_action_only_in_the_action_s_own_clause(tmp_path):
     # « la **navette** menée depuis 2017 »: the action has run since 2017 (its start);
     # « Depuis 2010, la métropole … » before the action, and the narrative: events

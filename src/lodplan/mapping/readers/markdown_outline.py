@@ -26,8 +26,9 @@ action only when its clause holds one of the words of ``actions.names``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from lodplan.errors import MappingError
@@ -43,7 +44,7 @@ from lodplan.mapping.model import (
 )
 from lodplan.mapping.readers.common import is_span_ignore, span_ignore
 from lodplan.mapping.spec import MappingSpec, line_numbers
-from lodplan.mapping.text import markup_of, plain_text
+from lodplan.mapping.text import document_words, join_broken_words, markup_of, plain_text
 
 MARKERS = {
     "link": re.compile(r"\[(?P<text>(?:[^\]\\\n]|\\.)+)\]\((?P<target>[^)\s]*)\)"),
@@ -149,6 +150,12 @@ class _Reading:
         self.used_exclusions: set[int] = set()
         self.used_contexts: set[int] = set()
         self.rest_ignored: list[SpanIgnore] = []  # the rest of action lines, prose ignored
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The document's words: a heading cut after a hyphen by a line break is one word
+        if the document writes it so elsewhere (:func:`join_broken_words`)."""
+        return document_words(self.lines)
 
     def run(self) -> Outline:
         c, lines = self.c, self.lines
@@ -274,12 +281,12 @@ class _Reading:
                 heading.cls,
                 heading.kind,
                 heading.level_name,
-                _clean(groups["title"]),
+                _clean(groups["title"], self.words),
                 Span(number, end, quote),
                 notation=heading.notation.format(**groups) if groups.get("number") else None,
             )
             if groups.get("description"):
-                element.description = _clean(groups["description"])
+                element.description = _clean(groups["description"], self.words)
             parent = next(
                 (self.current[level] for level in sorted(self.current, reverse=True)
                  if level < heading.level),
@@ -580,8 +587,8 @@ def _clauses(
     return list(zip(starts, ends, strict=True)), [(a, b) for a, b in undecided if a < b]
 
 
-def _clean(text: str) -> str:
-    text = re.sub(r"\*\*|__", "", text)
+def _clean(text: str, words: Collection[str] | None = None) -> str:
+    text = join_broken_words(re.sub(r"\*\*|__", "", text), words)
     return re.sub(r"\s+", " ", text).strip()
 
 
