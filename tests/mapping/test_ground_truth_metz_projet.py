@@ -307,6 +307,22 @@ def test_the_csv_span_of_an_action_follows_its_date_roles(metz):
     assert span("397-397 Fermes d'avenir") == ("", "")  # « présenté fin avril 2019 »
 
 
+def test_the_sentence_that_introduces_a_list_gives_its_actor_to_the_items(graph):
+    # line 547: « … le projet de [continuité éducative …](#), action inscrite dans le
+    # projet éducatif de territoire de la Ville de Metz ou les projets d'entraide portés
+    # par le CCAS de Metz : » and the list of lines 549-552: the CCAS « porte » the five
+    # projects (reader.actions.list-roles), not the continuité éducative
+    for start in ("3 dispositifs", "Séniors messins solidaires", "permanence visant",
+                  "forum de l'engagement", "réseau solidaire"):  # fmt: skip
+        assert ("ccas-de-metz", "pilote") in partners_of(graph, action(graph, 7, start)), start
+    continuity = action(graph, 7, "continuité éducative")
+    assert "ccas-de-metz" not in {actor for actor, _ in partners_of(graph, continuity)}
+    # the link's words are cited on the introducing line
+    [link] = [n for n in graph.objects(action(graph, 7, "Séniors messins solidaires"), LP.nameLink)]
+    target = graph.value(link, OA.hasTarget)
+    assert int(graph.value(target, LP.startLine)) == 547
+
+
 def test_names_of_one_clause_stay_on_its_action(graph):
     # line 439: « … entre communes, avec le lancement du réseau [BiodiverCités](#), ou
     # avec la population avec notre soutien lors de l'ouverture de [l'Atelier de

@@ -67,6 +67,18 @@ class Clauses:
     actions: tuple[str, ...] = ()  # the texts of every action of the sentence
 
 
+@dataclass(frozen=True)
+class Introduction:
+    """The sentence that introduces the list an element is an item of (it ends with
+    « : ») and names, after a verb the mapping declares, who does the list's items
+    (« les projets d'entraide portés par le CCAS de Metz : »): the organisation named
+    in that clause has the verb's role on every item (lodplan.mapping.mentions)."""
+
+    line: int
+    clause: str  # from the verb's clause start to the colon, as read (markup removed)
+    roles: tuple[str, ...]  # the roles of the verbs found there (several: ambiguous)
+
+
 @dataclass
 class Element:
     """One node of a plan's tree (an objective at any level, or an action)."""
@@ -91,6 +103,9 @@ class Element:
     children: list[Element] = field(default_factory=list)
     # set when the element's sentence (its description) holds other actions too
     clauses: Clauses | None = None
+    # set when the element is an item of a list whose introducing sentence names who
+    # does its items (reader.actions.list-roles)
+    introduced: Introduction | None = None
 
     def walk(self):
         """This element and all its descendants, depth first in document order."""
