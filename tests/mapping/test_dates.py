@@ -274,3 +274,11 @@ def test_a_bad_cue_file_is_a_clear_error(tmp_path, content, field):
     with pytest.raises(MappingError) as caught:
         load_date_cues(path)
     assert caught.value.field == field and str(path) in str(caught.value)
+
+
+def test_a_cue_is_read_whatever_its_case_and_apostrophe():
+    [mention] = find_dates("À L’HORIZON 2030, le réseau", years=True)
+    assert (mention.text, mention.role) == ("À L’HORIZON 2030", "echeance")
+    # a word that only ends like a cue is no cue
+    [mention] = find_dates("un bâtiment rénovéavant 2030", years=True, role="evenement")
+    assert (mention.text, mention.role) == ("2030", "evenement")

@@ -116,13 +116,13 @@ class DateCues:
     def read(self, text: str, start: int, phrase: str) -> tuple[int, str | None]:
         """Where a date's text begins (the cue or "within" word before ``start``, else
         ``start``) and the role its cue gives (``ONGOING`` for "depuis"), if any."""
-        before = text[max(0, start - 80) : start]
+        window = max(0, start - 80)  # the words just before (a word cut there is seen whole)
         for pattern in (self._before, self._within):
-            match = pattern.search(before) if pattern is not None else None
+            match = pattern.search(text, window, start) if pattern is not None else None
             if match is not None:
                 cue = match.groupdict().get("cue")
                 role = self._role_of.get(_fold_cue(cue)) if cue else None
-                return start - len(before) + match.start(), role
+                return match.start(), role
         leading = self._leading.match(phrase) if self._leading is not None else None
         if leading is not None:
             return start, self._role_of.get(_fold_cue(leading["cue"]))
@@ -133,7 +133,8 @@ ONGOING = "ongoing"  # a role decided by where the date is (see DateCues.ongoing
 
 
 def _fold_cue(text: str) -> str:
-    return re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip()
+    folded = re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip()
+    return folded.replace("' ", "'")
 
 
 def _alternatives(phrases: Iterable[str]) -> str:
