@@ -359,6 +359,8 @@ def _parser() -> argparse.ArgumentParser:
         "mappings/reviews.yaml), not-linked (a review says why), ambiguous or probable (to "
         "review, not linked), "
         "which-action (in a sentence of several actions, in no action's clause: to review), "
+        "which-actor (in the sentence that introduces a list, not alone in saying who does "
+        "its items: to review), "
         "not-a-name (a word of French where its capital says nothing), "
         "not-modelled (on a line the mapping ignores: not in the data) — the confidence, "
         "the rule that knows the name, the target, the candidates, the sentence with the "

@@ -234,3 +234,18 @@ def test_unknown_keys_and_missing_outline_are_reported(tmp_path, vocabulary, bun
     mapping = MAPPING.replace("outline: outline.yaml", "outline: absent.yaml")
     with pytest.raises(MappingError, match="does not exist"):
         run(write(tmp_path, OUTLINE, mapping=mapping), vocabulary, bundled_actors)
+
+
+@pytest.mark.parametrize(("declared", "role"), [("", "debut"), (", role: evenement", "evenement")])
+def test_a_cue_in_a_date_text_gives_its_role_unless_a_person_declares_one(
+    tmp_path, vocabulary, bundled_actors, declared, role
+):
+    source = SOURCE.replace("REUNION LE 7 MARS 2024", "OUVERT DÈS LE 7 MARS 2024")
+    outline = OUTLINE.replace('{text: "7 MARS 2024"}', f'{{text: "DÈS LE 7 MARS 2024"{declared}}}')
+    plan = run(write(tmp_path, outline, source), vocabulary, bundled_actors)
+    [mention] = plan.outline.elements[0].children[0].dates
+    assert (mention.text, mention.start, mention.role) == (
+        "DÈS LE 7 MARS 2024",
+        date(2024, 3, 7),
+        role,
+    )

@@ -15,6 +15,8 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, XSD
 
+from lodplan.publishing.downloads import _action_rows, memory_store
+from lodplan.store.base import NamedGraph
 from lodplan.terms import LP, OA
 from lodplan.validation import Validator
 from tests.conftest import TEST_BASE
@@ -139,6 +141,11 @@ def test_chantiers_under_their_ambition(graph):
                        8: "A3", 9: "A3", 10: "A3"}  # fmt: skip
     assert label(graph, chantier(5)) == "LA NATURE ET SES USAGES"
     assert str(graph.value(chantier(5), DCTERMS.description)) == "PATRIMOINE MÉTROPOLITAIN COMMUN"
+    # lines 642-644 « VERS UN NOUVEAU / MIX INDUSTRIES- / SERVICES »: a compound the line
+    # break cut after its hyphen, not « INDUSTRIES- SERVICES » (the quote keeps the lines)
+    assert str(graph.value(chantier(9), DCTERMS.description)) == (
+        "VERS UN NOUVEAU MIX INDUSTRIES-SERVICES"
+    )
     assert label(graph, chantier(6)) == "L'INTENSIFICATION URBAINE"
     assert (line_of(graph, chantier(6)), line_of(graph, chantier(10))) == (453, 676)
 
@@ -147,7 +154,9 @@ def test_specific_actions_with_dates_and_partners(graph):
     # chantier 1, bold
     node = action(graph, 1, "maintenir et promouvoir une desserte")
     assert line_of(graph, node) == 184
-    assert dates_of(graph, node) == [("janvier 2019", date(2019, 1, 1), date(2019, 1, 31), "mois")]
+    assert dates_of(graph, node) == [
+        ("dès janvier 2019", date(2019, 1, 1), date(2019, 1, 31), "mois")
+    ]
     node = action(graph, 1, "stratégie logistique métropolitaine")
     assert dates_of(graph, node) == [
         ("dès le mois de mars", date(2019, 3, 1), date(2019, 3, 31), "mois")
@@ -183,7 +192,9 @@ def test_specific_actions_with_dates_and_partners(graph):
     assert ("avril 2019", date(2019, 4, 1), date(2019, 4, 30), "mois") in dates_of(graph, node)
     # chantier 5, links
     node = action(graph, 5, "territoire vélo")
-    assert dates_of(graph, node) == [("mars 2019", date(2019, 3, 1), date(2019, 3, 31), "mois")]
+    assert dates_of(graph, node) == [
+        ("courant mars 2019", date(2019, 3, 1), date(2019, 3, 31), "mois")
+    ]
     node = action(graph, 5, "Plan paysage")
     assert partners_of(graph, node) == {("esal", "partenaire")}
     # chantier 6: the commune stays in the description
@@ -198,13 +209,14 @@ def test_specific_actions_with_dates_and_partners(graph):
     assert line_of(graph, node) == 561
     assert partners_of(graph, node) == {("banque-alimentaire", "pilote")}
     assert dates_of(graph, node) == [  # written "1^{er}" by the extraction (issue 15.7)
-        ("1er trimestre 2019", date(2019, 1, 1), date(2019, 3, 31), "mois")
+        ("lancement est prévu au 1er trimestre 2019", date(2019, 1, 1), date(2019, 3, 31), "mois")
     ]
     assert "1^{er}" not in str(graph.value(node, DCTERMS.description))
     node = action(graph, 7, "la Conserverie Locale")
     assert dates_of(graph, node) == [
-        ("au printemps 2019", date(2019, 3, 1), date(2019, 5, 31), "saison")
-    ]
+        ("inauguration est prévue au printemps 2019", date(2019, 3, 1), date(2019, 5, 31),
+         "saison")
+    ]  # fmt: skip
     # chantier 8 and 9, bold
     node = action(graph, 8, "présentation de l'écosystème d'innovation")
     assert line_of(graph, node) == 614
@@ -223,14 +235,92 @@ def test_specific_actions_with_dates_and_partners(graph):
 
 
 def test_dates_in_the_sentence_after_the_highlight(graph):
-    for start in ("écologie industrielle territoriale", "Projet alimentaire territorial"):
+    for start, phrase in (("écologie industrielle territoriale", "2019"),
+                          ("Projet alimentaire territorial", "début 2019")):  # fmt: skip
         [(text, first, last, precision)] = dates_of(graph, action(graph, 4, start))
         assert (text, first, last, precision) == (
-            "2019",
+            phrase,
             date(2019, 1, 1),
             date(2019, 12, 31),
             "annee",
         )
+
+
+def roles_of(graph, node):
+    return {
+        (str(graph.value(m, LP.dateText)), str(graph.value(m, LP.dateRole)).rsplit("/", 1)[1])
+        for m in graph.objects(node, LP.date)
+    }
+
+
+def test_date_roles_come_from_the_words_that_introduce_them(graph):
+    """The cue before a date gives its role, and stays in its text (issue 15, fresh
+    reading; referentials/date-cues/date-cues.yaml)."""
+    # 561: « Proxidon, … dont le lancement est prévu au 1^{er} trimestre 2019 »: the
+    # action starts then (was published as the action's period)
+    assert roles_of(graph, action(graph, 7, "Proxidon")) == {
+        ("lancement est prévu au 1er trimestre 2019", "debut")
+    }
+    # 560: « la Conserverie Locale, dont l'inauguration est prévue au printemps 2019 »
+    assert roles_of(graph, action(graph, 7, "la Conserverie Locale")) == {
+        ("inauguration est prévue au printemps 2019", "debut")
+    }
+    # 184, 202: « dès janvier 2019 », « dès le mois de mars »
+    assert roles_of(graph, action(graph, 1, "maintenir et promouvoir une desserte")) == {
+        ("dès janvier 2019", "debut")
+    }
+    assert roles_of(graph, action(graph, 1, "stratégie logistique métropolitaine")) == {
+        ("dès le mois de mars", "debut")
+    }
+    # 281: « les *actions de mobilisation sur les économies d'énergie* menées par l'ALEC
+    # … et Metz Métropole depuis 2017, et qui seront élargies en 2019 à … Worms »: the
+    # actions themselves have been led since 2017 (the date is in their own clause),
+    # their extension to Worms in 2019 is an event
+    assert roles_of(graph, action(graph, 2, "actions de mobilisation")) == {
+        ("depuis 2017", "debut"),
+        ("2019", "evenement"),
+    }
+    # 397: « le futur aménagement sera présenté fin avril 2019 »: the date of a
+    # presentation, not the end of the action — « fin » stays in the text only
+    assert roles_of(graph, action(graph, 4, "Fermes d'avenir")) == {("fin avril 2019", "evenement")}
+    # 541: « BLIIDA qui a lancé en septembre 2018 un incubateur (The POOL) »
+    assert roles_of(graph, action(graph, 7, "incubateur (The POOL)")) == {
+        ("a lancé en septembre 2018", "debut")
+    }
+
+
+def test_the_csv_span_of_an_action_follows_its_date_roles(metz):
+    """start_date / end_date (publishing.downloads STARTING_ROLES, ENDING_ROLES): a
+    launch is a start with no end, an event no span."""
+    ntriples = metz.graph.serialize(format="nt", encoding="utf-8")
+    store = memory_store([NamedGraph(metz.graph_iri, ntriples, len(metz.graph))])
+    rows = {row["source_lines"] + " " + row["label"]: row for row in _action_rows(store, PLAN)}
+
+    def span(key):
+        return rows[key]["start_date"], rows[key]["end_date"]
+
+    assert span("561-561 Proxidon") == ("2019-01-01", "")  # was the quarter, as a period
+    assert span("281-281 actions de mobilisation sur les économies d'énergie") == (
+        "2017-01-01",
+        "",
+    )
+    assert span("397-397 Fermes d'avenir") == ("", "")  # « présenté fin avril 2019 »
+
+
+def test_the_sentence_that_introduces_a_list_gives_its_actor_to_the_items(graph):
+    # line 547: « … le projet de [continuité éducative …](#), action inscrite dans le
+    # projet éducatif de territoire de la Ville de Metz ou les projets d'entraide portés
+    # par le CCAS de Metz : » and the list of lines 549-552: the CCAS « porte » the five
+    # projects (reader.actions.list-roles), not the continuité éducative
+    for start in ("3 dispositifs", "Séniors messins solidaires", "permanence visant",
+                  "forum de l'engagement", "réseau solidaire"):  # fmt: skip
+        assert ("ccas-de-metz", "pilote") in partners_of(graph, action(graph, 7, start)), start
+    continuity = action(graph, 7, "continuité éducative")
+    assert "ccas-de-metz" not in {actor for actor, _ in partners_of(graph, continuity)}
+    # the link's words are cited on the introducing line
+    [link] = [n for n in graph.objects(action(graph, 7, "Séniors messins solidaires"), LP.nameLink)]
+    target = graph.value(link, OA.hasTarget)
+    assert int(graph.value(target, LP.startLine)) == 547
 
 
 def test_names_of_one_clause_stay_on_its_action(graph):
@@ -397,8 +487,21 @@ def passage_dates_at(graph, element, line):
 def test_dated_commitments_of_the_narrative_keep_their_dates(graph):
     # the call for volunteers "dès janvier 2019" (line 387, chantier 4)
     assert passage_dates_at(graph, chantier(4), 387) == {
-        ("janvier 2019", date(2019, 1, 1), date(2019, 1, 31), "passage-10-date-1")
+        ("dès janvier 2019", date(2019, 1, 1), date(2019, 1, 31), "passage-10-date-1")
     }
+    # targets « à l'horizon » are deadlines of the narrative (they were declared
+    # not-dates): 178 (the Metz-Sarrebruck offer, 2025), 377 (the energy system, 2050),
+    # 606 (BLIIDA's works, 2020)
+    for number, line, phrase in ((1, 178, "à l'horizon 2025"), (4, 377, "à l'horizon 2050"),
+                                 (8, 606, "à l'horizon 2020")):  # fmt: skip
+        assert phrase in {d[0] for d in passage_dates_at(graph, chantier(number), line)}
+    # « Depuis 2010 déjà, la métropole s'investit … » (395): narrative, no action
+    # started then — an event
+    [since] = [
+        d for p in graph.objects(chantier(4), LP.passage) for d in graph.objects(p, LP.date)
+        if str(graph.value(d, LP.dateText)) == "Depuis 2010"
+    ]  # fmt: skip
+    assert str(graph.value(since, LP.dateRole)).endswith("/evenement")
     # "au cours des 100 jours": the period the mapping names (line 142: 30 January
     # to 9 May 2019)
     assert ("100 jours", date(2019, 1, 30), date(2019, 5, 9)) in {

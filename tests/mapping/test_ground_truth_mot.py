@@ -235,6 +235,20 @@ def test_institutions_named_in_full_or_as_suffix_are_actors(graph):
     assert len(actions_with_cor) == 3
 
 
+def test_a_directorate_of_the_commission_named_in_a_contract_is_its_actor(graph):
+    # line 121: « <i>Marché public - DG REGIO - Cross-border Labour Market (en
+    # attente)</i> »: the Commission's directorate-general for regional and urban
+    # policy (actors.yaml dg-regio, a unit of the Commission), named by the text only
+    [contract] = [
+        s
+        for s in graph.subjects(LP.partOf, URIRef(ELEMENT + "3.3.2"))
+        if label(graph, s) == "DG REGIO - Cross-border Labour Market"
+    ]
+    assert actors_of(graph, contract) == {"dg-regio"}
+    [involvement] = graph.objects(contract, LP.involvement)
+    assert graph.value(involvement, PROV.hadRole) == ROLE["mentionne"]
+
+
 def test_prefixed_places_become_territories(graph):
     maritime = URIRef(ELEMENT + "1.3.2/frontieres-maritimes-evenement-a-prevoir")
     assert label(graph, maritime) == "Evènement à prévoir"

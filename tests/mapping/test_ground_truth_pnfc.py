@@ -219,6 +219,12 @@ def test_steps_of_the_process_with_their_dates(graph):
     # the editor's remark on it is a mapping note, not words of the document
     assert "n'est pas écrite" not in description(graph, concertation)
     assert all(d[2] != "4 décembre" for d in dates_of(graph, concertation))
+    # « … a initié une dynamique favorable au déploiement de la feuille de route dès
+    # 2020 » (line 470): 2020 starts the roadmap's deployment (the plan's period-start),
+    # not the seminar that preceded it nor the concertation (issue 15, fresh reading)
+    seminar = find(graph, "etape", "Séminaire de travail")
+    assert dates_of(graph, seminar) == []
+    assert all("2020" not in d[2] for d in dates_of(graph, concertation))
 
 
 def test_actions_under_way(graph):

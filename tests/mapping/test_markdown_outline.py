@@ -11,6 +11,7 @@ import pytest
 from lodplan.errors import MappingError
 from lodplan.iris import IriMinter
 from lodplan.mapping import map_plan, read_source_lines
+from lodplan.mapping.model import Introduction
 from lodplan.mapping.readers import read_outline
 from lodplan.mapping.spec import load_mapping
 from lodplan.mapping.text import plain_text
@@ -140,11 +141,95 @@ def test_dates_and_partners_come_from_the_sentence_of_the_action(tmp_path):
     [navette] = first.children
     assert navette.description == "Courant mars 2019, la navette autonome roulera."
     [mars] = navette.dates
-    assert (mars.text, mars.precision, mars.start) == ("mars 2019", "mois", date(2019, 3, 1))
+    assert (mars.text, mars.precision, mars.start) == (
+        "Courant mars 2019",
+        "mois",
+        date(2019, 3, 1),
+    )
     reseau, atelier = second.children
     assert reseau.involvements == [("grdf", "partenaire")]
     assert atelier.involvements == []  # the partner rule reads the item only
     assert [d.text for d in atelier.dates] == ["25 février 2019", "au printemps"]
+
+
+LIST_ROLES = {
+    "    partners:": "    list-roles: [{pattern: 'portés par', role: pilote}]\n"
+    "    clauses: {separators: [',\\s*', '\\s+ou\\s+']}\n    partners:"
+}
+
+
+def test_a_sentence_that_introduces_a_list_gives_its_clause_to_the_items(tmp_path):
+    lines = [
+        *LINES,
+        "",  # 23
+        "Des actions comme [un atelier C](#), inscrit au projet de Metz ou les projets "
+        "portés par le CHR Metz-Thionville :",  # 24
+        "",  # 25
+        "- [projet D](#) pour tous,",  # 26
+        "- le [projet E](#).",  # 27
+    ]
+    _, _, outline = read(tmp_path, lines=lines, **LIST_ROLES)
+    _, second = outline.elements[0].children
+    atelier_c, projet_d, projet_e = second.children[2:]
+    expected = Introduction(24, "les projets portés par le CHR Metz-Thionville", ("pilote",))
+    assert projet_d.introduced == projet_e.introduced == expected
+    # the clause is the list's: not the own text of the introducing sentence's action
+    assert atelier_c.introduced is None
+    assert atelier_c.clauses is not None
+    assert (
+        atelier_c.clauses.own == "Des actions comme [un atelier C](#), inscrit au projet de Metz ou"
+    )
+    assert "CHR" in (atelier_c.description or "")  # its description: the whole sentence
+    # without the declaration, or when the sentence does not end with a colon: nothing
+    _, _, outline = read(tmp_path, lines=lines)
+    assert all(a.introduced is None for a in outline.elements[0].children[1].children)
+    lines[23] = lines[23].removesuffix(" :") + "."
+    _, _, outline = read(tmp_path, lines=lines, **LIST_ROLES)
+    assert all(a.introduced is None for a in outline.elements[0].children[1].children)
+
+
+def test_list_roles_are_checked(tmp_path):
+    bad = {"    partners:": "    list-roles: [{pattern: 'portés par'}]\n    partners:"}
+    with pytest.raises(MappingError) as caught:
+        read(tmp_path, **bad)
+    assert caught.value.field == "reader.actions.list-roles[0]"
+
+
+def test_a_heading_cut_after_a_hyphen_by_a_line_break_is_joined(tmp_path):
+    # « MIX INDUSTRIES- / SERVICES »: a compound, its hyphen kept; « LES FLUX
+    # TRANSFRONTA- / LIERES » where the text writes « transfrontalières »: one word
+    lines = list(LINES)
+    lines[13] = "Un paragraphe sans action sur les flux transfrontalières et les industries."
+    for (first, second), description in (
+        (("MIX INDUSTRIES-", "SERVICES"), "MIX INDUSTRIES-SERVICES"),
+        (("LES FLUX TRANSFRONTA-", "LIERES"), "LES FLUX TRANSFRONTALIERES"),
+    ):
+        lines[8:10] = [first, second]
+        _, _, outline = read(tmp_path, lines=lines)
+        chantier, _ = outline.elements[0].children
+        assert chantier.description == description
+        assert f"{first}\n{second}" in chantier.span.quote  # the quote keeps the lines
+
+
+def test_depuis_starts_an_action_only_in_the_action_s_own_clause(tmp_path):
+    # « la **navette** menée depuis 2017 »: the action has run since 2017 (its start);
+    # « Depuis 2010, la métropole … » before the action, and the narrative: events
+    lines = list(LINES)
+    lines[12] = (
+        "Depuis 2010, la métropole teste la **navette autonome** menée avec Keolis depuis "
+        "2017, et élargie en 2019. Depuis 2012 *rien* ici."
+    )
+    years = {"dates: {assume-year: 2019}": "dates: {assume-year: 2019, years: true}"}
+    _, _, outline = read(tmp_path, lines=lines, prose="  prose: {as: passages}", **years)
+    first, _ = outline.elements[0].children
+    [navette] = first.children
+    assert [(d.text, d.role) for d in navette.dates] == [
+        ("Depuis 2010", "evenement"),
+        ("depuis 2017", "debut"),
+        ("2019", "evenement"),
+    ]
+    [passage] = [p for p in first.passages if "2012" in p.text]
+    assert [(d.text, d.role) for d in passage.dates] == [("Depuis 2012", "evenement")]
 
 
 def mapped(tmp_path, vocabulary, bundled_actors, **options):

@@ -13,7 +13,7 @@ from lodplan.mapping.mentions import (
     mentions_in_ignored_lines,
     reconcile,
 )
-from lodplan.mapping.model import Clauses, Element, Outline, Passage, Span
+from lodplan.mapping.model import Clauses, Element, Introduction, Outline, Passage, Span
 from lodplan.mapping.reviews import Review, Reviews
 from lodplan.referentials.places import Places, Territory
 
@@ -216,6 +216,55 @@ def test_the_publisher_named_where_no_clause_holds_it_needs_no_decision():
     assert first.involvements == []
     [mention] = reconcile("plan", Outline([first]), gazetteer, Reviews(), "insee")
     assert mention.needs_review
+
+
+# -- a sentence that introduces a list (issue 15, fresh reading) -------------------------
+
+
+def listed(clause: str, roles=("pilote",), reviews: list[Review] = (), involvements=()):
+    items = []
+    for text in ("projet A", "projet B"):
+        item = Element("Action", "action", "Action", text, Span(9, 9, f"- [{text}](#)"),
+                       label=text, involvements=list(involvements))  # fmt: skip
+        item.introduced = Introduction(8, clause, tuple(roles))
+        items.append(item)
+    gazetteer = build_gazetteer(places(), ACTORS, OFFICIAL, reviews)
+    mentions = reconcile("plan", Outline(items), gazetteer, Reviews(list(reviews)), None)
+    return items, mentions
+
+
+def test_the_organisation_a_list_s_introduction_names_has_its_role_on_every_item():
+    items, mentions = listed("les projets portés par le CHR Metz-Thionville")
+    assert [i.involvements for i in items] == [[("chr", "pilote")]] * 2
+    assert {(m.line, m.field, m.decision) for m in mentions} == {(8, "introduction", "unique")}
+    # a role stated for the item already (mentionne from its own text) is made precise
+    items, _ = listed("portés par le CHR Metz-Thionville", involvements=[("chr", "mentionne")])
+    assert items[0].involvements == [("chr", "pilote")]
+    # places named there are the introducing sentence's, not the items'
+    items, _ = listed("les projets de Metz portés par le CHR Metz-Thionville")
+    assert items[0].territories == []
+
+
+def test_an_introduction_that_does_not_say_alone_who_does_the_items_waits_for_a_review():
+    clause = "les projets portés par le CHR Metz-Thionville et l'Insee"
+    items, mentions = listed(clause)
+    assert all(i.involvements == [] for i in items)
+    waiting = [m for m in mentions if m.needs_review]
+    assert {(m.text, m.decision) for m in waiting} == {
+        ("CHR Metz-Thionville", "which-actor"), ("Insee", "which-actor")
+    }  # fmt: skip
+    assert "line 8" in waiting[0].reason
+    # two verbs of two roles: the same
+    _, mentions = listed("portés par le CHR Metz-Thionville", roles=("pilote", "financeur"))
+    assert {m.decision for m in mentions} == {"which-actor"}
+    # a person decides a name designates nobody here: not linked, nothing waits
+    reviews = [
+        Review(name, None, "x", frozenset({"plan"}), frozenset({8}))
+        for name in ("CHR Metz-Thionville", "Insee")
+    ]
+    items, mentions = listed(clause, reviews=reviews)
+    assert not any(m.needs_review for m in mentions)
+    assert all(i.involvements == [] for i in items)
 
 
 def test_only_a_name():

@@ -15,7 +15,7 @@ from lodplan.errors import MappingError
 from lodplan.iris import IriMinter
 from lodplan.mapping import map_plan
 from lodplan.mapping.spec import load_mapping
-from lodplan.mapping.text import markup_of, plain_text
+from lodplan.mapping.text import document_words, join_broken_words, markup_of, plain_text
 from lodplan.terms import LP
 from tests.conftest import TEST_BASE
 from tests.mapping.graph_helpers import quotes_of
@@ -119,3 +119,20 @@ def test_without_the_declaration_a_reader_takes_out_its_own_syntax(
 def test_an_unknown_markup_names_its_field(tmp_path, vocabulary, bundled_actors):
     with pytest.raises(MappingError, match=r"source\.markup.*unknown markup latex"):
         _map(tmp_path, vocabulary, bundled_actors, markup="[markdown, latex]")
+
+
+def test_a_word_cut_by_a_line_break_after_its_hyphen_is_joined():
+    # a compound keeps its hyphen, without the space the line break left
+    assert plain_text("MIX INDUSTRIES-\nSERVICES", ()) == "MIX INDUSTRIES-SERVICES"
+    assert join_broken_words("MIX INDUSTRIES-\nSERVICES") == "MIX INDUSTRIES-SERVICES"
+    # a word cut in syllables is one word where the document writes it so elsewhere
+    lines = ["LES COOPÉRATIONS TRANSFRONTA-", "LIERES", "des coopérations transfrontalières"]
+    words = document_words(lines)
+    assert "transfronta" not in words  # the pieces of the cut word are not words of it
+    assert join_broken_words("\n".join(lines[:2]), words) == "LES COOPÉRATIONS TRANSFRONTALIERES"
+    assert join_broken_words("INDUSTRIES-\nSERVICES", words | {"industries"}) == (
+        "INDUSTRIES-SERVICES"
+    )
+    # a hyphen and a space on one line are the source's; numbers are not words
+    assert plain_text("1- LE SOCLE", ()) == "1- LE SOCLE"
+    assert plain_text("2019-\n2020", ()) == "2019- 2020"

@@ -512,7 +512,11 @@ class PlanGraphWriter:
             note = mention.reason if mention.review is not None else mention.evidence
             if note:
                 g.add((link, RDFS.comment, Literal(note)))
-            words = Span(span.start_line, span.end_line, mention.text)
+            # the words are in the holder's lines, or on the line the mention names (the
+            # sentence that introduces the list an item is in)
+            inside = span.start_line <= mention.line <= span.end_line
+            words = Span(*((span.start_line, span.end_line) if inside else
+                           (mention.line, mention.line)), mention.text)  # fmt: skip
             target = self._specific_resource(link, words, mention.prefix, mention.suffix)
             g.add((link, OA.hasTarget, target))
 

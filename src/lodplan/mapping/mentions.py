@@ -43,6 +43,9 @@ from lodplan.referentials.places import Places, fold, fold_name
 
 MENTIONED = "mentionne"
 WHICH_ACTION = "which-action"  # a name in a sentence of several actions, in no one's clause
+# an organisation in a list's introducing clause that does not alone say who does the
+# items (several organisations or several verbs there)
+WHICH_ACTOR = "which-actor"
 ARTICLE = re.compile(r"^(?:les?|la|l['’])\s*", re.IGNORECASE)
 CERTAIN, PROBABLE, AMBIGUOUS, NOT_A_NAME = "certain", "probable", "ambiguous", "not-a-name"
 TO_REVIEW = ("ambiguous", "probable")  # decisions a person must take before a build
@@ -106,7 +109,7 @@ class Mention:
 
     @property
     def needs_review(self) -> bool:
-        return self.decision in (*TO_REVIEW, WHICH_ACTION)
+        return self.decision in (*TO_REVIEW, WHICH_ACTION, WHICH_ACTOR)
 
     @property
     def rule(self) -> str:
@@ -348,6 +351,8 @@ def reconcile(
             mentions += _undecided_mentions(
                 plan_id, element, gazetteer, reviews, with_actors, publisher
             )
+        if element.introduced is not None and element.introduced.roles:
+            mentions += _introduced_mentions(plan_id, element, gazetteer, reviews, publisher)
         for passage in element.passages:
             mentions += _passage_mentions(plan_id, element, passage, gazetteer, reviews)
     for passage in outline.passages:
@@ -393,6 +398,52 @@ def _undecided_mentions(
                     "(reader.actions.contexts) or review the name (target: null)"
                 )
             mentions.append(mention)
+    return mentions
+
+
+def _introduced_mentions(
+    plan_id: str,
+    element: Element,
+    gazetteer: Gazetteer,
+    reviews: Reviews,
+    publisher: str | None,
+) -> list[Mention]:
+    """The organisation that the sentence introducing a list names, in the clause of a
+    verb the mapping declares (« les projets d'entraide portés par le CCAS de Metz : »),
+    has that verb's role on every item of the list. Only one organisation and one role
+    decide it; otherwise each name waits for a person (``which-actor``): never a guess.
+    Places named there are the introducing sentence's, not the items'."""
+    introduction = element.introduced
+    assert introduction is not None
+    clause = introduction.clause
+    lines = range(introduction.line, introduction.line + 1)
+    found = [(f, [c for c in f.candidates if c.is_actor]) for f in gazetteer.find(clause)]
+    found = [(f, candidates) for f, candidates in found if candidates]
+    decided = len(found) == 1 and len(introduction.roles) == 1
+    mentions = []
+    for name, candidates in found:
+        mention = _mention(plan_id, element, "introduction", clause, name, candidates,
+                           introduction.line)  # fmt: skip
+        if not _decide(mention, name, clause, lines, gazetteer, reviews):
+            continue
+        target = mention.target
+        if not decided and mention.decision not in ("not-linked", NOT_A_NAME):
+            mention.decision, mention.target = WHICH_ACTOR, None
+            mention.reason = (
+                f"the sentence that introduces the list (line {introduction.line}) names "
+                f"{len(found)} organisation(s) with the role(s) "
+                f"{', '.join(introduction.roles)}: it does not say alone who does the "
+                "items; review the name (target: null), and declare the items' partners "
+                "(reader.actions.partners) where the text gives their roles"
+            )
+        elif target is not None and target.is_actor and target.ref != f"actor:{publisher}":
+            actor_id = target.ref.removeprefix("actor:")
+            role = introduction.roles[0]
+            if (actor_id, MENTIONED) in element.involvements and role != MENTIONED:
+                element.involvements.remove((actor_id, MENTIONED))
+            if not any(a == actor_id for a, _ in element.involvements):
+                element.involvements.append((actor_id, role))
+        mentions.append(mention)
     return mentions
 
 

@@ -118,6 +118,18 @@ class IndicatorRef:
     values: tuple[IndicatorValue, ...] = ()
 
 
+@dataclass(frozen=True)
+class Introduction:
+    """The sentence that introduces the list an element is an item of (it ends with
+    « : ») and names, after a verb the mapping declares, who does the list's items
+    (« les projets d'entraide portés par le CCAS de Metz : »): the organisation named
+    in that clause has the verb's role on every item (lodplan.mapping.mentions)."""
+
+    line: int
+    clause: str  # from the verb's clause start to the colon, as read (markup removed)
+    roles: tuple[str, ...]  # the roles of the verbs found there (several: ambiguous)
+
+
 @dataclass
 class Element:
     """One node of a plan's tree (an objective at any level, or an action)."""
@@ -153,6 +165,9 @@ class Element:
     status_assertions: list[StatusAssertion] = field(default_factory=list)
     budget_lines: list[BudgetLine] = field(default_factory=list)
     indicators: list[IndicatorRef] = field(default_factory=list)
+    # set when the element is an item of a list whose introducing sentence names who
+    # does its items (reader.actions.list-roles)
+    introduced: Introduction | None = None
 
     def walk(self):
         """This element and all its descendants, depth first in document order."""

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from lodplan.errors import MappingError
-from lodplan.mapping.dates import find_dates
+from lodplan.mapping.dates import bundled_date_cues, find_dates
 from lodplan.mapping.model import Element
 from lodplan.mapping.spec import MappingSpec, RuleSpec
 
@@ -46,6 +46,7 @@ def apply_rules(spec: MappingSpec, element: Element) -> None:
                     years=spec.dates.years,
                     not_dates=spec.dates.not_dates,
                     periods=spec.dates.periods,
+                    cues=bundled_date_cues(spec.dates.language),
                 )
             )
         except ValueError as exc:
@@ -108,7 +109,7 @@ def _value(
 ) -> str:
     if "value" in how:
         return str(how["value"])
-    group = how.get("from")
+    group = str(how.get("from"))
     if group not in rule.pattern.groupindex:
         raise MappingError(
             f"'from: {group}' names no group of the pattern", file=spec.path, field=rule.field_path

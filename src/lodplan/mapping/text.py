@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from lodplan.mapping.model import Outline
+from lodplan.referentials.places import fold
 
 if TYPE_CHECKING:
     from lodplan.mapping.spec import MappingSpec
@@ -76,10 +77,43 @@ def markup_of(spec: MappingSpec) -> tuple[str, ...]:
 
 
 def plain_text(text: str, markup: Iterable[str]) -> str:
-    """``text`` without the declared markup, whitespace normalised."""
+    """``text`` without the declared markup, words a line break cut after a hyphen
+    joined (:func:`join_broken_words`), whitespace normalised."""
     for family in markup:
         text = MARKUP[family](text)
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+", " ", join_broken_words(text)).strip()
+
+
+_BROKEN_WORD = re.compile(r"(?P<first>[^\W\d_]+)-[ \t]*\r?\n[ \t]*(?P<second>[^\W\d_]+)")
+
+
+def join_broken_words(text: str, words: Collection[str] | None = None) -> str:
+    """Join a word that a line break of the source cut after a hyphen: "MIX
+    INDUSTRIES-\\nSERVICES" is "MIX INDUSTRIES-SERVICES", not "INDUSTRIES- SERVICES".
+
+    The hyphen is kept (a compound word), unless ``words`` — the words of the document,
+    folded (:func:`lodplan.referentials.places.fold`) — holds the joined word and not
+    its first part: then the break cut a word in syllables ("TRANSFRONTA-\\nLIERES" is
+    "TRANSFRONTALIERES" where the document writes « transfrontalières »). Only a line
+    break is joined: a hyphen followed by a space on one line is the source's."""
+
+    def join(match: re.Match[str]) -> str:
+        first, second = match["first"], match["second"]
+        if words is not None and fold(first + second) in words and fold(first) not in words:
+            return first + second
+        return f"{first}-{second}"
+
+    return _BROKEN_WORD.sub(join, text)
+
+
+def document_words(lines: Iterable[str]) -> frozenset[str]:
+    """The folded words of a document's lines (for :func:`join_broken_words`), the
+    pieces of words cut by a hyphen and a line break left out."""
+    text = _BROKEN_WORD.sub(" ", "\n".join(lines))
+    return frozenset(fold(m.group()) for m in _WORD.finditer(text))
+
+
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def clean_outline(outline: Outline, markup: Iterable[str]) -> int:

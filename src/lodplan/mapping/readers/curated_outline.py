@@ -15,7 +15,7 @@ the outline's format is documented in docs/mapping.md ("Curated outlines").
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -214,7 +214,8 @@ class _OutlineReader:
                 raise self.fail(
                     f"{text!r} is not read as one date; give start, end and precision", where
                 )
-            return mentions[0]
+            # the role a person declares wins over the one the cue words give
+            return replace(mentions[0], role=role) if role else mentions[0]
         bounds = []
         for key in ("start", "end"):
             value = item.get(key)

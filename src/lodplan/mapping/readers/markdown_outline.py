@@ -26,16 +26,18 @@ action only when its clause holds one of the words of ``actions.names``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from lodplan.errors import MappingError
-from lodplan.mapping.dates import find_dates
+from lodplan.mapping.dates import bundled_date_cues, find_dates
 from lodplan.mapping.model import (
     Clauses,
     DateMention,
     Element,
+    Introduction,
     Outline,
     Passage,
     Span,
@@ -43,7 +45,7 @@ from lodplan.mapping.model import (
 )
 from lodplan.mapping.readers.common import is_span_ignore, span_ignore
 from lodplan.mapping.spec import MappingSpec, line_numbers
-from lodplan.mapping.text import markup_of, plain_text
+from lodplan.mapping.text import document_words, join_broken_words, markup_of, plain_text
 
 MARKERS = {
     "link": re.compile(r"\[(?P<text>(?:[^\]\\\n]|\\.)+)\]\((?P<target>[^)\s]*)\)"),
@@ -53,6 +55,9 @@ MARKERS = {
 # A sentence ends at . ! ? or … followed by a space and a capital, a quote or a marker.
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-ÖØ-Þ«\[*])")
 BACKSLASH_ESCAPE = re.compile(r"\\(.)")
+# where an action's own clause ends when the mapping declares no clause separators
+_CLAUSE_END = re.compile(r"[,;:.!?]")
+_LIST_ITEM = re.compile(r"^\s*[-*+]\s+\S")
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,12 @@ class _Reading:
         self.used_exclusions: set[int] = set()
         self.used_contexts: set[int] = set()
         self.rest_ignored: list[SpanIgnore] = []  # the rest of action lines, prose ignored
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The document's words: a heading cut after a hyphen by a line break is one word
+        if the document writes it so elsewhere (:func:`join_broken_words`)."""
+        return document_words(self.lines)
 
     def run(self) -> Outline:
         c, lines = self.c, self.lines
@@ -272,12 +283,12 @@ class _Reading:
                 heading.cls,
                 heading.kind,
                 heading.level_name,
-                _clean(groups["title"]),
+                _clean(groups["title"], self.words),
                 Span(number, end, quote),
                 notation=heading.notation.format(**groups) if groups.get("number") else None,
             )
             if groups.get("description"):
-                element.description = _clean(groups["description"])
+                element.description = _clean(groups["description"], self.words)
             parent = next(
                 (self.current[level] for level in sorted(self.current, reverse=True)
                  if level < heading.level),
@@ -316,12 +327,81 @@ class _Reading:
         read = [self._action(number, text, marked) for marked in actions]
         elements = [element for element, _ in read]
         self._attribute(number, text, actions, elements)
+        self._introduced(number, text, actions, elements)
         section.children.extend(elements)
         # a line whose highlighted words are all excluded or only names is narrative
         consumed = bool(elements) or (bool(highlighted) and not candidates)
         if consumed:  # the sentences no action holds: the section's narrative
             self._rest_of_line(number, text, section, [where for _, where in read])
         return consumed
+
+    def _introduced(
+        self, number: int, line: str, marked: list[_Marked], elements: list[Element]
+    ) -> None:
+        """A list's items get the clause of the sentence that introduces the list
+        (:class:`Introduction`); that clause is not the own text of an action of the
+        introducing sentence (its names are the list's, not that action's)."""
+        if _LIST_ITEM.match(line):
+            introduction = self._introduction_of(number)
+            for element in elements:
+                element.introduced = introduction
+        found = self._introducing_clause(number)
+        if found is None:
+            return
+        start, end = found
+        for item, element in zip(marked, elements, strict=True):
+            s_start, s_end = _sentence_span(line, item.start)
+            if not (s_start <= start < s_end) or item.start >= start:
+                continue  # another sentence, or the item is in the clause itself
+            clause = line[start:end]
+            if element.clauses is None:
+                own = line[s_start:start].rstrip()
+                element.clauses = Clauses(own=own, actions=(item.text,))
+            else:
+                own = element.clauses.own.replace(clause, " ")
+                element.clauses = Clauses(own, element.clauses.undecided, element.clauses.actions)
+
+    def _introducing_clause(self, number: int) -> tuple[int, int] | None:
+        """Where, in line ``number``, the clause that introduces the list after it is:
+        from the clause separator before the last declared verb to the final colon."""
+        if not self.c.list_roles or number >= len(self.lines):
+            return None
+        line = self.lines[number - 1].rstrip()
+        if not line.endswith(":") or not self._list_follows(number):
+            return None
+        s_start, _ = _sentence_span(line, len(line) - 1)
+        sentence = line[s_start:]
+        verbs = [m for pattern, _ in self.c.list_roles for m in pattern.finditer(sentence)]
+        if not verbs:
+            return None
+        last = max(m.start() for m in verbs)  # the clause that ends at the colon
+        cuts = [
+            m.end()
+            for m in (self.c.separators or _CLAUSE_END).finditer(sentence, 0, last)
+            if m.end() > m.start()
+        ]
+        return s_start + (max(cuts) if cuts else 0), len(line) - 1
+
+    def _list_follows(self, number: int) -> bool:
+        following = (text for text in self.lines[number:] if text.strip())
+        return bool(_LIST_ITEM.match(next(following, "")))
+
+    def _introduction_of(self, number: int) -> Introduction | None:
+        """The introduction of the list whose item is line ``number``, if the sentence
+        before the list names who does its items (``actions.list-roles``)."""
+        above = number - 1
+        while above >= 1 and (
+            not self.lines[above - 1].strip() or _LIST_ITEM.match(self.lines[above - 1])
+        ):
+            above -= 1
+        found = self._introducing_clause(above) if above >= 1 else None
+        if found is None:
+            return None
+        clause = self.lines[above - 1][found[0] : found[1]]
+        roles = tuple(
+            dict.fromkeys(role for pattern, role in self.c.list_roles if pattern.search(clause))
+        )
+        return Introduction(above, plain_text(clause, self.c.markup), roles)
 
     def _only_a_name(self, line: str, marked: _Marked, candidates: list[_Marked]) -> bool:
         """A highlighted text that is only the name of a place or an organisation is not
@@ -434,7 +514,7 @@ class _Reading:
         plain = plain_text(context, a.markup)  # dates are read from the clean sentence
         if a.description == "sentence":
             element.description = plain
-        element.dates.extend(self._dates(plain, number))
+        element.dates.extend(self._dates(plain, number, self._own_clause(context, marked)))
         for partner in a.partners:
             if partner.pattern.search(marked.text if partner.in_item else plain):
                 for actor in partner.actors:
@@ -444,14 +524,33 @@ class _Reading:
         held = (where, where + len(context)) if described else (0, 0)
         return element, held
 
-    def _dates(self, plain: str, number: int) -> list[DateMention]:
+    def _own_clause(self, context: str, marked: _Marked) -> tuple[int, int] | None:
+        """Where, in the plain text of ``context``, the marked item's own clause is: from
+        the item to the first clause separator after it (the mapping's, else , ; : .).
+        A date there after « depuis » starts the action (« les *actions* menées …
+        depuis 2017 »)."""
+        at = context.find(marked.quote)
+        if at < 0:
+            return None
+        after = at + len(marked.quote)
+        separators = self.c.separators or _CLAUSE_END
+        found = separators.search(context, after)
+        end = found.start() if found is not None else len(context)
+        markup = self.c.markup
+        return len(plain_text(context[:at], markup)), len(plain_text(context[:end], markup)) + 1
+
+    def _dates(
+        self, plain: str, number: int, action_clause: tuple[int, int] | None = None
+    ) -> list[DateMention]:
         """The dates of a text, read with the mapping's ``dates`` (none without it)."""
         d = self.c.spec.dates
         if d is None:
             return []
         try:
             return find_dates(plain, assume_year=d.assume_year, role=d.role, years=d.years,
-                              not_dates=d.not_dates, periods=d.periods)  # fmt: skip
+                              not_dates=d.not_dates, periods=d.periods,
+                              cues=bundled_date_cues(d.language),
+                              action_clause=action_clause)  # fmt: skip
         except ValueError as exc:
             raise MappingError(str(exc), file=self.c.spec.source.path, line=number) from None
 
@@ -559,8 +658,8 @@ def _clauses(
     return list(zip(starts, ends, strict=True)), [(a, b) for a, b in undecided if a < b]
 
 
-def _clean(text: str) -> str:
-    text = re.sub(r"\*\*|__", "", text)
+def _clean(text: str, words: Collection[str] | None = None) -> str:
+    text = join_broken_words(re.sub(r"\*\*|__", "", text), words)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -580,6 +679,8 @@ class _Config:
     exclude: tuple[dict[str, Any], ...]
     contexts: tuple[dict[str, Any], ...]
     partners: tuple[_Partner, ...]
+    # verbs by which the sentence that introduces a list names who does its items
+    list_roles: tuple[tuple[re.Pattern[str], str], ...]
     separators: re.Pattern[str] | None  # between the clauses of one sentence
     names: re.Pattern[str] | None  # words that make a highlighted name an action
     prose: str | None  # the reason a section's narrative is ignored
@@ -652,6 +753,17 @@ class _Config:
             except re.error as exc:
                 raise fail(f"invalid regular expression: {exc}",
                            f"actions.partners[{i}].pattern") from None  # fmt: skip
+        list_roles = []
+        for i, item in enumerate(actions.get("list-roles") or []):
+            where = f"actions.list-roles[{i}]"
+            if not isinstance(item, dict) or set(item) != {"pattern", "role"}:
+                raise fail("needs the verb's pattern and the role it gives", where)
+            if not isinstance(item["role"], str) or not item["role"]:
+                raise fail("a concept of the role list (pilote, partenaire, …)", f"{where}.role")
+            try:
+                list_roles.append((re.compile(str(item["pattern"])), item["role"]))
+            except re.error as exc:
+                raise fail(f"invalid regular expression: {exc}", f"{where}.pattern") from None
         separators = names = None
         clauses = actions.get("clauses")
         if clauses is not None:
@@ -747,6 +859,7 @@ class _Config:
             exclude=tuple(actions.get("exclude") or ()),
             contexts=tuple(actions.get("contexts") or ()),
             partners=tuple(partners),
+            list_roles=tuple(list_roles),
             separators=separators,
             names=names,
             prose=prose if isinstance(prose, str) else None,
