@@ -272,6 +272,13 @@ class Context(Section):
     context: Text
 
 
+class ListRole(Section):
+    """A verb that, in a sentence introducing a list, gives its actor a role on the items."""
+
+    pattern: Regex
+    role: Identifier
+
+
 class Actions(Section):
     under: Identifier
     sections: dict[str, list[Literal["bold", "italic", "link", "highlight"]] | None] | None = None
@@ -285,6 +292,7 @@ class Actions(Section):
     link_target: str | None = None
     exclude: list[Exclusion] | None = None
     contexts: list[Context] | None = None
+    list_roles: list[ListRole] | None = None
 
 
 class Inset(Section):
