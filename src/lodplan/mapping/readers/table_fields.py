@@ -75,6 +75,7 @@ class FieldSpec(Section):
     nature: str | None = None
     year: int | None = None
     funder: str | None = None
+    funder_column: Column | None = None  # the funder's name, looked up in reader.actor-names
     programme: str | None = None
     tax_included: bool | None = None
     # indicator-value: the indicator is named by a column or a fixed label
@@ -123,13 +124,31 @@ def resolve_column(column: Column, header: list[str] | None, where: str, file: o
             field=where,
         )
     names = [h.strip() for h in header]
-    if column.strip() not in names:
+    wanted, occurrence = column.strip(), 1
+    numbered = re.fullmatch(r"(?P<name>.*?)\s*#(?P<n>[1-9][0-9]*)", wanted)
+    if wanted not in names and numbered and numbered["name"] in names:
+        wanted, occurrence = numbered["name"], int(numbered["n"])  # "Montant#2": the second
+    found = [i + 1 for i, name in enumerate(names) if name == wanted]
+    if not found:
         raise MappingError(
             f"no column is headed {column!r}; the headers are: {', '.join(names)}",
             file=str(file),
             field=where,
         )
-    return names.index(column.strip()) + 1
+    if numbered is None and len(found) > 1:
+        raise MappingError(
+            f"{len(found)} columns are headed {column!r} (columns "
+            f"{', '.join(map(str, found))}): write {column.strip()!r}#1, #2… for each",
+            file=str(file),
+            field=where,
+        )
+    if occurrence > len(found):
+        raise MappingError(
+            f"only {len(found)} column(s) are headed {wanted!r}, not {occurrence}",
+            file=str(file),
+            field=where,
+        )
+    return found[occurrence - 1]
 
 
 class FieldReader:
@@ -143,6 +162,7 @@ class FieldReader:
         *,
         issued: date | None,
         vocabulary: Vocabulary | None = None,
+        actor_names: dict[str, str | list[str]] | None = None,
     ) -> None:
         self.fields = fields
         self.columns = columns  # the 1-based column of each field
@@ -150,6 +170,9 @@ class FieldReader:
         self.issued = issued
         self.vocabulary = vocabulary or bundled_vocabulary()
         self.tags: dict[str, str] = {}  # tags of the plan that cells name: id → label
+        # actor names as the table writes them → actor ids (reader.actor-names), for the
+        # actor fields without values of their own and for funder columns
+        self.actor_names = actor_names or {}
 
     def read(self, number: int, cells: list[str], new: list[Element]) -> list[ReadValue]:
         read: list[ReadValue] = []
@@ -241,6 +264,14 @@ class FieldReader:
             return f"identifier {', '.join(items)}"
         if prop == "budget":
             amount = cell_amount(written)
+            funder = spec.funder
+            funder_column = self.extra.get(index, {}).get("funder")
+            named = _cell(cells, funder_column)
+            if named:
+                ids = self._actors(spec, named, column=funder_column)
+                if len(ids) > 1:
+                    raise CellError(f"the funder {named!r} names {len(ids)} actors; give one")
+                funder = ids[0] if ids else None
             line = BudgetLine(
                 amount=amount,
                 kind=spec.amount_kind,
@@ -248,7 +279,7 @@ class FieldReader:
                 unit=spec.unit,
                 nature=spec.nature,
                 year=spec.year,
-                funder=spec.funder,
+                funder=funder,
                 programme=spec.programme,
                 tax_included=spec.tax_included,
                 source_text=written,
@@ -256,8 +287,8 @@ class FieldReader:
             for element in targets:
                 element.budget_lines.append(line)
                 # a funder is an actor of the action, as the fiche's « financeurs » list it
-                if spec.funder and (spec.funder, "financeur") not in element.involvements:
-                    element.involvements.append((spec.funder, "financeur"))
+                if funder and (funder, "financeur") not in element.involvements:
+                    element.involvements.append((funder, "financeur"))
             return f"budget {amount}"
         if prop == "indicator":
             for element in targets:
@@ -304,18 +335,21 @@ class FieldReader:
             )
         return found if iri else found.rsplit("/", 1)[-1]
 
-    def _actors(self, spec: FieldSpec, name: str) -> list[str]:
-        if spec.lookup == "siren":
+    def _actors(self, spec: FieldSpec, name: str, column: int | None = None) -> list[str]:
+        if spec.lookup == "siren" and column is None:
             digits = re.sub(r"\s", "", name)
             if not re.fullmatch(r"[0-9]{9}(?:[0-9]{5})?", digits):
                 raise CellError(f"{name!r} is not a SIREN (9 digits) or SIRET (14 digits)")
             return [f"siren:{digits[:9]}"]
-        if spec.values is None or name not in spec.values:
+        names = spec.values if spec.values is not None and column is None else self.actor_names
+        if name not in names:
+            where = "the field's values" if names is spec.values else "reader.actor-names"
             raise CellError(
-                f"actor name {name!r} is not declared in the field's values; map it to actor "
-                "ids of actors.yaml, or to [] if it names no actor"
+                f"actor name {name!r} is not declared in {where}: add to mapping.yaml, under "
+                f"reader, actor-names: {{{json.dumps(name, ensure_ascii=False)}: "
+                "[<id of the actor in actors.yaml>]}} ([] if the name is no actor to publish)"
             )
-        ids = spec.values[name]
+        ids = names[name]
         return [ids] if isinstance(ids, str) else list(ids)
 
     def _date_of(self, index: int, cells: list[str]) -> date:
