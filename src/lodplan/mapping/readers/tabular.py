@@ -36,6 +36,7 @@ from lodplan.mapping.readers.common import IgnoreSpec, parse_ignores, parse_span
 from lodplan.mapping.readers.table_fields import (
     CellError,
     FieldReader,
+    FieldSpec,
     FieldsSection,
     resolve_column,
 )
@@ -219,8 +220,12 @@ def _read_row(
             and any(e is above for e in siblings)
         ):  # the row repeats the element of the row above
             values.append(
-                ReadValue(number, items[0][1], f"same {level.kind} as line {above.span.start_line}",
-                          column=level.column)
+                ReadValue(
+                    number,
+                    items[0][1],
+                    f"same {level.kind} as line {above.span.start_line}",
+                    column=level.column,
+                )
             )
             continue
         deeper = any(
@@ -335,8 +340,8 @@ def _apply_values(
                 read.append(ReadValue(number, name, f"actors {', '.join(ids)}"))
             for actor_id in ids:
                 for element in targets:
-                    if (actor_id, spec.role) not in element.involvements:
-                        element.involvements.append((actor_id, spec.role))
+                    if (actor_id, spec.role or "") not in element.involvements:
+                        element.involvements.append((actor_id, spec.role or ""))
     return read
 
 
@@ -622,7 +627,8 @@ def _fields(
             file=spec.path,
             field="reader.actor-names",
         )
-    kept, columns, extra = [], [], {}
+    kept: list[FieldSpec] = []
+    columns, extra = [], {}
     for i, item in enumerate(section.fields):
         where = f"fields[{i}]"
         if absent(item.column):

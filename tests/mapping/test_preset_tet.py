@@ -1,0 +1,259 @@
+"""The Territoires en Transitions preset: a plan d'action exported from the platform
+(XLSX, its own layout: section headings, column headings, one row per fiche with the
+path of axes) read with no column mapping, only the plan's facts and its actors.
+
+The fixture (tests/fixtures/tet-mappings/) is a fictitious EPCI's plan written in that
+layout by make_export.py."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDFS
+
+from lodplan.build import check_plans
+from lodplan.errors import MappingError
+from lodplan.mapping.readers.table_fields import resolve_column
+from lodplan.terms import AMOUNT_KIND, ELEMENT_KIND, LP, PRIORITY, ROLE, STATUS, TET_THEMATIQUE
+from tests.conftest import TEST_BASE
+
+TET = Path(__file__).parent.parent / "fixtures" / "tet-mappings"
+PLAN_ID = "cc-val-exemple-pcaet"
+PLAN = URIRef(f"{TEST_BASE}plan/{PLAN_ID}")
+EXPORT = f"{PLAN_ID}/plan-export.xlsx"
+
+AXE_1 = "1-sobriete-et-efficacite-energetique"
+PATRIMOINE = f"{AXE_1}/1-1-renover-le-patrimoine-public"
+MONTBRUN = f"{PATRIMOINE}/renovation-energetique-du-groupe-scolaire-de-montbrun"
+CYCLABLE = "2-mobilites-durables/schema-directeur-cyclable"
+RESEAU = "3-energies-renouvelables/3-2-chaleur-renouvelable/etude-d-opportunite-d-un-reseau-de-chaleur-bois"  # noqa: E501
+
+
+def element(path: str) -> URIRef:
+    return URIRef(f"{PLAN}/element/{path}")
+
+
+def actor(actor_id: str) -> URIRef:
+    return URIRef(f"{TEST_BASE}actor/{actor_id}")
+
+
+@pytest.fixture(scope="module")
+def mapped():
+    checked = check_plans(TET, TEST_BASE)
+    assert checked.ok, checked.render_problems()
+    return checked.plans[0]
+
+
+@pytest.fixture(scope="module")
+def graph(mapped) -> Graph:
+    return mapped.graph
+
+
+def of_kind(graph: Graph, kind: str) -> set[str]:
+    return {str(graph.value(e, RDFS.label)) for e in graph.subjects(LP.kind, ELEMENT_KIND[kind])}
+
+
+def test_every_cell_of_the_export_is_read_or_left_out_with_its_reason(mapped):
+    coverage = mapped.coverage
+    assert coverage.unaccounted == []
+    assert len([s for s in coverage.spans if s.status == "carried"]) == 139
+    assert len([s for s in coverage.spans if s.status == "ignored"]) == 94
+    ignored = {(s.line, s.column): s for s in coverage.spans if s.status == "ignored"}
+    pilote, note, budget = ignored[4, 14], ignored[4, 23], ignored[3, 25]  # Montbrun, Extinction
+    assert pilote.text == "Julie Martin" and pilote.detail.startswith("personal data: the names")
+    assert note.text == "Lot menuiseries attribué." and "follow-up notes" in note.detail
+    assert budget.text == "2023 : | - 15000 € HT prévisionnels | - 13200 € HT dépensés"
+    assert "not read yet" in budget.detail
+
+
+def test_axes_and_sub_axes_are_levels_and_fiches_are_fiche_actions(graph):
+    assert of_kind(graph, "axe") == {
+        "1 - Sobriété et efficacité énergétique",
+        "2 - Mobilités durables",
+        "3 - Énergies renouvelables",
+    }  # one element per axe, though the export repeats its name on every row
+    assert len(of_kind(graph, "objectif")) == 5
+    assert len(of_kind(graph, "fiche-action")) == 9
+    assert graph.value(element(MONTBRUN), LP.partOf) == element(PATRIMOINE)
+    assert graph.value(element(PATRIMOINE), LP.partOf) == element(AXE_1)
+    assert str(graph.value(element(PATRIMOINE), LP.levelName)) == "Sous-axe"
+    # a fiche directly under its axe: the empty sub-axis cell is no sub-axis (no fill-down)
+    assert graph.value(element(CYCLABLE), LP.partOf) == element("2-mobilites-durables")
+
+
+def test_every_tet_status_is_a_status_of_the_list_dated_by_the_last_edit(graph):
+    statuses = {
+        str(graph.value(e, RDFS.label)): str(graph.value(e, LP.status)).rsplit("/", 1)[1]
+        for e in graph.subjects(LP.kind, ELEMENT_KIND["fiche-action"])
+    }
+    assert sorted(statuses.values()) == sorted(
+        ["en-cours", "realisee", "prevue", "en-cours", "en-retard", "bloquee", "en-attente",
+         "abandonnee", "a-discuter"]
+    )  # fmt: skip
+    assert statuses["Aide locale à la rénovation performante"] == "prevue"  # « À venir »
+    [assertion] = graph.objects(element(MONTBRUN), LP.statusAssertion)
+    assert graph.value(assertion, LP.status) == STATUS["en-cours"]
+    assert str(graph.value(assertion, LP.statusDate)) == "2025-03-17"
+
+
+def test_tet_priorities_and_a_fiche_without_one(graph):
+    assert graph.value(element(MONTBRUN), LP.priority) == PRIORITY["haute"]  # « Élevé »
+    priorities = {
+        graph.value(e, LP.priority) for e in graph.subjects(LP.kind, ELEMENT_KIND["fiche-action"])
+    }
+    assert priorities == {PRIORITY["haute"], PRIORITY["moyenne"], PRIORITY["basse"], None}
+    assert graph.value(element(RESEAU), LP.priority) is None
+
+
+def test_themes_from_the_tet_list_one_per_line_of_the_cell(graph):
+    assert set(graph.objects(element(MONTBRUN), LP.theme)) == {
+        TET_THEMATIQUE["urbanisme-logement-amenagement-batiments"],
+        TET_THEMATIQUE["energie-et-climat"],
+    }
+
+
+def test_pilotes_partners_and_funders_with_their_roles(graph):
+    roles = {
+        (str(graph.value(i, PROV.agent)).rsplit("/", 1)[1], graph.value(i, PROV.hadRole))
+        for i in graph.objects(element(MONTBRUN), LP.involvement)
+    }
+    assert roles == {
+        ("cc-val-exemple-patrimoine", ROLE.pilote),
+        ("cc-val-exemple", ROLE.pilote),
+        ("alec-val", ROLE.partenaire),
+        ("commune-montbrun", ROLE.partenaire),
+        ("etat", ROLE.financeur),
+        ("region-exemple", ROLE.financeur),
+    }
+
+
+def test_the_names_of_agents_and_elected_referents_are_not_published(graph):
+    for name in ("Julie Martin", "Paul Dupuis", "Thomas Roux"):
+        assert not any(name in str(o) for o in graph.objects())
+
+
+def test_each_funder_and_its_amount_is_a_funding_line(graph):
+    lines = {
+        (graph.value(b, LP.amount).toPython(), graph.value(b, LP.funder),
+         graph.value(b, LP.amountKind), graph.value(b, LP.taxIncluded))
+        for b in graph.objects(element(MONTBRUN), LP.budgetLine)
+    }  # fmt: skip
+    planned = AMOUNT_KIND["financement-prevu"]
+    assert lines == {
+        (Decimal("250000"), actor("etat"), planned, Literal(True)),
+        (Decimal("120000"), actor("region-exemple"), planned, Literal(True)),
+    }
+    # a funder named without an amount is a funder, with no budget line
+    [line] = graph.objects(element(CYCLABLE), LP.budgetLine)
+    assert graph.value(line, LP.funder) == actor("ademe")
+    funders = {
+        graph.value(i, PROV.agent)
+        for i in graph.objects(element(CYCLABLE), LP.involvement)
+        if graph.value(i, PROV.hadRole) == ROLE.financeur
+    }
+    assert funders == {actor("ademe"), actor("departement-exemple")}
+
+
+def test_planned_dates_texts_and_indicators(graph):
+    assert str(graph.value(element(MONTBRUN), LP.plannedStartDate)) == "2024-09-01"
+    assert str(graph.value(element(MONTBRUN), LP.plannedEndDate)) == "2026-08-31"
+    assert str(graph.value(element(MONTBRUN), LP.means)).startswith("Chef de projet patrimoine")
+    description = str(graph.value(element(MONTBRUN), DCTERMS.description))
+    assert description.endswith("pompe à chaleur. | Objectif BBC rénovation.")
+    [indicator] = graph.objects(element(MONTBRUN), LP.indicator)
+    assert str(graph.value(indicator, RDFS.label)) == (
+        "Consommation d'énergie finale des bâtiments publics (MWh)"
+    )
+
+
+# -- other exports and the errors a person gets ---------------------------------------
+
+
+def copy_fixture(tmp_path: Path) -> Path:
+    copy = tmp_path / "mappings"
+    shutil.copytree(TET, copy, ignore=shutil.ignore_patterns("*.py"))
+    return copy
+
+
+def edit_export(copy: Path, change) -> None:
+    path = copy / EXPORT
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.worksheets[0]
+    for merged in list(sheet.merged_cells.ranges):
+        sheet.unmerge_cells(str(merged))
+    change(sheet)
+    workbook.save(path)
+    mapping = copy / PLAN_ID / "mapping.yaml"  # the source changed: its new checksum
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    text = re.sub(r"sha256: [0-9a-f]{64}", f"sha256: {digest}", mapping.read_text("utf-8"))
+    mapping.write_text(text, encoding="utf-8")
+
+
+def column_of(sheet, heading: str, occurrence: int = 1) -> int:
+    found = [c.column for c in sheet[2] if c.value == heading]
+    return found[occurrence - 1]
+
+
+def test_an_export_without_sub_axes_nor_a_second_funder_maps_too(tmp_path):
+    """The export leaves out the columns no fiche fills: the preset's optional columns."""
+    copy = copy_fixture(tmp_path)
+
+    def drop(sheet) -> None:
+        for heading, occurrence in (("Montant (TTC)", 2), ("Financeur 2", 1),
+                                    ("Sous-axe (x.x)", 1)):  # fmt: skip
+            sheet.delete_cols(column_of(sheet, heading, occurrence))
+
+    edit_export(copy, drop)
+    checked = check_plans(copy, TEST_BASE)
+    assert checked.ok, checked.render_problems()
+    graph = checked.plans[0].graph
+    assert of_kind(graph, "objectif") == set()
+    fiche = element(f"{AXE_1}/renovation-energetique-du-groupe-scolaire-de-montbrun")
+    assert graph.value(fiche, LP.partOf) == element(AXE_1)
+    assert len(list(graph.objects(fiche, LP.budgetLine))) == 1
+
+
+def test_a_status_word_tet_does_not_have_lists_the_allowed_values(tmp_path):
+    copy = copy_fixture(tmp_path)
+    edit_export(copy, lambda sheet: sheet.cell(4, column_of(sheet, "Statut"), "Démarré"))
+    with pytest.raises(MappingError) as caught:
+        check_plans(copy, TEST_BASE)
+    message = str(caught.value)
+    assert "plan-export.xlsx:4: column 9 (status)" in message
+    assert "'Démarré' is not a value of the list status" in message
+    assert "En cours (en-cours)" in message and "À discuter (a-discuter)" in message
+
+
+def test_a_name_no_actor_is_declared_for_says_what_to_add(tmp_path):
+    copy = copy_fixture(tmp_path)
+    edit_export(copy, lambda sheet: sheet.cell(4, column_of(sheet, "Partenaires"), "CAUE"))
+    with pytest.raises(MappingError) as caught:
+        check_plans(copy, TEST_BASE)
+    message = str(caught.value)
+    assert "plan-export.xlsx:4: column 18 (actor)" in message
+    assert 'actor-names: {"CAUE": [<id of the actor in actors.yaml>]}' in message
+
+
+def test_a_funder_no_actor_is_declared_for_says_what_to_add(tmp_path):
+    copy = copy_fixture(tmp_path)
+    edit_export(copy, lambda sheet: sheet.cell(4, column_of(sheet, "Financeur 1"), "FEDER"))
+    with pytest.raises(MappingError, match=r'xlsx:4: column 27 \(actor\).*"FEDER"'):
+        check_plans(copy, TEST_BASE)
+
+
+def test_a_repeated_heading_is_named_with_its_number():
+    header = ["Financeur 1", "Montant (TTC)", "Financeur 2", "Montant (TTC)"]
+    assert resolve_column("Montant (TTC)#2", header, "f", "m.yaml") == 4
+    assert resolve_column("Montant (TTC) #1", header, "f", "m.yaml") == 2
+    twice = r"2 columns are headed 'Montant \(TTC\)' \(columns 2, 4\)"
+    with pytest.raises(MappingError, match=twice):
+        resolve_column("Montant (TTC)", header, "f", "m.yaml")
+    with pytest.raises(MappingError, match=r"only 2 column\(s\) are headed"):
+        resolve_column("Montant (TTC)#3", header, "f", "m.yaml")
