@@ -50,7 +50,9 @@ READER_KEYS = {
     "optional-columns", "actor-names", "cell-line-breaks",
 }  # fmt: skip
 SEPARATORS = (",", ";", "\t", "|")
-LEVEL_KEYS = {"column", "class", "kind", "level-name", "lists", "join", "lead-ins", "filled"}
+LEVEL_KEYS = {
+    "column", "class", "kind", "level-name", "lists", "join", "lead-ins", "filled", "no-element",
+}  # fmt: skip
 LIST_ITEM = re.compile(r"<li\b[^>]*>(?P<item>.*?)</li\s*>", re.IGNORECASE | re.DOTALL)
 
 
@@ -85,6 +87,8 @@ class LevelSpec:
     # same text as the row above under the same parent is the same element, and an
     # empty cell means the row has no element at this level (no fill-down)
     filled: bool = False
+    # cell texts that say the row has no element at this level (« (Action non classée) »)
+    no_element: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -202,6 +206,10 @@ def _read_row(
     reset = False
     for index, level in enumerate(config.levels):
         items = cell_items(cells[level.column - 1], use_html=config.use_html)
+        if len(items) == 1 and items[0][0] in level.no_element:
+            said = f"no {level.kind} (the row's element is under none)"
+            values.append(ReadValue(number, items[0][1], said, column=level.column))
+            items = []
         if not items:
             if reset or level.filled:
                 current[index] = None  # a higher level starts here: this level is absent
@@ -526,6 +534,7 @@ def _config(spec: MappingSpec, lines: list[str] | None = None) -> _Config:
                 join=item.get("join", " ; "),
                 lead_ins=item.get("lead-ins", "error"),
                 filled=item.get("filled", False),
+                no_element=frozenset(item.get("no-element") or []),
             )
         except KeyError as exc:
             raise fail("is required", f"levels[{i}].{exc.args[0]}") from None
@@ -533,6 +542,11 @@ def _config(spec: MappingSpec, lines: list[str] | None = None) -> _Config:
             raise fail("must be split or join", f"levels[{i}].lists")
         if level.lead_ins not in {"error", "join"}:
             raise fail("must be error or join", f"levels[{i}].lead-ins")
+        no_element = item.get("no-element", [])
+        if not isinstance(no_element, list) or not all(isinstance(t, str) for t in no_element):
+            raise fail(
+                "is a list of the cell texts that mean no element", f"levels[{i}].no-element"
+            )
         if not isinstance(level.filled, bool):
             raise fail("must be true or false", f"levels[{i}].filled")
         levels.append(level)
