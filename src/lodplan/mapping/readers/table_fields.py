@@ -76,6 +76,9 @@ class FieldSpec(Section):
     year: int | None = None
     funder: str | None = None
     funder_column: Column | None = None  # the funder's name, looked up in reader.actor-names
+    # a cell of several amounts, one per item: "2025 :" / "Total … :" headings give the
+    # year of the amounts after them; "- 600000 € HT prévisionnels": the last word → kind
+    amount_words: dict[str, str] | None = None
     programme: str | None = None
     tax_included: bool | None = None
     # indicator-value: the indicator is named by a column or a fixed label
@@ -93,6 +96,8 @@ class FieldSpec(Section):
         for key in needs:
             if getattr(self, key) is None:
                 raise ValueError(f"property {self.property} needs {key.replace('_', '-')}")
+        if self.amount_words is not None and self.property != "budget":
+            raise ValueError("amount-words is a key of property budget")
         if self.property == "indicator-value" and not (self.indicator or self.indicator_column):
             raise ValueError("property indicator-value needs indicator or indicator-column")
         if self.split is not None:
@@ -262,6 +267,11 @@ class FieldReader:
             for element in targets:
                 element.identifiers += [Identifier(item, spec.agency) for item in items]
             return f"identifier {', '.join(items)}"
+        if prop == "budget" and spec.amount_words is not None:
+            lines = self._amount_lines(spec, items, written)
+            for element in targets:
+                element.budget_lines += lines
+            return f"budget {' '.join(line.amount for line in lines)}"
         if prop == "budget":
             amount = cell_amount(written)
             funder = spec.funder
@@ -312,6 +322,48 @@ class FieldReader:
                 indicator.label, indicator.unit, (*indicator.values, value)
             )
         return f"indicator value {figure}"
+
+    def _amount_lines(self, spec: FieldSpec, items: list[str], written: str) -> list[BudgetLine]:
+        """The amounts of a cell that lists them under year or total headings."""
+        assert spec.amount_words is not None
+        lines, year = [], spec.year
+        for item in items:
+            if heading := YEAR_HEADING.match(item):
+                year = int(heading["year"])
+                continue
+            if TOTAL_HEADING.match(item):
+                year = spec.year
+                continue
+            line = AMOUNT_LINE.match(item)
+            if line is None:
+                raise CellError(
+                    f"{item!r} is neither a heading (« 2025 : », « Total … : ») nor an amount "
+                    "(« - 12000 € HT prévisionnels »)"
+                )
+            kind = spec.amount_words.get(line["word"])
+            if kind is None or not self.vocabulary.has_concept(f"{CODE}amount-kind/{kind}"):
+                words = ", ".join(spec.amount_words)
+                raise CellError(
+                    f"{line['word']!r} in {item!r} is not one of the amount-words ({words}) "
+                    "or does not give a concept of the amount-kind list"
+                )
+            unit = " ".join(line["unit"].split())
+            money = unit.startswith("€") or unit == "EUR"
+            lines.append(
+                BudgetLine(
+                    amount=cell_amount(line["amount"]),
+                    kind=kind,
+                    currency="EUR" if money else None,
+                    unit=None if money else unit,
+                    nature=spec.nature,
+                    year=year,
+                    funder=spec.funder,
+                    programme=spec.programme,
+                    tax_included={"€ HT": False, "€ TTC": True}.get(unit, spec.tax_included),
+                    source_text=written,
+                )
+            )
+        return lines
 
     def _concept(self, spec: FieldSpec, scheme: str, word: str, *, iri: bool = False) -> str:
         """The concept a word names: the field's value map first, then the list's own words."""
@@ -439,6 +491,13 @@ AMOUNT = re.compile(
     re.IGNORECASE,
 )
 SCALES = {"k": 1000, "m": 1_000_000, "md": 1_000_000_000}
+# the lines of a cell that lists amounts (amount-words)
+YEAR_HEADING = re.compile(r"^(?P<year>[0-9]{4})\s*:$")
+TOTAL_HEADING = re.compile(r"^Total\b.*:$", re.IGNORECASE)
+AMOUNT_LINE = re.compile(
+    r"^-?\s*(?P<amount>[0-9][0-9\s\u00a0\u202f.,]*?)\s*(?P<unit>€\s*(?:HT|TTC)?|EUR|ETP)\s+"
+    r"(?P<word>\S+)$"
+)
 
 
 def cell_amount(written: str) -> str:
