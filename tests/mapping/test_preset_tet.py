@@ -285,7 +285,7 @@ def test_a_name_no_actor_is_declared_for_says_what_to_add(tmp_path):
         check_plans(copy, TEST_BASE)
     message = str(caught.value)
     assert "plan-export.xlsx:4: column 18 (actor)" in message
-    assert 'actor-names: {"CAUE": [<id of the actor in actors.yaml>]}' in message
+    assert 'in actor-names (under reader), "CAUE": [<id of the actor in actors.yaml>]' in message
 
 
 def test_a_funder_no_actor_is_declared_for_says_what_to_add(tmp_path):

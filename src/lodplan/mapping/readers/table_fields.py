@@ -396,10 +396,11 @@ class FieldReader:
         names = spec.values if spec.values is not None and column is None else self.actor_names
         if name not in names:
             where = "the field's values" if names is spec.values else "reader.actor-names"
+            key = "values" if names is spec.values else "actor-names (under reader)"
             raise CellError(
-                f"actor name {name!r} is not declared in {where}: add to mapping.yaml, under "
-                f"reader, actor-names: {{{json.dumps(name, ensure_ascii=False)}: "
-                "[<id of the actor in actors.yaml>]}} ([] if the name is no actor to publish)"
+                f"actor name {name!r} is not declared in {where}: add to mapping.yaml, in "
+                f"{key}, {json.dumps(name, ensure_ascii=False)}: "
+                "[<id of the actor in actors.yaml>] ([] if the name is no actor to publish)"
             )
         ids = names[name]
         return [ids] if isinstance(ids, str) else list(ids)

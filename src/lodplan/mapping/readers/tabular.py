@@ -524,6 +524,11 @@ def _config(spec: MappingSpec, lines: list[str] | None = None) -> _Config:
             raise fail(f"allowed keys: {', '.join(sorted(LEVEL_KEYS))}", f"levels[{i}]")
         if absent(item.get("column")):
             continue
+        no_element = item.get("no-element", [])
+        if not isinstance(no_element, list) or not all(isinstance(t, str) for t in no_element):
+            raise fail(
+                "is a list of the cell texts that mean no element", f"levels[{i}].no-element"
+            )
         try:
             level = LevelSpec(
                 column=column(item["column"], f"levels[{i}].column"),
@@ -534,7 +539,7 @@ def _config(spec: MappingSpec, lines: list[str] | None = None) -> _Config:
                 join=item.get("join", " ; "),
                 lead_ins=item.get("lead-ins", "error"),
                 filled=item.get("filled", False),
-                no_element=frozenset(item.get("no-element") or []),
+                no_element=frozenset(no_element),
             )
         except KeyError as exc:
             raise fail("is required", f"levels[{i}].{exc.args[0]}") from None
@@ -542,11 +547,6 @@ def _config(spec: MappingSpec, lines: list[str] | None = None) -> _Config:
             raise fail("must be split or join", f"levels[{i}].lists")
         if level.lead_ins not in {"error", "join"}:
             raise fail("must be error or join", f"levels[{i}].lead-ins")
-        no_element = item.get("no-element", [])
-        if not isinstance(no_element, list) or not all(isinstance(t, str) for t in no_element):
-            raise fail(
-                "is a list of the cell texts that mean no element", f"levels[{i}].no-element"
-            )
         if not isinstance(level.filled, bool):
             raise fail("must be true or false", f"levels[{i}].filled")
         levels.append(level)
