@@ -20,6 +20,7 @@ from rdflib.namespace import DCTERMS, PROV, RDFS
 
 from lodplan.build import check_plans
 from lodplan.errors import MappingError
+from lodplan.mapping.presets import merge_preset
 from lodplan.mapping.readers.table_fields import resolve_column
 from lodplan.terms import (
     ELEMENT_KIND,
@@ -320,3 +321,18 @@ def test_a_repeated_heading_is_named_with_its_number():
         resolve_column("Montant (TTC)", header, "f", "m.yaml")
     with pytest.raises(MappingError, match=r"only 2 column\(s\) are headed"):
         resolve_column("Montant (TTC)#3", header, "f", "m.yaml")
+
+
+def test_a_mapping_adds_to_the_maps_and_names_of_the_preset():
+    reader = {
+        "preset": "territoires-en-transitions",
+        "ignore-columns": {"2031": "follow-up notes of 2031"},
+        "optional-columns": ["2031"],
+    }
+    merged = merge_preset(reader, file=Path("mapping.yaml"))
+    assert merged["ignore-columns"]["2031"] == "follow-up notes of 2031"
+    assert "Personne pilote" in merged["ignore-columns"]  # the preset's reasons stay
+    assert "Sous-axe (x.x)" in merged["optional-columns"] and "2031" in merged["optional-columns"]
+    assert merged["format"] == "xlsx"
+    replaced = merge_preset({**reader, "fields": []}, file=Path("mapping.yaml"))
+    assert replaced["fields"] == []  # a list of declarations replaces the preset's
