@@ -105,3 +105,12 @@ def test_a_range_of_lines_is_read_alike_by_every_reader(tmp_path):
     checked = check_plans(mapping.parent.parent, TEST_BASE)
     assert checked.ok, checked.render_problems()
     assert checked.plans[0].coverage.count("ignored") == 2
+
+
+def test_every_preset_reader_section_is_valid_for_the_models():
+    from lodplan.mapping.file_models import TabularReader
+    from lodplan.mapping.presets import load_preset, preset_names
+
+    assert len(preset_names()) >= 2
+    for name in preset_names():
+        TabularReader.model_validate(load_preset(name, file=ROOT)["reader"])

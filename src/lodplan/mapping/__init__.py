@@ -69,7 +69,8 @@ def read_source_lines(spec: MappingSpec) -> tuple[list[str], str]:
             field="source.sha256",
         )
     if is_spreadsheet(spec):
-        return spreadsheet_lines(spec.source.path, raw), digest
+        line_breaks = spec.reader.get("cell-line-breaks")
+        return spreadsheet_lines(spec.source.path, raw, line_breaks), digest
     text = decode_source(spec, raw)
     lines = text.split("\n")
     if lines and lines[-1] == "":

@@ -156,6 +156,8 @@ class TabularLevel(Level):
     lists: Literal["split", "join"] = "split"
     join: str = " ; "
     lead_ins: Literal["error", "join"] = "error"
+    filled: bool = False  # the table repeats the level's cell on every row
+    no_element: list[Text] | None = None  # cells that mean « no element at this level »
 
 
 class DescriptionColumn(Section):
@@ -206,6 +208,9 @@ class TabularReader(Section):
     ignore: list[Ignore] | None = None
     ignore_columns: dict[int | str, Text] | None = None
     personal_data: list[Column] | None = None  # masked wherever the source is shown
+    optional_columns: list[Text] | None = None  # headers the table may leave out
+    actor_names: dict[str, Identifier | list[Identifier]] | None = None
+    cell_line_breaks: str | None = None  # what a line break inside a cell becomes
 
     @field_validator("actors", mode="before")
     @classmethod

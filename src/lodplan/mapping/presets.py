@@ -49,11 +49,25 @@ def load_preset(name: object, *, file: Path) -> dict[str, Any]:
 
 
 def merge_preset(reader: dict[str, Any], *, file: Path) -> dict[str, Any]:
-    """A mapping's reader section over its preset's (the mapping's keys win)."""
+    """A mapping's reader section over its preset's: the mapping's keys win; a map in
+    both (``ignore-columns``, ``actor-names``) is merged entry by entry and a list of
+    names (``optional-columns``) is added to, so a mapping adds a column's reason
+    without restating the preset's; a list of declarations (``fields``) replaces it."""
     if "preset" not in reader:
         return reader
     preset = load_preset(reader["preset"], file=file)
-    return {**preset["reader"], **reader}
+    merged = {**preset["reader"], **reader}
+    for key, value in reader.items():
+        mine = preset["reader"].get(key)
+        if isinstance(value, dict) and isinstance(mine, dict):
+            merged[key] = {**mine, **value}
+        elif _names(value) and _names(mine):
+            merged[key] = list(dict.fromkeys([*mine, *value]))
+    return merged
+
+
+def _names(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 def check_against_preset_schema(spec: MappingSpec) -> None:

@@ -77,6 +77,10 @@ class FieldSpec(Section):
     nature: str | None = None
     year: int | None = None
     funder: str | None = None
+    funder_column: Column | None = None  # the funder's name, looked up in reader.actor-names
+    # a cell of several amounts, one per item: "2025 :" / "Total … :" headings give the
+    # year of the amounts after them; "- 600000 € HT prévisionnels": the last word → kind
+    amount_words: dict[str, str] | None = None
     programme: str | None = None
     tax_included: bool | None = None
     # indicator-value: the indicator is named by a column or a fixed label
@@ -94,6 +98,8 @@ class FieldSpec(Section):
         for key in needs:
             if getattr(self, key) is None:
                 raise ValueError(f"property {self.property} needs {key.replace('_', '-')}")
+        if self.amount_words is not None and self.property != "budget":
+            raise ValueError("amount-words is a key of property budget")
         if self.property == "indicator-value" and not (self.indicator or self.indicator_column):
             raise ValueError("property indicator-value needs indicator or indicator-column")
         if self.split is not None:
@@ -125,13 +131,31 @@ def resolve_column(column: Column, header: list[str] | None, where: str, file: o
             field=where,
         )
     names = [h.strip() for h in header]
-    if column.strip() not in names:
+    wanted, occurrence = column.strip(), 1
+    numbered = re.fullmatch(r"(?P<name>.*?)\s*#(?P<n>[1-9][0-9]*)", wanted)
+    if wanted not in names and numbered and numbered["name"] in names:
+        wanted, occurrence = numbered["name"], int(numbered["n"])  # "Montant#2": the second
+    found = [i + 1 for i, name in enumerate(names) if name == wanted]
+    if not found:
         raise MappingError(
             f"no column is headed {column!r}; the headers are: {', '.join(names)}",
             file=str(file),
             field=where,
         )
-    return names.index(column.strip()) + 1
+    if numbered is None and len(found) > 1:
+        raise MappingError(
+            f"{len(found)} columns are headed {column!r} (columns "
+            f"{', '.join(map(str, found))}): write {column.strip()!r}#1, #2… for each",
+            file=str(file),
+            field=where,
+        )
+    if occurrence > len(found):
+        raise MappingError(
+            f"only {len(found)} column(s) are headed {wanted!r}, not {occurrence}",
+            file=str(file),
+            field=where,
+        )
+    return found[occurrence - 1]
 
 
 class FieldReader:
@@ -145,6 +169,7 @@ class FieldReader:
         *,
         issued: date | None,
         vocabulary: Vocabulary | None = None,
+        actor_names: dict[str, str | list[str]] | None = None,
     ) -> None:
         self.fields = fields
         self.columns = columns  # the 1-based column of each field
@@ -153,6 +178,9 @@ class FieldReader:
         self.vocabulary = vocabulary or bundled_vocabulary()
         self.tags: dict[str, str] = {}  # tags of the plan that cells name: id → label
         self.errors: list[tuple[int, str]] = []  # (line, problem) of cells not read
+        # actor names as the table writes them → actor ids (reader.actor-names), for the
+        # actor fields without values of their own and for funder columns
+        self.actor_names = actor_names or {}
 
     def read(self, number: int, cells: list[str], new: list[Element]) -> list[ReadValue]:
         """The values of the row's cells; a cell that cannot be read goes to ``errors``."""
@@ -241,8 +269,21 @@ class FieldReader:
             for element in targets:
                 element.identifiers += [Identifier(item, spec.agency) for item in items]
             return f"identifier {', '.join(items)}"
+        if prop == "budget" and spec.amount_words is not None:
+            lines = self._amount_lines(spec, items, written)
+            for element in targets:
+                element.budget_lines += lines
+            return f"budget {' '.join(line.amount for line in lines)}"
         if prop == "budget":
             amount = cell_amount(written)
+            funder = spec.funder
+            funder_column = self.extra.get(index, {}).get("funder")
+            named = _cell(cells, funder_column)
+            if named:
+                ids = self._actors(spec, named, column=funder_column)
+                if len(ids) > 1:
+                    raise CellError(f"the funder {named!r} names {len(ids)} actors; give one")
+                funder = ids[0] if ids else None
             line = BudgetLine(
                 amount=amount,
                 kind=spec.amount_kind,
@@ -250,7 +291,7 @@ class FieldReader:
                 unit=spec.unit,
                 nature=spec.nature,
                 year=spec.year,
-                funder=spec.funder,
+                funder=funder,
                 programme=spec.programme,
                 tax_included=spec.tax_included,
                 source_text=written,
@@ -258,8 +299,8 @@ class FieldReader:
             for element in targets:
                 element.budget_lines.append(line)
                 # a funder is an actor of the action, as the fiche's « financeurs » list it
-                if spec.funder and (spec.funder, "financeur") not in element.involvements:
-                    element.involvements.append((spec.funder, "financeur"))
+                if funder and (funder, "financeur") not in element.involvements:
+                    element.involvements.append((funder, "financeur"))
             return f"budget {amount}"
         if prop == "indicator":
             for element in targets:
@@ -283,6 +324,48 @@ class FieldReader:
                 indicator.label, indicator.unit, (*indicator.values, value)
             )
         return f"indicator value {figure}"
+
+    def _amount_lines(self, spec: FieldSpec, items: list[str], written: str) -> list[BudgetLine]:
+        """The amounts of a cell that lists them under year or total headings."""
+        assert spec.amount_words is not None
+        lines, year = [], spec.year
+        for item in items:
+            if heading := YEAR_HEADING.match(item):
+                year = int(heading["year"])
+                continue
+            if TOTAL_HEADING.match(item):
+                year = spec.year
+                continue
+            line = AMOUNT_LINE.match(item)
+            if line is None:
+                raise CellError(
+                    f"{item!r} is neither a heading (« 2025 : », « Total … : ») nor an amount "
+                    "(« - 12000 € HT prévisionnels »)"
+                )
+            kind = spec.amount_words.get(line["word"])
+            if kind is None or not self.vocabulary.has_concept(f"{CODE}amount-kind/{kind}"):
+                words = ", ".join(spec.amount_words)
+                raise CellError(
+                    f"{line['word']!r} in {item!r} is not one of the amount-words ({words}) "
+                    "or does not give a concept of the amount-kind list"
+                )
+            unit = " ".join(line["unit"].split())
+            money = unit.startswith("€") or unit == "EUR"
+            lines.append(
+                BudgetLine(
+                    amount=cell_amount(line["amount"]),
+                    kind=kind,
+                    currency="EUR" if money else None,
+                    unit=None if money else unit,
+                    nature=spec.nature,
+                    year=year,
+                    funder=spec.funder,
+                    programme=spec.programme,
+                    tax_included={"€ HT": False, "€ TTC": True}.get(unit, spec.tax_included),
+                    source_text=written,
+                )
+            )
+        return lines
 
     def _concept(self, spec: FieldSpec, scheme: str, word: str, *, iri: bool = False) -> str:
         """The concept a word names: the field's value map first, then the list's own words."""
@@ -318,18 +401,22 @@ class FieldReader:
             return f"its {len(allowed)} values are in docs/codelists.md#{scheme}"
         return ", ".join(f"{label} ({cid})" for cid, label in allowed)
 
-    def _actors(self, spec: FieldSpec, name: str) -> list[str]:
-        if spec.lookup == "siren":
+    def _actors(self, spec: FieldSpec, name: str, column: int | None = None) -> list[str]:
+        if spec.lookup == "siren" and column is None:
             digits = re.sub(r"\s", "", name)
             if not re.fullmatch(r"[0-9]{9}(?:[0-9]{5})?", digits):
                 raise CellError(f"{name!r} is not a SIREN (9 digits) or SIRET (14 digits)")
             return [f"siren:{digits[:9]}"]
-        if spec.values is None or name not in spec.values:
+        names = spec.values if spec.values is not None and column is None else self.actor_names
+        if name not in names:
+            where = "the field's values" if names is spec.values else "reader.actor-names"
+            key = "values" if names is spec.values else "actor-names (under reader)"
             raise CellError(
-                f"actor name {name!r} is not declared in the field's values; map it to actor "
-                "ids of actors.yaml, or to [] if it names no actor"
+                f"actor name {name!r} is not declared in {where}: add to mapping.yaml, in "
+                f"{key}, {json.dumps(name, ensure_ascii=False)}: "
+                "[<id of the actor in actors.yaml>] ([] if the name is no actor to publish)"
             )
-        ids = spec.values[name]
+        ids = names[name]
         return [ids] if isinstance(ids, str) else list(ids)
 
     def _date_of(self, index: int, cells: list[str]) -> date | None:
@@ -415,6 +502,13 @@ AMOUNT = re.compile(
     re.IGNORECASE,
 )
 SCALES = {"k": 1000, "m": 1_000_000, "md": 1_000_000_000}
+# the lines of a cell that lists amounts (amount-words)
+YEAR_HEADING = re.compile(r"^(?P<year>[0-9]{4})\s*:$")
+TOTAL_HEADING = re.compile(r"^Total\b.*:$", re.IGNORECASE)
+AMOUNT_LINE = re.compile(
+    r"^-?\s*(?P<amount>[0-9][0-9\s\u00a0\u202f.,]*?)\s*(?P<unit>€\s*(?:HT|TTC)?|EUR|ETP)\s+"
+    r"(?P<word>\S+)$"
+)
 
 
 def cell_amount(written: str) -> str:

@@ -35,6 +35,7 @@ from lodplan.mapping.presets import check_against_preset_schema
 from lodplan.mapping.readers.common import IgnoreSpec, parse_ignores, parse_span_ignores
 from lodplan.mapping.readers.table_fields import (
     FieldReader,
+    FieldSpec,
     FieldsSection,
     resolve_column,
 )
@@ -45,12 +46,14 @@ from lodplan.mapping.typed import parse_section
 READER_KEYS = {
     "type", "format", "separator", "columns", "html", "levels", "description", "actors",
     "priority", "repairs", "ignore", "ignore-columns", "header", "key", "fields", "preset",
-    "personal-data",
+    "personal-data", "optional-columns", "actor-names", "cell-line-breaks",
 }  # fmt: skip
 SEPARATORS = (",", ";", "\t", "|")
 MASK = "[donnée personnelle masquée]"
 PERSONAL_DATA = "personal data: not published, masked in the published source text"
-LEVEL_KEYS = {"column", "class", "kind", "level-name", "lists", "join", "lead-ins"}
+LEVEL_KEYS = {
+    "column", "class", "kind", "level-name", "lists", "join", "lead-ins", "filled", "no-element",
+}  # fmt: skip
 LIST_ITEM = re.compile(r"<li\b[^>]*>(?P<item>.*?)</li\s*>", re.IGNORECASE | re.DOTALL)
 
 
@@ -81,6 +84,12 @@ class LevelSpec:
     lists: str = "split"
     join: str = " ; "
     lead_ins: str = "error"  # or "join": an item ending with ":" takes the items after it
+    # the column is written on every row (an export that repeats the whole path): the
+    # same text as the row above under the same parent is the same element, and an
+    # empty cell means the row has no element at this level (no fill-down)
+    filled: bool = False
+    # cell texts that say the row has no element at this level (« (Action non classée) »)
+    no_element: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -159,7 +168,7 @@ def read_tabular(spec: MappingSpec, lines: list[str]) -> Outline:
             ignored[number] = "column headers (reader.header)"
             continue
         for cells in _repair(config, number, rows[number - 1], used_repairs):
-            new = _read_row(config, number, text, cells, current, roots)
+            new = _read_row(config, number, text, cells, current, roots, values)
             if not new:
                 raise MappingError(
                     "this row gives no element at any declared level "
@@ -203,17 +212,42 @@ def _read_row(
     cells: list[str],
     current: list[Element | None],
     roots: list[Element],
+    values: list[ReadValue],
 ) -> list[Element]:
     new: list[Element] = []
     reset = False
     for index, level in enumerate(config.levels):
         items = cell_items(cells[level.column - 1], use_html=config.use_html)
+        if len(items) == 1 and items[0][0] in level.no_element:
+            said = f"no {level.kind} (the row's element is under none)"
+            values.append(ReadValue(number, items[0][1], said, column=level.column))
+            items = []
         if not items:
-            if reset:
+            if reset or level.filled:
                 current[index] = None  # a higher level starts here: this level is absent
+                reset = True
             continue
         items = _gather_lead_ins(config, number, level, items, cells[level.column - 1])
         parent = next((e for e in reversed(current[:index]) if e is not None), None)
+        above = current[index]
+        siblings = parent.children if parent is not None else roots
+        if (
+            level.filled
+            and not reset
+            and above is not None
+            and len(items) == 1
+            and items[0][0] == above.text
+            and any(e is above for e in siblings)
+        ):  # the row repeats the element of the row above
+            values.append(
+                ReadValue(
+                    number,
+                    items[0][1],
+                    f"same {level.kind} as line {above.span.start_line}",
+                    column=level.column,
+                )
+            )
+            continue
         deeper = any(
             cell_items(cells[lv.column - 1], use_html=config.use_html)
             for lv in config.levels[index + 1 :]
@@ -326,8 +360,8 @@ def _apply_values(
                 read.append(ReadValue(number, name, f"actors {', '.join(ids)}"))
             for actor_id in ids:
                 for element in targets:
-                    if (actor_id, spec.role) not in element.involvements:
-                        element.involvements.append((actor_id, spec.role))
+                    if (actor_id, spec.role or "") not in element.involvements:
+                        element.involvements.append((actor_id, spec.role or ""))
     return read
 
 
@@ -512,6 +546,23 @@ def _config(spec: MappingSpec, lines: list[str] | None = None) -> _Config:
     def column(value: Any, where: str) -> int:
         return resolve_column(value, header, f"reader.{where}", spec.path)
 
+    optional = reader.get("optional-columns") or []
+    if not isinstance(optional, list) or not all(isinstance(c, str) for c in optional):
+        raise fail("is a list of column headers the source may leave out", "optional-columns")
+    if optional and header is None:
+        raise fail("names columns by their headers: declare reader.header", "optional-columns")
+    present = [h.strip() for h in header or []]
+
+    def absent(value: Any) -> bool:
+        """A column the source may leave out (optional-columns) and does."""
+        if not isinstance(value, str) or value not in optional or value.strip() in present:
+            return False
+        numbered = re.fullmatch(r"(?P<name>.*?)\s*#(?P<n>[1-9][0-9]*)", value.strip())
+        return numbered is None or present.count(numbered["name"]) < int(numbered["n"])
+
+    line_breaks = reader.get("cell-line-breaks")
+    if line_breaks is not None and (fmt != "xlsx" or not isinstance(line_breaks, str)):
+        raise fail("is the text a line break inside a cell becomes (xlsx only)", "cell-line-breaks")
     raw_levels = reader.get("levels")
     if not isinstance(raw_levels, list) or not raw_levels:
         raise fail("is required: a list of levels, top first", "levels")
@@ -519,6 +570,13 @@ def _config(spec: MappingSpec, lines: list[str] | None = None) -> _Config:
     for i, item in enumerate(raw_levels):
         if not isinstance(item, dict) or set(item) - LEVEL_KEYS:
             raise fail(f"allowed keys: {', '.join(sorted(LEVEL_KEYS))}", f"levels[{i}]")
+        if absent(item.get("column")):
+            continue
+        no_element = item.get("no-element", [])
+        if not isinstance(no_element, list) or not all(isinstance(t, str) for t in no_element):
+            raise fail(
+                "is a list of the cell texts that mean no element", f"levels[{i}].no-element"
+            )
         try:
             level = LevelSpec(
                 column=column(item["column"], f"levels[{i}].column"),
@@ -528,6 +586,8 @@ def _config(spec: MappingSpec, lines: list[str] | None = None) -> _Config:
                 lists=item.get("lists", "split"),
                 join=item.get("join", " ; "),
                 lead_ins=item.get("lead-ins", "error"),
+                filled=item.get("filled", False),
+                no_element=frozenset(no_element),
             )
         except KeyError as exc:
             raise fail("is required", f"levels[{i}].{exc.args[0]}") from None
@@ -535,7 +595,11 @@ def _config(spec: MappingSpec, lines: list[str] | None = None) -> _Config:
             raise fail("must be split or join", f"levels[{i}].lists")
         if level.lead_ins not in {"error", "join"}:
             raise fail("must be error or join", f"levels[{i}].lead-ins")
+        if not isinstance(level.filled, bool):
+            raise fail("must be true or false", f"levels[{i}].filled")
         levels.append(level)
+    if not levels:
+        raise fail("every level's column is absent from the source", "levels")
     kinds = [lv.kind for lv in levels]
     config = _Config(
         spec=spec,
@@ -590,7 +654,8 @@ def _config(spec: MappingSpec, lines: list[str] | None = None) -> _Config:
     for name, reason in (reader.get("ignore-columns") or {}).items():
         if not isinstance(name, (int, str)) or not isinstance(reason, str) or not reason:
             raise fail("maps columns to the reason they are not read", "ignore-columns")
-        config.ignored_columns[column(name, f"ignore-columns.{name}")] = reason
+        if not absent(name):
+            config.ignored_columns[column(name, f"ignore-columns.{name}")] = reason
     config.header = header_line
     personal = reader.get("personal-data") or []
     if not isinstance(personal, list):
@@ -603,21 +668,39 @@ def _config(spec: MappingSpec, lines: list[str] | None = None) -> _Config:
         if not isinstance(key_spec, dict) or set(key_spec) != {"column"}:
             raise fail("is {column: <the column of the element's own id>}", "key")
         config.key_column = column(key_spec["column"], "key.column")
-    config.fields = _fields(spec, reader, column, kinds)
+    config.fields = _fields(spec, reader, column, kinds, absent)
     return config
 
 
 def _fields(
-    spec: MappingSpec, reader: dict[str, Any], column: Callable[[Any, str], int], kinds: list[str]
+    spec: MappingSpec,
+    reader: dict[str, Any],
+    column: Callable[[Any, str], int],
+    kinds: list[str],
+    absent: Callable[[Any], bool],
 ) -> FieldReader | None:
     if not reader.get("fields"):
         return None
     section = parse_section(
         FieldsSection, {"fields": reader["fields"]}, file=spec.path, at="reader"
     )
+    names = reader.get("actor-names") or {}
+    if not isinstance(names, dict) or not all(
+        isinstance(v, str) or (isinstance(v, list) and all(isinstance(i, str) for i in v))
+        for v in names.values()
+    ):
+        raise MappingError(
+            "maps each actor name as the table writes it to actor ids of actors.yaml "
+            "(an id, a list of ids, or [] for a name that names no actor)",
+            file=spec.path,
+            field="reader.actor-names",
+        )
+    kept: list[FieldSpec] = []
     columns, extra = [], {}
     for i, item in enumerate(section.fields):
         where = f"fields[{i}]"
+        if absent(item.column):
+            continue  # a column the export leaves out when no row fills it
         if item.level is not None and item.level not in kinds:
             raise MappingError(
                 f"{item.level!r} is not a level kind; write one of {', '.join(kinds)}",
@@ -625,13 +708,19 @@ def _fields(
                 field=f"reader.{where}.level",
             )
         columns.append(column(item.column, f"{where}.column"))
-        extra[i] = {
+        extra[len(kept)] = {
             name: column(value, f"{where}.{name}-column")
-            for name, value in (("date", item.date_column), ("indicator", item.indicator_column))
-            if value is not None
+            for name, value in (
+                ("date", item.date_column),
+                ("indicator", item.indicator_column),
+                ("funder", item.funder_column),
+            )
+            if value is not None and not absent(value)
         }
+        kept.append(item)
     issued = spec.plan.issued if isinstance(spec.plan.issued, date) else None
-    return FieldReader(section.fields, columns, extra, issued=issued)
+    actor_names = {str(k): v for k, v in names.items()}
+    return FieldReader(kept, columns, extra, issued=issued, actor_names=actor_names)
 
 
 def _repair_spec(item: Any, where: str, fail: Callable[[str, str], MappingError]) -> RepairSpec:
