@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -189,30 +191,13 @@ def check_plans(
     checked.referential_graphs[iris.graph("cog")] = _cog_graph(base_iri)
     checked.reports.append(validator.validate("actors", shared_actors, mappings / ACTORS_FILE))
     checked.reports.append(validator.validate("places", shared_places, mappings / PLACES_FILE))
+    context = _PlanContext(iris, vocabulary, actors, places, cog, reviews, validator, keep_graphs)
     total = len(mapping_files)
-    for number, mapping_file in enumerate(mapping_files, start=1):
-        progress(f"[{number}/{total}] mapping {mapping_file.parent.name}")
-        plan = map_plan(
-            mapping_file,
-            iris=iris,
-            vocabulary=vocabulary,
-            actors=actors,
-            places=places,
-            cog=cog,
-            reviews=reviews,
-        )
-        coverage = plan.coverage
-        progress(
-            f"[{number}/{total}] {plan.plan_id}: {len(plan.graph)} triples; "
-            f"{coverage.summary()}; validating"
-        )
-        report = validator.validate(plan.plan_id, plan.graph, plan.spec.source.path)
-        progress(f"[{number}/{total}] {plan.plan_id}: {report.render().splitlines()[0]}")
-        checked.plan_graphs[plan.graph_iri] = _as_named_graph(plan.graph_iri, plan.graph)
-        if not keep_graphs:
-            # the masks of personal data are kept: the published source text needs them
-            kept = Outline(elements=[], masked_lines=plan.outline.masked_lines)
-            plan = replace(plan, graph=Graph(), outline=kept)
+    for number, (plan, report, named, summary) in enumerate(
+        _map_and_check_all(context, mapping_files), start=1
+    ):
+        progress(f"[{number}/{total}] {plan.plan_id}: {summary}")
+        checked.plan_graphs[plan.graph_iri] = named
         checked.plans.append(plan)
         checked.reports.append(report)
     checked.reviews_path = reviews.path
@@ -222,11 +207,91 @@ def check_plans(
     return checked
 
 
+BUILD_WORKERS_ENV = "LODPLAN_BUILD_WORKERS"
+
+
+@dataclass(frozen=True)
+class _PlanContext:
+    """What mapping and checking any plan needs: shared, read-only."""
+
+    iris: IriMinter
+    vocabulary: Vocabulary
+    actors: dict[str, Actor]
+    places: Places
+    cog: CogReferential
+    reviews: Reviews
+    validator: Validator
+    keep_graphs: bool
+
+
+PlanResult = tuple[MappedPlan, ValidationReport, NamedGraph, str]
+_WORKER_CONTEXT: _PlanContext | None = None  # a forked worker's copy of the context
+
+
+def build_workers(plans: int) -> int:
+    """Processes that map and check plans: one per core (``$LODPLAN_BUILD_WORKERS``
+    caps it; 1 maps in this process), never more than the plans."""
+    wanted = os.environ.get(BUILD_WORKERS_ENV, "").strip()
+    try:
+        cap = int(wanted) if wanted else (os.cpu_count() or 1)
+    except ValueError:
+        raise LodplanError(f"{BUILD_WORKERS_ENV}={wanted!r} is not a number of processes") from None
+    return max(1, min(cap, plans))
+
+
+def _map_and_check_all(context: _PlanContext, files: list[Path]) -> Iterator[PlanResult]:
+    """Each plan mapped, checked and serialised, in the order of ``files``.
+
+    Plans are independent: with several cores they are mapped and validated in
+    forked processes, which inherit the context (the COG, the shapes) instead of
+    receiving it; results come back in order, so builds stay byte-identical."""
+    workers = build_workers(len(files))
+    if workers == 1:
+        for file in files:
+            yield _map_and_check(context, file)
+        return
+    global _WORKER_CONTEXT
+    _WORKER_CONTEXT = context
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(_map_and_check_in_worker, files)
+    finally:
+        _WORKER_CONTEXT = None
+
+
+def _map_and_check_in_worker(file: Path) -> PlanResult:
+    assert _WORKER_CONTEXT is not None
+    return _map_and_check(_WORKER_CONTEXT, file)
+
+
+def _map_and_check(context: _PlanContext, mapping_file: Path) -> PlanResult:
+    plan = map_plan(
+        mapping_file,
+        iris=context.iris,
+        vocabulary=context.vocabulary,
+        actors=context.actors,
+        places=context.places,
+        cog=context.cog,
+        reviews=context.reviews,
+    )
+    report = context.validator.validate(plan.plan_id, plan.graph, plan.spec.source.path)
+    summary = (
+        f"{len(plan.graph)} triples; {plan.coverage.summary()}; {report.render().splitlines()[0]}"
+    )
+    named = _as_named_graph(plan.graph_iri, plan.graph)
+    if not context.keep_graphs:
+        # the masks of personal data are kept: the published source text needs them
+        kept = Outline(elements=[], masked_lines=plan.outline.masked_lines)
+        plan = replace(plan, graph=Graph(), outline=kept)
+    return plan, report, named, summary
+
+
 def _unused_reviews(reviews: Reviews, plans: list[MappedPlan]) -> list[Review]:
-    """Reviews for given plans, all of them checked here, that decided no mention."""
+    """Reviews for given plans, all of them checked here, that decided no mention
+    (compared by value: plans mapped in other processes hold copies of them)."""
     mapped = {plan.plan_id for plan in plans}
-    used = {id(m.review) for plan in plans for m in plan.mentions if m.review is not None}
-    return [r for r in reviews.items if r.plans and r.plans <= mapped and id(r) not in used]
+    used = {m.review for plan in plans for m in plan.mentions if m.review is not None}
+    return [r for r in reviews.items if r.plans and r.plans <= mapped and r not in used]
 
 
 def _official_box(cog: CogReferential, ref: str) -> Box | None:

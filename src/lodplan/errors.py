@@ -26,6 +26,13 @@ class MappingError(LodplanError):
             where += f": field '{field}'"
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):  # raised in a build's worker process, re-raised in the build
+        return (_mapping_error, (self.message, self.file, self.line, self.field))
+
+
+def _mapping_error(message: str, file: str, line: int | None, field: str | None) -> MappingError:
+    return MappingError(message, file=file, line=line, field=field)
+
 
 class ConfigError(LodplanError, ValueError):
     """A setting (flag or environment variable) has an unusable value."""
