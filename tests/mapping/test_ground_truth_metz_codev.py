@@ -209,3 +209,24 @@ def test_every_quote_is_found_at_its_cited_line(metz, graph):
 def test_plan_validates(vocabulary, metz):
     report = Validator(vocabulary).validate("metz", metz.graph, metz.spec.source.path)
     assert report.conforms, report.render()
+
+
+def written_names(graph, element) -> dict[str, str]:
+    """Actor → the cell's words for it, where they say more than the actor's name."""
+    return {
+        str(graph.value(i, PROV.agent)).rsplit("metz-metropole-", 1)[-1]: str(text)
+        for i in graph.objects(element, LP.involvement)
+        for text in graph.objects(i, DCTERMS.description)
+    }
+
+
+def test_the_words_of_a_services_cell_are_kept_with_the_involvement(graph):
+    """Line 13 « DG pour renforcer les capacités d'ingénierie » and line 7 « Bureau et
+    Concertation Présidence/CODEV »: words that name no service are not lost."""
+    lobbying = find(graph, "action-a-conduire", "Exercer un Lobbying politique")
+    assert written_names(graph, lobbying) == {"dg": "DG pour renforcer les capacités d'ingénierie"}
+    report = find(graph, "action-proposee", "Ensemble du Rapport du CODEV")
+    suivi = next(c for c in graph.objects(report, LP.hasPart) if label(graph, c) == "Suivi")
+    assert set(written_names(graph, suivi).values()) == {"Bureau et Concertation Présidence/CODEV"}
+    cabinet = find(graph, "action-a-conduire", "Exercer un Lobbying politique")
+    assert "cabinet" not in written_names(graph, cabinet)  # « Cabinet » is its name

@@ -32,6 +32,10 @@ class Actor:
     territory: str | None = None  # a place reference: the territory it governs (an EPCI…)
     siren: str | None = None
 
+    def names(self) -> set[str]:
+        """Its labels in every language and its other names."""
+        return {*self.label.values(), *self.alt_labels}
+
 
 def load_actors(path: Path) -> dict[str, Actor]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}

@@ -332,6 +332,9 @@ class PlanGraphWriter:
             g.add((involvement, RDF.type, LP.Involvement))
             g.add((involvement, PROV.agent, agent))
             g.add((involvement, PROV.hadRole, self._concept(ROLE, role, "role", element)))
+            written = element.involvement_texts.get((actor_ref, role))
+            if written and written not in self.actors[actor_id].names():
+                g.add((involvement, DCTERMS.description, Literal(written, lang=self.lang)))
         self._dates(node, element.dates, element)
         self._fiche_facts(node, element)
 

@@ -148,6 +148,9 @@ class Element:
     categories: list[str] = field(default_factory=list)
     territories: list[str] = field(default_factory=list)  # territory references, see rules
     involvements: list[tuple[str, str]] = field(default_factory=list)  # (actor id, role)
+    # the words a table cell names an involvement with, when they are more than the
+    # actor's name (« DG pour renforcer les capacités d'ingénierie »): (actor, role) → text
+    involvement_texts: dict[tuple[str, str], str] = field(default_factory=dict)
     dates: list[DateMention] = field(default_factory=list)
     figures: list[StatedFigures] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
