@@ -172,6 +172,16 @@ class Element:
     # does its items (reader.actions.list-roles)
     introduced: Introduction | None = None
 
+    def keep_written_name(self, involvement: tuple[str, str], name: str) -> None:
+        """The words a source names an involvement with, published with it: nothing a
+        table says of who is concerned is lost when a name is mapped to an actor
+        (« DG pour renforcer les capacités d'ingénierie »)."""
+        known = self.involvement_texts.get(involvement)
+        if known is None:
+            self.involvement_texts[involvement] = name
+        elif name not in known.split(" ; "):
+            self.involvement_texts[involvement] = f"{known} ; {name}"
+
     def walk(self):
         """This element and all its descendants, depth first in document order."""
         yield self

@@ -249,11 +249,14 @@ class FieldReader:
                 element.themes += [c for c in concepts if c not in element.themes]
             return f"themes {' '.join(c.rsplit('/', 1)[-1] for c in concepts)}"
         if prop == "actor":
-            refs = [ref for item in items for ref in self._actors(spec, item)]
+            named = [(item, ref) for item in items for ref in self._actors(spec, item)]
+            refs = list(dict.fromkeys(ref for _, ref in named))
             for element in targets:
-                for ref in refs:
+                for item, ref in named:
                     if (ref, spec.role) not in element.involvements:
                         element.involvements.append((ref, spec.role or ""))
+                    if spec.lookup != "siren":  # a SIRET says nothing more than its actor
+                        element.keep_written_name((ref, spec.role or ""), item)
             return f"actors {', '.join(refs)}" if refs else "no actor (declared)"
         if prop == "category":
             ids = []

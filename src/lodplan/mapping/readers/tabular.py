@@ -362,7 +362,7 @@ def _apply_values(
                 for element in targets:
                     if (actor_id, spec.role or "") not in element.involvements:
                         element.involvements.append((actor_id, spec.role or ""))
-                    _keep_written_name(element, (actor_id, spec.role or ""), name)
+                    element.keep_written_name((actor_id, spec.role or ""), name)
     return read
 
 
@@ -381,17 +381,6 @@ def _cells_error(config: _Config) -> MappingError:
         file=config.spec.source.path,
         line=errors[0][0],
     )
-
-
-def _keep_written_name(element: Element, involvement: tuple[str, str], name: str) -> None:
-    """The cell's words for an involvement, published with it: nothing a table says of
-    who is concerned is lost when a name is mapped to an actor (« Bureau et
-    Concertation Présidence/CODEV », « DG pour renforcer les capacités d'ingénierie »)."""
-    known = element.involvement_texts.get(involvement)
-    if known is None:
-        element.involvement_texts[involvement] = name
-    elif name not in known.split(" ; "):
-        element.involvement_texts[involvement] = f"{known} ; {name}"
 
 
 def _masked_lines(config: _Config, rows: list[list[str]], lines: list[str]) -> dict[int, str]:
