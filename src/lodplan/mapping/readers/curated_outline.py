@@ -26,6 +26,7 @@ from lodplan.errors import MappingError
 from lodplan.mapping.dates import find_dates
 from lodplan.mapping.model import DateMention, Element, Outline, Span, SpanIgnore, StatedFigures
 from lodplan.mapping.readers.common import SPAN_KEYS, is_span_ignore, span_ignore
+from lodplan.mapping.source_words import first_words_not_found
 from lodplan.mapping.spec import MappingSpec
 
 OUTLINE_FORMAT_VERSION = 1
@@ -34,11 +35,18 @@ TYPE_KEYS = {"class", "kind", "level-name", "children"}
 ITEM_KEYS = {
     "type", "class", "kind", "level-name", "label", "description", "notation", "status",
     "lines", "quote", "dates", "territories", "actors", "children", "children-type", "note",
-    "figures",
+    "figures", "editorial", "label-by-editor",
 }  # fmt: skip
 FIGURES_KEYS = {"territory", "text", "population", "communes", "year"}
 DATE_KEYS = {"text", "start", "end", "precision", "role"}
 CLASSES = {"PlanElement", "Objective", "Action"}
+
+
+def _editor_marker(label: str) -> bool:
+    """A label wholly in square brackets is the editor's marker of a lost title
+    ("[titre illisible dans la source]"), as brackets mark an editor's words in a quote."""
+    text = label.strip()
+    return text.startswith("[") and text.endswith("]") and "]" not in text[1:-1]
 
 
 @dataclass(frozen=True)
@@ -147,6 +155,14 @@ class _OutlineReader:
         element = Element(cls, kind, level_name, label.strip(), span)
         element.notation = self._optional_str(item, "notation", where)
         element.description = self._optional_str(item, "description", where)
+        by_editor = self._optional_str(item, "label-by-editor", where)
+        if by_editor is None and not _editor_marker(label):
+            self._source_words(label.strip(), span, f"{where}.label")
+        if element.description is not None:
+            self._source_words(element.description, span, f"{where}.description")
+        element.editorial_notes = [
+            note for note in (by_editor, self._optional_str(item, "editorial", where)) if note
+        ]
         element.status = self._optional_str(item, "status", where)
         element.territories = [str(t) for t in self._list(item, "territories", where)]
         for i, actor in enumerate(self._list(item, "actors", where)):
@@ -182,6 +198,18 @@ class _OutlineReader:
                 f"{where}.quote",
             )
         return Span(start, end, quote)
+
+    def _source_words(self, text: str, span: Span, field: str) -> None:
+        """Fail unless ``text`` is the words of the item's lines (OCR noise aside)."""
+        missing = first_words_not_found(text, self._text(span.start_line, span.end_line))
+        if missing is not None:
+            raise self.fail(
+                f"is not the source's words: {missing!r} is not found in lines "
+                f"{span.start_line}-{span.end_line} (rule: docs/mapping.md, \"Curated "
+                "outlines\"); the source's words only, OCR errors corrected — the editor's "
+                "text goes to 'editorial'",
+                field,
+            )
 
     def _line_range(self, lines: Any, field: str) -> list[int]:
         """A cited line or ``[first, last]`` range, inside the source."""
