@@ -18,10 +18,12 @@ that rule — strict on words, lenient on the OCR's noise:
 * a misreading of at most :data:`NOISE` letters may differ, on either side, between
   two runs of at least :data:`RUN` letters that match (``difféerents`` and
   ``différents``, ``1°`` and ``1er``);
-* the text may leave out source text — a sentence it does not take, the other
-  column the OCR interleaved — only where what it leaves out holds a line break
-  or ends a sentence (``.``, ``!``, ``?``, ``:``, ``;``): it selects the source's
-  sentences and lines, it does not cut words out of them.
+* the text may leave out source text only when what it leaves out is whole
+  sentences (it follows a sentence's end — ``.``, ``!``, ``?``, ``:``, ``;``, ``…`` —
+  and ends with one), or is anchored at a line break: the rest of a line, whole
+  lines, the start of a line (the other column the OCR interleaved, a list it does
+  not take). It selects the source's sentences and lines; it does not cut words
+  out of them.
 
 Anything else — a word added, replaced or reordered, a rewording — is not the
 source's words: the function returns the first words of ``text`` it could not find.
@@ -119,12 +121,21 @@ def _left_out_whole(mine: _Stream, source: _Stream, before: Any, after: Any) -> 
 
 
 def _holds_break(source: _Stream, first: int, end: int) -> bool:
-    """Whether the source text between letters ``first`` and ``end`` holds a line
-    break or a sentence's end."""
+    """Whether the source text between letters ``first`` and ``end`` may be left out:
+    whole sentences (it starts at a sentence's end and ends with one), or the rest of
+    a line or the start of one (the other column the OCR put on the line)."""
     start = source.offsets[first - 1] + 1 if first > 0 else 0
     stop = source.offsets[end] if end < len(source.offsets) else len(source.text)
     skipped = source.text[start:stop]
-    return "\n" in skipped or any(c in skipped for c in _SENTENCE_ENDS)
+    closing = " \t\n»”\")]"
+    if skipped.lstrip(closing)[:1] in tuple(_SENTENCE_ENDS) and skipped.rstrip(
+        closing
+    )[-1:] in tuple(_SENTENCE_ENDS):
+        return True
+    if "\n" not in skipped:
+        return False
+    head, tail = skipped.split("\n", 1)[0], skipped.rsplit("\n", 1)[1]
+    return not any(c.isalnum() for c in head) or not any(c.isalnum() for c in tail)
 
 
 def _case_may_differ(mine: _Stream, a: int, source: _Stream, b: int) -> bool:
@@ -164,10 +175,14 @@ def _in_capitals(stream: _Stream, index: int) -> bool:
 
 
 def _misread_capital(stream: _Stream, index: int) -> bool:
-    """A capital inside a word not set in capitals: the OCR's misreading ("Vvie")."""
-    char = stream.text[stream.offsets[index]]
+    """A capital inside a word not set in capitals, or doubled by a lower-case copy of
+    itself: the OCR's misreading ("Vvie")."""
+    offset = stream.offsets[index]
+    char, after = stream.text[offset], stream.text[offset + 1 : offset + 2]
     word = _word_at(stream, index)
-    return char.isupper() and not word.startswith(char) and not _in_capitals(stream, index)
+    if not char.isupper() or _in_capitals(stream, index):
+        return False
+    return not word.startswith(char) or after == char.lower()  # inside, or doubled: "Vvie"
 
 
 def _starts_sentence(stream: _Stream, index: int) -> bool:
