@@ -205,6 +205,4 @@ def test_an_editorial_note_without_its_language_is_reported(validator, mot):
     graph.add((ACTION, skos_note, Literal("Une note sans langue.")))
     report = validator.validate("mot", graph, mot.spec.source.path)
     assert not report.conforms
-    assert any(
-        f.focus == str(ACTION) and f.path == "skos:editorialNote" for f in report.findings
-    )
+    assert any(f.focus == str(ACTION) and f.path == "skos:editorialNote" for f in report.findings)

@@ -114,9 +114,7 @@ def test_what_the_defis_present_as_actions(graph):
     assert graph.value(wood, DCTERMS.description) is None
     assert "autant d'actions" in str(graph.value(wood, SKOS.editorialNote))
     defi = graph.value(wood, LP.partOf)
-    assert "chaufferies bois, énergies renouvelables" in str(
-        graph.value(defi, DCTERMS.description)
-    )
+    assert "chaufferies bois, énergies renouvelables" in str(graph.value(defi, DCTERMS.description))
     assert parent_label(graph, wood) == "Vers un territoire bas-carbone, sobre en énergie"
     # the quote keeps the OCR as it is: « ducovoiturage » (line 244)
     carpool = find(graph, "action", "Développement du covoiturage")
@@ -194,9 +192,7 @@ def test_unreadable_titles_are_said_not_invented(graph):
     )
     assert "perdu dans le texte OCR" in str(graph.value(defis[0], SKOS.editorialNote))
     # a title taken from the summary page says so, as the editor's note
-    assert "Titre repris de la page de synthèse" in str(
-        graph.value(defis[1], SKOS.editorialNote)
-    )
+    assert "Titre repris de la page de synthèse" in str(graph.value(defis[1], SKOS.editorialNote))
     assert dates_of(graph, defis[0]) == [(date(2020, 1, 1), date(2020, 12, 31), "annee", "2020")]
     step = URIRef(TEST_BASE + "plan/pompey-projet-de-territoire/element/3")
     assert label(graph, step) == UNREADABLE

@@ -66,7 +66,8 @@ def test_anything_else_is_not_the_sources_words(text, missing):
 def test_interleaved_columns_are_skipped_at_line_breaks():
     # two columns of a page, interleaved by the OCR line by line
     columns = "+ Filieres industrielles @ ENERGIE ET\n- Tourisme, culture ECO CIRCULAIRE\n- Emploi"
-    assert first_words_not_found("Filières industrielles - Tourisme, culture - Emploi", columns) is None
+    text = "Filières industrielles - Tourisme, culture - Emploi"
+    assert first_words_not_found(text, columns) is None
     assert first_words_not_found("Énergie et éco circulaire", columns) is None
     # but a skip inside one line is a cut, not a column
     assert "ENERGIE ET" in str(first_words_not_found("Filières ENERGIE ET", columns))

@@ -167,7 +167,8 @@ def test_an_editorial_note_needs_no_new_context_term():
     compactor = JsonLdCompactor(bundled_contexts().current("http://lod.test/"))
     element = NamedNode("http://lod.test/plan/p/element/1")
     note = Literal("Libellé de l'éditeur : la source n'en a pas.", language="fr")
-    triples = [Triple(element, NamedNode("http://www.w3.org/2004/02/skos/core#editorialNote"), note)]
+    editorial_note = NamedNode("http://www.w3.org/2004/02/skos/core#editorialNote")
+    triples = [Triple(element, editorial_note, note)]
     document = json.loads(compactor.to_bytes(triples))
     assert document["skos:editorialNote"] == {"@value": note.value, "@language": "fr"}
     nquads = jsonld.to_rdf(

@@ -32,6 +32,7 @@ source's words: the function returns the first words of ``text`` it could not fi
 from __future__ import annotations
 
 import difflib
+import itertools
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -80,7 +81,7 @@ def first_words_not_found(text: str, source: str) -> str | None:
     # what precedes the first run, and follows the last, is text the source lacks
     if blocks[0].a > NOISE:
         return _words_from(mine, 0)
-    for before, after in zip(blocks, blocks[1:], strict=False):
+    for before, after in itertools.pairwise(blocks):
         mine_gap = after.a - (before.a + before.size)
         theirs_gap = after.b - (before.b + before.size)
         if mine_gap > NOISE:
@@ -127,10 +128,9 @@ def _holds_break(source: _Stream, first: int, end: int) -> bool:
     start = source.offsets[first - 1] + 1 if first > 0 else 0
     stop = source.offsets[end] if end < len(source.offsets) else len(source.text)
     skipped = source.text[start:stop]
-    closing = " \t\n»”\")]"
-    if skipped.lstrip(closing)[:1] in tuple(_SENTENCE_ENDS) and skipped.rstrip(
-        closing
-    )[-1:] in tuple(_SENTENCE_ENDS):
+    closing = ' \t\n»”")]'
+    first_char, last_char = skipped.lstrip(closing)[:1], skipped.rstrip(closing)[-1:]
+    if first_char and last_char and first_char in _SENTENCE_ENDS and last_char in _SENTENCE_ENDS:
         return True
     if "\n" not in skipped:
         return False

@@ -243,7 +243,7 @@ class _OutlineReader:
         if missing is not None:
             raise self.fail(
                 f"is not the source's words: {missing!r} is not found in lines "
-                f"{span.start_line}-{span.end_line} (rule: docs/mapping.md, \"Curated "
+                f'{span.start_line}-{span.end_line} (rule: docs/mapping.md, "Curated '
                 "outlines\"); the source's words only, OCR errors corrected — the editor's "
                 "text goes to 'editorial'",
                 field,
