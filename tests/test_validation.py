@@ -195,3 +195,14 @@ def test_a_warning_leaves_a_bundled_plan_conforming(validator, mot):
     applied = {shape.name: shape.focus_nodes for shape in report.run.shapes}
     assert applied["lpsh:PlanShape"] == 1
     assert applied["lpsh:ActionShape"] == len(set(graph.subjects(RDF.type, LP.Action)))
+
+
+def test_an_editorial_note_without_its_language_is_reported(validator, mot):
+    skos_note = URIRef("http://www.w3.org/2004/02/skos/core#editorialNote")
+    graph = copy(mot.graph)
+    graph.add((ACTION, skos_note, Literal("Note de l'éditeur.", lang="fr")))
+    assert validator.validate("mot", graph, mot.spec.source.path).conforms
+    graph.add((ACTION, skos_note, Literal("Une note sans langue.")))
+    report = validator.validate("mot", graph, mot.spec.source.path)
+    assert not report.conforms
+    assert any(f.focus == str(ACTION) and f.path == "skos:editorialNote" for f in report.findings)

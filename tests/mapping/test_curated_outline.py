@@ -6,12 +6,13 @@ import textwrap
 from datetime import date
 
 import pytest
-from rdflib import URIRef
-from rdflib.namespace import RDFS
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from lodplan.errors import MappingError
 from lodplan.iris import IriMinter
 from lodplan.mapping import map_plan
+from lodplan.mapping.source_words import first_words_not_found
 from lodplan.terms import ELEMENT_KIND, LP, OA
 from tests.conftest import TEST_BASE
 
@@ -249,3 +250,119 @@ def test_a_cue_in_a_date_text_gives_its_role_unless_a_person_declares_one(
         date(2024, 3, 7),
         role,
     )
+
+
+# -- nothing invented: descriptions and labels are the source's words ---------------------
+
+
+def with_defi_keys(keys: str, label: str = "Un défi à relever pour le territoire") -> str:
+    """The outline, with ``keys`` (YAML lines) added to the défi."""
+    indented = "".join(f"        {line}\n" for line in keys.splitlines())
+    return OUTLINE.replace(
+        "      - label: Un défi à relever pour le territoire\n",
+        f"      - label: {label}\n" + indented,
+    )
+
+
+def test_a_description_in_the_sources_words_passes_despite_the_ocr(
+    tmp_path, vocabulary, bundled_actors
+):
+    # "a relever" (lost accent), "terri-\ntoire" (a hyphen at a line break), "REUNION"
+    # (capitals): the description corrects them and is still the source's words
+    outline = with_defi_keys(
+        "description: Un défi à relever pour le territoire. Réunion le 7 mars 2024"
+    )
+    plan = run(write(tmp_path, outline), vocabulary, bundled_actors)
+    assert str(plan.graph.value(DEFI, DCTERMS.description)).startswith("Un défi à relever")
+
+
+def test_a_paraphrase_fails_naming_the_file_the_item_and_the_lines(
+    tmp_path, vocabulary, bundled_actors
+):
+    outline = with_defi_keys("description: Un défi que le territoire doit relever.")
+    with pytest.raises(MappingError) as error:
+        run(write(tmp_path, outline), vocabulary, bundled_actors)
+    assert error.value.file.endswith("outline.yaml")
+    assert error.value.field == "items[0].children[0].description"
+    assert "is not the source's words" in error.value.message
+    assert "'que le territoire doit relever.' is not found in lines 4-6" in error.value.message
+
+
+def test_a_label_the_editor_wrote_must_say_so(tmp_path, vocabulary, bundled_actors):
+    label = "Le défi du territoire"
+    with pytest.raises(MappingError) as error:
+        run(write(tmp_path, with_defi_keys("", label)), vocabulary, bundled_actors)
+    assert error.value.field == "items[0].children[0].label"
+    declared = with_defi_keys("label-by-editor: Libellé de l'éditeur, la source n'en a pas.", label)
+    plan = run(write(tmp_path, declared), vocabulary, bundled_actors)
+    defi = URIRef(f"{ENJEU}/le-defi-du-territoire")
+    assert str(plan.graph.value(defi, RDFS.label)) == label
+    # the reason is published: a reader knows the label is not the source's
+    assert str(plan.graph.value(defi, SKOS.editorialNote)) == (
+        "Libellé de l'éditeur, la source n'en a pas."
+    )
+
+
+def test_the_editors_text_is_an_editorial_note_not_the_description(
+    tmp_path, vocabulary, bundled_actors
+):
+    outline = with_defi_keys(
+        "description: Un défi à relever pour le territoire.\n"
+        "editorial: La date de la réunion est celle de la page 2. <b>&</b>\n"
+        "note: an unpublished note for the mapping's readers"
+    )
+    g = run(write(tmp_path, outline), vocabulary, bundled_actors).graph
+    [note] = g.objects(DEFI, SKOS.editorialNote)
+    assert note == Literal("La date de la réunion est celle de la page 2. <b>&</b>", lang="fr")
+    assert [str(d) for d in g.objects(DEFI, DCTERMS.description)] == [
+        "Un défi à relever pour le territoire."
+    ]
+    assert not any("an unpublished note" in str(o) for o in g.objects())
+
+
+def test_an_alternative_label_has_its_own_lines_and_is_the_sources_words(
+    tmp_path, vocabulary, bundled_actors
+):
+    outline = with_defi_keys('alt-labels:\n  - {label: Mon projet, lines: 1, quote: "MON PROJET"}')
+    plan = run(write(tmp_path, outline), vocabulary, bundled_actors)
+    assert plan.graph.value(DEFI, SKOS.altLabel) == Literal("Mon projet", lang="fr")
+    wrong = with_defi_keys('alt-labels:\n  - {label: Notre projet, lines: 1, quote: "MON PROJET"}')
+    with pytest.raises(MappingError) as error:
+        run(write(tmp_path, wrong), vocabulary, bundled_actors)
+    assert error.value.field == "items[0].children[0].alt-labels[0].label"
+
+
+def test_a_label_in_brackets_is_the_editors_marker_of_a_lost_title(
+    tmp_path, vocabulary, bundled_actors
+):
+    outline = with_defi_keys("", '"[titre illisible dans la source]"')
+    plan = run(write(tmp_path, outline), vocabulary, bundled_actors)
+    labels = {str(o) for o in plan.graph.objects(predicate=RDFS.label)}
+    assert "[titre illisible dans la source]" in labels
+
+
+@pytest.mark.parametrize(
+    ("plan_dir", "described", "noted"),
+    [("pompey-projet-de-territoire", 31, 50), ("pnfc-feuille-de-route", 86, 14)],
+)
+def test_every_curated_description_of_the_bundled_plans_is_the_sources_words(
+    map_bundled, plan_dir, described, noted
+):
+    plan = map_bundled(plan_dir)
+    lines = plan.spec.source.path.read_text(encoding="utf-8").split("\n")
+    elements = list(plan.outline.walk())
+    checked = 0
+    for element in elements:
+        if element.description is None:
+            continue
+        cited = "\n".join(lines[element.span.start_line - 1 : element.span.end_line])
+        assert first_words_not_found(element.description, cited) is None, element.label
+        assert (None, DCTERMS.description, Literal(element.description, lang="fr")) in plan.graph
+        checked += 1
+    assert checked == described
+    # the editor's words are apart, as editorial notes, never in a description
+    notes = [note for element in elements for note in element.editorial_notes]
+    assert len(notes) == noted
+    assert len(list(plan.graph.subject_objects(SKOS.editorialNote))) == noted
+    descriptions = {str(d) for d in plan.graph.objects(predicate=DCTERMS.description)}
+    assert not any("Titre sur la page de synthèse" in d for d in descriptions)

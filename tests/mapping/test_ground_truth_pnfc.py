@@ -131,17 +131,20 @@ def test_date_adoption_and_period_with_their_lines(graph):
 def test_members_with_population_communes_and_year(graph):
     members = children(graph, find(graph, "constat", "Les membres"))
     figures = {
-        "Pays de Montbéliard Agglomération": ("139 776 habitants", "72 communes", (75, 77)),
-        "Grand Belfort": ("103 741 habitants", "52 communes", (79, 81)),
-        "Communauté de communes du Pays d'Héricourt": ("20 962 habitants", "23 communes", (83, 85)),
-        "Communauté de communes du Sud Territoire": ("23 531 habitants", "27 communes", (87, 89)),
-        "Communauté de communes des Vosges du Sud": ("15 350 habitants", "22 communes", (91, 93)),
+        "Pays de Montbéliard Agglomération": ("139 776 habitants", "72 Communes", (75, 77)),
+        "Grand Belfort": ("103 741 habitants", "52 Communes", (79, 81)),
+        "Communauté de communes du Pays d'Héricourt": ("20 962 habitants", "23 Communes", (83, 85)),
+        "Communauté de communes du Sud Territoire": ("23 531 habitants", "27 Communes", (87, 89)),
+        "Communauté de communes des Vosges du Sud": ("15 350 habitants", "22 Communes", (91, 93)),
     }
     assert [label(graph, m) for m in members] == list(figures)
     for member in members:
         population, communes, lines = figures[label(graph, member)]
-        text = description(graph, member)
-        assert population in text and communes in text and "RP 2017" in text
+        # the description is the member's line as the brochure writes it ("139 776
+        # HABITANTS - 72 Communes", line 77); the year of the census (line 95) is the
+        # editor's note, not the description
+        assert description(graph, member) == f"{population} - {communes}"
+        assert "RP 2017" in str(graph.value(member, SKOS.editorialNote))
         assert lines_of(graph, member) == lines
     pma = members[0]
     assert ("pays-de-montbeliard-agglomeration", "mentionne") in actors_of(graph, pma)

@@ -161,3 +161,29 @@ def test_static_links_are_relative_files(site):
 def test_a_name_link_is_shown_as_the_words_what_they_name_and_why(site):
     text = text_of(site.resource(ACTION, links()))
     assert "« Testville » → Testville (cog-commune, certain)" in text
+
+
+def test_an_editorial_note_is_shown_apart_labelled_and_escaped(tmp_path):
+    graph = rdflib.Graph().parse(FIXTURES / "demo.ttl")
+    note = "Titre donné par l'éditeur : <b>le document</b> n'en a pas & c'est dit."
+    skos = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
+    graph.add((rdflib.URIRef(ACTION), skos.editorialNote, rdflib.Literal(note, lang="fr")))
+    EmbeddedPublisher(tmp_path).publish(
+        [NamedGraph(BASE + "graph/plan/demo", graph.serialize(format="nt").encode(), len(graph))],
+        base_iri=BASE,
+        build_id="site-note",
+    )
+    pages = SitePages(ResourceService(EmbeddedStore(tmp_path), base_iri=BASE), PageRenderer())
+    html = pages.resource(ACTION, links())
+    aside = html[html.index('<aside class="editorial-note"') : html.index("</aside>")]
+    assert "Note de l’éditeur" in aside and "pas tirée du document source" in aside
+    assert "&lt;b&gt;le document&lt;/b&gt; n&#39;en a pas &amp; c&#39;est dit." in aside
+    assert "<b>le document</b>" not in html
+    # shown apart: once before the table of all the data, not among the key facts
+    assert html[: html.index("</aside>")].count("le document&lt;/b&gt;") == 1
+    facts = html[html.index('id="facts-title"') :] if 'id="facts-title"' in html else ""
+    assert "le document&lt;/b&gt;" not in facts[: facts.find("</section>")]
+    lead = re.search(r'<p class="lead literal">(.*?)</p>', html)
+    assert lead is None or "le document" not in lead.group(1)
+    english = pages.resource(ACTION, links("en"))
+    assert "Editor’s note" in english

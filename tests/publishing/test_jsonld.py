@@ -158,3 +158,20 @@ def test_published_context_versions_never_change():
     for version, path in versions.items():
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         assert digest == PUBLISHED_CONTEXT_VERSIONS[version], f"context {version} was edited"
+
+
+def test_an_editorial_note_needs_no_new_context_term():
+    """skos:editorialNote (the editor's words on a curated element) compacts with the
+    context's skos prefix, language kept, and reads back as the same triple: the
+    published context versions stay as they are."""
+    compactor = JsonLdCompactor(bundled_contexts().current("http://lod.test/"))
+    element = NamedNode("http://lod.test/plan/p/element/1")
+    note = Literal("Libellé de l'éditeur : la source n'en a pas.", language="fr")
+    editorial_note = NamedNode("http://www.w3.org/2004/02/skos/core#editorialNote")
+    triples = [Triple(element, editorial_note, note)]
+    document = json.loads(compactor.to_bytes(triples))
+    assert document["skos:editorialNote"] == {"@value": note.value, "@language": "fr"}
+    nquads = jsonld.to_rdf(
+        document, {"format": "application/n-quads", "documentLoader": compactor.load_document}
+    )
+    assert {q.triple for q in parse(nquads.encode(), format=RdfFormat.N_QUADS)} == set(triples)

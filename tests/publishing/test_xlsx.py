@@ -95,7 +95,9 @@ def test_the_workbook_has_the_csv_columns_and_rows_typed():
     header = [cell.value for cell in sheet[1]]
     assert header == list(ROWS[0])  # the CSV's header: the columns' names
     assert all(cell.font.bold for cell in sheet[1])
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:T{len(ROWS) + 1}"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == (
+        f"A1:{openpyxl.utils.get_column_letter(len(header))}{len(ROWS) + 1}"
+    )
     assert sheet.max_row == len(ROWS) + 1
     first = {name: sheet.cell(row=2, column=n).value for n, name in enumerate(header, 1)}
     assert first["position"] == first["code"] == "1.10"  # text, not the number 1.1

@@ -290,6 +290,10 @@ class PlanGraphWriter:
             g.add((node, SKOS.notation, Literal(element.notation)))
         if element.description:
             g.add((node, DCTERMS.description, Literal(element.description, lang=self.lang)))
+        for alt in element.alt_labels:
+            g.add((node, SKOS.altLabel, Literal(alt, lang=self.lang)))
+        for note in element.editorial_notes:
+            g.add((node, SKOS.editorialNote, Literal(note, lang=self.lang)))
         if parent is not None:
             g.add((node, LP.partOf, parent))
             g.add((parent, LP.hasPart, node))

@@ -143,6 +143,10 @@ class Element:
     label: str = ""
     key: str = ""  # last IRI segment, unique among siblings
     description: str | None = None
+    # the editor's words about the element (a curated outline's ``editorial``): never
+    # the source's, published as skos:editorialNote apart from the description
+    editorial_notes: list[str] = field(default_factory=list)
+    alt_labels: list[str] = field(default_factory=list)  # other names the source gives it
     status: str | None = None
     priority: str | None = None
     categories: list[str] = field(default_factory=list)

@@ -44,6 +44,7 @@ _SHOWN_APART = {
     str(DCTERMS.description), str(SKOS.notation), str(LP.levelName), str(LP.partOf),
     str(LP.hasPart), str(LP.hasElement), str(LP.involvement), str(LP.involves),
     str(LP.source), str(LP.passage), str(LP.order), str(LP.level), str(SKOS.definition),
+    str(SKOS.editorialNote),
 }  # fmt: skip
 _ELEMENT_CLASSES = {str(LP.Action), str(LP.Objective), str(LP.PlanElement)}
 _TERRITORY_CLASSES = {str(LP.Territory), IGEO + "Commune", IGEO + "Departement",
@@ -122,6 +123,8 @@ class ResourceView:
     code: str | None = None
     level_name: str | None = None
     description: str | None = None
+    # the editor's words (skos:editorialNote), shown apart from the source's, labelled
+    editorial_notes: list[str] = field(default_factory=list)
     breadcrumb: list[Ref] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     actors: list[tuple[str | None, list[Ref]]] = field(default_factory=list)  # role → actors
@@ -190,6 +193,7 @@ class _ViewBuilder:
             description=self.literal(self.iri, str(DCTERMS.description))
             or self.literal(self.iri, str(SKOS.definition)),
         )
+        view.editorial_notes = self.editorial_notes(self.iri)
         view.facts = self.facts(own)
         view.actors = self.actors()
         view.provenance = self.provenance(self.iri)
@@ -447,6 +451,12 @@ class _ViewBuilder:
 
     def iris(self, subject: str, predicate: str) -> list[str]:
         return [v.value for v in self.values(subject, predicate) if isinstance(v, NamedNode)]
+
+    def editorial_notes(self, subject: str) -> list[str]:
+        """The editor's notes on ``subject``: in the page's language, else every one."""
+        notes = [v for v in self.values(subject, str(SKOS.editorialNote)) if isinstance(v, Literal)]
+        own = [v for v in notes if v.language == self.lang]
+        return sorted(v.value for v in (own or notes))
 
     def literal(self, subject: str, predicate: str) -> str | None:
         return pick(

@@ -308,6 +308,9 @@ def _action_rows(store: Store, plan_iri: str) -> list[dict[str, str]]:
     territories: dict[str, set[str]] = defaultdict(set)
     for s in _select(store, "territories.rq", plan_iri):
         territories[_value(s, "element")].add(_value(s, "name") or _value(s, "territory"))
+    notes: dict[str, set[str]] = defaultdict(set)
+    for s in _select(store, "notes.rq", plan_iri):
+        notes[_value(s, "element")].add(_value(s, "note"))
     dates: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
     for s in _select(store, "dates.rq", plan_iri):
         role = _value(s, "role").rsplit("/", 1)[-1]
@@ -342,6 +345,7 @@ def _action_rows(store: Store, plan_iri: str) -> list[dict[str, str]]:
                 for p in ancestors(iri)
             ),
             "description": _value(element, "description"),
+            "editorial_note": MULTI_VALUE_SEPARATOR.join(sorted(notes[iri])),
             "territories": MULTI_VALUE_SEPARATOR.join(sorted(territories[iri])),
             "dates": MULTI_VALUE_SEPARATOR.join(text for _, _, text, _ in stated),
             # the action's own span: an event it cites (a signature, a forum) is no start

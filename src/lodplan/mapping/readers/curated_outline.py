@@ -8,6 +8,17 @@ each quote against the source — the cited lines joined with ``"\\n"``, exactly
 without any other normalisation — so the provenance stays verbatim even when
 the label does not. Source lines used by no item must be ignored with a reason.
 
+Nothing invented: an item's description and label must be the source's words,
+found in its cited lines up to the OCR's noise (:mod:`lodplan.mapping.source_words`);
+what the editor writes goes to ``editorial`` (published as ``skos:editorialNote``,
+never as the description), and a label the editor had to write (a title the OCR
+lost or garbled, a name completed from an enumeration) is declared with
+``label-by-editor``, the reason why, published as an editorial note too. A label
+wholly in square brackets ("[titre illisible dans la source]") is the editor's
+marker and needs no declaration. Another name the source gives the item
+elsewhere (a title on a summary page) is an ``alt-labels`` entry with its own
+lines and quote, checked the same way and published as ``skos:altLabel``.
+
 The mapping names the outline file (``reader.outline``, relative to the mapping);
 the outline's format is documented in docs/mapping.md ("Curated outlines").
 """
@@ -24,8 +35,17 @@ import yaml
 
 from lodplan.errors import MappingError
 from lodplan.mapping.dates import find_dates
-from lodplan.mapping.model import DateMention, Element, Outline, Span, SpanIgnore, StatedFigures
+from lodplan.mapping.model import (
+    DateMention,
+    Element,
+    Outline,
+    ReadValue,
+    Span,
+    SpanIgnore,
+    StatedFigures,
+)
 from lodplan.mapping.readers.common import SPAN_KEYS, is_span_ignore, span_ignore
+from lodplan.mapping.source_words import first_words_not_found
 from lodplan.mapping.spec import MappingSpec
 
 OUTLINE_FORMAT_VERSION = 1
@@ -34,11 +54,19 @@ TYPE_KEYS = {"class", "kind", "level-name", "children"}
 ITEM_KEYS = {
     "type", "class", "kind", "level-name", "label", "description", "notation", "status",
     "lines", "quote", "dates", "territories", "actors", "children", "children-type", "note",
-    "figures",
+    "figures", "editorial", "label-by-editor", "alt-labels",
 }  # fmt: skip
+ALT_LABEL_KEYS = {"label", "lines", "quote"}
 FIGURES_KEYS = {"territory", "text", "population", "communes", "year"}
 DATE_KEYS = {"text", "start", "end", "precision", "role"}
 CLASSES = {"PlanElement", "Objective", "Action"}
+
+
+def _editor_marker(label: str) -> bool:
+    """A label wholly in square brackets is the editor's marker of a lost title
+    ("[titre illisible dans la source]"), as brackets mark an editor's words in a quote."""
+    text = label.strip()
+    return text.startswith("[") and text.endswith("]") and "]" not in text[1:-1]
 
 
 @dataclass(frozen=True)
@@ -72,6 +100,7 @@ class _OutlineReader:
         self.path = path
         self.lines = lines
         self.types: dict[str, _Type] = {}
+        self.values: list[ReadValue] = []  # alternative labels, for coverage
 
     def fail(self, message: str, field: str | None = None) -> MappingError:
         return MappingError(message, file=self.path, field=field)
@@ -115,7 +144,7 @@ class _OutlineReader:
         if not isinstance(items, list) or not items:
             raise self.fail("is required: a list of items", "items")
         elements = [self._item(item, f"items[{i}]", None) for i, item in enumerate(items)]
-        outline = Outline(elements=elements, plan_spans=plan_spans)
+        outline = Outline(elements=elements, plan_spans=plan_spans, values=self.values)
         entries = data.get("ignore") or []
         if not isinstance(entries, list):
             raise self.fail("expected a list", "ignore")
@@ -147,6 +176,18 @@ class _OutlineReader:
         element = Element(cls, kind, level_name, label.strip(), span)
         element.notation = self._optional_str(item, "notation", where)
         element.description = self._optional_str(item, "description", where)
+        by_editor = self._optional_str(item, "label-by-editor", where)
+        if by_editor is None and not _editor_marker(label):
+            self._source_words(label.strip(), span, f"{where}.label")
+        if element.description is not None:
+            self._source_words(element.description, span, f"{where}.description")
+        element.editorial_notes = [
+            note for note in (by_editor, self._optional_str(item, "editorial", where)) if note
+        ]
+        element.alt_labels = [
+            self._alt_label(alt, f"{where}.alt-labels[{i}]")
+            for i, alt in enumerate(self._list(item, "alt-labels", where))
+        ]
         element.status = self._optional_str(item, "status", where)
         element.territories = [str(t) for t in self._list(item, "territories", where)]
         for i, actor in enumerate(self._list(item, "actors", where)):
@@ -182,6 +223,31 @@ class _OutlineReader:
                 f"{where}.quote",
             )
         return Span(start, end, quote)
+
+    def _alt_label(self, raw: Any, where: str) -> str:
+        """Another name the source gives the item, at its own lines (checked like a label)."""
+        alt = self._dict(raw, where)
+        self._keys(alt, ALT_LABEL_KEYS, where)
+        text = self._optional_str(alt, "label", where)
+        if text is None:
+            raise self.fail("is required", f"{where}.label")
+        span = self._span(alt, where)
+        self._source_words(text, span, f"{where}.label")
+        for number in range(span.start_line, span.end_line + 1):
+            self.values.append(ReadValue(number, text, f"skos:altLabel {text}"))
+        return text
+
+    def _source_words(self, text: str, span: Span, field: str) -> None:
+        """Fail unless ``text`` is the words of the item's lines (OCR noise aside)."""
+        missing = first_words_not_found(text, self._text(span.start_line, span.end_line))
+        if missing is not None:
+            raise self.fail(
+                f"is not the source's words: {missing!r} is not found in lines "
+                f'{span.start_line}-{span.end_line} (rule: docs/mapping.md, "Curated '
+                "outlines\"); the source's words only, OCR errors corrected — the editor's "
+                "text goes to 'editorial'",
+                field,
+            )
 
     def _line_range(self, lines: Any, field: str) -> list[int]:
         """A cited line or ``[first, last]`` range, inside the source."""
@@ -266,6 +332,7 @@ class _OutlineReader:
         used = {n for e in outline.walk() for n in range(e.span.start_line, e.span.end_line + 1)}
         for span in outline.plan_spans.values():
             used.update(range(span.start_line, span.end_line + 1))
+        used.update(value.line for value in outline.values)  # alternative labels
         ignored: dict[int, str] = {}
         for i, raw in enumerate(entries):
             where = f"ignore[{i}]"
