@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from lodplan.pages.fiche import SHOWN_PROPERTIES as FICHE_PROPERTIES
+from lodplan.pages.fiche import Fiche, element_fiche
 from lodplan.pages.labels import pick, store_label, term_label
 from lodplan.pages.plans import PlanCard, Ref, TreeNode, plan_cards, plan_tree
 from lodplan.pages.queries import pick_text, run, text
@@ -135,6 +137,7 @@ class ResourceView:
     passages: list[Passage] = field(default_factory=list)
     source_lines: list[SourceLine] = field(default_factory=list)  # a source document's text
     properties: list[tuple[str, list[Fact]]] = field(default_factory=list)  # every triple
+    fiche: Fiche | None = None  # an element's status, schedule, budget, themes, indicators
 
 
 class ResourcePages:
@@ -190,7 +193,10 @@ class _ViewBuilder:
             description=self.literal(self.iri, str(DCTERMS.description))
             or self.literal(self.iri, str(SKOS.definition)),
         )
-        view.facts = self.facts(own)
+        if view.kind in ("element", "action"):
+            fiche = element_fiche(self.store, self.iri, self.lang, self.first, self.label)
+            view.fiche = None if fiche.empty else fiche
+        view.facts = self.facts(own, shown_apart=FICHE_PROPERTIES if view.fiche else frozenset())
         view.actors = self.actors()
         view.provenance = self.provenance(self.iri)
         view.passages = self.passages()
@@ -214,11 +220,11 @@ class _ViewBuilder:
         view.incoming = self.incoming(view.kind)
         return view
 
-    def facts(self, triples: list[Triple]) -> list[Fact]:
+    def facts(self, triples: list[Triple], shown_apart: frozenset[str] = frozenset()) -> list[Fact]:
         grouped: dict[str, list[Value]] = defaultdict(list)
         for triple in triples:
             predicate = triple.predicate.value
-            if predicate in _SHOWN_APART:
+            if predicate in _SHOWN_APART or predicate in shown_apart:
                 continue
             grouped[predicate].append(self.value(triple.object))
         facts = [
@@ -452,6 +458,18 @@ class _ViewBuilder:
         return pick(
             [v for v in self.values(subject, predicate) if isinstance(v, Literal)], self.lang
         )
+
+    def first(self, predicate: str) -> tuple[str, str | None] | None:
+        """The resource's value of ``predicate``: its literal in the page's language,
+        else its first IRI, as (value, language)."""
+        values = self.values(self.iri, predicate)
+        literals = [v for v in values if isinstance(v, Literal)]
+        if literals:
+            chosen = pick(literals, self.lang)
+            language = next((v.language for v in literals if v.value == chosen), None)
+            return (chosen, language) if chosen is not None else None
+        iris = sorted(v.value for v in values if isinstance(v, NamedNode))
+        return (iris[0], None) if iris else None
 
     def _objects(self, subject: str, predicate: str) -> list[str]:
         if subject in self.by_subject:
