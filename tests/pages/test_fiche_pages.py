@@ -119,8 +119,10 @@ def test_a_flat_plan_lists_its_projects_with_status_phase_schedule_and_budget(si
     first = items[0]
     assert "Rénovation énergétique des bâtiments publics" in first
     assert "(Pilote)" in first and "En cours" in first and "Étude" in first
-    assert "prévu : 1 mars 2025 – …" in first
+    assert "début prévu : 1 mars 2025" in first
     assert f"budget prévisionnel : 450{NNBSP}000{NBSP}€" in first
+    pcaet = text_of(section(page(site, PCAET), '<ul class="tree">', "</section>"))
+    assert "prévu : 1 septembre 2024 – août 2026" in pcaet and "prévu : 2026 – 2027" in pcaet
     suivi = text_of(section(page(site, SUIVI), '<ul class="tree">', "</section>"))
     assert "Rénover la mairie" in suivi and "Prévue" in suivi  # a project without a pilote
 

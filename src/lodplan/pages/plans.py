@@ -53,7 +53,8 @@ class TreeNode:
     status: str | None = None
     priority: str | None = None
     phase: str | None = None
-    planned: str | None = None  # planned start – end, at their precision (« mars 2026 »)
+    planned_start: str | None = None  # at the precision the data give (« mars 2026 »)
+    planned_end: str | None = None
     budget: str | None = None  # the planned budget (« 1 200 000 € »)
     actors: list[tuple[Ref, str | None]] = field(default_factory=list)  # actor, role
     territories: list[Ref] = field(default_factory=list)
@@ -125,7 +126,6 @@ def _card(iri: str, rows: list[Solution], counts: dict[str, int], lang: str) -> 
 
 def _node(iri: str, rows: list[Solution], lang: str) -> TreeNode:
     start, end = text(rows[0], "plannedStart"), text(rows[0], "plannedEnd")
-    planned = " – ".join(date_text(d, lang) if d else "…" for d in (start, end))
     return TreeNode(
         iri=iri,
         code=text(rows[0], "notation") or None,
@@ -136,7 +136,8 @@ def _node(iri: str, rows: list[Solution], lang: str) -> TreeNode:
         status=pick_text(rows, "statusLabel", lang),
         priority=pick_text(rows, "priorityLabel", lang),
         phase=pick_text(rows, "phaseLabel", lang),
-        planned=planned if start or end else None,
+        planned_start=date_text(start, lang) if start else None,
+        planned_end=date_text(end, lang) if end else None,
     )
 
 
