@@ -50,6 +50,7 @@ SHOWN_PROPERTIES = frozenset(
     }
     | {"http://www.w3.org/ns/adms#identifier"}
 )
+ADMS_IDENTIFIER = "http://www.w3.org/ns/adms#identifier"
 CODE_LIST = "https://w3id.org/lodplan/code/"
 PLANNED_BUDGET = CODE_LIST + "amount-kind/budget-previsionnel"
 VALUE_KIND = CODE_LIST + "indicator-value-kind/"
@@ -162,17 +163,25 @@ def element_fiche(store: ReadableStore, iri: str, lang: str, first: First, label
         value = first(predicate)
         if value:
             fiche.texts.append((key, value[0], value[1]))
-    fiche.statuses = _statuses(run(store, "element-status", element=iri), lang)
-    fiche.budget, fiche.planned_total = _budget(run(store, "element-budget", element=iri), lang)
-    fiche.themes = _themes(run(store, "element-themes", element=iri), lang)
-    fiche.identifiers = sorted(
-        {
-            (text(row, "agency") or None, text(row, "notation"))
-            for row in run(store, "element-identifiers", element=iri)
-        },
-        key=lambda pair: (natural_key(pair[0] or ""), natural_key(pair[1])),
-    )
-    fiche.indicators = _indicators(run(store, "element-indicators", element=iri), lang)
+    # each query starts from a property of the element: none is run for an element
+    # without it (most elements of plans written as text)
+    if first(str(LP.statusAssertion)):
+        fiche.statuses = _statuses(run(store, "element-status", element=iri), lang)
+    if first(str(LP.budgetLine)):
+        rows = run(store, "element-budget", element=iri)
+        fiche.budget, fiche.planned_total = _budget(rows, lang)
+    if first(str(LP.theme)):
+        fiche.themes = _themes(run(store, "element-themes", element=iri), lang)
+    if first(ADMS_IDENTIFIER):
+        fiche.identifiers = sorted(
+            {
+                (text(row, "agency") or None, text(row, "notation"))
+                for row in run(store, "element-identifiers", element=iri)
+            },
+            key=lambda pair: (natural_key(pair[0] or ""), natural_key(pair[1])),
+        )
+    if first(str(LP.indicator)):
+        fiche.indicators = _indicators(run(store, "element-indicators", element=iri), lang)
     return fiche
 
 
