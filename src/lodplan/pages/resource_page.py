@@ -334,7 +334,7 @@ class _ViewBuilder:
         for selector in self.iris(source, OA + "hasSelector"):
             quote = self.literal(selector, OA + "exact") or quote
         document = next(iter(self.iris(source, OA + "hasSource")), None)
-        context = self.source_context(document, start, end) if document and start else []
+        context = self.source_context(document, start, end or start) if document and start else []
         return Provenance(
             anchor=source.split("#", 1)[1] if "#" in source else "",
             quote=quote,
@@ -414,14 +414,23 @@ class _ViewBuilder:
     def _part_of_another(self, iri: str, document: str) -> Value:
         """A ``#`` part of another resource (figures a plan states for a territory):
         its values in words, linked to the resource whose page describes it."""
-        triples = [t for t in self.store.describe(iri) if t.subject.value == iri]
+        triples = [
+            t
+            for t in self.store.describe(iri)
+            if isinstance(t.subject, NamedNode) and t.subject.value == iri
+        ]
         words = [
             f"{term_label(t.predicate.value, self.lang)} {t.object.value}"
             for t in triples
             if isinstance(t.object, Literal) and t.predicate.value != str(DCTERMS.description)
         ]
         description = pick(
-            [t.object for t in triples if t.predicate.value == str(DCTERMS.description)], self.lang
+            [
+                t.object
+                for t in triples
+                if isinstance(t.object, Literal) and t.predicate.value == str(DCTERMS.description)
+            ],
+            self.lang,
         )
         text = " · ".join(sorted(words) + ([description] if description else []))
         return Value(text or iri, document)

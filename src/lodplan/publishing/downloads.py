@@ -213,6 +213,7 @@ def plan_turtle(store: Store, plan: PlanFiles) -> DownloadFile:
     content = store.dump(
         format=RdfFormat.TURTLE, from_graph=NamedNode(plan.graph_iri), prefixes=PREFIXES
     )
+    assert content is not None  # dumped to bytes: no output file given
     return DownloadFile(f"{PLANS_DIR}/{plan.plan_id}.ttl", "text/turtle", content)
 
 
@@ -319,7 +320,7 @@ def _action_rows(store: Store, plan_iri: str) -> list[dict[str, str]]:
     fiches = _fiche_columns(store, plan_iri)
 
     def ancestors(iri: str) -> list[str]:
-        chain = []
+        chain: list[str] = []
         parent = _value(elements[iri], "parent")
         while parent:
             chain.insert(0, parent)
