@@ -50,6 +50,7 @@ def test_the_fiche_of_an_action_shows_status_schedule_budget_themes_and_identifi
     html = page(site, PCAET + "/element/a1")
     fiche = section(html, '<section class="fiche"')
     text = text_of(fiche)
+    assert '<h2 id="fiche-title">Fiche action</h2>' in fiche
     assert "Statut En cours au 15 mars 2025" in text
     assert f"Avancement 35{NBSP}%" in text  # 0.35, as a percentage
     assert "Début prévu 1 septembre 2024" in text  # a day
