@@ -268,9 +268,13 @@ def test_static_page_shows_each_example_with_its_answer_and_files(renderer):
         assert f"queries/{example.name}.rq" in hrefs and f"queries/{example.name}.csv" in hrefs
         for value in (*answer[0], *answer[-1]):
             assert value in unescape(html)
-    # every row of every answer is a table row, plus one header row per table
-    rows = sum(len(example.answer()) for example in bundled_examples())
+    # every row of every answer is a table row, plus one header row per table; an answer
+    # with no row on the bundled plans (budgets, indicators: none) has no table but a note
+    answers = [example.answer() for example in bundled_examples()]
+    rows = sum(len(answer) for answer in answers if len(answer) > 1)
     assert len([tag for tag, _ in page.elements if tag == "tr"]) == rows
+    empty = sum(1 for answer in answers if len(answer) == 1)
+    assert empty == 2 and html.count("La requête ne renvoie aucune ligne.") == empty
     assert "Aucun point d’accès en ligne" in html
 
 

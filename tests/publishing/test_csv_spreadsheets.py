@@ -26,11 +26,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from lodplan.publishing.downloads import csv_metadata_template
+
 PLAN = "mot-programme-2023"
 ACCENTED = "Soutien à l'organisation de CNR transfrontaliers"
 #: Text Import options: comma (44), double quote (34), UTF-8 (76), from line 1; every
 #: column as text (2), so that codes like 1.10 stay what the file says.
-COLUMNS_AS_TEXT = "/".join(f"{n}/2" for n in range(1, 21))
+COLUMNS = len(csv_metadata_template()["tableSchema"]["columns"])
+COLUMNS_AS_TEXT = "/".join(f"{n}/2" for n in range(1, COLUMNS + 1))
 IMPORT_OPTIONS = f"44,34,76,1,{COLUMNS_AS_TEXT}"
 
 

@@ -20,11 +20,13 @@ import shutil
 import subprocess
 import time
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 import requests
+from openpyxl.utils import get_column_letter
 
 from lodplan.publishing.catalog import first_published, publication_dates
 from lodplan.publishing.downloads import (
@@ -64,7 +66,8 @@ def _row(**values: str) -> dict[str, str]:
 ROWS = [
     _row(iri=B + "plan/p/element/1.10", position="1.10", code="1.10", level="Action",
          label="Soutien à l'organisation", description="=1+1", start_date="2023-01-01",
-         end_date="2025-12-31", dates="2023 | 2025", pilote="A | B", source_lines="3-4"),
+         end_date="2025-12-31", dates="2023 | 2025", pilote="A | B", source_lines="3-4",
+         budget_previsionnel="1200000.5", completion_percent="35", planned_end="2026-08"),
     _row(iri=B + "plan/p/element/2", position="2", code="0012", level="Action",
          label="#N/A", description="ligne 1\nligne 2\x01", source_lines="5-5"),
     _row(iri=B + "plan/p/element/3", position="3", level="Action", label="Long",
@@ -95,6 +98,8 @@ def test_the_workbook_has_the_csv_columns_and_rows_typed():
     header = [cell.value for cell in sheet[1]]
     assert header == list(ROWS[0])  # the CSV's header: the columns' names
     assert all(cell.font.bold for cell in sheet[1])
+    # the fiche's columns (status date… identifiers) follow source_lines
+    assert header.index("status_date") == header.index("source_lines") + 1
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == (
         f"A1:{openpyxl.utils.get_column_letter(len(header))}{len(ROWS) + 1}"
     )
@@ -108,12 +113,17 @@ def test_the_workbook_has_the_csv_columns_and_rows_typed():
     assert sheet.cell(row=2, column=1).hyperlink.target == ROWS[0]["iri"]
     assert first["label"] == "Soutien à l'organisation"
     assert first["status"] is None  # empty in the CSV: an empty cell
+    assert first["budget_previsionnel"] == Decimal("1200000.5")  # a number: amounts add up
+    assert first["completion_percent"] == 35
+    assert first["planned_end"] == "2026-08"  # a month stays text at its precision
     second = [cell.value for cell in sheet[3]]
     assert second[header.index("label")] == "#N/A"  # text, not an error value
     assert second[header.index("description")] == "ligne 1\nligne 2"  # no control character
     third = sheet.cell(row=4, column=header.index("description") + 1).value
     assert len(third) == MAX_CELL_CHARACTERS and third.endswith(CUT_MARK)  # Excel's limit
-    widths = [sheet.column_dimensions[chr(ord("A") + n)].width for n in range(len(header))]
+    widths = [
+        sheet.column_dimensions[get_column_letter(n)].width for n in range(1, len(header) + 1)
+    ]
     assert all(8 <= width <= 60 for width in widths)
 
 

@@ -50,7 +50,7 @@ ELLIPSIS = "…"
 
 _CACHE = LRUCache(maxsize=32)
 
-Category = tuple[str, str, Mapping[int, int]]  # iri, label, series rank → value
+Category = tuple[str, str, Mapping[int, float]]  # iri, label, series rank → value
 
 
 # --- models --------------------------------------------------------------------------
@@ -78,7 +78,7 @@ class Segment:
     """The part of a bar that one series makes: from ``x`` over ``width`` (% of the width)."""
 
     series: Series
-    value: int
+    value: float
     x: float
     width: float
 
@@ -89,12 +89,13 @@ class Bar:
 
     iri: str
     label: str
-    value: int
-    counts: Mapping[int, int]  # series rank → value (the table's columns)
+    value: float
+    counts: Mapping[int, float]  # series rank → value (the table's columns)
     lines: tuple[Line, ...] = ()
     segments: tuple[Segment, ...] = ()
     bar_y: int = 0  # top of the bar
     end: float = 0.0  # where the bar ends (% of the width): its value is written there
+    value_text: str = ""  # the value as written on the bar, when not a count (« 410 MWh »)
 
     @property
     def value_y(self) -> int:
@@ -120,14 +121,14 @@ class BarChart:
     left_out: int = 0  # categories beyond the ones shown (actors past the top 25)
 
     bar_height: int = BAR_HEIGHT
-    left_out_most: int = 0  # the largest value among them
+    left_out_most: float = 0  # the largest value among them
 
     @property
     def drawn(self) -> tuple[Bar, ...]:
         return tuple(bar for bar in self.bars if bar.lines)
 
     @property
-    def total(self) -> int:
+    def total(self) -> float:
         return sum(bar.value for bar in self.bars)
 
     @property
@@ -327,7 +328,7 @@ def bar_chart(
 
 
 def _segments(
-    counts: Mapping[int, int], series: Iterable[Series], largest: int
+    counts: Mapping[int, float], series: Iterable[Series], largest: float
 ) -> tuple[Segment, ...]:
     segments = []
     x = 0.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from lodplan.pages.formats import amount_text, date_text
 from lodplan.pages.queries import group_rows, integer, pick_text, run, text
 from lodplan.publishing.resources import natural_key
 from lodplan.store.base import ReadableStore, Solution
@@ -51,6 +52,10 @@ class TreeNode:
     order: int
     status: str | None = None
     priority: str | None = None
+    phase: str | None = None
+    planned_start: str | None = None  # at the precision the data give (« mars 2026 »)
+    planned_end: str | None = None
+    budget: str | None = None  # the planned budget (« 1 200 000 € »)
     actors: list[tuple[Ref, str | None]] = field(default_factory=list)  # actor, role
     territories: list[Ref] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
@@ -84,6 +89,11 @@ def plan_tree(store: ReadableStore, plan_iri: str, lang: str) -> list[TreeNode]:
     for iri, rows in group_rows(run(store, "plan-dates", plan=plan_iri), "element"):
         if iri in nodes:
             nodes[iri].dates = sorted({_date_text(row) for row in rows})
+    for iri, rows in group_rows(run(store, "plan-budgets", plan=plan_iri), "element"):
+        if iri in nodes:
+            nodes[iri].budget = " + ".join(
+                amount_text(text(row, "total"), lang, text(row, "currency")) for row in rows
+            )
     parents = {iri: text(rows[0], "parent") for iri, rows in elements}
     roots: list[TreeNode] = []
     for iri, node in nodes.items():
@@ -115,6 +125,7 @@ def _card(iri: str, rows: list[Solution], counts: dict[str, int], lang: str) -> 
 
 
 def _node(iri: str, rows: list[Solution], lang: str) -> TreeNode:
+    start, end = text(rows[0], "plannedStart"), text(rows[0], "plannedEnd")
     return TreeNode(
         iri=iri,
         code=text(rows[0], "notation") or None,
@@ -124,6 +135,9 @@ def _node(iri: str, rows: list[Solution], lang: str) -> TreeNode:
         order=integer(rows[0], "order", 0),
         status=pick_text(rows, "statusLabel", lang),
         priority=pick_text(rows, "priorityLabel", lang),
+        phase=pick_text(rows, "phaseLabel", lang),
+        planned_start=date_text(start, lang) if start else None,
+        planned_end=date_text(end, lang) if end else None,
     )
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from lodplan.pages.fiche import SHOWN_PROPERTIES as FICHE_PROPERTIES
+from lodplan.pages.fiche import Fiche, element_fiche
 from lodplan.pages.labels import pick, store_label, term_label
 from lodplan.pages.plans import PlanCard, Ref, TreeNode, plan_cards, plan_tree
 from lodplan.pages.queries import pick_text, run, text
@@ -138,6 +140,7 @@ class ResourceView:
     passages: list[Passage] = field(default_factory=list)
     source_lines: list[SourceLine] = field(default_factory=list)  # a source document's text
     properties: list[tuple[str, list[Fact]]] = field(default_factory=list)  # every triple
+    fiche: Fiche | None = None  # an element's status, schedule, budget, themes, indicators
 
 
 class ResourcePages:
@@ -194,7 +197,10 @@ class _ViewBuilder:
             or self.literal(self.iri, str(SKOS.definition)),
         )
         view.editorial_notes = self.editorial_notes(self.iri)
-        view.facts = self.facts(own)
+        if view.kind in ("element", "action"):
+            fiche = element_fiche(self.store, self.iri, self.lang, self.first, self.label)
+            view.fiche = None if fiche.empty else fiche
+        view.facts = self.facts(own, shown_apart=FICHE_PROPERTIES if view.fiche else frozenset())
         view.actors = self.actors()
         view.provenance = self.provenance(self.iri)
         view.passages = self.passages()
@@ -218,11 +224,11 @@ class _ViewBuilder:
         view.incoming = self.incoming(view.kind)
         return view
 
-    def facts(self, triples: list[Triple]) -> list[Fact]:
+    def facts(self, triples: list[Triple], shown_apart: frozenset[str] = frozenset()) -> list[Fact]:
         grouped: dict[str, list[Value]] = defaultdict(list)
         for triple in triples:
             predicate = triple.predicate.value
-            if predicate in _SHOWN_APART:
+            if predicate in _SHOWN_APART or predicate in shown_apart:
                 continue
             grouped[predicate].append(self.value(triple.object))
         facts = [
@@ -332,7 +338,7 @@ class _ViewBuilder:
         for selector in self.iris(source, OA + "hasSelector"):
             quote = self.literal(selector, OA + "exact") or quote
         document = next(iter(self.iris(source, OA + "hasSource")), None)
-        context = self.source_context(document, start, end) if document and start else []
+        context = self.source_context(document, start, end or start) if document and start else []
         return Provenance(
             anchor=source.split("#", 1)[1] if "#" in source else "",
             quote=quote,
@@ -412,14 +418,23 @@ class _ViewBuilder:
     def _part_of_another(self, iri: str, document: str) -> Value:
         """A ``#`` part of another resource (figures a plan states for a territory):
         its values in words, linked to the resource whose page describes it."""
-        triples = [t for t in self.store.describe(iri) if t.subject.value == iri]
+        triples = [
+            t
+            for t in self.store.describe(iri)
+            if isinstance(t.subject, NamedNode) and t.subject.value == iri
+        ]
         words = [
             f"{term_label(t.predicate.value, self.lang)} {t.object.value}"
             for t in triples
             if isinstance(t.object, Literal) and t.predicate.value != str(DCTERMS.description)
         ]
         description = pick(
-            [t.object for t in triples if t.predicate.value == str(DCTERMS.description)], self.lang
+            [
+                t.object
+                for t in triples
+                if isinstance(t.object, Literal) and t.predicate.value == str(DCTERMS.description)
+            ],
+            self.lang,
         )
         text = " · ".join(sorted(words) + ([description] if description else []))
         return Value(text or iri, document)
@@ -462,6 +477,18 @@ class _ViewBuilder:
         return pick(
             [v for v in self.values(subject, predicate) if isinstance(v, Literal)], self.lang
         )
+
+    def first(self, predicate: str) -> tuple[str, str | None] | None:
+        """The resource's value of ``predicate``: its literal in the page's language,
+        else its first IRI, as (value, language)."""
+        values = self.values(self.iri, predicate)
+        literals = [v for v in values if isinstance(v, Literal)]
+        if literals:
+            chosen = pick(literals, self.lang)
+            language = next((v.language for v in literals if v.value == chosen), None)
+            return (chosen, language) if chosen is not None else None
+        iris = sorted(v.value for v in values if isinstance(v, NamedNode))
+        return (iris[0], None) if iris else None
 
     def _objects(self, subject: str, predicate: str) -> list[str]:
         if subject in self.by_subject:

@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from pyoxigraph import NamedNode, QuerySolutions, RdfFormat, Store, Variable
@@ -212,6 +213,7 @@ def plan_turtle(store: Store, plan: PlanFiles) -> DownloadFile:
     content = store.dump(
         format=RdfFormat.TURTLE, from_graph=NamedNode(plan.graph_iri), prefixes=PREFIXES
     )
+    assert content is not None  # dumped to bytes: no output file given
     return DownloadFile(f"{PLANS_DIR}/{plan.plan_id}.ttl", "text/turtle", content)
 
 
@@ -318,8 +320,10 @@ def _action_rows(store: Store, plan_iri: str) -> list[dict[str, str]]:
             (_value(s, "start"), _value(s, "end"), _value(s, "text"), role)
         )
 
+    fiches = _fiche_columns(store, plan_iri)
+
     def ancestors(iri: str) -> list[str]:
-        chain = []
+        chain: list[str] = []
         parent = _value(elements[iri], "parent")
         while parent:
             chain.insert(0, parent)
@@ -357,5 +361,88 @@ def _action_rows(store: Store, plan_iri: str) -> list[dict[str, str]]:
         }
         for role in ROLE_COLUMNS:
             row[role.replace("-", "_")] = MULTI_VALUE_SEPARATOR.join(sorted(actors[iri][role]))
+        row.update(
+            {
+                "phase": _value(element, "phase"),
+                "planned_start": _value(element, "plannedStart"),
+                "planned_end": _value(element, "plannedEnd"),
+                "actual_start": _value(element, "actualStart"),
+                "actual_end": _value(element, "actualEnd"),
+                **fiches.get(iri, {}),
+            }
+        )
+        if not row["phase"]:
+            row["phase"] = fiches.get(iri, {}).get("_phase", "")
+        row.pop("_phase", None)
         rows.append((position(iri), row))
     return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
+
+
+PLANNED_BUDGET = "https://w3id.org/lodplan/code/amount-kind/budget-previsionnel"
+
+
+def _fiche_columns(store: Store, plan_iri: str) -> dict[str, dict[str, str]]:
+    """The columns of a fiche action, by element: the latest status assertion's date,
+    completion (and phase, for elements without their own), the planned budget in
+    euros, the funding lines, the themes and the identifiers."""
+    columns: dict[str, dict[str, str]] = defaultdict(dict)
+    latest: dict[str, tuple[str, str, str]] = {}  # element → (date, phase, completion)
+    for s in _select(store, "statuses.rq", plan_iri):
+        element, day = _value(s, "element"), _value(s, "date")
+        stated = (day, _value(s, "phase"), _value(s, "completion"))
+        if element not in latest or stated > latest[element]:
+            latest[element] = stated
+    for element, (day, phase, completion) in latest.items():
+        columns[element].update(
+            status_date=day[:10], _phase=phase, completion_percent=_percent(completion)
+        )
+    planned: dict[str, Decimal] = defaultdict(Decimal)
+    funding: dict[str, set[str]] = defaultdict(set)
+    for s in _select(store, "budget.rq", plan_iri):
+        element, amount = _value(s, "element"), _value(s, "amount")
+        currency, unit = _value(s, "currency"), _value(s, "unit")
+        if _value(s, "kind") == PLANNED_BUDGET:
+            if currency == "EUR":
+                planned[element] += Decimal(amount)
+            continue
+        who = ", ".join(filter(None, (_value(s, "funder"), _value(s, "programme"))))
+        kind = _value(s, "kindLabel") or _value(s, "kind").rsplit("/", 1)[-1]
+        head = f"{kind} ({who})" if who else kind
+        funding[element].add(f"{head} : {_plain(amount)} {currency or unit}".rstrip())
+    for element, total in planned.items():
+        columns[element]["budget_previsionnel"] = _plain(str(total))
+    for element, lines in funding.items():
+        columns[element]["financements"] = MULTI_VALUE_SEPARATOR.join(sorted(lines))
+    themes: dict[str, set[str]] = defaultdict(set)
+    for s in _select(store, "themes.rq", plan_iri):
+        notation, label = _value(s, "notation"), _value(s, "label")
+        numbered = any(c.isdigit() for c in notation)
+        text = " ".join(filter(None, (notation if numbered else "", label or notation)))
+        themes[_value(s, "element")].add(text or _value(s, "theme"))
+    for element, texts in themes.items():
+        columns[element]["themes"] = MULTI_VALUE_SEPARATOR.join(sorted(texts))
+    identifiers: dict[str, set[str]] = defaultdict(set)
+    for s in _select(store, "identifiers.rq", plan_iri):
+        agency, notation = _value(s, "agency"), _value(s, "notation")
+        identifiers[_value(s, "element")].add(f"{agency} : {notation}" if agency else notation)
+    for element, codes in identifiers.items():
+        columns[element]["identifiers"] = MULTI_VALUE_SEPARATOR.join(sorted(codes))
+    return columns
+
+
+def _plain(amount: str) -> str:
+    """A decimal as CSVW reads it: no exponent, no trailing zeros after the point."""
+    try:
+        value = Decimal(amount)
+    except InvalidOperation:
+        return amount
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _percent(share: str) -> str:
+    """A completion from 0 to 1 as a percentage (0.35 → 35)."""
+    try:
+        return _plain(str(Decimal(share) * 100)) if share else ""
+    except InvalidOperation:
+        return ""

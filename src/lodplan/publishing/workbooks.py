@@ -22,6 +22,7 @@ import io
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from openpyxl import Workbook
@@ -41,6 +42,7 @@ MAX_CELL_CHARACTERS = 32_767
 CUT_MARK = "… [texte coupé : le fichier CSV le donne en entier]"
 #: The ZIP format's earliest date: what every entry of the workbook is dated with.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+NUMBER_FORMAT = "#,##0.##"  # thousands grouped and decimals as the spreadsheet's locale writes them
 DATE_FORMAT = "yyyy-mm-dd"  # ISO 8601, as in the CSV: read alike in every locale
 MAX_WIDTH = 60  # characters: longer texts overflow into empty neighbours or are cut
 ACTIONS_SHEET = "Actions"
@@ -95,7 +97,7 @@ def _fill_table(sheet: Worksheet, columns: Sequence[Mapping], rows: Sequence[Map
         cell.font = BOLD
     for index, row in enumerate(rows, start=2):
         for number, column in enumerate(columns, start=1):
-            _set(sheet, index, number, row.get(column["name"], ""), column.get("datatype"))
+            _set(sheet, index, number, row.get(column["name"], ""), base_datatype(column))
     sheet.freeze_panes = "A2"
     last = get_column_letter(len(names))
     sheet.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 2)}"
@@ -107,9 +109,17 @@ def _fill_table(sheet: Worksheet, columns: Sequence[Mapping], rows: Sequence[Map
         )
 
 
+def base_datatype(column: Mapping) -> str:
+    """The CSVW datatype of a column, by name: ``string``, ``date``, ``decimal``… (the
+    base of a datatype description such as ``{"base": "decimal", "minimum": 0}``)."""
+    datatype = column.get("datatype", "string")
+    return str(datatype.get("base", "string")) if isinstance(datatype, Mapping) else str(datatype)
+
+
 def _set(sheet: Worksheet, row: int, column: int, value: str, datatype: str | None) -> None:
-    """One cell, typed as its CSVW column: ``date`` as a date, ``anyURI`` as a link,
-    anything else as text (never a number, formula or error code)."""
+    """One cell, typed as its CSVW column: ``date`` as a date, ``decimal`` as a number
+    (amounts add up in a spreadsheet), ``anyURI`` as a link, anything else as text
+    (never a formula or error code)."""
     if value == "":
         return
     cell = sheet.cell(row=row, column=column)
@@ -117,6 +127,14 @@ def _set(sheet: Worksheet, row: int, column: int, value: str, datatype: str | No
         cell.value = datetime.date.fromisoformat(value)
         cell.number_format = DATE_FORMAT
         return
+    if datatype == "decimal":
+        try:
+            cell.value = Decimal(value)
+        except InvalidOperation:
+            pass
+        else:
+            cell.number_format = NUMBER_FORMAT
+            return
     text = _cell_text(value)
     cell.value = text
     cell.data_type = "s"  # "=x" would be a formula, "#N/A" an error: both are text here
@@ -165,7 +183,7 @@ def _fill_about(sheet: Worksheet, columns: Sequence[Mapping], about: WorkbookAbo
         titles = column.get("titles") or [column["name"]]
         title = titles[0] if isinstance(titles, list) else titles
         description = column.get("dc:description", "")
-        sheet.append([column["name"], title, column.get("datatype", "string"), description])
+        sheet.append([column["name"], title, base_datatype(column), description])
     for letter, width in zip("ABCD", (22, 40, 10, 90), strict=True):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_col=2, max_col=4):
