@@ -1,8 +1,9 @@
-"""Write docs/mapping.schema.json, the JSON Schema of mapping files, from the typed
-models that lodplan checks them with (lodplan.mapping.file_models).
+"""Write docs/mapping.schema.json and docs/outline.schema.json, the JSON Schemas of
+mapping files and curated outline files, from the typed models that lodplan checks them
+with (lodplan.mapping.file_models).
 
-    python tools/mapping_schema.py          # rewrite the file
-    python tools/mapping_schema.py --check  # exit 1 if it is out of date (tests do this)
+    python tools/mapping_schema.py          # rewrite the files
+    python tools/mapping_schema.py --check  # exit 1 if one is out of date (tests do this)
 """
 
 from __future__ import annotations
@@ -11,24 +12,35 @@ import json
 import sys
 from pathlib import Path
 
-from lodplan.mapping.file_models import mapping_json_schema
+from lodplan.mapping.file_models import mapping_json_schema, outline_json_schema
 
-TARGET = Path(__file__).resolve().parent.parent / "docs" / "mapping.schema.json"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+TARGET = DOCS / "mapping.schema.json"
+OUTLINE_TARGET = DOCS / "outline.schema.json"
+
+
+def _json(schema: dict) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def rendered() -> str:
-    return json.dumps(mapping_json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return _json(mapping_json_schema())
+
+
+def rendered_outline() -> str:
+    return _json(outline_json_schema())
 
 
 def main(argv: list[str]) -> int:
-    text = rendered()
+    files = {TARGET: rendered(), OUTLINE_TARGET: rendered_outline()}
     if "--check" in argv:
-        if not TARGET.is_file() or TARGET.read_text(encoding="utf-8") != text:
-            print(f"{TARGET} is out of date: run python tools/mapping_schema.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET}")
+        stale = [p for p, text in files.items() if not p.is_file() or p.read_text("utf-8") != text]
+        for path in stale:
+            print(f"{path} is out of date: run python tools/mapping_schema.py", file=sys.stderr)
+        return 1 if stale else 0
+    for path, text in files.items():
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
     return 0
 
 

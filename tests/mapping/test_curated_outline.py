@@ -224,7 +224,7 @@ def test_a_cited_line_cannot_also_be_ignored(tmp_path, vocabulary, bundled_actor
 
 def test_ignored_lines_need_a_reason(tmp_path, vocabulary, bundled_actors):
     outline = OUTLINE.replace("reason: layout residue and page number", "reason: ''")
-    with pytest.raises(MappingError, match="needs a reason"):
+    with pytest.raises(MappingError, match=r"'ignore\[0\].reason': must not be empty"):
         run(write(tmp_path, outline), vocabulary, bundled_actors)
 
 

@@ -90,7 +90,7 @@ def test_every_problem_of_a_mapping_file_is_reported_at_once_with_its_path(tmp_p
         load_mapping(mapping)
     message = str(caught.value)
     assert "3 problems" in message
-    assert "'plan.colour': is not a known key" in message
+    assert "'plan.colour': unknown key" in message
     assert "'reader.ignore[0].pattern': '(' is not a regular expression" in message
     assert "'reader.levels[0].kind': String should match pattern" in message
 
@@ -114,3 +114,42 @@ def test_every_preset_reader_section_is_valid_for_the_models():
     assert len(preset_names()) >= 2
     for name in preset_names():
         TabularReader.model_validate(load_preset(name, file=ROOT)["reader"])
+
+
+def test_the_outline_schema_is_up_to_date_and_every_outline_is_valid_for_it():
+    import sys
+
+    from lodplan.mapping.file_models import outline_json_schema
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import mapping_schema
+    finally:
+        sys.path.pop(0)
+    published = (ROOT / "docs" / "outline.schema.json").read_text(encoding="utf-8")
+    assert published == mapping_schema.rendered_outline(), "run python tools/mapping_schema.py"
+    validator = jsonschema.Draft202012Validator(outline_json_schema())
+    outlines = sorted(ROOT.glob("mappings/*/outline.yaml"))
+    assert len(outlines) == 2
+    for path in outlines:
+        data = as_json(yaml.load(path.read_text(encoding="utf-8"), Loader=TextDates))
+        validator.validate(data)
+
+
+def test_every_problem_of_an_outline_is_reported_at_once(tmp_path):
+    from lodplan.mapping.file_models import check_outline_file
+
+    data = {
+        "lodplan-outline": 1,
+        "items": [
+            {"label": "Axe 1", "lines": [1, 2], "quote": "x", "colour": "red"},
+            {"label": "", "lines": 3, "quote": "y", "dates": [{"start": "2024-01-01"}]},
+        ],
+    }
+    with pytest.raises(MappingError) as caught:
+        check_outline_file(data, tmp_path / "outline.yaml")
+    message = str(caught.value)
+    assert "3 problems" in message
+    assert "'items[0].colour': unknown key" in message
+    assert "'items[1].label': must not be empty" in message
+    assert "'items[1].dates[0].text': is required" in message

@@ -444,10 +444,107 @@ class MappingFile(Section):
     coverage: Coverage | None = None
 
 
+# -- curated outlines (reader.type: curated-outline, outline.yaml) ----------------------
+
+CitedLines = Line | Annotated[list[Line], Field(min_length=2, max_length=2)]
+
+
+class OutlineType(Section):
+    class_: ElementClass | None = Field(None, alias="class")
+    kind: Identifier | None = None
+    level_name: Text | None = None
+    children: Text | None = None  # the type of its items' children
+
+
+class Cited(Section):
+    lines: CitedLines
+    quote: Text
+
+
+class AltLabel(Cited):
+    label: Text
+
+
+class OutlineDate(Section):
+    text: Text
+    start: date | None = None
+    end: date | None = None
+    precision: Identifier | None = None
+    role: Identifier | None = None
+
+
+class OutlineFigures(Section):
+    territory: Text
+    text: Text
+    population: int | None = None
+    communes: int | None = None
+    year: int | None = None
+
+
+class OutlineActor(Section):
+    id: Identifier
+    role: Identifier = "mentionne"
+
+
+class OutlineItem(Cited):
+    """One element: its label, where the source says it (lines, quote) and what it holds."""
+
+    label: Text
+    type: Text | None = None
+    class_: ElementClass | None = Field(None, alias="class")
+    kind: Identifier | None = None
+    level_name: Text | None = None
+    description: Text | None = None
+    editorial: Text | None = None
+    label_by_editor: Text | None = None
+    alt_labels: list[AltLabel] | None = None
+    notation: Text | None = None
+    status: Identifier | None = None
+    note: Text | None = None
+    dates: list[OutlineDate] | None = None
+    territories: list[Text] | None = None
+    actors: list[OutlineActor] | None = None
+    figures: list[OutlineFigures] | None = None
+    children: list[OutlineItem] | None = None
+    children_type: Text | None = None
+
+
+class OutlineIgnore(Section):
+    reason: Text
+    lines: CitedLines | None = None
+    text: Text | None = None
+    span_pattern: Regex | None = None
+    column: Annotated[int, Field(ge=1)] | None = None
+
+
+class OutlineFile(Section):
+    """A curated outline: the plan's elements as a person read them, each cited."""
+
+    lodplan_outline: Literal[1]
+    types: dict[Text, OutlineType] | None = None
+    plan: dict[Text, Cited] | None = None  # the plan's facts (title, publisher) and their lines
+    items: Annotated[list[OutlineItem], Field(min_length=1)]
+    ignore: list[OutlineIgnore] | None = None
+
+
+def check_outline_file(data: Any, path: Path) -> OutlineFile:
+    """An outline file checked against its format: every problem at once, with its path."""
+    return parse_section(OutlineFile, data, file=path, at="")
+
+
 def check_mapping_file(data: Any, path: Path) -> MappingFile:
     """``data`` (a mapping file as YAML gives it) checked against the format; a
     MappingError lists every problem with its field path."""
     return parse_section(MappingFile, data, file=path, at="")
+
+
+def outline_json_schema() -> dict[str, Any]:
+    """The JSON Schema of curated outline files (outline.yaml)."""
+    schema = OutlineFile.model_json_schema(by_alias=True, mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://w3id.org/lodplan/outline.schema.json"
+    schema["title"] = "lodplan curated outline file (outline.yaml)"
+    return schema
 
 
 def mapping_json_schema() -> dict[str, Any]:

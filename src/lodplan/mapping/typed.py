@@ -65,7 +65,9 @@ def _message(error: Any) -> str:
     if kind == "missing":
         return "is required"
     if kind == "extra_forbidden":
-        return "is not a known key (see docs/mapping.md)"
+        return "unknown key: not part of the format (see docs/mapping.md)"
+    if kind == "string_too_short" and error.get("ctx", {}).get("min_length") == 1:
+        return "must not be empty"
     if kind == "literal_error":
         allowed = error.get("ctx", {}).get("expected", "")
         return f"{error['input']!r} is not allowed; write one of {allowed}"

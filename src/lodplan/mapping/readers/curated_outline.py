@@ -115,6 +115,11 @@ class _OutlineReader:
             raise MappingError(
                 f"not valid YAML: {exc}", file=self.path, line=mark.line + 1 if mark else None
             ) from None
+        # every problem of the format at once, with its path (imported here: the models
+        # import the readers' package)
+        from lodplan.mapping.file_models import check_outline_file
+
+        check_outline_file(data, self.path)
         data = self._dict(data, "")
         self._keys(data, OUTLINE_KEYS, "")
         if data.get("lodplan-outline") != OUTLINE_FORMAT_VERSION:
