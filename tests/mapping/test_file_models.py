@@ -92,7 +92,7 @@ def test_every_problem_of_a_mapping_file_is_reported_at_once_with_its_path(tmp_p
     assert "3 problems" in message
     assert "'plan.colour': unknown key" in message
     assert "'reader.ignore[0].pattern': '(' is not a regular expression" in message
-    assert "'reader.levels[0].kind': String should match pattern" in message
+    assert "'reader.levels[0].kind': 'Axe' is not an identifier" in message
 
 
 def test_a_range_of_lines_is_read_alike_by_every_reader(tmp_path):

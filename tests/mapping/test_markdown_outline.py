@@ -82,7 +82,7 @@ MAPPING = textwrap.dedent(
         description: sentence
         sections: {{"1": [bold], "2": [link, italic]}}
         exclude:
-          - {{line: 22, text: Horizon 2020, reason: a label, not an action}}
+          - {{line: 22, text: Horizon 2020, reason: "a label, not an action"}}
         partners:
           - {{pattern: 'GRDF', actors: [grdf], role: partenaire, in: item}}
     {prose}
@@ -192,7 +192,7 @@ def test_list_roles_are_checked(tmp_path):
     bad = {"    partners:": "    list-roles: [{pattern: 'portés par'}]\n    partners:"}
     with pytest.raises(MappingError) as caught:
         read(tmp_path, **bad)
-    assert caught.value.field == "reader.actions.list-roles[0]"
+    assert caught.value.field == "reader.actions.list-roles[0].role"  # it has none
 
 
 def test_a_heading_cut_after_a_hyphen_by_a_line_break_is_joined(tmp_path):
@@ -346,7 +346,7 @@ def test_malformed_passages_name_their_field(tmp_path, prose, field):
 
 # line 22 no longer highlights "Horizon 2020": no exclusion
 NO_EXCLUSION = {
-    "exclude:\n      - {line: 22, text: Horizon 2020, reason: a label, not an action}": (
+    'exclude:\n      - {line: 22, text: Horizon 2020, reason: "a label, not an action"}': (
         "exclude: []"
     )
 }
@@ -496,14 +496,15 @@ def test_an_inset_is_one_element_whose_questions_are_its_passages(tmp_path):
     ("inset", "field"),
     [
         ("  insets: [{lines: [22-33], class: Action, kind: action}]", "insets[0].level-name"),
-        ("  insets: [{lines: [22, 25], class: A, kind: a, level-name: E}]", "insets[0].lines"),
+        ("  insets: [{lines: [22, 25], class: Action, kind: a, level-name: E}]", "insets[0].lines"),
         (
-            "  insets: [{lines: [22-33], class: A, kind: a, level-name: E, description: Quoi}]",
+            "  insets: [{lines: [22-33], class: Action, kind: a, level-name: E,"
+            " description: Quoi}]",
             "insets[0].description",
         ),
-        ("  insets: [{lines: [22-33], title: 40, class: A, kind: a, level-name: E}]",
+        ("  insets: [{lines: [22-33], title: 40, class: Action, kind: a, level-name: E}]",
          "insets[0].title"),
-        ("  insets: [{lines: [1-33], class: A, kind: a, level-name: E}]", "ignore[0].lines"),
+        ("  insets: [{lines: [1-33], class: Action, kind: a, level-name: E}]", "ignore[0].lines"),
     ],
 )  # fmt: skip
 def test_malformed_insets_name_their_field(tmp_path, inset, field):

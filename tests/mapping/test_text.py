@@ -117,7 +117,9 @@ def test_without_the_declaration_a_reader_takes_out_its_own_syntax(
 
 
 def test_an_unknown_markup_names_its_field(tmp_path, vocabulary, bundled_actors):
-    with pytest.raises(MappingError, match=r"source\.markup.*unknown markup latex"):
+    with pytest.raises(
+        MappingError, match=r"source\.markup\[1\]': 'latex' is not allowed; write one of 'markdown'"
+    ):
         _map(tmp_path, vocabulary, bundled_actors, markup="[markdown, latex]")
 
 
