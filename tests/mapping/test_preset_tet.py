@@ -20,6 +20,7 @@ from rdflib.namespace import DCTERMS, PROV, RDFS
 
 from lodplan.build import check_plans
 from lodplan.errors import MappingError
+from lodplan.mapping import read_source_lines
 from lodplan.mapping.presets import merge_preset
 from lodplan.mapping.readers.table_fields import resolve_column
 from lodplan.terms import (
@@ -336,3 +337,19 @@ def test_a_mapping_adds_to_the_maps_and_names_of_the_preset():
     assert merged["format"] == "xlsx"
     replaced = merge_preset({**reader, "fields": []}, file=Path("mapping.yaml"))
     assert replaced["fields"] == []  # a list of declarations replaces the preset's
+
+
+def test_a_fiche_marked_confidential_is_withheld_even_from_the_source_text(tmp_path):
+    copy = copy_fixture(tmp_path)
+    confidential = "Confidentialité de l'action"
+    edit_export(copy, lambda sheet: sheet.cell(4, column_of(sheet, confidential), "Oui"))
+    sheet = openpyxl.load_workbook(copy / EXPORT).worksheets[0]
+    title = sheet.cell(4, column_of(sheet, "Titre de l'action")).value
+    checked = check_plans(copy, TEST_BASE)
+    assert checked.ok, checked.render_problems()
+    [plan] = checked.plans
+    lines = plan.outline.published_lines(read_source_lines(plan.spec)[0])
+    assert lines[3].startswith("[ligne non publiée : fiche marked confidential")
+    assert title and all(title not in line for line in lines)
+    assert title not in {str(o) for o in plan.graph.objects(None, RDFS.label)}
+    assert plan.coverage.lines[3].status == "ignored"

@@ -190,6 +190,14 @@ class Key(Section):
     column: Column
 
 
+class WithheldRows(Section):
+    """Rows not to publish: those whose cell in ``column`` is one of ``values``."""
+
+    column: Column
+    values: Annotated[list[Text], Field(min_length=1)]
+    reason: Text
+
+
 class TabularReader(Section):
     type: Literal["tabular"] = "tabular"
     preset: Identifier | None = None
@@ -211,6 +219,7 @@ class TabularReader(Section):
     optional_columns: list[Text] | None = None  # headers the table may leave out
     actor_names: dict[str, Identifier | list[Identifier]] | None = None
     cell_line_breaks: str | None = None  # what a line break inside a cell becomes
+    withhold_rows: WithheldRows | None = None  # e.g. fiches marked confidential
 
     @field_validator("actors", mode="before")
     @classmethod

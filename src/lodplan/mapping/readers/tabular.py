@@ -46,10 +46,11 @@ from lodplan.mapping.typed import parse_section
 READER_KEYS = {
     "type", "format", "separator", "columns", "html", "levels", "description", "actors",
     "priority", "repairs", "ignore", "ignore-columns", "header", "key", "fields", "preset",
-    "personal-data", "optional-columns", "actor-names", "cell-line-breaks",
+    "personal-data", "optional-columns", "actor-names", "cell-line-breaks", "withhold-rows",
 }  # fmt: skip
 SEPARATORS = (",", ";", "\t", "|")
 MASK = "[donnée personnelle masquée]"
+WITHHELD = "ligne non publiée"
 PERSONAL_DATA = "personal data: not published, masked in the published source text"
 LEVEL_KEYS = {
     "column", "class", "kind", "level-name", "lists", "join", "lead-ins", "filled", "no-element",
@@ -135,6 +136,8 @@ class _Config:
     ignored_columns: dict[int, str] = field(default_factory=dict)  # column -> reason
     header: int | None = None  # the line of the column headers
     personal_columns: frozenset[int] = frozenset()  # cells masked wherever text is shown
+    # rows not to publish (a fiche marked confidential): column, cell values, reason
+    withhold: tuple[int, frozenset[str], str] | None = None
     key_column: int | None = None  # the source's own id of the deepest level's elements
     fields: FieldReader | None = None
     cell_errors: list[tuple[int, str]] = field(default_factory=list)  # (line, problem)
@@ -166,6 +169,11 @@ def read_tabular(spec: MappingSpec, lines: list[str]) -> Outline:
             continue
         if number == config.header:
             ignored[number] = "column headers (reader.header)"
+            continue
+        withheld = _withheld(config, rows[number - 1])
+        if withheld is not None:  # not read, and not shown in the published source text
+            ignored[number] = withheld
+            masked[number] = f"[{WITHHELD} : {withheld}]"
             continue
         for cells in _repair(config, number, rows[number - 1], used_repairs):
             new = _read_row(config, number, text, cells, current, roots, values)
@@ -381,6 +389,15 @@ def _cells_error(config: _Config) -> MappingError:
         file=config.spec.source.path,
         line=errors[0][0],
     )
+
+
+def _withheld(config: _Config, cells: list[str]) -> str | None:
+    """The reason a row is not published (reader.withhold-rows), if it is one."""
+    if config.withhold is None:
+        return None
+    column, values, reason = config.withhold
+    written = " ".join(cells[column - 1].split()) if column <= len(cells) else ""
+    return reason if written in values else None
 
 
 def _masked_lines(config: _Config, rows: list[list[str]], lines: list[str]) -> dict[int, str]:
@@ -658,6 +675,17 @@ def _config(spec: MappingSpec, lines: list[str] | None = None) -> _Config:
         if not absent(name):
             config.ignored_columns[column(name, f"ignore-columns.{name}")] = reason
     config.header = header_line
+    withhold = reader.get("withhold-rows")
+    if isinstance(withhold, dict) and absent(withhold.get("column")):
+        withhold = None  # the export left the column out: no row says to withhold it
+    if withhold is not None:
+        if not isinstance(withhold, dict) or set(withhold) != {"column", "values", "reason"}:
+            raise fail("is {column, values, reason}: the rows not to publish", "withhold-rows")
+        config.withhold = (
+            column(withhold["column"], "withhold-rows.column"),
+            frozenset(str(v) for v in withhold["values"]),
+            str(withhold["reason"]),
+        )
     personal = reader.get("personal-data") or []
     if not isinstance(personal, list):
         raise fail("is the list of the columns that hold personal data", "personal-data")
