@@ -41,8 +41,9 @@ def csv_rows(store_root: Path, plan: str) -> list[dict[str, str]]:
 def test_the_csv_has_the_columns_of_a_fiche_action_after_the_existing_ones(store_root):
     rows = csv_rows(store_root, "exempleville-pcaet")
     header = list(rows[0])
-    assert header[:20][-1] == "source_lines"  # the 20 columns of before keep their place
-    assert header[20:] == [
+    # the 21 columns of before (with the editor's note) keep their place
+    assert header[:21][-1] == "source_lines" and "editorial_note" in header[:21]
+    assert header[21:] == [
         "status_date", "phase", "completion_percent", "planned_start", "planned_end",
         "actual_start", "actual_end", "budget_previsionnel", "financements", "themes",
         "identifiers",
