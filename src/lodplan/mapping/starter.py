@@ -198,10 +198,10 @@ def _check_values(role: dict[str, Any], seen: list[str], header: str) -> str | N
         return None
     if prop in ("status", "phase", "priority") or prop == "theme":
         scheme = role.get("scheme") or prop
-        items = _list_items(seen)
-        role.update(items[1])
+        values, how = _list_items(seen)
+        role.update(how)
         words = vocabulary.concept_words(scheme)
-        unknown = sorted({v for v in items[0] if word_key(v) not in words})
+        unknown = sorted({v for v in values if word_key(v) not in words})
         if unknown:
             role["values"] = {word: "à-choisir" for word in unknown}
             return (
@@ -391,7 +391,11 @@ def _mapping_text(
 
 
 def _reader_text(fmt: str, separator: str, proposals: list[ColumnProposal]) -> str:
-    levels, fields, ignored, undecided, key = [], [], {}, [], None
+    levels: list[dict[str, Any]] = []
+    fields: list[dict[str, Any]] = []
+    ignored: dict[str, str] = {}
+    undecided: list[ColumnProposal] = []
+    key: dict[str, str] | None = None
     personal: list[str] = []
     status_date = next((p.header for p in proposals if p.role and "status-date" in p.role), None)
     for p in proposals:

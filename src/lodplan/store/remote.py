@@ -226,8 +226,13 @@ class RemoteStore:
         fetched = self._construct(describe_query(iri))
         by_subject: dict[NamedNode | BlankNode, list[Triple]] = {}
         for triple in fetched:
-            by_subject.setdefault(triple.subject, []).append(triple)
-        statements = [s for s in by_subject if _is_statement_about(s, iri, by_subject)]
+            if isinstance(triple.subject, NamedNode | BlankNode):  # not RDF-star terms
+                by_subject.setdefault(triple.subject, []).append(triple)
+        statements = [
+            s
+            for s in by_subject
+            if isinstance(s, NamedNode) and _is_statement_about(s, iri, by_subject)
+        ]
 
         def triples_about(subject: NamedNode | BlankNode) -> list[Triple]:
             if subject in by_subject:

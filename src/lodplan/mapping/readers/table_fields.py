@@ -281,11 +281,11 @@ class FieldReader:
             amount = cell_amount(written)
             funder = spec.funder
             funder_column = self.extra.get(index, {}).get("funder")
-            named = _cell(cells, funder_column)
-            if named:
-                ids = self._actors(spec, named, column=funder_column)
+            funder_name = _cell(cells, funder_column)
+            if funder_name:
+                ids = self._actors(spec, funder_name, column=funder_column)
                 if len(ids) > 1:
-                    raise CellError(f"the funder {named!r} names {len(ids)} actors; give one")
+                    raise CellError(f"the funder {funder_name!r} names {len(ids)} actors; give one")
                 funder = ids[0] if ids else None
             line = BudgetLine(
                 amount=amount,
