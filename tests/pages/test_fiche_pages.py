@@ -132,3 +132,12 @@ def test_an_element_without_fiche_fields_has_no_fiche(site):
     html = page(site, PCAET + "/element/batiments-sobres")  # an axis
     assert 'class="fiche"' not in html
     assert "Rénover l&#39;école Jules-Ferry" in html  # its parts are still listed
+
+
+def test_a_flat_table_s_planned_dates_count_as_dated_and_a_missing_period_agrees(site):
+    """The trial user saw « 0 éléments datés » for projects that all have a planned start,
+    and « Période : non précisé »."""
+    home = text_of(site.home(ServerLinks(data_base=BASE, lang="fr")))
+    assert "0 éléments datés" not in home
+    assert re.search(r"[1-9][0-9]* éléments datés", home)
+    assert "Période non précisée" in home and not re.search(r"Période non précisé\b", home)
