@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyshacl
 from pyshacl import validate
@@ -252,7 +252,9 @@ class Validator:
         }
         return Finding(
             focus=str(focus),
-            severity=SEVERITY_NAMES.get(results.value(result, SH.resultSeverity), "violation"),
+            severity=SEVERITY_NAMES.get(
+                cast(URIRef, results.value(result, SH.resultSeverity)), "violation"
+            ),
             constraint=_short(results.value(result, SH.sourceConstraintComponent)),
             path=_short(path) if isinstance(path, URIRef) else None,
             value=None if value is None else str(value),
@@ -296,7 +298,7 @@ def _labels(data: Graph, node) -> dict[str, str]:
 def _texts(graph: Graph, node, predicate) -> dict[str, str]:
     """Literal values by language tag ("" for an untagged one), one per language."""
     texts: dict[str, str] = {}
-    for value in sorted(graph.objects(node, predicate)):
+    for value in sorted(graph.objects(node, predicate)):  # type: ignore[type-var]
         if isinstance(value, Literal):
             texts.setdefault(value.language or "", str(value))
     return texts

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import yaml
 
@@ -192,10 +192,18 @@ class Fields:
             self.fail(f"expected {names}, got {type(value).__name__} {value!r}", key)
         return value
 
+    @overload
+    def sub(self, key: str, *, required: Literal[True] = True) -> Fields: ...
+    @overload
+    def sub(self, key: str, *, required: bool) -> Fields | None: ...
     def sub(self, key: str, *, required: bool = True) -> Fields | None:
         value = self.get(key, dict, required=required)
         return None if value is None else Fields(value, self.file, self._join(key))
 
+    @overload
+    def identifier(self, key: str, *, required: Literal[True] = True) -> str: ...
+    @overload
+    def identifier(self, key: str, *, required: bool) -> str | None: ...
     def identifier(self, key: str, *, required: bool = True) -> str | None:
         value = self.get(key, str, required=required)
         if value is not None and not IDENTIFIER.match(value):
@@ -216,6 +224,10 @@ class Fields:
             self.fail("expected a list of non-empty texts", key)
         return values
 
+    @overload
+    def day(self, key: str, *, required: Literal[True] = True) -> date: ...
+    @overload
+    def day(self, key: str, *, required: bool) -> date | None: ...
     def day(self, key: str, *, required: bool = True) -> date | None:
         value = self.get(key, (date, str), required=required)
         if isinstance(value, str):

@@ -43,7 +43,7 @@ from functools import partial
 from pathlib import Path
 from typing import Protocol
 
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple
 
 from lodplan import __version__
 from lodplan.config import catalog_page_size_from_env
@@ -77,6 +77,7 @@ from lodplan.publishing.jsonld import JsonLdCompactor
 from lodplan.publishing.negotiation import JSONLD, NTRIPLES, RDFXML, TURTLE, MediaFormat
 from lodplan.publishing.prefixes import used_prefixes
 from lodplan.publishing.resources import ResourceService, stable_blank_nodes
+from lodplan.publishing.serialization import rdf_bytes, term_text
 from lodplan.resources import site_dir
 from lodplan.store.base import ReadableStore, Solution, StoreInfo, Term
 
@@ -399,7 +400,7 @@ class _SiteWriter:
                 href = links.resource(entry.iri)
                 if href is not None:
                     folded = {"folded_label": entry.folded_label, "folded_text": entry.folded_text}
-                    records.append(record | {"href": href} | folded)
+                    records.append({**record, "href": href, **folded})
             body = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
             self._write(_search_index_file(lang), body.encode("utf-8"))
 
@@ -424,8 +425,10 @@ class _SiteWriter:
         if not triples:
             return  # _check_files reports the links to it
         # by subject: the dataset, its partitions, the document, then each graph
-        triples = sorted(triples, key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
-        turtle = serialize(triples, format=RdfFormat.TURTLE, prefixes=used_prefixes(triples))
+        triples = sorted(
+            triples, key=lambda t: (term_text(t.subject), t.predicate.value, str(t.object))
+        )
+        turtle = rdf_bytes(triples, RdfFormat.TURTLE, used_prefixes(triples))
         for name in VOID_FILES:
             self._write(name, turtle)
         compactor = JsonLdCompactor(self.resources.jsonld_context)
@@ -442,11 +445,11 @@ class _SiteWriter:
             if path.is_file():
                 self._copy(path, "assets/" + path.relative_to(assets).as_posix())
         for name in self.store.download_names():
-            path = self.store.download(name)
-            if path is not None:
-                self._copy(path, f"download/{name}")
+            download = self.store.download(name)
+            if download is not None:
+                self._copy(download, f"download/{name}")
                 if name.endswith(".nq" + GZIP_SUFFIX):  # the server serves X.nq from X.nq.gz
-                    self._decompress(path, f"download/{name.removesuffix(GZIP_SUFFIX)}")
+                    self._decompress(download, f"download/{name.removesuffix(GZIP_SUFFIX)}")
         for name, path in export_files(bundled_examples()).items():
             self._copy(path, name)
 

@@ -33,7 +33,9 @@ def is_web_iri(iri: str) -> bool:
 
 
 class Links(Protocol):
-    lang: str
+    @property
+    def lang(self) -> str:  # read-only: the links of one page are in one language
+        ...
 
     def resource(self, iri: str, *, known: bool = True) -> str | None:
         """The page of ``iri``; ``known=False``: the store does not describe it

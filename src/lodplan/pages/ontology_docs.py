@@ -356,7 +356,8 @@ class OntologyDocs:
 
     def anchors(self) -> list[str]:
         """Every id the page gives: terms, node and property shapes, code lists."""
-        ids = [doc.ref.anchor for doc in (*self.classes, *self.properties)]
+        terms: list[ClassDoc | PropertyDoc] = [*self.classes, *self.properties]
+        ids = [doc.ref.anchor for doc in terms]
         ids += [scheme.ref.anchor for scheme in self.schemes]
         for shape in self.node_shapes():
             ids.append(shape.ref.anchor)
@@ -813,9 +814,10 @@ class _Builder:
         low, high = self.shapes.value(node, SH.minCount), self.shapes.value(node, SH.maxCount)
         if low is None and high is None:
             return ""
-        if high is not None and int(high) == 0:
+        lowest = int(str(low)) if low is not None else 0
+        if high is not None and int(str(high)) == 0:
             return "0"
-        return f"{int(low) if low is not None else 0}..{int(high) if high is not None else '*'}"
+        return f"{lowest}..{int(str(high)) if high is not None else '*'}"
 
     def _parameters(self, node: Node) -> tuple[Parameter, ...]:
         grouped: dict[URIRef, list[Node]] = {}

@@ -57,4 +57,4 @@ def group_rows(rows: Iterable[Solution], key: str) -> list[tuple[str, list[Solut
 
 def pick_text(rows: Iterable[Solution], name: str, lang: str) -> str | None:
     """Among the literals bound to ``name`` in ``rows``, the one a page in ``lang`` prefers."""
-    return pick({row[name] for row in rows if isinstance(row.get(name), Literal)}, lang)
+    return pick({value for row in rows if isinstance(value := row.get(name), Literal)}, lang)

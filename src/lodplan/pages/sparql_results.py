@@ -72,14 +72,18 @@ def _read(result: QueryResult) -> tuple[list[str], list[list[Cell | None]], bool
     """Variables, rows and the boolean of an ASK, read from the body the worker wrote."""
     if result.kind == "graph":
         triples = parse(result.body, format=RdfFormat.N_TRIPLES)
-        rows = [[_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in triples]
-        return list(GRAPH_VARIABLES), rows, None
+        graph_rows: list[list[Cell | None]] = [
+            [_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in triples
+        ]
+        return list(GRAPH_VARIABLES), graph_rows, None
     document = json.loads(result.body)
     if "boolean" in document:
         return [], [], bool(document["boolean"])
     variables = list(document["head"].get("vars", []))
     bindings = document.get("results", {}).get("bindings", [])
-    rows = [[_json_cell(binding.get(name)) for name in variables] for binding in bindings]
+    rows: list[list[Cell | None]] = [
+        [_json_cell(binding.get(name)) for name in variables] for binding in bindings
+    ]
     return variables, rows, None
 
 

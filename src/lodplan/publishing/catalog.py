@@ -277,13 +277,16 @@ def check_catalog_references(
             file=where,
             field="publisher",
         )
+    checks: list[tuple[Path, str, str | None, tuple[str, ...]]]
     checks = [(where, "licence", spec.licence, spec.themes)]
     checks += [(d.mapping_path, "plan.licence", d.licence, d.themes) for d in datasets]
     for path, field, licence, codes in checks:
         if licence is not None and (URIRef(licence), RDF.type, DCTERMS.LicenseDocument) not in (
             licences
         ):
-            known = ", ".join(sorted(licences.subjects(RDF.type, DCTERMS.LicenseDocument)))
+            known = ", ".join(
+                sorted(str(s) for s in licences.subjects(RDF.type, DCTERMS.LicenseDocument))
+            )
             raise MappingError(
                 f"{licence!r} is not a licence lodplan knows (site/catalog/licences.ttl): {known}",
                 file=path,
@@ -487,7 +490,7 @@ class _CatalogMaker:
             if not self._values(NamedNode(str(agent)), RDF.type):
                 raise MappingError(
                     f"{publisher.actor!r} is not an actor of actors.yaml",
-                    file=self.spec.path,
+                    file=self.spec.path or CATALOG_FILE,
                     field="publisher",
                 )
         else:
@@ -517,7 +520,9 @@ class _CatalogMaker:
         g.add((service, DCAT.endpointURL, endpoint))
         g.add((service, DCAT.endpointDescription, endpoint))
         g.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
-        g.add((service, DCTERMS.publisher, self.graph.value(catalog, DCTERMS.publisher)))
+        publisher = self.graph.value(catalog, DCTERMS.publisher)
+        if publisher is not None:
+            g.add((service, DCTERMS.publisher, publisher))
         self._add_licence(service, self.spec.licence)
         self._add_contact_point(service)
         for plan_id in sorted(plan_ids):
@@ -636,10 +641,10 @@ def history_of(triples: Iterable[Triple]) -> dict[str, tuple[str, str]]:
         predicate, subject, value = triple.predicate.value, triple.subject, triple.object
         if predicate == str(SPDX.checksum) and isinstance(subject, NamedNode):
             checksum_of[subject.value] = str(value)
-        elif predicate == str(SPDX.checksumValue):
+        elif predicate == str(SPDX.checksumValue) and isinstance(value, OxLiteral):
             value_of[str(subject)] = value.value
         elif predicate == str(DCTERMS.modified) and isinstance(subject, NamedNode):
-            modified_of[subject.value] = value.value
+            modified_of[subject.value] = value.value if isinstance(value, OxLiteral) else ""
     return {
         distribution: (value_of.get(checksum, ""), modified_of[distribution])
         for distribution, checksum in checksum_of.items()

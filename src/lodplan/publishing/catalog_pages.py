@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
 from lodplan.config import DEFAULT_CATALOG_PAGE_SIZE
@@ -37,6 +37,7 @@ from lodplan.publishing.jsonld import JsonLdCompactor
 from lodplan.publishing.negotiation import JSONLD, MediaFormat
 from lodplan.publishing.prefixes import used_prefixes
 from lodplan.publishing.resources import LRUCache, Representation, stable_blank_nodes
+from lodplan.publishing.serialization import rdf_bytes
 from lodplan.store.base import ReadableStore
 from lodplan.terms import SPDX
 
@@ -165,7 +166,7 @@ class CatalogPages:
             return self._compactor.to_bytes(triples)
         assert fmt.rdf_format is not None
         prefixes = used_prefixes(triples, CATALOG_PREFIXES)
-        return serialize(triples, format=fmt.rdf_format, prefixes=prefixes)
+        return rdf_bytes(triples, fmt.rdf_format, prefixes)
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,8 @@ class _CatalogIndex:
     def of(cls, triples: list[Triple], catalog: NamedNode) -> _CatalogIndex:
         by_subject: dict[NamedNode | BlankNode, list[Triple]] = {}
         for triple in triples:
-            by_subject.setdefault(triple.subject, []).append(triple)
+            if isinstance(triple.subject, NamedNode | BlankNode):  # not RDF-star terms
+                by_subject.setdefault(triple.subject, []).append(triple)
         datasets = _datasets_in_order(by_subject, catalog) if catalog in by_subject else []
         return cls(by_subject, datasets)
 
@@ -219,10 +221,18 @@ def _datasets_in_order(
     """The catalog's datasets by identifier: a page holds the same datasets for a given build."""
 
     def identifier(dataset: NamedNode | BlankNode) -> str:
-        values = [t.object.value for t in by_subject.get(dataset, []) if t.predicate == _IDENTIFIER]
+        values = [
+            t.object.value
+            for t in by_subject.get(dataset, [])
+            if t.predicate == _IDENTIFIER and not isinstance(t.object, Triple)
+        ]
         return min(values, default=str(dataset))
 
-    datasets = {t.object for t in by_subject[catalog] if t.predicate == _DATASET}
+    datasets = {
+        t.object
+        for t in by_subject[catalog]
+        if t.predicate == _DATASET and isinstance(t.object, NamedNode | BlankNode)
+    }
     return sorted(datasets, key=lambda d: (identifier(d), str(d)))
 
 
@@ -234,13 +244,16 @@ def _closure(
 ) -> list[Triple]:
     """The triples reachable from ``root`` (kept by ``keep``), through nodes ``enter`` admits."""
     ordered: list[Triple] = []
-    pending, visited = [root], {root}
+    pending: list[NamedNode | BlankNode] = [root]
+    visited: set[NamedNode | BlankNode] = {root}
     while pending:
         for triple in by_subject.get(pending.pop(0), []):
             if not keep(triple):
                 continue
             ordered.append(triple)
             target = triple.object
+            if not isinstance(target, NamedNode | BlankNode):
+                continue
             if target in by_subject and target not in visited and enter(target):
                 visited.add(target)
                 pending.append(target)

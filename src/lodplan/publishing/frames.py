@@ -142,7 +142,7 @@ class _Framer:
         """Compacts a node holding a marker under each keyword and link: the keys are theirs."""
         names = ("@id", "@included", *_TREE_LINKS)
         markers = {name: f"urn:lodplan:probe:{n}" for n, name in enumerate(names)}
-        probe = {name: [{"@id": marker}] for name, marker in markers.items()}
+        probe: dict[str, object] = {name: [{"@id": m}] for name, m in markers.items()}
         probe["@id"] = markers["@id"]
         probe["@included"] = [{"@id": markers["@included"], RDF_VALUE: "x"}]  # kept if not empty
         compacted = jsonld.compact(probe, self.context.url, self.options)

@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from pyld import jsonld
-from pyoxigraph import RdfFormat, Triple, serialize
+from pyoxigraph import RdfFormat, Triple
 
+from lodplan.publishing.serialization import rdf_bytes
 from lodplan.resources import ontology_dir
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -149,7 +150,7 @@ class JsonLdCompactor:
 def expanded_jsonld(triples: Sequence[Triple]) -> list[dict[str, Any]]:
     """Expanded JSON-LD of ``triples``, one node per subject, with ``@type`` and native
     integers (see module doc)."""
-    nodes = _merged(json.loads(serialize(triples, format=RdfFormat.JSON_LD)))
+    nodes = _merged(json.loads(rdf_bytes(triples, RdfFormat.JSON_LD)))
     return [_native_integers(_types_as_keyword(node)) for node in nodes]
 
 

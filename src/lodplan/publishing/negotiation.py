@@ -114,8 +114,8 @@ def negotiate(accept: str | None, offers: Sequence[MediaFormat]) -> MediaFormat 
     """
     if accept is None or not accept.strip():
         return offers[0]
-    ranges = [_MediaRange.parse(value, q) for value, q in parse_accept_header(accept)]
-    ranges = [r for r in ranges if r is not None]
+    parsed = [_MediaRange.parse(value, q) for value, q in parse_accept_header(accept)]
+    ranges = [r for r in parsed if r is not None]
     best: MediaFormat | None = None
     best_key: tuple[float, tuple[int, ...]] = (0.0, ())
     for fmt in offers:

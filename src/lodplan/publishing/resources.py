@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import jinja2
-from pyoxigraph import BlankNode, Literal, Triple, serialize
+from pyoxigraph import BlankNode, Literal, Triple
 
 import lodplan
 from lodplan.publishing.jsonld import CONTEXT_DIR, ContextVersions, JsonLdCompactor
 from lodplan.publishing.jsonld import CONTEXT_PATH as CONTEXT_PATH  # re-exported
 from lodplan.publishing.negotiation import HTML, JSONLD, RESOURCE_FORMATS, MediaFormat, by_name
 from lodplan.publishing.prefixes import used_prefixes
+from lodplan.publishing.serialization import rdf_bytes
 from lodplan.resources import ontology_dir, site_dir
 from lodplan.store.base import ReadableStore
 
@@ -227,7 +228,7 @@ class ResourceService:
         if fmt is JSONLD:
             return self._render_jsonld(triples)
         assert fmt.rdf_format is not None
-        return serialize(triples, format=fmt.rdf_format, prefixes=used_prefixes(triples))
+        return rdf_bytes(triples, fmt.rdf_format, used_prefixes(triples))
 
     def _render_jsonld(self, triples: list[Triple]) -> bytes:
         return self._compactor.to_bytes(triples)

@@ -166,7 +166,7 @@ def describe_with_fragments(
             own = isinstance(target, BlankNode) or (
                 isinstance(target, NamedNode) and target.value.startswith(iri + "#")
             )
-            if own and target not in visited:
+            if own and isinstance(target, NamedNode | BlankNode) and target not in visited:
                 visited.add(target)
                 pending.append(target)
     return ordered

@@ -30,7 +30,7 @@ from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pyoxigraph import BlankNode, NamedNode, RdfFormat, Store, Triple
+from pyoxigraph import BlankNode, NamedNode, QuerySolutions, RdfFormat, Store, Triple
 
 from lodplan.errors import LodplanError
 from lodplan.store.base import (
@@ -277,6 +277,8 @@ class EmbeddedStore:
         solutions = self._current_store().query(
             with_bindings(query, bindings), use_default_graph_as_union=True
         )
+        if not isinstance(solutions, QuerySolutions):
+            raise ValueError("select() runs SELECT queries; use describe() for a graph")
         names = [variable.value for variable in solutions.variables]
         return [
             {name: term for name in names if (term := solution[name]) is not None}

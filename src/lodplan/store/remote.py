@@ -96,6 +96,7 @@ class RemotePublisher:
         self.downloads_dir = downloads_dir
         if endpoint.graph_store_url is None:
             raise RemoteStoreError("publishing to a remote engine needs its Graph Store URL")
+        self.graph_store_url: str = endpoint.graph_store_url
         self.endpoint = endpoint
         self.session = session or requests.Session()
         # One auth object for the whole build: with HTTP Digest it keeps the server's
@@ -176,7 +177,7 @@ class RemotePublisher:
             try:
                 response = self.session.request(
                     method,
-                    self.endpoint.graph_store_url,
+                    self.graph_store_url,
                     params={"graph": graph_iri},
                     auth=self._auth,
                     timeout=self.endpoint.timeout_s,

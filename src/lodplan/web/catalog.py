@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 from werkzeug.http import parse_list_header
+from werkzeug.wrappers import Response as BaseResponse
 
 from lodplan.publishing.catalog_pages import PROFILES, CatalogProfile, profile_named
 from lodplan.publishing.negotiation import (
@@ -49,7 +50,7 @@ PROFILE_PARAMETER = "_profile"
 
 @blueprint.get(f"/{CATALOG_PATH}")
 @blueprint.get(f"/{CATALOG_PATH}.<extension>")
-def catalog(extension: str | None = None) -> Response:
+def catalog(extension: str | None = None) -> BaseResponse:
     requested = request.args.get("format")
     fmt = (
         _format_of_extension(extension)
@@ -128,7 +129,7 @@ def _page_number() -> int | None:
     return int(value)
 
 
-def _respond(representation: Representation, profile: CatalogProfile) -> Response:
+def _respond(representation: Representation, profile: CatalogProfile) -> BaseResponse:
     served = representation.format
     response = Response(representation.body, content_type=served.content_type)
     response.set_etag(representation.etag)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import Blueprint, Response, current_app, request
-from pyoxigraph import serialize
+from werkzeug.wrappers import Response as BaseResponse
 
 from lodplan.description import VOID_PATH
 from lodplan.iris import IriMinter
@@ -35,6 +35,7 @@ from lodplan.publishing.negotiation import (
 )
 from lodplan.publishing.prefixes import used_prefixes
 from lodplan.publishing.resources import LRUCache, make_etag
+from lodplan.publishing.serialization import rdf_bytes, term_text
 from lodplan.web.pages import page_links
 from lodplan.web.responses import not_acceptable, text_response
 from lodplan.web.services import services
@@ -49,7 +50,7 @@ _CACHE_KEY = "lodplan.discovery"
 
 @blueprint.get(f"/{VOID_PATH}")
 @blueprint.get(f"/{VOID_PATH}.<any({', '.join(_EXTENSIONS)}):extension>")
-def void_description(extension: str | None = None) -> Response:
+def void_description(extension: str | None = None) -> BaseResponse:
     fmt = _requested_format(extension)
     if fmt is None:
         return not_acceptable(VOID_FORMATS, what="the VoID description")
@@ -93,11 +94,11 @@ def _render(fmt: MediaFormat, base_iri: str) -> bytes:
     if not triples:
         return b""
     # by subject: the dataset, its partitions, the document, then each graph
-    triples.sort(key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
+    triples.sort(key=lambda t: (term_text(t.subject), t.predicate.value, str(t.object)))
     if fmt is JSONLD:
         return JsonLdCompactor(services().resources.jsonld_context).to_bytes(triples)
     assert fmt.rdf_format is not None
-    return serialize(triples, format=fmt.rdf_format, prefixes=used_prefixes(triples))
+    return rdf_bytes(triples, fmt.rdf_format, used_prefixes(triples))
 
 
 def _html(base_iri: str) -> bytes:

@@ -15,7 +15,8 @@ import hashlib
 from functools import cache
 
 from flask import Blueprint, Response, request
-from pyoxigraph import RdfFormat, parse, serialize
+from pyoxigraph import RdfFormat, parse
+from werkzeug.wrappers import Response as BaseResponse
 
 from lodplan.pages.ontology_docs import ONTOLOGY_FILE, TEMPLATE, ontology_page_context
 from lodplan.publishing.jsonld import JsonLdCompactor
@@ -32,6 +33,7 @@ from lodplan.publishing.negotiation import (
 )
 from lodplan.publishing.prefixes import used_prefixes
 from lodplan.publishing.resources import LRUCache
+from lodplan.publishing.serialization import rdf_bytes
 from lodplan.resources import ontology_dir
 from lodplan.web.pages import html_page
 from lodplan.web.responses import not_acceptable
@@ -45,7 +47,7 @@ _EXTENSIONS = sorted({ext[1:] for fmt in RESOURCE_FORMATS for ext in fmt.extensi
 
 @blueprint.get("/ontology")
 @blueprint.get(f"/ontology.<any({', '.join(_EXTENSIONS)}):extension>")
-def ontology(extension: str | None = None) -> Response:
+def ontology(extension: str | None = None) -> BaseResponse:
     fmt = _requested_format(extension)
     if fmt is None:
         return not_acceptable(RESOURCE_FORMATS, what="the ontology")
@@ -87,7 +89,7 @@ def _converted(fmt: MediaFormat) -> bytes:
     if fmt is JSONLD:
         return JsonLdCompactor(services().resources.jsonld_context).to_bytes(triples)
     assert fmt.rdf_format is not None
-    return serialize(triples, format=fmt.rdf_format, prefixes=used_prefixes(triples))
+    return rdf_bytes(triples, fmt.rdf_format, used_prefixes(triples))
 
 
 @cache

@@ -15,9 +15,11 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import Literal
 from urllib.parse import quote
 
 from flask import Blueprint, Response, redirect, request, send_file
+from werkzeug.wrappers import Response as BaseResponse
 
 from lodplan.publishing.downloads import (
     GZIP_MEDIA_TYPE,
@@ -53,7 +55,7 @@ _NOT_IN_URI = re.compile(r"[^A-Za-z0-9\-._~!$&\'()*+,;=:@/%]")
 
 
 @blueprint.get("/")
-def home() -> Response:
+def home() -> BaseResponse:
     fmt = _requested_format()
     if fmt is not HTML:  # RDF clients get the description of the base IRI, if there is one
         return resource("")
@@ -63,7 +65,7 @@ def home() -> Response:
 
 
 @blueprint.get("/context.jsonld")
-def context() -> Response:
+def context() -> BaseResponse:
     """The current context: the same bytes as its versioned URL, named by Content-Location."""
     resources = services().resources
     try:
@@ -78,7 +80,7 @@ def context() -> Response:
 
 
 @blueprint.get("/context/<version>.jsonld")
-def versioned_context(version: str) -> Response:
+def versioned_context(version: str) -> BaseResponse:
     """A published version of the context; it never changes, so caches may keep it a day."""
     body = services().resources.context_version_bytes(version)
     if body is None:
@@ -89,14 +91,14 @@ def versioned_context(version: str) -> Response:
     return response.make_conditional(request)
 
 
-def _context_response(body: bytes) -> Response:
+def _context_response(body: bytes) -> BaseResponse:
     response = Response(body, content_type=JSONLD.media_type)
     response.set_etag(hashlib.sha256(body).hexdigest()[:40])
     return response
 
 
 @blueprint.get(f"/{RESOURCE_PATH}")
-def resource_by_iri() -> Response:
+def resource_by_iri() -> BaseResponse:
     """``/resource?iri=…``: the description of any IRI the store knows, outside the base."""
     web = services()
     forced = _forced_format()
@@ -132,7 +134,7 @@ DOWNLOAD_TYPES = {
 
 
 @blueprint.get("/download/<path:name>")
-def download(name: str) -> Response:
+def download(name: str) -> BaseResponse:
     """A file of the served build (dump; per plan JSON-LD, Turtle, N-Quads, CSV, XLSX), as the
     catalog announces. Its ETag is the SHA-256 of its bytes: the same file in the next
     build keeps it."""
@@ -152,11 +154,12 @@ def download(name: str) -> Response:
     return response
 
 
-def _nquads_from_gzip(path: Path, etag: str) -> Response:
+def _nquads_from_gzip(path: Path, etag: str) -> BaseResponse:
     """``X.nq`` from the file ``X.nq.gz``: its bytes with ``Content-Encoding: gzip`` to a
     client that accepts gzip (browsers, requests, Comunica's fetch), uncompressed to
     one that does not say so (rdflib and SPARQLWrapper through urllib, wget, curl
     without ``--compressed``)."""
+    response: BaseResponse
     if request.accept_encodings.quality("gzip") > 0:
         response = send_file(
             path, mimetype=NQUADS_MEDIA_TYPE, conditional=True, etag=etag, max_age=0
@@ -173,7 +176,7 @@ def _nquads_from_gzip(path: Path, etag: str) -> Response:
 
 
 @blueprint.get("/<path:path>")
-def resource(path: str) -> Response:
+def resource(path: str) -> BaseResponse:
     web = services()
     forced = _forced_format()
     if forced is False:
@@ -211,7 +214,7 @@ def _exists(iri: str) -> bool:
         return False
 
 
-def represent(iri: str, fmt: MediaFormat) -> Response:
+def represent(iri: str, fmt: MediaFormat) -> BaseResponse:
     """The response describing ``iri`` (known to the store) in ``fmt``."""
     if fmt is HTML:  # the page for people, in the language of ?lang=
         return _page(iri)
@@ -221,7 +224,7 @@ def represent(iri: str, fmt: MediaFormat) -> Response:
     return _respond(iri, representation)
 
 
-def _page(iri: str) -> Response:
+def _page(iri: str) -> BaseResponse:
     html = services().site.resource(iri, page_links())
     if html is None:  # a new build without this resource arrived meanwhile
         return _not_found(iri, HTML)
@@ -230,13 +233,13 @@ def _page(iri: str) -> Response:
     return response.make_conditional(request)
 
 
-def _html_response(html: str) -> Response:
+def _html_response(html: str) -> BaseResponse:
     response = html_response(html, page_links().lang)
     response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:40])
     return response
 
 
-def _add_alternates(response: Response, iri: str, fmt: MediaFormat) -> None:
+def _add_alternates(response: BaseResponse, iri: str, fmt: MediaFormat) -> None:
     response.headers["Vary"] = "Accept"
     response.headers["Content-Location"] = _format_url(iri, fmt)
     response.headers["Link"] = alternate_links(
@@ -244,7 +247,7 @@ def _add_alternates(response: Response, iri: str, fmt: MediaFormat) -> None:
     )
 
 
-def _respond(iri: str, representation: Representation) -> Response:
+def _respond(iri: str, representation: Representation) -> BaseResponse:
     fmt = representation.format
     response = Response(representation.body, content_type=fmt.content_type)
     response.set_etag(representation.etag)
@@ -267,7 +270,7 @@ def _format_url(iri: str, fmt: MediaFormat) -> str:
     return f"{root}/{RESOURCE_PATH}?iri={quote(iri, safe=':/')}&format={fmt.names[0]}"
 
 
-def _redirect_to_path(local: str, forced: MediaFormat | None) -> Response:
+def _redirect_to_path(local: str, forced: MediaFormat | None) -> BaseResponse:
     """303 to the address of an IRI under the base (a ``#`` part stays a fragment)."""
     path, hash_mark, fragment = local.partition("#")
     reference = uri_reference(path)
@@ -283,7 +286,7 @@ def _redirect_to_path(local: str, forced: MediaFormat | None) -> Response:
     return response
 
 
-def _not_found(iri: str, fmt: MediaFormat | None) -> Response:
+def _not_found(iri: str, fmt: MediaFormat | None) -> BaseResponse:
     if fmt is HTML:
         response = error_page(
             404,
@@ -298,7 +301,7 @@ def _not_found(iri: str, fmt: MediaFormat | None) -> Response:
     return response
 
 
-def _bad_iri(iri: str, fmt: MediaFormat | None) -> Response:
+def _bad_iri(iri: str, fmt: MediaFormat | None) -> BaseResponse:
     if fmt is HTML:
         response = error_page(
             400,
@@ -315,7 +318,7 @@ def _bad_iri(iri: str, fmt: MediaFormat | None) -> Response:
     return response
 
 
-def _forced_format() -> MediaFormat | bool | None:
+def _forced_format() -> MediaFormat | Literal[False] | None:
     """The ``?format=`` choice: a format, ``None`` when absent, ``False`` when unknown."""
     name = request.args.get("format")
     if name is None:

@@ -23,7 +23,6 @@ import ipaddress
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, request, url_for
-from pyoxigraph import serialize
 
 from lodplan.pages.sparql_editor import Endpoint, bundled_examples, render_sparql_page
 from lodplan.pages.sparql_results import render_results_page
@@ -38,6 +37,7 @@ from lodplan.publishing.negotiation import (
 )
 from lodplan.publishing.prefixes import used_prefixes
 from lodplan.publishing.resources import LRUCache
+from lodplan.publishing.serialization import rdf_bytes
 from lodplan.sparql.results import JSON, SOLUTION_FORMATS
 from lodplan.sparql.service import (
     EndpointBusyError,
@@ -292,7 +292,8 @@ def _description_document(fmt: MediaFormat) -> Response:
     def render() -> bytes:
         triples = service_description(web.endpoint_url, info, limits, max_result_bytes=max_bytes)
         prefixes = {**used_prefixes(triples), **SD_PREFIXES}
-        return serialize(triples, format=fmt.rdf_format, prefixes=prefixes)
+        assert fmt.rdf_format is not None  # the service description's formats are RDF
+        return rdf_bytes(triples, fmt.rdf_format, prefixes)
 
     return Response(_descriptions.get_or_compute(key, render), content_type=fmt.content_type)
 

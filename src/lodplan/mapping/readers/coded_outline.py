@@ -139,15 +139,15 @@ class _Config:
             level = self.repeated
             return Element(level.cls, level.kind, level.level_name, body, span)
         depth = code.count(".") + 1
-        level = self.levels.get(depth)
-        if level is None:
+        found = self.levels.get(depth)
+        if found is None:
             raise MappingError(
                 f"code {code} has depth {depth}, but reader.levels declares only "
                 f"{sorted(self.levels)}",
                 file=self.spec.source.path,
                 line=number,
             )
-        return Element(level.cls, level.kind, level.level_name, body, span, notation=code)
+        return Element(found.cls, found.kind, found.level_name, body, span, notation=code)
 
 
 def _level(value: dict[str, Any]) -> LevelSpec:

@@ -165,7 +165,7 @@ class _OutlineReader:
         type_name = item.get("type", inherited)
         if type_name is not None and type_name not in self.types:
             raise self.fail(f"unknown type {type_name!r}; declare it under 'types'", where)
-        declared = self.types.get(type_name, _Type())
+        declared = self.types.get(type_name, _Type()) if type_name is not None else _Type()
         cls = item.get("class", declared.cls)
         kind = item.get("kind", declared.kind)
         level_name = item.get("level-name", declared.level_name)
@@ -178,7 +178,7 @@ class _OutlineReader:
         if not isinstance(label, str) or not label.strip():
             raise self.fail("is required", f"{where}.label")
         span = self._span(item, where)
-        element = Element(cls, kind, level_name, label.strip(), span)
+        element = Element(str(cls), str(kind), str(level_name), label.strip(), span)
         element.notation = self._optional_str(item, "notation", where)
         element.description = self._optional_str(item, "description", where)
         by_editor = self._optional_str(item, "label-by-editor", where)
