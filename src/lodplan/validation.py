@@ -34,9 +34,8 @@ from rdflib.namespace import DCTERMS, RDFS, SH, SKOS, XSD
 from rdflib.term import Node
 
 from lodplan.codelists import Vocabulary
-from lodplan.publishing.downloads import PlanFiles
+from lodplan.dataset import DownloadFile, PlanFiles
 from lodplan.resources import shapes_dir
-from lodplan.store.base import DownloadFile
 from lodplan.terms import LP, PREFIXES
 
 SEVERITY_NAMES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}

@@ -29,11 +29,11 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, QuerySolutions, RdfFormat, Store, Variable
 
+from lodplan.dataset import DownloadFile, NamedGraph, PlanFiles
 from lodplan.publishing import frames
 from lodplan.publishing.jsonld import JsonLdContext
 from lodplan.publishing.workbooks import XLSX_MEDIA_TYPE, WorkbookAbout, actions_workbook
 from lodplan.resources import ontology_dir, shapes_dir, site_dir
-from lodplan.store.base import DownloadFile, NamedGraph
 from lodplan.terms import PREFIXES
 
 DOWNLOAD_PATH = "download/"  # files of a build are served at {base}download/<name>
@@ -60,23 +60,6 @@ PLANS_DIR = "plans"
 MULTI_VALUE_SEPARATOR = " | "
 ROLE_COLUMNS = ("pilote", "partenaire", "service-concerne", "financeur", "beneficiaire",
                 "mentionne")  # fmt: skip
-
-
-@dataclass(frozen=True)
-class PlanFiles:
-    """What the downloads of one plan are made from."""
-
-    plan_id: str
-    plan_iri: str
-    graph_iri: str
-    title: str
-    #: The source document as the mapping read it (spreadsheet rows as lines): the
-    #: text whose line numbers the provenance of every element refers to.
-    source_lines: tuple[str, ...] = ()
-    #: The plan's licence (an IRI: its mapping's, else the catalog's) and the IRI of its
-    #: source document, which the workbook states.
-    licence: str | None = None
-    source_iri: str | None = None
 
 
 #: The day a file of a plan was first published (ISO date), given the plan id and the

@@ -3,52 +3,24 @@
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import re
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
+from lodplan.dataset import DownloadFile, NamedGraph  # re-exported: the store's types
 from lodplan.errors import LodplanError
 
 Term = NamedNode | BlankNode | Literal
 #: One solution of a SELECT query: variable name (without ``?``) → bound term.
 Solution = dict[str, Term]
 _FORBIDDEN_IN_IRI = set('<>"{}|^`\\ ') | {chr(c) for c in range(0x21)}
-
-
-@dataclass(frozen=True)
-class NamedGraph:
-    """One named graph of a build, as N-Triples bytes (what every engine ingests)."""
-
-    iri: str
-    ntriples: bytes
-    triple_count: int
-
-
-@dataclass(frozen=True)
-class DownloadFile:
-    """A file a build offers for download (dump, per-plan documents): its name
-    under ``{base}download/``, its media type and its bytes."""
-
-    name: str
-    media_type: str
-    content: bytes
-
-    @property
-    def byte_size(self) -> int:
-        return len(self.content)
-
-    @cached_property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.content).hexdigest()
 
 
 @dataclass(frozen=True)
