@@ -83,11 +83,16 @@ def decode_source(spec: MappingSpec, raw: bytes) -> str:
     what Excel writes for a French « CSV (séparateur : point-virgule) »). A UTF-8
     byte-order mark is not text. A byte the encoding cannot read is an error that
     names its line and the encoding that would read the file."""
-    declared = spec.source.encoding
+    return decode_bytes(raw, spec.source.encoding, spec.source.path)[0]
+
+
+def decode_bytes(raw: bytes, declared: str, file: Path) -> tuple[str, str]:
+    """``raw`` as text in ``declared`` (``auto``: UTF-8, else Windows-1252), without a
+    UTF-8 byte-order mark, and the encoding that read it (see :func:`decode_source`)."""
     candidates = ["utf-8", "windows-1252"] if declared == "auto" else [declared]
     for encoding in candidates:
         try:
-            return raw.decode(encoding).removeprefix("\ufeff")
+            return raw.decode(encoding).removeprefix("\ufeff"), encoding
         except UnicodeDecodeError as exc:
             failure = exc
     line = raw[: failure.start].count(b"\n") + 1
@@ -104,7 +109,7 @@ def decode_source(spec: MappingSpec, raw: bytes) -> str:
     raise MappingError(
         f"not valid {declared if declared != 'auto' else 'UTF-8 nor Windows-1252'}: "
         f"{failure.reason}{hint}",
-        file=spec.source.path,
+        file=file,
         line=line,
     )
 
@@ -171,4 +176,6 @@ def stated_spans(spec: MappingSpec, lines: list[str]) -> dict[str, Span]:
     return spans
 
 
-__all__ = ["MAPPING_FILE", "MappedPlan", "find_mappings", "map_plan", "read_source_lines"]
+__all__ = [
+    "MAPPING_FILE", "MappedPlan", "decode_bytes", "find_mappings", "map_plan", "read_source_lines",
+]  # fmt: skip

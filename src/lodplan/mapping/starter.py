@@ -28,11 +28,13 @@ import yaml
 from lodplan.codelists import bundled_vocabulary, word_key
 from lodplan.errors import MappingError
 from lodplan.iris import slugify
+from lodplan.mapping import decode_bytes
 from lodplan.mapping.presets import load_preset, presets_dir
 from lodplan.mapping.readers.table_fields import CellError, cell_amount, cell_date
+from lodplan.mapping.readers.tabular import consistent_separators
 from lodplan.mapping.spreadsheets import XLSX_MEDIA_TYPE, spreadsheet_lines
 
-SEPARATORS = (";", ",", "\t", "|")
+SEPARATORS = (";", ",", "\t", "|")  # in the order init prefers when several fit
 # header words → proposed role, tried in order (a header is compared without accents
 # and case); the first match wins
 HEADER_ROLES: tuple[tuple[str, dict[str, Any]], ...] = (
@@ -99,14 +101,7 @@ def read_table(path: Path) -> tuple[list[list[str]], str, str, str]:
     if path.suffix.lower() == ".xlsx":
         lines = spreadsheet_lines(path, raw)
         return [line.split("\t") for line in lines], "utf-8", "\t", "xlsx"
-    for encoding in ("utf-8", "windows-1252"):
-        try:
-            text = raw.decode(encoding).removeprefix("\ufeff")
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # windows-1252 decodes every byte but five; those files are not tables
-        raise MappingError("neither UTF-8 nor Windows-1252 text", file=path)
+    text, encoding = decode_bytes(raw, "auto", path)
     lines = [line.removesuffix("\r") for line in text.split("\n") if line.strip()]
     if not lines:
         raise MappingError("the table is empty", file=path)
@@ -117,10 +112,10 @@ def read_table(path: Path) -> tuple[list[list[str]], str, str, str]:
 
 
 def _separator(path: Path, lines: list[str]) -> str:
-    sample = lines[:20]
+    """The first of ; , tab | that splits every line alike (the mapping then declares it)."""
+    found = consistent_separators(lines[:20])
     for separator in SEPARATORS:
-        widths = {len(next(csv.reader([line], delimiter=separator))) for line in sample}
-        if len(widths) == 1 and widths.pop() > 1:
+        if separator in found:
             return separator
     raise MappingError(
         "cannot tell the delimiter (tried ; , tab |): lines have different numbers of cells",

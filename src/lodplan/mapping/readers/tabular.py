@@ -507,6 +507,17 @@ def _rows(config: _Config, lines: list[str]) -> list[list[str]]:
     return [line.split(config.separator) for line in lines]
 
 
+def consistent_separators(lines: list[str]) -> dict[str, int]:
+    """Each of , ; tab | that splits every line into the same number (above one) of
+    cells, with that number."""
+    counts = {}
+    for separator in SEPARATORS:
+        widths = {len(next(csv.reader([line], delimiter=separator))) for line in lines}
+        if len(widths) == 1 and (width := widths.pop()) > 1:
+            counts[separator] = width
+    return counts
+
+
 def _detect_separator(spec: MappingSpec, lines: list[str], header: int | None) -> str:
     """The delimiter of a CSV whose mapping does not give one: the one among , ; tab |
     that splits the header line (or the first line) into the most cells and splits the
@@ -514,11 +525,7 @@ def _detect_separator(spec: MappingSpec, lines: list[str], header: int | None) -
     sample = [line for line in lines[(header or 1) - 1 :] if line.strip()][:20]
     if not sample:
         return ","
-    counts = {}
-    for separator in SEPARATORS:
-        widths = {len(next(csv.reader([line], delimiter=separator))) for line in sample}
-        if len(widths) == 1 and (width := widths.pop()) > 1:
-            counts[separator] = width
+    counts = consistent_separators(sample)
     if len(counts) == 1 or (counts and len(set(counts.values())) == len(counts)):
         return max(counts, key=lambda sep: counts[sep])
     tried = ", ".join(repr(s) for s in SEPARATORS)
