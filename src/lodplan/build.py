@@ -19,7 +19,9 @@ from pathlib import Path
 from rdflib import BNode, Graph
 from rdflib.compare import to_canonical_graph
 
+from lodplan.build_cache import BuildCache, files_digest, folder_files
 from lodplan.codelists import Vocabulary, bundled_vocabulary
+from lodplan.dataset import no_memo
 from lodplan.description import dataset_description
 from lodplan.errors import LodplanError, MappingError
 from lodplan.iris import IriMinter
@@ -28,6 +30,7 @@ from lodplan.mapping.actors import Actor, actors_graph, load_actors
 from lodplan.mapping.mentions import WHICH_ACTION, Mention
 from lodplan.mapping.model import Outline
 from lodplan.mapping.reviews import ACTOR_PREFIX, Review, Reviews, load_reviews
+from lodplan.mapping.spec import load_mapping
 from lodplan.publishing.catalog import (
     CATALOG_FILE,
     DEFAULT_LICENCE,
@@ -144,12 +147,17 @@ def check_plans(
     vocabulary: Vocabulary | None = None,
     progress: Progress = lambda _: None,
     keep_graphs: bool = True,
+    cache: BuildCache | None = None,
 ) -> CheckedPlans:
     """Map every plan of ``mappings_dir`` and check coverage and shapes.
 
     With ``keep_graphs=False`` (a build) each plan's rdflib graph and outline are
-    released once the plan is checked and serialised.
+    released once the plan is checked and serialised. With a ``cache`` (only with
+    ``keep_graphs=False``), a plan whose inputs have not changed since a build that
+    used the same cache is not mapped nor checked again: its result is reused.
     """
+    if cache is not None and keep_graphs:
+        raise ValueError("a cached plan keeps no graph: use keep_graphs=False")
     vocabulary = vocabulary or bundled_vocabulary()
     iris = IriMinter(base_iri)
     mapping_files = find_mappings(mappings_dir)
@@ -188,13 +196,24 @@ def check_plans(
         iris.graph("actors"): shared_actors,
         iris.graph("places"): shared_places,
     }
-    checked.referential_graphs[iris.graph("cog")] = _cog_graph(base_iri)
-    checked.reports.append(validator.validate("actors", shared_actors, mappings / ACTORS_FILE))
-    checked.reports.append(validator.validate("places", shared_places, mappings / PLACES_FILE))
+    memo = cache.memo if cache else no_memo
+    checked.referential_graphs[iris.graph("cog")] = memo(
+        "cog", base_iri, lambda: _cog_graph(base_iri)
+    )
+    for name, graph, path in (
+        ("actors", shared_actors, mappings / ACTORS_FILE),
+        ("places", shared_places, mappings / PLACES_FILE),
+    ):
+        content = _as_named_graph(name, graph).sha256
+        checked.reports.append(
+            memo("report", f"{name} {path.resolve()} {content}",
+                 functools.partial(validator.validate, name, graph, path))
+        )  # fmt: skip
     context = _PlanContext(iris, vocabulary, actors, places, cog, reviews, validator, keep_graphs)
     total = len(mapping_files)
+    keys = _plan_keys(cache, mappings, base_iri, mapping_files) if cache else {}
     for number, (plan, report, named, summary) in enumerate(
-        _map_and_check_all(context, mapping_files), start=1
+        _map_and_check_all(context, mapping_files, cache, keys), start=1
     ):
         progress(f"[{number}/{total}] {plan.plan_id}: {summary}")
         checked.plan_graphs[plan.graph_iri] = named
@@ -239,12 +258,61 @@ def build_workers(plans: int) -> int:
     return max(1, min(cap, plans))
 
 
-def _map_and_check_all(context: _PlanContext, files: list[Path]) -> Iterator[PlanResult]:
-    """Each plan mapped, checked and serialised, in the order of ``files``.
+#: The shared files of a mappings folder that any plan's mapping may depend on.
+SHARED_FILES = (ACTORS_FILE, PLACES_FILE, REVIEWS_FILE)
+PLAN_CACHE = "plans"
+
+
+def _plan_keys(
+    cache: BuildCache, mappings: Path, base_iri: str, files: list[Path]
+) -> dict[Path, str]:
+    """Each plan's cache key: the digest of every input it is made from. A plan whose
+    mapping cannot be read gets none: it is mapped, and fails with its own error."""
+    shared = files_digest(mappings / name for name in SHARED_FILES)
+    keys = {}
+    for file in files:
+        try:
+            source = load_mapping(file).source.path
+        except LodplanError:
+            continue
+        own = files_digest([*folder_files(file.parent), source])
+        keys[file] = cache.key(base_iri, shared, str(file.resolve()), own)
+    return keys
+
+
+def _map_and_check_all(
+    context: _PlanContext,
+    files: list[Path],
+    cache: BuildCache | None = None,
+    keys: dict[Path, str] | None = None,
+) -> Iterator[PlanResult]:
+    """Each plan mapped, checked and serialised, in the order of ``files``; with a
+    ``cache``, the result of a plan whose key it holds is reused, others are stored.
 
     Plans are independent: with several cores they are mapped and validated in
     forked processes, which inherit the context (the COG, the shapes) instead of
     receiving it; results come back in order, so builds stay byte-identical."""
+    keys = keys or {}
+    reused: dict[Path, PlanResult] = {}
+    if cache is not None:
+        for file, key in keys.items():
+            if (result := cache.load(PLAN_CACHE, key)) is not None:
+                reused[file] = result
+    fresh = _map_and_check_each(context, [file for file in files if file not in reused])
+    for file in files:
+        if file in reused:
+            plan, report, named, summary = reused[file]
+            yield plan, report, named, f"unchanged since the last build; {summary}"
+            continue
+        result = next(fresh)
+        if cache is not None and file in keys:
+            cache.save(PLAN_CACHE, keys[file], result)
+        yield result
+    if cache is not None:
+        cache.keep_only(PLAN_CACHE, set(keys.values()))
+
+
+def _map_and_check_each(context: _PlanContext, files: list[Path]) -> Iterator[PlanResult]:
     workers = build_workers(len(files))
     if workers == 1:
         for file in files:
@@ -367,15 +435,23 @@ def build(
     base_iri: str,
     *,
     progress: Progress = lambda _: None,
+    cache: BuildCache | None = None,
 ) -> tuple[CheckedPlans, StoreInfo]:
+    """Map, check and publish every plan of ``mappings_dir``; with a ``cache``, plans
+    whose inputs did not change since the last build are reused, not made again (the
+    result is the same, byte for byte)."""
     with publisher.reserve():  # before mapping: a concurrent build is refused at once
-        return _check_and_publish(mappings_dir, publisher, base_iri, progress)
+        return _check_and_publish(mappings_dir, publisher, base_iri, progress, cache)
 
 
 def _check_and_publish(
-    mappings_dir: Path, publisher: DatasetPublisher, base_iri: str, progress: Progress
+    mappings_dir: Path,
+    publisher: DatasetPublisher,
+    base_iri: str,
+    progress: Progress,
+    cache: BuildCache | None,
 ) -> tuple[CheckedPlans, StoreInfo]:
-    checked = check_plans(mappings_dir, base_iri, progress=progress, keep_graphs=False)
+    checked = check_plans(mappings_dir, base_iri, progress=progress, keep_graphs=False, cache=cache)
     if not checked.ok:
         raise BuildChecksFailedError(checked.render_problems())
     graphs = named_graphs(checked, base_iri)
@@ -401,6 +477,8 @@ def _check_and_publish(
         graphs, base_iri=base_iri, build_id=build_id_of(graphs), downloads=downloads
     )
     progress(f"published build {info.build_id[:12]}: {info.triple_count} triples")
+    if cache is not None:
+        cache.forget_unused()
     return checked, info
 
 

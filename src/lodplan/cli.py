@@ -51,12 +51,17 @@ def _progress(message: str) -> None:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from lodplan.build import BuildChecksFailedError, build
+    from lodplan.build_cache import CACHE_ENV, BuildCache
 
     base_iri = base_iri_from(args.base_iri)
     publisher, target = _publisher(args)
+    cache = None
+    if not args.no_cache:
+        folder = args.cache or os.environ.get(CACHE_ENV) or store_path_from(args.store) / "cache"
+        cache = BuildCache(Path(folder))
     _progress(f"building {args.mappings} → {target} (base IRI {base_iri})")
     try:
-        build(args.mappings, publisher, base_iri, progress=_progress)
+        build(args.mappings, publisher, base_iri, progress=_progress, cache=cache)
     except BuildChecksFailedError as exc:
         print(f"{exc}\nlodplan: build failed; the published store is unchanged", file=sys.stderr)
         return EXIT_CHECKS_FAILED
@@ -293,6 +298,20 @@ def _parser() -> argparse.ArgumentParser:
         help="with --graph-store: write the build's files (N-Quads dump; per plan JSON-LD, "
         "Turtle, N-Quads, CSV, XLSX) to DIR, replacing its content, for a web server to serve as "
         "{base}download/ (the embedded store keeps them with each build)",
+    )
+    build.add_argument(
+        "--cache",
+        metavar="DIR",
+        type=Path,
+        help="where a build keeps what it made for each plan, so that the next build reuses "
+        "it for every plan whose inputs (mapping folder, source, actors, places, reviews, "
+        "base IRI, lodplan's version) are unchanged; the result is the same as a full build "
+        "(default: $LODPLAN_BUILD_CACHE, else the store folder's cache/)",
+    )
+    build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="map and check every plan again, and neither read nor write the cache",
     )
     build.set_defaults(run=_cmd_build)
 

@@ -6,8 +6,24 @@ other (tests/test_layers.py keeps it so)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Protocol, TypeVar
+
+T = TypeVar("T")
+
+
+class Memo(Protocol):
+    """Gives what ``make`` would make for ``key``, perhaps kept from an earlier build
+    (:class:`lodplan.build_cache.BuildCache`): the key must name every input."""
+
+    def __call__(self, kind: str, key: str, make: Callable[[], T]) -> T: ...
+
+
+def no_memo(kind: str, key: str, make: Callable[[], T]) -> T:
+    """The :class:`Memo` that keeps nothing."""
+    return make()
 
 
 @dataclass(frozen=True)
@@ -17,6 +33,11 @@ class NamedGraph:
     iri: str
     ntriples: bytes
     triple_count: int
+
+    @cached_property
+    def sha256(self) -> str:
+        """The digest of the graph's bytes: what tells a build which graphs changed."""
+        return hashlib.sha256(self.ntriples).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ import shutil
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -51,6 +52,11 @@ BUILDS_DIR = "builds"
 DATA_DIR = "data"
 DOWNLOADS_DIR = "downloads"
 MANIFEST = "manifest.json"
+#: Beside the manifest: the digest of each graph, so that the next build copies the
+#: database and replaces only the graphs that changed.
+GRAPH_DIGESTS = "graph-digests.json"
+#: Above this share of changed triples, a new database is written whole instead.
+REWRITE_SHARE = 0.5
 LOCK_FILE = ".lock"
 UNCHANGED = "the published build is unchanged"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -122,11 +128,14 @@ class EmbeddedPublisher:
         try:
             build_dir.mkdir()
             data_dir = build_dir / DATA_DIR
+            graphs = list(graphs)
             try:
-                graph_counts = self._write_database(data_dir, graphs)
+                graph_counts = self._write_database(data_dir, graphs, previous)
             except OSError as exc:  # pyoxigraph's: a message naming RocksDB's file, no errno
                 raise StoreWriteError(exc.filename or data_dir, exc, note=UNCHANGED) from exc
             write_downloads(build_dir / DOWNLOADS_DIR, downloads)
+            digests = {graph.iri: graph.sha256 for graph in graphs}
+            _write_durably(build_dir / GRAPH_DIGESTS, json.dumps(digests, indent=0) + "\n")
             info = StoreInfo(info.build_id, info.base_iri, info.built_at, graph_counts)
             _write_durably(build_dir / MANIFEST, json.dumps(_info_to_json(info), indent=2) + "\n")
             _fsync_tree(build_dir)
@@ -142,20 +151,30 @@ class EmbeddedPublisher:
         return info
 
     @staticmethod
-    def _write_database(data_dir: Path, graphs: Iterable[NamedGraph]) -> dict[str, int]:
-        counts: dict[str, int] = {}
+    def _write_database(
+        data_dir: Path, graphs: list[NamedGraph], previous: Path | None
+    ) -> dict[str, int]:
+        """Write the database of ``graphs``: a copy of the previous build's in which the
+        graphs that changed are replaced, when most of it is unchanged (a checkpoint:
+        RocksDB's immutable files are shared by hard links, so copying costs nothing);
+        else a new one. Either way it holds exactly ``graphs``."""
+        changed = _changed_graphs(previous, graphs)
+        if changed is not None:
+            Store.read_only(str(changed.database)).backup(str(data_dir))
         store = Store(str(data_dir))
         try:
-            for graph in graphs:
+            for iri in changed.removed if changed else ():
+                store.remove_graph(NamedNode(iri))
+            for graph in changed.loaded if changed else graphs:
                 store.bulk_load(
                     graph.ntriples, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph.iri)
                 )
-                counts[graph.iri] = graph.triple_count
             store.flush()
-            store.optimize()
+            if changed is None:  # a copy keeps the previous build's compacted files
+                store.optimize()
         finally:
             del store  # closes RocksDB before anyone opens the build read-only
-        return counts
+        return {graph.iri: graph.triple_count for graph in graphs}
 
     def _swap_current(self, build_dir: Path) -> None:
         link = self.root / CURRENT_LINK
@@ -304,6 +323,36 @@ class EmbeddedStore:
             self._info = read_manifest(build)
             self._store = Store.read_only(str(build / DATA_DIR))
             self._opened_build = build
+
+
+@dataclass(frozen=True)
+class _Changes:
+    """What turns the previous build's database into the new one."""
+
+    database: Path  # the previous build's
+    removed: list[str]  # graphs gone or changed: removed from the copy
+    loaded: list[NamedGraph]  # graphs new or changed: loaded into it
+
+
+def _changed_graphs(previous: Path | None, graphs: list[NamedGraph]) -> _Changes | None:
+    """The changes from the previous build's database, or None when writing a new
+    database is better: no previous build (or one without graph digests), or most
+    triples changed."""
+    if previous is None or not (previous / DATA_DIR).is_dir():
+        return None
+    try:
+        old = json.loads((previous / GRAPH_DIGESTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(old, dict):
+        return None
+    new = {graph.iri: graph.sha256 for graph in graphs}
+    loaded = [graph for graph in graphs if old.get(graph.iri) != graph.sha256]
+    removed = sorted(iri for iri, digest in old.items() if new.get(iri) != digest)
+    total = sum(graph.triple_count for graph in graphs) or 1
+    if sum(graph.triple_count for graph in loaded) > REWRITE_SHARE * total:
+        return None
+    return _Changes(previous / DATA_DIR, removed, loaded)
 
 
 def current_build_dir(root: Path) -> Path:
