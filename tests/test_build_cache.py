@@ -44,7 +44,9 @@ def _build(mappings: Path, store: Path, cache: BuildCache | None, messages: list
 
 # When a plan was validated: a reused report keeps the time its validation ran, as two
 # full builds differ by theirs. Nothing else may differ.
-VALIDATION_TIME = re.compile(rb'("validated_at": "|dcterms:created "|"duration_seconds": )[0-9T:.+-]+Z?')
+VALIDATION_TIME = re.compile(
+    rb'("validated_at": "|dcterms:created "|"duration_seconds": )[0-9T:.+-]+Z?'
+)
 
 
 def _published(store: Path) -> dict[str, bytes]:
@@ -109,7 +111,7 @@ def test_a_rebuild_reuses_unchanged_plans_and_equals_a_full_build(mappings, tmp_
     full = tmp_path / "full"
     assert _build(mappings, full, None, []) == rebuilt
     assert _published(incremental) == _published(full)
-    assert "Isolation des parois".encode() in _published(incremental)["database"]
+    assert b"Isolation des parois" in _published(incremental)["database"]
 
 
 def test_a_change_to_a_shared_file_makes_every_plan_again(mappings, tmp_path):
