@@ -42,7 +42,7 @@ from lodplan.publishing.catalog import (
     publication_dates,
     served_history,
 )
-from lodplan.publishing.downloads import PlanFiles, make_downloads, memory_store
+from lodplan.publishing.downloads import PlanFiles, make_downloads
 from lodplan.publishing.jsonld import bundled_contexts
 from lodplan.referentials.cog import CogReferential, bundled_cog
 from lodplan.referentials.geo import Box
@@ -455,27 +455,27 @@ def _check_and_publish(
     if not checked.ok:
         raise BuildChecksFailedError(checked.render_problems())
     graphs = named_graphs(checked, base_iri)
-    progress("making the downloads: dump, and per plan JSON-LD, Turtle, N-Quads, CSV and XLSX")
     description = IriMinter(base_iri).graph("void")  # describes the dump: not in it
     data = [graph for graph in graphs if graph.iri != description]
-    store = memory_store(data)
-    context = bundled_contexts().current(base_iri)
-    files = plan_files(checked, base_iri)
-    history = served_history(publisher, base_iri)  # dct:modified kept for unchanged files
-    published = publication_dates(history, base_iri)  # the workbooks: dated as their CSV
-    downloads = make_downloads(store, data, files, context, published)
-    downloads += validation_files(checked.reports, files, mappings_dir)  # the SHACL reports
-    progress("making the DCAT catalog")
-    assert checked.catalog is not None
-    catalog = catalog_graph(
-        checked.catalog, dataset_specs(checked, base_iri), store, downloads, base_iri,
-        history=history,
-    )  # fmt: skip
-    graphs = [*data, catalog, *(graph for graph in graphs if graph.iri == description)]
-    progress(f"publishing {len(graphs)} graphs and {len(downloads)} files")
-    info = publisher.publish(
-        graphs, base_iri=base_iri, build_id=build_id_of(graphs), downloads=downloads
-    )
+    with publisher.stage(data) as staged:
+        progress("making the downloads: dump, and per plan JSON-LD, Turtle, N-Quads, CSV and XLSX")
+        context = bundled_contexts().current(base_iri)
+        files = plan_files(checked, base_iri)
+        history = served_history(publisher, base_iri)  # dct:modified kept for unchanged files
+        published = publication_dates(history, base_iri)  # the workbooks: dated as their CSV
+        downloads = make_downloads(staged.store, data, files, context, published)
+        downloads += validation_files(checked.reports, files, mappings_dir)  # the SHACL reports
+        progress("making the DCAT catalog")
+        assert checked.catalog is not None
+        catalog = catalog_graph(
+            checked.catalog, dataset_specs(checked, base_iri), staged.store, downloads,
+            base_iri, history=history,
+        )  # fmt: skip
+        added = [catalog, *(graph for graph in graphs if graph.iri == description)]
+        staged.add(added)
+        graphs = [*data, *added]
+        progress(f"publishing {len(graphs)} graphs and {len(downloads)} files")
+        info = staged.commit(base_iri=base_iri, build_id=build_id_of(graphs), downloads=downloads)
     progress(f"published build {info.build_id[:12]}: {info.triple_count} triples")
     if cache is not None:
         cache.forget_unused()

@@ -199,11 +199,8 @@ import os, signal, sys
 from lodplan.store.base import NamedGraph
 from lodplan.store.embedded import EmbeddedPublisher
 
-def graphs():
-    yield NamedGraph(sys.argv[2], sys.argv[3].encode(), 1)
-    os.kill(os.getpid(), signal.SIGKILL)  # while its database is half written
-
-EmbeddedPublisher(sys.argv[1]).publish(graphs(), base_iri=sys.argv[4], build_id="killed")
+with EmbeddedPublisher(sys.argv[1]).stage([NamedGraph(sys.argv[2], sys.argv[3].encode(), 1)]):
+    os.kill(os.getpid(), signal.SIGKILL)  # its database written, its files not, not swapped
 """
 
 

@@ -6,13 +6,13 @@ import errno
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple
 
 from lodplan.dataset import DownloadFile, NamedGraph  # re-exported: the store's types
 from lodplan.errors import LodplanError
@@ -104,6 +104,64 @@ class DatasetPublisher(Protocol):
         the new build is served afterwards, or the previous one still is.
         """
         ...
+
+    def stage(self, graphs: Iterable[NamedGraph]) -> AbstractContextManager[StagedBuild]:
+        """``graphs`` staged for a build that adds to them and then publishes them
+        (:meth:`StagedBuild.commit`); nothing is published without the commit."""
+        ...
+
+
+class StagedBuild(Protocol):
+    """A build's graphs, queryable before they are published (see
+    :meth:`DatasetPublisher.stage`)."""
+
+    @property
+    def store(self) -> Store:
+        """The staged graphs, for the queries that make the build's files."""
+        ...
+
+    def add(self, graphs: Iterable[NamedGraph]) -> None:
+        """Add graphs made from the staged ones (catalog, dataset description)."""
+        ...
+
+    def commit(
+        self, *, base_iri: str, build_id: str, downloads: Sequence[DownloadFile] = ()
+    ) -> StoreInfo:
+        """Publish every staged graph and ``downloads``, replacing the published dataset."""
+        ...
+
+
+class MemoryStagedBuild:
+    """Staging in memory, for a publisher that cannot stage where it publishes (a
+    remote engine): the graphs are sent to it on :meth:`commit`."""
+
+    def __init__(self, publisher: DatasetPublisher, graphs: Iterable[NamedGraph]) -> None:
+        self.publisher = publisher
+        self.graphs: list[NamedGraph] = []
+        self.store = Store()
+        self.add(graphs)
+
+    def add(self, graphs: Iterable[NamedGraph]) -> None:
+        for graph in graphs:
+            self.store.bulk_load(
+                graph.ntriples, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph.iri)
+            )
+            self.graphs.append(graph)
+
+    def commit(
+        self, *, base_iri: str, build_id: str, downloads: Sequence[DownloadFile] = ()
+    ) -> StoreInfo:
+        return self.publisher.publish(
+            self.graphs, base_iri=base_iri, build_id=build_id, downloads=downloads
+        )
+
+
+@contextmanager
+def staged_in_memory(
+    publisher: DatasetPublisher, graphs: Iterable[NamedGraph]
+) -> Iterator[MemoryStagedBuild]:
+    with publisher.reserve():
+        yield MemoryStagedBuild(publisher, graphs)
 
 
 def describe_with_fragments(

@@ -100,81 +100,44 @@ class EmbeddedPublisher:
         build_id: str,
         downloads: Sequence[DownloadFile] = (),
     ) -> StoreInfo:
+        with self.stage(graphs) as staged:
+            return staged.commit(base_iri=base_iri, build_id=build_id, downloads=downloads)
+
+    @contextmanager
+    def stage(self, graphs: Iterable[NamedGraph]) -> Iterator[StagedBuild]:
+        """A new build's database holding ``graphs``, writable and queryable until
+        :meth:`StagedBuild.commit` publishes it. Left without a commit (an error, or
+        none made) it is removed, and the published build stays as it was."""
         with self.reserve():
             builds = self.root / BUILDS_DIR
+            previous = _link_target(self.root / CURRENT_LINK)
+            stamp = datetime.now(UTC)
+            staged: StagedBuild | None = None
             try:
                 builds.mkdir(exist_ok=True)
-            except OSError as exc:
-                raise StoreWriteError(builds, exc, note=UNCHANGED) from exc
-            return self._publish_locked(builds, graphs, base_iri, build_id, downloads)
+                build_dir = builds / f"{stamp:%Y%m%dT%H%M%S%f}-staged"
+                build_dir.mkdir()
+                staged = StagedBuild(self, build_dir, stamp, previous)
+                staged.load_initial(list(graphs))
+                yield staged
+            except BaseException as exc:
+                self._discard(staged)
+                if isinstance(exc, OSError):  # disk full, quota, permissions: what, where
+                    where = exc.filename or (staged.build_dir if staged else builds)
+                    raise StoreWriteError(where, exc, note=UNCHANGED) from exc
+                raise
+            if staged.info is None:  # never committed
+                self._discard(staged)
+                return
+            self._prune(keep={staged.build_dir.resolve(), previous})
 
-    def _publish_locked(
-        self,
-        builds: Path,
-        graphs: Iterable[NamedGraph],
-        base_iri: str,
-        build_id: str,
-        downloads: Sequence[DownloadFile],
-    ) -> StoreInfo:
-        stamp = datetime.now(UTC)
-        build_dir = builds / f"{stamp:%Y%m%dT%H%M%S%f}-{build_id[:12]}"
-        info = StoreInfo(
-            build_id=build_id,
-            base_iri=base_iri,
-            built_at=stamp.isoformat(timespec="seconds"),
-            graphs={},
-        )
-        previous = _link_target(self.root / CURRENT_LINK)
-        try:
-            build_dir.mkdir()
-            data_dir = build_dir / DATA_DIR
-            graphs = list(graphs)
-            try:
-                graph_counts = self._write_database(data_dir, graphs, previous)
-            except OSError as exc:  # pyoxigraph's: a message naming RocksDB's file, no errno
-                raise StoreWriteError(exc.filename or data_dir, exc, note=UNCHANGED) from exc
-            write_downloads(build_dir / DOWNLOADS_DIR, downloads)
-            digests = {graph.iri: graph.sha256 for graph in graphs}
-            _write_durably(build_dir / GRAPH_DIGESTS, json.dumps(digests, indent=0) + "\n")
-            info = StoreInfo(info.build_id, info.base_iri, info.built_at, graph_counts)
-            _write_durably(build_dir / MANIFEST, json.dumps(_info_to_json(info), indent=2) + "\n")
-            _fsync_tree(build_dir)
-            self._swap_current(build_dir)
-        except BaseException as exc:
-            # never the build just swapped in (a failure syncing the store folder after it)
-            if _link_target(self.root / CURRENT_LINK) != build_dir.resolve():
-                shutil.rmtree(build_dir, ignore_errors=True)
-            if isinstance(exc, OSError):  # disk full, quota, permissions: what, where
-                raise StoreWriteError(exc.filename or build_dir, exc, note=UNCHANGED) from exc
-            raise
-        self._prune(keep={build_dir.resolve(), previous})
-        return info
-
-    @staticmethod
-    def _write_database(
-        data_dir: Path, graphs: list[NamedGraph], previous: Path | None
-    ) -> dict[str, int]:
-        """Write the database of ``graphs``: a copy of the previous build's in which the
-        graphs that changed are replaced, when most of it is unchanged (a checkpoint:
-        RocksDB's immutable files are shared by hard links, so copying costs nothing);
-        else a new one. Either way it holds exactly ``graphs``."""
-        changed = _changed_graphs(previous, graphs)
-        if changed is not None:
-            Store.read_only(str(changed.database)).backup(str(data_dir))
-        store = Store(str(data_dir))
-        try:
-            for iri in changed.removed if changed else ():
-                store.remove_graph(NamedNode(iri))
-            for graph in changed.loaded if changed else graphs:
-                store.bulk_load(
-                    graph.ntriples, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph.iri)
-                )
-            store.flush()
-            if changed is None:  # a copy keeps the previous build's compacted files
-                store.optimize()
-        finally:
-            del store  # closes RocksDB before anyone opens the build read-only
-        return {graph.iri: graph.triple_count for graph in graphs}
+    def _discard(self, staged: StagedBuild | None) -> None:
+        if staged is None:
+            return
+        staged.close()
+        # never the build just swapped in (a failure syncing the store folder after it)
+        if _link_target(self.root / CURRENT_LINK) != staged.build_dir.resolve():
+            shutil.rmtree(staged.build_dir, ignore_errors=True)
 
     def _swap_current(self, build_dir: Path) -> None:
         link = self.root / CURRENT_LINK
@@ -211,6 +174,84 @@ class EmbeddedPublisher:
         for link in self.root.glob(f".{CURRENT_LINK}.*"):
             if link.is_symlink():
                 link.unlink(missing_ok=True)
+
+
+class StagedBuild:
+    """A build being written: its database is the one it will publish, open for writing
+    (and for the queries that make its downloads, instead of a copy in memory)."""
+
+    def __init__(
+        self, publisher: EmbeddedPublisher, build_dir: Path, stamp: datetime, previous: Path | None
+    ) -> None:
+        self.publisher, self.build_dir, self.stamp = publisher, build_dir, stamp
+        self.previous = previous
+        self.graphs: dict[str, NamedGraph] = {}
+        self.info: StoreInfo | None = None
+        self._store: Store | None = None
+        self._copied = False
+
+    @property
+    def store(self) -> Store:
+        assert self._store is not None, "the staged database is closed"
+        return self._store
+
+    def load_initial(self, graphs: list[NamedGraph]) -> None:
+        """Hold exactly ``graphs``: a copy of the previous build's database in which the
+        graphs that changed are replaced, when most of it is unchanged (a checkpoint:
+        RocksDB's immutable files are shared by hard links, so copying costs nothing);
+        else a new database."""
+        data_dir = self.build_dir / DATA_DIR
+        changed = _changed_graphs(self.previous, graphs)
+        try:
+            if changed is not None:
+                Store.read_only(str(changed.database)).backup(str(data_dir))
+                self._copied = True
+            self._store = Store(str(data_dir))
+            for iri in changed.removed if changed else ():
+                self.store.remove_graph(NamedNode(iri))
+            self._load(changed.loaded if changed else graphs)
+        except OSError as exc:  # pyoxigraph's: a message naming RocksDB's file, no errno
+            raise StoreWriteError(exc.filename or data_dir, exc, note=UNCHANGED) from exc
+        self.graphs = {graph.iri: graph for graph in graphs}
+
+    def add(self, graphs: Iterable[NamedGraph]) -> None:
+        """Add graphs made from the staged ones (the catalog, the dataset description)."""
+        graphs = [graph for graph in graphs if graph.iri not in self.graphs]
+        self._load(graphs)
+        self.graphs.update((graph.iri, graph) for graph in graphs)
+
+    def _load(self, graphs: Iterable[NamedGraph]) -> None:
+        for graph in graphs:
+            self.store.bulk_load(
+                graph.ntriples, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph.iri)
+            )
+
+    def commit(
+        self, *, base_iri: str, build_id: str, downloads: Sequence[DownloadFile] = ()
+    ) -> StoreInfo:
+        """Publish the staged database with ``downloads``: swapped in atomically."""
+        self.store.flush()
+        if not self._copied:  # a copy keeps the previous build's compacted files
+            self.store.optimize()
+        self.close()  # RocksDB closed before anyone opens the build read-only
+        final = self.build_dir.with_name(f"{self.stamp:%Y%m%dT%H%M%S%f}-{build_id[:12]}")
+        self.build_dir.rename(final)
+        self.build_dir = final
+        write_downloads(final / DOWNLOADS_DIR, downloads)
+        digests = {iri: graph.sha256 for iri, graph in sorted(self.graphs.items())}
+        _write_durably(final / GRAPH_DIGESTS, json.dumps(digests, indent=0) + "\n")
+        counts = {iri: graph.triple_count for iri, graph in self.graphs.items()}
+        info = StoreInfo(build_id, base_iri, self.stamp.isoformat(timespec="seconds"), counts)
+        _write_durably(final / MANIFEST, json.dumps(_info_to_json(info), indent=2) + "\n")
+        _fsync_tree(final)
+        self.publisher._swap_current(final)
+        self.info = info
+        return info
+
+    def close(self) -> None:
+        if self._store is not None:
+            store, self._store = self._store, None
+            del store
 
 
 class EmbeddedStore:

@@ -28,6 +28,7 @@ from lodplan.errors import LodplanError
 from lodplan.store.base import (
     RDF_SUBJECT,
     DownloadFile,
+    MemoryStagedBuild,
     NamedGraph,
     Solution,
     StoreInfo,
@@ -35,6 +36,7 @@ from lodplan.store.base import (
     describe_with_fragments,
     replace_directory,
     sparql_iri,
+    staged_in_memory,
     with_bindings,
 )
 
@@ -108,6 +110,10 @@ class RemotePublisher:
         """Nothing to hold: an engine offers no lock a build could take (two builds
         publishing to one engine at once interleave their graphs)."""
         return nullcontext()
+
+    def stage(self, graphs: Iterable[NamedGraph]) -> AbstractContextManager[MemoryStagedBuild]:
+        """Staged in memory: the engine receives the graphs when the build commits."""
+        return staged_in_memory(self, graphs)
 
     def publish(
         self,
