@@ -368,6 +368,8 @@ def main() -> int:
     manifest = json.loads((store / "current" / "manifest.json").read_text())
     triples = sum(manifest["graphs"].values())
     store_mb = _size_mb(store / "current")
+    print("\n".join(_report("full build (before the floor is measured)", full, full.wall_s)))
+    print(f"{triples:,} triples; store and files {store_mb:,.0f} MiB", flush=True)
     changed = change_one_plan(mappings)
     rebuild = run_build(mappings, store, cache, out / "rebuild.log")
     floor_s, loaded = bulk_load_floor(store, out)
