@@ -196,7 +196,7 @@ def check_plans(
         iris.graph("actors"): shared_actors,
         iris.graph("places"): shared_places,
     }
-    memo = cache.memo if cache else no_memo
+    memo = cache if cache is not None else no_memo
     checked.referential_graphs[iris.graph("cog")] = memo(
         "cog", base_iri, lambda: _cog_graph(base_iri)
     )

@@ -115,18 +115,26 @@ class BuildCache:
             temporary.unlink(missing_ok=True)
             logger.warning("build cache not written to %s: %s", path, exc)
 
-    def memo(self, kind: str, key: str, make: Callable[[], T]) -> T:
+    def __call__(self, kind: str, key: str, make: Callable[[], T]) -> T:
         """The entry of ``kind`` for ``key`` (with lodplan's digest), made and kept if absent."""
-        key = self.key(kind, key)
-        self._used.setdefault(kind, set()).add(key)
-        found = self.load(kind, key)
+        found = self.get(kind, key)
         if found is None:
             found = make()
-            self.save(kind, key, found)
+            self.put(kind, key, found)
         return found
 
+    def get(self, kind: str, key: str) -> Any | None:
+        """The entry of ``kind`` for ``key`` (with lodplan's digest), or None; either way
+        the key is used by this build, so its entry survives :meth:`forget_unused`."""
+        key = self.key(kind, key)
+        self._used.setdefault(kind, set()).add(key)
+        return self.load(kind, key)
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        self.save(kind, self.key(kind, key), value)
+
     def forget_unused(self) -> None:
-        """Remove the entries of every kind :meth:`memo` served that this build did not use."""
+        """Remove the entries of every kind :meth:`get` served that this build did not use."""
         for kind, keys in self._used.items():
             self.keep_only(kind, keys)
 

@@ -9,21 +9,40 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
 
 
 class Memo(Protocol):
-    """Gives what ``make`` would make for ``key``, perhaps kept from an earlier build
-    (:class:`lodplan.build_cache.BuildCache`): the key must name every input."""
+    """What an earlier build made, kept by a key that names every input it was made from
+    (:class:`lodplan.build_cache.BuildCache`; :class:`NoMemo` keeps nothing)."""
 
-    def __call__(self, kind: str, key: str, make: Callable[[], T]) -> T: ...
+    def __call__(self, kind: str, key: str, make: Callable[[], T]) -> T:
+        """The value kept for ``key``, else ``make()``, kept."""
+        ...
+
+    def get(self, kind: str, key: str) -> Any | None:
+        """The value kept for ``key``, or None (then :meth:`put` it once made)."""
+        ...
+
+    def put(self, kind: str, key: str, value: Any) -> None: ...
 
 
-def no_memo(kind: str, key: str, make: Callable[[], T]) -> T:
-    """The :class:`Memo` that keeps nothing."""
-    return make()
+class NoMemo:
+    """The :class:`Memo` that keeps nothing: everything is made."""
+
+    def __call__(self, kind: str, key: str, make: Callable[[], T]) -> T:
+        return make()
+
+    def get(self, kind: str, key: str) -> Any | None:
+        return None
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        pass
+
+
+no_memo = NoMemo()
 
 
 @dataclass(frozen=True)
