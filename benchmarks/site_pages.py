@@ -7,9 +7,10 @@ actors, COG, code lists, ontology, catalog and files) plus the synthetic plans o
 recomputed as a build writes it. Then, for each page type, in a fresh process per page
 (Flask test client over ``create_app_for_store``, as ``lodplan serve`` builds it):
 
-* **cold**: the first request of a fresh app (no page, no aggregate cached);
-* **ready**: the first request of a fresh app once the build's aggregates are
-  computed (what every visitor gets after the server's warm-up, :func:`warm_up`);
+* **cold**: the first request of a fresh app (no page, no aggregate cached), one
+  fresh process per page;
+* **ready**: the first request of each page in one app once the build's aggregates
+  are computed (what visitors get after the server's warm-up, ``warm_up``);
 * **warm**: the median of the next ``--runs`` requests.
 
 ``--baseline SRC`` measures the same pages with another source tree (a checkout of
@@ -167,31 +168,35 @@ def page_paths(store_root: Path) -> dict[str, str]:
 
 
 def worker(args: argparse.Namespace) -> None:
-    """Measure one page (``--page``) in this fresh process; print a JSON line."""
+    """Measure the pages of ``--pages`` (a JSON list of [path, Accept]) in this fresh
+    process, one after the other (after warming up with ``--ready``); print a JSON list."""
     from lodplan.web.app import create_app_for_store
 
-    path, accept = args.path, args.accept
     app = create_app_for_store(args.store, BASE)
     client = app.test_client()
-    result: dict = {}
+    warm_up_s = None
     if args.ready:
         started = time.perf_counter()
         warm = _warm_up_function()
         if warm is not None:
             warm(app)
-        result["warm_up_s"] = time.perf_counter() - started
-    started = time.perf_counter()
-    response = client.get(path, headers={"Accept": accept})
-    result["first_s"] = time.perf_counter() - started
-    result["status"] = response.status_code
-    result["bytes"] = len(response.data)
-    times = []
-    for _ in range(args.runs):
+        warm_up_s = time.perf_counter() - started
+    results = []
+    for path, accept in json.loads(args.pages):
+        result: dict = {"warm_up_s": warm_up_s}
         started = time.perf_counter()
-        client.get(path, headers={"Accept": accept})
-        times.append(time.perf_counter() - started)
-    result["warm_s"] = statistics.median(times) if times else None
-    print(json.dumps(result), flush=True)
+        response = client.get(path, headers={"Accept": accept})
+        result["first_s"] = time.perf_counter() - started
+        result["status"] = response.status_code
+        result["bytes"] = len(response.data)
+        times = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            client.get(path, headers={"Accept": accept})
+            times.append(time.perf_counter() - started)
+        result["warm_s"] = statistics.median(times) if times else None
+        results.append(result)
+    print(json.dumps(results), flush=True)
 
 
 def _warm_up_function():
@@ -203,21 +208,30 @@ def _warm_up_function():
 
 
 def measure(
-    src: Path, store: Path, path: str, accept: str, *, ready: bool, runs: int, timeout: float
-) -> dict:
-    command = [sys.executable, __file__, "--worker", "--store", str(store), "--path", path,
-               "--accept", accept, "--runs", str(runs)]  # fmt: skip
+    src: Path,
+    store: Path,
+    pages: list[tuple[str, str]],
+    *,
+    ready: bool,
+    runs: int,
+    timeout: float,
+) -> list[dict]:
+    """Each page of ``pages`` measured in one fresh process with the code of ``src``."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", "--store", str(store),
+               "--pages", json.dumps(pages), "--runs", str(runs)]  # fmt: skip
     command += ["--ready"] if ready else []
     env = {**os.environ, "PYTHONPATH": str(src)}
-    try:
+    try:  # from the tree's folder: nothing else on sys.path than its code
         done = subprocess.run(
-            command, env=env, capture_output=True, text=True, timeout=timeout, check=False
-        )
+            command, env=env, cwd=src.parent, capture_output=True, text=True, timeout=timeout,
+            check=False,
+        )  # fmt: skip
     except subprocess.TimeoutExpired:
-        return {"timeout": timeout}
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+        return [{"timeout": timeout} for _ in pages]
+    lines = [line for line in done.stdout.splitlines() if line.startswith("[")]
     if done.returncode != 0 or not lines:
-        return {"error": (done.stderr.strip().splitlines() or ["?"])[-1]}
+        error = (done.stderr.strip().splitlines() or ["?"])[-1]
+        return [{"error": error} for _ in pages]
     return json.loads(lines[-1])
 
 
@@ -252,11 +266,13 @@ def main() -> None:
     parser.add_argument("--store", type=Path, help="a national store (default: prepared)")
     parser.add_argument("--baseline", type=Path, help="source tree of the code to compare with")
     parser.add_argument("--runs", type=int, default=5, help="warm requests per page")
-    parser.add_argument("--timeout", type=float, default=120, help="seconds per page process")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds per page process")
+    parser.add_argument(
+        "--baseline-timeout", type=float, default=60, help="seconds per page process, baseline"
+    )
     parser.add_argument("--only", help="comma-separated page names (substrings)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--path", help=argparse.SUPPRESS)
-    parser.add_argument("--accept", help=argparse.SUPPRESS)
+    parser.add_argument("--pages", help=argparse.SUPPRESS)
     parser.add_argument("--ready", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -270,22 +286,27 @@ def main() -> None:
     src = ROOT / "src"
     versions = [("after", src)] + ([("before", args.baseline / "src")] if args.baseline else [])
     print(f"store {store}; load average {os.getloadavg()[0]:.2f} (a shared 2-core machine)")
-    rows = []
-    for name, template, accept in PAGES:
-        if args.only and not any(part in name for part in args.only.split(",")):
-            continue
-        path = template.format(**names)
-        measured = {}
-        for version, tree in versions:
-            for ready in (False, True):
-                if version == "before" and ready:
-                    continue  # nothing to warm up before
-                key = f"{version}-{'ready' if ready else 'cold'}"
-                measured[key] = measure(
-                    tree, store, path, accept, ready=ready, runs=args.runs, timeout=args.timeout
-                )
-                progress(f"{name} {key}: {measured[key]}")
-        rows.append((name, path, measured))
+    chosen = [
+        (name, template.format(**names), accept)
+        for name, template, accept in PAGES
+        if not args.only or any(part in name for part in args.only.split(","))
+    ]
+    measured: dict[str, dict[str, dict]] = {name: {} for name, _, _ in chosen}
+    for version, tree in versions:
+        timeout = args.baseline_timeout if version == "before" else args.timeout
+        for name, path, accept in chosen:  # cold: a fresh process per page
+            (result,) = measure(tree, store, [(path, accept)], ready=False, runs=args.runs,
+                                timeout=timeout)  # fmt: skip
+            measured[name][f"{version}-cold"] = result
+            progress(f"{name} {version}-cold: {result}")
+    # ready: one process warms the build's aggregates up, then asks for each page
+    pages = [(path, accept) for _, path, accept in chosen]
+    ready = measure(src, store, pages, ready=True, runs=args.runs, timeout=args.timeout * 3)
+    for (name, _, _), result in zip(chosen, ready, strict=True):
+        measured[name]["after-ready"] = result
+        progress(f"{name} after-ready: {result}")
+    print(f"warm-up of the build's aggregates: {seconds(ready[0], 'warm_up_s')}")
+    rows = [(name, path, measured[name]) for name, path, _ in chosen]
     print()
     header = "| page | cold | ready | warm | bytes |"
     if args.baseline:

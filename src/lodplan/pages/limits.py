@@ -10,8 +10,8 @@ degraded page (``503`` with ``Retry-After``), never a hung request.
 
 A late query is not abandoned — an embedded engine cannot cancel it — but it runs
 **once**: the same query asked again meanwhile waits for that run instead of starting
-another, and its answer is kept for the build, so that the next request gets it at
-once. Aggregates computed once per build (:mod:`lodplan.pages.aggregates`) rely on
+another, and its answer is kept for the build (as is that of any query slower than
+:data:`SLOW_S`), so that the next request gets it at once. Aggregates computed once per build (:mod:`lodplan.pages.aggregates`) rely on
 this: the first visitor of a cold server may be told to come back a few seconds
 later, no visitor ever waits minutes. Descriptions and label lookups are pattern
 reads bounded by the size of one resource: they are not limited.
@@ -20,6 +20,7 @@ reads bounded by the size of one resource: they are not limited.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from concurrent.futures import Future
@@ -31,8 +32,11 @@ from lodplan.config import DEFAULT_PAGE_QUERY_TIMEOUT_S
 from lodplan.errors import LodplanError
 from lodplan.store.base import ReadableStore, Solution, StoreInfo, Term, Triple
 
-#: Answers of late queries kept (per store), so that the next request gets them.
+#: Answers of late or slow queries kept (per store), so that the next request gets them.
 LATE_ANSWERS = 64
+#: A query that took longer than this (seconds) is kept too: what sums up every plan is
+#: asked again for each language of the site.
+SLOW_S = 0.25
 #: Seconds a degraded page asks the browser to wait before trying again.
 RETRY_AFTER_S = 10
 
@@ -104,6 +108,7 @@ class TimeLimitedStore:
         query: str,
         bindings: Mapping[str, str] | None,
     ) -> None:
+        started = time.monotonic()
         try:
             rows = self.store.select(query, bindings)
         except BaseException as error:  # given to every waiter, raised in their thread
@@ -114,7 +119,8 @@ class TimeLimitedStore:
             return
         with self._lock:
             del self._running[key]
-            if key in self._overdue:  # a page gave up on it: the next request gets it
+            slow = time.monotonic() - started > SLOW_S
+            if key in self._overdue or slow:  # a page gave up on it: the next one gets it
                 self._overdue.discard(key)
                 self._late[key] = rows
                 while len(self._late) > LATE_ANSWERS:

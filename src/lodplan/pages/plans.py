@@ -69,9 +69,7 @@ class TreeNode:
 
 def plan_cards(store: ReadableStore, lang: str) -> list[PlanCard]:
     """The plans of the store, sorted by title, with their counts."""
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in run(store, "plan-counts"):
-        counts[text(row, "plan")][text(row, "what")] = integer(row, "count")
+    counts = every_plan_counts(store)
     cards = [
         _card(iri, rows, counts[iri], lang) for iri, rows in group_rows(run(store, "plans"), "plan")
     ]
@@ -93,12 +91,27 @@ def plan_card(store: ReadableStore, plan_iri: str, lang: str) -> PlanCard | None
     return with_counts(store, _card(plan_iri, rows, {}, lang))
 
 
-def with_counts(store: ReadableStore, card: PlanCard) -> PlanCard:
-    """``card`` with the counts of its plan, counted from that plan's rows only."""
-    found: dict[str, set[str]] = defaultdict(set)
-    for row in run(store, "plan-count-items", plan=card.iri):
-        found[text(row, "what")].add(text(row, "thing"))
-    counts = {what: len(things) for what, things in found.items()}
+def every_plan_counts(store: ReadableStore) -> dict[str, dict[str, int]]:
+    """What the home page counts, for every plan at once (``plan-counts.rq``): plan →
+    counted thing → count."""
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in run(store, "plan-counts"):
+        counts[text(row, "plan")][text(row, "what")] = integer(row, "count")
+    return counts
+
+
+def with_counts(
+    store: ReadableStore, card: PlanCard, every: dict[str, dict[str, int]] | None = None
+) -> PlanCard:
+    """``card`` with the counts of its plan: from ``every`` plan's counts when given, else
+    counted from that plan's rows only."""
+    if every is not None:
+        counts = every.get(card.iri, {})
+    else:
+        found: dict[str, set[str]] = defaultdict(set)
+        for row in run(store, "plan-count-items", plan=card.iri):
+            found[text(row, "what")].add(text(row, "thing"))
+        counts = {what: len(things) for what, things in found.items()}
     return replace(
         card,
         top_elements=counts.get(str(LP.hasElement), 0),

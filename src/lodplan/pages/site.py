@@ -26,7 +26,7 @@ from lodplan.pages.i18n import LANGUAGES
 from lodplan.pages.limits import PageQueryTimeoutError
 from lodplan.pages.links import Links
 from lodplan.pages.paging import PAGE_SIZE, Paged, page_of
-from lodplan.pages.plans import PlanCard, plan_list, with_counts
+from lodplan.pages.plans import PlanCard, every_plan_counts, plan_list, with_counts
 from lodplan.pages.render import PageRenderer
 from lodplan.pages.resource_page import ResourcePages
 from lodplan.pages.search import Entry, SearchResults, build_index, search
@@ -87,6 +87,7 @@ class SitePages:
         self._html = LRUCache(cache_size)
         self._indexes = LRUCache(4)
         self._plans = LRUCache(4)
+        self._counts: tuple[str, dict[str, dict[str, int]]] | None = None  # build, counts
         self._searches = LRUCache(SEARCH_CACHE_SIZE)
 
     def home(self, links: Links, page: int = 1) -> str | None:
@@ -143,17 +144,26 @@ class SitePages:
             ("charts", links, page), lambda: render_charts(self.store, self.renderer, links, page)
         )
 
-    def warm_up(self, *, wait: bool = False) -> threading.Thread:
+    def warm_up(
+        self, *, wait: bool = False, also: Callable[[], None] = lambda: None
+    ) -> threading.Thread:
         """Compute what sums up every plan of the current build (plans by title, charts,
         search index, in every language) in a background thread, so that no visitor waits
-        for it; ``wait``: return once done (benchmarks, tests)."""
-        thread = threading.Thread(target=self._warm, daemon=True, name="lodplan-warm-up")
+        for it, then ``also()``; ``wait``: return once done (benchmarks, tests)."""
+
+        def warm() -> None:
+            self._warm()
+            _logged(also)
+
+        thread = threading.Thread(target=warm, daemon=True, name="lodplan-warm-up")
         thread.start()
         if wait:
             thread.join()
         return thread
 
-    def keep_warm(self, poll_s: float = 15.0) -> threading.Thread:
+    def keep_warm(
+        self, poll_s: float = 15.0, also: Callable[[], None] = lambda: None
+    ) -> threading.Thread:
         """Warm up now, and again whenever a new build is served (checked every ``poll_s``)."""
 
         def loop() -> None:
@@ -165,6 +175,7 @@ class SitePages:
                     build = None
                 if build is not None and build != warmed:
                     self._warm()
+                    _logged(also)
                     warmed = build
                 time.sleep(poll_s)
 
@@ -175,7 +186,8 @@ class SitePages:
     def _warm(self) -> None:
         started = time.monotonic()
         for lang in LANGUAGES:
-            for compute in (self.plans, lambda lang: charts_page(self.store, lang),
+            for compute in (self.plans, lambda lang: self.plan_counts(),
+                            lambda lang: charts_page(self.store, lang),
                             self.search_index):  # fmt: skip
                 while True:  # a late query goes on: asking again waits for its answer
                     try:
@@ -188,8 +200,22 @@ class SitePages:
                         return
         logger.info("site aggregates ready in %.1f s", time.monotonic() - started)
 
+    def plan_counts(self) -> dict[str, dict[str, int]]:
+        """Every plan's counts (once per build: the warm-up computes them)."""
+        build = self.resources.build_id()
+        if self._counts is None or self._counts[0] != build:
+            self._counts = (build, every_plan_counts(self.store))
+        return self._counts[1]
+
+    def _ready_counts(self) -> dict[str, dict[str, int]] | None:
+        """Every plan's counts if computed for this build, else ``None`` (the home page
+        then counts the plans it shows, each on its own)."""
+        counts = self._counts
+        return counts[1] if counts is not None and counts[0] == self.resources.build_id() else None
+
     def _home(self, links: Links, plans: Paged[PlanCard]) -> str:
-        counted = [with_counts(self.store, card) for card in plans.items]
+        every = self._ready_counts()
+        counted = [with_counts(self.store, card, every) for card in plans.items]
         return self.renderer.render(
             "home.html",
             links,
@@ -222,3 +248,10 @@ class SitePages:
 
     def _cached(self, key: tuple, render: Callable[[], str | None]) -> str | None:
         return self._html.get_or_compute((self.resources.build_id(), *key), render)
+
+
+def _logged(work: Callable[[], None]) -> None:
+    try:
+        work()
+    except Exception:  # a server keeps serving what works
+        logger.exception("warming up failed")

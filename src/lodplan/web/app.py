@@ -117,12 +117,17 @@ def create_app(
 def warm_up(app: Flask, *, wait: bool = False) -> None:
     """Compute the site's aggregates of the served build (plans by title, charts, search
     index) in the background, so that no visitor waits for them; ``wait``: until done."""
-    app.extensions[EXTENSION_KEY].site.warm_up(wait=wait)
+    app.extensions[EXTENSION_KEY].site.warm_up(wait=wait, also=lambda: _warm_void(app))
 
 
 def keep_warm(app: Flask) -> None:
     """:func:`warm_up` now and after each new build the app starts serving (``serve``)."""
-    app.extensions[EXTENSION_KEY].site.keep_warm()
+    app.extensions[EXTENSION_KEY].site.keep_warm(also=lambda: _warm_void(app))
+
+
+def _warm_void(app: Flask) -> None:
+    with app.app_context():
+        discovery.warm_up()
 
 
 def create_app_for_store(
