@@ -11,9 +11,10 @@ degraded page (``503`` with ``Retry-After``), never a hung request.
 A late query is not abandoned — an embedded engine cannot cancel it — but it runs
 **once**: the same query asked again meanwhile waits for that run instead of starting
 another, and its answer is kept for the build (as is that of any query slower than
-:data:`SLOW_S`), so that the next request gets it at once. Aggregates computed once per build (:mod:`lodplan.pages.aggregates`) rely on
-this: the first visitor of a cold server may be told to come back a few seconds
-later, no visitor ever waits minutes. Descriptions and label lookups are pattern
+:data:`SLOW_S`), so that the next request gets it at once. What sums up every plan
+(charts, search index: :meth:`lodplan.pages.site.SitePages.warm_up`) relies on this:
+the first visitor of a cold server may be told to come back a few seconds later, no
+visitor ever waits minutes. Descriptions and label lookups are pattern
 reads bounded by the size of one resource: they are not limited.
 """
 
