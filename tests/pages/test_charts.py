@@ -179,6 +179,18 @@ def test_a_plans_axis_chart_from_its_tree_is_its_chart_on_the_charts_page(store,
         assert own.subject_label == chart.subject_label and own.height == chart.height
 
 
+def test_a_plans_timeline_is_drawn_from_the_rows_of_every_plans_query(store):
+    """plan-timeline.rq (one plan) gives the timeline chart-timeline.rq gives that plan."""
+    from lodplan.pages.charts import timeline_charts
+    from lodplan.pages.queries import run
+
+    for plan, label in ((PLAN_A, "Plan A"), (PLAN_B, "Plan B")):
+        every = [row for row in run(store, "chart-timeline") if row["plan"].value == plan]
+        expected = timeline_charts(every, {plan: label}, "fr")
+        own = plan_timeline(store, plan, label, "fr")
+        assert (own.rows if own else ()) == (expected[0].rows if expected else ())
+
+
 def test_plan_timeline_is_one_plans_timeline(store):
     timeline = plan_timeline(store, PLAN_A, "Plan A", "fr")
     assert timeline is not None and timeline.key == "plan-timeline"

@@ -279,7 +279,7 @@ def plan_timeline(
 ) -> Timeline | None:
     """The dated actions of one plan (macro ``timeline`` of ``_charts.html``), on an axis
     from its first year to its last; ``None`` if the plan dates no action."""
-    rows = run(store, "chart-timeline", plan=plan_iri)
+    rows = run(store, "plan-timeline", plan=plan_iri)
     timelines = timeline_charts(rows, {plan_iri: plan_label}, lang)
     return replace(timelines[0], key="plan-timeline") if timelines else None
 

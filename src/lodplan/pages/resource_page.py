@@ -22,7 +22,7 @@ from lodplan.pages.fiche import Fiche, element_fiche
 from lodplan.pages.labels import pick, store_label, term_label
 from lodplan.pages.paging import INVOLVEMENTS_PER_PAGE, Paged, page_of
 from lodplan.pages.plans import PlanCard, Ref, TreeNode, plan_card, plan_tree
-from lodplan.pages.queries import pick_text, run, text
+from lodplan.pages.queries import run, text
 from lodplan.publishing.downloads import source_text_name
 from lodplan.publishing.resources import LRUCache, natural_key
 from lodplan.store.base import ReadableStore
@@ -290,20 +290,17 @@ class _ViewBuilder:
 
     def involvements(self) -> list[Involvement]:
         rows = run(self.store, "actor-involvements", actor=self.iri)
-        by_key: dict[tuple[str, str], list] = defaultdict(list)  # one group per element, role
-        for row in rows:
-            by_key[(text(row, "element"), text(row, "role"))].append(row)
+        keys = dict.fromkeys(
+            (text(row, "element"), text(row, "plan"), text(row, "role")) for row in rows
+        )  # one per element and role
         involvements = [
             Involvement(
-                element=Ref(element, pick_text(same, "elementLabel", self.lang) or element),
-                code=text(same[0], "notation") or None,
-                plan=Ref(
-                    text(same[0], "plan"),
-                    pick_text(same, "planLabel", self.lang) or text(same[0], "plan"),
-                ),
-                role=pick_text(same, "roleLabel", self.lang),
+                element=Ref(element, self.label(element) or element),
+                code=self._notation(element),
+                plan=Ref(plan, self.label(plan) or plan),
+                role=(self.label(role) if role else None),
             )
-            for (element, _), same in by_key.items()
+            for element, plan, role in keys
         ]
         return sorted(
             involvements,
@@ -313,6 +310,12 @@ class _ViewBuilder:
                 natural_key(i.element.label),
             ),
         )
+
+    def _notation(self, iri: str) -> str | None:
+        codes = [
+            t.value for t in self.store.objects(iri, str(SKOS.notation)) if isinstance(t, Literal)
+        ]
+        return min(codes) if codes else None
 
     def incoming(self, kind: str) -> list[IncomingGroup]:
         """What the plans, actors and places say about this resource, by property."""
