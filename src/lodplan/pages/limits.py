@@ -67,6 +67,7 @@ class TimeLimitedStore:
         self._overdue: set[tuple] = set()  # running queries a page stopped waiting for
         self._late: OrderedDict[tuple, list[Solution]] = OrderedDict()  # their answers
         self._lock = threading.Lock()
+        self._page = threading.local()  # the deadline of the page this thread renders
 
     def __getattr__(self, name: str) -> Any:  # what only one kind of store has (its root)
         return getattr(self.store, name)
@@ -77,7 +78,18 @@ class TimeLimitedStore:
         with self._lock:
             return len(self._running)
 
+    def start_page(self) -> None:
+        """From now on, this thread's queries share one budget of ``limit_s``: a page that
+        asks several slow queries waits ``limit_s`` in all, not each (until
+        :meth:`end_page`)."""
+        self._page.deadline = time.monotonic() + self.limit_s
+
+    def end_page(self) -> None:
+        self._page.deadline = None
+
     def select(self, query: str, bindings: Mapping[str, str] | None = None) -> list[Solution]:
+        deadline = getattr(self._page, "deadline", None)
+        wait_s = self.limit_s if deadline is None else max(0.0, deadline - time.monotonic())
         key = (self.store.info().build_id, query, tuple(sorted((bindings or {}).items())))
         with self._lock:
             late = self._late.get(key)
@@ -88,12 +100,14 @@ class TimeLimitedStore:
             if future is None:
                 future = Future()
                 self._running[key] = future
+                # the store as this request sees it (one build), asked from another thread
+                target = getattr(self.store, "for_this_request", lambda: self.store)()
                 threading.Thread(
-                    target=self._run, args=(key, future, query, bindings), daemon=True,
-                    name="lodplan-page-query",
+                    target=self._run, args=(target, key, future, query, bindings),
+                    daemon=True, name="lodplan-page-query",
                 ).start()  # fmt: skip
         try:
-            return list(future.result(timeout=self.limit_s))
+            return list(future.result(timeout=wait_s))
         except FutureTimeout:
             with self._lock:
                 if not future.done():
@@ -104,6 +118,7 @@ class TimeLimitedStore:
 
     def _run(
         self,
+        store: ReadableStore,
         key: tuple,
         future: Future[list[Solution]],
         query: str,
@@ -111,7 +126,7 @@ class TimeLimitedStore:
     ) -> None:
         started = time.monotonic()
         try:
-            rows = self.store.select(query, bindings)
+            rows = store.select(query, bindings)
         except BaseException as error:  # given to every waiter, raised in their thread
             with self._lock:
                 del self._running[key]

@@ -20,6 +20,7 @@ still be reading.
 
 from __future__ import annotations
 
+import copy
 import fcntl
 import json
 import os
@@ -313,6 +314,16 @@ class EmbeddedStore:
         """The underlying pyoxigraph store (read-only), for services that need patterns."""
         return self._current_store()
 
+    def pinned(self) -> EmbeddedStore:
+        """The build this store last opened (call :meth:`info` first to have the current
+        one), as one request sees it from start to end: its lookups never look for a newer
+        build (the next request sees a new one). Every lookup of the store itself resolves
+        ``current`` (a file-system call): an actor's page at national scale, 1,450 label
+        lookups, spent 0.54 of its 1.36 s there."""
+        view = copy.copy(self)  # the same opened database
+        view.__class__ = _PinnedStore
+        return view
+
     def _current_store(self) -> Store:
         self._refresh()
         assert self._store is not None
@@ -328,6 +339,13 @@ class EmbeddedStore:
             self._info = read_manifest(build)
             self._store = Store.read_only(str(build / DATA_DIR))
             self._opened_build = build
+
+
+class _PinnedStore(EmbeddedStore):
+    """An :class:`EmbeddedStore` that stays on the build it was pinned to."""
+
+    def _refresh(self) -> None:
+        return
 
 
 def current_build_dir(root: Path) -> Path:

@@ -80,6 +80,8 @@ def create_app(
         page_size=catalog_page_size or catalog_page_size_from_env(),
     )
     renderer = PageRenderer(template_environment)
+    # the pages' queries: within one time budget per request (lodplan.pages.limits)
+    page_store = TimeLimitedStore(store, page_query_timeout_s or page_query_timeout_from_env())
     app.extensions[EXTENSION_KEY] = WebServices(
         store,
         resource_service,
@@ -87,11 +89,7 @@ def create_app(
         base,
         catalog,
         renderer,
-        SitePages(
-            resource_service,
-            renderer,
-            store=TimeLimitedStore(store, page_query_timeout_s or page_query_timeout_from_env()),
-        ),
+        SitePages(resource_service, renderer, store=page_store),
     )
     _warn_on_base_mismatch(store, base)
     # the SPARQL endpoint and /.well-known/void first: the resource blueprint catches
@@ -106,6 +104,8 @@ def create_app(
     # the pages of the human site register here, before the resources' catch-all
     app.register_blueprint(resources.blueprint)
     app.before_request(_refuse_unreadable_url)
+    app.before_request(page_store.start_page)
+    app.teardown_request(lambda error: page_store.end_page())
     app.context_processor(pages.template_context)
     app.after_request(_common_headers)
     app.register_error_handler(HTTPException, _http_error)
