@@ -33,6 +33,7 @@ from pathlib import Path
 
 from pyoxigraph import (
     BlankNode,
+    Literal,
     NamedNode,
     QuerySolutions,
     RdfFormat,
@@ -301,7 +302,9 @@ class EmbeddedStore:
         store = self._current_store()
         with_values = with_bindings(query, bindings)  # refuses what is no name or no IRI
         if bindings:
-            substitutions = {Variable(name): NamedNode(iri) for name, iri in bindings.items()}
+            substitutions: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
+                Variable(name): NamedNode(iri) for name, iri in bindings.items()
+            }
             try:
                 return store.query(
                     query, use_default_graph_as_union=True, substitutions=substitutions
