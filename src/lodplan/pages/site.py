@@ -29,7 +29,7 @@ from lodplan.pages.paging import PAGE_SIZE, Paged, page_of
 from lodplan.pages.plans import PlanCard, every_plan_counts, plan_list, with_counts
 from lodplan.pages.render import PageRenderer
 from lodplan.pages.resource_page import ResourcePages
-from lodplan.pages.search import Entry, SearchResults, build_index, search
+from lodplan.pages.search import MAX_QUERY_LENGTH, Entry, SearchResults, build_index, search
 from lodplan.publishing.downloads import DUMP_NAME
 from lodplan.publishing.resources import LRUCache, ResourceService
 from lodplan.store.base import ReadableStore
@@ -130,6 +130,9 @@ class SitePages:
         return self.renderer.render("search.html", links, results=results, query=query)
 
     def search_results(self, query: str, lang: str) -> SearchResults:
+        """The results of ``query`` (as :func:`~lodplan.pages.search.search` reads it: its
+        first characters), kept per build: a search asked again does not scan the index."""
+        query = query.strip()[:MAX_QUERY_LENGTH]
         key = (self.resources.build_id(), lang, query)
         return self._searches.get_or_compute(key, lambda: search(self.search_index(lang), query))
 
