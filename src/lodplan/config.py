@@ -110,6 +110,18 @@ def catalog_page_size_from_env() -> int:
     return size
 
 
+DEFAULT_PAGE_QUERY_TIMEOUT_S = 5.0
+
+
+def page_query_timeout_from_env() -> float:
+    """Seconds a page of the human site waits for one query (``LODPLAN_PAGE_QUERY_TIMEOUT``);
+    past it the page says its data are being computed (see lodplan.pages.limits)."""
+    seconds = _env_number("LODPLAN_PAGE_QUERY_TIMEOUT", float, DEFAULT_PAGE_QUERY_TIMEOUT_S)
+    if not seconds > 0:
+        raise ConfigError("LODPLAN_PAGE_QUERY_TIMEOUT must be a positive number of seconds")
+    return seconds
+
+
 def _env_number(name: str, kind: type, default: float) -> float:
     value = os.environ.get(name)
     if value is None:

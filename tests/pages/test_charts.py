@@ -23,6 +23,7 @@ from lodplan.pages.charts import (
     wrap,
 )
 from lodplan.pages.links import ServerLinks, StaticLinks
+from lodplan.pages.plans import plan_tree
 from lodplan.pages.render import PageRenderer
 from lodplan.store.base import NamedGraph
 from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
@@ -156,18 +157,46 @@ def test_actions_per_top_element_are_counted_through_every_level(page):
     assert chart_c.bars == ()
 
 
+def axis_chart(store, plan: str, label: str):
+    return plan_axis_chart(plan_tree(store, plan, "fr"), plan, label)
+
+
 def test_plan_axis_chart_is_one_plans_chart(store):
-    chart = plan_axis_chart(store, PLAN_A, "fr")
-    assert chart is not None and chart.key == "plan-top"
+    chart = axis_chart(store, PLAN_A, "Plan A")
+    assert chart.key == "plan-top"
     assert values(chart) == {AXIS_1: 3, AXIS_2: 1, AXIS_3: 0}
-    assert plan_axis_chart(store, f"{BASE}plan/unknown", "fr") is None
+    assert axis_chart(store, f"{BASE}plan/unknown", "?").bars == ()
+
+
+def test_a_plans_axis_chart_from_its_tree_is_its_chart_on_the_charts_page(store, page):
+    """The plan's page counts from the plan's tree what the charts page counts with
+    chart-actions-per-top.rq for every plan: the same bars, labels and numbers."""
+    for chart in page.per_top:
+        own = axis_chart(store, chart.subject_iri, chart.subject_label)
+        assert [(b.iri, b.label, b.value) for b in own.bars] == [
+            (b.iri, b.label, b.value) for b in chart.bars
+        ]
+        assert own.subject_label == chart.subject_label and own.height == chart.height
+
+
+def test_a_plans_timeline_is_drawn_from_the_rows_of_every_plans_query(store):
+    """plan-timeline.rq (one plan) gives the timeline chart-timeline.rq gives that plan."""
+    from lodplan.pages.charts import timeline_charts
+    from lodplan.pages.queries import run
+
+    for plan, label in ((PLAN_A, "Plan A"), (PLAN_B, "Plan B")):
+        every = [row for row in run(store, "chart-timeline") if row["plan"].value == plan]
+        expected = timeline_charts(every, {plan: label}, "fr")
+        own = plan_timeline(store, plan, label, "fr")
+        assert (own.rows if own else ()) == (expected[0].rows if expected else ())
 
 
 def test_plan_timeline_is_one_plans_timeline(store):
-    timeline = plan_timeline(store, PLAN_A, "fr")
+    timeline = plan_timeline(store, PLAN_A, "Plan A", "fr")
     assert timeline is not None and timeline.key == "plan-timeline"
     assert [row.iri for row in timeline.rows] == [ACT_1, ACT_4]
-    assert plan_timeline(store, PLAN_B, "fr") is None  # B dates no action
+    assert (timeline.first_year, timeline.last_year) == (2021, 2024)  # its own years
+    assert plan_timeline(store, PLAN_B, "Plan B", "fr") is None  # B dates no action
 
 
 def test_actors_count_distinct_elements_under_their_strongest_role(page):
@@ -352,8 +381,8 @@ def test_a_plan_page_can_include_its_chart(store):
     )
     html = template.render(
         **renderer.context(links),
-        chart=plan_axis_chart(store, PLAN_A, "fr"),
-        dates=plan_timeline(store, PLAN_A, "fr"),
+        chart=axis_chart(store, PLAN_A, "Plan A"),
+        dates=plan_timeline(store, PLAN_A, "Plan A", "fr"),
     )
     assert 'id="chart-plan-top"' in html and 'id="chart-plan-timeline"' in html
     assert 'aria-labelledby="chart-plan-top-title chart-plan-top-desc"' in html

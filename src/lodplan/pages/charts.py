@@ -27,6 +27,8 @@ from pyoxigraph import Literal
 
 from lodplan.pages.labels import pick
 from lodplan.pages.links import Links
+from lodplan.pages.paging import CHART_PLANS_PER_PAGE, Paged, page_of
+from lodplan.pages.plans import TreeNode
 from lodplan.pages.queries import group_rows, integer, pick_text, run, text
 from lodplan.pages.render import PageRenderer
 from lodplan.publishing.resources import LRUCache, natural_key
@@ -216,55 +218,102 @@ class Timeline:
 
 @dataclass(frozen=True)
 class ChartsPage:
-    """Every chart of the ``/charts`` page, for one build and one language."""
+    """Every chart of the ``/charts`` page, for one build and one language (or, with
+    ``paged``, those of one page of its plans: :meth:`page`)."""
 
     per_plan: BarChart
     per_top: tuple[BarChart, ...]  # one per plan, in the order of ``per_plan``
     actors: BarChart
     timelines: tuple[Timeline, ...]  # the plans that have dated actions
     undated_plans: tuple[tuple[str, str], ...]  # (iri, label) of the other plans
+    plans: tuple[tuple[str, str, int], ...] = ()  # (iri, label, actions), most actions first
+    paged: Paged[tuple[str, str, int]] | None = None
+
+    def page(self, number: int, size: int | None = None) -> ChartsPage | None:
+        """The charts of page ``number`` of the plans (most actions first): their bars,
+        their axes, their calendars; the actors of every plan. ``None`` past the last."""
+        paged = page_of(self.plans, number, size or CHART_PLANS_PER_PAGE)
+        if paged is None:
+            return None
+        if paged.count == 1:
+            return replace(self, paged=paged)
+        shown = {iri for iri, _, _ in paged.items}
+        return replace(
+            self,
+            per_plan=_per_plan_chart(list(paged.items)),
+            per_top=tuple(chart for chart in self.per_top if chart.subject_iri in shown),
+            timelines=tuple(t for t in self.timelines if t.plan_iri in shown),
+            undated_plans=tuple(p for p in self.undated_plans if p[0] in shown),
+            paged=paged,
+        )
 
 
 # --- entry points --------------------------------------------------------------------
 
 
 def charts_page(store: ReadableStore, lang: str) -> ChartsPage:
-    """The charts of the current build in ``lang`` (computed once per build and language)."""
+    """The charts of the current build in ``lang`` (computed once per build and language:
+    they sum up every plan)."""
     key = (store, store.info().build_id, lang)
     return _CACHE.get_or_compute(key, lambda: _compute(store, lang))
 
 
-def plan_axis_chart(store: ReadableStore, plan_iri: str, lang: str) -> BarChart | None:
+def plan_axis_chart(tree: list[TreeNode], plan_iri: str, plan_label: str) -> BarChart:
     """Actions per top-level element of one plan (for the plan's page, macro ``bar_chart``
-    of ``_charts.html``); ``None`` for a plan the store does not know."""
-    for chart in charts_page(store, lang).per_top:
-        if chart.subject_iri == plan_iri:
-            return replace(chart, key="plan-top")
-    return None
+    of ``_charts.html``), from the plan's tree (:func:`lodplan.pages.plans.plan_tree`):
+    what ``chart-actions-per-top.rq`` counts for that plan, without asking the store
+    about every plan."""
+    categories = [
+        (
+            node.iri,
+            element_label(node.level_name, node.code or "", node.label) or node.iri,
+            {0: node.action_count},
+        )
+        for node in tree
+    ]
+    return bar_chart("plan-top", "per_top", categories, subject=(plan_iri, plan_label))
 
 
-def plan_timeline(store: ReadableStore, plan_iri: str, lang: str) -> Timeline | None:
-    """The dated actions of one plan (macro ``timeline`` of ``_charts.html``), on the axis
-    of the charts page; ``None`` if the plan dates no action."""
-    for chart in charts_page(store, lang).timelines:
-        if chart.plan_iri == plan_iri:
-            return replace(chart, key="plan-timeline")
-    return None
+def plan_timeline(
+    store: ReadableStore, plan_iri: str, plan_label: str, lang: str
+) -> Timeline | None:
+    """The dated actions of one plan (macro ``timeline`` of ``_charts.html``), on an axis
+    from its first year to its last; ``None`` if the plan dates no action."""
+    rows = run(store, "plan-timeline", plan=plan_iri)
+    timelines = timeline_charts(rows, {plan_iri: plan_label}, lang)
+    return replace(timelines[0], key="plan-timeline") if timelines else None
 
 
-def render_charts_page(store: ReadableStore, renderer: PageRenderer, links: Links) -> str:
-    """The ``/charts`` page as HTML, for the server and the static export alike."""
-    return renderer.render("charts.html", links, charts=charts_page(store, links.lang))
+def render_charts_page(
+    store: ReadableStore, renderer: PageRenderer, links: Links, page: int = 1
+) -> str:
+    """Page ``page`` of the ``/charts`` page as HTML, for the server and the static export
+    alike (an empty page past the last: see :func:`render_charts`)."""
+    return render_charts(store, renderer, links, page) or ""
 
 
-def _compute(store: ReadableStore, lang: str) -> ChartsPage:
-    plans = _plans(run(store, "chart-actions-per-plan"), lang)
-    per_plan = bar_chart(
+def render_charts(
+    store: ReadableStore, renderer: PageRenderer, links: Links, page: int = 1
+) -> str | None:
+    """Page ``page`` of the ``/charts`` page; ``None`` past its last page."""
+    charts = charts_page(store, links.lang).page(page)
+    if charts is None:
+        return None
+    return renderer.render("charts.html", links, charts=charts)
+
+
+def _per_plan_chart(plans: list[tuple[str, str, int]]) -> BarChart:
+    return bar_chart(
         "per-plan",
         "per_plan",
         [(iri, label, {0: count}) for iri, label, count in plans],
         draw_zero=True,
     )
+
+
+def _compute(store: ReadableStore, lang: str) -> ChartsPage:
+    plans = _plans(run(store, "chart-actions-per-plan"), lang)
+    per_plan = _per_plan_chart(plans)
     tops = _tops_by_plan(run(store, "chart-actions-per-top"), lang)
     per_top = tuple(
         bar_chart(f"top-{n}", "per_top", tops.get(iri, []), subject=(iri, label))
@@ -279,6 +328,7 @@ def _compute(store: ReadableStore, lang: str) -> ChartsPage:
         actors=actors_chart(run(store, "chart-actors"), lang),
         timelines=timelines,
         undated_plans=tuple((iri, label) for iri, label, _ in plans if iri not in dated),
+        plans=tuple(plans),
     )
 
 

@@ -59,6 +59,7 @@ from lodplan.pages.links import (
     StaticLinks,
     is_web_iri,
     local_file,
+    numbered_file,
 )
 from lodplan.pages.ontology_docs import render_ontology_page
 from lodplan.pages.render import PageRenderer
@@ -298,13 +299,30 @@ class _SiteWriter:
             )
         return pages
 
-    def _page(self, name: str, lang: str, render: Callable[[Links], str | None]) -> None:
+    def _page(self, name: str, lang: str, render: Callable[..., str | None]) -> None:
         file = _page_file(name or "index", lang)
         html = render(self._recording(file, lang))
         if html is None:
             self.problems.append(f"page {file}: nothing to show in this build")
             return
         self.page_count += self._write(file, html.encode("utf-8"))
+        self._numbered_pages(file, lang, lambda links, number: render(links, number))
+
+    def _numbered_pages(
+        self, file: str, lang: str, render: Callable[[Links, int], str | None]
+    ) -> None:
+        """Every other page of the list of the page ``file`` (home, charts, an actor's
+        involvements): ``<file>-page-N.html``, found by following the pager's links."""
+        done = {1}
+        while pending := sorted(self.links.numbered.get(file, set()) - done):
+            for number in pending:
+                done.add(number)
+                name = numbered_file(file, number)
+                html = render(self._recording(name, lang, paged=file), number)
+                if html is None:
+                    self.problems.append(f"page {name}: linked to, but the list has no such page")
+                    continue
+                self.page_count += self._write(name, html.encode("utf-8"))
 
     def _search_page(self, links: Links) -> str:
         t = self.renderer.messages.translator(links.lang)
@@ -357,13 +375,18 @@ class _SiteWriter:
                 self.problems.append(f"{iri}: linked to, but the store does not describe it")
                 return
             self.page_count += self._write(file, html.encode("utf-8"))
+            self._numbered_pages(
+                file, lang, lambda links, number: self.site.resource(iri, links, page=number)
+            )
         self.resource_pages.append(iri)
         self._data(iri)  # now: its description is in the service's cache
         if len(self.resource_pages) % PROGRESS_EVERY == 0:
             self.progress(f"{len(self.resource_pages)} resource pages…")
 
-    def _recording(self, file: str, lang: str) -> _RecordingLinks:
-        return _RecordingLinks(StaticLinks(self.base, file, lang), self.links)
+    def _recording(self, file: str, lang: str, paged: str | None = None) -> _RecordingLinks:
+        """Links of the page ``file``; ``paged``: the first page of the list ``file`` is
+        a page of (its pager names the others after it)."""
+        return _RecordingLinks(StaticLinks(self.base, file, lang), self.links, paged or file)
 
     # data
 
@@ -518,14 +541,16 @@ class _Linked:
         self.data: dict[str, None] = {}  # IRIs whose data files are linked to
         self.site_pages: set[str] = set()  # names given to Links.page
         self.files: set[str] = set()  # names given to Links.file
+        self.numbered: dict[str, set[int]] = {}  # first page of a list → numbers linked to
 
 
 class _RecordingLinks:
     """:class:`StaticLinks` that note what they lead to, so that it gets written."""
 
-    def __init__(self, links: StaticLinks, linked: _Linked) -> None:
+    def __init__(self, links: StaticLinks, linked: _Linked, first_page: str) -> None:
         self._links = links
         self._linked = linked
+        self._first_page = first_page
         self.lang = links.lang
 
     def resource(self, iri: str, *, known: bool = True) -> str | None:
@@ -555,6 +580,10 @@ class _RecordingLinks:
 
     def in_language(self, lang: str) -> str:
         return self._links.in_language(lang)
+
+    def numbered(self, number: int) -> str:
+        self._linked.numbered.setdefault(self._first_page, set()).add(number)
+        return self._links.numbered(number)
 
 
 # --- one build, read once ------------------------------------------------------------

@@ -14,7 +14,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from lodplan.pages.i18n import DEFAULT_LANGUAGE
 from lodplan.terms import LP
@@ -25,6 +25,7 @@ VOID_PAGE = ".well-known/void"  # the page describing the dataset {base} and its
 #: file (a static host serves a file by its extension).
 STATIC_FILES = {".well-known/void": "void.ttl"}
 _WEB_IRI = re.compile(r"https?://", re.IGNORECASE)
+_NUMBERED = re.compile(r"-page-[0-9]+$")
 
 
 def is_web_iri(iri: str) -> bool:
@@ -57,6 +58,10 @@ class Links(Protocol):
 
     def in_language(self, lang: str) -> str:
         """The current page in another language."""
+        ...
+
+    def numbered(self, number: int) -> str:
+        """Page ``number`` of the current page's list (:mod:`lodplan.pages.paging`)."""
         ...
 
 
@@ -106,6 +111,16 @@ class ServerLinks:
             return path
         return f"{path}{'&' if '?' in path else '?'}lang={lang}"
 
+    def numbered(self, number: int) -> str:
+        path, _, query = self.current.partition("?")  # current holds the page's parameters
+        kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "page"]
+        if number > 1:
+            kept.append(("page", str(number)))
+        if self.lang != DEFAULT_LANGUAGE:
+            kept.append(("lang", self.lang))
+        url = f"{self.root}/{path}"
+        return f"{url}?{urlencode(kept)}" if kept else url
+
     def _with_lang(self, url: str) -> str:
         return url if self.lang == DEFAULT_LANGUAGE else f"{url}?lang={self.lang}"
 
@@ -149,6 +164,9 @@ class StaticLinks:
         here = self.current.removeprefix("en/")
         return self._relative(here if lang == DEFAULT_LANGUAGE else f"en/{here}")
 
+    def numbered(self, number: int) -> str:
+        return self._relative(numbered_file(self.current, number))
+
     def _html(self, name: str) -> str:
         prefix = "" if self.lang == DEFAULT_LANGUAGE else f"{self.lang}/"
         return f"{prefix}{name}.html"
@@ -158,6 +176,14 @@ class StaticLinks:
         relative = _path_reference(posixpath.relpath(target, start))
         # "a:b" would read as a scheme
         return "./" + relative if ":" in relative.split("/", 1)[0] else relative
+
+
+def numbered_file(file: str, number: int) -> str:
+    """The export file of page ``number`` of the list of the page ``file``:
+    ``index.html`` (or ``index-page-3.html``) → ``index-page-2.html``; page 1 is
+    ``index.html``."""
+    stem = _NUMBERED.sub("", file.removesuffix(".html"))
+    return f"{stem}.html" if number <= 1 else f"{stem}-page-{number}.html"
 
 
 def local_file(iri: str, data_base: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lodplan.pages.formats import amount_text, date_text
 from lodplan.pages.queries import group_rows, integer, pick_text, run, text
@@ -69,13 +69,57 @@ class TreeNode:
 
 def plan_cards(store: ReadableStore, lang: str) -> list[PlanCard]:
     """The plans of the store, sorted by title, with their counts."""
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in run(store, "plan-counts"):
-        counts[text(row, "plan")][text(row, "what")] = integer(row, "count")
+    counts = every_plan_counts(store)
     cards = [
         _card(iri, rows, counts[iri], lang) for iri, rows in group_rows(run(store, "plans"), "plan")
     ]
     return sorted(cards, key=lambda card: natural_key(card.title))
+
+
+def plan_list(store: ReadableStore, lang: str) -> list[PlanCard]:
+    """The plans of the store, sorted by title, without their counts (:func:`with_counts`):
+    what a page of the home page's list is cut from."""
+    cards = [_card(iri, rows, {}, lang) for iri, rows in group_rows(run(store, "plans"), "plan")]
+    return sorted(cards, key=lambda card: natural_key(card.title))
+
+
+def plan_card(store: ReadableStore, plan_iri: str, lang: str) -> PlanCard | None:
+    """One plan with its counts (a plan's page); ``None`` if the store has no such plan."""
+    rows = run(store, "plans", plan=plan_iri)
+    if not rows:
+        return None
+    return with_counts(store, _card(plan_iri, rows, {}, lang))
+
+
+def every_plan_counts(store: ReadableStore) -> dict[str, dict[str, int]]:
+    """What the home page counts, for every plan at once (``plan-counts.rq``): plan →
+    counted thing → count."""
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in run(store, "plan-counts"):
+        counts[text(row, "plan")][text(row, "what")] = integer(row, "count")
+    return counts
+
+
+def with_counts(
+    store: ReadableStore, card: PlanCard, every: dict[str, dict[str, int]] | None = None
+) -> PlanCard:
+    """``card`` with the counts of its plan: from ``every`` plan's counts when given, else
+    counted from that plan's rows only."""
+    if every is not None:
+        counts = every.get(card.iri, {})
+    else:
+        found: dict[str, set[str]] = defaultdict(set)
+        for row in run(store, "plan-count-items", plan=card.iri):
+            found[text(row, "what")].add(text(row, "thing"))
+        counts = {what: len(things) for what, things in found.items()}
+    return replace(
+        card,
+        top_elements=counts.get(str(LP.hasElement), 0),
+        objectives=counts.get(str(LP.Objective), 0),
+        actions=counts.get(str(LP.Action), 0),
+        actors=counts.get(str(LP.involves), 0),
+        dated=counts.get(str(LP.date), 0),
+    )
 
 
 def plan_tree(store: ReadableStore, plan_iri: str, lang: str) -> list[TreeNode]:

@@ -20,8 +20,9 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from lodplan.pages.fiche import SHOWN_PROPERTIES as FICHE_PROPERTIES
 from lodplan.pages.fiche import Fiche, element_fiche
 from lodplan.pages.labels import pick, store_label, term_label
-from lodplan.pages.plans import PlanCard, Ref, TreeNode, plan_cards, plan_tree
-from lodplan.pages.queries import pick_text, run, text
+from lodplan.pages.paging import INVOLVEMENTS_PER_PAGE, Paged, page_of
+from lodplan.pages.plans import PlanCard, Ref, TreeNode, plan_card, plan_tree
+from lodplan.pages.queries import run, text
 from lodplan.publishing.downloads import source_text_name
 from lodplan.publishing.resources import LRUCache, natural_key
 from lodplan.store.base import ReadableStore
@@ -133,7 +134,8 @@ class ResourceView:
     parts: list[TreeNode] = field(default_factory=list)
     plan: PlanCard | None = None
     tree: list[TreeNode] = field(default_factory=list)
-    involvements: list[Involvement] = field(default_factory=list)
+    involvements: list[Involvement] = field(default_factory=list)  # those of this page
+    involvements_paged: Paged[Involvement] | None = None
     parents: list[Ref] = field(default_factory=list)
     incoming: list[IncomingGroup] = field(default_factory=list)
     provenance: Provenance | None = None
@@ -150,10 +152,22 @@ class ResourcePages:
         self.store = store
         self._trees = LRUCache(16)  # every element page shows its part of its plan's tree
 
-    def view(self, iri: str, triples: Sequence[Triple], lang: str) -> ResourceView:
-        """The view of ``iri`` described by ``triples`` (non-empty), in ``lang``."""
+    def view(
+        self, iri: str, triples: Sequence[Triple], lang: str, page: int = 1
+    ) -> ResourceView | None:
+        """The view of ``iri`` described by ``triples`` (non-empty), in ``lang``, with page
+        ``page`` of its long lists (an actor's involvements); ``None`` past their last page
+        (other resources have none: they ignore ``page``)."""
         builder = _ViewBuilder(self.store, iri, triples, lang, self.tree)
-        return builder.build()
+        view = builder.build()
+        if view.kind != "actor":  # no long list to page
+            return view
+        paged = page_of(view.involvements, page, INVOLVEMENTS_PER_PAGE)
+        if paged is None:
+            return None
+        view.involvements = list(paged.items)
+        view.involvements_paged = paged
+        return view
 
     def tree(self, plan_iri: str, lang: str) -> list[TreeNode]:
         """The tree of a plan, computed once per build and language."""
@@ -209,9 +223,7 @@ class _ViewBuilder:
             view.breadcrumb = self.breadcrumb()
             view.parts = self.parts()
         elif view.kind == "plan":
-            view.plan = next(
-                (c for c in plan_cards(self.store, self.lang) if c.iri == self.iri), None
-            )
+            view.plan = plan_card(self.store, self.iri, self.lang)
             view.tree = self.tree(self.iri, self.lang)
         elif view.kind == "actor":
             view.involvements = self.involvements()
@@ -278,28 +290,32 @@ class _ViewBuilder:
 
     def involvements(self) -> list[Involvement]:
         rows = run(self.store, "actor-involvements", actor=self.iri)
-        seen: dict[tuple[str, str], Involvement] = {}
-        for row in rows:
-            key = (text(row, "element"), text(row, "role"))
-            if key in seen:
-                continue
-            same = [r for r in rows if (text(r, "element"), text(r, "role")) == key]
-            seen[key] = Involvement(
-                element=Ref(key[0], pick_text(same, "elementLabel", self.lang) or key[0]),
-                code=text(row, "notation") or None,
-                plan=Ref(
-                    text(row, "plan"), pick_text(same, "planLabel", self.lang) or text(row, "plan")
-                ),
-                role=pick_text(same, "roleLabel", self.lang),
+        keys = dict.fromkeys(
+            (text(row, "element"), text(row, "plan"), text(row, "role")) for row in rows
+        )  # one per element and role
+        involvements = [
+            Involvement(
+                element=Ref(element, self.label(element) or element),
+                code=self._notation(element),
+                plan=Ref(plan, self.label(plan) or plan),
+                role=(self.label(role) if role else None),
             )
+            for element, plan, role in keys
+        ]
         return sorted(
-            seen.values(),
+            involvements,
             key=lambda i: (
                 natural_key(i.plan.label),
                 natural_key(i.code or ""),
                 natural_key(i.element.label),
             ),
         )
+
+    def _notation(self, iri: str) -> str | None:
+        codes = [
+            t.value for t in self.store.objects(iri, str(SKOS.notation)) if isinstance(t, Literal)
+        ]
+        return min(codes) if codes else None
 
     def incoming(self, kind: str) -> list[IncomingGroup]:
         """What the plans, actors and places say about this resource, by property."""

@@ -1,25 +1,43 @@
-"""The pages of the human site that come from the data: home, resources, search.
+"""The pages of the human site that come from the data: home, resources, search, charts.
 
 :class:`SitePages` renders them for a :class:`~lodplan.pages.links.Links` (the
 server's or a static export's); on the server the HTML is cached per build,
 language and link scheme.
+
+At national scale (every EPCI: a thousand plans, millions of triples) no page asks
+the store about every plan on a visitor's request: lists are paged
+(:mod:`lodplan.pages.paging`), a plan's page asks about that plan only, and what
+sums up every plan (the list of plans by title, the charts, the search index) is
+computed once per build, in the background when the server starts
+(:meth:`SitePages.warm_up`), each query within the page time limit of the store it
+is given (:class:`lodplan.pages.limits.TimeLimitedStore`).
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from lodplan.pages.charts import plan_axis_chart, plan_timeline
+from lodplan.pages.charts import charts_page, plan_axis_chart, plan_timeline, render_charts
+from lodplan.pages.i18n import LANGUAGES
+from lodplan.pages.limits import PageQueryTimeoutError
 from lodplan.pages.links import Links
-from lodplan.pages.plans import plan_cards
+from lodplan.pages.paging import PAGE_SIZE, Paged, page_of
+from lodplan.pages.plans import PlanCard, every_plan_counts, plan_list, with_counts
 from lodplan.pages.render import PageRenderer
 from lodplan.pages.resource_page import ResourcePages
-from lodplan.pages.search import Entry, build_index, search
+from lodplan.pages.search import MAX_QUERY_LENGTH, Entry, SearchResults, build_index, search
 from lodplan.publishing.downloads import DUMP_NAME
 from lodplan.publishing.resources import LRUCache, ResourceService
+from lodplan.store.base import ReadableStore
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_CACHE_SIZE = 2048
+SEARCH_CACHE_SIZE = 512  # answered searches kept per build (the index is scanned once each)
 
 
 @dataclass(frozen=True)
@@ -57,22 +75,42 @@ class SitePages:
         *,
         formats: Sequence[DataFormat] = SERVER_FORMATS,
         cache_size: int = DEFAULT_CACHE_SIZE,
+        store: ReadableStore | None = None,
     ) -> None:
+        """``store``: what the pages query (default: the resources' store); the server
+        gives the same store within a page time limit."""
         self.resources = resources
-        self.store = resources.store
+        self.store = store or resources.store
         self.renderer = renderer
         self.formats = tuple(formats)
         self._views = ResourcePages(self.store)
         self._html = LRUCache(cache_size)
         self._indexes = LRUCache(4)
+        self._plans = LRUCache(4)
+        self._counts: tuple[str, dict[str, dict[str, int]]] | None = None  # build, counts
+        self._searches = LRUCache(SEARCH_CACHE_SIZE)
 
-    def home(self, links: Links) -> str:
-        return self._cached(("home", links), lambda: self._home(links))
+    def home(self, links: Links, page: int = 1) -> str | None:
+        """Page ``page`` of the home page's list of plans; ``None`` past its last page."""
+        plans = page_of(self.plans(links.lang), page, PAGE_SIZE)
+        if plans is None:
+            return None
+        return self._cached(("home", links, page), lambda: self._home(links, plans))
+
+    def plans(self, lang: str) -> list[PlanCard]:
+        """Every plan by title, without counts (once per build and language)."""
+        key = (self.resources.build_id(), lang)
+        return self._plans.get_or_compute(key, lambda: plan_list(self.store, lang))
 
     def resource(
-        self, iri: str, links: Links, alternates: Sequence[Alternate] | None = None
+        self,
+        iri: str,
+        links: Links,
+        alternates: Sequence[Alternate] | None = None,
+        page: int = 1,
     ) -> str | None:
-        """The page of ``iri``, ``None`` if the store does not describe it.
+        """The page of ``iri``, ``None`` if the store does not describe it (or its lists
+        have no page ``page``).
 
         ``alternates``: the other formats the page links to, when they are not
         those of the resource itself (the VoID document describing ``{base}``).
@@ -84,40 +122,139 @@ class SitePages:
             alternates = [
                 Alternate(f.label, f.media_type, links.data(iri, f.extension)) for f in self.formats
             ]
-        key = ("resource", iri, links, tuple(alternates))
-        return self._cached(key, lambda: self._resource(iri, triples, links, alternates))
+        key = ("resource", iri, links, tuple(alternates), page)
+        return self._cached(key, lambda: self._resource(iri, triples, links, alternates, page))
 
     def search(self, query: str, links: Links) -> str:
-        results = search(self.search_index(links.lang), query) if query else None
+        results = self.search_results(query, links.lang) if query else None
         return self.renderer.render("search.html", links, results=results, query=query)
+
+    def search_results(self, query: str, lang: str) -> SearchResults:
+        """The results of ``query`` (as :func:`~lodplan.pages.search.search` reads it: its
+        first characters), kept per build: a search asked again does not scan the index."""
+        query = query.strip()[:MAX_QUERY_LENGTH]
+        key = (self.resources.build_id(), lang, query)
+        return self._searches.get_or_compute(key, lambda: search(self.search_index(lang), query))
 
     def search_index(self, lang: str) -> list[Entry]:
         """The search index of the current build in ``lang``."""
         key = (self.resources.build_id(), lang)
         return self._indexes.get_or_compute(key, lambda: build_index(self.store, lang))
 
-    def _home(self, links: Links) -> str:
+    def charts(self, links: Links, page: int = 1) -> str | None:
+        """Page ``page`` of the ``/charts`` page; ``None`` past its last page."""
+        return self._cached(
+            ("charts", links, page), lambda: render_charts(self.store, self.renderer, links, page)
+        )
+
+    def warm_up(
+        self, *, wait: bool = False, also: Callable[[], None] = lambda: None
+    ) -> threading.Thread:
+        """Compute what sums up every plan of the current build (plans by title, charts,
+        search index, in every language) in a background thread, so that no visitor waits
+        for it, then ``also()``; ``wait``: return once done (benchmarks, tests)."""
+
+        def warm() -> None:
+            self._warm()
+            _logged(also)
+
+        thread = threading.Thread(target=warm, daemon=True, name="lodplan-warm-up")
+        thread.start()
+        if wait:
+            thread.join()
+        return thread
+
+    def keep_warm(
+        self, poll_s: float = 15.0, also: Callable[[], None] = lambda: None
+    ) -> threading.Thread:
+        """Warm up now, and again whenever a new build is served (checked every ``poll_s``)."""
+
+        def loop() -> None:
+            warmed = None
+            while True:
+                try:
+                    build = self.resources.build_id()
+                except Exception:  # no build yet: the pages say so
+                    build = None
+                if build is not None and build != warmed:
+                    self._warm()
+                    _logged(also)
+                    warmed = build
+                time.sleep(poll_s)
+
+        thread = threading.Thread(target=loop, daemon=True, name="lodplan-keep-warm")
+        thread.start()
+        return thread
+
+    def _warm(self) -> None:
+        started = time.monotonic()
+        for lang in LANGUAGES:
+            for compute in (self.plans, lambda lang: self.plan_counts(),
+                            lambda lang: charts_page(self.store, lang),
+                            self.search_index):  # fmt: skip
+                while True:  # a late query goes on: asking again waits for its answer
+                    try:
+                        compute(lang)
+                        break
+                    except PageQueryTimeoutError:
+                        continue
+                    except Exception:  # a server keeps serving the pages that work
+                        logger.exception("warming up the site's aggregates failed")
+                        return
+        logger.info("site aggregates ready in %.1f s", time.monotonic() - started)
+
+    def plan_counts(self) -> dict[str, dict[str, int]]:
+        """Every plan's counts (once per build: the warm-up computes them)."""
+        build = self.resources.build_id()
+        if self._counts is None or self._counts[0] != build:
+            self._counts = (build, every_plan_counts(self.store))
+        return self._counts[1]
+
+    def _ready_counts(self) -> dict[str, dict[str, int]] | None:
+        """Every plan's counts if computed for this build, else ``None`` (the home page
+        then counts the plans it shows, each on its own)."""
+        counts = self._counts
+        return counts[1] if counts is not None and counts[0] == self.resources.build_id() else None
+
+    def _home(self, links: Links, plans: Paged[PlanCard]) -> str:
+        every = self._ready_counts()
+        counted = [with_counts(self.store, card, every) for card in plans.items]
         return self.renderer.render(
             "home.html",
             links,
-            plans=plan_cards(self.store, links.lang),
+            plans=counted,
+            paged=plans,
             build=self.store.info(),
             dump=DUMP_NAME,
         )
 
     def _resource(
-        self, iri: str, triples: list, links: Links, alternates: Sequence[Alternate]
-    ) -> str:
-        view = self._views.view(iri, triples, links.lang)
+        self,
+        iri: str,
+        triples: list,
+        links: Links,
+        alternates: Sequence[Alternate],
+        page: int,
+    ) -> str | None:
+        view = self._views.view(iri, triples, links.lang, page)
+        if view is None:
+            return None
         charts = {}
         if view.kind == "plan":  # where people would rather look than read
             charts = {
-                "axis_chart": plan_axis_chart(self.store, iri, links.lang),
-                "timeline_chart": plan_timeline(self.store, iri, links.lang),
+                "axis_chart": plan_axis_chart(view.tree, iri, view.title),
+                "timeline_chart": plan_timeline(self.store, iri, view.title, links.lang),
             }
         return self.renderer.render(
             "resource.html", links, view=view, alternates=alternates, **charts
         )
 
-    def _cached(self, key: tuple, render: Callable[[], str]) -> str:
+    def _cached(self, key: tuple, render: Callable[[], str | None]) -> str | None:
         return self._html.get_or_compute((self.resources.build_id(), *key), render)
+
+
+def _logged(work: Callable[[], None]) -> None:
+    try:
+        work()
+    except Exception:  # a server keeps serving what works
+        logger.exception("warming up failed")

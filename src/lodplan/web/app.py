@@ -11,7 +11,13 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lodplan.config import QueryLimits, catalog_page_size_from_env, normalise_base_iri
+from lodplan.config import (
+    QueryLimits,
+    catalog_page_size_from_env,
+    normalise_base_iri,
+    page_query_timeout_from_env,
+)
+from lodplan.pages.limits import PageQueryTimeoutError, TimeLimitedStore
 from lodplan.pages.render import PageRenderer
 from lodplan.pages.site import SitePages
 from lodplan.publishing.catalog_pages import CatalogPages
@@ -24,9 +30,11 @@ from lodplan.store.embedded import EmbeddedStore, StoreNotBuiltError
 from lodplan.web import catalog as catalog_routes
 from lodplan.web import charts, discovery, pages, resources, sparql, validation
 from lodplan.web import ontology as ontology_routes
+from lodplan.web.pages import page_links
 from lodplan.web.request_store import RequestScopedStore
 from lodplan.web.responses import add_cors, add_security_headers, text_response
 from lodplan.web.services import EXTENSION_KEY, WebServices
+from lodplan.web.services import services as app_services
 
 MAX_REQUEST_BYTES = 1024 * 1024  # a query, not an upload
 _CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -42,13 +50,16 @@ def create_app(
     base_iri: str,
     context_path: Path | None = None,
     catalog_page_size: int | None = None,
+    page_query_timeout_s: float | None = None,
 ) -> Flask:
     """The app serving ``store`` (dereferencing) and ``query_service`` (``/sparql``).
 
     ``base_iri`` is where the deployment is reached; data IRIs are resolved
     against the base IRI recorded in the served build (the two should agree).
     ``context_path`` replaces ``ontology/context.jsonld`` (tests);
-    ``catalog_page_size`` defaults to ``$LODPLAN_CATALOG_PAGE_SIZE``, else 100.
+    ``catalog_page_size`` defaults to ``$LODPLAN_CATALOG_PAGE_SIZE``, else 100;
+    ``page_query_timeout_s``, how long a page waits for one query, to
+    ``$LODPLAN_PAGE_QUERY_TIMEOUT``, else 5 s (:mod:`lodplan.pages.limits`).
     """
     base = normalise_base_iri(base_iri)
     store = RequestScopedStore(store)  # build information read once per request
@@ -69,6 +80,8 @@ def create_app(
         page_size=catalog_page_size or catalog_page_size_from_env(),
     )
     renderer = PageRenderer(template_environment)
+    # the pages' queries: within one time budget per request (lodplan.pages.limits)
+    page_store = TimeLimitedStore(store, page_query_timeout_s or page_query_timeout_from_env())
     app.extensions[EXTENSION_KEY] = WebServices(
         store,
         resource_service,
@@ -76,7 +89,7 @@ def create_app(
         base,
         catalog,
         renderer,
-        SitePages(resource_service, renderer),
+        SitePages(resource_service, renderer, store=page_store),
     )
     _warn_on_base_mismatch(store, base)
     # the SPARQL endpoint and /.well-known/void first: the resource blueprint catches
@@ -91,11 +104,30 @@ def create_app(
     # the pages of the human site register here, before the resources' catch-all
     app.register_blueprint(resources.blueprint)
     app.before_request(_refuse_unreadable_url)
+    app.before_request(page_store.start_page)
+    app.teardown_request(lambda error: page_store.end_page())
     app.context_processor(pages.template_context)
     app.after_request(_common_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StoreNotBuiltError, _no_build)
+    app.register_error_handler(PageQueryTimeoutError, _page_too_slow)
     return app
+
+
+def warm_up(app: Flask, *, wait: bool = False) -> None:
+    """Compute the site's aggregates of the served build (plans by title, charts, search
+    index) in the background, so that no visitor waits for them; ``wait``: until done."""
+    app.extensions[EXTENSION_KEY].site.warm_up(wait=wait, also=lambda: _warm_void(app))
+
+
+def keep_warm(app: Flask) -> None:
+    """:func:`warm_up` now and after each new build the app starts serving (``serve``)."""
+    app.extensions[EXTENSION_KEY].site.keep_warm(also=lambda: _warm_void(app))
+
+
+def _warm_void(app: Flask) -> None:
+    with app.app_context():
+        discovery.warm_up()
 
 
 def create_app_for_store(
@@ -173,6 +205,26 @@ def _http_error(error: HTTPException) -> Response:
     valid_methods = getattr(error, "valid_methods", None)  # 405 must say what is allowed
     if valid_methods:
         response.headers["Allow"] = ", ".join(valid_methods)
+    return response
+
+
+def _page_too_slow(error: PageQueryTimeoutError) -> Response:
+    """A degraded page, at once: the data are still being computed (the query goes on)."""
+    logger.warning("page %s: %s", request.path, error)
+    web = app_services()
+    links = page_links()
+    t = web.renderer.messages.translator(links.lang)
+    html = web.renderer.render(
+        "error.html",
+        links,
+        status=503,
+        title=t("slow.title"),
+        message=t("slow.message", what=error.query_name),
+        iri=None,
+    )
+    response = Response(html, status=503, content_type="text/html; charset=utf-8")
+    response.headers["Retry-After"] = str(error.retry_after_s)
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -1,15 +1,15 @@
 """Route of the charts page, ``/charts``.
 
-A thin wrapper: :func:`lodplan.pages.charts.render_charts_page` computes the
-charts (cached per build and language) and renders the HTML.
+A thin wrapper: :meth:`lodplan.pages.site.SitePages.charts` computes the charts
+(once per build and language) and renders a page of them (``?page=N``: the plans
+with the most actions first).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, abort
 
-from lodplan.pages.charts import render_charts_page
-from lodplan.web.pages import html_response, page_links
+from lodplan.web.pages import html_response, page_links, requested_page
 from lodplan.web.services import services
 
 blueprint = Blueprint("charts", __name__)
@@ -18,6 +18,8 @@ blueprint = Blueprint("charts", __name__)
 @blueprint.get("/charts")
 def charts() -> Response:
     """Actions per plan and per top-level element, actors by involvements, dated actions."""
-    web = services()
     links = page_links()
-    return html_response(render_charts_page(web.store, web.renderer, links), links.lang)
+    html = services().site.charts(links, requested_page())
+    if html is None:
+        abort(404, description="the charts have no such page.")
+    return html_response(html, links.lang)

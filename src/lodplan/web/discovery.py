@@ -77,6 +77,13 @@ def void_description(extension: str | None = None) -> BaseResponse:
     return response.make_conditional(request)
 
 
+def warm_up() -> None:
+    """Serialise the description in Turtle, what crawlers get, before anyone asks (it
+    describes every graph: seconds at national scale). Within an app context."""
+    info = services().store.info()
+    _cache().get_or_compute((info.build_id, TURTLE.name), lambda: _render(TURTLE, info.base_iri))
+
+
 def _requested_format(extension: str | None) -> MediaFormat | None:
     """``?format=`` first, then the extension, then ``Accept``; ``None``: nothing acceptable."""
     name = request.args.get("format")

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, abort, request, send_from_directory
 
 from lodplan.pages.i18n import normalise_language
 from lodplan.pages.links import ServerLinks
+from lodplan.pages.paging import page_number
 from lodplan.publishing.negotiation import HTML
 from lodplan.resources import site_dir
 from lodplan.web.services import services
@@ -22,8 +23,9 @@ blueprint = Blueprint("pages", __name__)
 ASSETS_DIR = "assets"
 #: Query parameters that choose what a page shows, by page (kept in its language
 #: links); any other parameter is dropped, so it cannot make a new cache entry.
-PAGE_PARAMETERS = {"resource": ("iri",), "search": ("q",), "sparql": ("example",),
-                   "catalog": ("page",)}  # fmt: skip
+PAGE_PARAMETERS = {"resource": ("iri",), "search": ("q",), "sparql": ("example",)}
+#: Kept on every page: the page of its long list (home, charts, an actor's involvements…).
+PAGING_PARAMETER = "page"
 
 
 @blueprint.get("/assets/<path:name>")
@@ -47,11 +49,20 @@ def search() -> Response:
     return html_response(services().site.search(request.args.get("q", ""), links), links.lang)
 
 
+def requested_page() -> int:
+    """The page of its list the request asks for (``?page=``, 1 when absent); a malformed
+    number is answered ``400``."""
+    number = page_number(request.args.get(PAGING_PARAMETER))
+    if number is None:
+        abort(400, description="page must be a whole number from 1.")
+    return number
+
+
 def page_links() -> ServerLinks:
     """The links of the page answering the current request."""
     web = services()
     current = request.path.lstrip("/")  # request.path is under the mount point already
-    kept = PAGE_PARAMETERS.get(current, ())
+    kept = (*PAGE_PARAMETERS.get(current, ()), PAGING_PARAMETER)
     query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k in kept])
     if query:
         current += "?" + query

@@ -41,7 +41,7 @@ from lodplan.publishing.negotiation import (
 from lodplan.publishing.resources import RESOURCE_PATH, Representation
 from lodplan.publishing.workbooks import XLSX_MEDIA_TYPE
 from lodplan.store.base import is_valid_iri
-from lodplan.web.pages import html_response, page_links
+from lodplan.web.pages import html_response, page_links, requested_page
 from lodplan.web.responses import error_page, not_acceptable, text_response
 from lodplan.web.services import services
 
@@ -59,7 +59,10 @@ def home() -> BaseResponse:
     fmt = _requested_format()
     if fmt is not HTML:  # RDF clients get the description of the base IRI, if there is one
         return resource("")
-    response = _html_response(services().site.home(page_links()))
+    html = services().site.home(page_links(), requested_page())
+    if html is None:
+        return error_page(404, "Not Found", "The list of plans has no such page.")
+    response = _html_response(html)
     response.headers["Vary"] = "Accept"
     return response.make_conditional(request)
 
@@ -225,8 +228,8 @@ def represent(iri: str, fmt: MediaFormat) -> BaseResponse:
 
 
 def _page(iri: str) -> BaseResponse:
-    html = services().site.resource(iri, page_links())
-    if html is None:  # a new build without this resource arrived meanwhile
+    html = services().site.resource(iri, page_links(), page=requested_page())
+    if html is None:  # a new build without this resource arrived meanwhile, or no such page
         return _not_found(iri, HTML)
     response = _html_response(html)
     _add_alternates(response, iri, HTML)

@@ -40,7 +40,7 @@ from lodplan.config import MAX_QUERY_WORKERS, QueryLimits
 from lodplan.errors import ConfigError
 from lodplan.sparql.service import DEFAULT_MAX_WAITING, MAX_CHECKERS
 from lodplan.store.embedded import current_build_dir
-from lodplan.web.app import MAX_REQUEST_BYTES, create_app_for_store
+from lodplan.web.app import MAX_REQUEST_BYTES, create_app_for_store, keep_warm
 from lodplan.web.services import EXTENSION_KEY
 
 #: Threads that run the app. A SPARQL request holds one while it is checked, waits
@@ -130,6 +130,7 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     _raise_open_files_limit(CONNECTION_LIMIT + SPARE_FILE_DESCRIPTORS)
     app = create_app_for_store(Path(store_root), base_iri, limits, proxy_hops=proxy_hops)
+    keep_warm(app)  # the charts, the plans by title, the search index: ready before visitors
     server = create_server(access_log(app.wsgi_app), **options)
     signal.signal(signal.SIGTERM, _exit)  # waitress stops its threads on SystemExit
     logger.info("%d threads, up to %d connections", threads, CONNECTION_LIMIT)
