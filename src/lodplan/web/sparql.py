@@ -9,10 +9,11 @@
 * each client (by address; IPv6 by /64) runs one query at a time and its next
   queries wait their turn (see :mod:`lodplan.sparql.service`);
 * status codes: 400 malformed, too long or nested too deeply, or failed while being
-  evaluated, 403 update or SERVICE, 406 no acceptable format, 415 unknown POST body,
+  evaluated, 403 update, SERVICE or (on a remote engine) a function other than SPARQL's
+  and the XSD casts, 406 no acceptable format, 415 unknown POST body,
   429 too many queries of one client at once (with ``Retry-After``), 503 time limit
-  exceeded, worker lost or no worker free in time (with ``Retry-After``), 507 memory
-  limit exceeded; a result
+  exceeded, worker lost, no worker free in time or the remote engine unreachable (with
+  ``Retry-After``), 507 memory limit exceeded, 502 the remote engine failed; a result
   capped at the row limit carries ``X-SPARQL-MaxRows: N``, one cut at the size
   limit ``X-lodplan-Truncated: bytes``.
 """
@@ -41,7 +42,9 @@ from lodplan.publishing.serialization import rdf_bytes
 from lodplan.sparql.results import JSON, SOLUTION_FORMATS
 from lodplan.sparql.service import (
     EndpointBusyError,
+    EngineError,
     FederationNotAllowedError,
+    FunctionNotAllowedError,
     InvalidQueryRequestError,
     QueryError,
     QueryEvaluationError,
@@ -79,10 +82,12 @@ _STATUS: list[tuple[type[QueryError], int, str]] = [
     (TooManyQueriesError, 429, "Too Many Requests"),
     (UpdateNotAllowedError, 403, "Forbidden"),
     (FederationNotAllowedError, 403, "Forbidden"),
+    (FunctionNotAllowedError, 403, "Forbidden"),
     (QueryNotAcceptableError, 406, "Not Acceptable"),
     (QueryTimeoutError, 503, "Service Unavailable"),  # and EndpointBusyError
     (WorkerUnavailableError, 503, "Service Unavailable"),
     (QueryMemoryError, 507, "Insufficient Storage"),
+    (EngineError, 502, "Bad Gateway"),
 ]
 _descriptions = LRUCache(8)
 
