@@ -16,11 +16,13 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import requests
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
@@ -212,6 +214,31 @@ class EngineUnavailableError(StoreUnavailableError, RemoteStoreError):
 DATASET_TTL_S = 1.0
 #: Connections kept open to the engine (the server's threads share them).
 CONNECTIONS = 32
+#: Values of (subject, predicate) kept per build: the labels pages show.
+OBJECTS_KEPT = 200_000
+
+
+class _Known:
+    """A bounded, thread-safe memory of answers (least recently used ones forgotten)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, str]) -> Any:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str, str], value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
 
 
 def engine_session() -> requests.Session:
@@ -245,6 +272,7 @@ class RemoteStore:
         self.downloads_dir = downloads_dir
         self._dataset: tuple[float, StoreInfo] | None = None
         self._lock = threading.Lock()
+        self._known = _Known(OBJECTS_KEPT)
 
     def info(self) -> StoreInfo:
         manifest = self.base_iri + MANIFEST_GRAPH
@@ -279,11 +307,13 @@ class RemoteStore:
         fetched by further requests rather than dropped."""
         if not is_valid_iri(iri):
             return []
+        build = self._build_id()
         fetched = self._construct(describe_query(iri))
         by_subject: dict[NamedNode | BlankNode, list[Triple]] = {}
         for triple in fetched:
             if isinstance(triple.subject, NamedNode | BlankNode):  # not RDF-star terms
                 by_subject.setdefault(triple.subject, []).append(triple)
+        self._known.put((build, iri, ""), _values(by_subject.get(NamedNode(iri), [])))
         statements = [
             s
             for s in by_subject
@@ -313,13 +343,22 @@ class RemoteStore:
         return self._construct(query)
 
     def objects(self, subject: str, predicate: str) -> list:
+        """Every value of ``subject`` is fetched at once and kept for the build: pages ask
+        the labels (three properties) of what they link to, again and again; a resource
+        :meth:`describe` fetched is answered from its description."""
         if not (is_valid_iri(subject) and is_valid_iri(predicate)):
             return []
-        query = (
-            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o "
-            f"VALUES (?s ?p) {{ ({sparql_iri(subject)} {sparql_iri(predicate)}) }} }}"
-        )
-        return list(dict.fromkeys(triple.object for triple in self._construct(query)))
+        build = self._build_id()
+        whole = self._known.get((build, subject, ""))  # every value of the subject is known
+        if whole is None:  # the next property asked of it is often another label
+            whole = _values(self._triples_about(NamedNode(subject)))
+            self._known.put((build, subject, ""), whole)
+        return list(whole.get(predicate, []))
+
+    def _build_id(self) -> str:
+        with self._lock:
+            cached = self._dataset
+        return (cached[1] if cached else self.info()).build_id
 
     def subjects_of_type(self, class_iri: str) -> list[str]:
         query = f"SELECT DISTINCT ?s WHERE {{ ?s a {sparql_iri(class_iri)} FILTER(isIRI(?s)) }}"
@@ -374,6 +413,16 @@ class RemoteStore:
                 f"{response.text[:300]}"
             )
         return response
+
+
+def _values(triples: Iterable[Triple]) -> dict[str, list]:
+    """The values of each property in ``triples`` (of one subject), without repetition."""
+    values: dict[str, list] = {}
+    for triple in triples:
+        found = values.setdefault(triple.predicate.value, [])
+        if triple.object not in found:
+            found.append(triple.object)
+    return values
 
 
 def published_base_iris(
