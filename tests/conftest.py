@@ -460,7 +460,9 @@ def virtuoso_build(
         env={**os.environ, "LODPLAN_GRAPH_STORE_PASSWORD": "dba"},
     )  # fmt: skip
     if built.returncode != 0:
-        raise RuntimeError(f"lodplan build --graph-store failed ({built.returncode}):\n{built.stderr}")
+        raise RuntimeError(
+            f"lodplan build --graph-store failed ({built.returncode}):\n{built.stderr}"
+        )
     return build
 
 

@@ -58,7 +58,14 @@ def server(request: pytest.FixtureRequest) -> Iterator[Served]:
     # Virtuoso 7 plans indicators-behind-target.rq (three FILTER NOT EXISTS on string
     # comparisons) badly: 2 s alone, more on a loaded machine (docs/performance.md)
     env["LODPLAN_QUERY_TIMEOUT"] = "30"
-    where = ("--sparql-endpoint", remote.engine.query_url, "--downloads", str(remote.downloads))
+    where = (
+        "--sparql-endpoint",
+        remote.engine.query_url,
+        "--downloads",
+        str(remote.downloads),
+        "--base-iri",
+        remote.base,
+    )  # the engine holds other tests' deployments too
     with running_server(list(where), remote.port, env) as base:
         yield Served(base, remote.downloads,
                      (*remote.engine.build_args(), "--downloads", str(remote.downloads)),

@@ -56,6 +56,11 @@ class StoreLocation:
     path: Path = DEFAULT_STORE
     sparql_endpoint: str | None = None
     downloads: Path | None = None
+    #: ``build``: every query names the build's graphs as its dataset (an engine also
+    #: holds its own graphs, maybe other deployments); ``engine``: the engine's default
+    #: dataset, for an engine that holds this deployment only (Virtuoso plans some
+    #: joins far faster without a list of graphs: docs/performance.md)
+    dataset: str = "build"
 
     @property
     def remote(self) -> bool:
@@ -85,7 +90,12 @@ def store_location_from(
         raise ConfigError("give either --store (the embedded store) or --sparql-endpoint, not both")
     if not endpoint.startswith(("http://", "https://")):
         raise ConfigError(f"the SPARQL endpoint must be an http(s) URL, got {endpoint!r}")
-    return StoreLocation(sparql_endpoint=endpoint, downloads=Path(files) if files else None)
+    dataset = os.environ.get("LODPLAN_SPARQL_DATASET") or "build"
+    if dataset not in ("build", "engine"):
+        raise ConfigError(f"LODPLAN_SPARQL_DATASET must be 'build' or 'engine', not {dataset!r}")
+    return StoreLocation(
+        sparql_endpoint=endpoint, downloads=Path(files) if files else None, dataset=dataset
+    )
 
 
 @dataclass(frozen=True)

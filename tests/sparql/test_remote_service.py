@@ -18,7 +18,7 @@ from lodplan.sparql.errors import (
 from lodplan.sparql.inspection import function_iris
 from lodplan.sparql.remote import RemoteQueryService
 from lodplan.sparql.results import CSV
-from lodplan.sparql.worker import Checked, CheckRequest, Failure, check
+from lodplan.sparql.worker import Checked, CheckRequest, Failure, _non_standard_functions, check
 from lodplan.store.remote import RemoteEndpoint, RemoteStore
 from lodplan.terms import PREFIXES
 from tests.support.server import free_port
@@ -93,6 +93,12 @@ def test_only_sparql_s_functions_and_xsd_casts_are_forwarded():
     assert cast == Checked(False, "solutions")
     refused = check(CheckRequest(query, "http://b.example/", PREFIXES, forwarded=True))
     assert isinstance(refused, Failure) and refused.reason in ("function", "evaluation")
+    # pyoxigraph's planner refuses unknown functions first; lodplan's own check does not
+    # rely on it, nor on the call's spelling (a comment before its arguments)
+    spelled = "PREFIX bif: <bif:> SELECT (bif:http_get # a comment\n ('x') AS ?y) WHERE {}"
+    refused = _non_standard_functions(CheckRequest(spelled, None, PREFIXES, forwarded=True))
+    assert refused is not None and refused.reason == "function"
+    assert "bif:http_get" in refused.message
 
 
 def test_a_query_over_its_time_limit_is_stopped(store):

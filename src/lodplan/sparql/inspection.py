@@ -115,6 +115,11 @@ def code_text(query: str) -> str:
     return _NOT_CODE.sub(" ", query)
 
 
+def without_comments(query: str) -> str:
+    """``query`` with its comments replaced by a blank (strings and IRIs kept as they are)."""
+    return _NOT_CODE.sub(lambda m: " " if m.group().startswith("#") else m.group(), query)
+
+
 def nesting_depth(query: str) -> int:
     """The deepest nesting of ``(``, ``[`` and ``{`` in the code of ``query``, or the
     longest run of prefix operators if deeper (:func:`prefix_operator_depth`).

@@ -174,7 +174,9 @@ class RemoteQueryService(CheckedQueryService):
             jsonld_context=jsonld_context or bundled_jsonld_context(info.base_iri),
             has_dataset_clause=checked.has_dataset_clause,
         )
-        if not (default_graphs or named_graphs or checked.has_dataset_clause):
+        if not self._store.scoped:  # the engine's own default dataset
+            dataset = {"default-graph-uri": default_graphs, "named-graph-uri": named_graphs}
+        elif not (default_graphs or named_graphs or checked.has_dataset_clause):
             graphs = tuple(sorted(info.graphs))  # the union of the build's graphs
             dataset = {"default-graph-uri": graphs, "named-graph-uri": graphs}
         else:

@@ -49,4 +49,9 @@ def open_store(location: StoreLocation, base_iri: str | None = None) -> Readable
                 f"{len(bases)} deployments ({', '.join(bases)}): say which with --base-iri"
             )
         base_iri = bases[0]
-    return RemoteStore(endpoint, base_iri, downloads_dir=location.downloads)
+    return RemoteStore(
+        endpoint,
+        base_iri,
+        downloads_dir=location.downloads,
+        scoped=location.dataset == "build",
+    )

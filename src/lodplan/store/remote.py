@@ -210,8 +210,6 @@ class EngineUnavailableError(StoreUnavailableError, RemoteStoreError):
     """The engine could not be reached, or did not answer in time."""
 
 
-#: How long the graphs of the served build are reused to scope the queries of one page.
-DATASET_TTL_S = 1.0
 #: Connections kept open to the engine (the server's threads share them).
 CONNECTIONS = 32
 #: Values of (subject, predicate) kept per build: the labels pages show.
@@ -255,7 +253,8 @@ class RemoteStore:
 
     Every query is scoped to the graphs of the served build (its manifest lists them):
     an engine also holds its own graphs (Virtuoso's system graphs) and may hold other
-    deployments. The build's files (``build --downloads``) are read from
+    deployments; ``scoped=False`` leaves the engine's default dataset (an engine that
+    holds this deployment only). The build's files (``build --downloads``) are read from
     ``downloads_dir``.
     """
 
@@ -265,9 +264,13 @@ class RemoteStore:
         base_iri: str,
         session: requests.Session | None = None,
         downloads_dir: Path | None = None,
+        *,
+        scoped: bool = True,
     ) -> None:
         self.endpoint = endpoint
         self.base_iri = base_iri
+        #: every query names the build's graphs as its dataset (else: the engine's own)
+        self.scoped = scoped
         self.session = session or engine_session()
         self.downloads_dir = downloads_dir
         self._dataset: tuple[float, StoreInfo] | None = None
@@ -293,12 +296,11 @@ class RemoteStore:
         return info
 
     def dataset(self) -> list[str]:
-        """The named graphs of the served build (read again after :data:`DATASET_TTL_S`)."""
+        """The named graphs of the served build, as the last :meth:`info` read them (the
+        server reads it at the start of every request: a request sees one build)."""
         with self._lock:
             cached = self._dataset
-        if cached is None or time.monotonic() - cached[0] > DATASET_TTL_S:
-            return sorted(self.info().graphs)
-        return sorted(cached[1].graphs)
+        return sorted((cached[1] if cached else self.info()).graphs)
 
     def describe(self, iri: str) -> list[Triple]:
         """One request: the resource, its ``#`` parts, skolem IRIs and blank nodes down to
@@ -391,7 +393,7 @@ class RemoteStore:
 
     def _query(self, query: str, accept: str, *, scoped: bool = True) -> requests.Response:
         data: dict[str, str | list[str]] = {"query": query}
-        if scoped:  # the union of the build's graphs, as the embedded store queries
+        if scoped and self.scoped:  # the union of the build's graphs, as on the embedded store
             graphs = self.dataset()
             data["default-graph-uri"] = graphs
             data["named-graph-uri"] = graphs
