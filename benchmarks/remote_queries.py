@@ -4,9 +4,10 @@ Serves the bundled plans twice with the real ``lodplan serve``: from the embedde
 store (the baseline) and from Virtuoso fed by ``lodplan build --graph-store`` (``serve
 --sparql-endpoint``), and runs every ``docs/queries/*.rq`` against each ``/sparql``
 (POST, CSV), as a journalist's client would. Prints the median latency of ``--runs``
-runs on each, the ratio remote / embedded, the same query sent to Virtuoso's own
-endpoint (what lodplan adds: checking, scoping, rewriting the results), and whether
-both endpoints gave the same rows. Nothing is asserted.
+runs on each, the ratio remote / embedded, the same with the engine's own default
+dataset (``LODPLAN_SPARQL_DATASET=engine``: no list of graphs), the query sent to
+Virtuoso's own endpoint (what lodplan adds: checking, scoping, rewriting the
+results), and whether every endpoint gave the same rows. Nothing is asserted.
 
 Without ``--store`` it builds the bundled plans into a temporary store; without
 ``--sparql-endpoint`` it starts Debian's Virtuoso (``tests/support/virtuoso.py``) and
@@ -35,7 +36,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.support: the throw-away Virtuoso and the server runner
 QUERIES = ROOT / "docs" / "queries"
-EMBEDDED_PORT, REMOTE_PORT = 18621, 18622
+EMBEDDED_PORT, REMOTE_PORT, UNSCOPED_PORT = 18621, 18622, 18623
 
 
 def lodplan(*args: str, env: dict[str, str] | None = None) -> None:
@@ -102,37 +103,38 @@ def main() -> None:
             print("building the bundled plans into an embedded store…", file=sys.stderr)
             lodplan("build", "--store", str(store), "--base-iri",
                     f"http://127.0.0.1:{EMBEDDED_PORT}/")  # fmt: skip
-        with (
-            engine(args, work) as (endpoint, downloads),
-            running_server(store, EMBEDDED_PORT, env) as embedded,
-            running_server(
-                [
-                    "--sparql-endpoint",
-                    endpoint,
-                    *(["--downloads", str(downloads)] if downloads else []),
-                ],
-                REMOTE_PORT,
-                env,
-            ) as remote,  # fmt: skip
-        ):
-            report(embedded + "sparql", remote + "sparql", endpoint, args.runs)
+        with engine(args, work) as (endpoint, downloads):
+            where = ["--sparql-endpoint", endpoint,
+                     *(["--downloads", str(downloads)] if downloads else [])]  # fmt: skip
+            unscoped = {**env, "LODPLAN_SPARQL_DATASET": "engine"}
+            with (
+                running_server(store, EMBEDDED_PORT, env) as embedded,
+                running_server(where, REMOTE_PORT, env) as remote,
+                running_server(where, UNSCOPED_PORT, unscoped) as remote_unscoped,
+            ):
+                report(embedded + "sparql", remote + "sparql", remote_unscoped + "sparql",
+                       endpoint, args.runs)  # fmt: skip
 
 
-def report(embedded: str, remote: str, engine_url: str, runs: int) -> None:
+def report(embedded: str, remote: str, unscoped: str, engine_url: str, runs: int) -> None:
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
           f"median of {runs} runs, ms")  # fmt: skip
-    print(f"{'query':<38} {'embedded':>9} {'remote':>9} {'ratio':>6} {'engine':>8}  rows")
+    print("remote: serve --sparql-endpoint (every query scoped to the build's graphs); "
+          "engine ds: LODPLAN_SPARQL_DATASET=engine; engine alone: Virtuoso's /sparql")  # fmt: skip
+    print(f"{'query':<34} {'embedded':>9} {'remote':>9} {'ratio':>6} {'engine ds':>9} "
+          f"{'ratio':>6} {'engine alone':>12}  rows")  # fmt: skip
     for path in sorted(QUERIES.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         here, here_body = timed(embedded, text, runs)
         there, there_body = timed(remote, text, runs)
-        try:  # the engine alone, as lodplan sends it (prefixes declared by the query)
-            alone = f"{timed(engine_url, text, runs)[0] * 1000:8.1f}"
+        loose, loose_body = timed(unscoped, text, runs)
+        try:  # the engine alone, its default dataset (the query declares its prefixes)
+            alone = f"{timed(engine_url, text, runs)[0] * 1000:12.1f}"
         except requests.RequestException:
-            alone = "       -"
-        same = "same" if rows(here_body) == rows(there_body) else "DIFFER"
-        print(f"{path.stem:<38} {here * 1000:9.1f} {there * 1000:9.1f} {there / here:6.2f} "
-              f"{alone}  {same}")  # fmt: skip
+            alone = f"{'-':>12}"
+        same = "same" if rows(here_body) == rows(there_body) == rows(loose_body) else "DIFFER"
+        print(f"{path.stem:<34} {here * 1000:9.1f} {there * 1000:9.1f} {there / here:6.2f} "
+              f"{loose * 1000:9.1f} {loose / here:6.2f} {alone}  {same}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -41,7 +41,8 @@ def test_query_limits_from_environment(monkeypatch):
 
 
 def test_one_setting_chooses_the_store(monkeypatch, tmp_path):
-    for name in ("LODPLAN_SPARQL_ENDPOINT", "LODPLAN_DOWNLOADS", "LODPLAN_STORE"):
+    for name in ("LODPLAN_SPARQL_ENDPOINT", "LODPLAN_DOWNLOADS", "LODPLAN_STORE",
+                 "LODPLAN_SPARQL_DATASET"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     assert store_location_from(tmp_path) == StoreLocation(path=tmp_path)
     assert not store_location_from(tmp_path).remote
@@ -58,3 +59,9 @@ def test_one_setting_chooses_the_store(monkeypatch, tmp_path):
         store_location_from(None, None, tmp_path)
     with pytest.raises(ConfigError, match="http"):
         store_location_from(None, "engine:8890/sparql")
+    assert store_location_from(None, "http://engine:8890/sparql").dataset == "build"
+    monkeypatch.setenv("LODPLAN_SPARQL_DATASET", "engine")  # an engine of one deployment
+    assert store_location_from(None, "http://engine:8890/sparql").dataset == "engine"
+    monkeypatch.setenv("LODPLAN_SPARQL_DATASET", "all")
+    with pytest.raises(ConfigError, match="LODPLAN_SPARQL_DATASET"):
+        store_location_from(None, "http://engine:8890/sparql")
