@@ -88,7 +88,7 @@ def create_app(
     _warn_on_base_mismatch(store, base)
     # the SPARQL endpoint and /.well-known/void first: the resource blueprint catches
     # every other path
-    app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(sparql.sparql_blueprint(query_service))
     app.register_blueprint(discovery.blueprint)
     app.register_blueprint(catalog_routes.blueprint)
     app.register_blueprint(pages.blueprint)
