@@ -237,3 +237,44 @@ def test_select_reads_terms_and_binds_iris(engine):
     assert row["n"].value == "3"
     [other] = store.select(query, {"s": base + "b"})
     assert "n" not in other
+
+
+PAGE_QUERY_BINDINGS = {
+    "actor-involvements": {"actor": "actor/mot"},
+    "incoming": {"target": "actor/mot"},
+    "plan-budgets": {"plan": "plan/metz-codev-actions"},
+    "plan-dates": {"plan": "plan/pnfc-feuille-de-route"},
+    "plan-elements": {"plan": "plan/mot-programme-2023"},
+    "plan-involvements": {"plan": "plan/mot-programme-2023"},
+    "plan-territories": {"plan": "plan/metz-projet-metropolitain"},
+    **{
+        f"element-{what}": {"element": "plan/mot-programme-2023/element/3.2.2/bons-a-tirer"}
+        for what in ("budget", "identifiers", "indicators", "status", "themes")
+    },
+}
+
+
+def test_every_page_query_gives_the_rows_of_the_embedded_store(bundled_build, virtuoso_build):
+    """The queries behind the pages (site/queries), with the IRIs the pages bind, on the
+    bundled plans built into both stores (their base IRIs aside)."""
+    from lodplan.pages.queries import query_text
+    from lodplan.resources import site_dir
+    from lodplan.store.embedded import EmbeddedStore
+
+    embedded = EmbeddedStore(bundled_build.store)
+    remote = RemoteStore(virtuoso_build.engine.endpoint(), virtuoso_build.base)
+    remote.info()
+
+    def rows(store, base, name):
+        bound = {k: base + v for k, v in PAGE_QUERY_BINDINGS.get(name, {}).items()}
+        found = store.select(query_text(name), bound)
+        return sorted(
+            tuple(sorted((k, str(v).replace(base, "{base}")) for k, v in row.items()))
+            for row in found
+        )
+
+    names = sorted(path.stem for path in (site_dir() / "queries").glob("*.rq"))
+    assert len(names) >= 15
+    for name in names:
+        here = rows(embedded, bundled_build.base, name)
+        assert here == rows(remote, virtuoso_build.base, name), name
