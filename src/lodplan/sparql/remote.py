@@ -218,14 +218,12 @@ class RemoteQueryService(CheckedQueryService):
                 timeout=(CONNECT_TIMEOUT_S, timeout_s),
                 stream=True,
             )
-        except (requests.ConnectTimeout, requests.ConnectionError) as error:
-            if isinstance(error, requests.ReadTimeout):  # a subclass of ConnectionError
-                raise _timeout(timeout_s) from None
+        except requests.ConnectionError as error:  # ConnectTimeout too: nobody answers
             raise EngineUnavailableError(
                 f"the SPARQL engine cannot be reached ({type(error).__name__}); try again later",
                 retry_after_s=5,
             ) from None
-        except requests.Timeout:
+        except requests.Timeout:  # connected, but no answer within the time limit
             raise _timeout(timeout_s) from None
         with response, _Watchdog(response, deadline) as watchdog:
             self._refuse_failed(response)
