@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -386,3 +387,83 @@ def bundled_build(tmp_path_factory: pytest.TempPathFactory) -> BundledBuild:
 
 
 # --- end of the bundled plans ---
+
+
+# --- the bundled plans in Virtuoso, built once per session ---
+# Debian's Virtuoso, started on free ports, fed by `lodplan build --graph-store` (~1 min):
+# the remote-store tests and the end-to-end suite on a remote engine share it.
+
+
+@dataclass(frozen=True)
+class VirtuosoEngine:
+    root: str  # http://127.0.0.1:PORT/
+
+    @property
+    def query_url(self) -> str:
+        return self.root + "sparql"
+
+    @property
+    def graph_store_url(self) -> str:
+        return self.root + "sparql-graph-crud-auth"
+
+    def endpoint(self):
+        from lodplan.store.remote import RemoteEndpoint
+
+        return RemoteEndpoint(
+            query_url=self.query_url,
+            graph_store_url=self.graph_store_url,
+            user="dba",
+            password="dba",  # the password of a fresh Virtuoso database
+            digest_auth=True,
+        )
+
+    def build_args(self) -> list[str]:
+        """The arguments of `lodplan build` that publish to this engine (with
+        LODPLAN_GRAPH_STORE_PASSWORD=dba)."""
+        return ["--graph-store", self.graph_store_url, "--graph-store-user", "dba",
+                "--digest-auth"]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def virtuoso_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoEngine]:
+    from tests.support import virtuoso
+
+    if not virtuoso.available():
+        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource; .ci/run does)")
+    with virtuoso.running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as root:
+        yield VirtuosoEngine(root)
+
+
+@dataclass(frozen=True)
+class VirtuosoBuild:
+    engine: VirtuosoEngine
+    downloads: Path  # where the build wrote its files (build --downloads)
+    #: the data's IRIs are under http://127.0.0.1:{port}/: a server there serves them
+    port: int
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+
+@pytest.fixture(scope="session")
+def virtuoso_build(
+    virtuoso_engine: VirtuosoEngine, tmp_path_factory: pytest.TempPathFactory
+) -> VirtuosoBuild:
+    """The bundled plans published to Virtuoso by the CLI, once per session."""
+    from tests.support.server import free_port, lodplan
+
+    build = VirtuosoBuild(virtuoso_engine, tmp_path_factory.mktemp("virtuoso-files"), free_port())
+    built = lodplan(
+        "build", "--base-iri", build.base, *virtuoso_engine.build_args(),
+        "--downloads", str(build.downloads),
+        env={**os.environ, "LODPLAN_GRAPH_STORE_PASSWORD": "dba"},
+    )  # fmt: skip
+    if built.returncode != 0:
+        raise RuntimeError(
+            f"lodplan build --graph-store failed ({built.returncode}):\n{built.stderr}"
+        )
+    return build
+
+
+# --- end of the bundled plans in Virtuoso ---

@@ -9,11 +9,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pyoxigraph import BlankNode
+from rdflib.namespace import OWL, RDF
 
 import lodplan.build
 from lodplan.build import BuildChecksFailedError, build, build_id_of, check_plans, named_graphs
 from lodplan.cli import main
 from lodplan.errors import MappingError
+from lodplan.iris import is_skolem_iri
 from lodplan.mapping import find_mappings
 from lodplan.resources import mappings_dir
 from lodplan.store.base import NamedGraph
@@ -56,6 +59,33 @@ def test_build_publishes_one_graph_per_plan_plus_vocabularies(built):
         *(TEST_BASE + "graph/plan/" + plan_id for plan_id in plan_ids),
     }
     assert EmbeddedStore(tmp_path).info().build_id == info.build_id
+
+
+def test_no_blank_node_is_published_each_has_a_skolem_iri_described_with_its_resource(built):
+    """Everything can be asked of a remote engine by its IRI: the ontology's OWL lists
+    become skolem IRIs under the base, the same for every build of the same data (the
+    first test compares the bytes of two builds), and a class's description holds its
+    lists as it held the blank nodes."""
+    _, _, root = built
+    store = EmbeddedStore(root)
+    quads = list(store.raw())
+    blank = [
+        q for q in quads if isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode)
+    ]
+    assert blank == []
+    skolems = {q.subject.value for q in quads if is_skolem_iri(q.subject.value)}
+    assert skolems and all(s.startswith(TEST_BASE + ".well-known/genid/") for s in skolems)
+    assert {q.graph_name.value for q in quads if q.subject.value in skolems} == {
+        TEST_BASE + "graph/ontology"
+    }
+    unions = [q for q in quads if q.predicate.value == str(OWL.unionOf)]
+    owner = next(q for q in quads if q.object == unions[0].subject).subject
+    described = store.describe(owner.value)
+    members = {t.object for t in described if t.predicate.value == str(RDF.first)}
+    assert len(members) >= 2  # the list's cells, followed to its end
+    # a catalog's period of time is its dataset's part
+    period = TEST_BASE + "dataset/mot-programme-2023#period"
+    assert any(t.subject.value == period for t in store.describe(period.split("#")[0]))
 
 
 def test_plan_failing_its_shapes_is_not_published(tmp_path):

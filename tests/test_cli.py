@@ -69,6 +69,19 @@ def test_serve_without_a_build_says_how_to_build(tmp_path, capsys):
     assert "lodplan build --store" in capsys.readouterr().err
 
 
+def test_serve_from_an_engine_says_what_is_wrong(tmp_path, monkeypatch, capsys):
+    from tests.support.server import free_port
+
+    monkeypatch.delenv("LODPLAN_SPARQL_ENDPOINT", raising=False)
+    gone = f"http://127.0.0.1:{free_port()}/sparql"
+    assert main(["serve", "--store", str(tmp_path), "--sparql-endpoint", gone]) == 2
+    assert "not both" in capsys.readouterr().err
+    assert main(["serve", "--sparql-endpoint", gone, "--downloads", str(tmp_path)]) == 2
+    assert f"the SPARQL engine at {gone} cannot be reached" in capsys.readouterr().err
+    assert main(["export-site", str(tmp_path / "site"), "--downloads", str(tmp_path)]) == 2
+    assert "--downloads goes with --sparql-endpoint" in capsys.readouterr().err
+
+
 def test_serve_refuses_a_base_iri_the_store_was_not_built_for(bundled_build, capsys):
     store = str(bundled_build.store)
     status = main(["serve", "--store", store, "--base-iri", "http://b.example/"])

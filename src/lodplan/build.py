@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rdflib import BNode, Graph
+from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 from lodplan.build_cache import BuildCache, files_digest, folder_files
@@ -204,7 +204,7 @@ def check_plans(
         ("actors", shared_actors, mappings / ACTORS_FILE),
         ("places", shared_places, mappings / PLACES_FILE),
     ):
-        content = _as_named_graph(name, graph).sha256
+        content = _as_named_graph(name, graph, iris).sha256
         checked.reports.append(
             memo("report", f"{name} {path.resolve()} {content}",
                  functools.partial(validator.validate, name, graph, path))
@@ -346,7 +346,7 @@ def _map_and_check(context: _PlanContext, mapping_file: Path) -> PlanResult:
     summary = (
         f"{len(plan.graph)} triples; {plan.coverage.summary()}; {report.render().splitlines()[0]}"
     )
-    named = _as_named_graph(plan.graph_iri, plan.graph)
+    named = _as_named_graph(plan.graph_iri, plan.graph, context.iris)
     if not context.keep_graphs:
         # the masks of personal data are kept: the published source text needs them
         kept = Outline(elements=[], masked_lines=plan.outline.masked_lines)
@@ -411,14 +411,14 @@ def _check_actor_territories(
 
 def named_graphs(checked: CheckedPlans, base_iri: str) -> list[NamedGraph]:
     """Every graph of the build, and last the description of the others (VoID)."""
-    extra = [_as_named_graph(iri, graph) for iri, graph in checked.extra_graphs.items()]
+    iris = IriMinter(base_iri)
+    extra = [_as_named_graph(iri, graph, iris) for iri, graph in checked.extra_graphs.items()]
     named = sorted(
         [*extra, *checked.referential_graphs.values(), *checked.plan_graphs.values()],
         key=lambda graph: graph.iri,
     )
-    iris = IriMinter(base_iri)
     description = dataset_description(iris, named, plan_files(checked, base_iri))
-    return [*named, _as_named_graph(iris.graph("void"), description)]
+    return [*named, _as_named_graph(iris.graph("void"), description, iris)]
 
 
 def build_id_of(graphs: list[NamedGraph]) -> str:
@@ -516,10 +516,24 @@ def plan_files(checked: CheckedPlans, base_iri: str) -> list[PlanFiles]:
     ]
 
 
-def _as_named_graph(iri: str, graph: Graph) -> NamedGraph:
-    # Sorted N-Triples: identical bytes on every build of the same data. Blank
-    # nodes (OWL lists in the ontology) get canonical labels for the same reason.
+def skolemised(graph: Graph, graph_iri: str, iris: IriMinter) -> Graph:
+    """``graph`` with every blank node replaced by its skolem IRI (:meth:`IriMinter.skolem`)."""
+
+    def term(node):
+        return URIRef(iris.skolem(graph_iri, str(node))) if isinstance(node, BNode) else node
+
+    result = Graph()
+    for subject, predicate, obj in graph:
+        result.add((term(subject), predicate, term(obj)))
+    return result
+
+
+def _as_named_graph(iri: str, graph: Graph, iris: IriMinter) -> NamedGraph:
+    # Sorted N-Triples: identical bytes on every build of the same data. No blank node
+    # is published: each (the OWL lists of the ontology) becomes a skolem IRI, which a
+    # remote engine can be asked about like any resource, derived from its canonical
+    # label (a hash of what surrounds it), so the same data gets the same IRIs.
     if any(isinstance(term, BNode) for triple in graph for term in triple):
-        graph = to_canonical_graph(graph)
+        graph = skolemised(to_canonical_graph(graph), iri, iris)
     lines = sorted(line for line in graph.serialize(format="nt").splitlines() if line.strip())
     return NamedGraph(iri=iri, ntriples=("\n".join(lines) + "\n").encode(), triple_count=len(lines))

@@ -23,6 +23,7 @@ from lodplan.config import (
     base_iri_from,
     local_base_iri,
     normalise_base_iri,
+    store_location_from,
     store_path_from,
 )
 from lodplan.errors import LodplanError
@@ -152,15 +153,38 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_served_store(args: argparse.Namespace):
+    """The store ``serve`` and ``export-site`` read: the embedded store (checked against
+    the base IRI asked for), or the build of a remote engine (the base IRI asked for, else
+    the only one it holds); its build information."""
+    from lodplan.store import open_store
+
+    location = store_location_from(args.store, args.sparql_endpoint, args.downloads)
+    if location.remote:
+        store = open_store(
+            location, base_iri_from(args.base_iri) if _base_iri_asked(args) else None
+        )
+        info = store.info()
+        if location.downloads is None:
+            _progress(
+                "warning: no --downloads DIR ($LODPLAN_DOWNLOADS): the build's files and "
+                "the source texts are not served"
+            )
+        return location, store, info, _base_iri_asked(args)
+    store = open_store(location)
+    info = store.info()
+    return location, store, info, _check_base_iri(args.base_iri, location.path, info.base_iri)
+
+
+def _base_iri_asked(args: argparse.Namespace) -> bool:
+    return bool(args.base_iri or _env_base_iri())
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from lodplan.store.embedded import EmbeddedStore
     from lodplan.web.wsgi import DEFAULT_THREADS, proxy_hops_from, serve
 
-    store_root = store_path_from(args.store)
-    info = EmbeddedStore(store_root).info()
-    if not _check_base_iri(args.base_iri, store_root, info.base_iri) and (
-        info.base_iri != local_base_iri(args.host, args.port)
-    ):
+    location, _, info, asked = _open_served_store(args)
+    if not asked and info.base_iri != local_base_iri(args.host, args.port):
         _progress(
             f"warning: the data's IRIs are under {info.base_iri}, not this server's address; "
             "serve behind that address or rebuild with --base-iri"
@@ -177,11 +201,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     )
     proxy_hops = proxy_hops_from(args.proxy_hops)
     _progress(
-        f"serving {store_root} (build {info.build_id[:12]}, {info.triple_count} triples) "
+        f"serving {location} (build {info.build_id[:12]}, {info.triple_count} triples) "
         f"on http://{args.host}:{args.port}/ — resource IRIs under {info.base_iri}"
     )
     serve(
-        store_root,
+        location,
         host=args.host,
         port=args.port,
         base_iri=info.base_iri,
@@ -194,14 +218,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def _cmd_export_site(args: argparse.Namespace) -> int:
     from lodplan.pages.export import export_site
-    from lodplan.store.embedded import EmbeddedStore
 
-    store_root = store_path_from(args.store)
-    store = EmbeddedStore(store_root)
-    info = store.info()
-    _check_base_iri(args.base_iri, store_root, info.base_iri)
-    _progress(f"exporting {store_root} (build {info.build_id[:12]}, IRIs under {info.base_iri})")
-    report = export_site(store, args.dir, live_endpoint=args.sparql_endpoint, progress=_progress)
+    location, store, info, _ = _open_served_store(args)
+    _progress(f"exporting {location} (build {info.build_id[:12]}, IRIs under {info.base_iri})")
+    report = export_site(store, args.dir, live_endpoint=args.live_endpoint, progress=_progress)
     for problem in report.problems:
         _progress(f"warning: {problem}")
     print(report.summary())
@@ -236,7 +256,8 @@ def _parser() -> argparse.ArgumentParser:
         ),
         epilog="Environment: LODPLAN_BASE_IRI, LODPLAN_STORE, LODPLAN_QUERY_TIMEOUT, "
         "LODPLAN_MAX_RESULT_ROWS, LODPLAN_QUERY_MEMORY_MB, LODPLAN_MAX_RESULT_BYTES, "
-        "LODPLAN_CATALOG_PAGE_SIZE, LODPLAN_GRAPH_STORE_PASSWORD. "
+        "LODPLAN_CATALOG_PAGE_SIZE, LODPLAN_GRAPH_STORE_PASSWORD, LODPLAN_SPARQL_ENDPOINT, "
+        "LODPLAN_DOWNLOADS, LODPLAN_SPARQL_DATASET. "
         "Documentation: README.md and docs/.",
     )
     parser.add_argument("--version", action="version", version=f"lodplan {__version__}")
@@ -258,6 +279,23 @@ def _parser() -> argparse.ArgumentParser:
                 "--store",
                 type=Path,
                 help="store directory (default: $LODPLAN_STORE, else ./var/store)",
+            )
+        if serving:
+            sub.add_argument(
+                "--sparql-endpoint",
+                metavar="URL",
+                help="read the data from an existing SPARQL engine fed by 'lodplan build "
+                "--graph-store' (e.g. Virtuoso's http://host:8890/sparql) instead of the "
+                "embedded store (default: $LODPLAN_SPARQL_ENDPOINT); --base-iri says which "
+                "build when the engine holds several",
+            )
+            sub.add_argument(
+                "--downloads",
+                metavar="DIR",
+                type=Path,
+                help="with --sparql-endpoint: the folder 'build --downloads' wrote the "
+                "build's files to, served as {base}download/ with the source texts "
+                "(default: $LODPLAN_DOWNLOADS)",
             )
 
     def mappings(sub: argparse.ArgumentParser) -> None:
@@ -402,7 +440,10 @@ def _parser() -> argparse.ArgumentParser:
         "dereferences with content negotiation, /sparql is a read-only SPARQL 1.1 endpoint "
         "whose queries run in separate worker processes. Requests and responses are "
         "buffered, so slow clients hold no thread. A new build published into the same "
-        "store is picked up without a restart. Internet-facing: see docs/deployment.md.",
+        "store is picked up without a restart. With --sparql-endpoint the data is read from "
+        "an existing engine fed by 'lodplan build --graph-store' (the same pages, files and "
+        "endpoint; queries are checked here and run by the engine). Internet-facing: see "
+        "docs/deployment.md.",
     )
     common(serve, serving=True)
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
@@ -418,7 +459,8 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         metavar="N",
         help="SPARQL query worker processes (default: $LODPLAN_QUERY_WORKERS, else 0: as "
-        "many as memory holds at $LODPLAN_QUERY_MEMORY_MB each, from 2 to 16)",
+        "many as memory holds at $LODPLAN_QUERY_MEMORY_MB each, from 2 to 16); with "
+        "--sparql-endpoint, the queries sent to the engine at once (default 4)",
     )
     serve.add_argument(
         "--queries-per-client",
@@ -463,7 +505,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("dir", metavar="DIR", type=Path, help="folder to write the site into")
     common(export, serving=True)
     export.add_argument(
-        "--sparql-endpoint",
+        "--live-endpoint",
         metavar="URL",
         help="a live SPARQL endpoint serving the same data, offered by the SPARQL page",
     )

@@ -47,6 +47,58 @@ def store_path_from(flag: str | Path | None) -> Path:
 
 
 @dataclass(frozen=True)
+class StoreLocation:
+    """Where the served data lives, one setting for every command that reads it (``serve``,
+    ``export-site``): the embedded store's folder, or the SPARQL endpoint of an existing
+    engine fed by ``lodplan build --graph-store``, with the folder its build wrote its
+    files to (``build --downloads``), from which downloads and source texts are served."""
+
+    path: Path = DEFAULT_STORE
+    sparql_endpoint: str | None = None
+    downloads: Path | None = None
+    #: ``build``: every query names the build's graphs as its dataset (an engine also
+    #: holds its own graphs, maybe other deployments); ``engine``: the engine's default
+    #: dataset, for an engine that holds this deployment only (Virtuoso plans some
+    #: joins far faster without a list of graphs: docs/performance.md)
+    dataset: str = "build"
+
+    @property
+    def remote(self) -> bool:
+        return self.sparql_endpoint is not None
+
+    def __str__(self) -> str:
+        return self.sparql_endpoint or str(self.path)
+
+
+def store_location_from(
+    store: str | Path | None = None,
+    sparql_endpoint: str | None = None,
+    downloads: str | Path | None = None,
+) -> StoreLocation:
+    """The flags, else ``LODPLAN_SPARQL_ENDPOINT`` and ``LODPLAN_DOWNLOADS``, else
+    ``LODPLAN_STORE``: a SPARQL endpoint chooses the remote engine."""
+    endpoint = sparql_endpoint or os.environ.get("LODPLAN_SPARQL_ENDPOINT") or None
+    files = downloads or os.environ.get("LODPLAN_DOWNLOADS") or None
+    if endpoint is None:
+        if downloads:
+            raise ConfigError(
+                "--downloads goes with --sparql-endpoint: the embedded store keeps the files "
+                "of each build itself"
+            )
+        return StoreLocation(path=store_path_from(store))
+    if store:
+        raise ConfigError("give either --store (the embedded store) or --sparql-endpoint, not both")
+    if not endpoint.startswith(("http://", "https://")):
+        raise ConfigError(f"the SPARQL endpoint must be an http(s) URL, got {endpoint!r}")
+    dataset = os.environ.get("LODPLAN_SPARQL_DATASET") or "build"
+    if dataset not in ("build", "engine"):
+        raise ConfigError(f"LODPLAN_SPARQL_DATASET must be 'build' or 'engine', not {dataset!r}")
+    return StoreLocation(
+        sparql_endpoint=endpoint, downloads=Path(files) if files else None, dataset=dataset
+    )
+
+
+@dataclass(frozen=True)
 class QueryLimits:
     """Limits of the public SPARQL endpoint (memory and bytes: 0 means no cap)."""
 

@@ -78,3 +78,23 @@ class IriMinter:
 
     def plan_graph(self, plan_id: str) -> str:
         return self.graph(f"plan/{plan_id}")
+
+    def skolem(self, graph_iri: str, label: str) -> str:
+        """The IRI that stands for the blank node ``label`` of the graph ``graph_iri``
+        (RDF 1.1 Concepts §3.5: a well-known ``genid`` IRI under the base).
+
+        Derived from the graph and the label alone: labels that are themselves derived
+        from the data (canonical ones) give the same IRI to every build of the same data.
+        """
+        digest = hashlib.sha256(f"{graph_iri}\n{label}".encode()).hexdigest()[:32]
+        return f"{self.base}{SKOLEM_PATH}{digest}"
+
+
+#: Where skolem IRIs live under the base (RFC 8615's registered name ``genid``).
+SKOLEM_PATH = ".well-known/genid/"
+
+
+def is_skolem_iri(iri: str) -> bool:
+    """Whether ``iri`` stands for a blank node (a skolem IRI, of this deployment or
+    another): it is described with the resource that points to it, like a blank node."""
+    return "/" + SKOLEM_PATH in iri

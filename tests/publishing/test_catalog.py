@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from pyoxigraph import NamedNode, RdfFormat, Store
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from lodplan.errors import LodplanError, MappingError
@@ -135,7 +135,9 @@ def test_spatial_and_temporal_coverage(catalog):
     assert (territory, RDF.type, DCTERMS.Location) in catalog
     assert str(catalog.value(territory, LOCN.geometry)) == WKT  # copied when the data has one
     period = catalog.value(p, DCTERMS.temporal)
-    assert isinstance(period, BNode)  # inline: data.gouv.fr fetches an IRI
+    # no blank node: the dataset's part, which data.gouv.fr finds in the dataset's own
+    # description when it fetches the period's IRI
+    assert period == URIRef(B + "dataset/p#period")
     assert catalog.value(period, DCAT.startDate) == Literal("2020-01-01", datatype=XSD.date)
     assert catalog.value(period, DCAT.endDate) == Literal("2025-12-31", datatype=XSD.date)
     assert catalog.value(q, DCTERMS.temporal) is None  # no period declared

@@ -8,6 +8,7 @@ import pytest
 import requests
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Store
 
+from lodplan.iris import is_skolem_iri
 from lodplan.store.base import NamedGraph, describe_with_fragments, sparql_iri
 from lodplan.store.remote import (
     RemoteEndpoint,
@@ -16,7 +17,6 @@ from lodplan.store.remote import (
     RemoteStoreError,
     ntriples_chunks,
 )
-from tests.support import virtuoso
 
 BASE = "http://data.test.example/"
 
@@ -29,17 +29,9 @@ def test_sparql_iri_refuses_what_could_escape_the_iri():
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    if not virtuoso.available():
-        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource; .ci/run does)")
-    with virtuoso.running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as root:
-        yield RemoteEndpoint(
-            query_url=root + "sparql",
-            graph_store_url=root + "sparql-graph-crud-auth",
-            user="dba",
-            password="dba",  # the password of a fresh Virtuoso database
-            digest_auth=True,
-        )
+def engine(virtuoso_engine):
+    """The session's Virtuoso (tests/conftest.py), as the remote store reaches it."""
+    return virtuoso_engine.endpoint()
 
 
 RDF_SUBJECT = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject>"
@@ -117,40 +109,22 @@ def test_endpoint_is_reachable_for_plain_queries(engine):
 
 
 @pytest.fixture(scope="module")
-def bundled_in_virtuoso(engine, tmp_path_factory):
-    """The bundled plans published to Virtuoso by the CLI, once; their files' folder."""
-    from lodplan.cli import main
-
-    downloads = tmp_path_factory.mktemp("downloads")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("LODPLAN_GRAPH_STORE_PASSWORD", "dba")
-        status = main(
-            [
-                "build",
-                "--base-iri",
-                BASE,
-                "--graph-store",
-                engine.graph_store_url,
-                "--graph-store-user",
-                "dba",
-                "--digest-auth",
-                "--downloads",
-                str(downloads),
-            ]
-        )
-    assert status == 0
-    return downloads
+def bundled_in_virtuoso(virtuoso_build):
+    """The bundled plans published to Virtuoso by the CLI, once per session: their files'
+    folder and base IRI."""
+    return virtuoso_build.downloads, virtuoso_build.base
 
 
 def test_cli_publishes_the_bundled_plans_to_virtuoso(engine, bundled_in_virtuoso):
+    downloads, base = bundled_in_virtuoso
     # the engine serves SPARQL; the build's files are written where --downloads says
-    assert (bundled_in_virtuoso / "lodplan.nq.gz").stat().st_size > 1_000_000
-    assert (bundled_in_virtuoso / "plans" / "mot-programme-2023.csv").is_file()
+    assert (downloads / "lodplan.nq.gz").stat().st_size > 1_000_000
+    assert (downloads / "plans" / "mot-programme-2023.csv").is_file()
     query = (
         "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a "
         "<https://w3id.org/lodplan/ontology#kind> "
         "<https://w3id.org/lodplan/code/element-kind/action> ; "
-        f"<https://w3id.org/lodplan/ontology#inPlan> <{BASE}plan/mot-programme-2023> }}"
+        f"<https://w3id.org/lodplan/ontology#inPlan> <{base}plan/mot-programme-2023> }}"
     )
     response = requests.get(
         engine.query_url,
@@ -159,7 +133,7 @@ def test_cli_publishes_the_bundled_plans_to_virtuoso(engine, bundled_in_virtuoso
         timeout=30,
     )
     assert response.json()["results"]["bindings"][0]["n"]["value"] == "83"
-    assert RemoteStore(engine, BASE).info().graphs[BASE + "graph/plan/mot-programme-2023"] > 2000
+    assert RemoteStore(engine, base).info().graphs[base + "graph/plan/mot-programme-2023"] > 2000
 
 
 class CountingSession(requests.Session):
@@ -188,16 +162,16 @@ def shape(triples) -> list[tuple[str, str, str]]:
 def test_a_resource_is_described_in_one_request_as_the_embedded_store_describes_it(
     engine, bundled_in_virtuoso
 ):
-    """Parts, stated facts and blank nodes (a dataset's period of time) included."""
+    """Parts, stated facts, a dataset's period and the ontology's lists included."""
+    downloads, base = bundled_in_virtuoso
     dump = Store()
-    dump.bulk_load(gzip.decompress((bundled_in_virtuoso / "lodplan.nq.gz").read_bytes()),
+    dump.bulk_load(gzip.decompress((downloads / "lodplan.nq.gz").read_bytes()),
                    format=RdfFormat.N_QUADS)  # fmt: skip
-    # the graphs made after the dump (the catalog describes it), read whole: one
-    # response keeps its blank nodes
+    # the graphs made after the dump (the catalog describes it)
     dumped = {g.value for g in dump.named_graphs()}
-    for graph in RemoteStore(engine, BASE).info().graphs:
+    for graph in RemoteStore(engine, base).info().graphs:
         if graph not in dumped:
-            for triple in RemoteStore(engine, BASE).graph_triples(graph):
+            for triple in RemoteStore(engine, base).graph_triples(graph):
                 dump.add(Quad(triple.subject, triple.predicate, triple.object, NamedNode(graph)))
 
     def local(subject):
@@ -208,13 +182,15 @@ def test_a_resource_is_described_in_one_request_as_the_embedded_store_describes_
                                                           subject, None)]  # fmt: skip
 
     session = CountingSession()
-    store = RemoteStore(engine, BASE, session=session)
+    store = RemoteStore(engine, base, session=session)
+    store.info()  # the build's graphs, which scope every query
     samples = [
-        BASE + "plan/pnfc-feuille-de-route",  # stated facts with their lines
-        BASE + "plan/metz-projet-metropolitain/element/5",
-        BASE + "dataset/mot-programme-2023",  # a period of time: a blank node
-        BASE + "actor/mot",
-        BASE + "catalog",
+        base + "plan/pnfc-feuille-de-route",  # stated facts with their lines
+        base + "plan/metz-projet-metropolitain/element/5",
+        base + "dataset/mot-programme-2023",  # its period of time, a #part
+        base + "actor/mot",
+        base + "catalog",
+        "https://w3id.org/lodplan/ontology#order",  # its domain, a union: an OWL list
     ]
     for iri in samples:
         expected = describe_with_fragments(iri, local, local_statements)
@@ -223,8 +199,10 @@ def test_a_resource_is_described_in_one_request_as_the_embedded_store_describes_
         described = store.describe(iri)
         assert session.requests - before == 1, iri
         assert shape(described) == shape(expected), iri
-    period = [t for t in store.describe(BASE + "dataset/mot-programme-2023")
-              if isinstance(t.subject, BlankNode)]  # fmt: skip
+    order = store.describe("https://w3id.org/lodplan/ontology#order")
+    assert any(is_skolem_iri(t.subject.value) for t in order)  # the list, no blank node
+    period = [t for t in store.describe(base + "dataset/mot-programme-2023")
+              if t.subject.value.endswith("#period")]  # fmt: skip
     assert any(t.predicate.value.endswith("startDate") for t in period)
 
 
@@ -259,3 +237,44 @@ def test_select_reads_terms_and_binds_iris(engine):
     assert row["n"].value == "3"
     [other] = store.select(query, {"s": base + "b"})
     assert "n" not in other
+
+
+PAGE_QUERY_BINDINGS = {
+    "actor-involvements": {"actor": "actor/mot"},
+    "incoming": {"target": "actor/mot"},
+    "plan-budgets": {"plan": "plan/metz-codev-actions"},
+    "plan-dates": {"plan": "plan/pnfc-feuille-de-route"},
+    "plan-elements": {"plan": "plan/mot-programme-2023"},
+    "plan-involvements": {"plan": "plan/mot-programme-2023"},
+    "plan-territories": {"plan": "plan/metz-projet-metropolitain"},
+    **{
+        f"element-{what}": {"element": "plan/mot-programme-2023/element/3.2.2/bons-a-tirer"}
+        for what in ("budget", "identifiers", "indicators", "status", "themes")
+    },
+}
+
+
+def test_every_page_query_gives_the_rows_of_the_embedded_store(bundled_build, virtuoso_build):
+    """The queries behind the pages (site/queries), with the IRIs the pages bind, on the
+    bundled plans built into both stores (their base IRIs aside)."""
+    from lodplan.pages.queries import query_text
+    from lodplan.resources import site_dir
+    from lodplan.store.embedded import EmbeddedStore
+
+    embedded = EmbeddedStore(bundled_build.store)
+    remote = RemoteStore(virtuoso_build.engine.endpoint(), virtuoso_build.base)
+    remote.info()
+
+    def rows(store, base, name):
+        bound = {k: base + v for k, v in PAGE_QUERY_BINDINGS.get(name, {}).items()}
+        found = store.select(query_text(name), bound)
+        return sorted(
+            tuple(sorted((k, str(v).replace(base, "{base}")) for k, v in row.items()))
+            for row in found
+        )
+
+    names = sorted(path.stem for path in (site_dir() / "queries").glob("*.rq"))
+    assert len(names) >= 15
+    for name in names:
+        here = rows(embedded, bundled_build.base, name)
+        assert here == rows(remote, virtuoso_build.base, name), name

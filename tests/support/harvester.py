@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -130,9 +130,11 @@ def _label_or_iri(graph: Graph, value) -> str:
 def _temporal(graph: Graph, period) -> tuple[str | None, str | None] | None:
     if period is None:
         return None
-    # udata fetches an IRI over the network here (Graph().parse(iri)): lodplan must
-    # give the period inline, as a blank node.
-    assert isinstance(period, BNode), f"dct:temporal {period} is an IRI: udata would fetch it"
+    if isinstance(period, URIRef):
+        # udata fetches an IRI over the network here, Graph().parse(iri), and reads the
+        # period in what it gets: lodplan's is the dataset's #period part, described with
+        # the dataset
+        graph = Graph().parse(str(period))
     start, end = graph.value(period, DCAT.startDate), graph.value(period, DCAT.endDate)
     if start is None and end is None:
         return None

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,14 +41,20 @@ def build_bundled_plans(store: Path, base: str) -> None:
 
 
 @contextmanager
-def running_server(store: Path, port: int, env: Mapping[str, str] | None = None) -> Iterator[str]:
-    """Serve ``store`` on ``port`` while the block runs; yield the root URL."""
+def running_server(
+    store: Path | Sequence[str], port: int, env: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """Serve ``store`` on ``port`` while the block runs; yield the root URL.
+
+    ``store`` is an embedded store's folder, or the arguments that say where the data
+    is (``["--sparql-endpoint", URL, "--downloads", DIR]``)."""
     base = f"http://127.0.0.1:{port}/"
+    where = ["--store", str(store)] if isinstance(store, Path) else list(store)
     # a file, not a pipe: nobody reads the log while the server runs, and a full pipe
     # would block it
     with tempfile.TemporaryFile("w+") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "lodplan", "serve", "--store", str(store), "--port", str(port)],
+            [sys.executable, "-m", "lodplan", "serve", *where, "--port", str(port)],
             stdout=log,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},

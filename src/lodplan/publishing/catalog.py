@@ -10,9 +10,10 @@ mapping (``licence``, ``themes``, ``keywords`` override the defaults), and
 ``site/catalog/`` (the distributions offered, the EU data themes, the licences
 lodplan knows). Everything else is read from the plan's published graph.
 
-Blank nodes are used only where harvesters need them (the period of time:
-data.gouv.fr fetches an IRI there) and get labels derived from the plan id, so
-the same data gives the same graph, byte for byte.
+The catalog has no blank node (everything it says can be asked of a remote engine):
+a dataset's period of time is its ``#period`` part, described with the dataset, so
+the harvesters that fetch the IRI of a period (data.gouv.fr does) find it in the
+dataset's own description. The same data gives the same graph, byte for byte.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any
 import yaml
 from pyoxigraph import Literal as OxLiteral
 from pyoxigraph import NamedNode, Store, Triple
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from lodplan.dataset import DownloadFile, NamedGraph
@@ -384,7 +385,7 @@ class _CatalogMaker:
         for keyword in self._keywords(plan, dataset):
             g.add((node, DCAT.keyword, Literal(keyword, lang="fr")))
         self._add_spatial(node, plan)
-        self._add_temporal(node, plan, dataset.plan_id)
+        self._add_temporal(node, plan)
         modified = [self._add_distribution(node, dataset, kind) for kind in self.kinds]
         g.add((node, DCTERMS.modified, Literal(max(modified), datatype=XSD.date)))
 
@@ -409,19 +410,19 @@ class _CatalogMaker:
                 for geometry in self._values(NamedNode(territory), geometry_property):
                     self.graph.add((location, geometry_property, _rdflib_literal(geometry)))
 
-    def _add_temporal(self, node: URIRef, plan: NamedNode, plan_id: str) -> None:
+    def _add_temporal(self, node: URIRef, plan: NamedNode) -> None:
         for period in self._iris(plan, DCTERMS.temporal):
             starts = self._values(NamedNode(period), DCAT.startDate)
             ends = self._values(NamedNode(period), DCAT.endDate)
             if not starts and not ends:
                 continue
-            blank = BNode(f"period-{plan_id}")  # a blank node: see the module docstring
-            self.graph.add((node, DCTERMS.temporal, blank))
-            self.graph.add((blank, RDF.type, DCTERMS.PeriodOfTime))
+            period_node = URIRef(f"{node}#period")  # a part: see the module docstring
+            self.graph.add((node, DCTERMS.temporal, period_node))
+            self.graph.add((period_node, RDF.type, DCTERMS.PeriodOfTime))
             for value in starts[:1]:
-                self.graph.add((blank, DCAT.startDate, _rdflib_literal(value)))
+                self.graph.add((period_node, DCAT.startDate, _rdflib_literal(value)))
             for value in ends[:1]:
-                self.graph.add((blank, DCAT.endDate, _rdflib_literal(value)))
+                self.graph.add((period_node, DCAT.endDate, _rdflib_literal(value)))
             return  # DCAT-AP harvesters read one period
 
     def _add_distribution(self, node: URIRef, dataset: DatasetSpec, kind: DistributionKind) -> str:

@@ -23,6 +23,11 @@ class FederationNotAllowedError(QueryError):
     """The query uses SERVICE (or could not be checked for it), which the endpoint refuses."""
 
 
+class FunctionNotAllowedError(QueryError):
+    """The query calls a function that is neither SPARQL's nor an XSD cast (an engine's
+    extension: Virtuoso's ``bif:`` functions can reach the network and files)."""
+
+
 class QueryTimeoutError(QueryError):
     """The query exceeded the time limit (its worker was killed) or the endpoint was busy."""
 
@@ -36,6 +41,10 @@ class EndpointBusyError(QueryTimeoutError):
     def __init__(self, message: str, retry_after_s: int) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
+
+
+class EngineUnavailableError(EndpointBusyError):
+    """The SPARQL engine the queries are forwarded to cannot be reached (HTTP 503)."""
 
 
 class TooManyQueriesError(EndpointBusyError):
@@ -64,3 +73,7 @@ class QueryMemoryError(QueryExecutionError):
 
 class WorkerUnavailableError(QueryExecutionError):
     """The worker died during the query (a new one starts for the next) or could not start."""
+
+
+class EngineError(QueryExecutionError):
+    """The SPARQL engine the query was forwarded to failed on it (HTTP 502)."""

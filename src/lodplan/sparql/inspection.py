@@ -115,6 +115,11 @@ def code_text(query: str) -> str:
     return _NOT_CODE.sub(" ", query)
 
 
+def without_comments(query: str) -> str:
+    """``query`` with its comments replaced by a blank (strings and IRIs kept as they are)."""
+    return _NOT_CODE.sub(lambda m: " " if m.group().startswith("#") else m.group(), query)
+
+
 def nesting_depth(query: str) -> int:
     """The deepest nesting of ``(``, ``[`` and ``{`` in the code of ``query``, or the
     longest run of prefix operators if deeper (:func:`prefix_operator_depth`).
@@ -180,3 +185,44 @@ def _contains(node: Any, name: str) -> bool:
         # plain dict access: CompValue.get() and attribute access have their own semantics
         return node.name == name or any(_contains(value, name) for value in dict.values(node))
     return False
+
+
+def function_iris(query: str, base_iri: str | None, prefixes: dict[str, str]) -> set[str] | None:
+    """The IRIs ``query`` calls as functions (casts like ``xsd:integer(…)``, extension
+    functions, custom aggregates), resolved against its prologue, ``prefixes`` and
+    ``base_iri``; ``None`` when rdflib cannot parse and translate it (nothing is known).
+
+    An engine runs the functions its IRIs name: Virtuoso's ``bif:`` functions include
+    ``bif:http_get`` (an outbound request) and file access. A query forwarded to an
+    engine may only call XSD casts (:data:`STANDARD_FUNCTIONS`), the functions SPARQL
+    itself names being keywords.
+    """
+    from rdflib import Namespace
+    from rdflib.plugins.sparql.algebra import translateQuery  # worker only (not thread-safe)
+
+    tree = _parse_query(query)
+    if tree is None:
+        return None
+    namespaces = {prefix: Namespace(iri) for prefix, iri in prefixes.items()}
+    try:
+        algebra = translateQuery(tree, base=base_iri, initNs=namespaces).algebra
+    except Exception:  # rdflib refuses what it cannot translate (several exception types)
+        return None
+    found: set[str] = set()
+    _collect_functions(algebra, found)
+    return found
+
+
+#: The namespace of the only functions a forwarded query may call: the XSD casts.
+STANDARD_FUNCTIONS = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _collect_functions(node: Any, found: set[str]) -> None:
+    if isinstance(node, CompValue):
+        if node.name == "Function":
+            found.add(str(dict.get(node, "iri")))
+        for value in dict.values(node):
+            _collect_functions(value, found)
+    elif isinstance(node, list | tuple | ParseResults):
+        for item in node:
+            _collect_functions(item, found)

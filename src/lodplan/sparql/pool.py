@@ -133,8 +133,8 @@ class WorkerPool:
         self._running: Counter[str] = Counter()
         self._waiting: list[_Turn] = []
         self._order = itertools.count()
-        self._usage = _Usage()  # worker seconds used by each client lately
-        self._long_usage = _Usage()  # of which beyond LONG_QUERY_S in a query
+        self._usage = Usage()  # worker seconds used by each client lately
+        self._long_usage = Usage()  # of which beyond LONG_QUERY_S in a query
         self._running_since: dict[str, list[float]] = {}  # client: starts of its queries
         self._idle: list[Worker] = []
         self._busy: set[Worker] = set()
@@ -454,7 +454,7 @@ class WorkerPool:
         )
 
 
-class _Usage:
+class Usage:
     """Seconds per client, halved every :data:`USAGE_HALF_LIFE_S`; what is forgotten is
     dropped so that the table stays small."""
 

@@ -35,7 +35,10 @@ from lodplan.publishing.jsonld import JsonLdContext, bundled_contexts
 from lodplan.publishing.negotiation import RDF_FORMATS, TURTLE, MediaFormat
 from lodplan.sparql.errors import (
     EndpointBusyError,
+    EngineError,
+    EngineUnavailableError,
     FederationNotAllowedError,
+    FunctionNotAllowedError,
     InvalidQueryRequestError,
     QueryError,
     QueryEvaluationError,
@@ -53,13 +56,18 @@ from lodplan.sparql.inspection import expression_size, nesting_depth
 from lodplan.sparql.pool import PoolSettings, WorkerPool, memory_message
 from lodplan.sparql.results import JSON, SOLUTION_FORMATS
 from lodplan.sparql.worker import Answer, Checked, CheckRequest, Failure, QueryRequest
+from lodplan.store.base import ReadableStore
 from lodplan.store.embedded import EmbeddedStore
 from lodplan.terms import PREFIXES
 
 __all__ = [
+    "CheckedQueryService",
     "EmbeddedQueryService",
     "EndpointBusyError",
+    "EngineError",
+    "EngineUnavailableError",
     "FederationNotAllowedError",
+    "FunctionNotAllowedError",
     "InvalidQueryRequestError",
     "QueryError",
     "QueryEvaluationError",
@@ -99,6 +107,7 @@ _FAILURES: dict[str, type[QueryError]] = {
     "syntax": QuerySyntaxError,
     "update": UpdateNotAllowedError,
     "service": FederationNotAllowedError,
+    "function": FunctionNotAllowedError,
     "not-acceptable": QueryNotAcceptableError,
     "memory": QueryMemoryError,
     "evaluation": QueryEvaluationError,
@@ -147,7 +156,97 @@ class QueryService(Protocol):
     def close(self) -> None: ...
 
 
-class EmbeddedQueryService:
+class CheckedQueryService:
+    """What every query service does before a query runs: the size scan, then a *checker*
+    (a confined worker process) parses it; the two kinds of service differ in where the
+    checked query runs."""
+
+    #: A checked query goes to a remote engine (only XSD casts may be called).
+    forwarded = False
+
+    def __init__(
+        self,
+        limits: QueryLimits | None,
+        *,
+        prefixes: dict[str, str] | None,
+        start_method: str | None,
+        max_result_bytes: int | None,
+        workers: int,
+        waiting_per_client: int,
+        max_waiting: int,
+        max_nesting_depth: int,
+        max_tokens: int,
+        memory_limit_mb: int | None = None,
+    ) -> None:
+        self.limits = limits or QueryLimits()
+        self.prefixes = dict(PREFIXES if prefixes is None else prefixes)
+        if max_result_bytes is None:
+            max_result_bytes = self.limits.max_result_bytes
+        if max_result_bytes < 0 or waiting_per_client < 0:
+            raise ConfigError("query memory, result size and waiting queries must not be negative")
+        self.max_result_bytes: int | None = max_result_bytes or None
+        self.max_nesting_depth = max_nesting_depth
+        self.max_tokens = max_tokens
+        self.waiting_per_client = waiting_per_client
+        self.max_waiting = max_waiting
+        self.start_method = start_method
+        self.memory_limit_mb = memory_limit_mb or None
+        self.checkers = self._pool("checker", max(2, min(MAX_CHECKERS, workers // 2)))
+
+    def _pool(self, name: str, pool_size: int) -> WorkerPool:
+        settings = PoolSettings(
+            size=pool_size,
+            per_client=self.limits.per_client,
+            waiting_per_client=self.waiting_per_client,
+            max_waiting=self.max_waiting,
+            memory_limit_mb=self.memory_limit_mb,
+            name=f"lodplan-sparql-{name}",
+        )
+        return WorkerPool(settings, start_method=self.start_method)
+
+    def close(self) -> None:
+        """Stop every worker (new ones start if another query comes)."""
+        self.checkers.close()
+
+    def _refuse_oversized(self, query: str) -> None:
+        depth = nesting_depth(query)
+        if depth > self.max_nesting_depth:
+            raise QueryTooComplexError(
+                f"the query is nested too deeply ({depth} levels of brackets, braces, "
+                f"parentheses or prefix operators; at most {self.max_nesting_depth} are accepted)"
+            )
+        size = expression_size(query)
+        if size > self.max_tokens:
+            raise QueryTooComplexError(
+                f"the query is too long ({size} tokens: names, values, operators and "
+                f"punctuation; at most {self.max_tokens} are accepted)"
+            )
+
+    def _check(self, query: str, base_iri: str, client: str) -> Checked:
+        request = CheckRequest(
+            query=query, base_iri=base_iri, prefixes=self.prefixes, forwarded=self.forwarded
+        )
+        try:
+            reply = self.checkers.ask(client, request, CHECK_TIME_LIMIT_S)
+        except QueryTimeoutError as error:
+            if isinstance(error, EndpointBusyError):
+                raise
+            raise QueryTooComplexError(
+                f"the query could not be parsed and planned within {CHECK_TIME_LIMIT_S:g} s "
+                "(too many patterns, paths or OPTIONALs); simplify it"
+            ) from None
+        if isinstance(reply, Failure):
+            raise self._failure(reply)
+        assert isinstance(reply, Checked)
+        return reply
+
+    def _failure(self, reply: Failure) -> QueryError:
+        if reply.reason == "memory":
+            return QueryMemoryError(memory_message(self.memory_limit_mb))
+        return _FAILURES.get(reply.reason, QueryExecutionError)(reply.message)
+
+
+class EmbeddedQueryService(CheckedQueryService):
     """Queries an :class:`EmbeddedStore` on pools of confined, killable, memory-capped workers.
 
     ``memory_limit_mb`` and ``max_result_bytes`` default to those of ``limits``
@@ -170,34 +269,26 @@ class EmbeddedQueryService:
         max_nesting_depth: int = MAX_NESTING_DEPTH,
         max_tokens: int = MAX_QUERY_TOKENS,
     ) -> None:
-        self._store = store
-        self.limits = limits or QueryLimits()
-        self.prefixes = dict(PREFIXES if prefixes is None else prefixes)
+        limits = limits or QueryLimits()
         if memory_limit_mb is None:
-            memory_limit_mb = self.limits.memory_mb
-        if max_result_bytes is None:
-            max_result_bytes = self.limits.max_result_bytes
-        if memory_limit_mb < 0 or max_result_bytes < 0 or waiting_per_client < 0:
+            memory_limit_mb = limits.memory_mb
+        if memory_limit_mb < 0:
             raise ConfigError("query memory, result size and waiting queries must not be negative")
-        self.memory_limit_mb: int | None = memory_limit_mb or None
-        self.max_result_bytes: int | None = max_result_bytes or None
-        self.max_nesting_depth = max_nesting_depth
-        self.max_tokens = max_tokens
-        size = workers or self.limits.worker_count()
-
-        def pool(name: str, pool_size: int) -> WorkerPool:
-            settings = PoolSettings(
-                size=pool_size,
-                per_client=self.limits.per_client,
-                waiting_per_client=waiting_per_client,
-                max_waiting=max_waiting,
-                memory_limit_mb=self.memory_limit_mb,
-                name=f"lodplan-sparql-{name}",
-            )
-            return WorkerPool(settings, start_method=start_method)
-
-        self.runners = pool("runner", size)
-        self.checkers = pool("checker", max(2, min(MAX_CHECKERS, size // 2)))
+        size = workers or limits.worker_count()
+        super().__init__(
+            limits,
+            prefixes=prefixes,
+            start_method=start_method,
+            max_result_bytes=max_result_bytes,
+            workers=size,
+            waiting_per_client=waiting_per_client,
+            max_waiting=max_waiting,
+            max_nesting_depth=max_nesting_depth,
+            max_tokens=max_tokens,
+            memory_limit_mb=memory_limit_mb,
+        )
+        self._store = store
+        self.runners = self._pool("runner", size)
 
     @property
     def worker_pids(self) -> list[int]:
@@ -221,8 +312,8 @@ class EmbeddedQueryService:
         client: str = LOCAL_CLIENT,
     ) -> QueryResult:
         self._refuse_oversized(query)
-        default_graphs = _checked_iris(default_graph_uris, "default-graph-uri")
-        named_graphs = _checked_iris(named_graph_uris, "named-graph-uri")
+        default_graphs = checked_iris(default_graph_uris, "default-graph-uri")
+        named_graphs = checked_iris(named_graph_uris, "named-graph-uri")
         info = self._store.info()
         checked = self._check(query, info.base_iri, client)
         request = QueryRequest(
@@ -236,7 +327,7 @@ class EmbeddedQueryService:
             default_graphs=default_graphs,
             named_graphs=named_graphs,
             max_bytes=self.max_result_bytes,
-            jsonld_context=jsonld_context or _bundled_jsonld_context(info.base_iri),
+            jsonld_context=jsonld_context or bundled_jsonld_context(info.base_iri),
             has_dataset_clause=checked.has_dataset_clause,
         )
         self.runners.settings.data_path = request.data_path  # opened by new workers
@@ -245,56 +336,39 @@ class EmbeddedQueryService:
 
     def close(self) -> None:
         """Stop every worker (new ones start if another query comes)."""
-        self.checkers.close()
+        super().close()
         self.runners.close()
-
-    def _refuse_oversized(self, query: str) -> None:
-        depth = nesting_depth(query)
-        if depth > self.max_nesting_depth:
-            raise QueryTooComplexError(
-                f"the query is nested too deeply ({depth} levels of brackets, braces, "
-                f"parentheses or prefix operators; at most {self.max_nesting_depth} are accepted)"
-            )
-        size = expression_size(query)
-        if size > self.max_tokens:
-            raise QueryTooComplexError(
-                f"the query is too long ({size} tokens: names, values, operators and "
-                f"punctuation; at most {self.max_tokens} are accepted)"
-            )
-
-    def _check(self, query: str, base_iri: str, client: str) -> Checked:
-        request = CheckRequest(query=query, base_iri=base_iri, prefixes=self.prefixes)
-        try:
-            reply = self.checkers.ask(client, request, CHECK_TIME_LIMIT_S)
-        except QueryTimeoutError as error:
-            if isinstance(error, EndpointBusyError):
-                raise
-            raise QueryTooComplexError(
-                f"the query could not be parsed and planned within {CHECK_TIME_LIMIT_S:g} s "
-                "(too many patterns, paths or OPTIONALs); simplify it"
-            ) from None
-        if isinstance(reply, Failure):
-            raise self._failure(reply)
-        assert isinstance(reply, Checked)
-        return reply
-
-    def _failure(self, reply: Failure) -> QueryError:
-        if reply.reason == "memory":
-            return QueryMemoryError(memory_message(self.memory_limit_mb))
-        return _FAILURES.get(reply.reason, QueryExecutionError)(reply.message)
 
     def _result(self, reply: object) -> QueryResult:
         if isinstance(reply, Failure):
             raise self._failure(reply)
         assert isinstance(reply, Answer)
-        offers = SOLUTION_FORMATS if reply.kind in ("solutions", "boolean") else RDF_FORMATS
-        media_format = next(f for f in offers if f.name == reply.format_name)
-        return QueryResult(
-            reply.body, media_format, reply.kind, reply.count, reply.truncated, reply.truncated_by
-        )
+        return answer_result(reply)
 
 
-def _bundled_jsonld_context(base_iri: str) -> JsonLdContext | None:
+def answer_result(reply: Answer) -> QueryResult:
+    """The :class:`QueryResult` of a worker's (or a forwarded query's) answer."""
+    offers = SOLUTION_FORMATS if reply.kind in ("solutions", "boolean") else RDF_FORMATS
+    media_format = next(f for f in offers if f.name == reply.format_name)
+    return QueryResult(
+        reply.body, media_format, reply.kind, reply.count, reply.truncated, reply.truncated_by
+    )
+
+
+def query_service_for(store: ReadableStore, limits: QueryLimits) -> QueryService:
+    """The query service of ``store``: queries run in worker processes on an embedded
+    store, and are forwarded to the engine of a remote one."""
+    if isinstance(store, EmbeddedStore):
+        return EmbeddedQueryService(store, limits)
+    from lodplan.sparql.remote import RemoteQueryService
+    from lodplan.store.remote import RemoteStore
+
+    if not isinstance(store, RemoteStore):
+        raise TypeError(f"no query service for {type(store).__name__}")
+    return RemoteQueryService(store, limits)
+
+
+def bundled_jsonld_context(base_iri: str) -> JsonLdContext | None:
     """lodplan's current context, at its versioned URL under ``base_iri``; ``None`` if
     not installed."""
     try:
@@ -304,7 +378,7 @@ def _bundled_jsonld_context(base_iri: str) -> JsonLdContext | None:
     return context if context.path.is_file() else None
 
 
-def _checked_iris(values: Sequence[str], parameter: str) -> tuple[str, ...]:
+def checked_iris(values: Sequence[str], parameter: str) -> tuple[str, ...]:
     checked = []
     for value in values:
         try:

@@ -29,6 +29,7 @@ import ctypes
 import itertools
 import multiprocessing
 import os
+import re
 import resource
 import signal
 import sys
@@ -55,7 +56,14 @@ from lodplan.publishing.jsonld import JsonLdCompactor, JsonLdContext
 from lodplan.publishing.negotiation import JSONLD, RDF_FORMATS
 from lodplan.publishing.prefixes import used_prefixes
 from lodplan.sparql.confinement import ConfinementError, confine_network
-from lodplan.sparql.inspection import code_text, inspect_query, looks_like_update
+from lodplan.sparql.inspection import (
+    STANDARD_FUNCTIONS,
+    code_text,
+    function_iris,
+    inspect_query,
+    looks_like_update,
+    without_comments,
+)
 from lodplan.sparql.results import serialize_boolean, write_solutions
 
 READY = "ready"
@@ -70,6 +78,9 @@ _MALLOC_ARENAS = 2
 #: parsed (measured, pyoxigraph 0.5). Address space only: pages are used as touched.
 QUERY_STACK_BYTES = 128 * 1024 * 1024
 _MENTIONS_SERVICE = "service"
+# An IRI or a prefixed name followed by "(": the only way to call a function by its IRI
+# (a text that merely looks so, in a string or a comment, only costs the full check).
+_MAY_CALL_FUNCTION = re.compile(r"(?:>|[\w.-]*:[\w.%-]*)\s*\(")
 
 
 @dataclass(frozen=True)
@@ -90,18 +101,25 @@ class QueryRequest:
 
 @dataclass(frozen=True)
 class CheckRequest:
-    """Parse ``query`` (with these prefixes and base) without running it on the data."""
+    """Parse ``query`` (with these prefixes and base) without running it on the data.
+
+    ``forwarded``: the query goes to a remote engine, which runs whatever functions it
+    names: only XSD casts are allowed (:func:`~lodplan.sparql.inspection.function_iris`).
+    """
 
     query: str
     base_iri: str | None
     prefixes: dict[str, str]
+    forwarded: bool = False
 
 
 @dataclass(frozen=True)
 class Checked:
-    """A query that parses; whether it declares its own dataset (``FROM``)."""
+    """A query that parses; whether it declares its own dataset (``FROM``), and what it
+    gives: ``solutions`` (SELECT), ``boolean`` (ASK) or ``graph`` (CONSTRUCT, DESCRIBE)."""
 
     has_dataset_clause: bool
+    kind: str = "solutions"
 
 
 @dataclass(frozen=True)
@@ -116,7 +134,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class Failure:
-    # syntax | update | service | not-acceptable | memory | evaluation | execution | unconfined
+    # syntax | update | service | function | not-acceptable | memory | evaluation | execution
+    # | unconfined
     reason: str
     message: str
 
@@ -185,6 +204,7 @@ def check(request: CheckRequest) -> Checked | Failure:
             prefixes=request.prefixes,
             use_default_graph_as_union=not features.has_dataset_clause,
         )
+        kind = _kind(result)
         del result  # never iterated: no evaluation
     except SyntaxError as error:
         if looks_like_update(request.query):
@@ -194,7 +214,42 @@ def check(request: CheckRequest) -> Checked | Failure:
         return Failure("memory", "the query needed more memory than the query worker may use")
     except Exception as error:
         return _evaluation_failure(request.query, error)
-    return Checked(features.has_dataset_clause)
+    if request.forwarded:
+        refused = _non_standard_functions(request)
+        if refused is not None:
+            return refused
+    return Checked(features.has_dataset_clause, kind)
+
+
+def _kind(result: object) -> str:
+    if isinstance(result, QuerySolutions):
+        return "solutions"
+    return "boolean" if isinstance(result, QueryBoolean) else "graph"
+
+
+def _non_standard_functions(request: CheckRequest) -> Failure | None:
+    """A failure if the query calls a function other than an XSD cast, or cannot be checked.
+
+    A query in which no IRI or prefixed name is followed by ``(`` calls none: rdflib's
+    parse (tens of milliseconds) is skipped."""
+    if not _MAY_CALL_FUNCTION.search(without_comments(request.query)):
+        return None
+    functions = function_iris(request.query, request.base_iri, request.prefixes)
+    if functions is None:
+        return Failure(
+            "function",
+            "this query could not be checked for the functions it calls (a SPARQL 1.1 "
+            "parser could not read it), so it is not sent to the SPARQL engine",
+        )
+    others = sorted(f for f in functions if not f.startswith(STANDARD_FUNCTIONS))
+    if others:
+        return Failure(
+            "function",
+            f"the function {others[0]} is not allowed: queries may call SPARQL's own "
+            "functions and the XSD casts only (engine extensions could reach the network "
+            "or files)",
+        )
+    return None
 
 
 def _die_with_server(server_pid: int) -> None:

@@ -16,6 +16,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple
 
 from lodplan.dataset import DownloadFile, NamedGraph  # re-exported: the store's types
 from lodplan.errors import LodplanError
+from lodplan.iris import is_skolem_iri
 
 Term = NamedNode | BlankNode | Literal
 #: One solution of a SELECT query: variable name (without ``?``) → bound term.
@@ -169,12 +170,13 @@ def describe_with_fragments(
     triples_about: Callable[[NamedNode | BlankNode], Iterable[Triple]],
     statements_about: Callable[[NamedNode], Iterable[NamedNode]] = lambda subject: (),
 ) -> list[Triple]:
-    """Triples about ``iri`` and, recursively, about the ``iri#…`` resources and the
-    blank nodes it points to, and the ``iri#…`` statements about it.
+    """Triples about ``iri`` and, recursively, about the ``iri#…`` resources, the
+    skolem IRIs and the blank nodes it points to, and the ``iri#…`` statements about it.
 
-    ``#`` sub-resources (provenance, selectors, dates…) and blank nodes (a catalog's
-    periods of time) belong to their resource's document, so they are described
-    with it. So do the ``rdf:Statement`` resources ``iri#…`` whose ``rdf:subject`` is
+    ``#`` sub-resources (provenance, selectors, dates, a dataset's period…) and what
+    stands for a blank node (the skolem IRIs of an ontology's OWL lists, see
+    :func:`lodplan.iris.is_skolem_iri`) belong to their resource's document, so they are
+    described with it. So do the ``rdf:Statement`` resources ``iri#…`` whose ``rdf:subject`` is
     ``iri`` (a plan's stated facts with their lines), which nothing points to: a
     concise bounded description includes the reifications of its statements.
     ``statements_about`` finds them. Duplicates (the same triple in several graphs)
@@ -194,7 +196,8 @@ def describe_with_fragments(
             ordered.append(triple)
             target = triple.object
             own = isinstance(target, BlankNode) or (
-                isinstance(target, NamedNode) and target.value.startswith(iri + "#")
+                isinstance(target, NamedNode)
+                and (target.value.startswith(iri + "#") or is_skolem_iri(target.value))
             )
             if own and isinstance(target, NamedNode | BlankNode) and target not in visited:
                 visited.add(target)
@@ -230,6 +233,39 @@ def with_bindings(query: str, bindings: Mapping[str, str] | None) -> str:
     return f"{query.rstrip()}\nVALUES ({variables}) {{ ({values}) }}\n"
 
 
+def with_inner_bindings(query: str, bindings: Mapping[str, str] | None) -> str:
+    """``query`` with a ``VALUES`` clause binding each variable to its IRI at the start of
+    its ``WHERE`` group, for engines that mishandle a trailing ``VALUES`` on a variable the
+    query does not project (Virtuoso 7: "No column"). The same solutions for the queries
+    lodplan binds (a bound variable is projected, or not grouped away), and the engine
+    starts from the bound value."""
+    if not bindings:
+        return query
+    values = with_bindings("", bindings).strip()
+    code = _NOT_CODE.sub(lambda match: " " * len(match.group()), query)
+    where = _WHERE_GROUP.search(code)
+    opening = where.end() if where else code.find("{") + 1
+    if opening <= 0:
+        raise ValueError("not a query with a WHERE group: its variables cannot be bound")
+    return f"{query[:opening]} {values}\n{query[opening:]}"
+
+
+# What is not code in a SPARQL text (strings, IRI references, comments, escapes in
+# prefixed names): the braces and keywords in them do not count. As in
+# lodplan.sparql.inspection, which this layer does not import.
+_NOT_CODE = re.compile(
+    r"""'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)
+      | \"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)
+      | '(?:[^'\\\n\r]|\\.)*(?:'|(?=[\n\r])|\Z)
+      | "(?:[^"\\\n\r]|\\.)*(?:"|(?=[\n\r])|\Z)
+      | <[^<>"{}|^`\\\x00-\x20]*>
+      | \#[^\n\r]*
+      | \\.
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_WHERE_GROUP = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
 RDF_SUBJECT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"
 
 _VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -260,6 +296,37 @@ def write_downloads(directory: Path, files: Sequence[DownloadFile]) -> None:
             if exc.filename is not None:
                 raise
             raise OSError(exc.errno, exc.strerror, str(path)) from exc  # write(2) names none
+
+
+class StoreUnavailableError(LodplanError):
+    """The store cannot answer now (a remote engine that is down or too slow): the server
+    answers ``503`` with ``Retry-After``, never a ``500``."""
+
+
+def file_in(directory: Path | None, name: str) -> Path | None:
+    """The file ``name`` of a build's files folder, if it exists; a name never leads outside
+    it (``../manifest.json``)."""
+    if directory is None:
+        return None
+    root = directory.resolve()
+    try:
+        path = (root / name).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            return None
+    except (OSError, ValueError):  # a name the file system refuses (too long, NUL…)
+        return None
+    return path
+
+
+def file_names(directory: Path | None) -> list[str]:
+    """The name of every file under ``directory`` (``plans/p.ttl``…), sorted."""
+    if directory is None or not directory.is_dir():
+        return []
+    return sorted(
+        path.relative_to(directory).as_posix()
+        for path in directory.rglob("*")
+        if path.is_file() and not path.is_symlink()
+    )
 
 
 class StoreWriteError(LodplanError):

@@ -52,6 +52,8 @@ from lodplan.store.base import (
     StoreInfo,
     StoreWriteError,
     describe_with_fragments,
+    file_in,
+    file_names,
     is_valid_iri,
     with_bindings,
     write_downloads,
@@ -322,26 +324,13 @@ class EmbeddedStore:
     def download(self, name: str) -> Path | None:
         self._refresh()
         assert self._opened_build is not None
-        directory = (self._opened_build / DOWNLOADS_DIR).resolve()
-        try:
-            path = (directory / name).resolve()
-            # a name is a path under downloads/, never outside it ("../manifest.json")
-            if not path.is_relative_to(directory) or not path.is_file():
-                return None
-        except OSError:  # a name the file system refuses (too long…): no such file
-            return None
-        return path
+        return file_in(self._opened_build / DOWNLOADS_DIR, name)
 
     def download_names(self) -> list[str]:
         """The name of every file :meth:`download` gives (``plans/p.ttl``…), sorted."""
         self._refresh()
         assert self._opened_build is not None
-        directory = self._opened_build / DOWNLOADS_DIR
-        return sorted(
-            path.relative_to(directory).as_posix()
-            for path in directory.rglob("*")
-            if path.is_file() and not path.is_symlink()
-        )
+        return file_names(self._opened_build / DOWNLOADS_DIR)
 
     def select(self, query: str, bindings: Mapping[str, str] | None = None) -> list[Solution]:
         solutions = self._solutions(query, bindings)

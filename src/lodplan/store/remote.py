@@ -14,17 +14,21 @@ next to old ones. A failed mapping or validation never reaches this point.
 from __future__ import annotations
 
 import json
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import requests
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
 from lodplan.errors import LodplanError
+from lodplan.iris import SKOLEM_PATH
 from lodplan.store.base import (
     RDF_SUBJECT,
     DownloadFile,
@@ -32,16 +36,22 @@ from lodplan.store.base import (
     NamedGraph,
     Solution,
     StoreInfo,
+    StoreUnavailableError,
     StoreWriteError,
     describe_with_fragments,
+    file_in,
+    file_names,
+    is_valid_iri,
     replace_directory,
     sparql_iri,
     staged_in_memory,
-    with_bindings,
+    with_inner_bindings,
 )
 
 MANIFEST_GRAPH = "graph/build"
 GSP_ATTEMPTS = 3
+#: Seconds to open a connection to the engine: one that cannot be reached answers at once.
+CONNECT_TIMEOUT_S = 5.0
 RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
 RDF_JSON = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON"
 
@@ -202,15 +212,76 @@ class RemotePublisher:
         return response
 
 
+class EngineUnavailableError(StoreUnavailableError, RemoteStoreError):
+    """The engine could not be reached, or did not answer in time."""
+
+
+#: Connections kept open to the engine (the server's threads share them).
+CONNECTIONS = 32
+#: Values of (subject, predicate) kept per build: the labels pages show.
+OBJECTS_KEPT = 200_000
+
+
+class _Known:
+    """A bounded, thread-safe memory of answers (least recently used ones forgotten)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, str]) -> Any:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str, str], value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+def engine_session() -> requests.Session:
+    """A session whose connection pool serves the server's threads at once."""
+    session = requests.Session()
+    adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=CONNECTIONS)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
 class RemoteStore:
-    """Read side on a remote engine, through the SPARQL Protocol."""
+    """Read side on a remote engine, through the SPARQL Protocol.
+
+    Every query is scoped to the graphs of the served build (its manifest lists them):
+    an engine also holds its own graphs (Virtuoso's system graphs) and may hold other
+    deployments; ``scoped=False`` leaves the engine's default dataset (an engine that
+    holds this deployment only). The build's files (``build --downloads``) are read from
+    ``downloads_dir``.
+    """
 
     def __init__(
-        self, endpoint: RemoteEndpoint, base_iri: str, session: requests.Session | None = None
+        self,
+        endpoint: RemoteEndpoint,
+        base_iri: str,
+        session: requests.Session | None = None,
+        downloads_dir: Path | None = None,
+        *,
+        scoped: bool = True,
     ) -> None:
         self.endpoint = endpoint
         self.base_iri = base_iri
-        self.session = session or requests.Session()
+        #: every query names the build's graphs as its dataset (else: the engine's own)
+        self.scoped = scoped
+        self.session = session or engine_session()
+        self.downloads_dir = downloads_dir
+        self._dataset: tuple[float, StoreInfo] | None = None
+        self._lock = threading.Lock()
+        self._known = _Known(OBJECTS_KEPT)
 
     def info(self) -> StoreInfo:
         manifest = self.base_iri + MANIFEST_GRAPH
@@ -218,23 +289,39 @@ class RemoteStore:
             f"SELECT ?m WHERE {{ GRAPH {sparql_iri(manifest)} "
             f"{{ {sparql_iri(manifest)} {sparql_iri(RDF_VALUE)} ?m }} }}"
         )
-        bindings = self._select(query)
+        bindings = self._select(query, scoped=False)
         if not bindings:
-            raise RemoteStoreError(f"no lodplan build published at {self.endpoint.query_url}")
+            raise RemoteStoreError(
+                f"no lodplan build for {self.base_iri} published at {self.endpoint.query_url}: "
+                f"run 'lodplan build --base-iri {self.base_iri} --graph-store URL' first"
+            )
         data = json.loads(bindings[0]["m"]["value"])
-        return StoreInfo(data["build_id"], data["base_iri"], data["built_at"], data["graphs"])
+        info = StoreInfo(data["build_id"], data["base_iri"], data["built_at"], data["graphs"])
+        with self._lock:
+            self._dataset = (time.monotonic(), info)
+        return info
+
+    def dataset(self) -> list[str]:
+        """The named graphs of the served build, as the last :meth:`info` read them (the
+        server reads it at the start of every request: a request sees one build)."""
+        with self._lock:
+            cached = self._dataset
+        return sorted((cached[1] if cached else self.info()).graphs)
 
     def describe(self, iri: str) -> list[Triple]:
-        """One request: the resource, its ``#`` parts and blank nodes down to
+        """One request: the resource, its ``#`` parts, skolem IRIs and blank nodes down to
         DESCRIBE_DEPTH links, and the ``#`` statements about it with their parts, in
-        one CONSTRUCT — so a blank node (a catalog's period of time) keeps its
-        identity, which it cannot across requests. Parts deeper than that, never seen
-        in lodplan's data, are fetched by further requests rather than dropped."""
+        one CONSTRUCT. Parts deeper than that (the cells of a long OWL list) are
+        fetched by further requests rather than dropped."""
+        if not is_valid_iri(iri):
+            return []
+        build = self._build_id()
         fetched = self._construct(describe_query(iri))
         by_subject: dict[NamedNode | BlankNode, list[Triple]] = {}
         for triple in fetched:
             if isinstance(triple.subject, NamedNode | BlankNode):  # not RDF-star terms
                 by_subject.setdefault(triple.subject, []).append(triple)
+        self._known.put((build, iri, ""), _values(by_subject.get(NamedNode(iri), [])))
         statements = [
             s
             for s in by_subject
@@ -248,13 +335,6 @@ class RemoteStore:
 
         return describe_with_fragments(iri, triples_about, lambda _subject: statements)
 
-    def _statements_about(self, subject: NamedNode) -> list[NamedNode]:
-        query = (
-            f"SELECT DISTINCT ?s WHERE {{ ?s {sparql_iri(RDF_SUBJECT)} {sparql_iri(subject.value)} "
-            "FILTER(isIRI(?s)) }"
-        )
-        return [NamedNode(row["s"]["value"]) for row in self._select(query)]
-
     def _triples_about(self, subject: NamedNode | BlankNode) -> list[Triple]:
         if isinstance(subject, BlankNode):  # not addressable across SPARQL requests
             return []
@@ -265,42 +345,76 @@ class RemoteStore:
         return self._construct(query)
 
     def graph_triples(self, graph_iri: str) -> list[Triple]:
+        if not is_valid_iri(graph_iri):
+            return []
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {sparql_iri(graph_iri)} {{ ?s ?p ?o }} }}"
         return self._construct(query)
 
     def objects(self, subject: str, predicate: str) -> list:
-        query = (
-            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o "
-            f"VALUES (?s ?p) {{ ({sparql_iri(subject)} {sparql_iri(predicate)}) }} }}"
-        )
-        return list(dict.fromkeys(triple.object for triple in self._construct(query)))
+        """Every value of ``subject`` is fetched at once and kept for the build: pages ask
+        the labels (three properties) of what they link to, again and again; a resource
+        :meth:`describe` fetched is answered from its description."""
+        if not (is_valid_iri(subject) and is_valid_iri(predicate)):
+            return []
+        build = self._build_id()
+        whole = self._known.get((build, subject, ""))  # every value of the subject is known
+        if whole is None:  # the next property asked of it is often another label
+            whole = _values(self._triples_about(NamedNode(subject)))
+            self._known.put((build, subject, ""), whole)
+        return list(whole.get(predicate, []))
+
+    def _build_id(self) -> str:
+        with self._lock:
+            cached = self._dataset
+        return (cached[1] if cached else self.info()).build_id
 
     def subjects_of_type(self, class_iri: str) -> list[str]:
         query = f"SELECT DISTINCT ?s WHERE {{ ?s a {sparql_iri(class_iri)} FILTER(isIRI(?s)) }}"
         return sorted(row["s"]["value"] for row in self._select(query))
 
     def download(self, name: str) -> Path | None:
-        return None  # an engine serves SPARQL; the files are in the publisher's downloads_dir
+        """A file the build wrote to its ``--downloads`` folder (the engine serves SPARQL)."""
+        return file_in(self.downloads_dir, name)
+
+    def download_names(self) -> list[str]:
+        return file_names(self.downloads_dir)
 
     def select(self, query: str, bindings: Mapping[str, str] | None = None) -> list[Solution]:
-        rows = self._select(with_bindings(query, bindings))
+        rows = self._select(with_inner_bindings(query, bindings))
         return [{name: _term(value) for name, value in row.items()} for row in rows]
 
-    def _select(self, query: str) -> list[dict]:
-        response = self._query(query, "application/sparql-results+json")
-        return response.json()["results"]["bindings"]
+    def _select(self, query: str, *, scoped: bool = True) -> list[dict]:
+        response = self._query(query, "application/sparql-results+json", scoped=scoped)
+        try:
+            return response.json()["results"]["bindings"]
+        except (ValueError, KeyError) as error:
+            raise RemoteStoreError(
+                f"the engine at {self.endpoint.query_url} answered a query with something "
+                f"other than SPARQL JSON results ({error})"
+            ) from None
 
     def _construct(self, query: str) -> list[Triple]:
         response = self._query(query, "application/n-triples")
         return [quad.triple for quad in parse(response.content, format=RdfFormat.N_TRIPLES)]
 
-    def _query(self, query: str, accept: str) -> requests.Response:
-        response = self.session.post(
-            self.endpoint.query_url,
-            data={"query": query},
-            headers={"Accept": accept},
-            timeout=self.endpoint.timeout_s,
-        )
+    def _query(self, query: str, accept: str, *, scoped: bool = True) -> requests.Response:
+        data: dict[str, str | list[str]] = {"query": query}
+        if scoped and self.scoped:  # the union of the build's graphs, as on the embedded store
+            graphs = self.dataset()
+            data["default-graph-uri"] = graphs
+            data["named-graph-uri"] = graphs
+        try:
+            response = self.session.post(
+                self.endpoint.query_url,
+                data=data,
+                headers={"Accept": accept},
+                timeout=(CONNECT_TIMEOUT_S, self.endpoint.timeout_s),
+            )
+        except (requests.ConnectionError, requests.Timeout) as error:
+            raise EngineUnavailableError(
+                f"the SPARQL engine at {self.endpoint.query_url} cannot be reached "
+                f"({type(error).__name__})"
+            ) from None
         if response.status_code != 200:
             raise RemoteStoreError(
                 f"query to {self.endpoint.query_url} failed: HTTP {response.status_code} "
@@ -309,13 +423,39 @@ class RemoteStore:
         return response
 
 
+def _values(triples: Iterable[Triple]) -> dict[str, list]:
+    """The values of each property in ``triples`` (of one subject), without repetition."""
+    values: dict[str, list] = {}
+    for triple in triples:
+        found = values.setdefault(triple.predicate.value, [])
+        if triple.object not in found:
+            found.append(triple.object)
+    return values
+
+
+def published_base_iris(
+    endpoint: RemoteEndpoint, session: requests.Session | None = None
+) -> list[str]:
+    """The base IRIs of the lodplan builds an engine holds (one per manifest graph)."""
+    query = (
+        f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g {sparql_iri(RDF_VALUE)} ?m }} "
+        f'FILTER(STRENDS(STR(?g), "/{MANIFEST_GRAPH}")) }}'
+    )
+    store = RemoteStore(endpoint, "", session=session)
+    rows = store._select(query, scoped=False)
+    return sorted(row["g"]["value"].removesuffix(MANIFEST_GRAPH) for row in rows)
+
+
 DESCRIBE_DEPTH = 4  # lodplan's deepest part: a stated fact's source's selector (3)
 
 
 def describe_query(iri: str) -> str:
     """A CONSTRUCT of everything :meth:`RemoteStore.describe` returns, in one query."""
     resource = sparql_iri(iri)
-    own = f'(isBlank(?{{v}}) || STRSTARTS(STR(?{{v}}), CONCAT(STR({resource}), "#")))'
+    own = (
+        f'(isBlank(?{{v}}) || STRSTARTS(STR(?{{v}}), CONCAT(STR({resource}), "#")) '
+        f'|| CONTAINS(STR(?{{v}}), "/{SKOLEM_PATH}"))'
+    )
     branches = [f"{{ VALUES ?s {{ {resource} }} ?s ?p ?o }}"]
     for depth in range(1, DESCRIBE_DEPTH + 1):
         chain, previous = [], resource

@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lodplan.config import (
     QueryLimits,
+    StoreLocation,
     catalog_page_size_from_env,
     normalise_base_iri,
     page_query_timeout_from_env,
@@ -24,9 +25,11 @@ from lodplan.publishing.catalog_pages import CatalogPages
 from lodplan.publishing.jsonld import JsonLdCompactor
 from lodplan.publishing.resources import ResourceService, make_template_environment
 from lodplan.resources import site_dir
-from lodplan.sparql.service import EmbeddedQueryService, QueryService
-from lodplan.store.base import ReadableStore
-from lodplan.store.embedded import EmbeddedStore, StoreNotBuiltError
+from lodplan.sparql.service import QueryService, query_service_for
+from lodplan.store import open_store
+from lodplan.store.base import ReadableStore, StoreUnavailableError
+from lodplan.store.embedded import StoreNotBuiltError
+from lodplan.store.remote import RemoteStoreError
 from lodplan.web import catalog as catalog_routes
 from lodplan.web import charts, discovery, pages, resources, sparql, validation
 from lodplan.web import ontology as ontology_routes
@@ -94,7 +97,7 @@ def create_app(
     _warn_on_base_mismatch(store, base)
     # the SPARQL endpoint and /.well-known/void first: the resource blueprint catches
     # every other path
-    app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(sparql.sparql_blueprint(query_service))
     app.register_blueprint(discovery.blueprint)
     app.register_blueprint(catalog_routes.blueprint)
     app.register_blueprint(pages.blueprint)
@@ -111,6 +114,8 @@ def create_app(
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StoreNotBuiltError, _no_build)
     app.register_error_handler(PageQueryTimeoutError, _page_too_slow)
+    app.register_error_handler(StoreUnavailableError, _store_unavailable)
+    app.register_error_handler(RemoteStoreError, _engine_failed)
     return app
 
 
@@ -139,16 +144,37 @@ def create_app_for_store(
     catalog_page_size: int | None = None,
     proxy_hops: int = 0,
 ) -> Flask:
-    """The app over the embedded store at ``store_root``; its query workers start on first use.
+    """The app over the embedded store at ``store_root`` (see :func:`create_app_for_location`)."""
+    return create_app_for_location(
+        StoreLocation(path=Path(store_root)),
+        base_iri,
+        limits,
+        context_path=context_path,
+        catalog_page_size=catalog_page_size,
+        proxy_hops=proxy_hops,
+    )
+
+
+def create_app_for_location(
+    location: StoreLocation,
+    base_iri: str,
+    limits: QueryLimits | None = None,
+    *,
+    context_path: Path | None = None,
+    catalog_page_size: int | None = None,
+    proxy_hops: int = 0,
+) -> Flask:
+    """The app over the store at ``location`` (the embedded store, or a remote engine whose
+    build for ``base_iri`` is served); its query workers start on first use.
 
     Behind ``proxy_hops`` trusted reverse proxies, the client's address, scheme and host
     are those the proxies forwarded (``X-Forwarded-For``, ``-Proto``, ``-Host``): queries
     are shared fairly by client address, which must be the real client's.
     """
-    store = EmbeddedStore(Path(store_root))
+    store = open_store(location, base_iri if location.remote else None)
     app = create_app(
         store,
-        EmbeddedQueryService(store, limits or QueryLimits()),
+        query_service_for(store, limits or QueryLimits()),
         base_iri=base_iri,
         context_path=context_path,
         catalog_page_size=catalog_page_size,
@@ -232,11 +258,21 @@ def _no_build(error: StoreNotBuiltError) -> Response:
     return text_response(503, f"503 Service Unavailable: {error}")
 
 
+def _store_unavailable(error: StoreUnavailableError) -> Response:
+    response = text_response(503, f"503 Service Unavailable: {error}")
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+def _engine_failed(error: RemoteStoreError) -> Response:
+    return text_response(502, f"502 Bad Gateway: {error}")
+
+
 def _warn_on_base_mismatch(store: ReadableStore, base: str) -> None:
     try:
         data_base = store.info().base_iri
-    except StoreNotBuiltError:
-        return
+    except (StoreNotBuiltError, StoreUnavailableError, RemoteStoreError):
+        return  # said at the first request
     if data_base != base:
         logger.warning(
             "serving at %s data built for %s: resources are dereferenced under %s",

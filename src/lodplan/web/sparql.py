@@ -1,5 +1,9 @@
 """The SPARQL 1.1 Protocol endpoint (https://www.w3.org/TR/sparql11-protocol/), read-only.
 
+:func:`sparql_blueprint` builds it from a query service — the embedded store's or a
+remote engine's (:func:`lodplan.sparql.service.query_service_for`) — as a blueprint
+any Flask app can register; lodplan's app adds the pages and the service description.
+
 * ``GET /sparql?query=…``, ``POST`` form ``query=…``, ``POST`` ``application/sparql-query``;
 * ``default-graph-uri`` / ``named-graph-uri`` define the dataset (else the union of all graphs);
 * results by ``Accept`` or ``?format=`` / ``output=`` (json, xml, csv, tsv, ttl, jsonld, nt, rdf);
@@ -9,10 +13,11 @@
 * each client (by address; IPv6 by /64) runs one query at a time and its next
   queries wait their turn (see :mod:`lodplan.sparql.service`);
 * status codes: 400 malformed, too long or nested too deeply, or failed while being
-  evaluated, 403 update or SERVICE, 406 no acceptable format, 415 unknown POST body,
+  evaluated, 403 update, SERVICE or (on a remote engine) a function other than SPARQL's
+  and the XSD casts, 406 no acceptable format, 415 unknown POST body,
   429 too many queries of one client at once (with ``Retry-After``), 503 time limit
-  exceeded, worker lost or no worker free in time (with ``Retry-After``), 507 memory
-  limit exceeded; a result
+  exceeded, worker lost, no worker free in time or the remote engine unreachable (with
+  ``Retry-After``), 507 memory limit exceeded, 502 the remote engine failed; a result
   capped at the row limit carries ``X-SPARQL-MaxRows: N``, one cut at the size
   limit ``X-lodplan-Truncated: bytes``.
 """
@@ -22,7 +27,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, current_app, request, url_for
 
 from lodplan.pages.sparql_editor import Endpoint, bundled_examples, render_sparql_page
 from lodplan.pages.sparql_results import render_results_page
@@ -41,13 +46,16 @@ from lodplan.publishing.serialization import rdf_bytes
 from lodplan.sparql.results import JSON, SOLUTION_FORMATS
 from lodplan.sparql.service import (
     EndpointBusyError,
+    EngineError,
     FederationNotAllowedError,
+    FunctionNotAllowedError,
     InvalidQueryRequestError,
     QueryError,
     QueryEvaluationError,
     QueryMemoryError,
     QueryNotAcceptableError,
     QueryResult,
+    QueryService,
     QuerySyntaxError,
     QueryTimeoutError,
     QueryTooComplexError,
@@ -59,9 +67,7 @@ from lodplan.sparql.service_description import SD_PREFIXES, service_description
 from lodplan.terms import PREFIXES
 from lodplan.web.pages import html_response, page_links
 from lodplan.web.responses import not_acceptable, text_response
-from lodplan.web.services import services
-
-blueprint = Blueprint("sparql", __name__)
+from lodplan.web.services import EXTENSION_KEY, WebServices, services
 
 FORM_QUERY = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"
@@ -79,10 +85,12 @@ _STATUS: list[tuple[type[QueryError], int, str]] = [
     (TooManyQueriesError, 429, "Too Many Requests"),
     (UpdateNotAllowedError, 403, "Forbidden"),
     (FederationNotAllowedError, 403, "Forbidden"),
+    (FunctionNotAllowedError, 403, "Forbidden"),
     (QueryNotAcceptableError, 406, "Not Acceptable"),
     (QueryTimeoutError, 503, "Service Unavailable"),  # and EndpointBusyError
     (WorkerUnavailableError, 503, "Service Unavailable"),
     (QueryMemoryError, 507, "Insufficient Storage"),
+    (EngineError, 502, "Bad Gateway"),
 ]
 _descriptions = LRUCache(8)
 
@@ -103,15 +111,34 @@ class ProtocolRequest:
     format_names: tuple[str, ...]  # every format=/output=/results= value, in that order
 
 
-@blueprint.route("/sparql", methods=["GET", "POST"])
-def endpoint() -> Response:
-    try:
-        protocol = _protocol_request()
-    except ProtocolError as error:
-        return error.response
-    if protocol.query is None:
-        return _description(protocol.format_names)
-    return _run(protocol)
+def sparql_blueprint(queries: QueryService, path: str = "/sparql") -> Blueprint:
+    """The SPARQL 1.1 Protocol endpoint at ``path``, built from a query service (the
+    embedded store's, or a remote engine's): a blueprint any Flask app can register.
+
+    In lodplan's app (:func:`lodplan.web.app.create_app`) browsers also get the query
+    page and results as pages, and clients without a query the service description;
+    mounted in another app, it answers queries only (SPARQL results and RDF formats).
+    """
+    blueprint = Blueprint("sparql", __name__)
+
+    @blueprint.route(path, methods=["GET", "POST"])
+    def endpoint() -> Response:
+        try:
+            protocol = _protocol_request()
+        except ProtocolError as error:
+            return error.response
+        if protocol.query is None:
+            if _site() is None:
+                return text_response(400, "400 Bad Request: give a query (query=…).")
+            return _description(protocol.format_names)
+        return _run(protocol, queries)
+
+    return blueprint
+
+
+def _site() -> WebServices | None:
+    """lodplan's services, when the endpoint is mounted in lodplan's app."""
+    return current_app.extensions.get(EXTENSION_KEY)
 
 
 def _protocol_request() -> ProtocolRequest:
@@ -185,40 +212,40 @@ def _body_text() -> str:
         ) from None
 
 
-def _run(protocol: ProtocolRequest) -> Response:
-    solutions_format, graph_format = _result_formats(protocol.format_names)
+def _run(protocol: ProtocolRequest, queries: QueryService) -> Response:
+    site = _site()
+    solutions_format, graph_format = _result_formats(protocol.format_names, pages=site is not None)
     if solutions_format is None and graph_format is None:
         return not_acceptable((*SOLUTION_FORMATS, *RDF_FORMATS), what="the query result")
     assert protocol.query is not None
-    web = services()
     try:
-        result = web.queries.execute(
+        result = queries.execute(
             protocol.query,
             # a page shows results read from SPARQL JSON or N-Triples
             solutions_format=JSON if solutions_format is HTML else solutions_format,
             graph_format=NTRIPLES if graph_format is HTML else graph_format,
             default_graph_uris=protocol.default_graph_uris,
             named_graph_uris=protocol.named_graph_uris,
-            jsonld_context=web.resources.jsonld_context,
+            jsonld_context=site.resources.jsonld_context if site else None,
             client=client_key(request.remote_addr),
         )
     except QueryError as error:
         return _query_error(error)
     chosen = graph_format if result.kind == "graph" else solutions_format
     if chosen is HTML:
-        response = _result_page(protocol.query, result)
+        response = _result_page(protocol.query, result, queries)
     else:
         response = Response(result.body, content_type=result.format.content_type)
     response.headers["Vary"] = "Accept"
     if result.truncated_by == "bytes":
         response.headers[TRUNCATED_HEADER] = "bytes"
     elif result.truncated:
-        response.headers[MAX_ROWS_HEADER] = str(web.queries.limits.max_rows)
+        response.headers[MAX_ROWS_HEADER] = str(queries.limits.max_rows)
     return response
 
 
 def _result_formats(
-    format_names: tuple[str, ...],
+    format_names: tuple[str, ...], *, pages: bool = True
 ) -> tuple[MediaFormat | None, MediaFormat | None]:
     """The format for SELECT/ASK results and the one for graphs (the query decides which).
 
@@ -229,20 +256,21 @@ def _result_formats(
     A browser (``text/html`` preferred) gets the results as a page: ``HTML``.
     """
     accept = request.headers.get("Accept")
+    page = (HTML,) if pages else ()  # result pages need lodplan's site
     if format_names:
-        solutions = first_named(format_names, (*SOLUTION_FORMATS, HTML))
-        graph = first_named(format_names, (*RDF_FORMATS, HTML))
+        solutions = first_named(format_names, (*SOLUTION_FORMATS, *page))
+        graph = first_named(format_names, (*RDF_FORMATS, *page))
         if solutions is None and graph is None:
             return None, None
         if solutions is None:
-            solutions = negotiate(accept, (*SOLUTION_FORMATS, HTML))
+            solutions = negotiate(accept, (*SOLUTION_FORMATS, *page))
         if graph is None:
-            graph = negotiate(accept, (*RDF_FORMATS, HTML))
+            graph = negotiate(accept, (*RDF_FORMATS, *page))
         return solutions, graph
-    return negotiate(accept, (*SOLUTION_FORMATS, HTML)), negotiate(accept, (*RDF_FORMATS, HTML))
+    return negotiate(accept, (*SOLUTION_FORMATS, *page)), negotiate(accept, (*RDF_FORMATS, *page))
 
 
-def _result_page(query: str, result: QueryResult) -> Response:
+def _result_page(query: str, result: QueryResult, queries: QueryService) -> Response:
     """The result as a page for people (a browser opening a shared ``/sparql?query=`` link)."""
     links = page_links()
     html = render_results_page(
@@ -255,7 +283,7 @@ def _result_page(query: str, result: QueryResult) -> Response:
             (fmt.names[0], fmt.label)
             for fmt in (SOLUTION_FORMATS if result.kind != "graph" else RDF_FORMATS)
         ],
-        max_rows=services().queries.limits.max_rows,
+        max_rows=queries.limits.max_rows,
     )
     return html_response(html, links.lang)
 

@@ -36,11 +36,11 @@ from typing import Any
 from waitress.adjustments import Adjustments
 from waitress.server import create_server
 
-from lodplan.config import MAX_QUERY_WORKERS, QueryLimits
+from lodplan.config import MAX_QUERY_WORKERS, QueryLimits, StoreLocation
 from lodplan.errors import ConfigError
 from lodplan.sparql.service import DEFAULT_MAX_WAITING, MAX_CHECKERS
 from lodplan.store.embedded import current_build_dir
-from lodplan.web.app import MAX_REQUEST_BYTES, create_app_for_store, keep_warm
+from lodplan.web.app import MAX_REQUEST_BYTES, create_app_for_location, keep_warm
 from lodplan.web.services import EXTENSION_KEY
 
 #: Threads that run the app. A SPARQL request holds one while it is checked, waits
@@ -112,7 +112,7 @@ def proxy_hops_from(flag: int | None) -> int:
 
 
 def serve(
-    store_root: Path,
+    location: StoreLocation | Path,
     *,
     host: str,
     port: int,
@@ -121,15 +121,19 @@ def serve(
     threads: int = DEFAULT_THREADS,
     proxy_hops: int = 0,
 ) -> None:
-    """Serve the store at ``store_root`` until interrupted (SIGINT or SIGTERM)."""
-    current_build_dir(store_root)  # fail here, clearly, rather than at the first request
+    """Serve the store at ``location`` (an embedded store's folder, or a remote engine)
+    until interrupted (SIGINT or SIGTERM)."""
+    if not isinstance(location, StoreLocation):
+        location = StoreLocation(path=Path(location))
+    if not location.remote:
+        current_build_dir(location.path)  # fail here, clearly, rather than at the first request
     options = waitress_options(host=host, port=port, threads=threads)
     if proxy_hops:
         options["clear_untrusted_proxy_headers"] = False
     Adjustments(**options)  # refuse bad settings before anything starts
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     _raise_open_files_limit(CONNECTION_LIMIT + SPARE_FILE_DESCRIPTORS)
-    app = create_app_for_store(Path(store_root), base_iri, limits, proxy_hops=proxy_hops)
+    app = create_app_for_location(location, base_iri, limits, proxy_hops=proxy_hops)
     keep_warm(app)  # the charts, the plans by title, the search index: ready before visitors
     server = create_server(access_log(app.wsgi_app), **options)
     signal.signal(signal.SIGTERM, _exit)  # waitress stops its threads on SystemExit
