@@ -103,13 +103,13 @@ def test_every_bundled_plan_is_served(server):
     assert len(plan_ids) >= 5
     for plan_id in plan_ids:
         response = requests.get(
-            base + "plan/" + plan_id, headers={"Accept": "text/turtle"}, timeout=10
+            base + "plan/" + plan_id, headers={"Accept": "text/turtle"}, timeout=30
         )
         assert response.status_code == 200, plan_id
         assert "hasElement" in response.text, plan_id
     query = "SELECT ?plan (COUNT(?e) AS ?n) WHERE { ?e lodplan:inPlan ?plan } GROUP BY ?plan"
     rows = requests.get(
-        base + "sparql", params={"query": query}, headers={"Accept": "text/csv"}, timeout=10
+        base + "sparql", params={"query": query}, headers={"Accept": "text/csv"}, timeout=30
     ).text.splitlines()[1:]
     assert len(rows) == len(plan_ids)
     assert all(int(row.rsplit(",", 1)[1]) > 10 for row in rows)
