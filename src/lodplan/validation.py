@@ -35,6 +35,9 @@ import pyshacl_turbo
 from pyshacl_turbo.rdf import Input as TurboInput
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS, XSD
+from rdflib.paths import NegatedPath
+from rdflib.paths import Path as RdflibPath
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from lodplan.codelists import Vocabulary
@@ -174,7 +177,9 @@ class Validator:
     ``engine`` is :data:`TURBO` (the default) or :data:`REFERENCE` (pyshacl);
     ``$LODPLAN_SHACL_ENGINE`` chooses it when not given. Both validate the plan's
     graph together with the ontology and the code lists, without inference, with
-    SHACL-AF targets, and give the same report (tests/test_shacl_corpus.py).
+    SHACL-AF targets, and give the same report (tests/test_shacl_corpus.py), but where
+    a value of a datatype neither knows is compared: pyshacl-turbo then reports it, as
+    SHACL says, and pyshacl does not (the value breaks its sh:datatype in both).
     """
 
     def __init__(
@@ -248,7 +253,7 @@ class Validator:
         report = ValidationReport(plan_id, graph=results)
         for result in results.subjects(SH.focusNode, None, unique=True):
             report.findings.append(self._finding(results, result, graph, source_file))
-        report.findings.sort(key=lambda f: (f.place.start_line if f.place else 0, f.focus))
+        report.findings.sort(key=_finding_order)
         focus_nodes = self._targets.counts(graph, plan_ntriples)
         report.run = ValidationRun(
             validated_at=validated_at,
@@ -350,7 +355,9 @@ class _Engine(Protocol):
 
 class _Turbo:
     """pyshacl-turbo: shapes compiled once; the plan and the vocabulary handed over as
-    N-Triples, which its native parser reads exactly (no rdflib graph is copied)."""
+    N-Triples, which its native parser reads exactly (no rdflib graph is copied:
+    ``pyshacl_turbo.rdf.Input``, the type its own loaders make, hence the pinned
+    minor version)."""
 
     name = TURBO
 
@@ -482,6 +489,8 @@ class FocusNodes:
         }
         self._store: pyoxigraph.Store | None = None
         self._store_pid = 0
+        # only the triples SPARQL targets can match are loaded (None: all of them)
+        self._read = predicates_read(q for shape in self.shapes for q in shape.sparql)
 
     def counts(self, plan: Graph, plan_ntriples: str) -> dict[Node, int]:
         if (None, RDFS.subClassOf, None) in plan:  # the plan declares classes: all again
@@ -540,7 +549,8 @@ class FocusNodes:
         if not queries:
             return {}
         store = self._vocabulary_store()
-        store.load(plan_ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)  # keeps blank labels
+        plan = _lines_with(plan_ntriples, self._read)
+        store.load(plan, format=pyoxigraph.RdfFormat.N_TRIPLES)  # keeps blank node labels
         try:
             return {
                 query: {
@@ -563,13 +573,63 @@ class FocusNodes:
             store.extend(
                 pyoxigraph.Quad(t.subject, t.predicate, t.object, _VOCABULARY_GRAPH)
                 for t in pyoxigraph.parse(
-                    self._vocabulary_ntriples,
+                    _lines_with(self._vocabulary_ntriples, self._read),
                     format=pyoxigraph.RdfFormat.N_TRIPLES,
                     rename_blank_nodes=False,
                 )
             )
             self._store, self._store_pid = store, os.getpid()
         return self._store
+
+
+def predicates_read(queries: Iterable[str]) -> frozenset[str] | None:
+    """The predicates (as N-Triples terms) that the triple patterns and property paths
+    of SPARQL queries can match; None when some pattern can match any predicate (a
+    variable, a negated property set), or a query cannot be read."""
+    found: set[str] = set()
+
+    def predicate(term: Any) -> bool:
+        if isinstance(term, URIRef):
+            found.add(term.n3())
+            return True
+        if isinstance(term, NegatedPath) or not isinstance(term, RdflibPath):
+            return False  # a variable, or any predicate but some
+        parts = [
+            *getattr(term, "args", ()),
+            getattr(term, "arg", None),
+            getattr(term, "path", None),
+        ]
+        return all(predicate(part) for part in parts if part is not None)
+
+    def walk(node: Any) -> bool:
+        if isinstance(node, dict):  # rdflib's algebra: CompValue
+            return all(
+                all(predicate(p) for _, p, _ in value) if key == "triples" else walk(value)
+                for key, value in node.items()
+            )
+        if isinstance(node, list | tuple):
+            return all(walk(item) for item in node)
+        return True
+
+    for query in queries:
+        try:
+            algebra = prepareQuery(query).algebra
+        except Exception:
+            return None
+        if not walk(algebra):
+            return None
+    return frozenset(found)
+
+
+def _lines_with(ntriples: str, predicates: frozenset[str] | None) -> str:
+    """The N-Triples lines whose predicate is one of ``predicates`` (None: all)."""
+    if predicates is None:
+        return ntriples
+    return "".join(
+        line
+        for line in ntriples.splitlines(keepends=True)
+        if line.split(" ", 2)[1:2] and line.split(" ", 2)[1] in predicates
+    )
 
 
 def _subclasses(graphs: list[Graph]) -> dict[Node, tuple[Node, ...]]:
@@ -604,6 +664,20 @@ def _rdflib_term(term) -> Node:
 
 def _ntriples(graph: Graph) -> str:
     return graph.serialize(format="nt")
+
+
+def _finding_order(finding: Finding) -> tuple:
+    """By source line and focus node, then by what was checked: the same order whatever
+    order the engine listed its results in."""
+    return (
+        finding.place.start_line if finding.place else 0,
+        finding.focus,
+        finding.path or "",
+        finding.constraint,
+        finding.shape or "",
+        finding.value or "",
+        finding.severity,
+    )
 
 
 def source_place(data: Graph, node, source_file: Path) -> SourcePlace | None:
