@@ -374,7 +374,7 @@ def _validator(args):
     if args.cached:
         cache_sparql_parsing()
     validator = Validator(bundled_vocabulary())
-    _ = validator.shapes, validator._vocabulary_graph  # parsed once per build, not timed
+    _ = validator.shapes, validator.vocabulary_graph  # parsed once per build, not timed
     return validator
 
 

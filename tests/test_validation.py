@@ -5,13 +5,22 @@ from __future__ import annotations
 import hashlib
 import json
 
-import pyshacl
+import pyshacl_turbo
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH
 
+from lodplan.errors import LodplanError
 from lodplan.terms import LP, STATUS
-from lodplan.validation import ValidationReport, Validator, validation_files
+from lodplan.validation import (
+    ENGINE_ENV,
+    REFERENCE,
+    TURBO,
+    ValidationReport,
+    Validator,
+    report_summary,
+    validation_files,
+)
 from tests.conftest import TEST_BASE
 from tests.support.validation_reports import ACTION as TEST_ACTION
 from tests.support.validation_reports import (
@@ -96,7 +105,7 @@ def test_report_records_what_was_checked(validated):
     assert run.data_triples == len(plan_graph())
     assert run.validated_triples == run.data_triples + run.vocabulary_triples
     assert run.vocabulary_triples > 1000  # the ontology and code lists are validated too
-    assert run.validator_version == pyshacl.__version__
+    assert (run.validator, run.validator_version) == (TURBO, pyshacl_turbo.__version__)
     digest = hashlib.sha256(validated.shapes_file.read_bytes()).hexdigest()
     assert run.shapes_files == (("shapes.ttl", digest),)
     uses = {shape.name: shape for shape in run.shapes}
@@ -129,7 +138,12 @@ def test_summary_gives_each_result_with_its_source_lines(validated):
     assert summary["conforms"] is False
     assert summary["counts"] == {"violation": 1, "warning": 1, "info": 1}
     assert summary["subject"] == str(PLAN) and summary["kind"] == "plan"
-    assert summary["validator"]["version"] == pyshacl.__version__
+    assert summary["validator"] == {
+        "name": "pyshacl-turbo",
+        "version": pyshacl_turbo.__version__,
+        "inference": "none",
+        "advanced": True,
+    }
     assert summary["triples"]["data"] == len(plan_graph())
     warning = next(r for r in summary["results"] if r["severity"] == "warning")
     assert warning["focus"] == str(PLAN)
@@ -206,3 +220,49 @@ def test_an_editorial_note_without_its_language_is_reported(validator, mot):
     report = validator.validate("mot", graph, mot.spec.source.path)
     assert not report.conforms
     assert any(f.focus == str(ACTION) and f.path == "skos:editorialNote" for f in report.findings)
+
+
+# --- the engine ---
+
+
+def test_the_engine_is_chosen_by_its_setting(vocabulary, monkeypatch):
+    assert Validator(vocabulary).engine == TURBO
+    monkeypatch.setenv(ENGINE_ENV, REFERENCE)
+    assert Validator(vocabulary).engine == REFERENCE
+    assert Validator(vocabulary, engine=TURBO).engine == TURBO
+    monkeypatch.setenv(ENGINE_ENV, "jena")
+    with pytest.raises(LodplanError, match="pyshacl-turbo, pyshacl"):
+        Validator(vocabulary)
+
+
+def test_pyshacl_as_engine_gives_the_same_report(tmp_path, vocabulary):
+    pytest.importorskip("pyshacl")
+    turbo = validate_test_plan(tmp_path / "turbo", vocabulary)
+    reference = validate_test_plan(tmp_path / "reference", vocabulary, engine=REFERENCE)
+    assert reference.report.run.validator == "pyshacl"
+    assert turbo.report.findings != []
+    mine, theirs = (report_summary(v.report, v.plan, v.mappings) for v in (turbo, reference))
+    for summary in (mine, theirs):
+        for key in ("validated_at", "duration_seconds", "validator"):
+            summary.pop(key)
+    assert json.dumps(mine) == json.dumps(theirs)
+    assert turbo.report.graph.isomorphic(reference.report.graph)
+
+
+def test_the_plans_n_triples_can_be_given(validator, mot):
+    graph = copy(mot.graph)
+    graph.remove((ACTION, RDFS.label, None))
+    ntriples = graph.serialize(format="nt")
+    given = validator.validate("mot", graph, mot.spec.source.path, ntriples)
+    made = validator.validate("mot", graph, mot.spec.source.path)
+    assert given.findings == made.findings
+    assert given.run.shapes == made.run.shapes
+
+
+def test_a_source_line_that_is_not_a_number_is_no_place(validator, mot):
+    graph = copy(mot.graph)
+    source = graph.value(ACTION, LP.source)
+    graph.set((source, LP.startLine, Literal("cent sept")))
+    report = validator.validate("mot", graph, mot.spec.source.path)
+    finding = next(f for f in report.findings if f.path == "lodplan:startLine")
+    assert finding.place is None  # reported, without a line to point to

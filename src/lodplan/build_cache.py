@@ -38,7 +38,10 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 #: The bundled folders whose files decide what a plan becomes.
 _DECISIVE_FOLDERS = ("ontology", "shapes", "referentials", "presets")
 #: Libraries whose versions decide the bytes written.
-_DECISIVE_LIBRARIES = ("rdflib", "pyoxigraph", "pyshacl", "pyld", "openpyxl", "frictionless")
+_DECISIVE_LIBRARIES = ("rdflib", "pyoxigraph", "pyshacl", "pyshacl-turbo", "pyld", "openpyxl",
+                       "frictionless")  # fmt: skip
+#: Settings that change what a plan's checks give.
+_DECISIVE_SETTINGS = ("LODPLAN_SHACL_ENGINE",)
 
 
 def _hash_tree(digest: Any, root: Path, pattern: str = "*") -> None:
@@ -61,6 +64,8 @@ def toolkit_digest() -> str:
         except metadata.PackageNotFoundError:
             version = "absent"
         digest.update(f"{library} {version}\n".encode())
+    for setting in _DECISIVE_SETTINGS:
+        digest.update(f"{setting}={os.environ.get(setting, '').strip()}\n".encode())
     return digest.hexdigest()
 
 

@@ -115,14 +115,16 @@ class ValidatedPlan:
     shapes_file: Path
 
 
-def validate_test_plan(folder: Path, vocabulary: Vocabulary) -> ValidatedPlan:
+def validate_test_plan(
+    folder: Path, vocabulary: Vocabulary, engine: str | None = None
+) -> ValidatedPlan:
     """Validate the test plan against the test shapes; files are written under ``folder``."""
     shapes_file = write_shapes(folder / "shapes")
     mappings = folder / "mappings"
     source = mappings / PLAN_ID / SOURCE_FILE
     source.parent.mkdir(parents=True, exist_ok=True)
     source.write_text("\n".join(SOURCE_LINES) + "\n", encoding="utf-8")
-    validator = Validator(vocabulary, shapes_directory=shapes_file.parent)
+    validator = Validator(vocabulary, shapes_directory=shapes_file.parent, engine=engine)
     report = validator.validate(PLAN_ID, plan_graph(), source)
     plan = PlanFiles(PLAN_ID, str(PLAN), GRAPH, "Plan d'essai", SOURCE_LINES)
     return ValidatedPlan(report, plan, mappings, shapes_file)
