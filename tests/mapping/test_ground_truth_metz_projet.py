@@ -15,7 +15,7 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, XSD
 
-from lodplan.publishing.downloads import _action_rows, memory_store
+from lodplan.publishing.downloads import _action_rows, _PlanRows, memory_store
 from lodplan.store.base import NamedGraph
 from lodplan.terms import LP, OA
 from lodplan.validation import Validator
@@ -294,7 +294,10 @@ def test_the_csv_span_of_an_action_follows_its_date_roles(metz):
     launch is a start with no end, an event no span."""
     ntriples = metz.graph.serialize(format="nt", encoding="utf-8")
     store = memory_store([NamedGraph(metz.graph_iri, ntriples, len(metz.graph))])
-    rows = {row["source_lines"] + " " + row["label"]: row for row in _action_rows(store, PLAN)}
+    rows = {
+        row["source_lines"] + " " + row["label"]: row
+        for row in _action_rows(_PlanRows.of(store, PLAN))
+    }
 
     def span(key):
         return rows[key]["start_date"], rows[key]["end_date"]

@@ -16,15 +16,19 @@ import pytest
 from pyoxigraph import RdfFormat, parse
 
 from lodplan.build import check_plans, named_graphs, plan_files
+from lodplan.dataset import PlanFiles
 from lodplan.iris import IriMinter
 from lodplan.publishing.downloads import (
     DUMP_NAME,
     GZIP_MEDIA_TYPE,
+    ActionTable,
+    _by_plan,
     file_digest,
     full_dump,
     gunzipped_chunks,
     make_downloads,
     memory_store,
+    nquads_chunks,
     stored_name,
 )
 from lodplan.publishing.jsonld import bundled_contexts
@@ -189,3 +193,72 @@ def test_every_file_is_the_same_bytes_when_the_data_is(example_files, monkeypatc
     monkeypatch.setattr(time, "time", lambda: later)  # what zipfile and gzip would read
     assert files() == first
     assert f"plans/{plan.plan_id}.xlsx" in first
+
+
+# -- one query per build, read plan by plan ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundled_store(map_bundled, vocabulary):
+    """The bundled plans with the graphs their CSV reads labels from (code lists, COG)."""
+    from lodplan.build import _as_named_graph, _cog_graph
+    from lodplan.mapping import find_mappings
+    from lodplan.resources import mappings_dir
+
+    iris = IriMinter(TEST_BASE)
+    mapped = [map_bundled(path.parent.name) for path in find_mappings(mappings_dir())]
+    graphs = [_as_named_graph(plan.graph_iri, plan.graph) for plan in mapped]
+    graphs += [
+        _as_named_graph(iris.graph("codelists"), vocabulary.codelists),
+        _cog_graph(TEST_BASE),
+    ]
+    plans = [
+        PlanFiles(plan.plan_id, iris.plan(plan.plan_id), plan.graph_iri, plan.plan_id)
+        for plan in mapped
+    ]
+    return memory_store(graphs), plans
+
+
+def test_one_run_of_each_query_gives_every_plan_the_table_its_own_queries_give(bundled_store):
+    store, plans = bundled_store
+    missing = PlanFiles("absent", TEST_BASE + "plan/absent", TEST_BASE + "graph/plan/absent", "x")
+    wanted = [*reversed(plans), missing]  # any order in, plan IRI order out
+    every = list(ActionTable.every(store, wanted))
+    assert [plan.plan_iri for plan, _ in every] == sorted(plan.plan_iri for plan in wanted)
+    for plan, table in every:
+        alone = ActionTable.of(store, plan)
+        assert table == alone, plan.plan_id
+    assert sum(len(table.rows) for _, table in every) > 100
+    assert dict((p.plan_id, t.rows) for p, t in every)["absent"] == []
+
+
+def test_rows_not_ordered_by_plan_are_refused(bundled_store):
+    store, _ = bundled_store
+    solutions = store.query(
+        "SELECT ?plan WHERE { ?plan a <https://w3id.org/lodplan/ontology#Plan> } "
+        "ORDER BY DESC(?plan)",
+        use_default_graph_as_union=True,
+    )
+    with pytest.raises(RuntimeError, match="not ordered by plan"):
+        list(_by_plan(solutions))
+
+
+@pytest.mark.parametrize(
+    "ntriples",
+    [
+        b'<http://s> <http://p> <http://o> .\n<http://s> <http://p> "a . b" .\n',
+        b"<http://s> <http://p> <http://o>  .\n",  # two spaces before the dot
+        b"\n<http://s> <http://p> <http://o> .\n\n",  # blank lines
+        b'<http://s> <http://p> "x"@fr .\r\n',
+        b"<http://s> <http://p> <http://o>.\n",  # no space before the dot
+        b"<http://s> <http://p> <http://o> .",  # no final line end
+    ],
+)
+def test_nquads_are_the_ntriples_with_their_graph_whatever_the_layout(ntriples):
+    graph = NamedGraph("http://g", ntriples, 1)
+    suffix = b" <http://g> .\n"
+    expected = b"".join(
+        line.rstrip()[:-1].rstrip() + suffix for line in ntriples.splitlines() if line.strip()
+    )  # the line by line rewrite
+    for size in (1, 10, 1 << 22):
+        assert b"".join(nquads_chunks(graph, size)) == expected

@@ -4,19 +4,40 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 import pytest
 from pyld import jsonld
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
-from lodplan.mapping import find_mappings
-from lodplan.publishing.frames import plan_document, plan_frame, to_bytes
-from lodplan.publishing.jsonld import JsonLdCompactor, bundled_contexts
+from lodplan.iris import IriMinter
+from lodplan.mapping import find_mappings, map_plan
+from lodplan.mapping.actors import load_actors
+from lodplan.mapping.reviews import load_reviews
+from lodplan.publishing.compaction import UnsupportedError
+from lodplan.publishing.frames import (
+    direct_plan_document,
+    plan_document,
+    plan_frame,
+    pyld_plan_document,
+    to_bytes,
+)
+from lodplan.publishing.jsonld import JsonLdCompactor, JsonLdContext, bundled_contexts
+from lodplan.referentials.cog import bundled_cog
+from lodplan.referentials.places import load_places
 from lodplan.resources import mappings_dir
 from lodplan.terms import LP
 from tests.conftest import TEST_BASE
 
 PLANS = [path.parent.name for path in find_mappings(mappings_dir())]
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+# plans with the fields of a fiche action: funders, budgets, indicators and their
+# values, status assertions, themes, identifiers (the bundled plans have none)
+FICHE_PLANS = [
+    (folder, path.parent.name)
+    for folder in ("fiche-mappings", "fiche-site-mappings", "preset-mappings", "tet-mappings")
+    for path in find_mappings(FIXTURES / folder)
+]
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -87,6 +108,89 @@ def test_the_tree_nests_in_document_order_at_every_depth(map_bundled, context):
         depth += 1
         elements = [part for element in elements for part in element.get("hasPart", [])]
     assert depth == 6
+
+
+# -- the direct walk gives pyld's document -------------------------------------------------
+
+
+def _same_document(ntriples: bytes, plan_iri: str, context: JsonLdContext) -> None:
+    """The walk (not its fallback: it would raise) and pyld give the same bytes."""
+    direct = to_bytes(direct_plan_document(ntriples, plan_iri, context))
+    assert direct == to_bytes(pyld_plan_document(ntriples, plan_iri, context))
+    assert direct == to_bytes(plan_document(ntriples, plan_iri, context))
+
+
+@pytest.mark.parametrize("plan_dir", PLANS)
+def test_the_direct_document_of_a_bundled_plan_is_pyld_s(map_bundled, context, plan_dir):
+    plan = map_bundled(plan_dir)
+    ntriples = plan.graph.serialize(format="nt", encoding="utf-8")
+    _same_document(ntriples, TEST_BASE + "plan/" + plan.plan_id, context)
+
+
+@pytest.mark.parametrize(("folder", "plan_dir"), FICHE_PLANS)
+def test_the_direct_document_of_a_plan_with_fiche_fields_is_pyld_s(
+    vocabulary, context, folder, plan_dir
+):
+    mappings = FIXTURES / folder
+    plan = map_plan(
+        mappings / plan_dir / "mapping.yaml",
+        iris=IriMinter(TEST_BASE),
+        vocabulary=vocabulary,
+        actors=load_actors(mappings / "actors.yaml"),
+        places=load_places(mappings / "places.yaml"),
+        cog=bundled_cog(),
+        reviews=load_reviews(mappings / "reviews.yaml", lambda ref: True),
+    )
+    ntriples = plan.graph.serialize(format="nt", encoding="utf-8")
+    _same_document(ntriples, TEST_BASE + "plan/" + plan.plan_id, context)
+
+
+def test_the_direct_document_of_the_small_plan_and_of_ontology_0_2_terms_is_pyld_s(context):
+    from tests.test_ontology import valid_graph_0_2
+
+    _same_document("".join(f"{t} .\n" for t in _small_plan()).encode(), PLAN, context)
+    ntriples = valid_graph_0_2().serialize(format="nt", encoding="utf-8")
+    _same_document(ntriples, "http://data.test.example/plan/demo", context)
+
+
+def test_escaped_literals_read_without_the_parser_are_the_parser_s(context):
+    texts = ['« dit "bonjour" »', "deux\nlignes\tet \\ une barre", "é\u00e9 😀", "\r\f\b'"]
+    triples = (
+        [*_small_plan()]
+        + [_t(PLAN, str(LP.means), Literal(text, language="fr")) for text in texts]
+        + [_t(PLAN, str(LP.expectedResults), Literal(texts[0], datatype=_iri(XSD + "token")))]
+    )
+    ntriples = "".join(f"{t} .\n" for t in triples).encode()  # escaped as pyoxigraph writes
+    assert b"\\n" in ntriples and b'\\"' in ntriples
+    _same_document(ntriples, PLAN, context)
+    assert direct_plan_document(ntriples, PLAN, context) == direct_plan_document(
+        triples, PLAN, context
+    )
+    escaped = ntriples.replace("é".encode(), b"\\u00E9").replace("😀".encode(), b"\\U0001F600")
+    assert escaped != ntriples
+    _same_document(escaped, PLAN, context)
+
+
+def test_a_context_the_walk_does_not_handle_is_framed_by_pyld(tmp_path, context):
+    document = json.loads(context.path.read_text())
+    document["@context"]["@vocab"] = "http://example.org/vocab#"  # a vocabulary mapping
+    path = tmp_path / "context.jsonld"
+    path.write_text(json.dumps(document))
+    other = JsonLdContext(TEST_BASE + "other-context.jsonld", path)
+    with pytest.raises(UnsupportedError):
+        direct_plan_document(_small_plan(), PLAN, other)
+    assert plan_document(_small_plan(), PLAN, other) == pyld_plan_document(
+        _small_plan(), PLAN, other
+    )
+
+
+def test_documents_are_written_as_json_dumps_writes_them():
+    document = {"a": [1, True, None, {}, [], 'é\n"x"'], "b": {"c": {"d": []}}, "e": -0}
+    assert (
+        to_bytes(document) == (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+    )
+    floats = {"f": [1.5, float("1e100")]}  # left to json.dumps
+    assert to_bytes(floats) == (json.dumps(floats, ensure_ascii=False, indent=2) + "\n").encode()
 
 
 # -- a small plan: shape, completeness, stability --------------------------------------

@@ -154,6 +154,31 @@ def test_the_same_rows_give_the_same_bytes_whatever_the_time(monkeypatch):
         assert {entry.date_time for entry in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
+def test_the_archive_is_openpyxl_s_own_with_its_entries_dated(monkeypatch):
+    """Written in memory and dated as written, the archive is the one openpyxl's own
+    writer makes (with a temporary file per sheet) once its entries are re-dated."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    from lodplan.publishing import workbooks
+
+    made = _workbook().content
+    monkeypatch.setattr(workbooks, "_DatedZipFile", zipfile.ZipFile)
+    monkeypatch.setattr(workbooks, "_InMemoryExcelWriter", ExcelWriter)
+    written = _workbook().content
+    redated = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(written)) as source,
+        zipfile.ZipFile(redated, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        assert {entry.date_time for entry in source.infolist()} != {workbooks.ZIP_EPOCH}
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=workbooks.ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(entry))
+    assert made == redated.getvalue()
+
+
 def test_the_workbook_is_dated_as_the_catalog_dates_the_csv():
     [csv_file, _] = plan_csv(_table())
     csv_distribution = B + "dataset/p#csv"

@@ -8,8 +8,10 @@ gzipped; the description graphs that announce it (VoID, catalog) are not in it.
 
 The per-plan CSV has one row per action, its columns declared by the CSVW
 metadata template ``site/csv/actions.csv-metadata.json`` and filled by the
-queries beside it; the same table is also a workbook for spreadsheets
-(``plans/<id>.xlsx``, :mod:`lodplan.publishing.workbooks`).
+queries beside it, each run once for the whole build and read plan by plan (a
+query per plan costs in proportion to the store: quadratic over every EPCI); the
+same table is also a workbook for spreadsheets (``plans/<id>.xlsx``,
+:mod:`lodplan.publishing.workbooks`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import functools
 import gzip
 import hashlib
 import io
+import itertools
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -27,7 +31,17 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from pyoxigraph import NamedNode, QuerySolutions, RdfFormat, Store, Variable
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QuerySolution,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+    Triple,
+    Variable,
+)
 
 from lodplan.dataset import DownloadFile, NamedGraph, PlanFiles
 from lodplan.publishing import frames
@@ -73,10 +87,12 @@ ENDING_ROLES = frozenset({"fin", "echeance", "periode"})
 
 
 def memory_store(graphs: Iterable[NamedGraph]) -> Store:
-    """The graphs in an in-memory store: the files need labels from other graphs."""
+    """The graphs in an in-memory store: the files need labels from other graphs.
+    ``load``, not ``bulk_load``: in memory, the bulk loader's batching only costs
+    (a fifth to a third of the time, benchmarks/plan_files.py)."""
     store = Store()
     for graph in graphs:
-        store.bulk_load(graph.ntriples, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph.iri))
+        store.load(graph.ntriples, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph.iri))
     return store
 
 
@@ -90,21 +106,30 @@ def make_downloads(
     """The dump of ``graphs`` and, for each plan, its nested JSON-LD document (framed
     with ``context``), its graph in Turtle and N-Quads, its CSV and the same table as a
     workbook, dated by ``published`` from the plan's CSV (default: today, UTC);
-    ``store`` holds ``graphs`` (see :func:`memory_store`)."""
-    files = [full_dump(graphs)]
+    ``store`` holds ``graphs`` (see :func:`memory_store`).
+
+    The CSV's queries run once for the whole build (:meth:`ActionTable.every`) and are
+    read plan by plan: each plan's rows are dropped once its files are made."""
+    plans = list(plans)
     by_iri = {graph.iri: graph for graph in graphs}
-    for plan in plans:
-        files.append(plan_jsonld(by_iri[plan.graph_iri], plan, context))
-        files.append(plan_turtle(store, plan))
-        files.append(plan_nquads(by_iri[plan.graph_iri], plan))
-        table = ActionTable.of(store, plan)
+    made: dict[str, list[DownloadFile]] = {}
+    for plan, table in ActionTable.every(store, plans):
+        files = [
+            plan_jsonld(by_iri[plan.graph_iri], plan, context),
+            plan_turtle(store, plan),
+            plan_nquads(by_iri[plan.graph_iri], plan),
+        ]
         csv_files = plan_csv(table)
         files += csv_files
         day = (published or _today)(plan.plan_id, csv_files[0])
         files.append(plan_workbook(table, day))
         if plan.source_lines:
             files.append(source_text(plan))
-    return files + vocabulary_files()
+        made[plan.plan_iri] = files
+    every = [full_dump(graphs)]
+    for plan in plans:
+        every += made[plan.plan_iri]
+    return every + vocabulary_files()
 
 
 SOURCES_DIR = "sources"
@@ -178,11 +203,37 @@ def gzipped_nquads(graphs: Iterable[NamedGraph]) -> bytes:
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as out:
         for graph in graphs:
-            suffix = f" <{graph.iri}> .\n".encode()
-            for line in graph.ntriples.splitlines():
-                if line.strip():  # "<s> <p> <o> ." → "<s> <p> <o> <g> ."
-                    out.write(line.rstrip()[:-1].rstrip() + suffix)
+            for chunk in nquads_chunks(graph):
+                out.write(chunk)
     return buffer.getvalue()
+
+
+#: A line of N-Triples whose end is not `` .`` after a term (extra spaces before it).
+_SPACED_END = re.compile(rb"[ \t\x0b\x0c] \.\n")
+
+
+def nquads_chunks(graph: NamedGraph, size: int = 1 << 22) -> Iterator[bytes]:
+    """The graph's N-Triples as N-Quads ("<s> <p> <o> ." → "<s> <p> <o> <g> ."), in
+    pieces of about ``size`` bytes. N-Triples as lodplan writes them (one triple a
+    line, " ." at its end, nothing else) are rewritten a piece at a time; any other
+    layout line by line."""
+    data, suffix = graph.ntriples, f" <{graph.iri}> .\n".encode()
+    if (
+        data.endswith(b" .\n")
+        and b"\r" not in data
+        and data.count(b"\n") == data.count(b" .\n")
+        and not _SPACED_END.search(data)
+    ):
+        start = 0
+        while start < len(data):
+            end = data.find(b"\n", start + size)
+            end = len(data) if end < 0 else end + 1
+            yield data[start:end].replace(b" .\n", suffix)
+            start = end
+        return
+    for line in data.splitlines():
+        if line.strip():
+            yield line.rstrip()[:-1].rstrip() + suffix
 
 
 def plan_jsonld(graph: NamedGraph, plan: PlanFiles, context: JsonLdContext) -> DownloadFile:
@@ -211,13 +262,30 @@ class ActionTable:
 
     @classmethod
     def of(cls, store: Store, plan: PlanFiles) -> ActionTable:
+        """The table of one plan, from its own queries (one run of each per plan)."""
+        return cls._made(plan, _action_rows(_PlanRows.of(store, plan.plan_iri)))
+
+    @classmethod
+    def every(
+        cls, store: Store, plans: Iterable[PlanFiles]
+    ) -> Iterator[tuple[PlanFiles, ActionTable]]:
+        """The table of each plan, in plan IRI order, from one run of each query for the
+        whole build: the same tables as :meth:`of`, without running every query again
+        for each plan (which costs in proportion to the store, not to the plan)."""
+        wanted = {plan.plan_iri: plan for plan in plans}
+        for plan_iri, rows in _PlanRows.every(store, sorted(wanted)):
+            plan = wanted[plan_iri]
+            yield plan, cls._made(plan, _action_rows(rows))
+
+    @classmethod
+    def _made(cls, plan: PlanFiles, rows: list[dict[str, str]]) -> ActionTable:
         metadata = csv_metadata_template()
         metadata["url"] = f"{plan.plan_id}.csv"  # relative to the metadata file, beside it
         metadata["dc:title"] = f"Actions du plan « {plan.title} »"
         metadata["dc:source"] = {"@id": plan.plan_iri}
         if plan.licence:
             metadata["dc:license"] = {"@id": plan.licence}
-        return cls(plan, metadata, _action_rows(store, plan.plan_iri))
+        return cls(plan, metadata, rows)
 
     @property
     def columns(self) -> list[dict]:
@@ -265,19 +333,74 @@ def _today(plan_id: str, file: DownloadFile) -> str:
 
 
 def csv_metadata_template() -> dict:
-    path = site_dir() / "csv" / "actions.csv-metadata.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    return json.loads(_metadata_text())
 
 
-def _select(store: Store, query_name: str, plan_iri: str) -> QuerySolutions:
-    query = (site_dir() / "csv" / query_name).read_text(encoding="utf-8")
-    solutions = store.query(
-        query,
-        use_default_graph_as_union=True,
-        substitutions={Variable("plan"): NamedNode(plan_iri)},
-    )
+@functools.cache
+def _metadata_text() -> str:
+    return (site_dir() / "csv" / "actions.csv-metadata.json").read_text(encoding="utf-8")
+
+
+#: The queries beside the CSVW template (``site/csv/<name>.rq``) that fill the table.
+CSV_QUERIES = ("elements", "involvements", "territories", "notes", "dates", "statuses",
+               "budget", "themes", "identifiers")  # fmt: skip
+
+
+@functools.cache
+def _query(name: str) -> str:
+    return (site_dir() / "csv" / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def _select(store: Store, name: str, plan_iri: str | None = None) -> QuerySolutions:
+    """The rows of query ``name``: one plan's, or every plan's (ordered by plan)."""
+    bound: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {}
+    if plan_iri is not None:
+        bound[Variable("plan")] = NamedNode(plan_iri)
+    solutions = store.query(_query(name), use_default_graph_as_union=True, substitutions=bound)
     assert isinstance(solutions, QuerySolutions)
     return solutions
+
+
+@dataclass(frozen=True)
+class _PlanRows:
+    """One plan's rows of every CSV query, by query name."""
+
+    rows: dict[str, list[QuerySolution]]
+
+    def __getitem__(self, name: str) -> list[QuerySolution]:
+        return self.rows.get(name, [])
+
+    @classmethod
+    def of(cls, store: Store, plan_iri: str) -> _PlanRows:
+        return cls({name: list(_select(store, name, plan_iri)) for name in CSV_QUERIES})
+
+    @classmethod
+    def every(cls, store: Store, plan_iris: list[str]) -> Iterator[tuple[str, _PlanRows]]:
+        """``(plan IRI, its rows)`` for each of ``plan_iris`` (sorted), each query run
+        once for all plans and read in step with the others: its solutions come
+        plan by plan (``ORDER BY ?plan``), so only one plan's rows are held at a time."""
+        streams = {name: _by_plan(_select(store, name)) for name in CSV_QUERIES}
+        heads = {name: next(stream, None) for name, stream in streams.items()}
+        for plan_iri in plan_iris:
+            rows: dict[str, list[QuerySolution]] = {}
+            for name, stream in streams.items():
+                while (head := heads[name]) is not None and head[0] < plan_iri:
+                    heads[name] = next(stream, None)  # a plan not built: skipped
+                if head is not None and head[0] == plan_iri:
+                    rows[name] = head[1]
+                    heads[name] = next(stream, None)
+            yield plan_iri, cls(rows)
+
+
+def _by_plan(solutions: QuerySolutions) -> Iterator[tuple[str, list[QuerySolution]]]:
+    """Solutions ordered by ``?plan``, grouped; an order other than the IRIs' own
+    (code points, as SPARQL orders IRIs) would make the merge miss rows: refused."""
+    previous = ""
+    for plan_iri, group in itertools.groupby(solutions, key=lambda s: _value(s, "plan")):
+        if plan_iri <= previous and previous:
+            raise RuntimeError(f"CSV query rows not ordered by plan IRI: {plan_iri}")
+        previous = plan_iri
+        yield plan_iri, list(group)
 
 
 def _value(solution, name: str) -> str:
@@ -285,25 +408,25 @@ def _value(solution, name: str) -> str:
     return "" if term is None else term.value
 
 
-def _action_rows(store: Store, plan_iri: str) -> list[dict[str, str]]:
-    elements = {_value(s, "element"): s for s in _select(store, "elements.rq", plan_iri)}
+def _action_rows(query_rows: _PlanRows) -> list[dict[str, str]]:
+    elements = {_value(s, "element"): s for s in query_rows["elements"]}
     actors: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for s in _select(store, "involvements.rq", plan_iri):
+    for s in query_rows["involvements"]:
         actors[_value(s, "element")][_value(s, "role")].add(_value(s, "actor"))
     territories: dict[str, set[str]] = defaultdict(set)
-    for s in _select(store, "territories.rq", plan_iri):
+    for s in query_rows["territories"]:
         territories[_value(s, "element")].add(_value(s, "name") or _value(s, "territory"))
     notes: dict[str, set[str]] = defaultdict(set)
-    for s in _select(store, "notes.rq", plan_iri):
+    for s in query_rows["notes"]:
         notes[_value(s, "element")].add(_value(s, "note"))
     dates: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
-    for s in _select(store, "dates.rq", plan_iri):
+    for s in query_rows["dates"]:
         role = _value(s, "role").rsplit("/", 1)[-1]
         dates[_value(s, "element")].append(
             (_value(s, "start"), _value(s, "end"), _value(s, "text"), role)
         )
 
-    fiches = _fiche_columns(store, plan_iri)
+    fiches = _fiche_columns(query_rows)
 
     def ancestors(iri: str) -> list[str]:
         chain: list[str] = []
@@ -364,13 +487,13 @@ def _action_rows(store: Store, plan_iri: str) -> list[dict[str, str]]:
 PLANNED_BUDGET = "https://w3id.org/lodplan/code/amount-kind/budget-previsionnel"
 
 
-def _fiche_columns(store: Store, plan_iri: str) -> dict[str, dict[str, str]]:
+def _fiche_columns(query_rows: _PlanRows) -> dict[str, dict[str, str]]:
     """The columns of a fiche action, by element: the latest status assertion's date,
     completion (and phase, for elements without their own), the planned budget in
     euros, the funding lines, the themes and the identifiers."""
     columns: dict[str, dict[str, str]] = defaultdict(dict)
     latest: dict[str, tuple[str, str, str]] = {}  # element → (date, phase, completion)
-    for s in _select(store, "statuses.rq", plan_iri):
+    for s in query_rows["statuses"]:
         element, day = _value(s, "element"), _value(s, "date")
         stated = (day, _value(s, "phase"), _value(s, "completion"))
         if element not in latest or stated > latest[element]:
@@ -381,7 +504,7 @@ def _fiche_columns(store: Store, plan_iri: str) -> dict[str, dict[str, str]]:
         )
     planned: dict[str, Decimal] = defaultdict(Decimal)
     funding: dict[str, set[str]] = defaultdict(set)
-    for s in _select(store, "budget.rq", plan_iri):
+    for s in query_rows["budget"]:
         element, amount = _value(s, "element"), _value(s, "amount")
         currency, unit = _value(s, "currency"), _value(s, "unit")
         if _value(s, "kind") == PLANNED_BUDGET:
@@ -397,7 +520,7 @@ def _fiche_columns(store: Store, plan_iri: str) -> dict[str, dict[str, str]]:
     for element, lines in funding.items():
         columns[element]["financements"] = MULTI_VALUE_SEPARATOR.join(sorted(lines))
     themes: dict[str, set[str]] = defaultdict(set)
-    for s in _select(store, "themes.rq", plan_iri):
+    for s in query_rows["themes"]:
         notation, label = _value(s, "notation"), _value(s, "label")
         numbered = any(c.isdigit() for c in notation)
         text = " ".join(filter(None, (notation if numbered else "", label or notation)))
@@ -405,7 +528,7 @@ def _fiche_columns(store: Store, plan_iri: str) -> dict[str, dict[str, str]]:
     for element, texts in themes.items():
         columns[element]["themes"] = MULTI_VALUE_SEPARATOR.join(sorted(texts))
     identifiers: dict[str, set[str]] = defaultdict(set)
-    for s in _select(store, "identifiers.rq", plan_iri):
+    for s in query_rows["identifiers"]:
         agency, notation = _value(s, "agency"), _value(s, "notation")
         identifiers[_value(s, "element")].add(f"{agency} : {notation}" if agency else notation)
     for element, codes in identifiers.items():

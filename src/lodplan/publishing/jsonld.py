@@ -186,11 +186,23 @@ def _native_integers(node: dict[str, Any]) -> dict[str, Any]:
 def _native_integer(value: Any) -> Any:
     if (
         isinstance(value, dict)
-        and value.get("@type") == XSD_INTEGER
         and isinstance(value.get("@value"), str)
-        and _CANONICAL_INTEGER.fullmatch(value["@value"])
-        and value["@value"] != "-0"
-        and abs(int(value["@value"])) <= _MAX_SAFE_INTEGER
+        and isinstance(value.get("@type"), str)
     ):
-        return {**value, "@value": int(value["@value"])}
+        native = native_integer(value["@type"], value["@value"])
+        if not isinstance(native, str):
+            return {**value, "@value": native}
     return value
+
+
+def native_integer(datatype: str, lexical: str) -> int | str:
+    """A literal's value as JSON-LD writes it here: a canonical ``xsd:integer`` that
+    JSON parsers read exactly as a number, anything else as its lexical form."""
+    if (
+        datatype == XSD_INTEGER
+        and _CANONICAL_INTEGER.fullmatch(lexical)
+        and lexical != "-0"
+        and abs(int(lexical)) <= _MAX_SAFE_INTEGER
+    ):
+        return int(lexical)
+    return lexical

@@ -12,7 +12,9 @@ the day these rows were first published) and what each column holds.
 Same rows, same bytes: the workbook's document properties are dated with the day its
 rows were first published (as the catalog dates the CSV), never with the time of the
 build, and the ZIP entries carry a fixed timestamp. A rebuild of unchanged data thus
-keeps the file's checksum, the catalog and the build id.
+keeps the file's checksum, the catalog and the build id. The archive is written in
+memory, entries dated as they are written (no temporary file per sheet, no second
+compression to re-date them).
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ from functools import cache
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 from rdflib import Graph, URIRef
@@ -49,6 +53,7 @@ ACTIONS_SHEET = "Actions"
 ABOUT_SHEET = "À propos"
 BOLD = Font(bold=True)
 LINK = Font(color="0563C1", underline="single")  # Excel's own "Hyperlink" colours
+WRAPPED = Alignment(wrap_text=True, vertical="top")  # one object: made once, not per cell
 
 
 @dataclass(frozen=True)
@@ -85,9 +90,9 @@ def actions_workbook(
     properties.language = "fr"
     properties.created = properties.modified = day
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).save()
-    return _with_fixed_timestamps(buffer.getvalue())
+    with _DatedZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        _InMemoryExcelWriter(workbook, archive).save()
+    return buffer.getvalue()
 
 
 def _fill_table(sheet: Worksheet, columns: Sequence[Mapping], rows: Sequence[Mapping]) -> None:
@@ -95,9 +100,13 @@ def _fill_table(sheet: Worksheet, columns: Sequence[Mapping], rows: Sequence[Map
     sheet.append(names)  # the columns' names, as in the CSV's header row
     for cell in sheet[1]:
         cell.font = BOLD
+    typed = [
+        (number, column["name"], base_datatype(column))
+        for number, column in enumerate(columns, start=1)
+    ]
     for index, row in enumerate(rows, start=2):
-        for number, column in enumerate(columns, start=1):
-            _set(sheet, index, number, row.get(column["name"], ""), base_datatype(column))
+        for number, name, datatype in typed:
+            _set(sheet, index, number, row.get(name, ""), datatype)
     sheet.freeze_panes = "A2"
     last = get_column_letter(len(names))
     sheet.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 2)}"
@@ -188,7 +197,7 @@ def _fill_about(sheet: Worksheet, columns: Sequence[Mapping], about: WorkbookAbo
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_col=2, max_col=4):
         for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = WRAPPED
 
 
 @cache
@@ -202,17 +211,43 @@ def licence_label(iri: str) -> str | None:
     return None if label is None else str(label)
 
 
-def _with_fixed_timestamps(content: bytes) -> bytes:
-    """The same ZIP archive with every entry dated :data:`ZIP_EPOCH` (zipfile dates
-    an entry written from a name with the current time)."""
-    fixed = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(content)) as source,
-        zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for entry in source.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(entry))
-    return fixed.getvalue()
+class _DatedZipFile(zipfile.ZipFile):
+    """A ZIP archive whose entries are all dated :data:`ZIP_EPOCH` (zipfile dates an
+    entry written from a name with the current time), deflated, mode 644."""
+
+    def writestr(  # type: ignore[override]
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: bytes | str,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        name = (
+            zinfo_or_arcname.filename
+            if isinstance(zinfo_or_arcname, zipfile.ZipInfo)
+            else zinfo_or_arcname
+        )
+        info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        super().writestr(info, data)
+
+    def write(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+        raise NotImplementedError("workbook parts are written from memory (writestr)")
+
+
+class _InMemoryExcelWriter(ExcelWriter):  # type: ignore[misc]
+    """openpyxl's writer with each worksheet written to memory rather than to a
+    temporary file (created, read back and removed for every sheet of every workbook):
+    the same XML, so the same archive."""
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        # as ExcelWriter.write_worksheet (openpyxl 3.1) for a workbook not write-only
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = WorksheetWriter(ws, out=io.BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
