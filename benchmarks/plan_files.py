@@ -88,8 +88,8 @@ def build_graphs(path: Path) -> tuple[list[NamedGraph], list[PlanFiles]]:
     ]
     iris = IriMinter(BASE)
     vocabulary = bundled_vocabulary()
-    graphs.append(_as_named_graph(iris.graph("ontology"), vocabulary.ontology))
-    graphs.append(_as_named_graph(iris.graph("codelists"), vocabulary.codelists))
+    graphs.append(_as_named_graph(iris.graph("ontology"), vocabulary.ontology, iris))
+    graphs.append(_as_named_graph(iris.graph("codelists"), vocabulary.codelists, iris))
     graphs.append(_cog_graph(BASE))
     graphs.sort(key=lambda graph: graph.iri)
     plans = []

@@ -16,6 +16,7 @@ from rdflib.compare import to_canonical_graph
 from lodplan.build import build
 from lodplan.build_cache import BuildCache
 from lodplan.errors import MappingError
+from lodplan.publishing import downloads
 from lodplan.store.embedded import DATA_DIR, DOWNLOADS_DIR, EmbeddedPublisher, current_build_dir
 from tests.conftest import TEST_BASE
 
@@ -96,7 +97,7 @@ def _change_a_cell(mappings: Path, plan: str) -> None:
     table.write_bytes(content.replace(b"Isolation des murs", b"Isolation des parois", 1))
 
 
-def test_a_rebuild_reuses_unchanged_plans_and_equals_a_full_build(mappings, tmp_path):
+def test_a_rebuild_reuses_unchanged_plans_and_equals_a_full_build(mappings, tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     incremental = tmp_path / "incremental"
     first: list[str] = []
@@ -105,8 +106,16 @@ def test_a_rebuild_reuses_unchanged_plans_and_equals_a_full_build(mappings, tmp_
 
     _change_a_cell(mappings, OTHER)
     second: list[str] = []
+    framed: list[str] = []
+    frame = downloads.plan_jsonld
+    monkeypatch.setattr(
+        downloads, "plan_jsonld", lambda graph, plan, context: framed.append(plan.plan_id)
+        or frame(graph, plan, context)
+    )  # fmt: skip
     rebuilt = _build(mappings, incremental, BuildCache(cache), second)
+    monkeypatch.undo()
     assert _reused(second) == [f"[2/2] {PLAN}"]  # sorted: autreville first, made again
+    assert framed == [OTHER]  # the unchanged plan's files are those of the first build
 
     full = tmp_path / "full"
     assert _build(mappings, full, None, []) == rebuilt

@@ -465,7 +465,14 @@ def _check_and_publish(
         files = plan_files(checked, base_iri)
         history = served_history(publisher, base_iri)  # dct:modified kept for unchanged files
         published = publication_dates(history, base_iri)  # the workbooks: dated as their CSV
-        downloads = make_downloads(staged.store, data, files, context, published)
+        downloads = make_downloads(
+            staged.store,
+            data,
+            files,
+            context,
+            published,
+            memo=cache if cache is not None else no_memo,
+        )
         downloads += validation_files(checked.reports, files, mappings_dir)  # the SHACL reports
         progress("making the DCAT catalog")
         assert checked.catalog is not None

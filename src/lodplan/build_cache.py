@@ -36,7 +36,7 @@ CACHE_FORMAT = "1"
 CACHE_ENV = "LODPLAN_BUILD_CACHE"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 #: The bundled folders whose files decide what a plan becomes.
-_DECISIVE_FOLDERS = ("ontology", "shapes", "referentials", "presets")
+_DECISIVE_FOLDERS = ("ontology", "shapes", "referentials", "presets", "site")
 #: Libraries whose versions decide the bytes written.
 _DECISIVE_LIBRARIES = ("rdflib", "pyoxigraph", "pyshacl", "pyshacl-turbo", "pyld", "openpyxl",
                        "frictionless")  # fmt: skip

@@ -207,9 +207,9 @@ def bundled_store(map_bundled, vocabulary):
 
     iris = IriMinter(TEST_BASE)
     mapped = [map_bundled(path.parent.name) for path in find_mappings(mappings_dir())]
-    graphs = [_as_named_graph(plan.graph_iri, plan.graph) for plan in mapped]
+    graphs = [_as_named_graph(plan.graph_iri, plan.graph, iris) for plan in mapped]
     graphs += [
-        _as_named_graph(iris.graph("codelists"), vocabulary.codelists),
+        _as_named_graph(iris.graph("codelists"), vocabulary.codelists, iris),
         _cog_graph(TEST_BASE),
     ]
     plans = [

@@ -43,7 +43,7 @@ from pyoxigraph import (
     Variable,
 )
 
-from lodplan.dataset import DownloadFile, NamedGraph, PlanFiles
+from lodplan.dataset import DownloadFile, Memo, NamedGraph, PlanFiles, no_memo
 from lodplan.publishing import frames
 from lodplan.publishing.jsonld import JsonLdContext
 from lodplan.publishing.workbooks import XLSX_MEDIA_TYPE, WorkbookAbout, actions_workbook
@@ -102,6 +102,7 @@ def make_downloads(
     plans: Iterable[PlanFiles],
     context: JsonLdContext,
     published: PublicationDate | None = None,
+    memo: Memo = no_memo,
 ) -> list[DownloadFile]:
     """The dump of ``graphs`` and, for each plan, its nested JSON-LD document (framed
     with ``context``), its graph in Turtle and N-Quads, its CSV and the same table as a
@@ -109,27 +110,89 @@ def make_downloads(
     ``store`` holds ``graphs`` (see :func:`memory_store`).
 
     The CSV's queries run once for the whole build (:meth:`ActionTable.every`) and are
-    read plan by plan: each plan's rows are dropped once its files are made."""
+    read plan by plan: each plan's rows are dropped once its files are made. With a
+    ``memo`` (an incremental build), the files of a plan whose graph and the graphs its
+    CSV reads labels from are unchanged are those an earlier build made, and so is the
+    dump's part for each unchanged graph."""
     plans = list(plans)
     by_iri = {graph.iri: graph for graph in graphs}
-    made: dict[str, list[DownloadFile]] = {}
-    for plan, table in ActionTable.every(store, plans):
-        files = [
-            plan_jsonld(by_iri[plan.graph_iri], plan, context),
-            plan_turtle(store, plan),
-            plan_nquads(by_iri[plan.graph_iri], plan),
-        ]
-        csv_files = plan_csv(table)
-        files += csv_files
-        day = (published or _today)(plan.plan_id, csv_files[0])
-        files.append(plan_workbook(table, day))
-        if plan.source_lines:
-            files.append(source_text(plan))
-        made[plan.plan_iri] = files
-    every = [full_dump(graphs)]
+    shared = _shared_key(graphs, plans, context)
+    keys = {plan.plan_iri: _plan_key(plan, by_iri[plan.graph_iri], shared) for plan in plans}
+    made: dict[str, _PlanDownloads] = {}
     for plan in plans:
-        every += made[plan.plan_iri]
+        if (kept := memo.get(PLAN_FILES_MEMO, keys[plan.plan_iri])) is not None:
+            made[plan.plan_iri] = kept
+    missing = [plan for plan in plans if plan.plan_iri not in made]
+    for plan, table in _tables(store, missing, every=len(missing) > len(plans) // 10):
+        made[plan.plan_iri] = _PlanDownloads(
+            [
+                plan_jsonld(by_iri[plan.graph_iri], plan, context),
+                plan_turtle(store, plan),
+                plan_nquads(by_iri[plan.graph_iri], plan),
+                *plan_csv(table),
+            ],
+            table,
+        )
+    every = [full_dump(graphs, memo)]
+    for plan in plans:
+        downloads = made[plan.plan_iri]
+        day = (published or _today)(plan.plan_id, downloads.files[3])  # dated as its CSV
+        if downloads.workbook is None or downloads.day != day:
+            downloads = _PlanDownloads(
+                downloads.files, downloads.table, day, plan_workbook(downloads.table, day)
+            )
+            memo.put(PLAN_FILES_MEMO, keys[plan.plan_iri], downloads)
+        assert downloads.workbook is not None
+        every += [*downloads.files, downloads.workbook]
+        if plan.source_lines:
+            every.append(source_text(plan))
     return every + vocabulary_files()
+
+
+PLAN_FILES_MEMO = "plan-files"
+DUMP_MEMO = "dump-part"
+
+
+@dataclass(frozen=True)
+class _PlanDownloads:
+    """What an incremental build keeps of a plan's files: its JSON-LD, Turtle, N-Quads and
+    CSV files, its table, and the workbook made from it for the ``day`` it is dated."""
+
+    files: list[DownloadFile]
+    table: ActionTable
+    day: str | None = None
+    workbook: DownloadFile | None = None
+
+
+def _tables(
+    store: Store, plans: list[PlanFiles], *, every: bool
+) -> Iterable[tuple[PlanFiles, ActionTable]]:
+    """The plans' tables: from one run of each query for the build when many plans need
+    theirs, else plan by plan (a run for the build costs what the whole store costs)."""
+    if every:
+        return ActionTable.every(store, plans)
+    return ((plan, ActionTable.of(store, plan)) for plan in sorted(plans, key=_by_iri))
+
+
+def _by_iri(plan: PlanFiles) -> str:
+    return plan.plan_iri
+
+
+def _shared_key(graphs: list[NamedGraph], plans: list[PlanFiles], context: JsonLdContext) -> str:
+    """What every plan's files depend on besides its own graph: the other graphs (labels of
+    actors, places, concepts), the JSON-LD context."""
+    own = {plan.graph_iri for plan in plans}
+    digest = hashlib.sha256(f"{context.url}\n".encode() + context.path.read_bytes())
+    for graph in graphs:
+        if graph.iri not in own:
+            digest.update(f"{graph.iri} {graph.sha256}\n".encode())
+    return digest.hexdigest()
+
+
+def _plan_key(plan: PlanFiles, graph: NamedGraph, shared: str) -> str:
+    fields = (plan.plan_id, plan.plan_iri, plan.graph_iri, plan.title, plan.licence,
+              plan.source_iri, graph.sha256, shared)  # fmt: skip
+    return hashlib.sha256(json.dumps(fields).encode()).hexdigest()
 
 
 SOURCES_DIR = "sources"
@@ -162,9 +225,15 @@ def source_text(plan: PlanFiles) -> DownloadFile:
     )
 
 
-def full_dump(graphs: list[NamedGraph]) -> DownloadFile:
-    """Every graph as N-Quads, gzipped (no timestamp in the header: same data, same bytes)."""
-    return DownloadFile(DUMP_NAME, GZIP_MEDIA_TYPE, gzipped_nquads(graphs))
+def full_dump(graphs: list[NamedGraph], memo: Memo = no_memo) -> DownloadFile:
+    """Every graph as N-Quads, gzipped (no timestamp in the header: same data, same bytes):
+    one gzip member per graph, one after the other (RFC 1952 §2.2, read whole by gzip
+    tools and libraries), so that a graph's part is compressed again only when it changed."""
+    parts = [
+        memo(DUMP_MEMO, f"{graph.iri} {graph.sha256}", functools.partial(gzipped_nquads, [graph]))
+        for graph in graphs
+    ]
+    return DownloadFile(DUMP_NAME, GZIP_MEDIA_TYPE, b"".join(parts))
 
 
 def plan_nquads(graph: NamedGraph, plan: PlanFiles) -> DownloadFile:
