@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from lodplan.build import BUILD_WORKERS_ENV, build_workers, check_plans
+from lodplan.bundled import mappings_dir
 from lodplan.mapping import find_mappings
-from lodplan.resources import mappings_dir
 
 
 def timed(mappings: Path, workers: str) -> float:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
+from lodplan.bundled import mappings_dir
 from lodplan.codelists import bundled_vocabulary
 from lodplan.config import QueryLimits
 from lodplan.iris import IriMinter
@@ -20,7 +21,6 @@ from lodplan.mapping.actors import load_actors
 from lodplan.mapping.reviews import load_reviews
 from lodplan.referentials.cog import bundled_cog
 from lodplan.referentials.places import load_places
-from lodplan.resources import mappings_dir
 from lodplan.store.base import NamedGraph
 from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
 

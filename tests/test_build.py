@@ -14,11 +14,11 @@ from rdflib.namespace import OWL, RDF
 
 import lodplan.build
 from lodplan.build import BuildChecksFailedError, build, build_id_of, check_plans, named_graphs
+from lodplan.bundled import mappings_dir
 from lodplan.cli import main
 from lodplan.errors import MappingError
 from lodplan.iris import is_skolem_iri
 from lodplan.mapping import find_mappings
-from lodplan.resources import mappings_dir
 from lodplan.store.base import NamedGraph
 from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore, current_build_dir
 from tests.conftest import TEST_BASE

@@ -95,8 +95,8 @@ def test_every_mot_resource_kind_negotiates(server, accept, media_type, marker):
 
 
 def test_every_bundled_plan_is_served(server):
+    from lodplan.bundled import mappings_dir
     from lodplan.mapping import find_mappings
-    from lodplan.resources import mappings_dir
 
     base = server.base
     plan_ids = [path.parent.name for path in find_mappings(mappings_dir())]

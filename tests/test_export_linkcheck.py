@@ -28,9 +28,9 @@ import pytest
 import requests
 
 from lodplan.build import build
+from lodplan.bundled import mappings_dir
 from lodplan.pages.export import ExportReport, export_site
 from lodplan.pages.search import Entry, search
-from lodplan.resources import mappings_dir
 from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
 
 BASE = "http://data.export.test/"  # the build's base IRI: no page may link there

@@ -24,7 +24,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS
 
 from lodplan import terms
-from lodplan.resources import ontology_dir, shapes_dir
+from lodplan.bundled import ontology_dir, shapes_dir
 from lodplan.terms import ADMS, CODE, COUNTRY, IGEO, LP, OA, SCHEMA, SPDX
 
 # A plain Namespace: rdflib's DefinedNamespace XSD warns when pytest inspects it.

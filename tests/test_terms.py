@@ -6,7 +6,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
 from lodplan import terms
-from lodplan.resources import ontology_dir
+from lodplan.bundled import ontology_dir
 
 VANN = Namespace("http://purl.org/vocab/vann/")
 

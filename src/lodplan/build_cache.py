@@ -26,7 +26,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
-from lodplan.resources import bundled_dir
+from lodplan.bundled import bundled_dir
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

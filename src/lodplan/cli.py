@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from lodplan import __version__
+from lodplan.bundled import mappings_dir
 from lodplan.config import (
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -27,7 +28,6 @@ from lodplan.config import (
     store_path_from,
 )
 from lodplan.errors import LodplanError
-from lodplan.resources import mappings_dir
 
 EXIT_CHECKS_FAILED = 1
 EXIT_INPUT_ERROR = 2

@@ -10,7 +10,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from lodplan.resources import ontology_dir
+from lodplan.bundled import ontology_dir
 from lodplan.terms import CODE, COUNTRY
 
 

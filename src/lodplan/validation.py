@@ -40,10 +40,10 @@ from rdflib.paths import Path as RdflibPath
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
+from lodplan.bundled import shapes_dir
 from lodplan.codelists import Vocabulary
 from lodplan.dataset import DownloadFile, PlanFiles
 from lodplan.errors import LodplanError
-from lodplan.resources import shapes_dir
 from lodplan.terms import LP, PREFIXES
 
 SEVERITY_NAMES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}

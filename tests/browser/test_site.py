@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from lodplan.bundled import example_queries_dir
 from lodplan.pages.i18n import bundled_messages
 from lodplan.pages.sparql_editor import read_example
-from lodplan.resources import example_queries_dir
 
 try:
     from playwright.sync_api import expect

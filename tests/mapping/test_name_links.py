@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from lodplan.build import check_plans
+from lodplan.bundled import mappings_dir
 from lodplan.mapping.mentions import TO_REVIEW
-from lodplan.resources import mappings_dir
 from tests.conftest import TEST_BASE
 
 ROOT = Path(__file__).resolve().parents[2]

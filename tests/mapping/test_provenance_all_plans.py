@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from lodplan.bundled import mappings_dir
 from lodplan.mapping import find_mappings
-from lodplan.resources import mappings_dir
 from lodplan.terms import LP
 from tests.mapping.graph_helpers import cited_text, quotes_of
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from lodplan.bundled import mappings_dir
 from lodplan.errors import MappingError
 from lodplan.mapping.reviews import load_reviews
-from lodplan.resources import mappings_dir
 
 
 def write(tmp_path, text: str):

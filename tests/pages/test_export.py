@@ -19,6 +19,7 @@ import pytest
 import rdflib
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
+from lodplan.bundled import site_dir
 from lodplan.cli import main
 from lodplan.codelists import bundled_vocabulary
 from lodplan.pages.export import (
@@ -32,7 +33,6 @@ from lodplan.pages.links import StaticLinks
 from lodplan.pages.render import PageRenderer
 from lodplan.pages.search import Entry, fold, search
 from lodplan.publishing.downloads import vocabulary_files
-from lodplan.resources import site_dir
 from lodplan.store.base import DownloadFile, NamedGraph
 from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
 

@@ -14,7 +14,7 @@ import pytest
 from lodplan.pages.links import ServerLinks
 from lodplan.pages.render import PageRenderer
 from lodplan.pages.site import SitePages
-from lodplan.publishing.resources import ResourceService
+from lodplan.publishing.representations import ResourceService
 from lodplan.store.embedded import EmbeddedStore
 from tests.support.fiche_site import BASE, build_fiche_store
 

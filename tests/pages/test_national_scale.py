@@ -20,7 +20,7 @@ from lodplan.pages.plans import plan_cards, plan_list, with_counts
 from lodplan.pages.queries import query_text
 from lodplan.pages.render import PageRenderer
 from lodplan.pages.site import SitePages
-from lodplan.publishing.resources import ResourceService
+from lodplan.publishing.representations import ResourceService
 from lodplan.store.base import NamedGraph
 from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
 

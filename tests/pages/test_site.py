@@ -11,7 +11,7 @@ import rdflib
 from lodplan.pages.links import ServerLinks, StaticLinks
 from lodplan.pages.render import PageRenderer
 from lodplan.pages.site import SitePages
-from lodplan.publishing.resources import ResourceService
+from lodplan.publishing.representations import ResourceService
 from lodplan.store.base import DownloadFile, NamedGraph
 from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
 

@@ -313,7 +313,7 @@ def test_a_bad_contact_point_names_its_field(tmp_path, contact, error):
 
 
 def test_the_bundled_catalog_yaml_has_a_contact_point():
-    from lodplan.resources import mappings_dir
+    from lodplan.bundled import mappings_dir
 
     contact = load_catalog_spec(mappings_dir() / "catalog.yaml").contact_point
     assert contact is not None and contact.name["fr"] and (contact.url or contact.email)

@@ -9,10 +9,10 @@ from pyoxigraph import RdfFormat, Store, serialize
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
+from lodplan.bundled import ontology_dir
 from lodplan.publishing.catalog_pages import CatalogPages
 from lodplan.publishing.jsonld import JsonLdCompactor, JsonLdContext
 from lodplan.publishing.negotiation import JSONLD, NTRIPLES, TURTLE
-from lodplan.resources import ontology_dir
 from lodplan.store.embedded import EmbeddedStore
 from tests.support.catalogs import publish_catalog
 

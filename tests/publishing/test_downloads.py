@@ -16,6 +16,7 @@ import pytest
 from pyoxigraph import RdfFormat, parse
 
 from lodplan.build import check_plans, named_graphs, plan_files
+from lodplan.bundled import site_dir
 from lodplan.dataset import PlanFiles
 from lodplan.iris import IriMinter
 from lodplan.publishing.downloads import (
@@ -32,7 +33,6 @@ from lodplan.publishing.downloads import (
     stored_name,
 )
 from lodplan.publishing.jsonld import bundled_contexts
-from lodplan.resources import site_dir
 from lodplan.store.base import NamedGraph
 from tests.conftest import TEST_BASE
 
@@ -202,8 +202,8 @@ def test_every_file_is_the_same_bytes_when_the_data_is(example_files, monkeypatc
 def bundled_store(map_bundled, vocabulary):
     """The bundled plans with the graphs their CSV reads labels from (code lists, COG)."""
     from lodplan.build import _as_named_graph, _cog_graph
+    from lodplan.bundled import mappings_dir
     from lodplan.mapping import find_mappings
-    from lodplan.resources import mappings_dir
 
     iris = IriMinter(TEST_BASE)
     mapped = [map_bundled(path.parent.name) for path in find_mappings(mappings_dir())]

@@ -10,6 +10,7 @@ import pytest
 from pyld import jsonld
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
+from lodplan.bundled import mappings_dir
 from lodplan.iris import IriMinter
 from lodplan.mapping import find_mappings, map_plan
 from lodplan.mapping.actors import load_actors
@@ -25,7 +26,6 @@ from lodplan.publishing.frames import (
 from lodplan.publishing.jsonld import JsonLdCompactor, JsonLdContext, bundled_contexts
 from lodplan.referentials.cog import bundled_cog
 from lodplan.referentials.places import load_places
-from lodplan.resources import mappings_dir
 from lodplan.terms import LP
 from tests.conftest import TEST_BASE
 

@@ -9,6 +9,7 @@ import pytest
 from pyld import jsonld
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
+from lodplan.bundled import ontology_dir
 from lodplan.publishing.jsonld import (
     ContextVersions,
     JsonLdCompactor,
@@ -16,7 +17,6 @@ from lodplan.publishing.jsonld import (
     bundled_contexts,
     expanded_jsonld,
 )
-from lodplan.resources import ontology_dir
 
 XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 LEVEL = NamedNode("https://w3id.org/lodplan/ontology#level")

@@ -11,12 +11,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS
 from tools.derive_bboxes import current_boxes
 
+from lodplan.bundled import mappings_dir
 from lodplan.errors import LodplanError
 from lodplan.iris import IriMinter
 from lodplan.referentials.cog import bundled_cog
 from lodplan.referentials.geo import WKT_LITERAL, BoundingBoxes, Box, bundled_boxes, union
 from lodplan.referentials.places import load_places, places_graph
-from lodplan.resources import mappings_dir
 from tests.conftest import TEST_BASE
 
 # Metz cathedral, from IGN's map: longitude 6.1757, latitude 49.1202

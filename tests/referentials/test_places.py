@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from lodplan.bundled import mappings_dir
 from lodplan.errors import MappingError
 from lodplan.iris import IriMinter
 from lodplan.referentials.places import load_places, places_graph, reference_iri
-from lodplan.resources import mappings_dir
 from lodplan.terms import LP
 from tests.conftest import TEST_BASE
 

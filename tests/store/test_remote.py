@@ -257,8 +257,8 @@ PAGE_QUERY_BINDINGS = {
 def test_every_page_query_gives_the_rows_of_the_embedded_store(bundled_build, virtuoso_build):
     """The queries behind the pages (site/queries), with the IRIs the pages bind, on the
     bundled plans built into both stores (their base IRIs aside)."""
+    from lodplan.bundled import site_dir
     from lodplan.pages.queries import query_text
-    from lodplan.resources import site_dir
     from lodplan.store.embedded import EmbeddedStore
 
     embedded = EmbeddedStore(bundled_build.store)

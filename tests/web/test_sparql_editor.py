@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from lodplan.resources import site_dir
+from lodplan.bundled import site_dir
 
 DOCS_QUERIES = Path(__file__).parents[2] / "docs" / "queries"
 VENDOR = "assets/vendor/yasgui"

@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 
+from lodplan.bundled import referentials_dir
 from lodplan.errors import MappingError
 from lodplan.referentials.places import fold
-from lodplan.resources import referentials_dir
 
 COMMON_WORDS_FORMAT_VERSION = 1
 CUE_KINDS = ("communes", "places", "organisations")

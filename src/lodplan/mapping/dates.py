@@ -31,9 +31,9 @@ from typing import Any
 
 import yaml
 
+from lodplan.bundled import referentials_dir
 from lodplan.errors import MappingError
 from lodplan.mapping.model import DateMention
-from lodplan.resources import referentials_dir
 
 MONTHS = {
     "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,

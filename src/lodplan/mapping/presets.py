@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from lodplan.bundled import presets_dir
 from lodplan.errors import MappingError
-from lodplan.resources import presets_dir
 
 if TYPE_CHECKING:
     from lodplan.mapping.spec import MappingSpec

@@ -31,7 +31,7 @@ from lodplan.pages.paging import CHART_PLANS_PER_PAGE, Paged, page_of
 from lodplan.pages.plans import TreeNode
 from lodplan.pages.queries import group_rows, integer, pick_text, run, text
 from lodplan.pages.render import PageRenderer
-from lodplan.publishing.resources import LRUCache, natural_key
+from lodplan.publishing.representations import LRUCache, natural_key
 from lodplan.store.base import ReadableStore, Solution
 
 TOP_ACTORS = 25

@@ -46,6 +46,7 @@ from typing import Protocol
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple
 
 from lodplan import __version__
+from lodplan.bundled import site_dir
 from lodplan.config import catalog_page_size_from_env
 from lodplan.errors import LodplanError
 from lodplan.iris import IriMinter
@@ -77,9 +78,8 @@ from lodplan.publishing.downloads import GZIP_SUFFIX
 from lodplan.publishing.jsonld import JsonLdCompactor
 from lodplan.publishing.negotiation import JSONLD, NTRIPLES, RDFXML, TURTLE, MediaFormat
 from lodplan.publishing.prefixes import used_prefixes
-from lodplan.publishing.resources import ResourceService, stable_blank_nodes
+from lodplan.publishing.representations import ResourceService, stable_blank_nodes
 from lodplan.publishing.serialization import rdf_bytes, term_text
-from lodplan.resources import site_dir
 from lodplan.store.base import ReadableStore, Solution, StoreInfo, Term
 
 #: Written last at the export's root: a folder holding it may be replaced by a new export.

@@ -24,7 +24,7 @@ from lodplan.pages.charts import BarChart, Series, bar_chart
 from lodplan.pages.formats import amount_text, date_text, number, percent_text
 from lodplan.pages.plans import Ref
 from lodplan.pages.queries import group_rows, pick_text, run, text
-from lodplan.publishing.resources import natural_key
+from lodplan.publishing.representations import natural_key
 from lodplan.store.base import ReadableStore, Solution
 from lodplan.terms import LP
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from lodplan.bundled import site_dir
 from lodplan.errors import LodplanError
-from lodplan.resources import site_dir
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"

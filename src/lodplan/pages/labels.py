@@ -10,10 +10,10 @@ import rdflib
 from pyoxigraph import Literal
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
+from lodplan.bundled import ontology_dir, site_dir
 from lodplan.pages.i18n import label_languages
 from lodplan.publishing.prefixes import prefixed_name
-from lodplan.publishing.resources import preferred_literal
-from lodplan.resources import ontology_dir, site_dir
+from lodplan.publishing.representations import preferred_literal
 from lodplan.store.base import ReadableStore
 
 LABEL_PREDICATES = (str(RDFS.label), str(SKOS.prefLabel), str(DCTERMS.title))

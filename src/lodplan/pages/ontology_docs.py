@@ -23,11 +23,11 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, VANN
 from rdflib.term import Node
 
+from lodplan.bundled import ontology_dir, shapes_dir
 from lodplan.pages.i18n import label_languages
 from lodplan.pages.links import Links
 from lodplan.pages.render import PageRenderer
 from lodplan.publishing.prefixes import prefixed_name
-from lodplan.resources import ontology_dir, shapes_dir
 from lodplan.terms import LP, ONTOLOGY_IRI, PREFIXES
 
 TEMPLATE = "ontology.html"

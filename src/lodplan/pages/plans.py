@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from lodplan.pages.formats import amount_text, date_text
 from lodplan.pages.queries import group_rows, integer, pick_text, run, text
-from lodplan.publishing.resources import natural_key
+from lodplan.publishing.representations import natural_key
 from lodplan.store.base import ReadableStore, Solution
 from lodplan.terms import LP
 

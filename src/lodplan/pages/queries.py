@@ -12,8 +12,8 @@ from pathlib import Path
 
 from pyoxigraph import Literal
 
+from lodplan.bundled import site_dir
 from lodplan.pages.labels import pick
-from lodplan.resources import site_dir
 from lodplan.store.base import ReadableStore, Solution
 
 QUERY_DIR = "queries"

@@ -8,7 +8,7 @@ import jinja2
 
 from lodplan.pages.i18n import LANGUAGES, Messages, bundled_messages
 from lodplan.pages.links import Links
-from lodplan.publishing.resources import make_template_environment
+from lodplan.publishing.representations import make_template_environment
 
 
 class PageRenderer:

@@ -24,7 +24,7 @@ from lodplan.pages.paging import INVOLVEMENTS_PER_PAGE, Paged, page_of
 from lodplan.pages.plans import PlanCard, Ref, TreeNode, plan_card, plan_tree
 from lodplan.pages.queries import run, text
 from lodplan.publishing.downloads import source_text_name
-from lodplan.publishing.resources import LRUCache, natural_key
+from lodplan.publishing.representations import LRUCache, natural_key
 from lodplan.store.base import ReadableStore
 from lodplan.terms import LP
 

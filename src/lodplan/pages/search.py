@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from lodplan.pages.queries import pick_text, run, text
-from lodplan.publishing.resources import natural_key
+from lodplan.publishing.representations import natural_key
 from lodplan.store.base import ReadableStore
 
 #: Result groups, in the order the page shows them.

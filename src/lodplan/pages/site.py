@@ -31,7 +31,7 @@ from lodplan.pages.render import PageRenderer
 from lodplan.pages.resource_page import ResourcePages
 from lodplan.pages.search import MAX_QUERY_LENGTH, Entry, SearchResults, build_index, search
 from lodplan.publishing.downloads import DUMP_NAME
-from lodplan.publishing.resources import LRUCache, ResourceService
+from lodplan.publishing.representations import LRUCache, ResourceService
 from lodplan.store.base import ReadableStore
 
 logger = logging.getLogger(__name__)

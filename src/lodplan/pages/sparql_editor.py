@@ -22,11 +22,11 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
 
+from lodplan.bundled import example_queries_dir
 from lodplan.errors import LodplanError
 from lodplan.pages.i18n import DEFAULT_LANGUAGE
 from lodplan.pages.links import Links, is_web_iri
 from lodplan.pages.render import PageRenderer
-from lodplan.resources import example_queries_dir
 
 TEMPLATE = "sparql.html"
 #: Where a static export puts the example queries and answers (``queries/<name>.rq|.csv``).

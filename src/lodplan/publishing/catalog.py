@@ -32,13 +32,13 @@ from pyoxigraph import NamedNode, Store, Triple
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
+from lodplan.bundled import site_dir
 from lodplan.dataset import DownloadFile, NamedGraph
 from lodplan.errors import LodplanError, MappingError
 from lodplan.iris import IriMinter
 from lodplan.mapping.spec import Fields, LanguageMap
 from lodplan.publishing.downloads import DOWNLOAD_PATH, PublicationDate
-from lodplan.publishing.resources import preferred_literal
-from lodplan.resources import site_dir
+from lodplan.publishing.representations import preferred_literal
 from lodplan.terms import LP, ONTOLOGY_IRI, PREFIXES, SPDX
 
 CATALOG_FILE = "catalog.yaml"  # in the mappings directory, beside actors.yaml

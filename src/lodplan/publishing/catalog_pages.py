@@ -36,7 +36,7 @@ from lodplan.publishing.catalog import CATALOG_PREFIXES, GRAPH_NAME, HYDRA
 from lodplan.publishing.jsonld import JsonLdCompactor
 from lodplan.publishing.negotiation import JSONLD, MediaFormat
 from lodplan.publishing.prefixes import used_prefixes
-from lodplan.publishing.resources import LRUCache, Representation, stable_blank_nodes
+from lodplan.publishing.representations import LRUCache, Representation, stable_blank_nodes
 from lodplan.publishing.serialization import rdf_bytes
 from lodplan.store.base import ReadableStore
 from lodplan.terms import SPDX

@@ -43,11 +43,11 @@ from pyoxigraph import (
     Variable,
 )
 
+from lodplan.bundled import ontology_dir, shapes_dir, site_dir
 from lodplan.dataset import DownloadFile, Memo, NamedGraph, PlanFiles, no_memo
 from lodplan.publishing import frames
 from lodplan.publishing.jsonld import JsonLdContext
 from lodplan.publishing.workbooks import XLSX_MEDIA_TYPE, WorkbookAbout, actions_workbook
-from lodplan.resources import ontology_dir, shapes_dir, site_dir
 from lodplan.terms import PREFIXES
 
 DOWNLOAD_PATH = "download/"  # files of a build are served at {base}download/<name>

@@ -45,6 +45,7 @@ from typing import Any
 from pyld import jsonld
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, parse
 
+from lodplan.bundled import site_dir
 from lodplan.publishing import compaction
 from lodplan.publishing.compaction import NODE, ActiveContext, UnsupportedError
 from lodplan.publishing.jsonld import (
@@ -55,7 +56,6 @@ from lodplan.publishing.jsonld import (
     expanded_jsonld,
     native_integer,
 )
-from lodplan.resources import site_dir
 from lodplan.terms import LP
 
 FRAME_FILE = "plan.jsonld"  # in site/frames/

@@ -1,6 +1,6 @@
 """JSON-LD compaction with lodplan's context, loaded from a local file, never from the network.
 
-Used by resource descriptions (:mod:`lodplan.publishing.resources`) and by the
+Used by resource descriptions (:mod:`lodplan.publishing.representations`) and by the
 SPARQL query worker for CONSTRUCT/DESCRIBE results, so that both give the same
 compact JSON-LD. Kept free of Flask and Jinja: the worker imports it.
 
@@ -31,8 +31,8 @@ from typing import Any
 from pyld import jsonld
 from pyoxigraph import RdfFormat, Triple
 
+from lodplan.bundled import ontology_dir
 from lodplan.publishing.serialization import rdf_bytes
-from lodplan.resources import ontology_dir
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"

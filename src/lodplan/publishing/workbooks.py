@@ -38,7 +38,7 @@ from openpyxl.writer.excel import ExcelWriter
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
-from lodplan.resources import site_dir
+from lodplan.bundled import site_dir
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: What a cell of Excel holds at most (characters); a longer text is cut there.

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lodplan.bundled import referentials_dir
 from lodplan.dataset import NamedGraph
 from lodplan.errors import LodplanError
 from lodplan.iris import IriMinter
@@ -30,7 +31,6 @@ from lodplan.referentials.geo import (
     multipolygon,
     union,
 )
-from lodplan.resources import referentials_dir
 
 FORMAT = "lodplan-cog/1"
 GRAPH_NAME = "cog"

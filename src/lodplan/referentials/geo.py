@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from lodplan.bundled import referentials_dir
 from lodplan.errors import LodplanError
-from lodplan.resources import referentials_dir
 
 FORMAT = "lodplan-bbox/1"
 WKT_LITERAL = "http://www.opengis.net/ont/geosparql#wktLiteral"

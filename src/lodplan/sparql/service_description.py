@@ -21,10 +21,10 @@ from urllib.parse import urljoin
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse
 
+from lodplan.bundled import site_dir
 from lodplan.config import QueryLimits
 from lodplan.description import VOID_PATH
 from lodplan.publishing.negotiation import RDF_FORMATS, MediaFormat
-from lodplan.resources import site_dir
 from lodplan.sparql.results import SOLUTION_FORMATS
 from lodplan.store.base import StoreInfo
 

@@ -11,6 +11,7 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from lodplan.bundled import site_dir
 from lodplan.config import (
     QueryLimits,
     StoreLocation,
@@ -23,15 +24,14 @@ from lodplan.pages.render import PageRenderer
 from lodplan.pages.site import SitePages
 from lodplan.publishing.catalog_pages import CatalogPages
 from lodplan.publishing.jsonld import JsonLdCompactor
-from lodplan.publishing.resources import ResourceService, make_template_environment
-from lodplan.resources import site_dir
+from lodplan.publishing.representations import ResourceService, make_template_environment
 from lodplan.sparql.service import QueryService, query_service_for
 from lodplan.store import open_store
 from lodplan.store.base import ReadableStore, StoreUnavailableError
 from lodplan.store.embedded import StoreNotBuiltError
 from lodplan.store.remote import RemoteStoreError
 from lodplan.web import catalog as catalog_routes
-from lodplan.web import charts, discovery, pages, resources, sparql, validation
+from lodplan.web import charts, dereferencing, discovery, pages, sparql, validation
 from lodplan.web import ontology as ontology_routes
 from lodplan.web.pages import page_links
 from lodplan.web.request_store import RequestScopedStore
@@ -105,7 +105,7 @@ def create_app(
     app.register_blueprint(charts.blueprint)
     app.register_blueprint(validation.blueprint)
     # the pages of the human site register here, before the resources' catch-all
-    app.register_blueprint(resources.blueprint)
+    app.register_blueprint(dereferencing.blueprint)
     app.before_request(_refuse_unreadable_url)
     app.before_request(page_store.start_page)
     app.teardown_request(lambda error: page_store.end_page())

@@ -31,8 +31,8 @@ from lodplan.publishing.negotiation import (
     negotiate,
     split_extension,
 )
-from lodplan.publishing.resources import Representation
-from lodplan.web.resources import represent
+from lodplan.publishing.representations import Representation
+from lodplan.web.dereferencing import represent
 from lodplan.web.responses import not_acceptable, text_response
 from lodplan.web.services import services
 

@@ -34,7 +34,7 @@ from lodplan.publishing.negotiation import (
     split_extension,
 )
 from lodplan.publishing.prefixes import used_prefixes
-from lodplan.publishing.resources import LRUCache, make_etag
+from lodplan.publishing.representations import LRUCache, make_etag
 from lodplan.publishing.serialization import rdf_bytes, term_text
 from lodplan.web.pages import page_links
 from lodplan.web.responses import not_acceptable, text_response

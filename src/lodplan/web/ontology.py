@@ -18,6 +18,7 @@ from flask import Blueprint, Response, request
 from pyoxigraph import RdfFormat, parse
 from werkzeug.wrappers import Response as BaseResponse
 
+from lodplan.bundled import ontology_dir
 from lodplan.pages.ontology_docs import ONTOLOGY_FILE, TEMPLATE, ontology_page_context
 from lodplan.publishing.jsonld import JsonLdCompactor
 from lodplan.publishing.negotiation import (
@@ -32,9 +33,8 @@ from lodplan.publishing.negotiation import (
     split_extension,
 )
 from lodplan.publishing.prefixes import used_prefixes
-from lodplan.publishing.resources import LRUCache
+from lodplan.publishing.representations import LRUCache
 from lodplan.publishing.serialization import rdf_bytes
-from lodplan.resources import ontology_dir
 from lodplan.web.pages import html_page
 from lodplan.web.responses import not_acceptable
 from lodplan.web.services import services

@@ -11,11 +11,11 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, request, send_from_directory
 
+from lodplan.bundled import site_dir
 from lodplan.pages.i18n import normalise_language
 from lodplan.pages.links import ServerLinks
 from lodplan.pages.paging import page_number
 from lodplan.publishing.negotiation import HTML
-from lodplan.resources import site_dir
 from lodplan.web.services import services
 
 blueprint = Blueprint("pages", __name__)

@@ -9,7 +9,7 @@ from flask import current_app
 from lodplan.pages.render import PageRenderer
 from lodplan.pages.site import SitePages
 from lodplan.publishing.catalog_pages import CatalogPages
-from lodplan.publishing.resources import ResourceService
+from lodplan.publishing.representations import ResourceService
 from lodplan.sparql.service import QueryService
 from lodplan.store.base import ReadableStore
 

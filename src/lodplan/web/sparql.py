@@ -41,7 +41,7 @@ from lodplan.publishing.negotiation import (
     negotiate,
 )
 from lodplan.publishing.prefixes import used_prefixes
-from lodplan.publishing.resources import LRUCache
+from lodplan.publishing.representations import LRUCache
 from lodplan.publishing.serialization import rdf_bytes
 from lodplan.sparql.results import JSON, SOLUTION_FORMATS
 from lodplan.sparql.service import (

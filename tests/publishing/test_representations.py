@@ -10,10 +10,10 @@ from pyld import jsonld
 from pyoxigraph import RdfFormat, parse
 
 import lodplan
+from lodplan.bundled import site_dir
 from lodplan.publishing import jsonld as jsonld_module
 from lodplan.publishing.negotiation import JSONLD, NTRIPLES, RDFXML, TURTLE
-from lodplan.publishing.resources import ResourceService, make_template_environment
-from lodplan.resources import site_dir
+from lodplan.publishing.representations import ResourceService, make_template_environment
 from lodplan.store.embedded import EmbeddedStore
 
 

@@ -23,12 +23,12 @@ import jinja2
 from pyoxigraph import BlankNode, Literal, Triple
 
 import lodplan
+from lodplan.bundled import ontology_dir, site_dir
 from lodplan.publishing.jsonld import CONTEXT_DIR, ContextVersions, JsonLdCompactor
 from lodplan.publishing.jsonld import CONTEXT_PATH as CONTEXT_PATH  # re-exported
 from lodplan.publishing.negotiation import HTML, JSONLD, RESOURCE_FORMATS, MediaFormat, by_name
 from lodplan.publishing.prefixes import used_prefixes
 from lodplan.publishing.serialization import rdf_bytes
-from lodplan.resources import ontology_dir, site_dir
 from lodplan.store.base import ReadableStore
 
 # ontology/context.jsonld: a copy of the current version (ontology/context/), kept equal by a test

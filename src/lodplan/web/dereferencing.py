@@ -38,7 +38,7 @@ from lodplan.publishing.negotiation import (
     choose_resource_format,
     split_extension,
 )
-from lodplan.publishing.resources import RESOURCE_PATH, Representation
+from lodplan.publishing.representations import RESOURCE_PATH, Representation
 from lodplan.publishing.workbooks import XLSX_MEDIA_TYPE
 from lodplan.store.base import is_valid_iri
 from lodplan.web.pages import html_response, page_links, requested_page
