@@ -35,6 +35,8 @@ T = TypeVar("T")
 CACHE_FORMAT = "1"
 CACHE_ENV = "LODPLAN_BUILD_CACHE"
 _PACKAGE_DIR = Path(__file__).resolve().parent
+#: The folder of the cache holding bytes by their SHA-256 (:meth:`BuildCache.keep`).
+BLOBS = "blobs"
 #: The bundled folders whose files decide what a plan becomes.
 _DECISIVE_FOLDERS = ("ontology", "shapes", "referentials", "presets", "site")
 #: Libraries whose versions decide the bytes written.
@@ -89,6 +91,7 @@ class BuildCache:
 
     directory: Path
     _used: dict[str, set[str]] = field(default_factory=dict)
+    _used_blobs: set[str] = field(default_factory=set)
 
     def key(self, *parts: str) -> str:
         return hashlib.sha256("\n".join((toolkit_digest(), *parts)).encode()).hexdigest()
@@ -138,10 +141,38 @@ class BuildCache:
     def put(self, kind: str, key: str, value: Any) -> None:
         self.save(kind, self.key(kind, key), value)
 
+    def keep(self, content: bytes, sha256: str) -> Path | None:
+        """The file ``blobs/<sha256>`` holding ``content``, written once and never again:
+        graphs and files of a build live there instead of in memory, and a published
+        build's files are hard links to them. None if it cannot be written."""
+        path = self.directory / BLOBS / sha256[:2] / sha256
+        self._used_blobs.add(sha256)
+        if path.is_file():
+            return path
+        temporary = path.with_name(f".{sha256}.{os.getpid()}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(content)
+            temporary.chmod(0o444)  # shared by hard links with published builds
+            temporary.replace(path)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            logger.warning("build cache not written to %s: %s", path, exc)
+            return None
+        return path
+
+    def still_used(self, path: Path) -> None:
+        self._used_blobs.add(path.name)
+
     def forget_unused(self) -> None:
-        """Remove the entries of every kind :meth:`get` served that this build did not use."""
+        """Remove the entries of every kind :meth:`get` served, and the kept files, that
+        this build did not use."""
         for kind, keys in self._used.items():
             self.keep_only(kind, keys)
+        blobs = self.directory / BLOBS
+        for path in blobs.glob("*/*") if blobs.is_dir() else ():
+            if path.name not in self._used_blobs:
+                path.unlink(missing_ok=True)
 
     def keep_only(self, kind: str, keys: set[str]) -> None:
         """Remove the entries of ``kind`` not in ``keys`` (those of the last build)."""

@@ -4,11 +4,13 @@ Every data graph IRI under the base dereferences to its description, RDF
 clients asking for the base IRI itself get the dataset, and the whole graph is
 served at ``{base}.well-known/void`` (VoID §7.2).
 
-Statistics are counted on the N-Triples of each graph, terms compared in their
-N-Triples form: ``void:triples``, ``void:entities`` (distinct IRI subjects),
-``void:classes`` (distinct objects of ``rdf:type``), ``void:properties``
-(distinct predicates), ``void:distinctSubjects``, ``void:distinctObjects``
-(literals included), a class partition per class (its IRI instances as
+Statistics are counted on the N-Triples of each graph, terms compared by a 64-bit
+digest of their N-Triples form (a collision among ten million terms has a chance of
+about one in 200,000; digests are smaller than the terms, and let an incremental
+build keep each graph's counts and merge them with the others'): ``void:triples``,
+``void:entities`` (distinct IRI subjects), ``void:classes`` (distinct objects of
+``rdf:type``), ``void:properties`` (distinct predicates), ``void:distinctSubjects``,
+``void:distinctObjects`` (literals included), a class partition per class (its IRI instances as
 ``void:entities``) and a property partition per predicate (its ``void:triples``).
 The dataset's counts are those of the union of its graphs, except
 ``void:triples``: the sum over the graphs, the number of lines of the dump.
@@ -22,7 +24,9 @@ description).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +35,7 @@ from pyoxigraph import RdfFormat, parse
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, VOID, XSD
 
+from lodplan.dataset import Memo, no_memo
 from lodplan.iris import IriMinter
 from lodplan.publishing.downloads import (
     DOWNLOAD_PATH,
@@ -47,6 +52,8 @@ VOID_PATH = ".well-known/void"
 #: Vocabularies reported by ``void:vocabulary`` besides the namespaces of ``PREFIXES``.
 OTHER_VOCABULARIES = frozenset({"http://purl.org/vocab/vann/"})
 KNOWN_VOCABULARIES = frozenset(PREFIXES.values()) | OTHER_VOCABULARIES
+#: The kind of :class:`Memo` entries that keep each graph's part of the description.
+VOID_MEMO = "void"
 TITLES = {"fr": "Plans publiés avec lodplan", "en": "Plans published with lodplan"}
 DOCUMENT_TITLES = {
     "fr": "Description VoID des plans publiés avec lodplan",
@@ -71,12 +78,13 @@ class Statistics:
     """What VoID counts in one graph, or in several merged; terms in their N-Triples form."""
 
     triples: int = 0
-    subjects: set[bytes] = field(default_factory=set)
-    objects: set[bytes] = field(default_factory=set)
+    #: the digests of the subjects (:func:`term_digest`: odd for an IRI, an entity)
+    subjects: set[int] = field(default_factory=set)
+    objects: set[int] = field(default_factory=set)
     #: predicate → number of triples
     predicates: dict[bytes, int] = field(default_factory=dict)
-    #: class (object of rdf:type) → its instances that are IRIs (entities)
-    instances: dict[bytes, set[bytes]] = field(default_factory=dict)
+    #: class (object of rdf:type) → the digests of its instances that are IRIs (entities)
+    instances: dict[bytes, set[int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, ntriples: bytes) -> Statistics:
@@ -102,7 +110,14 @@ class Statistics:
                 members = instances.setdefault(obj, set())
                 if subject[:1] == b"<":
                     members.add(subject)
-        return cls(sum(predicates.values()), subjects, objects, predicates, instances)
+        digests = {term: term_digest(term) for term in subjects}
+        return cls(
+            sum(predicates.values()),
+            set(digests.values()),
+            {term_digest(term) for term in objects},
+            predicates,
+            {c: {digests[member] for member in members} for c, members in instances.items()},
+        )
 
     def merge(self, other: Statistics) -> None:
         self.triples += other.triples
@@ -115,7 +130,7 @@ class Statistics:
 
     @property
     def entities(self) -> int:
-        return sum(1 for subject in self.subjects if subject[:1] == b"<")
+        return sum(subject & 1 for subject in self.subjects)
 
     def class_entities(self) -> dict[str, int]:
         """IRI classes → number of IRI instances (blank-node classes are counted, not listed)."""
@@ -129,6 +144,12 @@ class Statistics:
         used, when they are known vocabularies (not every prefix of a data IRI)."""
         terms = [*self.class_entities(), *self.property_triples()]
         return {namespace(term) for term in terms} & KNOWN_VOCABULARIES
+
+
+def term_digest(term: bytes) -> int:
+    """A term's 64-bit digest, odd for an IRI (``<…>``) and even for anything else."""
+    digest = int.from_bytes(hashlib.blake2b(term, digest_size=8).digest(), "little")
+    return digest | 1 if term[:1] == b"<" else digest & ~1
 
 
 def namespace(iri: str) -> str:
@@ -146,22 +167,61 @@ def dataset_description(
     iris: IriMinter, graphs: list[NamedGraph], plans: Iterable[PlanFiles]
 ) -> Graph:
     """The VoID description of ``graphs`` (the data of a build, not this description)."""
-    by_graph = {plan.graph_iri: plan for plan in plans}
     description = Graph()
+    description.parse(data=description_graph(iris, graphs, plans).ntriples, format="nt")
+    return description
+
+
+def description_graph(
+    iris: IriMinter,
+    graphs: list[NamedGraph],
+    plans: Iterable[PlanFiles],
+    memo: Memo = no_memo,
+) -> NamedGraph:
+    """The VoID description of ``graphs`` as the named graph ``{base}graph/void``: sorted
+    N-Triples. Each graph's part (its counts, partitions, labels) is kept in ``memo`` by
+    the graph's digest, so an incremental build counts only the graphs that changed; the
+    dataset's counts are merged from the parts' term digests."""
+    by_graph = {plan.graph_iri: plan for plan in plans}
     dataset = URIRef(iris.base)
-    _add_dataset_metadata(description, iris, dataset)
+    lines: set[bytes] = set()
     total = Statistics()
     triples = 0
     for graph in graphs:
-        node = URIRef(graph.iri)
-        statistics = Statistics.of(graph.ntriples)
-        description.add((dataset, VOID.subset, node))
-        _add_statistics(description, node, statistics, graph.triple_count)
-        _add_graph_metadata(description, iris, node, by_graph.get(graph.iri))
+        plan = by_graph.get(graph.iri)
+        key = json.dumps([iris.base, graph.iri, graph.sha256, graph.triple_count,
+                          plan and [plan.plan_id, plan.plan_iri, plan.title]])  # fmt: skip
+        statistics, part = memo(VOID_MEMO, key, functools.partial(_graph_part, iris, graph, plan))
+        lines.update(part)
         total.merge(statistics)
         triples += graph.triple_count
-    _add_statistics(description, dataset, total, triples)
-    return description
+    head = Graph()
+    _add_dataset_metadata(head, iris, dataset)
+    for graph in graphs:
+        head.add((dataset, VOID.subset, URIRef(graph.iri)))
+    _add_statistics(head, dataset, total, triples)
+    lines.update(_ntriples_lines(head))
+    lines.discard(b"")
+    body = b"\n".join(sorted(lines)) + b"\n"
+    return NamedGraph(iri=iris.graph("void"), ntriples=body, triple_count=len(lines))
+
+
+def _graph_part(
+    iris: IriMinter, graph: NamedGraph, plan: PlanFiles | None
+) -> tuple[Statistics, frozenset[bytes]]:
+    """A graph's counts, and the lines of the description that are about it alone."""
+    node = URIRef(graph.iri)
+    statistics = Statistics.of(graph.ntriples)
+    part = Graph()
+    _add_statistics(part, node, statistics, graph.triple_count)
+    _add_graph_metadata(part, iris, node, plan)
+    return statistics, frozenset(_ntriples_lines(part))
+
+
+def _ntriples_lines(graph: Graph) -> Iterator[bytes]:
+    for line in graph.serialize(format="nt", encoding="utf-8").splitlines():
+        if line.strip():
+            yield line
 
 
 def _add_dataset_metadata(description: Graph, iris: IriMinter, dataset: URIRef) -> None:

@@ -44,7 +44,7 @@ from pyoxigraph import (
 )
 
 from lodplan.bundled import ontology_dir, shapes_dir, site_dir
-from lodplan.dataset import DownloadFile, Memo, NamedGraph, PlanFiles, no_memo
+from lodplan.dataset import Blobs, DownloadFile, Memo, NamedGraph, PlanFiles, no_memo
 from lodplan.publishing import frames
 from lodplan.publishing.jsonld import JsonLdContext
 from lodplan.publishing.workbooks import XLSX_MEDIA_TYPE, WorkbookAbout, actions_workbook
@@ -120,8 +120,9 @@ def make_downloads(
     keys = {plan.plan_iri: _plan_key(plan, by_iri[plan.graph_iri], shared) for plan in plans}
     made: dict[str, _PlanDownloads] = {}
     for plan in plans:
-        if (kept := memo.get(PLAN_FILES_MEMO, keys[plan.plan_iri])) is not None:
-            made[plan.plan_iri] = kept
+        kept = memo.get(PLAN_FILES_MEMO, keys[plan.plan_iri])
+        if kept is not None and all(file.available for file in kept.files):
+            made[plan.plan_iri] = kept.kept_in(memo)
     missing = [plan for plan in plans if plan.plan_iri not in made]
     for plan, table in _tables(store, missing, every=len(missing) > len(plans) // 10):
         made[plan.plan_iri] = _PlanDownloads(
@@ -132,15 +133,15 @@ def make_downloads(
                 *plan_csv(table),
             ],
             table,
-        )
+        ).kept_in(memo)  # in the memo's files, not in memory, when it keeps them
     every = [full_dump(graphs, memo)]
     for plan in plans:
         downloads = made[plan.plan_iri]
         day = (published or _today)(plan.plan_id, downloads.files[3])  # dated as its CSV
-        if downloads.workbook is None or downloads.day != day:
+        if downloads.workbook is None or not downloads.workbook.available or downloads.day != day:
             downloads = _PlanDownloads(
                 downloads.files, downloads.table, day, plan_workbook(downloads.table, day)
-            )
+            ).kept_in(memo)
             memo.put(PLAN_FILES_MEMO, keys[plan.plan_iri], downloads)
         assert downloads.workbook is not None
         every += [*downloads.files, downloads.workbook]
@@ -162,6 +163,13 @@ class _PlanDownloads:
     table: ActionTable
     day: str | None = None
     workbook: DownloadFile | None = None
+
+    def kept_in(self, blobs: Blobs) -> _PlanDownloads:
+        """The same files, their bytes in ``blobs``' files when it keeps them."""
+        workbook = self.workbook.kept_in(blobs) if self.workbook is not None else None
+        return _PlanDownloads(
+            [file.kept_in(blobs) for file in self.files], self.table, self.day, workbook
+        )
 
 
 def _tables(

@@ -281,7 +281,9 @@ def is_valid_iri(iri: str) -> bool:
 
 
 def write_downloads(directory: Path, files: Sequence[DownloadFile]) -> None:
-    """Write ``files`` under ``directory``; a name never leads outside it.
+    """Write ``files`` under ``directory``; a name never leads outside it. A file whose
+    bytes the build cache keeps is a hard link to the cache's (never rewritten) file:
+    an incremental build writes only what changed.
 
     An :class:`OSError` (a full disk…) names the file that could not be written.
     """
@@ -291,11 +293,22 @@ def write_downloads(directory: Path, files: Sequence[DownloadFile]) -> None:
             raise ValueError(f"a download must be written under {directory}: {file.name!r}")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(file.content)
+            if file.stored_at is None or not _linked(file.stored_at, path):
+                path.write_bytes(file.content)
         except OSError as exc:
             if exc.filename is not None:
                 raise
             raise OSError(exc.errno, exc.strerror, str(path)) from exc  # write(2) names none
+
+
+def _linked(source: Path, target: Path) -> bool:
+    """Whether ``target`` could be made a hard link to ``source`` (not across file
+    systems, nor where links are not allowed)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        return False
+    return True
 
 
 class StoreUnavailableError(LodplanError):
