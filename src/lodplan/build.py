@@ -376,7 +376,9 @@ def _map_and_check(context: _PlanContext, mapping_file: Path) -> PlanResult:
     if not context.keep_graphs:
         # the masks of personal data are kept: the published source text needs them
         kept = Outline(elements=[], masked_lines=plan.outline.masked_lines)
-        plan = replace(plan, graph=Graph(), outline=kept)
+        # of the coverage, a build needs only what stops it (most of a cached plan's bytes)
+        coverage = replace(plan.coverage, lines=[], spans=plan.coverage.unaccounted)
+        plan = replace(plan, graph=Graph(), outline=kept, coverage=coverage)
     return plan, report, named, summary
 
 
@@ -435,8 +437,14 @@ def _check_actor_territories(
             )
 
 
-def named_graphs(checked: CheckedPlans, base_iri: str, memo: Memo = no_memo) -> list[NamedGraph]:
-    """Every graph of the build, and last the description of the others (VoID)."""
+def named_graphs(
+    checked: CheckedPlans,
+    base_iri: str,
+    memo: Memo = no_memo,
+    files: list[PlanFiles] | None = None,
+) -> list[NamedGraph]:
+    """Every graph of the build, and last the description of the others (VoID);
+    ``files``: the plans' :func:`plan_files`, if the caller has them."""
     iris = IriMinter(base_iri)
     extra = [
         memo("graph", f"{iri} {checked.extra_inputs}",
@@ -447,7 +455,8 @@ def named_graphs(checked: CheckedPlans, base_iri: str, memo: Memo = no_memo) -> 
         [*extra, *checked.referential_graphs.values(), *checked.plan_graphs.values()],
         key=lambda graph: graph.iri,
     )
-    return [*named, description_graph(iris, named, plan_files(checked, base_iri), memo)]
+    files = files if files is not None else plan_files(checked, base_iri)
+    return [*named, description_graph(iris, named, files, memo)]
 
 
 def build_id_of(graphs: list[NamedGraph]) -> str:
@@ -483,24 +492,18 @@ def _check_and_publish(
     checked = check_plans(mappings_dir, base_iri, progress=progress, keep_graphs=False, cache=cache)
     if not checked.ok:
         raise BuildChecksFailedError(checked.render_problems())
-    graphs = named_graphs(checked, base_iri, cache if cache is not None else no_memo)
+    memo = cache if cache is not None else no_memo
+    files = plan_files(checked, base_iri)
+    graphs = named_graphs(checked, base_iri, memo, files)
     description = IriMinter(base_iri).graph("void")  # describes the dump: not in it
     data = [graph for graph in graphs if graph.iri != description]
     with publisher.stage(data) as staged:
         progress("making the downloads: dump, and per plan JSON-LD, Turtle, N-Quads, CSV and XLSX")
         context = bundled_contexts().current(base_iri)
-        files = plan_files(checked, base_iri)
         history = served_history(publisher, base_iri)  # dct:modified kept for unchanged files
         published = publication_dates(history, base_iri)  # the workbooks: dated as their CSV
-        downloads = make_downloads(
-            staged.store,
-            data,
-            files,
-            context,
-            published,
-            memo=cache if cache is not None else no_memo,
-        )
-        downloads += validation_files(checked.reports, files, mappings_dir)  # the SHACL reports
+        downloads = make_downloads(staged.store, data, files, context, published, memo=memo)
+        downloads += validation_files(checked.reports, files, mappings_dir, memo)  # SHACL reports
         progress("making the DCAT catalog")
         assert checked.catalog is not None
         catalog = catalog_graph(

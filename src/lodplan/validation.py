@@ -17,10 +17,12 @@ validation pages read; ``validation/index.json`` lists them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -42,7 +44,7 @@ from rdflib.term import Node
 
 from lodplan.bundled import shapes_dir
 from lodplan.codelists import Vocabulary
-from lodplan.dataset import DownloadFile, PlanFiles
+from lodplan.dataset import Blobs, DownloadFile, Memo, PlanFiles, no_memo
 from lodplan.errors import LodplanError
 from lodplan.terms import LP, PREFIXES
 
@@ -155,6 +157,8 @@ class ValidationReport:
     findings: list[Finding] = field(default_factory=list)
     run: ValidationRun | None = None
     graph: Graph | None = None  # the SHACL validation report as the engine returned it
+    #: names this report (and its copies: pickled, cached) among every report ever made
+    token: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
 
     @property
     def conforms(self) -> bool:
@@ -748,25 +752,48 @@ def report_file_names(report_id: str) -> tuple[str, str]:
 
 
 def validation_files(
-    reports: Iterable[ValidationReport], plans: Iterable[PlanFiles], root: Path
+    reports: Iterable[ValidationReport],
+    plans: Iterable[PlanFiles],
+    root: Path,
+    memo: Memo = no_memo,
 ) -> list[DownloadFile]:
     """Each report as Turtle and JSON summary, and the index of their summaries.
 
     ``plans`` name the reports' plans (IRI, title, source lines); ``root`` is the
-    mappings folder, to which source file names are made relative.
+    mappings folder, to which source file names are made relative. With a ``memo``, the
+    files of a report an earlier build made them from (a plan reused unchanged) are kept.
     """
     by_id = {plan.plan_id: plan for plan in plans}
     files: list[DownloadFile] = []
     entries = []
     for report in reports:
-        summary = report_summary(report, by_id.get(report.plan_id), root)
-        turtle_name, summary_name = report_file_names(report.plan_id)
-        files.append(DownloadFile(turtle_name, "text/turtle", report_turtle(report)))
-        files.append(DownloadFile(summary_name, "application/json", _json_bytes(summary)))
-        entries.append({key: summary[key] for key in _INDEX_KEYS})
+        plan = by_id.get(report.plan_id)
+        key = json.dumps([report.token, str(Path(root).resolve()), plan and [
+            plan.plan_iri, plan.title, hashlib.sha256("\n".join(plan.source_lines).encode())
+            .hexdigest()]])  # fmt: skip
+        turtle, summary, entry = memo(
+            REPORT_FILES_MEMO, key, functools.partial(_report_files, report, plan, root, memo)
+        )
+        files += [turtle.kept_in(memo), summary.kept_in(memo)]
+        entries.append(entry)
     index = {"lodplan-validation-index": SUMMARY_FORMAT, "reports": entries}
     files.append(DownloadFile(VALIDATION_INDEX, "application/json", _json_bytes(index)))
     return files
+
+
+REPORT_FILES_MEMO = "report-files"
+
+
+def _report_files(
+    report: ValidationReport, plan: PlanFiles | None, root: Path, blobs: Blobs
+) -> tuple[DownloadFile, DownloadFile, dict[str, Any]]:
+    """A report's Turtle and JSON files, and its entry in the index."""
+    summary = report_summary(report, plan, root)
+    turtle_name, summary_name = report_file_names(report.plan_id)
+    turtle = DownloadFile(turtle_name, "text/turtle", report_turtle(report))
+    summary_file = DownloadFile(summary_name, "application/json", _json_bytes(summary))
+    entry = {key: summary[key] for key in _INDEX_KEYS}
+    return turtle.kept_in(blobs), summary_file.kept_in(blobs), entry
 
 
 _INDEX_KEYS = ("id", "kind", "subject", "title", "conforms", "counts", "triples",
