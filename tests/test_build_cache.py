@@ -161,3 +161,37 @@ def test_a_mapping_error_is_reported_as_without_a_cache(mappings, tmp_path):
     with pytest.raises(MappingError) as caught:
         _build(mappings, tmp_path / "store", BuildCache(cache), [])
     assert "mapping.yaml" in str(caught.value)
+
+
+def _inodes(store: Path, plan: str) -> dict[str, int]:
+    """The inode of each file of ``plan`` in the current build."""
+    folder = current_build_dir(store) / DOWNLOADS_DIR / "plans"
+    return {path.name: path.stat().st_ino for path in folder.glob(f"{plan}.*")}
+
+
+def test_unchanged_files_are_shared_with_the_cache_and_outlive_it(mappings, tmp_path):
+    cache, store = tmp_path / "cache", tmp_path / "store"
+    _build(mappings, store, BuildCache(cache), [])
+    before = {plan: _inodes(store, plan) for plan in (PLAN, OTHER)}
+    assert len(before[PLAN]) >= 5  # JSON-LD, Turtle, N-Quads, CSV and its metadata, XLSX
+    _change_a_cell(mappings, OTHER)
+    rebuilt = _build(mappings, store, BuildCache(cache), [])
+    assert _inodes(store, PLAN) == before[PLAN]  # the same files: hard links, not rewritten
+    changed = _inodes(store, OTHER)
+    for name in (f"{OTHER}.ttl", f"{OTHER}.csv", f"{OTHER}.jsonld"):  # their bytes changed
+        assert changed[name] != before[OTHER][name]
+    published = _published(store)
+    shutil.rmtree(cache)  # the build's files are its own
+    assert _published(store) == published
+    assert _build(mappings, store, BuildCache(cache), []) == rebuilt
+
+
+def test_a_cache_that_lost_its_files_makes_them_again(mappings, tmp_path):
+    cache, store = tmp_path / "cache", tmp_path / "store"
+    built = _build(mappings, store, BuildCache(cache), [])
+    published = _published(store)
+    shutil.rmtree(cache / "blobs")  # the entries remain, naming files that are gone
+    messages: list[str] = []
+    assert _build(mappings, store, BuildCache(cache), messages) == built
+    assert _reused(messages) == []  # their graphs were gone: mapped again
+    assert _published(store) == published

@@ -17,7 +17,6 @@ validation pages read; ``validation/index.json`` lists them.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -771,9 +770,11 @@ def validation_files(
         key = json.dumps([report.token, str(Path(root).resolve()), plan and [
             plan.plan_iri, plan.title, hashlib.sha256("\n".join(plan.source_lines).encode())
             .hexdigest()]])  # fmt: skip
-        turtle, summary, entry = memo(
-            REPORT_FILES_MEMO, key, functools.partial(_report_files, report, plan, root, memo)
-        )
+        kept = memo.get(REPORT_FILES_MEMO, key)
+        if kept is None or not all(file.available for file in kept[:2]):  # files gone
+            kept = _report_files(report, plan, root, memo)
+            memo.put(REPORT_FILES_MEMO, key, kept)
+        turtle, summary, entry = kept
         files += [turtle.kept_in(memo), summary.kept_in(memo)]
         entries.append(entry)
     index = {"lodplan-validation-index": SUMMARY_FORMAT, "reports": entries}
