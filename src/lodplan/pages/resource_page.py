@@ -94,6 +94,9 @@ class SourceLine:
     number: int
     text: str
     quoted: bool
+    # on a source document's page, the ranges cited by the data that start on this line
+    # (their anchors: "L12-L15")
+    ranges: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,12 @@ class Provenance:
     end: int
     source: Ref | None
     context: list[SourceLine]
+    original: str | None = None  # the original document (a PDF), where it is published
+
+    @property
+    def fragment(self) -> str:
+        """The anchor of the quoted lines on the source document's page."""
+        return line_range(self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -143,6 +152,7 @@ class ResourceView:
     source_lines: list[SourceLine] = field(default_factory=list)  # a source document's text
     properties: list[tuple[str, list[Fact]]] = field(default_factory=list)  # every triple
     fiche: Fiche | None = None  # an element's status, schedule, budget, themes, indicators
+    original: str | None = None  # a source document: the original it was extracted from
 
 
 class ResourcePages:
@@ -229,6 +239,7 @@ class _ViewBuilder:
             view.involvements = self.involvements()
         elif view.kind == "source":
             view.source_lines = self.source_text(self.iri)
+            view.original = self.original(self.iri)
         if view.kind in ("territory", "actor"):
             view.parents = self.refs(
                 p for prop in _PARENT_PROPERTIES for p in self.iris(self.iri, prop)
@@ -362,7 +373,16 @@ class _ViewBuilder:
             end=end or 0,
             source=Ref(document, self.label(document) or document) if document else None,
             context=context,
+            original=self.original(document) if document else None,
         )
+
+    def original(self, document: str) -> str | None:
+        """Where the original of a source document is published (``dcterms:source``)."""
+        if document in self.by_subject:
+            found = self.iris(document, str(DCTERMS.source))
+        else:
+            found = self._objects(document, str(DCTERMS.source))
+        return min(found) if found else None
 
     def passages(self) -> list[Passage]:
         passages = []
@@ -399,8 +419,17 @@ class _ViewBuilder:
         return [SourceLine(n, lines[n - 1], start <= n <= end) for n in range(first, last + 1)]
 
     def source_text(self, document: str) -> list[SourceLine]:
+        """The document's lines, each with the anchors of the cited ranges starting there."""
+        lines = self._source_lines(document)
+        starting: dict[int, set[str]] = defaultdict(set)
+        for row in run(self.store, "source-ranges", document=document):
+            start = _int(text(row, "start")) or 0
+            end = _int(text(row, "end")) or start
+            if 1 <= start < end <= len(lines):  # one line: its own anchor (#L12) is the range
+                starting[start].add(line_range(start, end))
         return [
-            SourceLine(n, line, False) for n, line in enumerate(self._source_lines(document), 1)
+            SourceLine(n, line, False, tuple(sorted(starting.get(n, ()), key=natural_key)))
+            for n, line in enumerate(lines, 1)
         ]
 
     def _source_lines(self, document: str) -> list[str]:
@@ -574,6 +603,12 @@ def _kind(types: set[str]) -> str:
     if str(LP.SourceDocument) in types:
         return "source"
     return "other"
+
+
+def line_range(start: int, end: int) -> str:
+    """The anchor of lines ``start`` to ``end`` on a source document's page: ``L12-L15``
+    (``L12`` for one line)."""
+    return f"L{start}" if end <= start else f"L{start}-L{end}"
 
 
 def _find(nodes: list[TreeNode], iri: str) -> TreeNode | None:
