@@ -49,3 +49,8 @@ const printing = window.matchMedia("print");
 printing.addEventListener("change", (event) => {
   if (event.matches) openForPrint(); else closeAfterPrint();
 });
+
+// A static export's page does not know its address: the printed footer says where it was read.
+document.querySelectorAll("[data-page-address]").forEach((span) => {
+  if (!span.textContent) span.textContent = window.location.href.split("#")[0];
+});

@@ -55,7 +55,9 @@ def load_rules(path: Path) -> tuple[GroupRule, ...]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
-        raise IncomingGroupsError(f"{path}: cannot read the groups of incoming links: {error}")
+        raise IncomingGroupsError(
+            f"{path}: cannot read the groups of incoming links: {error}"
+        ) from None
     if not isinstance(data, dict):
         raise IncomingGroupsError(f"{path}: expected a mapping with `prefixes` and `groups`")
     prefixes = data.get("prefixes") or {}

@@ -350,9 +350,7 @@ class _ViewBuilder:
                 plan=Ref(plan, self.label(plan) or plan),
                 role=(self.label(role) if role else None),
                 through=(
-                    Ref(agent, self.label(agent) or agent)
-                    if agent and agent != self.iri
-                    else None
+                    Ref(agent, self.label(agent) or agent) if agent and agent != self.iri else None
                 ),
             )
             for element, plan, role, agent in keys
@@ -389,12 +387,12 @@ class _ViewBuilder:
                 types.add(text(row, "type"))
         rules = bundled_rules()
         grouped: dict[tuple[int, str], set[str]] = defaultdict(set)  # (rank, group) → documents
-        for (subject, predicate), types in links.items():
+        for (linking, predicate), types in links.items():
             rule = group_of(rules, predicate, frozenset(types))
             if rule is not None and kind in rule.elsewhere:
                 continue
             key = (rules.index(rule), rule.id) if rule else (len(rules), predicate)
-            grouped[key].add(subject.split("#", 1)[0])  # a passage, a date… → its element
+            grouped[key].add(linking.split("#", 1)[0])  # a passage, a date… → its element
         result = []
         for (rank, name), documents in grouped.items():
             ordered = sorted(documents)[:MAX_INCOMING]
@@ -674,7 +672,10 @@ def _without(facts: list[Fact], iris: set[str]) -> list[Fact]:
     """``facts`` without the values linking to ``iris`` (shown in a section of their own)."""
     if not iris:
         return facts
-    kept = [Fact(f.label, f.property_iri, [v for v in f.values if v.iri not in iris]) for f in facts]
+    kept = [
+        Fact(fact.label, fact.property_iri, [v for v in fact.values if v.iri not in iris])
+        for fact in facts
+    ]
     return [fact for fact in kept if fact.values]
 
 

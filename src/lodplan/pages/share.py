@@ -29,7 +29,7 @@ class PageMeta:
 
     title: str
     description: str
-    url: str  # the canonical address of the page
+    url: str | None  # the canonical address of the page (None in a static export)
     data_date: str  # the day of the data, as the page's language writes it
     locale: str
     alternate_locales: tuple[str, ...]
@@ -51,12 +51,19 @@ def canonical_url(iri: str, info: StoreInfo, lang: str) -> str | None:
 
 
 def page_meta(
-    title: str, description: str | None, iri: str, info: StoreInfo, lang: str, *, kind: str = ""
-) -> PageMeta | None:
-    """The meta of the page of ``iri``; ``None`` when it has no address to share."""
-    url = canonical_url(iri, info, lang)
-    if url is None:
-        return None
+    title: str,
+    description: str | None,
+    iri: str,
+    info: StoreInfo,
+    lang: str,
+    *,
+    kind: str = "",
+    addressable: bool = True,
+) -> PageMeta:
+    """The meta of the page of ``iri``. ``addressable``: the page is served at the
+    address of its IRI (by ``lodplan serve``); a static export's pages, hosted anywhere,
+    name no canonical address (their share link is the page itself)."""
+    url = canonical_url(iri, info, lang) if addressable else None
     lang = normalise_language(lang)
     return PageMeta(
         title=title,

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from lodplan.pages.charts import charts_page, plan_axis_chart, plan_timeline, render_charts
 from lodplan.pages.i18n import LANGUAGES
 from lodplan.pages.limits import PageQueryTimeoutError
-from lodplan.pages.links import Links
+from lodplan.pages.links import Links, ServerLinks
 from lodplan.pages.paging import PAGE_SIZE, Paged, page_of
 from lodplan.pages.plans import PlanCard, every_plan_counts, plan_list, with_counts
 from lodplan.pages.render import PageRenderer
@@ -222,7 +222,14 @@ class SitePages:
         counted = [with_counts(self.store, card, every) for card in plans.items]
         info = self.store.info()
         t = self.renderer.messages.translator(links.lang)
-        meta = page_meta(t("home.title"), t("home.lead"), info.base_iri, info, links.lang)
+        meta = page_meta(
+            t("home.title"),
+            t("home.lead"),
+            info.base_iri,
+            info,
+            links.lang,
+            addressable=isinstance(links, ServerLinks),
+        )
         return self.renderer.render(
             "home.html",
             links,
@@ -255,7 +262,15 @@ class SitePages:
         if view.breadcrumb and view.breadcrumb[0].iri != iri:  # an element: and its plan
             title = f"{title} — {view.breadcrumb[0].label}"
         description = view.description or _summary(view)
-        meta = page_meta(title, description, iri, info, links.lang, kind=view.kind)
+        meta = page_meta(
+            title,
+            description,
+            iri,
+            info,
+            links.lang,
+            kind=view.kind,
+            addressable=isinstance(links, ServerLinks),
+        )
         return self.renderer.render(
             "resource.html", links, view=view, alternates=alternates, meta=meta, **charts
         )

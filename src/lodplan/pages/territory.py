@@ -1,10 +1,10 @@
 """What a territory's page says besides its triples: its key figures (population as
 the page's language writes numbers), the intercommunality of a commune, the communes
-of an intercommunality, a département or a region (paged), the plans covering it —
+of an intercommunality (paged), the plans covering it —
 directly or through a territory containing it — and the plans its bodies publish.
 
 Each comes from a query of ``site/queries/`` with the territory bound
-(``territory-*.rq``), bounded for national data (a region: a few thousand communes).
+(``territory-*.rq``), bounded for national data (an EPCI: up to a few hundred communes).
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def intercommunalities(
 
 
 def communes(store: ReadableStore, territory: str) -> list[Commune]:
-    """The communes of an intercommunality, a département or a region, by name."""
+    """The communes of an intercommunality, by name."""
     by_iri: dict[str, Commune] = {}
     for row in run(store, "territory-communes", territory=territory):
         iri = text(row, "commune")
