@@ -9,7 +9,7 @@ link no group takes is listed under its property's name, as before.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -37,14 +37,14 @@ class GroupRule:
     types: frozenset[str] = frozenset()
     elsewhere: frozenset[str] = frozenset()
 
-    def takes(self, property_iri: str, types: Sequence[str] | frozenset[str]) -> bool:
+    def takes(self, property_iri: str, types: Collection[str]) -> bool:
         return property_iri in self.properties and (
             not self.types or not self.types.isdisjoint(types)
         )
 
 
 def group_of(
-    rules: Sequence[GroupRule], property_iri: str, types: Sequence[str] | frozenset[str]
+    rules: Sequence[GroupRule], property_iri: str, types: Collection[str]
 ) -> GroupRule | None:
     """The first group taking a link by ``property_iri`` from a subject of ``types``."""
     return next((rule for rule in rules if rule.takes(property_iri, types)), None)
