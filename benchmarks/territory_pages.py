@@ -50,7 +50,8 @@ QUERIES = [  # (query, variable, bound IRI under the base)
     ("incoming", "target", "actor/metz-metropole"),
     ("actor-involvements", "actor", "actor/metz-metropole"),
     ("actor-involvements", "actor", "actor/etat"),
-    ("territory-covering-plans", "territory", "territory/commune/57463"),
+    ("territory-containers", "territory", "territory/commune/57463"),
+    ("territory-covering-plans", "area", "territory/epci/200039865"),
     ("territory-intercommunalities", "territory", "territory/commune/57463"),
     ("territory-communes", "territory", "territory/epci/200039865"),
     ("territory-communes", "territory", "territory/epci/200054781"),  # Grand Paris: 131

@@ -249,7 +249,8 @@ PAGE_QUERY_BINDINGS = {
     "plan-territories": {"plan": "plan/metz-projet-metropolitain"},
     "source-ranges": {"document": "source/metz-projet-metropolitain"},
     "territory-communes": {"territory": "territory/epci/200039865"},
-    "territory-covering-plans": {"territory": "territory/commune/57463"},
+    "territory-containers": {"territory": "territory/commune/57463"},
+    "territory-covering-plans": {"area": "territory/epci/200039865"},
     "territory-intercommunalities": {"territory": "territory/commune/57463"},
     "territory-published-plans": {"territory": "territory/epci/200039865"},
     **{

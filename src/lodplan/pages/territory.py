@@ -24,6 +24,8 @@ from lodplan.store.base import ReadableStore
 from lodplan.terms import LP
 
 COMMUNES_PER_PAGE = 100  # rows of a territory's list of communes
+MAX_CONTAINER_DEPTH = 4  # steps up from a territory: commune → EPCI → a place made of EPCIs…
+MAX_CONTAINERS = 30  # territories containing one, at most (a commune has 3 or 4)
 
 
 @dataclass(frozen=True)
@@ -68,10 +70,12 @@ class TerritoryFacts:
 def covering_plans(
     store: ReadableStore, territory: str, label: Callable[[str], str | None]
 ) -> list[CoveringPlan]:
-    """The plans covering ``territory``: those naming it first, then by title."""
+    """The plans covering ``territory``, directly or through a territory containing it:
+    those naming it first, then by title."""
     through: dict[str, set[str]] = defaultdict(set)
-    for row in run(store, "territory-covering-plans", territory=territory):
-        through[text(row, "plan")].add(text(row, "area"))
+    for area in containing(store, territory):
+        for row in run(store, "territory-covering-plans", area=area):
+            through[text(row, "plan")].add(area)
     plans = []
     for plan, areas in through.items():
         direct = territory in areas
@@ -82,6 +86,26 @@ def covering_plans(
             )
         )
     return sorted(plans, key=lambda p: (bool(p.through), natural_key(p.plan.label)))
+
+
+def containing(store: ReadableStore, territory: str) -> list[str]:
+    """``territory`` and the territories containing it, nearest first: climbed one step
+    at a time (a commune: its EPCI, département and region; then what contains those),
+    at most :data:`MAX_CONTAINER_DEPTH` steps and :data:`MAX_CONTAINERS` territories."""
+    found = [territory]
+    frontier = [territory]
+    for _ in range(MAX_CONTAINER_DEPTH):
+        step = []
+        for inner in frontier:
+            for row in run(store, "territory-containers", territory=inner):
+                container = text(row, "container")
+                if container and container not in found and container not in step:
+                    step.append(container)
+        found += sorted(step)[: max(0, MAX_CONTAINERS - len(found))]
+        frontier = [t for t in step if t in found]
+        if not frontier or len(found) >= MAX_CONTAINERS:
+            break
+    return found
 
 
 def published_plans(
