@@ -90,9 +90,10 @@ def _check_source_section(source: Locator) -> None:
     numbers = [int(n) for n in quoted.locator(".n").all_inner_texts()]
     texts = [line.locator("span").last.inner_text() for line in quoted.all()]
     assert _words(quote.inner_text()) in _words(" ".join(texts))
-    # the link to the whole document opens at the first quoted line
+    # the link to the whole document opens at the quoted lines ("#L12", "#L12-L15")
     document_link = source.get_by_role("link", name=fr("resource.open_source"))
-    expect(document_link).to_have_attribute("href", re.compile(f"#L{numbers[0]}$"))
+    cited = f"L{numbers[0]}" + (f"-L{numbers[-1]}" if numbers[-1] > numbers[0] else "")
+    expect(document_link).to_have_attribute("href", re.compile(f"#{cited}$"))
 
 
 def _words(text: str) -> str:

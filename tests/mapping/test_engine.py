@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 from rdflib import URIRef
-from rdflib.namespace import RDFS
+from rdflib.namespace import DCTERMS, RDFS
 
 from lodplan.errors import MappingError
 from lodplan.iris import IriMinter
@@ -260,3 +260,19 @@ def test_a_cog_reference_that_does_not_exist_names_its_line(
     )
     with pytest.raises(MappingError, match=r"source.txt:2.*not in the Code officiel"):
         writer.write(outline, SourceFacts(sha256="0" * 64))
+
+
+def test_the_original_document_of_the_source_is_linked_when_declared(
+    mapping_dir, vocabulary, bundled_actors
+):
+    pdf = "https://example.org/plans/mon-plan.pdf"
+    declared = run(write(mapping_dir, sha=f"original: {pdf}"), vocabulary, bundled_actors)
+    document = URIRef(TEST_BASE + "source/mon-plan")
+    assert (document, DCTERMS.source, URIRef(pdf)) in declared.graph
+    plain = run(write(mapping_dir), vocabulary, bundled_actors)
+    assert not list(plain.graph.objects(document, DCTERMS.source))
+
+
+def test_an_original_that_is_no_web_address_is_refused(mapping_dir, vocabulary, bundled_actors):
+    with pytest.raises(MappingError, match=r"mapping.yaml: field 'source.original': .*https"):
+        run(write(mapping_dir, sha="original: file:///plan.pdf"), vocabulary, bundled_actors)

@@ -247,6 +247,12 @@ PAGE_QUERY_BINDINGS = {
     "plan-elements": {"plan": "plan/mot-programme-2023"},
     "plan-involvements": {"plan": "plan/mot-programme-2023"},
     "plan-territories": {"plan": "plan/metz-projet-metropolitain"},
+    "source-ranges": {"document": "source/metz-projet-metropolitain"},
+    "territory-communes": {"territory": "territory/epci/200039865"},
+    "territory-containers": {"territory": "territory/commune/57463"},
+    "territory-covering-plans": {"area": "territory/epci/200039865"},
+    "territory-intercommunalities": {"territory": "territory/commune/57463"},
+    "territory-published-plans": {"territory": "territory/epci/200039865"},
     **{
         f"element-{what}": {"element": "plan/mot-programme-2023/element/3.2.2/bons-a-tirer"}
         for what in ("budget", "identifiers", "indicators", "status", "themes")

@@ -112,6 +112,8 @@ class Source(Section):
     media_type: Text | None = None
     encoding: Text | None = None  # a Python codec name, or auto
     markup: list[Literal["markdown", "superscript", "html"]] | None = None
+    # the web address of the original document (the PDF the text was extracted from)
+    original: Annotated[str, StringConstraints(pattern=r"^https?://")] | None = None
 
 
 # -- what every reader shares -------------------------------------------------------------

@@ -218,6 +218,8 @@ class PlanGraphWriter:
             g.add((doc, RDFS.label, Literal(title, lang=lang)))
         g.add((doc, DCTERMS.identifier, Literal(source.path.name)))
         g.add((doc, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + source.media_type)))
+        if source.original:  # the document this text was extracted from
+            g.add((doc, DCTERMS.source, URIRef(source.original)))
         checksum = URIRef(f"{doc}#checksum")
         g.add((doc, SPDX.checksum, checksum))
         g.add((checksum, RDF.type, SPDX.Checksum))

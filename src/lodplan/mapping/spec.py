@@ -75,6 +75,8 @@ class SourceSpec:
     # markup families the extraction left in the text (lodplan.mapping.text); None:
     # the syntax the reader reads
     markup: tuple[str, ...] | None = None
+    # where the original document (the PDF the text was extracted from) is published
+    original: str | None = None
 
 
 @dataclass(frozen=True)
@@ -346,7 +348,7 @@ def _stated(f: Fields | None) -> dict[str, StatedSpec]:
 
 
 def _source(f: Fields, directory: Path) -> SourceSpec:
-    f.unknown_keys({"file", "sha256", "title", "media-type", "encoding", "markup"})
+    f.unknown_keys({"file", "sha256", "title", "media-type", "encoding", "markup", "original"})
     file = directory / f.get("file", str)
     if not file.is_file():
         f.fail(f"source document {file} does not exist", "file")
@@ -370,7 +372,16 @@ def _source(f: Fields, directory: Path) -> SourceSpec:
         encoding=encoding,
         sha256=f.get("sha256", str, required=False),
         markup=tuple(markup) if markup is not None else None,
+        original=_original(f),
     )
+
+
+def _original(f: Fields) -> str | None:
+    """``source.original``: the web address of the original document, if known."""
+    original = f.get("original", str, required=False)
+    if original is not None and not re.match(r"https?://[^\s<>\"{}|\\^`]+$", original):
+        f.fail(f"{original!r} is not a web address (http:// or https://)", "original")
+    return original
 
 
 RULE_KEYS = {

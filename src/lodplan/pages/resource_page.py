@@ -19,10 +19,20 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from lodplan.pages.fiche import SHOWN_PROPERTIES as FICHE_PROPERTIES
 from lodplan.pages.fiche import Fiche, element_fiche
+from lodplan.pages.incoming import bundled_rules, group_of
 from lodplan.pages.labels import pick, store_label, term_label
 from lodplan.pages.paging import INVOLVEMENTS_PER_PAGE, Paged, page_of
 from lodplan.pages.plans import PlanCard, Ref, TreeNode, plan_card, plan_tree
 from lodplan.pages.queries import run, text
+from lodplan.pages.territory import (
+    COMMUNES_PER_PAGE,
+    TerritoryFacts,
+    communes,
+    covering_plans,
+    intercommunalities,
+    key_figures,
+    published_plans,
+)
 from lodplan.publishing.downloads import source_text_name
 from lodplan.publishing.representations import LRUCache, natural_key
 from lodplan.store.base import ReadableStore
@@ -53,6 +63,7 @@ _ELEMENT_CLASSES = {str(LP.Action), str(LP.Objective), str(LP.PlanElement)}
 _TERRITORY_CLASSES = {str(LP.Territory), IGEO + "Commune", IGEO + "Departement",
                       IGEO + "Region", IGEO + "Intercommunalite"}  # fmt: skip
 _ACTOR_CLASSES = {ORG + "Organization", ORG + "OrganizationalUnit"}
+_MEMBERS = IGEO + "subdivisionDirecte"  # an intercommunality's communes
 _PARENT_PROPERTIES = (IGEO + "subdivisionDe", str(DCTERMS.isPartOf), ORG + "unitOf")
 
 
@@ -79,14 +90,16 @@ class Involvement:
     code: str | None
     plan: Ref
     role: str | None
+    through: Ref | None = None  # the service of the organisation named, if not itself
 
 
 @dataclass(frozen=True)
 class IncomingGroup:
-    label: str  # "cité par" the property
+    label: str  # "cité par" the property (when no group of site/incoming.yaml takes it)
     property_iri: str
     items: list[Ref]
     total: int
+    key: str | None = None  # the group of site/incoming.yaml: its message "incoming.<key>"
 
 
 @dataclass(frozen=True)
@@ -94,6 +107,9 @@ class SourceLine:
     number: int
     text: str
     quoted: bool
+    # on a source document's page, the ranges cited by the data that start on this line
+    # (their anchors: "L12-L15")
+    ranges: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +122,12 @@ class Provenance:
     end: int
     source: Ref | None
     context: list[SourceLine]
+    original: str | None = None  # the original document (a PDF), where it is published
+
+    @property
+    def fragment(self) -> str:
+        """The anchor of the quoted lines on the source document's page."""
+        return line_range(self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -143,6 +165,8 @@ class ResourceView:
     source_lines: list[SourceLine] = field(default_factory=list)  # a source document's text
     properties: list[tuple[str, list[Fact]]] = field(default_factory=list)  # every triple
     fiche: Fiche | None = None  # an element's status, schedule, budget, themes, indicators
+    original: str | None = None  # a source document: the original it was extracted from
+    territory: TerritoryFacts | None = None  # a territory's figures, communes, plans
 
 
 class ResourcePages:
@@ -160,6 +184,13 @@ class ResourcePages:
         (other resources have none: they ignore ``page``)."""
         builder = _ViewBuilder(self.store, iri, triples, lang, self.tree)
         view = builder.build()
+        if view.kind == "territory" and view.territory is not None:
+            communes_paged = page_of(view.territory.communes, page, COMMUNES_PER_PAGE)
+            if communes_paged is None:
+                return None
+            view.territory.communes = list(communes_paged.items)
+            view.territory.communes_paged = communes_paged
+            return view
         if view.kind != "actor":  # no long list to page
             return view
         paged = page_of(view.involvements, page, INVOLVEMENTS_PER_PAGE)
@@ -229,12 +260,30 @@ class _ViewBuilder:
             view.involvements = self.involvements()
         elif view.kind == "source":
             view.source_lines = self.source_text(self.iri)
+            view.original = self.original(self.iri)
         if view.kind in ("territory", "actor"):
             view.parents = self.refs(
                 p for prop in _PARENT_PROPERTIES for p in self.iris(self.iri, prop)
             )
+        if view.kind == "territory":
+            view.territory = self.territory()
+            view.facts = _without(view.facts, view.territory.figure_iris)
+            if view.territory.communes:  # listed in their own section, by pages
+                view.facts = [f for f in view.facts if f.property_iri != _MEMBERS]
         view.incoming = self.incoming(view.kind)
         return view
+
+    def territory(self) -> TerritoryFacts:
+        figures = [f for f in self.iris(self.iri, str(LP.keyFigures)) if f in self.by_subject]
+        facts = TerritoryFacts(
+            figures=key_figures(figures, self.literal, self.lang),
+            intercommunalities=intercommunalities(self.store, self.iri, self.label),
+            covering_plans=covering_plans(self.store, self.iri, self.label),
+            published_plans=published_plans(self.store, self.iri, self.label),
+            communes=communes(self.store, self.iri),
+        )
+        facts.figure_iris = set(figures) if facts.figures else set()
+        return facts
 
     def facts(self, triples: list[Triple], shown_apart: frozenset[str] = frozenset()) -> list[Fact]:
         grouped: dict[str, list[Value]] = defaultdict(list)
@@ -291,16 +340,20 @@ class _ViewBuilder:
     def involvements(self) -> list[Involvement]:
         rows = run(self.store, "actor-involvements", actor=self.iri)
         keys = dict.fromkeys(
-            (text(row, "element"), text(row, "plan"), text(row, "role")) for row in rows
-        )  # one per element and role
+            (text(row, "element"), text(row, "plan"), text(row, "role"), text(row, "agent"))
+            for row in rows
+        )  # one per element, role and actor named (the organisation or one of its services)
         involvements = [
             Involvement(
                 element=Ref(element, self.label(element) or element),
                 code=self._notation(element),
                 plan=Ref(plan, self.label(plan) or plan),
                 role=(self.label(role) if role else None),
+                through=(
+                    Ref(agent, self.label(agent) or agent) if agent and agent != self.iri else None
+                ),
             )
-            for element, plan, role in keys
+            for element, plan, role, agent in keys
         ]
         return sorted(
             involvements,
@@ -318,31 +371,48 @@ class _ViewBuilder:
         return min(codes) if codes else None
 
     def incoming(self, kind: str) -> list[IncomingGroup]:
-        """What the plans, actors and places say about this resource, by property."""
+        """What the plans, actors and places say about this resource, grouped by meaning
+        (``site/incoming.yaml``), else by property."""
         shown_elsewhere = set(_STRUCTURE)  # the breadcrumb and the tree show them
-        if kind == "actor":
-            shown_elsewhere |= {PROV + "agent", str(LP.involves)}
-        groups: dict[str, set[str]] = defaultdict(set)
+        links: dict[tuple[str, str], set[str]] = defaultdict(set)  # (subject, property) → types
         for row in run(self.store, "incoming", target=self.iri):
             graph, subject = text(row, "graph"), row.get("subject")
             if not isinstance(subject, NamedNode) or not self._listed_graph(graph):
                 continue
             predicate = text(row, "property")
-            document = subject.value.split("#", 1)[0]  # a passage, a date… → its element
-            if document == self.iri or predicate in shown_elsewhere:
+            if subject.value.split("#", 1)[0] == self.iri or predicate in shown_elsewhere:
                 continue
-            groups[predicate].add(document)
+            types = links[(subject.value, predicate)]
+            if "type" in row:
+                types.add(text(row, "type"))
+        rules = bundled_rules()
+        grouped: dict[tuple[int, str], set[str]] = defaultdict(set)  # (rank, group) → documents
+        for (linking, predicate), types in links.items():
+            rule = group_of(rules, predicate, frozenset(types))
+            if rule is not None and kind in rule.elsewhere:
+                continue
+            key = (rules.index(rule), rule.id) if rule else (len(rules), predicate)
+            grouped[key].add(linking.split("#", 1)[0])  # a passage, a date… → its element
         result = []
-        for predicate, documents in groups.items():
+        for (rank, name), documents in grouped.items():
             ordered = sorted(documents)[:MAX_INCOMING]
             refs = sorted(
                 (Ref(d, self._element_title(d)) for d in ordered),
                 key=lambda r: natural_key(r.label),
             )
+            grouped_by_meaning = rank < len(rules)
             result.append(
-                IncomingGroup(term_label(predicate, self.lang), predicate, refs, len(documents))
+                IncomingGroup(
+                    label="" if grouped_by_meaning else term_label(name, self.lang),
+                    property_iri="" if grouped_by_meaning else name,
+                    items=refs,
+                    total=len(documents),
+                    key=name if grouped_by_meaning else None,
+                )
             )
-        return sorted(result, key=lambda group: natural_key(group.label))
+        return sorted(
+            result, key=lambda g: (g.key is None, _rank(rules, g.key), natural_key(g.label))
+        )
 
     def provenance(self, subject: str) -> Provenance | None:
         source = next(iter(self.iris(subject, str(LP.source))), None)
@@ -362,7 +432,16 @@ class _ViewBuilder:
             end=end or 0,
             source=Ref(document, self.label(document) or document) if document else None,
             context=context,
+            original=self.original(document) if document else None,
         )
+
+    def original(self, document: str) -> str | None:
+        """Where the original of a source document is published (``dcterms:source``)."""
+        if document in self.by_subject:
+            found = self.iris(document, str(DCTERMS.source))
+        else:
+            found = self._objects(document, str(DCTERMS.source))
+        return min(found) if found else None
 
     def passages(self) -> list[Passage]:
         passages = []
@@ -399,8 +478,17 @@ class _ViewBuilder:
         return [SourceLine(n, lines[n - 1], start <= n <= end) for n in range(first, last + 1)]
 
     def source_text(self, document: str) -> list[SourceLine]:
+        """The document's lines, each with the anchors of the cited ranges starting there."""
+        lines = self._source_lines(document)
+        starting: dict[int, set[str]] = defaultdict(set)
+        for row in run(self.store, "source-ranges", document=document):
+            start = _int(text(row, "start")) or 0
+            end = _int(text(row, "end")) or start
+            if 1 <= start < end <= len(lines):  # one line: its own anchor (#L12) is the range
+                starting[start].add(line_range(start, end))
         return [
-            SourceLine(n, line, False) for n, line in enumerate(self._source_lines(document), 1)
+            SourceLine(n, line, False, tuple(sorted(starting.get(n, ()), key=natural_key)))
+            for n, line in enumerate(lines, 1)
         ]
 
     def _source_lines(self, document: str) -> list[str]:
@@ -574,6 +662,27 @@ def _kind(types: set[str]) -> str:
     if str(LP.SourceDocument) in types:
         return "source"
     return "other"
+
+
+def _rank(rules: Sequence[object], key: str | None) -> int:
+    return next((n for n, rule in enumerate(rules) if getattr(rule, "id", None) == key), 0)
+
+
+def _without(facts: list[Fact], iris: set[str]) -> list[Fact]:
+    """``facts`` without the values linking to ``iris`` (shown in a section of their own)."""
+    if not iris:
+        return facts
+    kept = [
+        Fact(fact.label, fact.property_iri, [v for v in fact.values if v.iri not in iris])
+        for fact in facts
+    ]
+    return [fact for fact in kept if fact.values]
+
+
+def line_range(start: int, end: int) -> str:
+    """The anchor of lines ``start`` to ``end`` on a source document's page: ``L12-L15``
+    (``L12`` for one line)."""
+    return f"L{start}" if end <= start else f"L{start}-L{end}"
 
 
 def _find(nodes: list[TreeNode], iri: str) -> TreeNode | None:

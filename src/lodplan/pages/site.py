@@ -24,12 +24,13 @@ from dataclasses import dataclass
 from lodplan.pages.charts import charts_page, plan_axis_chart, plan_timeline, render_charts
 from lodplan.pages.i18n import LANGUAGES
 from lodplan.pages.limits import PageQueryTimeoutError
-from lodplan.pages.links import Links
+from lodplan.pages.links import Links, ServerLinks
 from lodplan.pages.paging import PAGE_SIZE, Paged, page_of
 from lodplan.pages.plans import PlanCard, every_plan_counts, plan_list, with_counts
 from lodplan.pages.render import PageRenderer
-from lodplan.pages.resource_page import ResourcePages
+from lodplan.pages.resource_page import ResourcePages, ResourceView
 from lodplan.pages.search import MAX_QUERY_LENGTH, Entry, SearchResults, build_index, search
+from lodplan.pages.share import page_meta
 from lodplan.publishing.downloads import DUMP_NAME
 from lodplan.publishing.representations import LRUCache, ResourceService
 from lodplan.store.base import ReadableStore
@@ -219,13 +220,24 @@ class SitePages:
     def _home(self, links: Links, plans: Paged[PlanCard]) -> str:
         every = self._ready_counts()
         counted = [with_counts(self.store, card, every) for card in plans.items]
+        info = self.store.info()
+        t = self.renderer.messages.translator(links.lang)
+        meta = page_meta(
+            t("home.title"),
+            t("home.lead"),
+            info.base_iri,
+            info,
+            links.lang,
+            addressable=isinstance(links, ServerLinks),
+        )
         return self.renderer.render(
             "home.html",
             links,
             plans=counted,
             paged=plans,
-            build=self.store.info(),
+            build=info,
             dump=DUMP_NAME,
+            meta=meta,
         )
 
     def _resource(
@@ -245,12 +257,40 @@ class SitePages:
                 "axis_chart": plan_axis_chart(view.tree, iri, view.title),
                 "timeline_chart": plan_timeline(self.store, iri, view.title, links.lang),
             }
+        info = self.store.info()
+        title = f"{view.code} {view.title}" if view.code else view.title
+        if view.breadcrumb and view.breadcrumb[0].iri != iri:  # an element: and its plan
+            title = f"{title} — {view.breadcrumb[0].label}"
+        description = view.description or _summary(view)
+        meta = page_meta(
+            title,
+            description,
+            iri,
+            info,
+            links.lang,
+            kind=view.kind,
+            addressable=isinstance(links, ServerLinks),
+        )
         return self.renderer.render(
-            "resource.html", links, view=view, alternates=alternates, **charts
+            "resource.html", links, view=view, alternates=alternates, meta=meta, **charts
         )
 
     def _cached(self, key: tuple, render: Callable[[], str | None]) -> str | None:
         return self._html.get_or_compute((self.resources.build_id(), *key), render)
+
+
+def _summary(view: ResourceView) -> str | None:
+    """What a shared link says of a resource without a description: a plan's publisher,
+    territories and period; an element's place in its plan."""
+    if view.plan is not None:
+        card = view.plan
+        period = " – ".join(d for d in (card.start, card.end) if d)
+        parts = [card.publisher.label if card.publisher else None]
+        parts += [t.label for t in card.territories] + [period or None]
+        return " · ".join(p for p in parts if p) or None
+    if view.breadcrumb:
+        return " › ".join(step.label for step in view.breadcrumb)
+    return None
 
 
 def _logged(work: Callable[[], None]) -> None:
