@@ -56,6 +56,7 @@ from lodplan.referentials.places import (
 )
 from lodplan.store.base import DatasetPublisher, NamedGraph, StoreInfo
 from lodplan.validation import ValidationReport, Validator, validation_files
+from lodplan.versions import VersionChoice, plan_history
 
 ACTORS_FILE = "actors.yaml"
 PLACES_FILE = "places.yaml"
@@ -79,6 +80,8 @@ class CheckedPlans:
     plan_graphs: dict[str, NamedGraph] = field(default_factory=dict)
     # Graphs made without rdflib (the COG: ~500k triples), published as they are
     referential_graphs: dict[str, NamedGraph] = field(default_factory=dict)
+    # the older versions of versioned plans and their history (lodplan.versions)
+    history_graphs: dict[str, NamedGraph] = field(default_factory=dict)
     # reviews written for these plans that decided nothing: stale, or a typo
     unused_reviews: list[Review] = field(default_factory=list)
     reviews_path: Path | None = None
@@ -416,7 +419,12 @@ def named_graphs(checked: CheckedPlans, base_iri: str) -> list[NamedGraph]:
     iris = IriMinter(base_iri)
     extra = [_as_named_graph(iri, graph, iris) for iri, graph in checked.extra_graphs.items()]
     named = sorted(
-        [*extra, *checked.referential_graphs.values(), *checked.plan_graphs.values()],
+        [
+            *extra,
+            *checked.referential_graphs.values(),
+            *checked.plan_graphs.values(),
+            *checked.history_graphs.values(),
+        ],
         key=lambda graph: graph.iri,
     )
     description = dataset_description(iris, named, plan_files(checked, base_iri))
@@ -438,12 +446,14 @@ def build(
     *,
     progress: Progress = lambda _: None,
     cache: BuildCache | None = None,
+    versions: VersionChoice | None = None,
 ) -> tuple[CheckedPlans, StoreInfo]:
     """Map, check and publish every plan of ``mappings_dir``; with a ``cache``, plans
     whose inputs did not change since the last build are reused, not made again (the
-    result is the same, byte for byte)."""
+    result is the same, byte for byte). ``versions`` says what the changed inputs of a
+    versioned plan are: a new version, or a correction of the latest (lodplan.versions)."""
     with publisher.reserve():  # before mapping: a concurrent build is refused at once
-        return _check_and_publish(mappings_dir, publisher, base_iri, progress, cache)
+        return _check_and_publish(mappings_dir, publisher, base_iri, progress, cache, versions)
 
 
 def _check_and_publish(
@@ -452,10 +462,16 @@ def _check_and_publish(
     base_iri: str,
     progress: Progress,
     cache: BuildCache | None,
+    versions: VersionChoice | None = None,
 ) -> tuple[CheckedPlans, StoreInfo]:
     checked = check_plans(mappings_dir, base_iri, progress=progress, keep_graphs=False, cache=cache)
     if not checked.ok:
         raise BuildChecksFailedError(checked.render_problems())
+    versions_made = plan_history(
+        checked.plans, checked.plan_graphs, mappings_dir, publisher, base_iri,
+        choice=versions, memo=cache if cache is not None else no_memo, progress=progress,
+    )  # fmt: skip
+    checked.history_graphs = {graph.iri: graph for graph in versions_made.graphs}
     graphs = named_graphs(checked, base_iri)
     description = IriMinter(base_iri).graph("void")  # describes the dump: not in it
     data = [graph for graph in graphs if graph.iri != description]
@@ -484,6 +500,7 @@ def _check_and_publish(
         staged.add(added)
         graphs = [*data, *added]
         progress(f"publishing {len(graphs)} graphs and {len(downloads)} files")
+        downloads += [*versions_made.downloads, *versions_made.archive]
         info = staged.commit(base_iri=base_iri, build_id=build_id_of(graphs), downloads=downloads)
     progress(f"published build {info.build_id[:12]}: {info.triple_count} triples")
     if cache is not None:

@@ -400,7 +400,9 @@ class PlanGraphWriter:
             if assertion.stated_by:
                 g.add((stated, LP.statedBy, self._actor(assertion.stated_by, "stated-by", element)))
         for number, line in enumerate(element.budget_lines, start=1):
-            self._budget_line(node, URIRef(f"{node}#{self.fact_prefix}budget-{number}"), line, element)
+            self._budget_line(
+                node, URIRef(f"{node}#{self.fact_prefix}budget-{number}"), line, element
+            )
         for indicator in element.indicators:
             self._indicator(node, indicator, element)
 
@@ -449,7 +451,9 @@ class PlanGraphWriter:
             g.add((held, LP.unit, Literal(indicator.unit)))
         for value in indicator.values:
             stem = f"{value.kind}-{value.on or 'undated'}"
-            measured = URIRef(f"{node}#{self.fact_prefix}indicator-{slugify(indicator.label)}-{stem}")
+            measured = URIRef(
+                f"{node}#{self.fact_prefix}indicator-{slugify(indicator.label)}-{stem}"
+            )
             g.add((measured, RDF.type, LP.IndicatorValue))
             g.add((measured, LP.ofIndicator, held))
             g.add((measured, RDF.value, Literal(value.value, datatype=XSD.decimal)))
