@@ -636,7 +636,7 @@ def _check_declared(before: Summary, after: Summary, spec: MappingSpec, previous
                     f"{spec.source.path}:{line}: « {after.labels[new]} » is new in version "
                     f"{version.id!r} and « {before.labels[old]} » of version {previous!r}, "
                     "under the same parent, is gone: if it is the same element, declare it "
-                    f"in version.renamed of {spec.path} ({before.labels[old]!r}: "
+                    f"in version.renamed of {spec.path} ({_key(old)!r}: "
                     f"{after.labels[new]!r}) and it keeps its IRI; if not, list "
                     f"{_key(old)!r} in version.removed"
                 )
