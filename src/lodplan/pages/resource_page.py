@@ -19,6 +19,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from lodplan.pages.fiche import SHOWN_PROPERTIES as FICHE_PROPERTIES
 from lodplan.pages.fiche import Fiche, element_fiche
+from lodplan.pages.history import PlanHistory, VersionChanges, plan_history, version_changes
 from lodplan.pages.labels import pick, store_label, term_label
 from lodplan.pages.paging import INVOLVEMENTS_PER_PAGE, Paged, page_of
 from lodplan.pages.plans import PlanCard, Ref, TreeNode, plan_card, plan_tree
@@ -143,6 +144,8 @@ class ResourceView:
     source_lines: list[SourceLine] = field(default_factory=list)  # a source document's text
     properties: list[tuple[str, list[Fact]]] = field(default_factory=list)  # every triple
     fiche: Fiche | None = None  # an element's status, schedule, budget, themes, indicators
+    history: PlanHistory | None = None  # a plan's versions, late and stale actions
+    changes: VersionChanges | None = None  # what a version of a plan changed
 
 
 class ResourcePages:
@@ -225,6 +228,8 @@ class _ViewBuilder:
         elif view.kind == "plan":
             view.plan = plan_card(self.store, self.iri, self.lang)
             view.tree = self.tree(self.iri, self.lang)
+            history = plan_history(self.store, self.iri, self.lang)
+            view.history = None if history.empty else history
         elif view.kind == "actor":
             view.involvements = self.involvements()
         elif view.kind == "source":
@@ -233,6 +238,8 @@ class _ViewBuilder:
             view.parents = self.refs(
                 p for prop in _PARENT_PROPERTIES for p in self.iris(self.iri, prop)
             )
+        if self.values(self.iri, str(DCTERMS.isVersionOf)):
+            view.changes = version_changes(self.store, self.iri, self.lang)
         view.incoming = self.incoming(view.kind)
         return view
 
