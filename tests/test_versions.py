@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -15,13 +16,14 @@ import lodplan.build
 from lodplan.build import build
 from lodplan.build_cache import BuildCache
 from lodplan.cli import main
+from lodplan.pages.links import ServerLinks
 from lodplan.store.base import ARCHIVE_DIR
 from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
 from lodplan.versions import VersionChoice, VersionError
 from tests.conftest import TEST_BASE
 
 FIXTURES = Path(__file__).parent / "fixtures" / "versions-mappings"
-PLAN = "exempleville-suivi"
+PLAN = "exempleville-climat"
 PLAN_IRI = f"{TEST_BASE}plan/{PLAN}"
 ELEMENT = f"{PLAN_IRI}/element/"
 ARCEAUX = ELEMENT + "mobilite-douce/installer-des-arceaux-velos"  # renamed in 2025-t2
@@ -284,3 +286,73 @@ def test_only_the_served_files_are_listed(tmp_path):
     assert file_names(tmp_path) == ["dump.nq"]
     assert file_in(tmp_path, f"{ARCHIVE_DIR}/p/source.csv") is None
     assert file_in(tmp_path, "dump.nq") is not None
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(published):
+    from lodplan.pages.render import PageRenderer
+    from lodplan.pages.site import SitePages
+    from lodplan.publishing.representations import ResourceService
+
+    store = EmbeddedStore(published[0])
+    return SitePages(ResourceService(store, base_iri=TEST_BASE), PageRenderer())
+
+
+def page_text(site, iri: str, start: str) -> str:
+    html = site.resource(iri, ServerLinks(data_base=TEST_BASE, lang="fr"))
+    assert html is not None, iri
+    begin = html.index(start)
+    part = html[begin : html.index("</section>", begin)]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", part)).replace("&#39;", "'")
+
+
+def test_the_plan_page_lists_its_versions_and_its_late_and_not_updated_actions(site):
+    text = page_text(site, PLAN_IRI, '<section aria-labelledby="history-title"')
+    assert (
+        "Bilan du 3e trimestre 2025 — 30 septembre 2025 version en vigueur "
+        "Bilan du 2e trimestre 2025 — 30 juin 2025 "
+        "Bilan du 1er trimestre 2025 — 31 mars 2025"
+    ) in text
+    late, stale = text.split("Actions sans mise à jour")
+    # the boiler room was due in June 2025 and is « prévue » again; the cycle lane and
+    # the bike racks, due in June too, are done
+    assert "Créer une chaufferie bois Prévue juin 2025 22 septembre 2025" in late
+    assert "voie verte" not in late and "arceaux" not in late
+    # the school's status was last stated on 20 June, more than 3 months before 30 September
+    assert "depuis plus de 3 mois" in stale
+    assert "Rénover l'école Jules-Ferry En cours août 2026 20 juin 2025" in stale
+    assert "chaufferie" not in stale and "voie verte" not in stale  # updated, or done
+
+
+def test_a_version_page_says_what_changed_with_the_csv(site):
+    version = f"{PLAN_IRI}/version/2025-t3"
+    text = page_text(site, version, '<section aria-labelledby="changes-title"')
+    assert "Depuis la version précédente : Bilan du 2e trimestre 2025" in text
+    assert "Nouveau titre Mobilités actives Mobilité douce Mobilités actives" in text
+    assert "Statut Créer une chaufferie bois En cours Prévue" in text
+    assert "Retrait Créer un service de location de vélos" in text
+    assert "Remplace Louer des vélos à assistance électrique Créer un service" in text
+    html = site.resource(version, ServerLinks(data_base=TEST_BASE, lang="fr"))
+    assert f'href="/download/versions/{PLAN}/changes-2025-t3.csv"' in html
+    first = page_text(site, f"{PLAN_IRI}/version/2025-t1", '<section aria-labelledby="changes')
+    assert "Première version publiée de ce plan." in first
+
+
+def test_an_action_timeline_names_the_version_that_stated_each_status(site):
+    voie_verte = AXE + "/amenager-une-voie-verte-vers-le-college"
+    text = page_text(site, voie_verte, '<section class="fiche"')
+    # « réalisée » on 25 June, restated unchanged in 2025-t3: shown once, from 2025-t2
+    assert (
+        "Date Statut Phase Avancement Énoncé dans "
+        "25 juin 2025 Réalisée Bilan du 2e trimestre 2025 "
+        "10 mars 2025 En cours Bilan du 1er trimestre 2025"
+    ) in text
+    # the indicator's values of every version, its reference and target once
+    assert text.count("2019 · Valeur de référence : 4") == 1
+    assert text.count("2030 · Cible : 20") == 1
+    for measure in ("31 mars 2025 · Mesure : 9", "30 juin 2025 · Mesure : 14",
+                    "30 septembre 2025 · Mesure : 17"):  # fmt: skip
+        assert measure in text
