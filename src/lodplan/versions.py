@@ -31,6 +31,7 @@ only when ``version.renamed`` says so).
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -346,9 +347,8 @@ def _render_plan(
                 continue
             specs.append(load_mapping(folder / "mapping.yaml"))
             key = f"{iris.base} {plan_id} {version.id} {version.digest} {shared}"
-            rendered.append(
-                memo("version", key, lambda f=folder: _map_version(f, mappings_dir, iris))
-            )
+            make = functools.partial(_map_version, folder, mappings_dir, iris)
+            rendered.append(memo("version", key, make))
     made = _Made()
     history = Graph()
     plan_iri = URIRef(iris.plan(plan_id))
@@ -500,7 +500,10 @@ def summarise(ntriples: bytes) -> Summary:
     for triple in parse(ntriples, format=RdfFormat.N_TRIPLES):
         by_subject[triple.subject.value].append((triple.predicate.value, triple.object))
     element_types = {str(LP.Action), str(LP.Objective), str(LP.PlanElement)}
-    labels, parents, lines, statuses = {}, {}, {}, {}
+    labels: dict[str, str] = {}
+    parents: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    statuses: dict[str, str] = {}
     budgets: dict[str, dict[str, Decimal]] = {}
     values: dict[str, dict[str, str]] = {}
     indicator_labels = {
