@@ -356,3 +356,30 @@ def test_an_action_timeline_names_the_version_that_stated_each_status(site):
     for measure in ("31 mars 2025 · Mesure : 9", "30 juin 2025 · Mesure : 14",
                     "30 septembre 2025 · Mesure : 17"):  # fmt: skip
         assert measure in text
+
+
+def test_a_remote_engine_keeps_versions_in_its_downloads_folder(tmp_path):
+    from lodplan.store.remote import RemoteEndpoint, RemotePublisher
+    from lodplan.versions import published_archive
+
+    endpoint = RemoteEndpoint(query_url="http://engine.invalid/sparql",
+                              graph_store_url="http://engine.invalid/store")  # fmt: skip
+    with pytest.raises(VersionError, match="--downloads"):
+        published_archive(RemotePublisher(endpoint), needed=True)
+    assert published_archive(RemotePublisher(endpoint), needed=False) is None
+    kept = published_archive(RemotePublisher(endpoint, downloads_dir=tmp_path), needed=True)
+    assert kept == tmp_path / ARCHIVE_DIR
+
+
+def test_a_rename_naming_no_element_is_an_error_naming_the_field(tmp_path):
+    from lodplan.build import check_plans
+    from lodplan.errors import MappingError
+
+    folder = mappings(tmp_path, 2)
+    mapping = folder / PLAN / "mapping.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    mapping.write_text(text.replace("Installer cent arceaux", "Installer mille arceaux"))
+    with pytest.raises(MappingError) as failure:
+        check_plans(folder, TEST_BASE)
+    assert "version.renamed" in str(failure.value) and str(mapping) in str(failure.value)
+    assert "'installer-mille-arceaux-velos-pres-des-commerces'" in str(failure.value)
