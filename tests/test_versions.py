@@ -383,3 +383,22 @@ def test_a_rename_naming_no_element_is_an_error_naming_the_field(tmp_path):
         check_plans(folder, TEST_BASE)
     assert "version.renamed" in str(failure.value) and str(mapping) in str(failure.value)
     assert "'installer-mille-arceaux-velos-pres-des-commerces'" in str(failure.value)
+
+
+def test_an_older_version_that_cannot_be_mapped_again_is_named(published, monkeypatch):
+    import lodplan.versions
+    from lodplan.errors import MappingError
+
+    source, tmp = published
+    store = tmp / "store-unmappable"
+    shutil.copytree(source, store, symlinks=True)
+
+    def refuse(mapping_file: Path, **_):
+        raise MappingError("'ademe' is not an actor", file=mapping_file, field="reader")
+
+    monkeypatch.setattr(lodplan.versions, "map_plan", refuse)
+    with pytest.raises(VersionError) as failure:
+        build(mappings(tmp, 3), EmbeddedPublisher(store), TEST_BASE)
+    message = str(failure.value)
+    assert "version '2025-t1' of plan 'exempleville-climat'" in message
+    assert "mapping.yaml" in message and "lodplan-versions-" not in message

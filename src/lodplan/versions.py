@@ -345,10 +345,19 @@ def _render_plan(
                     Rendered(ntriples, latest_text.encode() + b"\n", summarise(ntriples))
                 )
                 continue
-            specs.append(load_mapping(folder / "mapping.yaml"))
             key = f"{iris.base} {plan_id} {version.id} {version.digest} {shared}"
             make = functools.partial(_map_version, folder, mappings_dir, iris)
-            rendered.append(memo("version", key, make))
+            try:
+                specs.append(load_mapping(folder / "mapping.yaml"))
+                rendered.append(memo("version", key, make))
+            except LodplanError as exc:  # it names a file of the temporary folder
+                where = str(exc).replace(f"{folder}/", "")
+                raise VersionError(
+                    f"{plan.spec.path}: version {version.id!r} of plan {plan_id!r}, as "
+                    f"published, cannot be mapped again: {where} (in its archived inputs). "
+                    "Correct the shared files (actors.yaml, places.yaml, reviews.yaml) it "
+                    "needs; the published store is unchanged"
+                ) from None
     made = _Made()
     history = Graph()
     plan_iri = URIRef(iris.plan(plan_id))
