@@ -334,6 +334,8 @@ def test_a_version_page_says_what_changed_with_the_csv(site):
     assert "Nouveau titre Mobilités actives Mobilité douce Mobilités actives" in text
     assert "Statut Créer une chaufferie bois En cours Prévue" in text
     assert "Retrait Créer un service de location de vélos" in text
+    budget = "Budget Installer cent arceaux vélos près des commerces Dépense réalisée : 5"
+    assert budget in text and "Dépense réalisée : 19" in text  # amounts as people read them
     assert "Remplace Louer des vélos à assistance électrique Créer un service" in text
     html = site.resource(version, ServerLinks(data_base=TEST_BASE, lang="fr"))
     assert f'href="/download/versions/{PLAN}/changes-2025-t3.csv"' in html

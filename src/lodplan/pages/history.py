@@ -19,7 +19,8 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from lodplan.pages.formats import date_text
+from lodplan.pages.formats import amount_text, date_text
+from lodplan.pages.labels import store_label
 from lodplan.pages.plans import Ref
 from lodplan.pages.queries import group_rows, pick_text, run, text
 from lodplan.publishing.representations import natural_key
@@ -33,6 +34,7 @@ CLOSED = {
     "https://w3id.org/lodplan/code/status/realisee",
     "https://w3id.org/lodplan/code/status/abandonnee",
 }
+AMOUNT_KINDS = "https://w3id.org/lodplan/code/amount-kind/"
 #: The order changes are listed in (message keys ``history.change.<kind>``).
 CHANGE_ORDER = ("added", "replaces", "removed", "title", "parent", "status", "budget",
                 "indicator-value")  # fmt: skip
@@ -145,14 +147,11 @@ def version_changes(store: ReadableStore, version: str, lang: str) -> VersionCha
         row = group[0]
         kind = text(row, "kind")
         element = text(row, "element")
-        lines.append(
-            ChangeLine(
-                kind=kind,
-                element=Ref(element, text(row, "label") or element),
-                before=pick_text(group, "beforeLabel", lang) or text(row, "before"),
-                after=pick_text(group, "afterLabel", lang) or text(row, "after"),
-            )
-        )
+        before = pick_text(group, "beforeLabel", lang) or text(row, "before")
+        after = pick_text(group, "afterLabel", lang) or text(row, "after")
+        if kind == "budget":
+            before, after = _amount(store, before, lang), _amount(store, after, lang)
+        lines.append(ChangeLine(kind, Ref(element, text(row, "label") or element), before, after))
     order = {kind: n for n, kind in enumerate(CHANGE_ORDER)}
     changes.lines = sorted(
         lines, key=lambda c: (order.get(c.kind, 99), natural_key(c.element.label), c.before)
@@ -161,6 +160,16 @@ def version_changes(store: ReadableStore, version: str, lang: str) -> VersionCha
         plan_id, _, version_id = version.rsplit("/plan/", 1)[-1].partition("/version/")
         changes.csv = f"versions/{plan_id}/changes-{version_id}.csv"
     return changes
+
+
+def _amount(store: ReadableStore, value: str, lang: str) -> str:
+    """« depense-realisee 5000 » (a change's value) as people read it: « Dépense
+    réalisée : 5 000 € »."""
+    kind, _, amount = value.partition(" ")
+    if not amount:
+        return value
+    label = store_label(store, AMOUNT_KINDS + kind, lang) or kind
+    return f"{label} : {amount_text(amount, lang, 'EUR')}"
 
 
 def _period_end(value: str) -> date:
