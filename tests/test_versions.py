@@ -404,3 +404,19 @@ def test_an_older_version_that_cannot_be_mapped_again_is_named(published, monkey
     message = str(failure.value)
     assert "version '2025-t1' of plan 'exempleville-climat'" in message
     assert "mapping.yaml" in message and "lodplan-versions-" not in message
+
+
+def test_a_status_without_its_day_holds_on_the_version_date(tmp_path):
+    from rdflib import URIRef
+
+    from lodplan.build import check_plans
+    from lodplan.terms import LP as TERMS
+
+    folder = mappings(tmp_path, 1)
+    mapping = folder / PLAN / "mapping.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    mapping.write_text(text.replace(", date-column: Date du statut", ""), encoding="utf-8")
+    plan = check_plans(folder, TEST_BASE).plans[0]
+    assertion = URIRef(ARCEAUX + "#v-2025-t1-status-1")
+    assert str(plan.graph.value(assertion, TERMS.statusDate)) == "2025-03-31"
+    assert plan.graph.value(assertion, TERMS.statedIn) == URIRef(f"{PLAN_IRI}/version/2025-t1")
