@@ -56,6 +56,7 @@ from lodplan.referentials.places import (
 )
 from lodplan.store.base import DatasetPublisher, NamedGraph, StoreInfo
 from lodplan.validation import ValidationReport, Validator, validation_files
+from lodplan.versions import VersionChoice, plan_history
 
 ACTORS_FILE = "actors.yaml"
 PLACES_FILE = "places.yaml"
@@ -81,6 +82,8 @@ class CheckedPlans:
     plan_graphs: dict[str, NamedGraph] = field(default_factory=dict)
     # Graphs made without rdflib (the COG: ~500k triples), published as they are
     referential_graphs: dict[str, NamedGraph] = field(default_factory=dict)
+    # the older versions of versioned plans and their history (lodplan.versions)
+    history_graphs: dict[str, NamedGraph] = field(default_factory=dict)
     # reviews written for these plans that decided nothing: stale, or a typo
     unused_reviews: list[Review] = field(default_factory=list)
     reviews_path: Path | None = None
@@ -452,7 +455,12 @@ def named_graphs(
         for iri, graph in checked.extra_graphs.items()
     ]  # fmt: skip
     named = sorted(
-        [*extra, *checked.referential_graphs.values(), *checked.plan_graphs.values()],
+        [
+            *extra,
+            *checked.referential_graphs.values(),
+            *checked.plan_graphs.values(),
+            *checked.history_graphs.values(),
+        ],
         key=lambda graph: graph.iri,
     )
     files = files if files is not None else plan_files(checked, base_iri)
@@ -474,12 +482,14 @@ def build(
     *,
     progress: Progress = lambda _: None,
     cache: BuildCache | None = None,
+    versions: VersionChoice | None = None,
 ) -> tuple[CheckedPlans, StoreInfo]:
     """Map, check and publish every plan of ``mappings_dir``; with a ``cache``, plans
     whose inputs did not change since the last build are reused, not made again (the
-    result is the same, byte for byte)."""
+    result is the same, byte for byte). ``versions`` says what the changed inputs of a
+    versioned plan are: a new version, or a correction of the latest (lodplan.versions)."""
     with publisher.reserve():  # before mapping: a concurrent build is refused at once
-        return _check_and_publish(mappings_dir, publisher, base_iri, progress, cache)
+        return _check_and_publish(mappings_dir, publisher, base_iri, progress, cache, versions)
 
 
 def _check_and_publish(
@@ -488,11 +498,17 @@ def _check_and_publish(
     base_iri: str,
     progress: Progress,
     cache: BuildCache | None,
+    versions: VersionChoice | None = None,
 ) -> tuple[CheckedPlans, StoreInfo]:
     checked = check_plans(mappings_dir, base_iri, progress=progress, keep_graphs=False, cache=cache)
     if not checked.ok:
         raise BuildChecksFailedError(checked.render_problems())
     memo = cache if cache is not None else no_memo
+    versions_made = plan_history(
+        checked.plans, checked.plan_graphs, mappings_dir, publisher, base_iri,
+        choice=versions, memo=memo, progress=progress,
+    )  # fmt: skip
+    checked.history_graphs = {graph.iri: graph for graph in versions_made.graphs}
     files = plan_files(checked, base_iri)
     graphs = named_graphs(checked, base_iri, memo, files)
     description = IriMinter(base_iri).graph("void")  # describes the dump: not in it
@@ -514,6 +530,7 @@ def _check_and_publish(
         staged.add(added)
         graphs = [*data, *added]
         progress(f"publishing {len(graphs)} graphs and {len(downloads)} files")
+        downloads += [*versions_made.downloads, *versions_made.archive]
         info = staged.commit(base_iri=base_iri, build_id=build_id_of(graphs), downloads=downloads)
     progress(f"published build {info.build_id[:12]}: {info.triple_count} triples")
     if cache is not None:

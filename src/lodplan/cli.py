@@ -53,6 +53,7 @@ def _progress(message: str) -> None:
 def _cmd_build(args: argparse.Namespace) -> int:
     from lodplan.build import BuildChecksFailedError, build
     from lodplan.build_cache import CACHE_ENV, BuildCache
+    from lodplan.versions import VersionChoice
 
     base_iri = base_iri_from(args.base_iri)
     publisher, target = _publisher(args)
@@ -62,7 +63,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
         cache = BuildCache(Path(folder))
     _progress(f"building {args.mappings} → {target} (base IRI {base_iri})")
     try:
-        build(args.mappings, publisher, base_iri, progress=_progress, cache=cache)
+        choice = (
+            VersionChoice.NEW
+            if args.as_new_version
+            else VersionChoice.REPLACE
+            if args.replace
+            else None
+        )
+        build(args.mappings, publisher, base_iri, progress=_progress, cache=cache, versions=choice)
     except BuildChecksFailedError as exc:
         print(f"{exc}\nlodplan: build failed; the published store is unchanged", file=sys.stderr)
         return EXIT_CHECKS_FAILED
@@ -350,6 +358,21 @@ def _parser() -> argparse.ArgumentParser:
         "--no-cache",
         action="store_true",
         help="map and check every plan again, and neither read nor write the cache",
+    )
+    history = build.add_mutually_exclusive_group()
+    history.add_argument(
+        "--as-new-version",
+        action="store_true",
+        help="publish the changed inputs of a versioned plan (one whose mapping has a version "
+        "section) as a new version; its published versions are kept (docs/versions.md)",
+    )
+    history.add_argument(
+        "--replace",
+        action="store_true",
+        help="publish the changed inputs of a versioned plan as a correction of its latest "
+        "version, replaced in place; the earlier versions are kept. Without either flag, a "
+        "build stops (exit status 1) when a versioned plan's inputs differ from its latest "
+        "published version",
     )
     build.set_defaults(run=_cmd_build)
 

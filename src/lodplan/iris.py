@@ -79,6 +79,18 @@ class IriMinter:
     def plan_graph(self, plan_id: str) -> str:
         return self.graph(f"plan/{plan_id}")
 
+    def plan_version(self, plan_id: str, version_id: str) -> str:
+        """One version of a plan (docs/versions.md); the plan IRI is its latest."""
+        return f"{self.plan(plan_id)}/version/{version_id}"
+
+    def version_graph(self, plan_id: str, version_id: str) -> str:
+        """What an older version of a plan says that the later ones no longer do."""
+        return self.graph(f"plan/{plan_id}/version/{version_id}")
+
+    def history_graph(self, plan_id: str) -> str:
+        """The versions of a plan and what changed from each to the next."""
+        return self.graph(f"plan/{plan_id}/history")
+
     def skolem(self, graph_iri: str, label: str) -> str:
         """The IRI that stands for the blank node ``label`` of the graph ``graph_iri``
         (RDF 1.1 Concepts §3.5: a well-known ``genid`` IRI under the base).

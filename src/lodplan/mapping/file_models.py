@@ -440,11 +440,26 @@ class Coverage(Section):
     compare: Literal["exact", "ocr"] = "exact"
 
 
+class Version(Section):
+    """Which version of the plan the inputs are (docs/versions.md)."""
+
+    id: Identifier
+    date: date
+    label: LanguageMap | None = None
+    # an element whose title (its key) changed and that keeps its IRI: old → new
+    renamed: dict[Text, Text] | None = None
+    # elements of the previous version that are gone, on purpose
+    removed: list[Text] | None = None
+    # splits and merges: a new element → the elements of the previous version it replaces
+    replaces: dict[Text, Annotated[list[Text], Field(min_length=1)]] | None = None
+
+
 class MappingFile(Section):
     """A mapping file: how lodplan reads one source document as a plan."""
 
     lodplan_mapping: Literal[1]
     plan: Plan
+    version: Version | None = None
     source: Source
     reader: Reader
     rules: list[Rule] | None = None

@@ -101,9 +101,19 @@ class PlanGraphWriter:
         self.lang = spec.plan.language
         self.graph = Graph()
         self.plan_iri = URIRef(iris.plan(spec.plan.id))
+        # the dated facts (status assertions, values, budget lines) of a versioned plan
+        # are stated in its version and minted per version, so versions accumulate them
+        version = spec.version
+        self.stated_in = (
+            URIRef(iris.plan_version(spec.plan.id, version.id)) if version else self.plan_iri
+        )
+        self.fact_prefix = f"v-{version.id}-" if version else ""
+        # an element renamed in this version keeps the key (the IRI) it had
+        self.kept_keys = {new: old for old, new in version.renamed.items()} if version else {}
         self.document = URIRef(iris.source(spec.plan.id))
         self._minted: set[URIRef] = set()
         self._codes: Counter[str] = Counter()
+        self._renamed: set[str] = set()
 
     def write(
         self, outline: Outline, facts: SourceFacts, mentions: Sequence[Mention] = ()
@@ -126,6 +136,13 @@ class PlanGraphWriter:
             node = self._element(element, None, order, 1)
             self.graph.add((self.plan_iri, LP.hasElement, node))
         self._passages(self.plan_iri, outline.passages, None)
+        if unused := sorted(set(self.kept_keys) - self._renamed):
+            raise MappingError(
+                f"no element of this version has the key {unused[0]!r} (keys end the "
+                "elements' IRIs; a title can be given instead)",
+                file=self.spec.path,
+                field="version.renamed",
+            )
         return self.graph
 
     # -- plan and its document -------------------------------------------------
@@ -312,11 +329,14 @@ class PlanGraphWriter:
         """``element/<code>`` for a top element or one whose code is unique in the plan
         (1.2.3, D4, chantier 7); else the parent's IRI and the element's key (a code
         local to its parent, like "Étape 1", or a slug of its text)."""
+        key = self.kept_keys.get(element.key, element.key)
+        if key != element.key:
+            self._renamed.add(element.key)
         if element.stable_key:  # the source's own id: unique in the plan, checked on minting
-            return URIRef(self.iris.coded_element(self.spec.plan.id, element.key))
+            return URIRef(self.iris.coded_element(self.spec.plan.id, key))
         if parent is None or (element.notation and self._codes[element.notation] == 1):
-            return URIRef(self.iris.coded_element(self.spec.plan.id, element.key))
-        return URIRef(f"{parent}/{element.key}")
+            return URIRef(self.iris.coded_element(self.spec.plan.id, key))
+        return URIRef(f"{parent}/{key}")
 
     def _element_facts(self, node: URIRef, element: Element) -> None:
         g = self.graph
@@ -364,11 +384,11 @@ class PlanGraphWriter:
             if assertion.on is None:  # the table gives no date: the element's own facts
                 self._undated_status(node, assertion, element)
                 continue
-            stated = URIRef(f"{node}#status-{number}")
+            stated = URIRef(f"{node}#{self.fact_prefix}status-{number}")
             g.add((node, LP.statusAssertion, stated))
             g.add((stated, RDF.type, LP.StatusAssertion))
             g.add((stated, LP.statusDate, Literal(assertion.on, datatype=XSD.date)))
-            g.add((stated, LP.statedIn, self.plan_iri))
+            g.add((stated, LP.statedIn, self.stated_in))
             if assertion.status:
                 concept = self._concept(STATUS, assertion.status, "status", element)
                 g.add((stated, LP.status, concept))
@@ -382,7 +402,9 @@ class PlanGraphWriter:
             if assertion.stated_by:
                 g.add((stated, LP.statedBy, self._actor(assertion.stated_by, "stated-by", element)))
         for number, line in enumerate(element.budget_lines, start=1):
-            self._budget_line(node, URIRef(f"{node}#budget-{number}"), line, element)
+            self._budget_line(
+                node, URIRef(f"{node}#{self.fact_prefix}budget-{number}"), line, element
+            )
         for indicator in element.indicators:
             self._indicator(node, indicator, element)
 
@@ -401,7 +423,7 @@ class PlanGraphWriter:
         g.add((held, RDF.type, LP.BudgetLine))
         g.add((held, LP.amount, Literal(line.amount, datatype=XSD.decimal)))
         g.add((held, LP.amountKind, self._concept(AMOUNT_KIND, line.kind, "amount-kind", element)))
-        g.add((held, LP.statedIn, self.plan_iri))
+        g.add((held, LP.statedIn, self.stated_in))
         if line.currency:
             g.add((held, SCHEMA.currency, Literal(line.currency)))
         if line.unit:
@@ -431,13 +453,15 @@ class PlanGraphWriter:
             g.add((held, LP.unit, Literal(indicator.unit)))
         for value in indicator.values:
             stem = f"{value.kind}-{value.on or 'undated'}"
-            measured = URIRef(f"{node}#indicator-{slugify(indicator.label)}-{stem}")
+            measured = URIRef(
+                f"{node}#{self.fact_prefix}indicator-{slugify(indicator.label)}-{stem}"
+            )
             g.add((measured, RDF.type, LP.IndicatorValue))
             g.add((measured, LP.ofIndicator, held))
             g.add((measured, RDF.value, Literal(value.value, datatype=XSD.decimal)))
             kind = self._concept(INDICATOR_VALUE_KIND, value.kind, "value-kind", element)
             g.add((measured, LP.valueKind, kind))
-            g.add((measured, LP.statedIn, self.plan_iri))
+            g.add((measured, LP.statedIn, self.stated_in))
             g.add((measured, PROV.wasDerivedFrom, self.document))
             if value.on:
                 g.add((measured, LP.valueDate, _date_literal(value.on)))

@@ -16,6 +16,7 @@ from typing import Any, Literal, overload
 import yaml
 
 from lodplan.errors import MappingError
+from lodplan.iris import slugify
 from lodplan.mapping.dates import NamedPeriod
 from lodplan.mapping.presets import merge_preset
 from lodplan.mapping.text import MARKUP
@@ -148,6 +149,20 @@ class CoverageSpec:
 
 
 @dataclass(frozen=True)
+class VersionSpec:
+    """The version of the plan a mapping's inputs are (``version``; docs/versions.md).
+
+    Keys are element keys (:func:`element_key`)."""
+
+    id: str
+    date: date
+    label: LanguageMap = field(default_factory=dict)
+    renamed: dict[str, str] = field(default_factory=dict)  # old key → new key
+    removed: tuple[str, ...] = ()
+    replaces: dict[str, tuple[str, ...]] = field(default_factory=dict)  # new → old keys
+
+
+@dataclass(frozen=True)
 class MappingSpec:
     path: Path
     plan: PlanSpec
@@ -159,6 +174,7 @@ class MappingSpec:
     dates: DatesSpec | None
     reconcile: ReconcileSpec = ReconcileSpec()
     coverage: CoverageSpec = CoverageSpec()
+    version: VersionSpec | None = None
 
     @property
     def directory(self) -> Path:
@@ -265,6 +281,7 @@ def load_mapping(path: Path) -> MappingSpec:
         {
             "lodplan-mapping",
             "plan",
+            "version",
             "source",
             "reader",
             "rules",
@@ -289,6 +306,32 @@ def load_mapping(path: Path) -> MappingSpec:
         dates=_dates(root.sub("dates", required=False)),
         reconcile=_reconcile(root.sub("reconcile", required=False)),
         coverage=_coverage(root.sub("coverage", required=False)),
+        version=_version(root.sub("version", required=False)),
+    )
+
+
+def element_key(written: str) -> str:
+    """The key an element is known by in ``version`` declarations: a key as it ends the
+    element's IRI (``A1``, ``renover-l-ecole``) or the element's title, made a key."""
+    return written if re.fullmatch(r"[A-Za-z0-9._-]+", written) else slugify(written)
+
+
+def _version(f: Fields | None) -> VersionSpec | None:
+    if f is None:
+        return None
+    f.unknown_keys({"id", "date", "label", "renamed", "removed", "replaces"})
+    renamed = f.get("renamed", dict, required=False) or {}
+    replaces = f.get("replaces", dict, required=False) or {}
+    return VersionSpec(
+        id=f.identifier("id"),
+        date=f.day("date"),
+        label=f.languages("label", required=False),
+        renamed={element_key(old): element_key(new) for old, new in renamed.items()},
+        removed=tuple(element_key(key) for key in f.texts("removed")),
+        replaces={
+            element_key(new): tuple(element_key(old) for old in olds)
+            for new, olds in replaces.items()
+        },
     )
 
 

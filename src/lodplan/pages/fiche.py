@@ -68,6 +68,7 @@ class StatusLine:
     phase: str | None
     completion: str | None  # « 35 % »
     stated_by: str | None
+    stated_in: Ref | None = None  # the plan, or the plan's version, that states it
 
 
 @dataclass(frozen=True)
@@ -186,21 +187,33 @@ def element_fiche(store: ReadableStore, iri: str, lang: str, first: First, label
 
 
 def _statuses(rows: list[Solution], lang: str) -> list[StatusLine]:
-    lines = []
+    """The element's status timeline, latest first: a status restated unchanged by a
+    later version of the plan (same day, status, phase, completion) is shown once,
+    with the version that stated it first."""
+    lines: list[tuple[tuple[str, str], StatusLine]] = []
     for _, group in group_rows(rows, "assertion"):
         iso = text(group[0], "date")
         completion = text(group[0], "completion")
-        lines.append(
-            StatusLine(
-                date=date_text(iso, lang) if iso else "",
-                iso=iso,
-                status=pick_text(group, "statusLabel", lang) or _local(text(group[0], "status")),
-                phase=pick_text(group, "phaseLabel", lang) or _local(text(group[0], "phase")),
-                completion=percent_text(completion, lang) if completion else None,
-                stated_by=pick_text(group, "statedByLabel", lang),
-            )
+        stated_in = text(group[0], "statedIn")
+        source = (
+            Ref(stated_in, pick_text(group, "statedInLabel", lang) or stated_in)
+            if stated_in
+            else None
         )
-    return sorted(lines, key=lambda line: line.iso, reverse=True)
+        line = StatusLine(
+            date=date_text(iso, lang) if iso else "",
+            iso=iso,
+            status=pick_text(group, "statusLabel", lang) or _local(text(group[0], "status")),
+            phase=pick_text(group, "phaseLabel", lang) or _local(text(group[0], "phase")),
+            completion=percent_text(completion, lang) if completion else None,
+            stated_by=pick_text(group, "statedByLabel", lang),
+            stated_in=source,
+        )
+        lines.append(((text(group[0], "statedOn"), stated_in), line))
+    shown: dict[tuple, StatusLine] = {}
+    for _, line in sorted(lines, key=lambda pair: pair[0]):  # the first statement first
+        shown.setdefault((line.iso, line.status, line.phase, line.completion), line)
+    return sorted(shown.values(), key=lambda line: line.iso, reverse=True)
 
 
 def _budget(rows: list[Solution], lang: str) -> tuple[list[BudgetLine], str | None]:
@@ -271,6 +284,8 @@ def _indicators(rows: list[Solution], lang: str) -> list[IndicatorView]:
                 kind_label=pick_text(value_rows, "kindLabel", lang) or _local(kind),
                 value=amount_text(raw, lang, unit=value_unit),
             )
+            if any(p.kind == code and p.iso == iso and v == number(raw) for _, v, p in points):
+                continue  # restated unchanged by a later version of the plan: shown once
             points.append((iso, number(raw), point))
         points.sort(key=lambda p: (p[0], KIND_SERIES.get(p[2].kind, 9)))
         targets = [p for _, _, p in points if p.kind == "cible"]

@@ -19,6 +19,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from lodplan.pages.fiche import SHOWN_PROPERTIES as FICHE_PROPERTIES
 from lodplan.pages.fiche import Fiche, element_fiche
+from lodplan.pages.history import PlanHistory, VersionChanges, plan_history, version_changes
 from lodplan.pages.incoming import bundled_rules, group_of
 from lodplan.pages.labels import pick, store_label, term_label
 from lodplan.pages.paging import INVOLVEMENTS_PER_PAGE, Paged, page_of
@@ -167,6 +168,8 @@ class ResourceView:
     fiche: Fiche | None = None  # an element's status, schedule, budget, themes, indicators
     original: str | None = None  # a source document: the original it was extracted from
     territory: TerritoryFacts | None = None  # a territory's figures, communes, plans
+    history: PlanHistory | None = None  # a plan's versions, late and stale actions
+    changes: VersionChanges | None = None  # what a version of a plan changed
 
 
 class ResourcePages:
@@ -256,6 +259,8 @@ class _ViewBuilder:
         elif view.kind == "plan":
             view.plan = plan_card(self.store, self.iri, self.lang)
             view.tree = self.tree(self.iri, self.lang)
+            history = plan_history(self.store, self.iri, self.lang)
+            view.history = None if history.empty else history
         elif view.kind == "actor":
             view.involvements = self.involvements()
         elif view.kind == "source":
@@ -270,6 +275,8 @@ class _ViewBuilder:
             view.facts = _without(view.facts, view.territory.figure_iris)
             if view.territory.communes:  # listed in their own section, by pages
                 view.facts = [f for f in view.facts if f.property_iri != _MEMBERS]
+        if self.values(self.iri, str(DCTERMS.isVersionOf)):
+            view.changes = version_changes(self.store, self.iri, self.lang)
         view.incoming = self.incoming(view.kind)
         return view
 

@@ -316,10 +316,16 @@ class StoreUnavailableError(LodplanError):
     answers ``503`` with ``Retry-After``, never a ``500``."""
 
 
+#: The folder of a build's files that keeps the inputs of every published version of the
+#: versioned plans (lodplan.versions): carried from build to build, never served (a
+#: source may hold what its published text masks).
+ARCHIVE_DIR = ".versions"
+
+
 def file_in(directory: Path | None, name: str) -> Path | None:
-    """The file ``name`` of a build's files folder, if it exists; a name never leads outside
-    it (``../manifest.json``)."""
-    if directory is None:
+    """The file ``name`` of a build's files folder, if it exists and is served; a name
+    never leads outside it (``../manifest.json``) nor into the archive of versions."""
+    if directory is None or name.split("/", 1)[0] == ARCHIVE_DIR:
         return None
     root = directory.resolve()
     try:
@@ -332,13 +338,15 @@ def file_in(directory: Path | None, name: str) -> Path | None:
 
 
 def file_names(directory: Path | None) -> list[str]:
-    """The name of every file under ``directory`` (``plans/p.ttl``…), sorted."""
+    """The name of every file served from ``directory`` (``plans/p.ttl``…), sorted."""
     if directory is None or not directory.is_dir():
         return []
     return sorted(
         path.relative_to(directory).as_posix()
         for path in directory.rglob("*")
-        if path.is_file() and not path.is_symlink()
+        if path.is_file()
+        and not path.is_symlink()
+        and path.relative_to(directory).parts[0] != ARCHIVE_DIR
     )
 
 

@@ -67,7 +67,7 @@ class FieldSpec(Section):
     scheme: Literal["sgpe-lever", "m57-competence", "tet-thematique", "sdg"] | None = None
     # identifier
     agency: str | None = None
-    # status: the day it is stated (a column, else the plan's issued date)
+    # status: the day it is stated (a column, else the version's date, else the plan's issued date)
     date_column: Column | None = None
     stated_by: str | None = None  # an actor id
     # budget

@@ -755,6 +755,8 @@ def _fields(
         }
         kept.append(item)
     issued = spec.plan.issued if isinstance(spec.plan.issued, date) else None
+    if spec.version is not None:  # a status without its day holds on its version's date
+        issued = spec.version.date
     actor_names = {str(k): v for k, v in names.items()}
     return FieldReader(kept, columns, extra, issued=issued, actor_names=actor_names)
 
