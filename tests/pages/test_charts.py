@@ -331,14 +331,14 @@ def test_a_hostile_label_is_text_everywhere(french_html):
     assert "Axe 2 · " + HOSTILE_LABEL in "".join(Elements(french_html).text)
 
 
-def test_every_chart_is_a_named_image_with_its_table(french_html):
+def test_every_chart_is_a_named_group_of_links_with_its_table(french_html):
     page = Elements(french_html)
     svgs = page.all("svg")
     # per plan, plans A and B per top element (C has no action), actors, one timeline
     assert len(svgs) == 5
     ids = {attrs.get("id") for _, attrs in page.tags}
     for svg in svgs:
-        assert svg["role"] == "img"
+        assert svg["role"] == "group"  # not "img": its links must stay reachable
         title, desc = svg["aria-labelledby"].split()
         assert {title, desc} <= ids
     assert len(page.all("table")) == 5
@@ -351,8 +351,10 @@ def test_bars_and_table_rows_link_to_resource_pages(french_html):
     for path in ("/plan/a", "/plan/a/element/1", "/plan/a/element/2", "/actor/x", "/actor/y"):
         assert path in links
     assert links.count("/plan/a/element/1.1.1") == 2  # the timeline's row and its table row
-    svg_links = re.findall(r'<a href="([^"]+)" tabindex="-1">', french_html)
+    # the marks' links are named by their tooltip and reachable by keyboard
+    svg_links = dict(re.findall(r'<a href="([^"]+)" aria-label="([^"]+)">', french_html))
     assert "/actor/x" in svg_links and "/plan/a/element/2" in svg_links
+    assert 'tabindex="-1">' not in french_html.replace('id="content" tabindex="-1">', "")
 
 
 def test_the_table_holds_the_numbers(french_html):
@@ -387,4 +389,4 @@ def test_a_plan_page_can_include_its_chart(store):
     assert 'id="chart-plan-top"' in html and 'id="chart-plan-timeline"' in html
     assert 'aria-labelledby="chart-plan-top-title chart-plan-top-desc"' in html
     assert "Actions par élément de premier niveau : Plan A" in html
-    assert '<a href="/plan/a/element/1" tabindex="-1">' in html
+    assert re.search(r'<a href="/plan/a/element/1" aria-label="[^"]+">', html)
