@@ -328,7 +328,7 @@ class _SiteWriter:
         t = self.renderer.messages.translator(links.lang)
         config = {
             "index": links.file(_search_index_file(links.lang)),
-            "messages": {name: t(key) for name, key in SEARCH_MESSAGES.items()},
+            "messages": {name: t.raw(key) for name, key in SEARCH_MESSAGES.items()},
             "kinds": {kind: t(f"kind.{kind}") for kind in KINDS},
         }
         return self.renderer.render(

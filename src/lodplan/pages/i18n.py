@@ -68,6 +68,14 @@ class Translator:
             return text
         return text.format(**{name: self._field(name, value) for name, value in fields.items()})
 
+    def raw(self, key: str) -> Text:
+        """The text of ``key`` unfilled: a string, or its plural forms by CLDR category
+        (for a script that fills it, choosing the form with ``Intl.PluralRules``)."""
+        try:
+            return self.texts[key]
+        except KeyError:
+            raise KeyError(f"no message {key!r} in site/i18n") from None
+
     def number(self, value: int | float) -> str:
         """A number as the page's language writes it (« 526 052 », "526,052")."""
         return format_decimal(value, locale=self.lang)
