@@ -190,3 +190,60 @@ def test_an_editorial_note_is_shown_apart_labelled_and_escaped(tmp_path):
     assert lead is None or "le document" not in lead.group(1)
     english = pages.resource(ACTION, links("en"))
     assert "Editor’s note" in english
+
+
+# -- pages for people, not RDF (issue 19 item 5) ------------------------------------------
+
+
+def test_a_page_says_one_kind_and_keeps_the_technical_data_one_click_away(site):
+    html = site.resource(ACTION, links())
+    h1 = html.index("<h1>")
+    head = text_of(html[html.rindex("</nav>", 0, h1) + len("</nav>") : h1])  # after the breadcrumb
+    assert head.strip() == "Action" and "·" not in head  # one kind, not every rdf:type
+    details = html[html.index('<details class="all-properties">') :]
+    details = details[: details.index("</details>")]
+    assert "Données techniques" in details
+    # the other formats, inside the technical data, without their media types
+    assert 'href="/plan/demo/element/1.1.ttl"' in details
+    assert "text/turtle</span>" not in html
+    outside = html.replace(details, "")
+    assert "ns/oa#" not in text_of(outside)  # no selector links among the facts
+
+
+def test_dates_are_written_once_in_words(site):
+    english = text_of(site.resource(PLAN, links("en")))
+    assert "from January 1, 2024 to December 31, 2026" in english
+    french = text_of(site.resource(ACTION, links()))
+    assert "d’ici 2026" in french and "d’ici 2026 (" not in french
+
+
+def _void_view(site, lang):
+    from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+    from lodplan.pages.resource_page import ResourcePages
+
+    void, xsd = "http://rdfs.org/ns/void#", "http://www.w3.org/2001/XMLSchema#"
+    dataset, by_class, by_property = NamedNode(BASE), BlankNode("c"), BlankNode("p")
+    triples = [
+        Triple(dataset, NamedNode(void + "triples"), Literal("526052", datatype=NamedNode(xsd + "integer"))),
+        Triple(dataset, NamedNode(void + "classPartition"), by_class),
+        Triple(by_class, NamedNode(void + "class"), NamedNode("https://w3id.org/lodplan/ontology#Action")),
+        Triple(by_class, NamedNode(void + "entities"), Literal("1", datatype=NamedNode(xsd + "integer"))),
+        Triple(dataset, NamedNode(void + "propertyPartition"), by_property),
+        Triple(by_property, NamedNode(void + "property"), NamedNode("http://www.w3.org/2000/01/rdf-schema#label")),
+        Triple(by_property, NamedNode(void + "triples"), Literal("1350", datatype=NamedNode(xsd + "integer"))),
+        Triple(dataset, NamedNode("http://purl.org/dc/terms/language"), NamedNode("http://publications.europa.eu/resource/authority/language/FRA")),
+    ]  # fmt: skip
+    return ResourcePages(site.store).view(BASE, triples, lang)
+
+
+def test_void_partitions_say_what_they_count_and_numbers_are_grouped(site):
+    view = _void_view(site, "fr")
+    facts = {fact.label: [v.text for v in fact.values] for fact in view.facts}
+    assert facts["ressources par classe"] == ["Action : 1 ressource"]
+    assert facts["valeurs par propriété"] == ["nom : 1\u202f350 valeurs"]
+    assert facts["nombre de triplets (faits)"] == ["526\u202f052"]
+    assert facts["langue"] == ["français"]  # an EU language by its name, not its IRI
+    english = {f.label: [v.text for v in f.values] for f in _void_view(site, "en").facts}
+    assert english["values per property"] == ["label: 1,350 values"]
+    assert english["language"] == ["French"]
