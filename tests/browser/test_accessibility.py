@@ -91,9 +91,7 @@ def blocking_violations(page: Page, axe_script: str) -> list[str]:
 
 def open_the_editor_and_run_an_example(page: Page) -> None:
     """The SPARQL page's other state: YASGUI loaded, an example's results shown."""
-    page.locator(f"#example-{EXAMPLE}").get_by_role(
-        "link", name=fr("sparql.examples.open")
-    ).click()
+    page.locator(f"#example-{EXAMPLE}").get_by_role("link", name=fr("sparql.examples.open")).click()
     panel = page.locator("#sparql-editor").get_by_role("tabpanel")
     panel.get_by_role("button", name=fr("yasgui.run")).click()
     expect(panel.locator(".yasr").get_by_role("table").locator("tbody tr").first).to_be_visible()
@@ -159,7 +157,9 @@ def test_the_editor_loads_when_used_compressed_and_in_french(visit: Visit) -> No
     visit.shot("editor-open")
     [script] = [url for url in encodings if EDITOR_SCRIPT in url]
     assert encodings[script] in ("br", "gzip")  # the browser asked: the server compressed
-    expect(page.get_by_role("button", name=re.compile(re.escape(fr("yasgui.add_tab"))))).to_be_visible()
+    expect(
+        page.get_by_role("button", name=re.compile(re.escape(fr("yasgui.add_tab"))))
+    ).to_be_visible()
     expect(page.get_by_role("textbox", name=fr("yasgui.label.query"))).to_have_count(1)
 
 

@@ -50,7 +50,9 @@ def test_every_page_links_to_the_statement_from_its_footer():
     html = render_accessibility_page(renderer, ServerLinks(data_base=BASE, current="charts"))
     footer = html[html.index('<footer class="site-footer">') :]
     assert 'href="/accessibility"' in footer  # base.html: every page has it
-    static = render_accessibility_page(renderer, StaticLinks(data_base=BASE, current="en/x.html", lang="en"))
+    static = render_accessibility_page(
+        renderer, StaticLinks(data_base=BASE, current="en/x.html", lang="en")
+    )
     assert 'href="accessibility.html"' in static[static.index("<footer") :]
 
 

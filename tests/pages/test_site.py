@@ -221,19 +221,23 @@ def _void_view(site, lang):
     from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
     from lodplan.pages.resource_page import ResourcePages
+    from lodplan.terms import LP
 
     void, xsd = "http://rdfs.org/ns/void#", "http://www.w3.org/2001/XMLSchema#"
+    integer = NamedNode(xsd + "integer")
     dataset, by_class, by_property = NamedNode(BASE), BlankNode("c"), BlankNode("p")
+    label = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    french = NamedNode("http://publications.europa.eu/resource/authority/language/FRA")
     triples = [
-        Triple(dataset, NamedNode(void + "triples"), Literal("526052", datatype=NamedNode(xsd + "integer"))),
+        Triple(dataset, NamedNode(void + "triples"), Literal("526052", datatype=integer)),
         Triple(dataset, NamedNode(void + "classPartition"), by_class),
-        Triple(by_class, NamedNode(void + "class"), NamedNode("https://w3id.org/lodplan/ontology#Action")),
-        Triple(by_class, NamedNode(void + "entities"), Literal("1", datatype=NamedNode(xsd + "integer"))),
+        Triple(by_class, NamedNode(void + "class"), NamedNode(str(LP.Action))),
+        Triple(by_class, NamedNode(void + "entities"), Literal("1", datatype=integer)),
         Triple(dataset, NamedNode(void + "propertyPartition"), by_property),
-        Triple(by_property, NamedNode(void + "property"), NamedNode("http://www.w3.org/2000/01/rdf-schema#label")),
-        Triple(by_property, NamedNode(void + "triples"), Literal("1350", datatype=NamedNode(xsd + "integer"))),
-        Triple(dataset, NamedNode("http://purl.org/dc/terms/language"), NamedNode("http://publications.europa.eu/resource/authority/language/FRA")),
-    ]  # fmt: skip
+        Triple(by_property, NamedNode(void + "property"), label),
+        Triple(by_property, NamedNode(void + "triples"), Literal("1350", datatype=integer)),
+        Triple(dataset, NamedNode("http://purl.org/dc/terms/language"), french),
+    ]
     return ResourcePages(site.store).view(BASE, triples, lang)
 
 

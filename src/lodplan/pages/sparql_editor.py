@@ -213,15 +213,16 @@ def _editor_config(
             "pageSize": t("yasgui.label.page_size"),
         },
         "interface": _editor_interface(renderer, links.lang),
-        "table": {
-            name: t(f"yasgui.table.{key}")
-            for name, key in (
-                ("info", "info"), ("infoEmpty", "info_empty"), ("infoFiltered", "info_filtered"),
-                ("zeroRecords", "zero_records"), ("emptyTable", "empty"), ("search", "search"),
-                ("lengthMenu", "length_menu"), ("loadingRecords", "loading"),
-            )
-        },  # fmt: skip
+        "table": {name: t(key) for name, key in TABLE_MESSAGES.items()},
     }
+
+
+#: The results table's texts (DataTables' ``language`` option) → their messages.
+TABLE_MESSAGES = {"info": "yasgui.table.info", "infoEmpty": "yasgui.table.info_empty",
+                  "infoFiltered": "yasgui.table.info_filtered",
+                  "zeroRecords": "yasgui.table.zero_records", "emptyTable": "yasgui.table.empty",
+                  "search": "yasgui.table.search", "lengthMenu": "yasgui.table.length_menu",
+                  "loadingRecords": "yasgui.table.loading"}  # fmt: skip
 
 
 def _editor_interface(renderer: PageRenderer, lang: str) -> dict[str, str]:
@@ -230,7 +231,8 @@ def _editor_interface(renderer: PageRenderer, lang: str) -> dict[str, str]:
     return {
         str(by_lang["en"]): str(by_lang[lang])
         for key, by_lang in texts.items()
-        if key.startswith("yasgui.") and not key.startswith(("yasgui.label.", "yasgui.table."))
+        if key.startswith("yasgui.")
+        and not key.startswith(("yasgui.label.", "yasgui.table."))
         and by_lang["en"] != by_lang[lang]
     }
 
