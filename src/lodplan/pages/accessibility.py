@@ -9,19 +9,19 @@ types, colour schemes and screen sizes tested, the results and the date — are 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lodplan.bundled import site_dir
 from lodplan.errors import LodplanError
 from lodplan.pages.links import Links
 from lodplan.pages.render import PageRenderer
 
-STATUSES = ("full", "partial", "none")
 PAGE_NAME = "accessibility"
 
 
@@ -29,11 +29,19 @@ class StatementError(LodplanError):
     """``site/accessibility.yaml`` is missing a field or holds a wrong value."""
 
 
-@dataclass(frozen=True)
-class Statement:
-    status: str
+class Results(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    critical: int = Field(ge=0)
+    serious: int = Field(ge=0)
+
+
+class Statement(BaseModel):
+    """The facts of the statement, as ``site/accessibility.yaml`` gives them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    status: Literal["full", "partial", "none"]  # RGAA: totalement, partiellement, non conforme
     standard: str
-    tested_on: str  # ISO date
+    tested_on: date
     tool: str
     tool_version: str
     rules: tuple[str, ...]
@@ -41,8 +49,7 @@ class Statement:
     page_types: tuple[str, ...]
     color_schemes: tuple[str, ...]
     viewports: tuple[str, ...]
-    critical: int
-    serious: int
+    results: Results
 
     @property
     def checks(self) -> int:
@@ -54,47 +61,14 @@ def load_statement(path: Path) -> Statement:
     """The statement's facts from ``path``; a clear error naming the field otherwise."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return Statement.model_validate(data)
     except (OSError, yaml.YAMLError) as error:
         raise StatementError(f"{path}: {error}") from None
-    if not isinstance(data, dict):
-        raise StatementError(f"{path}: expected a mapping of fields")
-
-    def field(name: str, kind: type) -> object:
-        value = data.get(name)
-        if not isinstance(value, kind) or isinstance(value, bool):
-            raise StatementError(f"{path}: field {name!r} must be a {kind.__name__}")
-        return value
-
-    def texts(name: str) -> tuple[str, ...]:
-        values = field(name, list)
-        return tuple(str(v) for v in values)  # type: ignore[attr-defined]
-
-    tested_on = data.get("tested_on")
-    if not isinstance(tested_on, date):  # YAML reads 2026-12-07 as a date
-        raise StatementError(f"{path}: field 'tested_on' must be a date (YYYY-MM-DD)")
-    status = str(field("status", str))
-    if status not in STATUSES:
-        raise StatementError(f"{path}: field 'status' must be one of {', '.join(STATUSES)}")
-    results = field("results", dict)
-    counts = {}
-    for severity in ("critical", "serious"):
-        value = results.get(severity)  # type: ignore[attr-defined]
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise StatementError(f"{path}: field 'results.{severity}' must be a whole number")
-        counts[severity] = value
-    return Statement(
-        status=status,
-        standard=str(field("standard", str)),
-        tested_on=tested_on.isoformat(),
-        tool=str(field("tool", str)),
-        tool_version=str(field("tool_version", str)),
-        rules=texts("rules"),
-        browser=str(field("browser", str)),
-        page_types=texts("page_types"),
-        color_schemes=texts("color_schemes"),
-        viewports=texts("viewports"),
-        **counts,
-    )
+    except ValidationError as error:
+        problems = "; ".join(
+            f"field {'.'.join(map(str, e['loc'])) or '(top)'!r}: {e['msg']}" for e in error.errors()
+        )
+        raise StatementError(f"{path}: {problems}") from None
 
 
 @cache
