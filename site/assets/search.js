@@ -152,9 +152,19 @@
   var input = form.querySelector("input[name=q]");
   var loaded = null;
 
+  var language = document.documentElement.lang || "fr";
+  var plurals = new Intl.PluralRules(language);
+
+  // A message, or its form for the count (CLDR plural categories, as on the server).
   function message(key, fields) {
-    return config.messages[key].replace(/\{(\w+)\}/g, function (whole, name) {
-      return fields && name in fields ? String(fields[name]) : whole;
+    var text = config.messages[key];
+    if (typeof text !== "string") {
+      text = text[plurals.select(fields.count)] || text.other;
+    }
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      if (!fields || !(name in fields)) return whole;
+      var value = fields[name];
+      return typeof value === "number" ? value.toLocaleString(language) : String(value);
     });
   }
 

@@ -32,6 +32,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "viewport(width, height): the browser viewport of the test (a phone's)"
     )
+    config.addinivalue_line(
+        "markers", "color_scheme(scheme): the colour scheme the browser prefers (light, dark)"
+    )
 
 
 @pytest.hookimpl(wrapper=True)
@@ -85,13 +88,15 @@ def visit(site_url: str, browser: Browser, request: pytest.FixtureRequest) -> It
     session and the server does not wait for its kept-alive connections.
     """
     marker = request.node.get_closest_marker("viewport")
+    scheme = request.node.get_closest_marker("color_scheme")
+    options = {"color_scheme": scheme.args[0]} if scheme else {}
     if marker:
         width, height = marker.args
         context = browser.new_context(
-            viewport={"width": width, "height": height}, is_mobile=True, has_touch=True
+            viewport={"width": width, "height": height}, is_mobile=True, has_touch=True, **options
         )
     else:
-        context = browser.new_context(viewport=DESKTOP)
+        context = browser.new_context(viewport=DESKTOP, **options)
     context.set_default_timeout(10_000)
     page = context.new_page()
     current = Visit(page, site_url, slug(request.node.name))

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 MAX_SHOT_HEIGHT = 4000  # px
+SHOT_TIMEOUT_MS = 30_000
 INSTALL_HINT = (
     "the browser tests need Debian's chromium and the playwright package: "
     "apt-get install -y chromium && .venv/bin/pip install -e '.[test]' "
@@ -58,7 +59,8 @@ class Visit:
         )
         # a long page (the ontology, an unfolded tree) would cost seconds and megabytes
         clip = {"x": 0, "y": 0, "width": width, "height": min(height, MAX_SHOT_HEIGHT)}
-        self.page.screenshot(path=target, full_page=True, clip=clip)
+        # a long page on a loaded machine may take more than the context's 10 s
+        self.page.screenshot(path=target, full_page=True, clip=clip, timeout=SHOT_TIMEOUT_MS)
         return target
 
     def on_console(self, message: ConsoleMessage) -> None:

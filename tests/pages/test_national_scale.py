@@ -142,7 +142,7 @@ def test_the_home_page_lists_a_page_of_plans_with_their_counts(store, small_page
     assert third is not None and "Plan 07" in third and "Plan 01" not in third
     assert 'rel="prev" href="/?page=2"' in third
     assert site_pages.home(ServerLinks(BASE), 4) is None  # past the last page
-    assert "8 éléments de premier niveau · 8 objectifs · 8 actions · 1 acteurs" in third
+    assert "8 éléments de premier niveau · 8 objectifs · 8 actions · 1 acteur" in third
 
 
 def test_counts_asked_per_plan_are_those_of_every_plan_at_once(store):

@@ -56,8 +56,10 @@ def test_home_shows_each_plan_with_publisher_territory_period_and_counts(site):
     assert '<a href="/plan/demo">Plan de démonstration</a>' in html
     text = text_of(html)
     assert "Ville de Test" in text and "Testville" in text
-    assert "du 2024-01-01 au 2026-12-31" in text
-    assert "2 éléments de premier niveau · 0 objectifs · 1 actions · 1 acteurs" in text
+    assert "du 1 janvier 2024 au 31 décembre 2026" in text  # dates in words (Babel)
+    # CLDR plurals; nothing said of what the plan has none of (objectives)
+    assert "2 éléments de premier niveau · 1 action · 1 acteur" in text
+    assert "0 objectif" not in text
     assert 'href="/download/plans/demo.csv"' in html and 'href="/sparql"' in html
 
 
@@ -70,7 +72,8 @@ def test_the_plan_page_is_its_tree_in_document_order_with_the_documents_numberin
     assert "<details open>" in tree  # top elements open, as collapsible details
     action_line = text_of(tree[tree.index("Planter des arbres") :])[:200]
     assert "Ville de Test (Pilote)" in action_line
-    assert "Testville" in action_line and "d’ici 2026 (2024-01-01 – 2026-12-31)" in action_line
+    assert "Testville" in action_line and "d’ici 2026" in action_line
+    assert "2024-01-01" not in action_line  # the date as stated, not twice
 
 
 def test_an_action_page_shows_its_place_actors_and_the_quote_in_its_source_lines(site):
@@ -187,3 +190,64 @@ def test_an_editorial_note_is_shown_apart_labelled_and_escaped(tmp_path):
     assert lead is None or "le document" not in lead.group(1)
     english = pages.resource(ACTION, links("en"))
     assert "Editor’s note" in english
+
+
+# -- pages for people, not RDF (issue 19 item 5) ------------------------------------------
+
+
+def test_a_page_says_one_kind_and_keeps_the_technical_data_one_click_away(site):
+    html = site.resource(ACTION, links())
+    h1 = html.index("<h1>")
+    head = text_of(html[html.rindex("</nav>", 0, h1) + len("</nav>") : h1])  # after the breadcrumb
+    assert head.strip() == "Action" and "·" not in head  # one kind, not every rdf:type
+    details = html[html.index('<details class="all-properties">') :]
+    details = details[: details.index("</details>")]
+    assert "Données techniques" in details
+    # the other formats, inside the technical data, without their media types
+    assert 'href="/plan/demo/element/1.1.ttl"' in details
+    assert "text/turtle</span>" not in html
+    outside = html.replace(details, "")
+    assert "ns/oa#" not in text_of(outside)  # no selector links among the facts
+
+
+def test_dates_are_written_once_in_words(site):
+    english = text_of(site.resource(PLAN, links("en")))
+    assert "from January 1, 2024 to December 31, 2026" in english
+    french = text_of(site.resource(ACTION, links()))
+    assert "d’ici 2026" in french and "d’ici 2026 (" not in french
+
+
+def _void_view(site, lang):
+    from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+    from lodplan.pages.resource_page import ResourcePages
+    from lodplan.terms import LP
+
+    void, xsd = "http://rdfs.org/ns/void#", "http://www.w3.org/2001/XMLSchema#"
+    integer = NamedNode(xsd + "integer")
+    dataset, by_class, by_property = NamedNode(BASE), BlankNode("c"), BlankNode("p")
+    label = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    french = NamedNode("http://publications.europa.eu/resource/authority/language/FRA")
+    triples = [
+        Triple(dataset, NamedNode(void + "triples"), Literal("526052", datatype=integer)),
+        Triple(dataset, NamedNode(void + "classPartition"), by_class),
+        Triple(by_class, NamedNode(void + "class"), NamedNode(str(LP.Action))),
+        Triple(by_class, NamedNode(void + "entities"), Literal("1", datatype=integer)),
+        Triple(dataset, NamedNode(void + "propertyPartition"), by_property),
+        Triple(by_property, NamedNode(void + "property"), label),
+        Triple(by_property, NamedNode(void + "triples"), Literal("1350", datatype=integer)),
+        Triple(dataset, NamedNode("http://purl.org/dc/terms/language"), french),
+    ]
+    return ResourcePages(site.store).view(BASE, triples, lang)
+
+
+def test_void_partitions_say_what_they_count_and_numbers_are_grouped(site):
+    view = _void_view(site, "fr")
+    facts = {fact.label: [v.text for v in fact.values] for fact in view.facts}
+    assert facts["ressources par classe"] == ["Action : 1 ressource"]
+    assert facts["valeurs par propriété"] == ["nom : 1\u202f350 valeurs"]
+    assert facts["nombre de triplets (faits)"] == ["526\u202f052"]
+    assert facts["langue"] == ["français"]  # an EU language by its name, not its IRI
+    english = {f.label: [v.text for v in f.values] for f in _void_view(site, "en").facts}
+    assert english["values per property"] == ["label: 1,350 values"]
+    assert english["language"] == ["French"]

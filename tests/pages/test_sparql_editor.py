@@ -160,19 +160,22 @@ def test_served_page_has_the_form_the_editor_assets_and_its_config(renderer):
     sources = [
         attrs.get("src") for tag, attrs in page.elements if tag == "script" and attrs.get("src")
     ]
-    assert sources == ["/lod/assets/vendor/yasgui/yasgui.min.js", "/lod/assets/sparql-editor.js"]
+    # YASGUI's megabyte is not in the page: sparql-editor.js loads it when it is used
+    assert sources == ["/lod/assets/sparql-editor.js"]
     sheets = [
         attrs["href"]
         for tag, attrs in page.elements
         if tag == "link" and attrs.get("rel") == "stylesheet"
     ]
-    assert "/lod/assets/vendor/yasgui/yasgui.min.css" in sheets
+    assert not any("yasgui" in sheet for sheet in sheets)
     # no inline script: every script is a file or data (CSP script-src 'self')
     assert all(
         attrs.get("src") or attrs.get("type") == "application/json" for attrs, _ in page.scripts
     )
     config = _config(page)
     assert config["endpoint"] == "/lod/sparql"
+    assert config["script"] == "/lod/assets/vendor/yasgui/yasgui.min.js"
+    assert config["style"] == "/lod/assets/vendor/yasgui/yasgui.min.css"
     assert config["selected"] is None and config["starter"] == STARTER_QUERY
     assert [(e["name"], e["title"], e["query"]) for e in config["examples"]] == [
         (e.name, e.titles["fr"], e.query) for e in bundled_examples()
@@ -313,3 +316,12 @@ def test_export_files_are_the_queries_and_their_answers():
 )
 def test_sizes(size, lang, text):
     assert format_size(size, lang) == text
+
+
+def test_the_editor_speaks_the_pages_language(renderer):
+    """YASGUI's own English texts are mapped to the page's, from site/i18n/yasgui.yaml."""
+    french = _config(_parse(_served(renderer, bundled_examples())))
+    assert french["interface"]["Run query"] == "Exécuter la requête"
+    assert french["interface"]["Add tab"] == "Ajouter un onglet"
+    assert french["table"]["search"] == "Chercher :"
+    assert french["labels"]["query"]

@@ -56,7 +56,7 @@ def test_a_page_is_conditional(client):
     first = client.get("/catalog.ttl?page=2")
     again = client.get("/catalog.ttl?page=2", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
-    assert first.headers["Vary"] == "Accept, Accept-Profile"
+    assert first.headers["Vary"] == "Accept, Accept-Profile, Accept-Encoding"
 
 
 def test_paging_links_name_the_format_canonically(client):

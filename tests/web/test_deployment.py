@@ -129,12 +129,12 @@ def test_a_new_build_is_served_without_a_restart(tmp_path):
     store = tmp_path / "store"
     publish_lod_dataset(store, build_id="build-0001")
     with running_server(store, free_port()) as base:
-        before = requests.get(base, timeout=10)
-        assert requests.get(base + "extra/0", timeout=10).status_code == 404
+        # (the home page shows the build's date, not its hash: the same day, the same page)
+        before = requests.get(base + "extra/0", timeout=10)
+        assert before.status_code == 404
         publish_lod_dataset(store, build_id="build-0002", extra=1)
-        after = requests.get(base, timeout=10)
-        assert after.headers["ETag"] != before.headers["ETag"]
-        assert requests.get(base + "extra/0", timeout=10).status_code == 200
+        after = requests.get(base + "extra/0", timeout=10)
+        assert after.status_code == 200 and after.headers["ETag"]
 
 
 def test_a_page_through_nginx(site):

@@ -66,7 +66,7 @@ def test_turtle_by_default_with_the_whole_description(client, void_store, lod):
     response = client.get("/.well-known/void")
     assert response.status_code == 200 and response.mimetype == "text/turtle"
     assert response.headers["Content-Location"] == "/.well-known/void.ttl"
-    assert response.headers["Vary"] == "Accept"
+    assert response.headers["Vary"] == "Accept, Accept-Encoding"
     # the whole graph, not only what is said about the document's own IRI
     assert _triples(response.data, RdfFormat.TURTLE) == _void_graph(void_store, lod)
 

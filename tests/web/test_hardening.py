@@ -267,7 +267,7 @@ def test_resource_route_negotiates(lod_client, lod, lod_store, accept, media_typ
         "/resource", query_string={"iri": lod.status_concept}, headers={"Accept": accept}
     )
     assert response.status_code == 200 and response.mimetype == media_type
-    assert response.headers["Vary"] == "Accept" and response.headers["ETag"]
+    assert response.headers["Vary"] == "Accept, Accept-Encoding" and response.headers["ETag"]
     name = {"text/turtle": "ttl", "application/n-triples": "nt", "application/rdf+xml": "rdf"}
     location = response.headers["Content-Location"]
     assert location.startswith("/resource?iri=https://w3id.org/lodplan/code/status/en-cours")

@@ -7,7 +7,8 @@ static host. The export holds:
   ``index.html``, ``search.html`` (answered in the browser by ``assets/search.js``
   from ``search-index.<lang>.json``), ``charts.html``, ``ontology.html``,
   ``sparql.html`` (the example queries with their answers: there is no endpoint),
-  ``validation.html`` and ``validation/<report>.html``;
+  ``validation.html``, ``validation/<report>.html`` and ``accessibility.html`` (the
+  accessibility statement);
 * the page of every resource these pages lead to (``plan/p.html``; an IRI outside
   the base that the store describes: ``ext/<host>/<path>.html``), found by following
   the links the pages ask their :class:`~lodplan.pages.links.Links` for until none is
@@ -50,6 +51,7 @@ from lodplan.bundled import site_dir
 from lodplan.config import catalog_page_size_from_env
 from lodplan.errors import LodplanError
 from lodplan.iris import IriMinter
+from lodplan.pages.accessibility import render_accessibility_page
 from lodplan.pages.charts import render_charts_page
 from lodplan.pages.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from lodplan.pages.labels import store_label, term_label
@@ -292,6 +294,7 @@ class _SiteWriter:
             "ontology": partial(render_ontology_page, renderer),
             "sparql": self._sparql_page,
             "validation": partial(render_validation_index, store, renderer),
+            "accessibility": partial(render_accessibility_page, renderer),
         }
         for report_id in validation_report_ids(store):
             pages[validation_page_name(report_id)] = partial(
@@ -328,7 +331,7 @@ class _SiteWriter:
         t = self.renderer.messages.translator(links.lang)
         config = {
             "index": links.file(_search_index_file(links.lang)),
-            "messages": {name: t(key) for name, key in SEARCH_MESSAGES.items()},
+            "messages": {name: t.raw(key) for name, key in SEARCH_MESSAGES.items()},
             "kinds": {kind: t(f"kind.{kind}") for kind in KINDS},
         }
         return self.renderer.render(

@@ -66,9 +66,12 @@ def percent_text(value: str, lang: str) -> str:
     return format_percent(share, locale=normalise_language(lang))
 
 
-def date_text(value: str, lang: str) -> str:
-    """An ``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear`` at its own precision."""
+def date_text(value: str | date, lang: str) -> str:
+    """An ``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear`` at its own precision (or a
+    :class:`~datetime.date`, a day)."""
     locale = normalise_language(lang)
+    if isinstance(value, date):
+        return format_date(value, "long", locale=locale)
     if _YEAR.match(value):
         return value
     month = _MONTH.match(value)

@@ -34,6 +34,13 @@ def store_label(store: ReadableStore, iri: str, lang: str) -> str | None:
     return None
 
 
+def known_label(iri: str, lang: str) -> str | None:
+    """The ontology's or ``site/labels.ttl``'s label of ``iri`` (a term, or a value from
+    a shared table such as the EU's languages: « français »), ``None`` if it has none."""
+    labels = _term_labels().get(iri)
+    return pick(labels, lang) if labels else None
+
+
 def term_label(iri: str, lang: str) -> str:
     """A property's or class's human name: the ontology's or ``site/labels.ttl``'s label,
     else its prefixed name, else the IRI."""

@@ -132,7 +132,7 @@ def plan_tree(store: ReadableStore, plan_iri: str, lang: str) -> list[TreeNode]:
             nodes[iri].territories = _refs(rows, "territory", "territoryLabel", lang)
     for iri, rows in group_rows(run(store, "plan-dates", plan=plan_iri), "element"):
         if iri in nodes:
-            nodes[iri].dates = sorted({_date_text(row) for row in rows})
+            nodes[iri].dates = sorted({_date_text(row, lang) for row in rows} - {""})
     for iri, rows in group_rows(run(store, "plan-budgets", plan=plan_iri), "element"):
         if iri in nodes:
             nodes[iri].budget = " + ".join(
@@ -204,11 +204,18 @@ def _add_involvements(nodes: dict[str, TreeNode], rows: list[Solution], lang: st
         )
 
 
-def _date_text(row: Solution) -> str:
+def _date_text(row: Solution, lang: str) -> str:
+    """A date as the document states it (« 29 mai 2021 »), else its span in words: never
+    both, which would say one date twice."""
     stated = text(row, "text")
+    if stated:
+        return stated
     start, end = text(row, "start"), text(row, "end")
-    span = start if start == end or not end else f"{start} – {end}"
-    return f"{stated} ({span})" if stated and span else stated or span
+    if not start:
+        return date_text(end, lang) if end else ""
+    if not end or start == end:
+        return date_text(start, lang)
+    return f"{date_text(start, lang)} – {date_text(end, lang)}"
 
 
 def _document_order(node: TreeNode) -> tuple[int, tuple]:

@@ -6,6 +6,7 @@ from typing import Any
 
 import jinja2
 
+from lodplan.pages.formats import date_text
 from lodplan.pages.i18n import LANGUAGES, Messages, bundled_messages
 from lodplan.pages.links import Links
 from lodplan.publishing.representations import make_template_environment
@@ -21,8 +22,10 @@ class PageRenderer:
         self.messages = messages or bundled_messages()
 
     def context(self, links: Links) -> dict[str, Any]:
-        """What every page template uses: ``links``, ``t`` (messages), ``lang``."""
+        """What every page template uses: ``links``, ``t`` (messages), ``lang``, and
+        ``date_text`` (a date as the language writes it, lodplan.pages.formats)."""
         return {
+            "date_text": date_text,
             "links": links,
             "t": self.messages.translator(links.lang),
             "lang": links.lang,

@@ -19,9 +19,11 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from lodplan.pages.fiche import SHOWN_PROPERTIES as FICHE_PROPERTIES
 from lodplan.pages.fiche import Fiche, element_fiche
+from lodplan.pages.formats import date_text, decimal_text
 from lodplan.pages.history import PlanHistory, VersionChanges, plan_history, version_changes
+from lodplan.pages.i18n import bundled_messages
 from lodplan.pages.incoming import bundled_rules, group_of
-from lodplan.pages.labels import pick, store_label, term_label
+from lodplan.pages.labels import known_label, pick, store_label, term_label
 from lodplan.pages.paging import INVOLVEMENTS_PER_PAGE, Paged, page_of
 from lodplan.pages.plans import PlanCard, Ref, TreeNode, plan_card, plan_tree
 from lodplan.pages.queries import run, text
@@ -44,6 +46,12 @@ DCAT = "http://www.w3.org/ns/dcat#"
 PROV = "http://www.w3.org/ns/prov#"
 IGEO = "http://rdf.insee.fr/def/geo#"
 ORG = "http://www.w3.org/ns/org#"
+VOID = "http://rdfs.org/ns/void#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+#: Literals written as numbers or dates of the page's language (« 526 052 », « 29 mai 2021 »).
+_NUMBER_TYPES = {XSD + name for name in ("integer", "decimal", "double", "float", "long", "int",
+                 "nonNegativeInteger", "positiveInteger")}  # fmt: skip
+_DATE_TYPES = {XSD + "date", XSD + "gYearMonth", XSD + "dateTime"}
 SKOS_CONCEPT = str(SKOS.Concept)
 CONTEXT_LINES = 3  # source lines shown before and after a quote
 MAX_INCOMING = 200  # per property; the rest is counted, and reachable by SPARQL
@@ -145,7 +153,7 @@ class ResourceView:
     iri: str
     title: str
     kind: str  # plan | element | action | actor | territory | concept | source | other
-    type_labels: list[str]
+    type_labels: list[str]  # every rdf:type, by its human name (the technical data show them)
     code: str | None = None
     level_name: str | None = None
     description: str | None = None
@@ -227,6 +235,7 @@ class _ViewBuilder:
             self.by_subject[_key(triple.subject)].append(triple)
         self._labels: dict[str, str | None] = {}
         self.data_base = store.info().base_iri
+        self.t = bundled_messages().translator(lang)
 
     # -- the view --------------------------------------------------------------------
 
@@ -519,12 +528,24 @@ class _ViewBuilder:
             document = term.value.split("#", 1)[0]
             if label is None and document != term.value and document.startswith(self.data_base):
                 return self._part_of_another(term.value, document)
-            return Value(label or term.value, term.value, known=label is not None)
+            if label is None:  # a term or a shared value the site names (« français »)
+                named = known_label(term.value, self.lang)
+                return Value(named or term.value, term.value, known=False)
+            return Value(label, term.value)
         if isinstance(term, Literal):
-            return Value(term.value, language=term.language)
+            return Value(self._literal_text(term), language=term.language)
         if isinstance(term, BlankNode):
             return Value(self._fragment_text(_key(term)))
         return Value(str(term))
+
+    def _literal_text(self, literal: Literal) -> str:
+        """A number or a date as the page's language writes it; any other text as it is."""
+        datatype = literal.datatype.value if literal.datatype else ""
+        if datatype in _NUMBER_TYPES:
+            return decimal_text(literal.value, self.lang)
+        if datatype in _DATE_TYPES:
+            return date_text(literal.value, self.lang)
+        return literal.value
 
     def _part_of_another(self, iri: str, document: str) -> Value:
         """A ``#`` part of another resource (figures a plan states for a territory):
@@ -617,11 +638,8 @@ class _ViewBuilder:
         """A ``#`` part or blank node shown inline: a date, an involvement, a period…"""
         triples = self.by_subject.get(key, [])
         stated = self.literal(key, str(LP.dateText))
-        if stated is not None:  # a date: as the plan says it, then as a span
-            start = self.literal(key, str(LP.startDate))
-            end = self.literal(key, str(LP.endDate))
-            span = start if not end or start == end else f"{start} – {end}"
-            return f"{stated} ({span})" if span else stated
+        if stated is not None:  # a date: as the plan says it (its span is in its facts)
+            return stated
         bodies = self.iris(key, OA + "hasBody")
         if bodies:  # a name link: the words, what they name, and why
             words = [
@@ -637,13 +655,30 @@ class _ViewBuilder:
         start = self.literal(key, DCAT + "startDate")
         end = self.literal(key, DCAT + "endDate")
         if start or end:  # a period of time
-            return f"{start or '…'} – {end or '…'}"
+            return " – ".join(date_text(d, self.lang) if d else "…" for d in (start, end))
+        partition = self._partition_text(key)
+        if partition is not None:
+            return partition
+        label = self.label(key)
+        if label is not None:
+            return label
         parts = [
             t.object.value
             for t in triples
             if isinstance(t.object, Literal) and t.predicate.value != str(RDF.value)
         ]
         return " · ".join(parts) if parts else key.rsplit("#", 1)[-1]
+
+    def _partition_text(self, key: str) -> str | None:
+        """A part of the VoID description: what it counts (« Action : 1 350 ressources »)."""
+        counted = self.iris(key, VOID + "class")
+        message, number = "void.class_partition", self.literal(key, VOID + "entities")
+        if not counted:
+            counted = self.iris(key, VOID + "property")
+            message, number = "void.property_partition", self.literal(key, VOID + "triples")
+        if not counted or number is None or _int(number) is None:
+            return None
+        return self.t(message, term=term_label(counted[0], self.lang), count=_int(number))
 
     def _listed_graph(self, graph: str) -> bool:
         return any(graph.startswith(self.data_base + prefix) for prefix in INCOMING_GRAPHS)

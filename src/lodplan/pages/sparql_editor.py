@@ -202,6 +202,38 @@ def _editor_config(
         "storageKey": _digest([endpoint.url, STARTER_QUERY, listed]),
         "tabName": t("sparql.editor.tab"),
         "downloadLabel": t("sparql.form.download"),
+        # YASGUI (1 MB of script) and its styles: loaded when the editor is used
+        "script": links.file("assets/vendor/yasgui/yasgui.min.js"),
+        "style": links.file("assets/vendor/yasgui/yasgui.min.css"),
+        "loading": t("sparql.editor.loading"),
+        "failed": t("sparql.editor.failed"),
+        "labels": {
+            "query": t("yasgui.label.query"),
+            "endpoint": t("yasgui.label.endpoint"),
+            "pageSize": t("yasgui.label.page_size"),
+        },
+        "interface": _editor_interface(renderer, links.lang),
+        "table": {name: t(key) for name, key in TABLE_MESSAGES.items()},
+    }
+
+
+#: The results table's texts (DataTables' ``language`` option) → their messages.
+TABLE_MESSAGES = {"info": "yasgui.table.info", "infoEmpty": "yasgui.table.info_empty",
+                  "infoFiltered": "yasgui.table.info_filtered",
+                  "zeroRecords": "yasgui.table.zero_records", "emptyTable": "yasgui.table.empty",
+                  "search": "yasgui.table.search", "lengthMenu": "yasgui.table.length_menu",
+                  "loadingRecords": "yasgui.table.loading"}  # fmt: skip
+
+
+def _editor_interface(renderer: PageRenderer, lang: str) -> dict[str, str]:
+    """YASGUI's own texts (its English) → the page's (``site/i18n/yasgui.yaml``)."""
+    texts = renderer.messages.by_key
+    return {
+        str(by_lang["en"]): str(by_lang[lang])
+        for key, by_lang in texts.items()
+        if key.startswith("yasgui.")
+        and not key.startswith(("yasgui.label.", "yasgui.table."))
+        and by_lang["en"] != by_lang[lang]
     }
 
 

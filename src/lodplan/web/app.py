@@ -33,6 +33,7 @@ from lodplan.store.remote import RemoteStoreError
 from lodplan.web import catalog as catalog_routes
 from lodplan.web import charts, dereferencing, discovery, pages, sparql, validation
 from lodplan.web import ontology as ontology_routes
+from lodplan.web.compression import enable_compression
 from lodplan.web.pages import page_links
 from lodplan.web.request_store import RequestScopedStore
 from lodplan.web.responses import add_cors, add_security_headers, text_response
@@ -110,6 +111,7 @@ def create_app(
     app.before_request(page_store.start_page)
     app.teardown_request(lambda error: page_store.end_page())
     app.context_processor(pages.template_context)
+    enable_compression(app)  # registered first: runs last, on the finished response
     app.after_request(_common_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StoreNotBuiltError, _no_build)

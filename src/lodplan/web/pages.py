@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, request, send_from_directory
 
 from lodplan.bundled import site_dir
+from lodplan.pages.accessibility import render_accessibility_page
 from lodplan.pages.i18n import normalise_language
 from lodplan.pages.links import ServerLinks
 from lodplan.pages.paging import page_number
@@ -47,6 +48,14 @@ def search() -> Response:
     """Search across plans: ``?q=`` words, accents and case ignored."""
     links = page_links()
     return html_response(services().site.search(request.args.get("q", ""), links), links.lang)
+
+
+@blueprint.get("/accessibility")
+def accessibility() -> Response:
+    """The accessibility statement (RGAA « Déclaration d'accessibilité »), linked from every
+    page's footer."""
+    links = page_links()
+    return html_response(render_accessibility_page(services().renderer, links), links.lang)
 
 
 def requested_page() -> int:
