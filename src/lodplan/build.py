@@ -469,7 +469,7 @@ def _check_and_publish(
             served_change_log(publisher, base_iri), data, base_iri,
             description=next(g for g in graphs if g.iri == description),
         )  # fmt: skip
-        published = publication_dates(history, base_iri)  # the workbooks: dated as their CSV
+        published = publication_dates(history, base_iri, changes.day)  # workbooks: as their CSV
         downloads = make_downloads(
             staged.store,
             data,

@@ -22,7 +22,7 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -152,6 +152,11 @@ class PendingChanges:
     time: str
     changes: tuple[tuple[Change, str, str], ...]  # (change, graph, object)
     graphs: Mapping[str, PublishedGraph]
+
+    @property
+    def day(self) -> date:
+        """The build's day (UTC)."""
+        return date.fromisoformat(self.time[:10])
 
     def last_changed(self) -> dict[str, str]:
         """Each graph this build publishes → the time of the build that last changed it."""
