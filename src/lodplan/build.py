@@ -483,7 +483,7 @@ def _check_and_publish(
         assert checked.catalog is not None
         catalog = catalog_graph(
             checked.catalog, dataset_specs(checked, base_iri), staged.store, downloads,
-            base_iri, history=history, now=changes.time,
+            base_iri, history=history, now=changes.time, data_modified=changes.last_time,
         )  # fmt: skip
         added = [catalog, *(graph for graph in graphs if graph.iri == description)]
         staged.add(added)

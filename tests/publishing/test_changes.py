@@ -236,8 +236,11 @@ def test_a_rebuild_of_the_same_data_records_nothing_and_keeps_its_dates(history)
 
 def test_a_plan_removed_is_a_delete(history):
     assert _new_events(history, "same", "removed") == [("delete", TEST_BASE + f"plan/{PLAN}")]
-    log = history["removed"][0]
+    log, catalog = history["removed"]
     assert TEST_BASE + f"graph/plan/{PLAN}" not in log.graphs
+    modified = _modified(catalog)  # the catalog changed: it lists one dataset less
+    assert modified[TEST_BASE + "catalog"] == _datetime("2026-01-04T00:00:00Z")
+    assert modified[TEST_BASE + f"dataset/{OTHER}"] == _datetime("2026-01-02T00:00:00Z")
     assert log.events[-1].time == "2026-01-04T00:00:00Z"
 
 

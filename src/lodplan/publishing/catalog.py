@@ -323,6 +323,7 @@ def catalog_graph(
     history: History | None = None,
     today: date | None = None,
     now: str | None = None,
+    data_modified: str | None = None,
 ) -> NamedGraph:
     """The catalog of the plans in ``datasets``, read from ``data`` (the build's graphs).
 
@@ -331,13 +332,15 @@ def catalog_graph(
     :func:`history_of`) gives when the checksum is the same, else ``now`` (this build's
     time, an ``xsd:dateTime`` in UTC: :func:`lodplan.publishing.changes.format_time`; or
     the day ``today``); a dataset's is its latest distribution's, the catalog's its
-    latest dataset's. The same data rebuilt keeps its dates, and so its bytes; a build
-    that changes one plan changes the dates of that plan's dataset only (and the
-    catalog's).
+    latest dataset's, or ``data_modified`` (when the data last changed: a dataset
+    removed changes the catalog) if later. The same data rebuilt keeps its dates, and
+    so its bytes; a build that changes one plan changes the dates of that plan's
+    dataset only (and the catalog's).
     """
     check_catalog_references(spec, datasets)
     maker = _CatalogMaker(spec, data, {f.name: f for f in downloads}, IriMinter(base_iri))
     maker.history = history or {}
+    maker.modified = [data_modified] if data_modified else []
     if now is not None:
         maker.today = now
     elif today is not None:
@@ -365,7 +368,7 @@ class _CatalogMaker:
         self.plan_publishers: set[str] = set()
         self.history: History = {}
         self.today = format_time(datetime.now(UTC))
-        self.modified: list[str] = []  # of each dataset
+        self.modified: list[str] = []  # of each dataset, and of the data
 
     # --- datasets ---------------------------------------------------------------
 

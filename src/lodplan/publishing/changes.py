@@ -154,6 +154,13 @@ class PendingChanges:
     graphs: Mapping[str, PublishedGraph]
 
     @property
+    def last_time(self) -> str | None:
+        """The time of the last build that changed anything, this one included."""
+        if self.changes:
+            return self.time
+        return self.previous.events[-1].time if self.previous.events else None
+
+    @property
     def day(self) -> date:
         """The build's day (UTC)."""
         return date.fromisoformat(self.time[:10])
