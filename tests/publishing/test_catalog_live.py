@@ -16,6 +16,7 @@ import json
 import re
 import subprocess
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyshacl
@@ -72,6 +73,12 @@ def strict_catalog(strict_pages) -> Graph:
     return whole
 
 
+def _utc(moment: object) -> datetime:
+    """A time as udata reports it (text, naive in UTC) or rdflib reads it, in UTC, naive."""
+    value = moment if isinstance(moment, datetime) else datetime.fromisoformat(str(moment))
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
 def _udata_harvest(url: str) -> dict:
     """What udata's DCAT harvester imports from ``url`` (dry run, in its own environment)."""
     problem = udata_env.install()
@@ -116,7 +123,8 @@ def test_udata_imports_every_plan_from_catalog(harvested):
     assert len(datasets) == BUNDLED_PLANS
     for item in harvested["items"]:
         assert (item["status"], item["errors"]) == ("done", []), item
-    assert [i["remote_id"] for i in harvested["items"] if i["kind"] == "dataservice"] == ["sparql"]
+    services = sorted(i["remote_id"] for i in harvested["items"] if i["kind"] == "dataservice")
+    assert services == ["feed", "sparql"]  # the SPARQL endpoint, the change feed (LDES)
 
 
 def test_udata_reads_what_the_catalog_says_of_each_dataset(harvested, strict_catalog):
@@ -140,8 +148,8 @@ def test_udata_reads_what_the_catalog_says_of_each_dataset(harvested, strict_cat
             else None
         )
         assert item["temporal_coverage"] == expected, item["remote_id"]
-        modified = catalog.value(node, DCTERMS.modified)
-        assert str(item["modified_at"]).startswith(str(modified)), item["modified_at"]
+        modified = catalog.value(node, DCTERMS.modified)  # the build's time, in UTC
+        assert _utc(item["modified_at"]) == _utc(modified.toPython()), item["modified_at"]
         # udata reads spatial coverage from geometries only (WKT, GeoJSON): a dataset
         # gets one exactly when one of its locations has a geometry in the catalog
         geometries = [
@@ -307,7 +315,7 @@ def test_recommended_properties_a_plan_can_fill_are_present(strict_catalog):
         assert catalog.value(contact, VCARD.fn) is not None
         assert catalog.value(contact, VCARD.hasURL) or catalog.value(contact, VCARD.hasEmail)
         modified = catalog.value(dataset, DCTERMS.modified)
-        assert modified is not None and modified.datatype == XSD.date
+        assert modified is not None and modified.datatype == XSD.dateTime
         for distribution in catalog.objects(dataset, DCAT.distribution):
             assert catalog.value(distribution, DCTERMS.title) is not None
             assert catalog.value(distribution, DCTERMS.description) is not None
