@@ -297,3 +297,20 @@ def _datetime(value: str):
     from rdflib import Literal
 
     return Literal(value, datatype=XSD.dateTime)
+
+
+def test_a_remote_engine_s_build_keeps_its_log_in_its_downloads_folder(tmp_path):
+    from lodplan.store.remote import RemoteEndpoint, RemotePublisher
+
+    engine = RemoteEndpoint("http://127.0.0.1:9/sparql", "http://127.0.0.1:9/store")
+    downloads = tmp_path / "downloads"
+    publisher = RemotePublisher(engine, downloads_dir=downloads)
+    assert served_change_log(publisher, B) is None  # nothing published yet
+    log = record_changes(None, [_graph(B + "g/a", "a")], B, now=_at(1)).log("one")
+    (downloads / "changes").mkdir(parents=True)
+    (downloads / LOG_FILE).write_bytes(log.to_bytes())
+    assert served_change_log(publisher, B) == log
+    assert served_change_log(RemotePublisher(engine), B) is None  # no --downloads: no log
+    (downloads / LOG_FILE).write_bytes(b"{}")
+    with pytest.raises(ChangeLogError, match=r"downloads/changes/log.json: not a change log"):
+        served_change_log(publisher, B)  # never a new log that would announce all as new
