@@ -165,10 +165,6 @@ class PendingChanges:
         """The build's day (UTC)."""
         return date.fromisoformat(self.time[:10])
 
-    def last_changed(self) -> dict[str, str]:
-        """Each graph this build publishes → the time of the build that last changed it."""
-        return self.log("").last_changed()
-
     def log(self, build_id: str) -> ChangeLog:
         first = len(self.previous.events) + 1
         events = tuple(
