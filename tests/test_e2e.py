@@ -273,7 +273,8 @@ def test_the_harvester_follows_the_pages_and_finds_every_plan(server, harvested)
     ]
     assert sorted(d.remote_id for d in harvested.datasets) == sorted(BUNDLED_PLANS)
     assert harvested.skipped == []
-    assert harvested.dataservice_ids == ["sparql"]  # once, on the first page
+    # once, on the first page: the SPARQL endpoint and the change feed
+    assert sorted(harvested.dataservice_ids) == ["feed", "sparql"]
 
 
 def test_harvested_datasets_carry_what_the_portal_shows(harvested):

@@ -42,6 +42,7 @@ from lodplan.publishing.catalog import (
     publication_dates,
     served_history,
 )
+from lodplan.publishing.changes import record_changes, served_change_log
 from lodplan.publishing.downloads import PlanFiles, make_downloads
 from lodplan.publishing.jsonld import bundled_contexts
 from lodplan.referentials.cog import CogReferential, bundled_cog
@@ -517,21 +518,27 @@ def _check_and_publish(
         progress("making the downloads: dump, and per plan JSON-LD, Turtle, N-Quads, CSV and XLSX")
         context = bundled_contexts().current(base_iri)
         history = served_history(publisher, base_iri)  # dct:modified kept for unchanged files
-        published = publication_dates(history, base_iri)  # the workbooks: dated as their CSV
+        changes = record_changes(  # what changed since the published build: the feed
+            served_change_log(publisher, base_iri), data, base_iri,
+            description=next(g for g in graphs if g.iri == description),
+        )  # fmt: skip
+        published = publication_dates(history, base_iri, changes.day)  # workbooks: as their CSV
         downloads = make_downloads(staged.store, data, files, context, published, memo=memo)
         downloads += validation_files(checked.reports, files, mappings_dir, memo)  # SHACL reports
         progress("making the DCAT catalog")
         assert checked.catalog is not None
         catalog = catalog_graph(
             checked.catalog, dataset_specs(checked, base_iri), staged.store, downloads,
-            base_iri, history=history,
+            base_iri, history=history, now=changes.time, data_modified=changes.last_time,
         )  # fmt: skip
         added = [catalog, *(graph for graph in graphs if graph.iri == description)]
         staged.add(added)
         graphs = [*data, *added]
         progress(f"publishing {len(graphs)} graphs and {len(downloads)} files")
         downloads += [*versions_made.downloads, *versions_made.archive]
-        info = staged.commit(base_iri=base_iri, build_id=build_id_of(graphs), downloads=downloads)
+        build_id = build_id_of(graphs)
+        downloads.append(changes.log(build_id).download())  # published with the build only
+        info = staged.commit(base_iri=base_iri, build_id=build_id, downloads=downloads)
     progress(f"published build {info.build_id[:12]}: {info.triple_count} triples")
     if cache is not None:
         cache.forget_unused()

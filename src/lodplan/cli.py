@@ -264,8 +264,9 @@ def _parser() -> argparse.ArgumentParser:
         ),
         epilog="Environment: LODPLAN_BASE_IRI, LODPLAN_STORE, LODPLAN_QUERY_TIMEOUT, "
         "LODPLAN_MAX_RESULT_ROWS, LODPLAN_QUERY_MEMORY_MB, LODPLAN_MAX_RESULT_BYTES, "
-        "LODPLAN_CATALOG_PAGE_SIZE, LODPLAN_GRAPH_STORE_PASSWORD, LODPLAN_SPARQL_ENDPOINT, "
-        "LODPLAN_DOWNLOADS, LODPLAN_SPARQL_DATASET. "
+        "LODPLAN_CATALOG_PAGE_SIZE, LODPLAN_FEED_PAGE_SIZE, LODPLAN_GRAPH_STORE_PASSWORD, "
+        "LODPLAN_SPARQL_ENDPOINT, LODPLAN_DOWNLOADS, LODPLAN_SPARQL_DATASET, "
+        "SOURCE_DATE_EPOCH (a build's time). "
         "Documentation: README.md and docs/.",
     )
     parser.add_argument("--version", action="version", version=f"lodplan {__version__}")

@@ -162,6 +162,18 @@ def catalog_page_size_from_env() -> int:
     return size
 
 
+DEFAULT_FEED_PAGE_SIZE = 100
+
+
+def feed_page_size_from_env() -> int:
+    """Members per page of the change feed (``LODPLAN_FEED_PAGE_SIZE``). Changing it
+    moves the members between pages: pages served as immutable would change."""
+    size = int(_env_number("LODPLAN_FEED_PAGE_SIZE", int, DEFAULT_FEED_PAGE_SIZE))
+    if size < 1:
+        raise ConfigError("LODPLAN_FEED_PAGE_SIZE must be at least 1")
+    return size
+
+
 DEFAULT_PAGE_QUERY_TIMEOUT_S = 5.0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -166,10 +167,12 @@ def test_distributions_announce_the_files_the_build_wrote(catalog):
     assert str(catalog.value(nquads, DCAT.compressFormat)).endswith("application/gzip")
 
 
-def test_the_sparql_endpoint_is_a_data_service_of_the_catalog(catalog):
-    service = catalog.value(URIRef(B + "catalog"), DCAT.service)
+@pytest.mark.parametrize("name", ["sparql", "feed"])
+def test_the_sparql_endpoint_and_the_change_feed_are_data_services_of_the_catalog(catalog, name):
+    service = URIRef(f"{B}catalog#{name}")
+    assert (URIRef(B + "catalog"), DCAT.service, service) in catalog
     assert (service, RDF.type, DCAT.DataService) in catalog
-    assert catalog.value(service, DCAT.endpointURL) == URIRef(B + "sparql")
+    assert catalog.value(service, DCAT.endpointURL) == URIRef(B + name)
     assert set(catalog.objects(service, DCAT.servesDataset)) == {
         URIRef(B + "dataset/p"),
         URIRef(B + "dataset/q"),
@@ -177,8 +180,11 @@ def test_the_sparql_endpoint_is_a_data_service_of_the_catalog(catalog):
 
 
 def test_the_same_data_gives_the_same_bytes(tmp_path):
-    first = catalog_graph(_spec(), _datasets(tmp_path), _store(), _downloads(), B)
-    again = catalog_graph(_spec(), list(reversed(_datasets(tmp_path))), _store(), _downloads(), B)
+    now = "2026-03-01T10:00:00Z"  # the build's time, which the catalog's dates are
+    first = catalog_graph(_spec(), _datasets(tmp_path), _store(), _downloads(), B, now=now)
+    again = catalog_graph(
+        _spec(), list(reversed(_datasets(tmp_path))), _store(), _downloads(), B, now=now
+    )
     assert first.ntriples == again.ntriples
 
 
@@ -388,5 +394,5 @@ def test_a_build_reads_the_dates_of_the_catalog_it_replaces(tmp_path):
     publish_catalog(root, B, ["a"])
     history = served_history(EmbeddedPublisher(root), B)
     assert set(history) == {B + f"dataset/a#{kind.id}" for kind in load_distribution_kinds()}
-    sha256, day = history[B + "dataset/a#csv"]
-    assert len(sha256) == 64 and len(day) == 10
+    sha256, modified = history[B + "dataset/a#csv"]
+    assert len(sha256) == 64 and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", modified)

@@ -18,6 +18,9 @@ from lodplan.publishing.catalog import (
 from lodplan.store.base import DownloadFile
 from lodplan.store.embedded import EmbeddedPublisher
 
+#: The time of the builds these catalogs stand for: the same catalog, the same bytes.
+BUILT_AT = "2026-01-05T10:00:00Z"
+
 
 def plan_downloads(plan_ids: Sequence[str]) -> list[DownloadFile]:
     """The files the catalog announces for each plan (content: a few bytes)."""
@@ -37,5 +40,6 @@ def publish_catalog(
     datasets = [
         DatasetSpec(p, f"{base}plan/{p}", root / f"{p}.yaml", publisher="x") for p in plan_ids
     ]
-    catalog = catalog_graph(spec, datasets, data or Store(), plan_downloads(plan_ids), base)
+    catalog = catalog_graph(spec, datasets, data or Store(), plan_downloads(plan_ids), base,
+                            now=BUILT_AT)  # fmt: skip
     EmbeddedPublisher(root).publish([catalog], base_iri=base, build_id="build-1")

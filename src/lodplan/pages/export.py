@@ -16,7 +16,9 @@ static host. The export holds:
   data: ``.jsonld``, ``.ttl`` and ``.csv`` (one row per triple: :data:`CSV_COLUMNS`);
 * what the server answers besides pages: ``download/…`` (every file of the build),
   the DCAT catalog ``catalog.ttl|.jsonld|.rdf|.nt`` (page n > 1:
-  ``catalog-page-<n>.<ext>``), the VoID description ``void.ttl``, ``void.jsonld`` and
+  ``catalog-page-<n>.<ext>``), the change feed ``feed.ttl|.jsonld|.nt``,
+  ``feed/view.<ext>`` and ``feed/page/<n>.<ext>`` (:mod:`lodplan.publishing.feed`:
+  an LDES is static files), the VoID description ``void.ttl``, ``void.jsonld`` and
   ``.well-known/void``, the JSON-LD context ``context.jsonld`` and
   ``context/<version>.jsonld``, ``assets/``, the example queries ``queries/``.
 
@@ -48,7 +50,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple
 
 from lodplan import __version__
 from lodplan.bundled import site_dir
-from lodplan.config import catalog_page_size_from_env
+from lodplan.config import catalog_page_size_from_env, feed_page_size_from_env
 from lodplan.errors import LodplanError
 from lodplan.iris import IriMinter
 from lodplan.pages.accessibility import render_accessibility_page
@@ -76,7 +78,9 @@ from lodplan.pages.validation_report import (
     validation_report_ids,
 )
 from lodplan.publishing.catalog_pages import CatalogPages
+from lodplan.publishing.changes import LOG_FILE, ChangeLog, read_change_log
 from lodplan.publishing.downloads import GZIP_SUFFIX
+from lodplan.publishing.feed import FEED_FORMATS, Feed, static_links
 from lodplan.publishing.jsonld import JsonLdCompactor
 from lodplan.publishing.negotiation import JSONLD, NTRIPLES, RDFXML, TURTLE, MediaFormat
 from lodplan.publishing.prefixes import used_prefixes
@@ -252,6 +256,7 @@ class _SiteWriter:
         self.site = SitePages(self.resources, renderer, formats=RESOURCE_FORMATS)
         self.live_endpoint = live_endpoint
         self.catalog_page_size = catalog_page_size
+        self.feed_page_size = feed_page_size_from_env()
         self.progress = progress
         self.links = _Linked()
         self.written: set[str] = set()
@@ -268,6 +273,7 @@ class _SiteWriter:
         self._resource_pages()
         self._data_files()
         self._catalog()
+        self._feed()
         self._void()
         self._contexts()
         self._copies()
@@ -445,6 +451,20 @@ class _SiteWriter:
             while (page := pages.represent(number, fmt, url_of)) is not None:
                 self._write(_catalog_file(number, fmt), page.body)
                 number += 1
+
+    def _feed(self) -> None:
+        """The change feed as files (an LDES is static files): ``feed.ttl``,
+        ``feed/view.ttl``, ``feed/page/<n>.ttl``, and the same in JSON-LD and N-Triples,
+        each linking to the files of its format."""
+        path = self.store.download(LOG_FILE)
+        log = read_change_log(path.read_bytes(), LOG_FILE) if path else ChangeLog(self.base)
+        feed = Feed(log, self.base, self.feed_page_size)
+        links = static_links(self.base)
+        for fmt in FEED_FORMATS:
+            for number in (None, *range(feed.page_count + 1)):
+                document = feed.document(number, fmt, links)
+                assert document is not None
+                self._write(links(number, fmt).removeprefix(self.base), document.body)
 
     def _void(self) -> None:
         triples = self.store.graph_triples(IriMinter(self.base).graph("void"))

@@ -37,6 +37,7 @@ from lodplan.dataset import DownloadFile, NamedGraph
 from lodplan.errors import LodplanError, MappingError
 from lodplan.iris import IriMinter
 from lodplan.mapping.spec import Fields, LanguageMap
+from lodplan.publishing.changes import format_time
 from lodplan.publishing.downloads import DOWNLOAD_PATH, PublicationDate
 from lodplan.publishing.representations import preferred_literal
 from lodplan.terms import LP, ONTOLOGY_IRI, PREFIXES, SPDX
@@ -54,6 +55,9 @@ DATA_THEME_SCHEME = URIRef("http://publications.europa.eu/resource/authority/dat
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+LDES_SPECIFICATION = URIRef("https://w3id.org/ldes/specification")
+#: Where the change feed is served, under the base IRI (:mod:`lodplan.web.feed`).
+FEED_PATH = "feed"
 CATALOG_PREFIXES = {**PREFIXES, "hydra": str(HYDRA), "locn": str(LOCN), "vcard": str(VCARD)}
 #: The classes DCAT-AP 3's range shapes require of the values of these properties.
 RANGES = (
@@ -304,7 +308,8 @@ def check_catalog_references(
 
 
 #: What the catalog a build replaces said of each distribution: its IRI → (the SHA-256 of
-#: its file, the date of its ``dct:modified``).
+#: its file, its ``dct:modified``: the time of the build that published these bytes, or
+#: the day, in catalogs made before lodplan dated them to the second).
 History = Mapping[str, tuple[str, str]]
 
 
@@ -317,18 +322,29 @@ def catalog_graph(
     *,
     history: History | None = None,
     today: date | None = None,
+    now: str | None = None,
+    data_modified: str | None = None,
 ) -> NamedGraph:
     """The catalog of the plans in ``datasets``, read from ``data`` (the build's graphs).
 
-    ``dct:modified`` of a distribution is the day its file's bytes were first published:
-    the date ``history`` (the catalog this build replaces, see :func:`history_of`) gives
-    when the checksum is the same, else ``today`` (UTC); a dataset's is its latest
-    distribution's. The same data rebuilt keeps its dates, and so its bytes.
+    ``dct:modified`` of a distribution is the time of the build that first published its
+    file's bytes: the time ``history`` (the catalog this build replaces, see
+    :func:`history_of`) gives when the checksum is the same, else ``now`` (this build's
+    time, an ``xsd:dateTime`` in UTC: :func:`lodplan.publishing.changes.format_time`; or
+    the day ``today``); a dataset's is its latest distribution's, the catalog's its
+    latest dataset's, or ``data_modified`` (when the data last changed: a dataset
+    removed changes the catalog) if later. The same data rebuilt keeps its dates, and
+    so its bytes; a build that changes one plan changes the dates of that plan's
+    dataset only (and the catalog's).
     """
     check_catalog_references(spec, datasets)
     maker = _CatalogMaker(spec, data, {f.name: f for f in downloads}, IriMinter(base_iri))
     maker.history = history or {}
-    maker.today = (today or datetime.now(UTC).date()).isoformat()
+    maker.modified = [data_modified] if data_modified else []
+    if now is not None:
+        maker.today = now
+    elif today is not None:
+        maker.today = today.isoformat()
     for dataset in sorted(datasets, key=lambda d: d.plan_id):
         maker.add_dataset(dataset)
     maker.add_catalog([d.plan_id for d in datasets])
@@ -351,7 +367,8 @@ class _CatalogMaker:
         self.kinds = load_distribution_kinds()
         self.plan_publishers: set[str] = set()
         self.history: History = {}
-        self.today = datetime.now(UTC).date().isoformat()
+        self.today = format_time(datetime.now(UTC))
+        self.modified: list[str] = []  # of each dataset, and of the data
 
     # --- datasets ---------------------------------------------------------------
 
@@ -386,8 +403,9 @@ class _CatalogMaker:
             g.add((node, DCAT.keyword, Literal(keyword, lang="fr")))
         self._add_spatial(node, plan)
         self._add_temporal(node, plan)
-        modified = [self._add_distribution(node, dataset, kind) for kind in self.kinds]
-        g.add((node, DCTERMS.modified, Literal(max(modified), datatype=XSD.date)))
+        modified = max(self._add_distribution(node, dataset, kind) for kind in self.kinds)
+        g.add((node, DCTERMS.modified, modified_literal(modified)))
+        self.modified.append(modified)
 
     def _keywords(self, plan: NamedNode, dataset: DatasetSpec) -> list[str]:
         """The plan's type, its territories' names, then the declared keywords."""
@@ -458,7 +476,7 @@ class _CatalogMaker:
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         g.add((checksum, SPDX.checksumValue, Literal(file.sha256, datatype=XSD.hexBinary)))
         modified = first_published(self.history, str(distribution), file, self.today)
-        g.add((distribution, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
+        g.add((distribution, DCTERMS.modified, modified_literal(modified)))
         return modified
 
     # --- the catalog and its service ----------------------------------------------
@@ -480,7 +498,10 @@ class _CatalogMaker:
             g.add(triple)
         for plan_id in sorted(plan_ids):
             g.add((catalog, DCAT.dataset, URIRef(self.iris.dataset(plan_id))))
+        if self.modified:
+            g.add((catalog, DCTERMS.modified, modified_literal(max(self.modified))))
         self._add_service(catalog, plan_ids)
+        self._add_feed(catalog, plan_ids)
 
     def _catalog_publisher(self, catalog: URIRef) -> URIRef:
         publisher = self.spec.publisher
@@ -521,6 +542,32 @@ class _CatalogMaker:
         g.add((service, DCAT.endpointURL, endpoint))
         g.add((service, DCAT.endpointDescription, endpoint))
         g.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
+        publisher = self.graph.value(catalog, DCTERMS.publisher)
+        if publisher is not None:
+            g.add((service, DCTERMS.publisher, publisher))
+        self._add_licence(service, self.spec.licence)
+        self._add_contact_point(service)
+        for plan_id in sorted(plan_ids):
+            g.add((service, DCAT.servesDataset, URIRef(self.iris.dataset(plan_id))))
+
+    def _add_feed(self, catalog: URIRef, plan_ids: list[str]) -> None:
+        """The change feed (:mod:`lodplan.publishing.feed`): a Linked Data Event Stream."""
+        g = self.graph
+        service = URIRef(f"{catalog}#feed")
+        endpoint = URIRef(self.iris.base + FEED_PATH)
+        g.add((catalog, DCAT.service, service))
+        g.add((service, RDF.type, DCAT.DataService))
+        g.add((service, DCTERMS.identifier, Literal("feed")))
+        g.add((service, DCTERMS.title, Literal("Flux des changements (LDES)", lang="fr")))
+        g.add((service, DCTERMS.title, Literal("Change feed (LDES)", lang="en")))
+        g.add((service, DCTERMS.description, Literal(
+            "Les changements de chaque jeu de données, construction après construction "
+            "(création, mise à jour, suppression, avec leur date), en Linked Data Event "
+            "Stream paginé (TREE) : un moissonneur ne télécharge que ce qui a changé.",
+            lang="fr")))  # fmt: skip
+        g.add((service, DCAT.endpointURL, endpoint))
+        g.add((service, DCAT.endpointDescription, endpoint))
+        g.add((service, DCTERMS.conformsTo, LDES_SPECIFICATION))
         publisher = self.graph.value(catalog, DCTERMS.publisher)
         if publisher is not None:
             g.add((service, DCTERMS.publisher, publisher))
@@ -606,10 +653,16 @@ class _CatalogMaker:
 
 
 def first_published(history: History, distribution: str, file: DownloadFile, today: str) -> str:
-    """The day ``file``, a ``distribution``, was first published: the date ``history``
-    gives it when its checksum is unchanged, else ``today`` (ISO dates)."""
+    """When ``file``, a ``distribution``, was first published: the time ``history``
+    gives it when its checksum is unchanged, else ``today`` (ISO 8601)."""
     sha256, modified = history.get(distribution, ("", ""))
     return modified if sha256 == file.sha256 and modified else today
+
+
+def modified_literal(value: str) -> Literal:
+    """A ``dct:modified``: an ``xsd:dateTime`` (a build's time), or an ``xsd:date`` (the
+    day, in catalogs made before lodplan dated to the second)."""
+    return Literal(value, datatype=XSD.dateTime if "T" in value else XSD.date)
 
 
 def publication_dates(
@@ -627,7 +680,7 @@ def publication_dates(
         for kind in kinds:
             if kind.file_name(plan_id) == file.name:
                 distribution = f"{iris.dataset(plan_id)}#{kind.id}"
-                return first_published(history, distribution, file, day)
+                return first_published(history, distribution, file, day)[:10]  # the day
         return day
 
     return published

@@ -4,8 +4,9 @@ The build stores the whole catalog in the graph ``{base}graph/catalog`` (see
 :mod:`lodplan.publishing.catalog`). A page holds the catalog's own description,
 the datasets of that page with everything they point to (distributions,
 checksums, periods, publishers, themes, licences, locations), and, on the first
-page only, the SPARQL data service. Once the catalog has more datasets than a
-page holds, each page says where it sits: the catalog is a
+page only, the data services (the SPARQL endpoint, the change feed). Once the
+catalog has more datasets than a page holds, each page says where it sits: the
+catalog is a
 ``hydra:Collection`` whose ``hydra:view`` is the page, a
 ``hydra:PartialCollectionView`` with ``hydra:first``, ``hydra:last``,
 ``hydra:next`` and ``hydra:previous`` — what data.gouv.fr's harvester follows.
@@ -206,7 +207,7 @@ def _cut_page(
             return True
         if triple.predicate == _DATASET:
             return triple.object in on_page
-        return triple.predicate != _SERVICE or number == 1  # the service once, on page 1
+        return triple.predicate != _SERVICE or number == 1  # the services once, on page 1
 
     kept = _closure(by_subject, catalog, keep, enter=lambda node: node not in index.dataset_set
                     or node in on_page)  # fmt: skip

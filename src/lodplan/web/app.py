@@ -32,6 +32,7 @@ from lodplan.store.embedded import StoreNotBuiltError
 from lodplan.store.remote import RemoteStoreError
 from lodplan.web import catalog as catalog_routes
 from lodplan.web import charts, dereferencing, discovery, pages, sparql, validation
+from lodplan.web import feed as feed_routes
 from lodplan.web import ontology as ontology_routes
 from lodplan.web.compression import enable_compression
 from lodplan.web.pages import page_links
@@ -101,6 +102,7 @@ def create_app(
     app.register_blueprint(sparql.sparql_blueprint(query_service))
     app.register_blueprint(discovery.blueprint)
     app.register_blueprint(catalog_routes.blueprint)
+    app.register_blueprint(feed_routes.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(ontology_routes.blueprint)
     app.register_blueprint(charts.blueprint)
