@@ -20,6 +20,8 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 
 from lodplan.pages.charts import charts_page, plan_axis_chart, plan_timeline, render_charts
 from lodplan.pages.i18n import LANGUAGES
@@ -29,7 +31,19 @@ from lodplan.pages.paging import PAGE_SIZE, Paged, page_of
 from lodplan.pages.plans import PlanCard, every_plan_counts, plan_list, with_counts
 from lodplan.pages.render import PageRenderer
 from lodplan.pages.resource_page import ResourcePages
-from lodplan.pages.search import MAX_QUERY_LENGTH, Entry, SearchResults, build_index, search
+from lodplan.pages.search import (
+    KINDS,
+    MAX_QUERY_LENGTH,
+    NO_FILTERS,
+    Filters,
+    SearchIndex,
+    SearchResults,
+    cache_dir,
+    collect_entries,
+    index_file,
+    search,
+    search_link,
+)
 from lodplan.publishing.downloads import DUMP_NAME
 from lodplan.publishing.representations import LRUCache, ResourceService
 from lodplan.store.base import ReadableStore
@@ -76,9 +90,11 @@ class SitePages:
         formats: Sequence[DataFormat] = SERVER_FORMATS,
         cache_size: int = DEFAULT_CACHE_SIZE,
         store: ReadableStore | None = None,
+        search_dir: Path | None = None,
     ) -> None:
         """``store``: what the pages query (default: the resources' store); the server
-        gives the same store within a page time limit."""
+        gives the same store within a page time limit. ``search_dir``: where the search
+        indexes are kept (default: :func:`~lodplan.pages.search.cache_dir`)."""
         self.resources = resources
         self.store = store or resources.store
         self.renderer = renderer
@@ -89,6 +105,7 @@ class SitePages:
         self._plans = LRUCache(4)
         self._counts: tuple[str, dict[str, dict[str, int]]] | None = None  # build, counts
         self._searches = LRUCache(SEARCH_CACHE_SIZE)
+        self.search_dir = search_dir
 
     def home(self, links: Links, page: int = 1) -> str | None:
         """Page ``page`` of the home page's list of plans; ``None`` past its last page."""
@@ -125,21 +142,46 @@ class SitePages:
         key = ("resource", iri, links, tuple(alternates), page)
         return self._cached(key, lambda: self._resource(iri, triples, links, alternates, page))
 
-    def search(self, query: str, links: Links) -> str:
-        results = self.search_results(query, links.lang) if query else None
-        return self.renderer.render("search.html", links, results=results, query=query)
+    def search(
+        self, query: str, links: Links, filters: Filters = NO_FILTERS, page: int = 1
+    ) -> str | None:
+        """The search page: page ``page`` of the results of ``query`` with ``filters``;
+        ``None`` past the last page."""
+        results = self.search_results(query, links.lang, filters) if query else None
+        hits = results.page(page) if results is not None else None
+        if results is not None and hits is None:
+            return None
+        return self.renderer.render(
+            "search.html",
+            links,
+            results=results,
+            hits=hits,
+            query=query,
+            filters=filters,
+            kinds=KINDS,
+            search_link=partial(search_link, links, query, filters),
+        )
 
-    def search_results(self, query: str, lang: str) -> SearchResults:
+    def search_results(self, query: str, lang: str, filters: Filters = NO_FILTERS) -> SearchResults:
         """The results of ``query`` (as :func:`~lodplan.pages.search.search` reads it: its
-        first characters), kept per build: a search asked again does not scan the index."""
+        first characters), kept per build: a search asked again is not run again."""
         query = query.strip()[:MAX_QUERY_LENGTH]
-        key = (self.resources.build_id(), lang, query)
-        return self._searches.get_or_compute(key, lambda: search(self.search_index(lang), query))
+        key = (self.resources.build_id(), lang, query, filters)
+        return self._searches.get_or_compute(
+            key, lambda: search(self.search_index(lang), query, filters)
+        )
 
-    def search_index(self, lang: str) -> list[Entry]:
-        """The search index of the current build in ``lang``."""
-        key = (self.resources.build_id(), lang)
-        return self._indexes.get_or_compute(key, lambda: build_index(self.store, lang))
+    def search_index(self, lang: str) -> SearchIndex:
+        """The search index of the current build in ``lang``: its file, made by the first
+        process that needs it (:func:`~lodplan.pages.search.index_file`)."""
+        info = self.store.info()
+        key = (info.build_id, lang)
+
+        def opened() -> SearchIndex:
+            path = index_file(self.search_dir or cache_dir(), info.build_id, info.base_iri, lang)
+            return SearchIndex.open_or_build(path, lambda: collect_entries(self.store, lang))
+
+        return self._indexes.get_or_compute(key, opened)
 
     def charts(self, links: Links, page: int = 1) -> str | None:
         """Page ``page`` of the ``/charts`` page; ``None`` past its last page."""

@@ -15,6 +15,7 @@ from lodplan.bundled import site_dir
 from lodplan.pages.i18n import normalise_language
 from lodplan.pages.links import ServerLinks
 from lodplan.pages.paging import page_number
+from lodplan.pages.search import KINDS, Filters
 from lodplan.publishing.negotiation import HTML
 from lodplan.web.services import services
 
@@ -23,7 +24,11 @@ blueprint = Blueprint("pages", __name__)
 ASSETS_DIR = "assets"
 #: Query parameters that choose what a page shows, by page (kept in its language
 #: links); any other parameter is dropped, so it cannot make a new cache entry.
-PAGE_PARAMETERS = {"resource": ("iri",), "search": ("q",), "sparql": ("example",)}
+PAGE_PARAMETERS = {
+    "resource": ("iri",),
+    "search": ("q", "kind", "plan", "territory"),
+    "sparql": ("example",),
+}
 #: Kept on every page: the page of its long list (home, charts, an actor's involvements…).
 PAGING_PARAMETER = "page"
 
@@ -44,9 +49,19 @@ def asset(name: str) -> Response:
 
 @blueprint.get("/search")
 def search() -> Response:
-    """Search across plans: ``?q=`` words, accents and case ignored."""
+    """Search across plans: ``?q=`` words, accents and case ignored; ``kind``, ``plan``
+    and ``territory`` filter the results (an unknown kind is ignored)."""
     links = page_links()
-    return html_response(services().site.search(request.args.get("q", ""), links), links.lang)
+    kind = request.args.get("kind") or None
+    filters = Filters(
+        kind=kind if kind in KINDS else None,
+        plan=request.args.get("plan") or None,
+        territory=request.args.get("territory") or None,
+    )
+    html = services().site.search(request.args.get("q", ""), links, filters, requested_page())
+    if html is None:
+        abort(404)
+    return html_response(html, links.lang)
 
 
 def requested_page() -> int:
