@@ -433,13 +433,9 @@ class _SiteWriter:
         the settings of the search), so that it finds and ranks as the server does."""
         for lang in LANGUAGES:
             links = self._recording(_page_file("search", lang), lang)
-            entries, hrefs = [], []
-            for entry in self.site.search_index(lang).entries():
-                href = links.resource(entry.iri)
-                if href is not None:
-                    entries.append(entry)
-                    hrefs.append(href)
-            document = index_document(entries, hrefs)
+            # every entry, even one with no page, so that frequencies are the server's
+            entries = self.site.search_index(lang).entries()
+            document = index_document(entries, [links.resource(entry.iri) for entry in entries])
             body = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
             self._write(_search_index_file(lang), body.encode("utf-8"))
 

@@ -545,7 +545,7 @@ def score(entry: Entry, idf: dict[str, float]) -> float:
             if level is not None:
                 best = max(best, FIELD_WEIGHTS[name] * MATCH_WEIGHTS[level])
         total += weight * best
-    return round(total, 6)
+    return total
 
 
 def rank_key(entry: Entry, entry_score: float) -> tuple:
@@ -624,22 +624,19 @@ def _facets(index: SearchIndex, entries: list[Entry], filters: Filters) -> dict[
 
 
 def suggest(index: SearchIndex, required: Sequence[str], unknown: Sequence[str]) -> str | None:
-    """The query with each unknown word replaced by the closest word of the index that
-    still finds something with the others (edit distance at most 1 for words of up to 4
-    letters, else 2; the nearest, then the most frequent, then the first in order), or
-    left out when none does; ``None`` when nothing is left."""
-    chosen = [word for word in required if word not in unknown]
-    for word in required:
-        if word not in unknown:
-            continue
+    """The query with each unknown word replaced by the first of its :func:`close_words`
+    that still finds something with the words kept so far (at most
+    :data:`MAX_SUGGESTION_TRIES` tried), or left out when none does; ``None`` when
+    nothing is left."""
+    chosen = {word: word for word in required if word not in unknown}
+    for word in unknown:
         for other in close_words(index.vocabulary, word)[:MAX_SUGGESTION_TRIES]:
-            if index.candidates([*chosen, other])[1]:
-                chosen.append(other)
+            if index.candidates([*chosen.values(), other])[1]:
+                chosen[word] = other
                 break
-    if not chosen or not index.candidates(chosen)[1]:
+    if not chosen or not index.candidates(list(chosen.values()))[1]:
         return None
-    order = {word: n for n, word in enumerate(required)}
-    return " ".join(sorted(chosen, key=lambda w: order.get(w, len(order))))
+    return " ".join(chosen[word] for word in required if word in chosen)
 
 
 def close_words(vocabulary: Callable[[int, int], list[tuple[str, int]]], word: str) -> list[str]:
@@ -671,7 +668,7 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-def index_document(entries: Sequence[Entry], hrefs: Sequence[str]) -> dict[str, object]:
+def index_document(entries: Sequence[Entry], hrefs: Sequence[str | None]) -> dict[str, object]:
     """The index as the static export's ``assets/search.js`` reads it: the settings of
     the search, and each entry with the link to its page."""
     return {
