@@ -56,7 +56,7 @@ from lodplan.pages.links import Links
 from lodplan.pages.paging import Paged, page_of
 from lodplan.pages.queries import run, text
 from lodplan.publishing.representations import natural_key
-from lodplan.store.base import ReadableStore
+from lodplan.store.base import ReadableStore, StoreInfo
 
 #: Kinds of results, in the order the filters list them.
 KINDS = ("plan", "element", "action", "actor", "territory", "concept")
@@ -255,10 +255,10 @@ def cache_dir() -> Path:
     return Path(configured) if configured else Path(tempfile.gettempdir()) / "lodplan-cache"
 
 
-def index_file(folder: Path, build_id: str, base_iri: str, lang: str) -> Path:
-    """The index of one build in one language (its base IRI too: two stores of the same
-    data under different IRIs differ)."""
-    key = sha256(f"{build_id}\n{base_iri}".encode()).hexdigest()[:24]
+def index_file(folder: Path, info: StoreInfo, lang: str) -> Path:
+    """The index of one build in one language: named by the build's identity, base IRI
+    and time (two builds of the same data under other IRIs, or in two stores, differ)."""
+    key = sha256(f"{info.build_id}\n{info.base_iri}\n{info.built_at}".encode()).hexdigest()[:24]
     return folder / f"search-{key}-{lang}-v{INDEX_FORMAT}.sqlite"
 
 

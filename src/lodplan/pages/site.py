@@ -178,7 +178,7 @@ class SitePages:
         key = (info.build_id, lang)
 
         def opened() -> SearchIndex:
-            path = index_file(self.search_dir or cache_dir(), info.build_id, info.base_iri, lang)
+            path = index_file(self.search_dir or cache_dir(), info, lang)
             return SearchIndex.open_or_build(path, lambda: collect_entries(self.store, lang))
 
         return self._indexes.get_or_compute(key, opened)
