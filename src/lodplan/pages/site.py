@@ -22,9 +22,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from urllib.parse import urlencode
 
+from lodplan.pages.actions import (
+    SORTS,
+    ActionFilters,
+    ActionTable,
+    collect_actions,
+    table_file,
+)
 from lodplan.pages.charts import charts_page, plan_axis_chart, plan_timeline, render_charts
-from lodplan.pages.i18n import LANGUAGES
+from lodplan.pages.formats import date_text
+from lodplan.pages.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from lodplan.pages.limits import PageQueryTimeoutError
 from lodplan.pages.links import Links
 from lodplan.pages.paging import PAGE_SIZE, Paged, page_of
@@ -102,6 +111,7 @@ class SitePages:
         self._views = ResourcePages(self.store)
         self._html = LRUCache(cache_size)
         self._indexes = LRUCache(4)
+        self._tables = LRUCache(4)
         self._plans = LRUCache(4)
         self._counts: tuple[str, dict[str, dict[str, int]]] | None = None  # build, counts
         self._searches = LRUCache(SEARCH_CACHE_SIZE)
@@ -183,6 +193,55 @@ class SitePages:
 
         return self._indexes.get_or_compute(key, opened)
 
+    def actions_table(self, lang: str) -> ActionTable:
+        """The table of actions of the current build in ``lang``: its file, made by the
+        first process that needs it (:func:`~lodplan.pages.actions.table_file`)."""
+        info = self.store.info()
+
+        def opened() -> ActionTable:
+            path = table_file(self.search_dir or cache_dir(), info, lang)
+            return ActionTable.open_or_build(path, lambda: collect_actions(self.store, lang))
+
+        return self._tables.get_or_compute((info.build_id, lang), opened)
+
+    def actions(
+        self, links: Links, filters: ActionFilters, page: int = 1, *, static: bool = False
+    ) -> str | None:
+        """Page ``page`` of the table of actions with ``filters`` (those of one plan when
+        ``filters.plan`` is set); ``None`` past its last page. ``static``: a static
+        export's (no filter form)."""
+        table = self.actions_table(links.lang)
+        rows = table.page(filters, page)
+        if rows is None:
+            return None
+        plan_label = table.label(filters.plan) if filters.plan else None
+        path = links.numbered(1).partition("?")[0]
+
+        def link(format: str | None = None, **changes: object) -> str:
+            """This table with ``changes`` to its filters (on page 1)."""
+            pairs = filters.query(**changes)
+            if format:
+                pairs.append(("format", format))
+            if links.lang != DEFAULT_LANGUAGE:
+                pairs.append(("lang", links.lang))
+            return f"{path}?{urlencode(pairs)}" if pairs else path
+
+        return self.renderer.render(
+            "actions.html",
+            links,
+            rows=rows,
+            filters=filters,
+            options=table.options(filters.plan),
+            plans=table.plans(),
+            plan_label=plan_label,
+            label=table.label,
+            sorts=list(SORTS),
+            static=static,
+            link=link,
+            path=path,
+            date_text=date_text,
+        )
+
     def charts(self, links: Links, page: int = 1) -> str | None:
         """Page ``page`` of the ``/charts`` page; ``None`` past its last page."""
         return self._cached(
@@ -233,7 +292,7 @@ class SitePages:
         for lang in LANGUAGES:
             for compute in (self.plans, lambda lang: self.plan_counts(),
                             lambda lang: charts_page(self.store, lang),
-                            self.search_index):  # fmt: skip
+                            self.search_index, self.actions_table):  # fmt: skip
                 while True:  # a late query goes on: asking again waits for its answer
                     try:
                         compute(lang)
