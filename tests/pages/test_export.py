@@ -53,7 +53,8 @@ ACTION = PLAN + "/element/1.1"
 PILOTE = "https://w3id.org/lodplan/code/role/pilote"
 UNLINKED = BASE + "territory/commune/99002"  # in the store, named by no page
 HOSTILE = "<script>alert(1)</script>"
-SITE_PAGES = ("index", "search", "charts", "ontology", "sparql", "validation")
+SITE_PAGES = ("index", "search", "charts", "ontology", "sparql", "validation", "actions",
+              "plan/demo/actions")  # fmt: skip
 SEARCH_JS = site_dir() / "assets" / "search.js"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _DCAT = "http://www.w3.org/ns/dcat#"
@@ -169,6 +170,12 @@ def test_every_page_in_both_languages_with_the_data_of_each_resource(root, expor
         and page.relative_to(root).as_posix() not in site_pages
     ]
     assert exported.resources == len(resource_pages) > 8  # with code-list concepts
+    # the tables of actions: unfiltered, with the CSV of their rows beside them
+    table = (root / "plan/demo/actions.html").read_text(encoding="utf-8")
+    assert 'href="element/1.1.html"' in table and 'href="actor/ville.html"' not in table
+    assert 'href="actions.csv"' in table and "<form" not in table.split("<main")[1]
+    assert (root / "plan/demo/actions.csv").read_bytes().count(b"\r\n") == 2
+    assert 'href="demo/actions.html"' in (root / "plan/demo.html").read_text(encoding="utf-8")
     assert exported.files == sum(1 for path in root.rglob("*") if path.is_file())
 
 

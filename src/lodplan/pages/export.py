@@ -50,6 +50,7 @@ from lodplan.bundled import site_dir
 from lodplan.config import catalog_page_size_from_env
 from lodplan.errors import LodplanError
 from lodplan.iris import IriMinter
+from lodplan.pages.actions import ActionFilters, actions_csv
 from lodplan.pages.charts import render_charts_page
 from lodplan.pages.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from lodplan.pages.labels import store_label, term_label
@@ -301,6 +302,12 @@ class _SiteWriter:
             "sparql": self._sparql_page,
             "validation": partial(render_validation_index, store, renderer),
         }
+        pages["actions"] = partial(self._actions_page, None)
+        for plan in self.site.actions_table(DEFAULT_LANGUAGE).plans():
+            if plan.iri.startswith(self.base):
+                pages[local_file(plan.iri, self.base) + "/actions"] = partial(
+                    self._actions_page, plan.iri
+                )
         for report_id in validation_report_ids(store):
             pages[validation_page_name(report_id)] = partial(
                 _validation_page, store, renderer, report_id
@@ -349,6 +356,16 @@ class _SiteWriter:
             filters=None,
             search_config=config,
         )
+
+    def _actions_page(self, plan: str | None, links: Links, number: int = 1) -> str | None:
+        """The table of actions (of every plan, or of ``plan``) unfiltered, page ``number``,
+        with its CSV beside it (the filters need the server)."""
+        name = "actions.csv" if plan is None else local_file(plan, self.base) + "/actions.csv"
+        filters = ActionFilters(plan=plan)
+        if number == 1 and links.lang == DEFAULT_LANGUAGE:
+            table = self.site.actions_table(links.lang)
+            self._write(name, "".join(actions_csv(table.rows(filters))).encode("utf-8"))
+        return self.site.actions(links, filters, number, static=True, csv_file=links.file(name))
 
     def _sparql_page(self, links: Links) -> str:
         return render_sparql_page(

@@ -35,7 +35,7 @@ from lodplan.pages.charts import charts_page, plan_axis_chart, plan_timeline, re
 from lodplan.pages.formats import date_text
 from lodplan.pages.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from lodplan.pages.limits import PageQueryTimeoutError
-from lodplan.pages.links import Links
+from lodplan.pages.links import Links, local_file
 from lodplan.pages.paging import PAGE_SIZE, Paged, page_of
 from lodplan.pages.plans import PlanCard, every_plan_counts, plan_list, with_counts
 from lodplan.pages.render import PageRenderer
@@ -205,7 +205,13 @@ class SitePages:
         return self._tables.get_or_compute((info.build_id, lang), opened)
 
     def actions(
-        self, links: Links, filters: ActionFilters, page: int = 1, *, static: bool = False
+        self,
+        links: Links,
+        filters: ActionFilters,
+        page: int = 1,
+        *,
+        static: bool = False,
+        csv_file: str | None = None,
     ) -> str | None:
         """Page ``page`` of the table of actions with ``filters`` (those of one plan when
         ``filters.plan`` is set); ``None`` past its last page. ``static``: a static
@@ -237,6 +243,7 @@ class SitePages:
             label=table.label,
             sorts=list(SORTS),
             static=static,
+            csv_file=csv_file,
             link=link,
             path=path,
             date_text=date_text,
@@ -346,6 +353,10 @@ class SitePages:
                 "axis_chart": plan_axis_chart(view.tree, iri, view.title),
                 "timeline_chart": plan_timeline(self.store, iri, view.title, links.lang),
             }
+            if iri.startswith(self.store.info().base_iri) and any(
+                node.action_count for node in view.tree
+            ):  # its table of actions (/plan/<id>/actions)
+                charts["actions_page"] = local_file(iri, self.store.info().base_iri) + "/actions"
         return self.renderer.render(
             "resource.html", links, view=view, alternates=alternates, **charts
         )
