@@ -417,8 +417,8 @@ class ActionTable:
             rows = db.execute(_STATUS_OPTIONS, (plan, plan)).fetchall()
             found["status"] = [Option(*row) for row in rows]
             for name, kind, role in _LINK_FILTERS:
-                rows = db.execute(_LINK_OPTIONS, (plan, plan, kind, role, role, MAX_OPTIONS))
-                options = [Option(*row) for row in rows]
+                cursor = db.execute(_LINK_OPTIONS, (plan, plan, kind, role, role, MAX_OPTIONS))
+                options = [Option(*row) for row in cursor]
                 found[name] = sorted(options, key=lambda option: natural_key(fold(option.label)))
             found["role"] = [Option(*row) for row in db.execute(_ROLE_OPTIONS, (plan, plan))]
         return found
@@ -437,7 +437,8 @@ class ActionTable:
 
 
 def _where(filters: ActionFilters) -> tuple[str, tuple]:
-    conditions, parameters = ["1"], []
+    conditions: list[str] = ["1"]
+    parameters: list[object] = []
     for name, (condition, bound) in _CONDITIONS.items():
         if getattr(filters, name) and not (name == "role" and filters.actor):
             conditions.append(condition)

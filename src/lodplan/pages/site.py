@@ -347,7 +347,7 @@ class SitePages:
         view = self._views.view(iri, triples, links.lang, page)
         if view is None:
             return None
-        charts = {}
+        charts: dict[str, object] = {}
         if view.kind == "plan":  # where people would rather look than read
             charts = {
                 "axis_chart": plan_axis_chart(view.tree, iri, view.title),
