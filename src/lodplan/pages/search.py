@@ -115,7 +115,7 @@ MAX_SUGGESTION_TRIES = 10  # close words tried for an unknown word
 #: When more entries match, the score is computed on the best of them by FTS5's BM25
 #: (the total stays exact). The static export, smaller, scores every match.
 MAX_SCORED = 5000
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 CACHE_ENV = "LODPLAN_CACHE_DIR"
 
 #: Runs of letters and digits (Python's \w without "_": categories L* and N*).
@@ -263,7 +263,8 @@ def index_file(folder: Path, info: StoreInfo, lang: str) -> Path:
 
 
 _SCHEMA = """
-CREATE TABLE entries(id INTEGER PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE entries(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, record TEXT NOT NULL);
+CREATE INDEX entries_kind ON entries(kind);
 CREATE VIRTUAL TABLE terms USING fts5(words, stems, tokenize='ascii', prefix='2 3 4',
                                       content='', columnsize=1);
 CREATE TABLE vocabulary(word TEXT PRIMARY KEY, entries INTEGER NOT NULL) WITHOUT ROWID;
@@ -300,23 +301,18 @@ class SearchIndex:
 
     def plan_labels(self) -> dict[str, str]:
         if self._plans is None:
-            with self._connect() as db:
-                rows = db.execute(
-                    "SELECT record FROM entries WHERE record LIKE ?", ('%"kind": "plan"%',)
-                ).fetchall()
-            plans = (Entry.from_record(json.loads(record)) for (record,) in rows)
-            self._plans = {e.iri: e.label for e in plans if e.kind == "plan"}
+            self._plans = {e.iri: e.label for e in self._of_kind("plan")}
         return self._plans
 
     def territory_label(self, iri: str) -> str:
         if self._labels is None:
-            with self._connect() as db:
-                rows = db.execute(
-                    "SELECT record FROM entries WHERE record LIKE ?", ('%"kind": "territory"%',)
-                ).fetchall()
-            found = (Entry.from_record(json.loads(record)) for (record,) in rows)
-            self._labels = {e.iri: e.label for e in found if e.kind == "territory"}
+            self._labels = {e.iri: e.label for e in self._of_kind("territory")}
         return self._labels.get(iri) or iri.rstrip("/#").rsplit("/", 1)[-1]
+
+    def _of_kind(self, kind: str) -> list[Entry]:
+        with self._connect() as db:
+            rows = db.execute("SELECT record FROM entries WHERE kind = ?", (kind,)).fetchall()
+        return [Entry.from_record(json.loads(record)) for (record,) in rows]
 
     def matching(self, word: str) -> int:
         """How many entries have ``word``, its stem or a word it begins."""
@@ -366,8 +362,8 @@ def write_index(path: Path, entries: Iterable[Entry]) -> None:
                 found = sorted({w for _, t in entry.fields() for w in words(t)})
                 vocabulary.update(found)
                 db.execute(
-                    "INSERT INTO entries VALUES (?, ?)",
-                    (number, json.dumps(entry.record(), ensure_ascii=False)),
+                    "INSERT INTO entries VALUES (?, ?, ?)",
+                    (number, entry.kind, json.dumps(entry.record(), ensure_ascii=False)),
                 )
                 db.execute(
                     "INSERT INTO terms(rowid, words, stems) VALUES (?, ?, ?)",
