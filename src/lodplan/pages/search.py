@@ -115,7 +115,7 @@ MAX_SUGGESTION_TRIES = 10  # close words tried for an unknown word
 #: When more entries match, the score is computed on the best of them by FTS5's BM25
 #: (the total stays exact). The static export, smaller, scores every match.
 MAX_SCORED = 5000
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 CACHE_ENV = "LODPLAN_CACHE_DIR"
 
 #: Runs of letters and digits (Python's \w without "_": categories L* and N*).
@@ -174,6 +174,12 @@ class Entry:
     plan: str | None = None  # the plan's IRI, for plans and their elements
     alt: tuple[str, ...] = ()  # other names
     territories: tuple[str, ...] = ()
+    #: the words of :meth:`fields`, as the index keeps them (computed when empty)
+    tokens: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), compare=False, repr=False)
+
+    def field_words(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(field, its words) of what is searched."""
+        return self.tokens or tuple((name, tuple(words(value))) for name, value in self.fields())
 
     def fields(self) -> Iterator[tuple[str, str]]:
         """(field, text) of what is searched, in :data:`FIELD_WEIGHTS`' names."""
@@ -200,6 +206,7 @@ class Entry:
 
     @classmethod
     def from_record(cls, record: dict) -> Entry:
+        tokens = tuple((name, tuple(found)) for name, found in record.get("tokens") or ())
         return cls(
             record["iri"],
             record["kind"],
@@ -209,6 +216,7 @@ class Entry:
             record.get("plan"),
             tuple(record.get("alt") or ()),
             tuple(record.get("territories") or ()),
+            tokens,
         )
 
 
@@ -359,11 +367,13 @@ def write_index(path: Path, entries: Iterable[Entry]) -> None:
             db.executescript(_SCHEMA)
             vocabulary: Counter[str] = Counter()
             for number, entry in enumerate(entries, 1):
-                found = sorted({w for _, t in entry.fields() for w in words(t)})
+                tokens = entry.field_words()
+                found = sorted({w for _, field_words in tokens for w in field_words})
                 vocabulary.update(found)
+                record = {**entry.record(), "tokens": tokens}
                 db.execute(
                     "INSERT INTO entries VALUES (?, ?, ?)",
-                    (number, entry.kind, json.dumps(entry.record(), ensure_ascii=False)),
+                    (number, entry.kind, json.dumps(record, ensure_ascii=False)),
                 )
                 db.execute(
                     "INSERT INTO terms(rowid, words, stems) VALUES (?, ?, ?)",
@@ -518,7 +528,7 @@ def inverse_frequency(size: int, matching: int) -> float:
     return math.log(1 + (size - matching + 0.5) / (matching + 0.5))
 
 
-def match_level(word: str, found: Sequence[str]) -> str | None:
+def match_level(word: str, found: Sequence[str] | frozenset[str]) -> str | None:
     """How ``word`` matches the words ``found`` in a field: exact, stem, prefix or not."""
     if word in found:
         return "exact"
@@ -532,7 +542,7 @@ def match_level(word: str, found: Sequence[str]) -> str | None:
 
 def score(entry: Entry, idf: dict[str, float]) -> float:
     """Σ over the query's words of its IDF × the best field weight × match weight."""
-    fields = [(name, words(value)) for name, value in entry.fields()]
+    fields = entry.field_words()
     total = 0.0
     for word, weight in idf.items():
         best = 0.0
@@ -547,7 +557,7 @@ def score(entry: Entry, idf: dict[str, float]) -> float:
 def rank_key(entry: Entry, entry_score: float) -> tuple:
     return (
         -entry_score,
-        len(words(entry.label)),
+        len(entry.field_words()[0][1]),  # the label's words
         natural_key(entry.code or ""),
         natural_key(entry.label),
         entry.iri,
