@@ -40,7 +40,8 @@ PLAN_CLASS = "https://w3id.org/lodplan/ontology#Plan"
 PILOT_ROLE = "https://w3id.org/lodplan/code/role/pilote"
 ACTIONS_PER_PAGE = 50
 MAX_OPTIONS = 300  # values a filter's list offers at most (the most frequent)
-TABLE_FORMAT = 1
+MAX_KEPT_OPTIONS = 2000  # plans whose filters' lists are kept in memory
+TABLE_FORMAT = 2
 #: The orders of the table by name: the SQL of the key (actions without one last), then
 #: the document order ("order": the document order only).
 SORTS = {
@@ -308,6 +309,7 @@ CREATE TABLE actions(id INTEGER PRIMARY KEY, iri TEXT NOT NULL, plan TEXT NOT NU
 CREATE TABLE links(action INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,
                    label TEXT NOT NULL, role TEXT, role_label TEXT);
 CREATE INDEX actions_plan ON actions(plan, position);
+CREATE INDEX actions_order ON actions(plan_label, plan, position);
 CREATE INDEX links_value ON links(kind, value, role);
 CREATE INDEX links_action ON links(action, kind);
 """
@@ -362,6 +364,7 @@ class ActionTable:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._options: dict[str | None, dict[str, list[Option]]] = {}  # by plan
 
     @classmethod
     def open_or_build(cls, path: Path, collect: Callable[[], Iterable[ActionRow]]) -> ActionTable:
@@ -411,7 +414,10 @@ class ActionTable:
 
     def options(self, plan: str | None) -> dict[str, list[Option]]:
         """What each filter offers among the actions of ``plan`` (every plan: ``None``):
-        statuses, pilots, themes, territories, actors and roles, each with its count."""
+        statuses, pilots, themes, territories, actors and roles, each with its count (kept:
+        the table does not change)."""
+        if plan in self._options:
+            return self._options[plan]
         found: dict[str, list[Option]] = {}
         with self._connect() as db:
             rows = db.execute(_STATUS_OPTIONS, (plan, plan)).fetchall()
@@ -421,6 +427,8 @@ class ActionTable:
                 options = [Option(*row) for row in cursor]
                 found[name] = sorted(options, key=lambda option: natural_key(fold(option.label)))
             found["role"] = [Option(*row) for row in db.execute(_ROLE_OPTIONS, (plan, plan))]
+        if len(self._options) < MAX_KEPT_OPTIONS:
+            self._options[plan] = found
         return found
 
     def label(self, iri: str) -> str | None:
