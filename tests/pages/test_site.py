@@ -203,3 +203,11 @@ def test_an_editorial_note_is_shown_apart_labelled_and_escaped(tmp_path):
     assert lead is None or "le document" not in lead.group(1)
     english = pages.resource(ACTION, links("en"))
     assert "Editor’s note" in english
+
+
+def test_search_works_when_the_cache_folder_cannot_be_written(site, tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    elsewhere = SitePages(site.resources, site.renderer, search_dir=blocked / "cache")
+    assert "/plan/demo/element/1" in elsewhere.search("écologie", links())
+    assert not (blocked / "cache").exists()

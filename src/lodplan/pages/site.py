@@ -16,12 +16,14 @@ is given (:class:`lodplan.pages.limits.TimeLimitedStore`).
 from __future__ import annotations
 
 import logging
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from lodplan.pages.actions import (
@@ -58,6 +60,7 @@ from lodplan.publishing.representations import LRUCache, ResourceService
 from lodplan.store.base import ReadableStore
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEFAULT_CACHE_SIZE = 2048
 SEARCH_CACHE_SIZE = 512  # answered searches kept per build (the index is scanned once each)
@@ -116,6 +119,7 @@ class SitePages:
         self._counts: tuple[str, dict[str, dict[str, int]]] | None = None  # build, counts
         self._searches = LRUCache(SEARCH_CACHE_SIZE)
         self.search_dir = search_dir
+        self._private_cache: Path | None = None
 
     def home(self, links: Links, page: int = 1) -> str | None:
         """Page ``page`` of the home page's list of plans; ``None`` past its last page."""
@@ -188,8 +192,11 @@ class SitePages:
         key = (info.build_id, lang)
 
         def opened() -> SearchIndex:
-            path = index_file(self.search_dir or cache_dir(), info, lang)
-            return SearchIndex.open_or_build(path, lambda: collect_entries(self.store, lang))
+            return self._in_cache(
+                lambda folder: SearchIndex.open_or_build(
+                    index_file(folder, info, lang), lambda: collect_entries(self.store, lang)
+                )
+            )
 
         return self._indexes.get_or_compute(key, opened)
 
@@ -199,10 +206,25 @@ class SitePages:
         info = self.store.info()
 
         def opened() -> ActionTable:
-            path = table_file(self.search_dir or cache_dir(), info, lang)
-            return ActionTable.open_or_build(path, lambda: collect_actions(self.store, lang))
+            return self._in_cache(
+                lambda folder: ActionTable.open_or_build(
+                    table_file(folder, info, lang), lambda: collect_actions(self.store, lang)
+                )
+            )
 
         return self._tables.get_or_compute((info.build_id, lang), opened)
+
+    def _in_cache(self, make: Callable[[Path], T]) -> T:
+        """``make(folder)`` in the cache folder; in a folder of this process's own when
+        that one cannot be written (the site keeps working, each process making its own)."""
+        folder = self.search_dir or cache_dir()
+        try:
+            return make(folder)
+        except OSError as error:
+            if self._private_cache is None:
+                self._private_cache = Path(tempfile.mkdtemp(prefix="lodplan-cache-"))
+            logger.warning("cannot write in %s (%s); using %s", folder, error, self._private_cache)
+            return make(self._private_cache)
 
     def actions(
         self,
