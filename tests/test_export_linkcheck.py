@@ -157,9 +157,11 @@ def _visit(url: str, result: Crawl) -> tuple[str, list[str]]:
     result.scripts_in_page += [f"{url}: {script}" for script in parser.scripts_in_page]
     links = list(parser.links)
     if parser.search_config:  # the static search: its index links to resource pages
-        index_url = urljoin(url, json.loads(parser.search_config)["index"])
-        index = requests.get(index_url, timeout=10)
-        links += [index_url] + [entry["href"] for entry in index.json()]
+        config = json.loads(parser.search_config)
+        index_url = urljoin(url, config["index"])
+        entries = requests.get(index_url, timeout=10).json()["entries"]
+        links += [index_url, config["stemmer"]]
+        links += [entry["href"] for entry in entries if entry["href"] is not None]
     return url, links
 
 

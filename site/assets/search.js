@@ -212,13 +212,21 @@
     return total;
   }
 
-  function rankKey(entry, value) {
-    return [-value, words(entry.label).length, naturalKey(entry.code || ""), naturalKey(entry.label), entry.iri];
+  /** Entries named by the whole query first (a name field of exactly its words), then by
+   * score, then the shorter label, as lodplan.pages.search.rank_key. */
+  function rankKey(index, prepared, value, whole) {
+    var entry = prepared.entry;
+    var named = prepared.fields.some(function (field) {
+      return index.settings.name_fields.indexOf(field[0]) >= 0 && field[1].length === whole.length
+        && field[1].every(function (w, i) { return w === whole[i]; });
+    });
+    return [named ? 0 : 1, -value, words(entry.label).length, naturalKey(entry.code || ""),
+      naturalKey(entry.label), entry.iri];
   }
 
   function compareRank(a, b) {
-    return a[0] - b[0] || a[1] - b[1] || compareKeys(a[2], b[2]) || compareKeys(a[3], b[3])
-      || compareCodePoints(a[4], b[4]);
+    return a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || compareKeys(a[3], b[3])
+      || compareKeys(a[4], b[4]) || compareCodePoints(a[5], b[5]);
   }
 
   function parseQuery(index, query) {
@@ -382,9 +390,10 @@
     var idf = frequencies.map(function (pair) {
       return [pair[0], Math.log(1 + (size - pair[1] + 0.5) / (pair[1] + 0.5))];
     });
+    var whole = words(query);
     var scored = candidates(index, required).map(function (p) {
       var value = score(index, p, idf);
-      return { entry: p.entry, score: value, key: rankKey(p.entry, value) };
+      return { entry: p.entry, score: value, key: rankKey(index, p, value, whole) };
     });
     scored.sort(function (a, b) { return compareRank(a.key, b.key); });
     var kept = scored.filter(function (hit) { return keeps(filters, hit.entry); });

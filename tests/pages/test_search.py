@@ -99,6 +99,14 @@ def test_other_names_are_found(index):
     assert ranked(index, "eurometropole") == ["metz"]
 
 
+def test_an_entry_named_by_the_whole_query_comes_first(tmp_path):
+    path = tmp_path / "named.sqlite"
+    write_index(path, [entry("long", "Plan vélo de la ville et des villages alentour"),
+                       entry("named", "Service des routes", alt=("Plan vélo",))])  # fmt: skip
+    assert ranked(SearchIndex(path), "plan vélo") == ["named", "long"]
+    assert ranked(SearchIndex(path), "vélo plan") == ["long", "named"]  # label over other name
+
+
 def test_stop_words_need_not_match_but_other_words_must(index):
     assert ranked(index, "les vélos") == ranked(index, "vélos")
     assert ranked(index, "vélo zebre") == []
@@ -217,5 +225,5 @@ def test_mobilites_finds_what_mobilite_finds(bundled_index):
 
 def test_eurometropole_de_metz_finds_the_organisation_of_that_other_name(bundled_index):
     found = search(bundled_index, "Eurométropole de Metz")
-    assert "Metz Métropole" in [e.label for _, e in found.ranked]
+    assert found.ranked[0][1].label == "Metz Métropole"  # named by the whole query: first
     assert labels(bundled_index, "Eurométropole de Metz", kind="actor")[0] == "Metz Métropole"

@@ -67,6 +67,8 @@ MAX_QUERY_WORDS = 12
 #: How much a match counts, by where it is and how close it is.
 FIELD_WEIGHTS = {"label": 4.0, "code": 4.0, "alt": 3.0, "description": 1.0}
 MATCH_WEIGHTS = {"exact": 1.0, "stem": 0.7, "prefix": 0.4}
+#: The fields that name an entry: the whole query as one of them ranks the entry first.
+NAME_FIELDS = ("label", "code", "alt")
 #: Words a query needs not match (they count when they do), folded.
 STOP_WORDS = frozenset(
     (
@@ -491,9 +493,10 @@ def search(index: SearchIndex, query: str, filters: Filters | None = None) -> Se
         return SearchResults(query, filters, [], 0, {}, suggestion, tuple(required))
     candidates, total = index.candidates(required)
     idf = {word: inverse_frequency(index.size, count) for word, count in frequencies.items()}
+    whole = tuple(words(query))
     scored = sorted(
         ((score(entry, idf), entry) for entry in candidates),
-        key=lambda pair: rank_key(pair[1], pair[0]),
+        key=lambda pair: rank_key(pair[1], pair[0], whole),
     )
     facets = _facets(index, [entry for _, entry in scored], filters)
     kept = [(s, entry) for s, entry in scored if filters.keeps(entry)]
@@ -554,8 +557,12 @@ def score(entry: Entry, idf: dict[str, float]) -> float:
     return total
 
 
-def rank_key(entry: Entry, entry_score: float) -> tuple:
+def rank_key(entry: Entry, entry_score: float, whole: tuple[str, ...] = ()) -> tuple:
+    """Entries named by the whole query first (a label, other name or code of exactly its
+    words: « Eurométropole de Metz »), then by score, then the shorter label."""
+    named = any(name in NAME_FIELDS and found == whole for name, found in entry.field_words())
     return (
+        not named,
         -entry_score,
         len(entry.field_words()[0][1]),  # the label's words
         natural_key(entry.code or ""),
@@ -682,6 +689,7 @@ def index_document(entries: Sequence[Entry], hrefs: Sequence[str | None]) -> dic
         "settings": {
             "field_weights": FIELD_WEIGHTS,
             "match_weights": MATCH_WEIGHTS,
+            "name_fields": list(NAME_FIELDS),
             "stop_words": sorted(STOP_WORDS),
             "min_query_length": MIN_QUERY_LENGTH,
             "max_query_length": MAX_QUERY_LENGTH,
