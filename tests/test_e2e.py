@@ -331,7 +331,7 @@ def test_every_link_of_the_home_page_answers(server):
     links = set(re.findall(r'href="([^"#]+)"', html))
     for name in ("catalog.ttl", "download/lodplan.nq.gz", "context.jsonld", ".well-known/void"):
         assert "/" + name in links  # paths on this server
-    for name in ("sparql", "charts", "ontology", "search", "validation"):
+    for name in ("sparql", "charts", "ontology", "search", "actions", "validation"):
         assert "/" + name in links
     for link in sorted(links):
         url = urljoin(base, link)

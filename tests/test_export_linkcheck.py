@@ -16,13 +16,14 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 import requests
@@ -30,7 +31,7 @@ import requests
 from lodplan.build import build
 from lodplan.bundled import mappings_dir
 from lodplan.pages.export import ExportReport, export_site
-from lodplan.pages.search import Entry, search
+from lodplan.pages.search import Entry, Filters, SearchIndex, search, write_index
 from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
 
 BASE = "http://data.export.test/"  # the build's base IRI: no page may link there
@@ -156,9 +157,11 @@ def _visit(url: str, result: Crawl) -> tuple[str, list[str]]:
     result.scripts_in_page += [f"{url}: {script}" for script in parser.scripts_in_page]
     links = list(parser.links)
     if parser.search_config:  # the static search: its index links to resource pages
-        index_url = urljoin(url, json.loads(parser.search_config)["index"])
-        index = requests.get(index_url, timeout=10)
-        links += [index_url] + [entry["href"] for entry in index.json()]
+        config = json.loads(parser.search_config)
+        index_url = urljoin(url, config["index"])
+        entries = requests.get(index_url, timeout=10).json()["entries"]
+        links += [index_url, config["stemmer"]]
+        links += [entry["href"] for entry in entries if entry["href"] is not None]
     return url, links
 
 
@@ -252,23 +255,36 @@ def test_the_static_search_answers_in_a_browser(static_site: str):
         page.fill("#quick-search-q", "MOBILITE")  # the header's form, on any page
         page.press("#quick-search-q", "Enter")
         results = page.locator("[data-search-results]")
-        results.locator("section").first.wait_for()
+        results.locator("ol.hits > li").first.wait_for()
         assert page.url.startswith(static_site + "search.html?q=MOBILITE")
         assert "résultats pour « MOBILITE »" in results.inner_text()
         assert page.input_value("#search-q") == "MOBILITE"
-        first = results.locator("a").first
+        first = results.locator("ol.hits a").first
         label = first.inner_text()
         first.click()
         page.wait_for_load_state()
-        assert label.split(" ")[-1] in page.locator("h1").inner_text()
+        assert label.split(" ")[-1].casefold() in page.locator("h1").inner_text().casefold()
+
+        # the relevance cases of issue 19, in the server's order, in each language
+        for lang, prefix in (("fr", ""), ("en", "en/")):
+            for query in ("vélo", "vélos", "mobilités", "Eurométropole de Metz", "metz metropole"):
+                page.goto(f"{static_site}{prefix}search.html?q={quote(query)}")
+                results.locator("ol.hits > li").first.wait_for()
+                shown = [item.get_attribute("data-iri") for item in
+                         results.locator("ol.hits > li").all()]  # fmt: skip
+                assert shown == python_search(static_site, lang, query)[:20], (lang, query)
+        page.goto(static_site + "search.html?q=" + quote("piste cyclable"))
+        suggestion = results.locator("[data-suggestion]")
+        suggestion.wait_for()
+        assert suggestion.inner_text() == "cyclable"
+        suggestion.click()
+        results.locator("ol.hits > li").first.wait_for()
+        page.goto(static_site + "search.html?q=mobilit%C3%A9&kind=action")
+        results.locator("ol.hits > li").first.wait_for()
+        shown = [item.get_attribute("data-iri") for item in results.locator("ol.hits > li").all()]
+        assert shown == python_search(static_site, "fr", "mobilité", kind="action")[:20]
 
         page.goto(static_site + "en/search.html")
-        page.fill("#search-q", "metz metropole")
-        page.press("#search-q", "Enter")
-        results.locator("section").first.wait_for()
-        assert "results for “metz metropole”" in results.inner_text()
-        shown = [link.get_attribute("href") for link in results.locator("a").all()]
-        assert shown == python_search(static_site, "en", "metz metropole")
         page.fill("#search-q", "zzzz qqqq")
         page.press("#search-q", "Enter")
         page.wait_for_function("document.querySelector('[data-search-results]').innerText"
@@ -277,11 +293,13 @@ def test_the_static_search_answers_in_a_browser(static_site: str):
     assert errors == []
 
 
-def python_search(static_site: str, lang: str, query: str) -> list[str]:
-    """The links of the server's search (lodplan.pages.search) over the exported index."""
-    records = requests.get(f"{static_site}search-index.{lang}.json", timeout=10).json()
-    fields = ("iri", "kind", "label", "code", "description", "plan", "folded_label",
-              "folded_text")  # fmt: skip
-    entries = [Entry(*(record[name] for name in fields)) for record in records]
-    href = {r["iri"]: r["href"] for r in records}
-    return [href[hit.entry.iri] for _, hits, _ in search(entries, query).groups for hit in hits]
+def python_search(static_site: str, lang: str, query: str, **filters: str) -> list[str]:
+    """The IRIs the server's search (lodplan.pages.search) ranks for ``query`` over the
+    exported index, in order."""
+    document = requests.get(f"{static_site}search-index.{lang}.json", timeout=10).json()
+    entries = [Entry.from_record(record) for record in document["entries"]]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "index.sqlite"
+        write_index(path, entries)
+        found = search(SearchIndex(path), query, Filters(**filters))
+    return [entry.iri for _, entry in found.ranked]

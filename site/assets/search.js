@@ -1,22 +1,23 @@
 /*
  * Search in a static export of the site (lodplan export-site), where no server answers
- * /search: the page's JSON block #search-config names the index the export wrote
- * (search-index.<lang>.json: one record per resource, with its text already folded by
- * lodplan.pages.search.fold and the link to its page from the search page) and the
- * messages of the page's language. Matching is the server's: accents and case do not
- * count, every word must occur, label matches first, at most 50 hits per kind.
- * Results are built with DOM methods only (text from the data is never parsed as HTML).
- * Without JavaScript the page says how to find resources otherwise.
- * fold(), search() and naturalKey() are also exported for Node (tests compare them
- * with the Python implementation).
+ * /search. It finds and ranks as lodplan.pages.search does on the server: the same words
+ * (runs of letters and digits, folded), the same stems (plural "s"/"x" dropped, then
+ * Snowball's French stemmer of the same release: assets/vendor/snowball/), the same
+ * matching (exact, stem, prefix; stop words optional), the same score (BM25's inverse
+ * document frequency × field weight × match weight, read from the index's settings),
+ * the same ties, snippets, filters (kind, plan, territory: in the URL) and "did you
+ * mean". The page's JSON block #search-config names the index the export wrote
+ * (search-index.<lang>.json: the server's entries with their links) and the messages
+ * of the page's language. Results are built with DOM methods only (text from the data
+ * is never parsed as HTML). Without JavaScript the page says how to find resources
+ * otherwise. The functions are also exported for Node (tests compare them with Python).
  */
 (function () {
   "use strict";
 
-  var KINDS = ["plan", "element", "action", "actor", "territory", "concept"];
-  var MAX_PER_KIND = 50;
-  var MIN_QUERY_LENGTH = 2;
-  var MAX_QUERY_LENGTH = 200;
+  var Stemmer = typeof module === "object" && module.exports
+    ? require("./vendor/snowball/french-stemmer.js")
+    : window.LodplanFrenchStemmer;
   // Python's str.isspace(): what re's \s and str.strip() see (JavaScript's \s differs).
   var SPACES = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
   var SPACE_RUNS = new RegExp("[" + SPACES + "]+", "g");
@@ -97,48 +98,319 @@
     return a.length - b.length;
   }
 
-  /** Entries holding every word of query: {query, total, groups: [{kind, hits, total}]}. */
-  function search(index, query) {
-    query = Array.from(String(query).replace(EDGE_SPACES, "")).slice(0, MAX_QUERY_LENGTH).join("");
-    var folded = fold(query);
-    if (Array.from(folded).length < MIN_QUERY_LENGTH) return { query: query, total: 0, groups: [] };
-    var words = folded.split(" ");
-    var planLabels = {};
-    var matches = {};
-    index.forEach(function (entry) {
-      if (entry.kind === "plan") planLabels[entry.iri] = entry.label;
-      var all = words.every(function (word) { return entry.folded_text.indexOf(word) >= 0; });
-      if (all) (matches[entry.kind] = matches[entry.kind] || []).push(entry);
+
+  // --- words, stems, matching: as lodplan.pages.search ---
+
+  // Runs of letters and digits (Python's [^\W_]): a new expression each time, as the
+  // global flag keeps a position.
+  function wordPattern() { return /[\p{L}\p{N}]+/gu; }
+  var stemmer = null;
+  var stems = new Map();
+
+  function length(text) { return Array.from(text).length; }
+
+  /** [{word, start, end}] of text (NFC): its folded words and where each is. */
+  function tokens(text) {
+    var found = [];
+    var value = String(text).normalize("NFC");
+    var pattern = wordPattern();
+    var match;
+    while ((match = pattern.exec(value)) !== null) {
+      var start = match.index;
+      var end = start + match[0].length;
+      (fold(match[0]).match(wordPattern()) || []).forEach(function (word) {
+        found.push({ word: word, start: start, end: end });
+      });
+    }
+    return found;
+  }
+
+  function words(text) { return tokens(text).map(function (token) { return token.word; }); }
+
+  /** "velos" → "velo", "mobilites" → "mobilit", as lodplan.pages.search.stem. */
+  function stem(word) {
+    var known = stems.get(word);
+    if (known !== undefined) return known;
+    var letters = Array.from(word);
+    var n = letters.length;
+    var cut = n > 3 && (letters[n - 1] === "s" || letters[n - 1] === "x") && letters[n - 2] !== "s"
+      ? letters.slice(0, n - 1).join("") : word;
+    stemmer = stemmer || new Stemmer();
+    var result = stemmer.stemWord(cut);
+    stems.set(word, result);
+    return result;
+  }
+
+  /** An entry's fields as [name, text], as Entry.fields(). */
+  function fields(entry) {
+    var found = [["label", entry.label]];
+    if (entry.code) found.push(["code", entry.code]);
+    (entry.alt || []).forEach(function (alt) { found.push(["alt", alt]); });
+    if (entry.description) found.push(["description", entry.description]);
+    return found;
+  }
+
+  /** The index read from its JSON: entries with their words and stems, vocabulary. */
+  function prepare(document) {
+    var vocabulary = new Map();
+    var entries = document.entries.map(function (entry) {
+      var tokenized = fields(entry).map(function (pair) { return [pair[0], words(pair[1])]; });
+      var distinct = new Set();
+      tokenized.forEach(function (pair) { pair[1].forEach(function (w) { distinct.add(w); }); });
+      var all = Array.from(distinct);
+      all.forEach(function (w) { vocabulary.set(w, (vocabulary.get(w) || 0) + 1); });
+      return {
+        entry: entry, fields: tokenized, words: all,
+        stems: new Set(all.map(stem)),
+      };
     });
-    var groups = [];
+    var plans = {};
+    var territories = {};
+    document.entries.forEach(function (entry) {
+      if (entry.kind === "plan") plans[entry.iri] = entry.label;
+      if (entry.kind === "territory") territories[entry.iri] = entry.label;
+    });
+    return { settings: document.settings, entries: entries, vocabulary: vocabulary,
+             plans: plans, territories: territories };
+  }
+
+  function hasWord(prepared, word) {
+    var stemmed = stem(word);
+    return prepared.stems.has(stemmed) || prepared.words.some(function (w) { return w.indexOf(word) === 0; });
+  }
+
+  function matching(index, word) {
+    return index.entries.filter(function (p) { return hasWord(p, word); }).length;
+  }
+
+  function candidates(index, required) {
+    return index.entries.filter(function (p) {
+      return required.every(function (word) { return hasWord(p, word); });
+    });
+  }
+
+  function matchLevel(word, found) {
+    if (found.indexOf(word) >= 0) return "exact";
+    var stemmed = stem(word);
+    if (found.some(function (other) { return stem(other) === stemmed; })) return "stem";
+    if (found.some(function (other) { return other.indexOf(word) === 0; })) return "prefix";
+    return null;
+  }
+
+  function score(index, prepared, idf) {
     var total = 0;
-    KINDS.forEach(function (kind) {
-      var found = (matches[kind] || []).map(function (entry) {
-        var inLabel = words.every(function (word) { return entry.folded_label.indexOf(word) >= 0; });
-        var starts = entry.folded_label.indexOf(words[0]) === 0;
-        var key = [inLabel ? 0 : 1, starts ? 0 : 1, naturalKey(entry.code || ""), naturalKey(entry.label)];
-        return { entry: entry, key: key };
+    idf.forEach(function (pair) {
+      var best = 0;
+      prepared.fields.forEach(function (field) {
+        var level = matchLevel(pair[0], field[1]);
+        if (level !== null) {
+          best = Math.max(best, index.settings.field_weights[field[0]] * index.settings.match_weights[level]);
+        }
       });
-      found.sort(function (a, b) {
-        return a.key[0] - b.key[0] || a.key[1] - b.key[1] || compareKeys(a.key[2], b.key[2])
-          || compareKeys(a.key[3], b.key[3]);
-      });
-      if (found.length) {
-        groups.push({
-          kind: kind,
-          total: found.length,
-          hits: found.slice(0, MAX_PER_KIND).map(function (hit) {
-            return { entry: hit.entry, planLabel: planLabels[hit.entry.plan] || null };
-          }),
-        });
-        total += found.length;
+      total += pair[1] * best;
+    });
+    return total;
+  }
+
+  /** Entries named by the whole query first (a name field of exactly its words), then by
+   * score, then the shorter label, as lodplan.pages.search.rank_key. */
+  function rankKey(index, prepared, value, whole) {
+    var entry = prepared.entry;
+    var named = prepared.fields.some(function (field) {
+      return index.settings.name_fields.indexOf(field[0]) >= 0 && field[1].length === whole.length
+        && field[1].every(function (w, i) { return w === whole[i]; });
+    });
+    return [named ? 0 : 1, -value, words(entry.label).length, naturalKey(entry.code || ""),
+      naturalKey(entry.label), entry.iri];
+  }
+
+  function compareRank(a, b) {
+    return a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || compareKeys(a[3], b[3])
+      || compareKeys(a[4], b[4]) || compareCodePoints(a[5], b[5]);
+  }
+
+  function parseQuery(index, query) {
+    var found = [];
+    words(query).forEach(function (w) { if (found.indexOf(w) < 0) found.push(w); });
+    found = found.slice(0, index.settings.max_query_words);
+    var stop = index.settings.stop_words;
+    var required = found.filter(function (w) { return stop.indexOf(w) < 0; });
+    if (!required.length) return [found, []];
+    return [required, found.filter(function (w) { return stop.indexOf(w) >= 0; })];
+  }
+
+  function keeps(filters, entry, but) {
+    return (but === "kind" || !filters.kind || entry.kind === filters.kind)
+      && (but === "plan" || !filters.plan || entry.plan === filters.plan)
+      && (but === "territory" || !filters.territory || (entry.territories || []).indexOf(filters.territory) >= 0);
+  }
+
+  function tail(iri) { return iri.replace(/[/#]+$/, "").split("/").pop(); }
+
+  function territoryLabel(index, iri) { return index.territories[iri] || tail(iri); }
+
+  function counted(values) {
+    var counts = new Map();
+    values.forEach(function (v) { counts.set(v, (counts.get(v) || 0) + 1); });
+    return counts;
+  }
+
+  function facets(index, entries, filters) {
+    var size = index.settings.facet_size;
+    var kinds = counted(entries.filter(function (e) { return keeps(filters, e, "kind"); })
+      .map(function (e) { return e.kind; }));
+    var plans = counted(entries.filter(function (e) { return e.plan && keeps(filters, e, "plan"); })
+      .map(function (e) { return e.plan; }));
+    var places = [];
+    entries.forEach(function (e) {
+      if (keeps(filters, e, "territory")) places = places.concat(e.territories || []);
+    });
+    var territories = counted(places);
+    var planLabel = function (iri) { return index.plans[iri] !== undefined ? index.plans[iri] : iri; };
+    return {
+      kind: index.settings.kinds.filter(function (k) { return kinds.get(k); })
+        .map(function (k) { return { value: k, label: k, count: kinds.get(k) }; }),
+      plan: Array.from(plans.entries()).sort(function (a, b) {
+        return b[1] - a[1] || compareCodePoints(planLabel(a[0]), planLabel(b[0]));
+      }).slice(0, size).map(function (p) { return { value: p[0], label: planLabel(p[0]), count: p[1] }; }),
+      territory: Array.from(territories.entries()).sort(function (a, b) {
+        return b[1] - a[1] || compareCodePoints(a[0], b[0]);
+      }).slice(0, size).map(function (p) { return { value: p[0], label: territoryLabel(index, p[0]), count: p[1] }; }),
+    };
+  }
+
+  function editDistance(a, b, limit) {
+    a = Array.from(a);
+    b = Array.from(b);
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var previous = [];
+    for (var j = 0; j <= b.length; j++) previous.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      var current = [i];
+      for (j = 1; j <= b.length; j++) {
+        current.push(Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] !== b[j - 1] ? 1 : 0)));
+      }
+      if (Math.min.apply(null, current) > limit) return limit + 1;
+      previous = current;
+    }
+    return previous[b.length];
+  }
+
+  function closeWords(index, word) {
+    var n = length(word);
+    var limit = n <= 4 ? 1 : 2;
+    var found = [];
+    index.vocabulary.forEach(function (count, other) {
+      var size = length(other);
+      if (size < n - limit || size > n + limit) return;
+      var distance = editDistance(word, other, limit);
+      if (distance <= limit) found.push([distance, -count, other]);
+    });
+    found.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || compareCodePoints(a[2], b[2]); });
+    return found.map(function (f) { return f[2]; });
+  }
+
+  function suggest(index, required, unknown) {
+    var chosen = new Map();
+    required.forEach(function (w) { if (unknown.indexOf(w) < 0) chosen.set(w, w); });
+    unknown.forEach(function (word) {
+      var tries = closeWords(index, word).slice(0, index.settings.suggestion_tries);
+      for (var i = 0; i < tries.length; i++) {
+        if (candidates(index, Array.from(chosen.values()).concat([tries[i]])).length) {
+          chosen.set(word, tries[i]);
+          break;
+        }
       }
     });
-    return { query: query, total: total, groups: groups };
+    if (!chosen.size || !candidates(index, Array.from(chosen.values())).length) return null;
+    return required.filter(function (w) { return chosen.has(w); })
+      .map(function (w) { return chosen.get(w); }).join(" ");
+  }
+
+  function matchedSpans(value, queryWords) {
+    var spans = [];
+    tokens(value).forEach(function (token) {
+      var matched = queryWords.some(function (w) { return matchLevel(w, [token.word]) !== null; });
+      var last = spans[spans.length - 1];
+      if (matched && !(last && last[0] === token.start && last[1] === token.end)) spans.push([token.start, token.end]);
+    });
+    return spans;
+  }
+
+  /** [[text, matched]] pieces of value, as lodplan.pages.search.highlight. */
+  function highlight(value, queryWords) {
+    value = String(value).normalize("NFC");
+    var pieces = [];
+    var at = 0;
+    matchedSpans(value, queryWords).forEach(function (span) {
+      if (span[0] > at) pieces.push([value.slice(at, span[0]), false]);
+      pieces.push([value.slice(span[0], span[1]), true]);
+      at = span[1];
+    });
+    if (at < value.length) pieces.push([value.slice(at), false]);
+    return pieces;
+  }
+
+  function snippet(index, value, queryWords) {
+    value = String(value).normalize("NFC");
+    var spans = [];
+    var pattern = wordPattern();
+    var match;
+    while ((match = pattern.exec(value)) !== null) spans.push([match.index, match.index + match[0].length]);
+    var matched = matchedSpans(value, queryWords);
+    if (!matched.length) return [];
+    var first = spans.findIndex(function (span) { return span[0] === matched[0][0]; });
+    var start = Math.max(0, first - index.settings.snippet_before);
+    var end = Math.min(spans.length, start + index.settings.snippet_words);
+    var inner = highlight(value.slice(spans[start][0], spans[end - 1][1]), queryWords);
+    return (start > 0 ? [["…", false]] : []).concat(inner, end < spans.length ? [["…", false]] : []);
+  }
+
+  /** The results of query with filters ({kind, plan, territory}), as
+   * lodplan.pages.search.search: {query, ranked: [{entry, score}], total, facets,
+   * suggestion, words}. */
+  function search(index, query, filters) {
+    filters = filters || {};
+    var settings = index.settings;
+    query = Array.from(String(query).replace(EDGE_SPACES, "")).slice(0, settings.max_query_length).join("");
+    var parsed = parseQuery(index, query);
+    var required = parsed[0];
+    var optional = parsed[1];
+    var empty = { query: query, ranked: [], total: 0, facets: {}, suggestion: null, words: [] };
+    if (length(fold(query)) < settings.min_query_length || !required.length) return empty;
+    var every = required.concat(optional);
+    var frequencies = every.map(function (w) { return [w, matching(index, w)]; });
+    var unknown = required.filter(function (w, i) { return frequencies[i][1] === 0; });
+    if (unknown.length) {
+      empty.suggestion = suggest(index, required, unknown);
+      empty.words = required;
+      return empty;
+    }
+    var size = index.entries.length;
+    var idf = frequencies.map(function (pair) {
+      return [pair[0], Math.log(1 + (size - pair[1] + 0.5) / (pair[1] + 0.5))];
+    });
+    var whole = words(query);
+    var scored = candidates(index, required).map(function (p) {
+      var value = score(index, p, idf);
+      return { entry: p.entry, score: value, key: rankKey(index, p, value, whole) };
+    });
+    scored.sort(function (a, b) { return compareRank(a.key, b.key); });
+    var kept = scored.filter(function (hit) { return keeps(filters, hit.entry); });
+    return {
+      query: query,
+      ranked: kept.map(function (hit) { return { entry: hit.entry, score: hit.score }; }),
+      total: kept.length,
+      facets: facets(index, scored.map(function (hit) { return hit.entry; }), filters),
+      suggestion: null,
+      words: every,
+    };
   }
 
   if (typeof module === "object" && module.exports) {
-    module.exports = { fold: fold, naturalKey: naturalKey, search: search };
+    module.exports = { fold: fold, naturalKey: naturalKey, tokens: tokens, stem: stem,
+      prepare: prepare, search: search, highlight: highlight, snippet: snippet,
+      editDistance: editDistance };
   }
   if (typeof document === "undefined") return;
 
@@ -151,6 +423,7 @@
   var config = JSON.parse(configElement.textContent);
   var input = form.querySelector("input[name=q]");
   var loaded = null;
+  var FILTERS = ["kind", "plan", "territory"];
 
   var language = document.documentElement.lang || "fr";
   var plurals = new Intl.PluralRules(language);
@@ -175,56 +448,142 @@
     return node;
   }
 
-  function index() {
+  function pieces(parts) {
+    var fragment = document.createDocumentFragment();
+    parts.forEach(function (part) {
+      fragment.append(part[1] ? element("mark", part[0]) : document.createTextNode(part[0]));
+    });
+    return fragment;
+  }
+
+  function loadIndex() {
     loaded = loaded || fetch(config.index).then(function (response) {
       if (!response.ok) throw new Error(response.status + " " + config.index);
       return response.json();
-    });
+    }).then(prepare);
     return loaded;
   }
 
-  function show(results) {
+  /** This page's URL with changes ({q, kind, plan, territory, page}; null removes). */
+  function link(changes) {
+    var url = new URL(window.location.href);
+    url.searchParams.delete("page");
+    Object.keys(changes).forEach(function (name) {
+      if (changes[name]) url.searchParams.set(name, changes[name]);
+      else url.searchParams.delete(name);
+    });
+    return url.pathname.split("/").pop() + url.search;
+  }
+
+  function pager(paged) {
+    if (paged.count < 2) return null;
+    var nav = element("nav", "", { class: "pager", "aria-label": message("pages") });
+    nav.append(element("p", message("showing", { first: paged.first, last: paged.last,
+      total: paged.total, page: paged.number, pages: paged.count }), { class: "note" }));
+    var list = element("ul");
+    var item = function (node) { var li = element("li"); li.append(node); list.append(li); };
+    if (paged.number > 1) item(element("a", message("previous"), { rel: "prev", href: link({ page: paged.number > 2 ? String(paged.number - 1) : null }) }));
+    for (var n = 1; n <= paged.count; n++) {
+      if (n === paged.number) item(element("span", String(n), { "aria-current": "page" }));
+      else if (n === 1 || n === paged.count || Math.abs(n - paged.number) <= 2) {
+        item(element("a", String(n), { href: link({ page: n > 1 ? String(n) : null }), "aria-label": message("page", { page: n }) }));
+      }
+    }
+    if (paged.number < paged.count) item(element("a", message("next"), { rel: "next", href: link({ page: String(paged.number + 1) }) }));
+    nav.append(list);
+    return nav;
+  }
+
+  function show(index, results, filters, page) {
     output.replaceChildren();
-    if (!results.groups.length) {
-      var tooShort = Array.from(results.query).length < MIN_QUERY_LENGTH; // as search.html
+    if (results.suggestion) {
+      var suggestion = element("p", message("did_you_mean") + " ", { class: "suggestion" });
+      suggestion.append(element("a", results.suggestion, {
+        href: link({ q: results.suggestion, kind: null, plan: null, territory: null }), "data-suggestion": "" }));
+      output.append(suggestion);
+    }
+    var active = element("p", message("filtered") + " ", { class: "filters-active" });
+    FILTERS.forEach(function (name) {
+      if (!filters[name]) return;
+      var label = name === "kind" ? config.kinds[filters[name]]
+        : name === "plan" ? (index.plans[filters.plan] || filters.plan) : territoryLabel(index, filters.territory);
+      var remove = {};
+      remove[name] = null;
+      active.append(element("a", label + " ✕", { class: "badge", href: link(remove),
+        "aria-label": message("remove_filter", { filter: label }) }), " ");
+    });
+    if (FILTERS.some(function (name) { return filters[name]; })) output.append(active);
+    if (!results.ranked.length) {
+      var tooShort = length(fold(results.query)) < index.settings.min_query_length;
       output.append(element("p", tooShort ? message("too_short") : message("none", { query: results.query })));
       return;
     }
+    var size = index.settings.per_page;
+    var count = Math.max(1, Math.ceil(results.total / size));
+    page = Math.min(Math.max(1, page), count);
     output.append(element("p", message("results", { count: results.total, query: results.query })));
-    results.groups.forEach(function (group) {
-      var section = element("section", "", { "aria-labelledby": "results-" + group.kind });
-      var heading = element("h2", config.kinds[group.kind] + " ", { id: "results-" + group.kind });
-      var count = group.total > group.hits.length
-        ? message("more", { shown: group.hits.length, total: group.total }) : String(group.total);
-      heading.append(element("span", "(" + count + ")", { class: "count" }));
+    var layout = element("div", "", { class: "search-layout" });
+    var nav = element("nav", "", { class: "facets", "aria-label": message("filters") });
+    FILTERS.forEach(function (name) {
+      var values = results.facets[name] || [];
+      if (!values.length) return;
+      nav.append(element("h2", message("facet." + name)));
       var list = element("ul");
-      group.hits.forEach(function (hit) {
-        var item = element("li");
-        var code = hit.entry.code ? hit.entry.code + " " : "";
-        item.append(element("a", code + hit.entry.label, { href: hit.entry.href }));
-        if (hit.planLabel && group.kind !== "plan") {
-          item.append(" ", element("span", message("in_plan", { plan: hit.planLabel }), { class: "note" }));
-        }
-        list.append(item);
+      values.forEach(function (value) {
+        var li = element("li");
+        var label = name === "kind" ? config.kinds[value.value] : value.label;
+        var change = {};
+        change[name] = value.value;
+        li.append(filters[name] === value.value ? element("span", label, { "aria-current": "true" })
+          : element("a", label, { href: link(change), "data-facet": name }));
+        li.append(" ", element("span", "(" + value.count + ")", { class: "count" }));
+        list.append(li);
       });
-      section.append(heading, list);
-      output.append(section);
+      nav.append(list);
     });
+    var first = (page - 1) * size;
+    var hits = element("ol", "", { class: "hits", start: String(first + 1) });
+    results.ranked.slice(first, first + size).forEach(function (hit) {
+      var entry = hit.entry;
+      var li = element("li", "", { "data-iri": entry.iri });
+      li.append(element("span", config.kind_names[entry.kind], { class: "badge" }), " ");
+      var title = entry.href ? element("a", "", { href: entry.href }) : element("span");
+      if (entry.code) title.append(entry.code + " ");
+      title.append(pieces(highlight(entry.label, results.words)));
+      li.append(title);
+      if (entry.plan && entry.kind !== "plan" && index.plans[entry.plan] !== undefined) {
+        li.append(" ", element("span", message("in_plan", { plan: index.plans[entry.plan] }), { class: "note" }));
+      }
+      var passage = snippet(index, entry.description || "", results.words);
+      if (passage.length) {
+        var p = element("p", "", { class: "snippet" });
+        p.append(pieces(passage));
+        li.append(p);
+      }
+      hits.append(li);
+    });
+    layout.append(nav, hits);
+    output.append(layout);
+    var paging = pager({ number: page, count: count, total: results.total, first: first + 1,
+      last: Math.min(first + size, results.total) });
+    if (paging) output.append(paging);
   }
 
-  function run(query, remember) {
-    if (remember) {
-      var url = new URL(window.location.href);
-      url.searchParams.set("q", query);
-      window.history.replaceState(null, "", url);
-    }
+  function run() {
+    var params = new URLSearchParams(window.location.search);
+    var query = params.get("q") || "";
+    var filters = {};
+    FILTERS.forEach(function (name) { filters[name] = params.get(name) || null; });
+    var page = parseInt(params.get("page") || "1", 10) || 1;
+    input.value = query;
     if (!query) {  // as the server: no query, no results
       output.replaceChildren();
       return;
     }
     output.replaceChildren(element("p", message("loading")));
-    index().then(function (entries) {
-      show(search(entries, query));
+    loadIndex().then(function (index) {
+      if (filters.kind && index.settings.kinds.indexOf(filters.kind) < 0) filters.kind = null;
+      show(index, search(index, query, filters), filters, page);
     }, function () {
       output.replaceChildren(element("p", message("unavailable"), { class: "note" }));
     });
@@ -232,11 +591,9 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    run(input.value, true);
+    window.history.pushState(null, "", link({ q: input.value }));
+    run();
   });
-  var initial = new URLSearchParams(window.location.search).get("q");
-  if (initial) {
-    input.value = initial;
-    run(initial, false);
-  }
+  window.addEventListener("popstate", run);
+  run();
 })();

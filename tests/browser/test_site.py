@@ -111,8 +111,8 @@ def test_search_ignores_accents_and_case(visit: Visit) -> None:
         field.fill(word)
         field.press("Enter")
         visit.page.wait_for_url(re.compile(r"/search\?"))
-        results = visit.page.get_by_role("main").locator("section")
-        expect(results.first).to_be_visible()  # results come grouped by kind
+        results = visit.page.get_by_role("main").locator("ol.hits")
+        expect(results.first).to_be_visible()  # results come ranked
         found[word] = [
             (link.get_attribute("href"), link.inner_text())
             for link in results.get_by_role("link").all()

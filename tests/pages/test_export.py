@@ -31,7 +31,17 @@ from lodplan.pages.export import (
 )
 from lodplan.pages.links import StaticLinks
 from lodplan.pages.render import PageRenderer
-from lodplan.pages.search import Entry, fold, search
+from lodplan.pages.search import (
+    Entry,
+    Filters,
+    SearchIndex,
+    fold,
+    index_document,
+    search,
+    stem,
+    words,
+    write_index,
+)
 from lodplan.publishing.downloads import vocabulary_files
 from lodplan.store.base import DownloadFile, NamedGraph
 from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
@@ -43,7 +53,8 @@ ACTION = PLAN + "/element/1.1"
 PILOTE = "https://w3id.org/lodplan/code/role/pilote"
 UNLINKED = BASE + "territory/commune/99002"  # in the store, named by no page
 HOSTILE = "<script>alert(1)</script>"
-SITE_PAGES = ("index", "search", "charts", "ontology", "sparql", "validation", "accessibility")
+SITE_PAGES = ("index", "search", "charts", "ontology", "sparql", "validation", "accessibility",
+              "actions", "plan/demo/actions")  # fmt: skip
 SEARCH_JS = site_dir() / "assets" / "search.js"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _DCAT = "http://www.w3.org/ns/dcat#"
@@ -159,6 +170,12 @@ def test_every_page_in_both_languages_with_the_data_of_each_resource(root, expor
         and page.relative_to(root).as_posix() not in site_pages
     ]
     assert exported.resources == len(resource_pages) > 8  # with code-list concepts
+    # the tables of actions: unfiltered, with the CSV of their rows beside them
+    table = (root / "plan/demo/actions.html").read_text(encoding="utf-8")
+    assert 'href="element/1.1.html"' in table and 'href="actor/ville.html"' not in table
+    assert 'href="actions.csv"' in table and "<form" not in table.split("<main")[1]
+    assert (root / "plan/demo/actions.csv").read_bytes().count(b"\r\n") == 2
+    assert 'href="demo/actions.html"' in (root / "plan/demo.html").read_text(encoding="utf-8")
     assert exported.files == sum(1 for path in root.rglob("*") if path.is_file())
 
 
@@ -245,14 +262,16 @@ def test_the_search_index_of_each_language_links_to_exported_pages(root):
         config = json.loads(re.search(r'id="search-config">(.*?)</script>', html, re.S)[1])
         index_file = (page.parent / config["index"]).resolve()
         assert index_file == root / f"search-index.{lang}.json"
-        records = json.loads(index_file.read_text(encoding="utf-8"))
+        document = json.loads(index_file.read_text(encoding="utf-8"))
+        records = document["entries"]
         assert {r["iri"] for r in records} >= {PLAN, ACTION, BASE + "actor/ville", PILOTE}
+        assert document["settings"]["field_weights"]["label"] > 1
         for record in records:
             assert (page.parent / unquote(record["href"])).resolve().is_file(), record
-            assert record["folded_label"] == fold(record["label"])
         action = next(r for r in records if r["iri"] == ACTION)
         assert action["label"] == {"fr": "Planter des arbres", "en": "Plant trees"}[lang]
         assert '<script src="' in html and "assets/search.js" in html
+        assert (page.parent / config["stemmer"]).resolve().is_file()
         assert "<noscript>" in html
         assert set(config["messages"]) >= {"results", "none", "too_short", "unavailable"}
 
@@ -427,42 +446,107 @@ def test_search_js_folds_every_character_as_python_does(node, tmp_path):
     assert run_js(node, tmp_path, "data.map(search.fold)", texts) == [fold(t) for t in texts]
 
 
-def test_search_js_finds_and_orders_what_the_server_finds(node, tmp_path):
-    plan = "http://site.test/plan/p"
-    entries = [_entry(plan, "plan", "Projet de territoire", None, plan)]
+def test_search_js_finds_ranks_highlights_and_suggests_as_the_server(node, tmp_path):
+    plan, other = "http://site.test/plan/p", "http://site.test/plan/q"
+    town = "http://site.test/territory/t"
+    entries = [Entry(plan, "plan", "Projet de territoire", plan=plan),
+               Entry(other, "plan", "Plan climat", plan=other)]  # fmt: skip
     for code in ("1", "1.2", "1.10", "1.9", "2", "10"):
         entries.append(_entry(f"{plan}/e/{code}", "element", f"Axe {code} : mobilité", code, plan))
     entries += [
-        _entry(f"{plan}/a/{n}", "action", f"Action {n} pour la mobilité", f"A{n}", plan)
+        _entry(
+            f"{plan}/a/{n}",
+            "action",
+            f"Action {n} pour la mobilité",
+            f"A{n}",
+            plan,
+            "Des pistes cyclables et des vélos " * (n % 4) + "pour tous",
+            territories=(town,) if n % 3 else (),
+        )
         for n in range(60)
     ]
     entries += [
+        _entry(f"{other}/a/dev", "action", "Développement économique", None, other),
+        _entry(f"{other}/a/velo", "action", "Plan vélo", None, other, "Un vélodrome 𝒜 ﬁn"),
         _entry("http://site.test/actor/ville", "actor", "Ville de Mobilité-sur-Mer", None, None),
-        _entry("http://site.test/actor/dept", "actor", "Département", None, None, "mobilite douce"),
-        _entry("http://site.test/territory/t", "territory", "Étang de Berre", None, None),
+        _entry(
+            "http://site.test/actor/dept",
+            "actor",
+            "Département",
+            None,
+            None,
+            "mobilite douce",
+            alt=("Conseil départemental", "CD"),
+        ),
+        _entry(town, "territory", "Étang de Berre", None, None),
         _entry("http://x.test/c", "concept", "Œuvre commune", "OE", None),
     ]
-    queries = ["mobilité", "MOBILITE", "axe 1", " mobilite  axe ", "œuvre", "oeuvre", "é",
-               "berre etang", "x" * 300, "", "aucun résultat", "1.1", "ville mer"]  # fmt: skip
-    fields = ("iri", "kind", "label", "code", "plan", "folded_label", "folded_text")
-    records = [{name: getattr(entry, name) for name in fields} for entry in entries]
-    code = "data.queries.map((q) => search.search(data.index, q))"
-    found = run_js(node, tmp_path, code, {"index": records, "queries": queries})
-    for query, answer in zip(queries, found, strict=True):
-        expected = search(entries, query)
-        assert answer["query"] == expected.query
-        assert answer["total"] == expected.total, query
-        assert [
-            (g["kind"], g["total"], [(h["entry"]["iri"], h["planLabel"]) for h in g["hits"]])
-            for g in answer["groups"]
-        ] == [
-            (kind, total, [(hit.entry.iri, hit.plan_label) for hit in hits])
-            for kind, hits, total in expected.groups
-        ], query
+    queries = ["mobilité", "MOBILITES", "axe 1", " mobilite  axe ", "œuvre", "oeuvre", "é",
+               "berre etang", "x" * 300, "", "aucun résultat", "1.1", "ville mer", "vélo",
+               "vélos", "piste cyclable", "pistes cyclables", "conseil departemental", "de la",
+               "mobilitée", "devloppement", "plan velo zzzz", "fin", "cd"]  # fmt: skip
+    filters = [{}, {"kind": "action"}, {"plan": other}, {"territory": town}]
+    path = tmp_path / "index.sqlite"
+    write_index(path, entries)
+    index = SearchIndex(path)
+    document = index_document(entries, [None] * len(entries))
+    code = """(() => {
+      const index = search.prepare(data.index);
+      return data.queries.flatMap((q) => data.filters.map((f) => {
+        const r = search.search(index, q, f);
+        return {query: r.query, total: r.total, suggestion: r.suggestion, facets: r.facets,
+          hits: r.ranked.slice(0, 20).map((h) => [h.entry.iri, h.score,
+            search.highlight(h.entry.label, r.words),
+            search.snippet(index, h.entry.description || "", r.words)])};
+      }));
+    })()"""
+    data = {"index": document, "queries": queries, "filters": filters}
+    found = iter(run_js(node, tmp_path, code, data))
+    compared = 0
+    for query in queries:
+        for chosen in filters:
+            answer = next(found)
+            expected = search(index, query, Filters(**chosen))
+            assert answer["query"] == expected.query
+            assert (answer["total"], answer["suggestion"]) == (
+                expected.total, expected.suggestion), (query, chosen)  # fmt: skip
+            facets = {name: [[f.value, f.label, f.count] for f in values]
+                      for name, values in expected.facets.items()}  # fmt: skip
+            assert {k: [[f["value"], f["label"], f["count"]] for f in v]
+                    for k, v in answer["facets"].items()} == facets, query  # fmt: skip
+            page = expected.page(1)
+            hits = page.items if page else []
+            assert [h[0] for h in answer["hits"]] == [h.entry.iri for h in hits], (query, chosen)
+            for (_, score, label, passage), hit in zip(answer["hits"], hits, strict=True):
+                assert score == pytest.approx(hit.score, rel=1e-12)
+                assert [tuple(p) for p in label] == hit.label
+                assert [tuple(p) for p in passage] == hit.snippet
+            compared += len(hits)
+    assert compared > 200
+
+
+def test_search_js_stems_every_word_of_the_bundled_index_as_python(node, tmp_path):
+    texts = [(FIXTURES / "demo.txt").read_text(encoding="utf-8")]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(
+        (site_dir().parent / "mappings").glob("*/*.txt"))][:40]  # fmt: skip
+    vocabulary = sorted({word for text in texts for word in words(text)})
+    assert len(vocabulary) > 3000
+    assert run_js(node, tmp_path, "data.map(search.stem)", vocabulary) == [
+        stem(word) for word in vocabulary
+    ]
+    assert run_js(node, tmp_path, "data.map((t) => search.tokens(t).map((x) => x.word))",
+                  texts[:5]) == [words(text) for text in texts[:5]]  # fmt: skip
 
 
 def _entry(
-    iri: str, kind: str, label: str, code: str | None, plan: str | None, description: str = ""
+    iri: str,
+    kind: str,
+    label: str,
+    code: str | None,
+    plan: str | None,
+    description: str = "",
+    *,
+    alt: tuple[str, ...] = (),
+    territories: tuple[str, ...] = (),
 ) -> Entry:
-    text = " ".join(filter(None, (code, label, description)))
-    return Entry(iri, kind, label, code, description or None, plan, fold(label), fold(text))
+    return Entry(iri, kind, label, code, description or None, plan, alt, territories)

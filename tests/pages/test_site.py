@@ -10,6 +10,7 @@ import rdflib
 
 from lodplan.pages.links import ServerLinks, StaticLinks
 from lodplan.pages.render import PageRenderer
+from lodplan.pages.search import Filters
 from lodplan.pages.site import SitePages
 from lodplan.publishing.representations import ResourceService
 from lodplan.store.base import DownloadFile, NamedGraph
@@ -143,15 +144,30 @@ def test_english_pages_prefer_english_labels_and_keep_the_language_in_links(site
     assert 'href="/plan/demo?lang=en"' in html
 
 
-def test_search_ignores_accents_and_case_and_groups_by_kind(site):
+def test_search_ignores_accents_and_case_and_marks_the_matched_words(site):
     with_accent = site.search("ÉCOLOGIE", links())
     without = site.search("ecologie", links())
     found = re.findall(r'<a href="(/plan/[^"]+)"', with_accent)
     assert found == re.findall(r'<a href="(/plan/[^"]+)"', without)
     assert "/plan/demo/element/1" in found
-    assert 'id="results-element"' in with_accent
+    assert re.search(r"<mark>[ÉéEe]cologie</mark>", with_accent, re.I)
     assert "Aucun résultat" in site.search("zzzz", links())
-    assert 'id="results-actor"' in site.search("ville de", links())
+    assert '<span class="badge">acteur</span>' in site.search("ville de", links())
+
+
+def test_search_filters_are_links_that_keep_the_query_and_can_be_removed(site):
+    html = site.search("ville", links())
+    kinds = re.findall(r'<a href="([^"]+)" data-facet="kind">', html)
+    assert kinds and all(href.startswith("/search?q=ville&amp;kind=") for href in kinds)
+    filtered = site.search("ville", links(), Filters(kind="actor"))
+    assert '<input type="hidden" name="kind" value="actor">' in filtered
+    assert 'href="/search?q=ville" aria-label="Retirer le filtre Acteurs"' in filtered
+    assert site.search("ville", links(), page=99) is None
+
+
+def test_search_escapes_what_the_query_and_the_data_hold(site):
+    html = site.search('<script>"x"</script> écologie', links())
+    assert '<script>"x"' not in html and "&lt;script&gt;" in html
 
 
 def test_static_links_are_relative_files(site):
@@ -251,3 +267,11 @@ def test_void_partitions_say_what_they_count_and_numbers_are_grouped(site):
     english = {f.label: [v.text for v in f.values] for f in _void_view(site, "en").facts}
     assert english["values per property"] == ["label: 1,350 values"]
     assert english["language"] == ["French"]
+
+
+def test_search_works_when_the_cache_folder_cannot_be_written(site, tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    elsewhere = SitePages(site.resources, site.renderer, search_dir=blocked / "cache")
+    assert "/plan/demo/element/1" in elsewhere.search("écologie", links())
+    assert not (blocked / "cache").exists()

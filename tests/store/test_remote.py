@@ -253,6 +253,8 @@ PAGE_QUERY_BINDINGS = {
     "territory-covering-plans": {"area": "territory/epci/200039865"},
     "territory-intercommunalities": {"territory": "territory/commune/57463"},
     "territory-published-plans": {"territory": "territory/epci/200039865"},
+    "search-plan": {"plan": "plan/metz-codev-actions"},
+    "actions-table": {"plan": "plan/pnfc-feuille-de-route"},
     **{
         f"element-{what}": {"element": "plan/mot-programme-2023/element/3.2.2/bons-a-tirer"}
         for what in ("budget", "identifiers", "indicators", "status", "themes")
@@ -284,3 +286,31 @@ def test_every_page_query_gives_the_rows_of_the_embedded_store(bundled_build, vi
     for name in names:
         here = rows(embedded, bundled_build.base, name)
         assert here == rows(remote, virtuoso_build.base, name), name
+
+
+def test_the_search_index_and_the_table_of_actions_are_those_of_the_embedded_store(
+    bundled_build, virtuoso_build
+):
+    """Made plan by plan from either store, the search's entries and the rows of the table
+    of actions are the same (their base IRIs aside)."""
+    from dataclasses import asdict
+
+    from lodplan.pages.actions import collect_actions
+    from lodplan.pages.search import collect_entries
+    from lodplan.store.embedded import EmbeddedStore
+
+    embedded = EmbeddedStore(bundled_build.store)
+    remote = RemoteStore(virtuoso_build.engine.endpoint(), virtuoso_build.base)
+
+    def made(store, base):
+        entries = sorted(
+            repr(asdict(e)).replace(base, "{base}") for e in collect_entries(store, "fr")
+        )
+        actions = sorted(
+            repr(asdict(a)).replace(base, "{base}") for a in collect_actions(store, "fr")
+        )
+        return entries, actions
+
+    here = made(embedded, bundled_build.base)
+    assert len(here[0]) > 1000 and len(here[1]) > 250
+    assert here == made(remote, virtuoso_build.base)

@@ -54,6 +54,7 @@ from lodplan.config import catalog_page_size_from_env, feed_page_size_from_env
 from lodplan.errors import LodplanError
 from lodplan.iris import IriMinter
 from lodplan.pages.accessibility import render_accessibility_page
+from lodplan.pages.actions import ActionFilters, actions_csv
 from lodplan.pages.charts import render_charts_page
 from lodplan.pages.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from lodplan.pages.labels import store_label, term_label
@@ -91,6 +92,8 @@ from lodplan.store.base import ReadableStore, Solution, StoreInfo, Term
 #: Written last at the export's root: a folder holding it may be replaced by a new export.
 EXPORT_MARKER = ".lodplan-export.json"
 EXPORT_FORMAT = 1
+#: The browser's Snowball stemmer, which assets/search.js loads before searching.
+STEMMER_FILE = "assets/vendor/snowball/french-stemmer.js"
 #: What each resource page offers besides HTML, as files beside it.
 RESOURCE_FORMATS = (
     DataFormat("JSON-LD", ".jsonld", "application/ld+json"),
@@ -104,8 +107,14 @@ CSV_COLUMNS = ("subject", "property", "property_label", "value", "value_type",
 CATALOG_FORMATS: tuple[MediaFormat, ...] = (TURTLE, JSONLD, RDFXML, NTRIPLES)
 VOID_FILES = ("void.ttl", ".well-known/void")  # Turtle; void.jsonld besides
 SEARCH_MESSAGES = {"results": "search.results", "none": "search.none",
-                   "too_short": "search.too_short", "more": "search.more",
-                   "in_plan": "search.in_plan", "loading": "export.search.loading",
+                   "too_short": "search.too_short", "in_plan": "search.in_plan",
+                   "did_you_mean": "search.did_you_mean", "filtered": "search.filtered",
+                   "remove_filter": "search.remove_filter", "filters": "search.filters",
+                   "facet.kind": "search.facet.kind", "facet.plan": "search.facet.plan",
+                   "facet.territory": "search.facet.territory", "pages": "search.pages",
+                   "showing": "paging.showing", "previous": "paging.previous",
+                   "next": "paging.next", "page": "paging.page",
+                   "loading": "export.search.loading",
                    "unavailable": "export.search.unavailable"}  # fmt: skip
 PROGRESS_EVERY = 250  # resources
 
@@ -302,6 +311,12 @@ class _SiteWriter:
             "validation": partial(render_validation_index, store, renderer),
             "accessibility": partial(render_accessibility_page, renderer),
         }
+        pages["actions"] = partial(self._actions_page, None)
+        for plan in self.site.actions_table(DEFAULT_LANGUAGE).plans():
+            if plan.iri.startswith(self.base):
+                pages[local_file(plan.iri, self.base) + "/actions"] = partial(
+                    self._actions_page, plan.iri
+                )
         for report_id in validation_report_ids(store):
             pages[validation_page_name(report_id)] = partial(
                 _validation_page, store, renderer, report_id
@@ -339,10 +354,27 @@ class _SiteWriter:
             "index": links.file(_search_index_file(links.lang)),
             "messages": {name: t.raw(key) for name, key in SEARCH_MESSAGES.items()},
             "kinds": {kind: t(f"kind.{kind}") for kind in KINDS},
+            "kind_names": {kind: t(f"kind.{kind}.one") for kind in KINDS},
+            "stemmer": links.file(STEMMER_FILE),
         }
         return self.renderer.render(
-            "search_static.html", links, results=None, query="", search_config=config
+            "search_static.html",
+            links,
+            results=None,
+            query="",
+            filters=None,
+            search_config=config,
         )
+
+    def _actions_page(self, plan: str | None, links: Links, number: int = 1) -> str | None:
+        """The table of actions (of every plan, or of ``plan``) unfiltered, page ``number``,
+        with its CSV beside it (the filters need the server)."""
+        name = "actions.csv" if plan is None else local_file(plan, self.base) + "/actions.csv"
+        filters = ActionFilters(plan=plan)
+        if number == 1 and links.lang == DEFAULT_LANGUAGE:
+            table = self.site.actions_table(links.lang)
+            self._write(name, "".join(actions_csv(table.rows(filters))).encode("utf-8"))
+        return self.site.actions(links, filters, number, static=True, csv_file=links.file(name))
 
     def _sparql_page(self, links: Links) -> str:
         return render_sparql_page(
@@ -422,18 +454,15 @@ class _SiteWriter:
         self._write(f"{name}.csv", description_csv(self.store, stable_blank_nodes(triples)))
 
     def _search_indexes(self) -> None:
-        """``search-index.<lang>.json``: what ``assets/search.js`` searches, with the
-        text folded as the server folds it and each link from the search page."""
+        """``search-index.<lang>.json``: what ``assets/search.js`` searches (the entries
+        of the server's index, each with the link to its page from the search page, and
+        the settings of the search), so that it finds and ranks as the server does."""
         for lang in LANGUAGES:
             links = self._recording(_page_file("search", lang), lang)
-            entries = self.site.search_index(lang)
-            records = []
-            for entry, record in zip(entries, index_document(entries), strict=True):
-                href = links.resource(entry.iri)
-                if href is not None:
-                    folded = {"folded_label": entry.folded_label, "folded_text": entry.folded_text}
-                    records.append({**record, "href": href, **folded})
-            body = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
+            # every entry, even one with no page, so that frequencies are the server's
+            entries = self.site.search_index(lang).entries()
+            document = index_document(entries, [links.resource(entry.iri) for entry in entries])
+            body = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
             self._write(_search_index_file(lang), body.encode("utf-8"))
 
     def _catalog(self) -> None:

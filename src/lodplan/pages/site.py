@@ -16,26 +16,52 @@ is given (:class:`lodplan.pages.limits.TimeLimitedStore`).
 from __future__ import annotations
 
 import logging
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlencode
 
+from lodplan.pages.actions import (
+    SORTS,
+    ActionFilters,
+    ActionTable,
+    collect_actions,
+    table_file,
+)
 from lodplan.pages.charts import charts_page, plan_axis_chart, plan_timeline, render_charts
-from lodplan.pages.i18n import LANGUAGES
+from lodplan.pages.formats import date_text
+from lodplan.pages.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from lodplan.pages.limits import PageQueryTimeoutError
-from lodplan.pages.links import Links, ServerLinks
+from lodplan.pages.links import Links, ServerLinks, local_file
 from lodplan.pages.paging import PAGE_SIZE, Paged, page_of
 from lodplan.pages.plans import PlanCard, every_plan_counts, plan_list, with_counts
 from lodplan.pages.render import PageRenderer
 from lodplan.pages.resource_page import ResourcePages, ResourceView
-from lodplan.pages.search import MAX_QUERY_LENGTH, Entry, SearchResults, build_index, search
+from lodplan.pages.search import (
+    KINDS,
+    MAX_QUERY_LENGTH,
+    NO_FILTERS,
+    Filters,
+    SearchIndex,
+    SearchResults,
+    cache_dir,
+    collect_entries,
+    index_file,
+    search,
+    search_link,
+)
 from lodplan.pages.share import page_meta
 from lodplan.publishing.downloads import DUMP_NAME
 from lodplan.publishing.representations import LRUCache, ResourceService
 from lodplan.store.base import ReadableStore
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEFAULT_CACHE_SIZE = 2048
 SEARCH_CACHE_SIZE = 512  # answered searches kept per build (the index is scanned once each)
@@ -77,9 +103,11 @@ class SitePages:
         formats: Sequence[DataFormat] = SERVER_FORMATS,
         cache_size: int = DEFAULT_CACHE_SIZE,
         store: ReadableStore | None = None,
+        search_dir: Path | None = None,
     ) -> None:
         """``store``: what the pages query (default: the resources' store); the server
-        gives the same store within a page time limit."""
+        gives the same store within a page time limit. ``search_dir``: where the search
+        indexes are kept (default: :func:`~lodplan.pages.search.cache_dir`)."""
         self.resources = resources
         self.store = store or resources.store
         self.renderer = renderer
@@ -87,9 +115,12 @@ class SitePages:
         self._views = ResourcePages(self.store)
         self._html = LRUCache(cache_size)
         self._indexes = LRUCache(4)
+        self._tables = LRUCache(4)
         self._plans = LRUCache(4)
         self._counts: tuple[str, dict[str, dict[str, int]]] | None = None  # build, counts
         self._searches = LRUCache(SEARCH_CACHE_SIZE)
+        self.search_dir = search_dir
+        self._private_cache: Path | None = None
 
     def home(self, links: Links, page: int = 1) -> str | None:
         """Page ``page`` of the home page's list of plans; ``None`` past its last page."""
@@ -126,21 +157,120 @@ class SitePages:
         key = ("resource", iri, links, tuple(alternates), page)
         return self._cached(key, lambda: self._resource(iri, triples, links, alternates, page))
 
-    def search(self, query: str, links: Links) -> str:
-        results = self.search_results(query, links.lang) if query else None
-        return self.renderer.render("search.html", links, results=results, query=query)
+    def search(
+        self, query: str, links: Links, filters: Filters = NO_FILTERS, page: int = 1
+    ) -> str | None:
+        """The search page: page ``page`` of the results of ``query`` with ``filters``;
+        ``None`` past the last page."""
+        results = self.search_results(query, links.lang, filters) if query else None
+        hits = results.page(page) if results is not None else None
+        if results is not None and hits is None:
+            return None
+        return self.renderer.render(
+            "search.html",
+            links,
+            results=results,
+            hits=hits,
+            query=query,
+            filters=filters,
+            kinds=KINDS,
+            search_link=partial(search_link, links, query, filters),
+        )
 
-    def search_results(self, query: str, lang: str) -> SearchResults:
+    def search_results(self, query: str, lang: str, filters: Filters = NO_FILTERS) -> SearchResults:
         """The results of ``query`` (as :func:`~lodplan.pages.search.search` reads it: its
-        first characters), kept per build: a search asked again does not scan the index."""
+        first characters), kept per build: a search asked again is not run again."""
         query = query.strip()[:MAX_QUERY_LENGTH]
-        key = (self.resources.build_id(), lang, query)
-        return self._searches.get_or_compute(key, lambda: search(self.search_index(lang), query))
+        key = (self.resources.build_id(), lang, query, filters)
+        return self._searches.get_or_compute(
+            key, lambda: search(self.search_index(lang), query, filters)
+        )
 
-    def search_index(self, lang: str) -> list[Entry]:
-        """The search index of the current build in ``lang``."""
-        key = (self.resources.build_id(), lang)
-        return self._indexes.get_or_compute(key, lambda: build_index(self.store, lang))
+    def search_index(self, lang: str) -> SearchIndex:
+        """The search index of the current build in ``lang``: its file, made by the first
+        process that needs it (:func:`~lodplan.pages.search.index_file`)."""
+        info = self.store.info()
+        key = (info.build_id, lang)
+
+        def opened() -> SearchIndex:
+            return self._in_cache(
+                lambda folder: SearchIndex.open_or_build(
+                    index_file(folder, info, lang), lambda: collect_entries(self.store, lang)
+                )
+            )
+
+        return self._indexes.get_or_compute(key, opened)
+
+    def actions_table(self, lang: str) -> ActionTable:
+        """The table of actions of the current build in ``lang``: its file, made by the
+        first process that needs it (:func:`~lodplan.pages.actions.table_file`)."""
+        info = self.store.info()
+
+        def opened() -> ActionTable:
+            return self._in_cache(
+                lambda folder: ActionTable.open_or_build(
+                    table_file(folder, info, lang), lambda: collect_actions(self.store, lang)
+                )
+            )
+
+        return self._tables.get_or_compute((info.build_id, lang), opened)
+
+    def _in_cache(self, make: Callable[[Path], T]) -> T:
+        """``make(folder)`` in the cache folder; in a folder of this process's own when
+        that one cannot be written (the site keeps working, each process making its own)."""
+        folder = self.search_dir or cache_dir()
+        try:
+            return make(folder)
+        except OSError as error:
+            if self._private_cache is None:
+                self._private_cache = Path(tempfile.mkdtemp(prefix="lodplan-cache-"))
+            logger.warning("cannot write in %s (%s); using %s", folder, error, self._private_cache)
+            return make(self._private_cache)
+
+    def actions(
+        self,
+        links: Links,
+        filters: ActionFilters,
+        page: int = 1,
+        *,
+        static: bool = False,
+        csv_file: str | None = None,
+    ) -> str | None:
+        """Page ``page`` of the table of actions with ``filters`` (those of one plan when
+        ``filters.plan`` is set); ``None`` past its last page. ``static``: a static
+        export's (no filter form)."""
+        table = self.actions_table(links.lang)
+        rows = table.page(filters, page)
+        if rows is None:
+            return None
+        plan_label = table.label(filters.plan) if filters.plan else None
+        path = links.numbered(1).partition("?")[0]
+
+        def link(format: str | None = None, **changes: object) -> str:
+            """This table with ``changes`` to its filters (on page 1)."""
+            pairs = filters.query(**changes)
+            if format:
+                pairs.append(("format", format))
+            if links.lang != DEFAULT_LANGUAGE:
+                pairs.append(("lang", links.lang))
+            return f"{path}?{urlencode(pairs)}" if pairs else path
+
+        return self.renderer.render(
+            "actions.html",
+            links,
+            rows=rows,
+            filters=filters,
+            options=table.options(filters.plan),
+            plans=table.plans(),
+            plan_label=plan_label,
+            label=table.label,
+            sorts=list(SORTS),
+            static=static,
+            csv_file=csv_file,
+            link=link,
+            path=path,
+            date_text=date_text,
+        )
 
     def charts(self, links: Links, page: int = 1) -> str | None:
         """Page ``page`` of the ``/charts`` page; ``None`` past its last page."""
@@ -192,7 +322,7 @@ class SitePages:
         for lang in LANGUAGES:
             for compute in (self.plans, lambda lang: self.plan_counts(),
                             lambda lang: charts_page(self.store, lang),
-                            self.search_index):  # fmt: skip
+                            self.search_index, self.actions_table):  # fmt: skip
                 while True:  # a late query goes on: asking again waits for its answer
                     try:
                         compute(lang)
@@ -251,12 +381,16 @@ class SitePages:
         view = self._views.view(iri, triples, links.lang, page)
         if view is None:
             return None
-        charts = {}
+        charts: dict[str, object] = {}
         if view.kind == "plan":  # where people would rather look than read
             charts = {
                 "axis_chart": plan_axis_chart(view.tree, iri, view.title),
                 "timeline_chart": plan_timeline(self.store, iri, view.title, links.lang),
             }
+            if iri.startswith(self.store.info().base_iri) and any(
+                node.action_count for node in view.tree
+            ):  # its table of actions (/plan/<id>/actions)
+                charts["actions_page"] = local_file(iri, self.store.info().base_iri) + "/actions"
         info = self.store.info()
         title = f"{view.code} {view.title}" if view.code else view.title
         if view.breadcrumb and view.breadcrumb[0].iri != iri:  # an element: and its plan

@@ -6,6 +6,7 @@ of this request (:func:`page_links`) and the language asked by ``?lang=``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,9 +14,11 @@ from flask import Blueprint, Response, abort, request, send_from_directory
 
 from lodplan.bundled import site_dir
 from lodplan.pages.accessibility import render_accessibility_page
+from lodplan.pages.actions import ACTION_PARAMETERS, ActionFilterError, ActionFilters, actions_csv
 from lodplan.pages.i18n import normalise_language
 from lodplan.pages.links import ServerLinks
 from lodplan.pages.paging import page_number
+from lodplan.pages.search import KINDS, Filters
 from lodplan.publishing.negotiation import HTML
 from lodplan.web.services import services
 
@@ -24,7 +27,12 @@ blueprint = Blueprint("pages", __name__)
 ASSETS_DIR = "assets"
 #: Query parameters that choose what a page shows, by page (kept in its language
 #: links); any other parameter is dropped, so it cannot make a new cache entry.
-PAGE_PARAMETERS = {"resource": ("iri",), "search": ("q",), "sparql": ("example",)}
+PAGE_PARAMETERS = {
+    "resource": ("iri",),
+    "search": ("q", "kind", "plan", "territory"),
+    "sparql": ("example",),
+    "actions": ACTION_PARAMETERS,
+}
 #: Kept on every page: the page of its long list (home, charts, an actor's involvements…).
 PAGING_PARAMETER = "page"
 
@@ -45,9 +53,57 @@ def asset(name: str) -> Response:
 
 @blueprint.get("/search")
 def search() -> Response:
-    """Search across plans: ``?q=`` words, accents and case ignored."""
+    """Search across plans: ``?q=`` words, accents and case ignored; ``kind``, ``plan``
+    and ``territory`` filter the results (an unknown kind is ignored)."""
     links = page_links()
-    return html_response(services().site.search(request.args.get("q", ""), links), links.lang)
+    kind = request.args.get("kind") or None
+    filters = Filters(
+        kind=kind if kind in KINDS else None,
+        plan=request.args.get("plan") or None,
+        territory=request.args.get("territory") or None,
+    )
+    html = services().site.search(request.args.get("q", ""), links, filters, requested_page())
+    if html is None:
+        abort(404)
+    return html_response(html, links.lang)
+
+
+@blueprint.get("/actions")
+def actions() -> Response:
+    """The table of the actions of every plan: filters, order and page in the query
+    string; ``?format=csv``: every row of the filtered view as CSV."""
+    return _actions(None)
+
+
+@blueprint.get("/plan/<plan_id>/actions")
+def plan_actions(plan_id: str) -> Response:
+    """The table of the actions of one plan (``{base}plan/<plan_id>``)."""
+    return _actions(services().store.info().base_iri + "plan/" + plan_id)
+
+
+def _actions(plan: str | None) -> Response:
+    web = services()
+    try:
+        filters = ActionFilters.from_args(request.args)
+    except ActionFilterError as error:
+        abort(400, description=str(error))
+    if plan is not None:
+        filters = replace(filters, plan=plan)
+    links = page_links()
+    table = web.site.actions_table(links.lang)
+    if filters.plan is not None and filters.plan not in {ref.iri for ref in table.plans()}:
+        abort(404)
+    if request.args.get("format") == "csv":
+        name = "actions.csv" if plan is None else f"actions-{plan.rsplit('/', 1)[-1]}.csv"
+        response = Response(
+            actions_csv(table.rows(filters)), content_type="text/csv; charset=utf-8"
+        )
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    html = web.site.actions(links, filters, requested_page())
+    if html is None:
+        abort(404)
+    return html_response(html, links.lang)
 
 
 @blueprint.get("/accessibility")
@@ -71,7 +127,8 @@ def page_links() -> ServerLinks:
     """The links of the page answering the current request."""
     web = services()
     current = request.path.lstrip("/")  # request.path is under the mount point already
-    kept = (*PAGE_PARAMETERS.get(current, ()), PAGING_PARAMETER)
+    page = "actions" if current.endswith("actions") else current  # every table of actions
+    kept = (*PAGE_PARAMETERS.get(page, ()), PAGING_PARAMETER)
     query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k in kept])
     if query:
         current += "?" + query
