@@ -39,10 +39,12 @@ PAGES = {
     "plan": "/plan/mot-programme-2023",
     "action": "/plan/mot-programme-2023/element/3.2.2/bons-a-tirer",
     "actor": "/actor/mot",
-    "territory": "/territory/epci/245400601",
+    "territory": "/territory/epci/200039865",  # Metz Métropole: its 46 communes
+    "commune": "/territory/commune/57463",  # Metz: its EPCI, the plans covering it
     "concept": "/resource?iri=https://w3id.org/lodplan/code/element-kind/action",
     "source": "/source/mot-programme-2023",
     "search": "/search?q=metz",
+    "actions": "/actions",
     "charts": "/charts",
     "sparql": "/sparql",
     "ontology": "/ontology",

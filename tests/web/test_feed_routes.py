@@ -40,7 +40,7 @@ def test_a_client_without_preference_gets_turtle_and_the_stream(client):
     response = client.get("/feed")
     assert response.status_code == 200
     assert response.mimetype == "text/turtle"
-    assert response.headers["Vary"] == "Accept"
+    assert response.headers["Vary"] == "Accept, Accept-Encoding"  # negotiated, compressed
     assert response.headers["Cache-Control"] == "no-cache"
     stream = Graph().parse(data=response.data, format="turtle")
     view = stream.value(URIRef(B + "feed"), URIRef(TREE + "view"))

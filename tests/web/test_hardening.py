@@ -229,6 +229,9 @@ ENGLISH = [
 
 
 def _outside_english_parts(html: str) -> str:
+    """What a reader of the French page reads: not the parts marked English, nor the
+    editor's configuration (its map from YASGUI's English texts to the page's)."""
+    html = re.sub(r'<script type="application/json"[^>]*>.*?</script>', "", html, flags=re.DOTALL)
     return re.sub(r'<(\w+) lang="en"[^>]*>.*?</\1>', "", html, flags=re.DOTALL)
 
 

@@ -34,7 +34,6 @@ from lodplan.pages.actions import (
     table_file,
 )
 from lodplan.pages.charts import charts_page, plan_axis_chart, plan_timeline, render_charts
-from lodplan.pages.formats import date_text
 from lodplan.pages.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from lodplan.pages.limits import PageQueryTimeoutError
 from lodplan.pages.links import Links, ServerLinks, local_file
@@ -269,7 +268,6 @@ class SitePages:
             csv_file=csv_file,
             link=link,
             path=path,
-            date_text=date_text,
         )
 
     def charts(self, links: Links, page: int = 1) -> str | None:
