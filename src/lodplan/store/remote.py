@@ -450,32 +450,41 @@ DESCRIBE_DEPTH = 4  # lodplan's deepest part: a stated fact's source's selector 
 
 
 def describe_query(iri: str) -> str:
-    """A CONSTRUCT of everything :meth:`RemoteStore.describe` returns, in one query."""
+    """A CONSTRUCT of everything :meth:`RemoteStore.describe` returns, in one query.
+
+    Each branch walks from the resource one link at a time, each further link in an
+    ``OPTIONAL`` nested in the previous one: engines evaluate an ``OPTIONAL`` after
+    what it extends, so the walk starts from the resource. Written as one flat join,
+    Virtuoso 7 given a list of graphs may start from the far end (every triple of the
+    list whose object passes the filter) and take minutes (docs/performance.md).
+    """
     resource = sparql_iri(iri)
     own = (
         f'(isBlank(?{{v}}) || STRSTARTS(STR(?{{v}}), CONCAT(STR({resource}), "#")) '
         f'|| CONTAINS(STR(?{{v}}), "/{SKOLEM_PATH}"))'
     )
-    branches = [f"{{ VALUES ?s {{ {resource} }} ?s ?p ?o }}"]
-    for depth in range(1, DESCRIBE_DEPTH + 1):
-        chain, previous = [], resource
-        for step in range(1, depth + 1):
-            node = "?s" if step == depth else f"?n{step}"
-            chain.append(f"{previous} ?l{step} {node} . FILTER{own.format(v=node[1:])}")
-            previous = node
-        branches.append("{ " + " ".join(chain) + " ?s ?p ?o }")
+
+    def walk(start: str, links: int, link: str, node: str) -> str:
+        """From ``start``, ``links`` links to parts, the last one bound to ``?s``."""
+        steps = []
+        for step in range(1, links + 1):
+            target = "?s" if step == links else f"?{node}{step}"
+            steps.append(f"{start} ?{link}{step} {target} . FILTER{own.format(v=target[1:])}")
+            start = target
+        nested = "OPTIONAL { ?s ?p ?o }"
+        for step in reversed(steps[1:]):
+            nested = f"OPTIONAL {{ {step} {nested} }}"
+        return f"{steps[0]} {nested}"
+
+    branches = [f"VALUES ?s {{ {resource} }} ?s ?p ?o"]
+    branches += [walk(resource, depth, "l", "n") for depth in range(1, DESCRIBE_DEPTH + 1)]
     # A statement is found in its graph: given a list of graphs, Virtuoso 7 otherwise
     # joins it by hashing every triple of the list (seconds per plan, docs/performance.md)
     stated = f"GRAPH ?g {{ ?t {sparql_iri(RDF_SUBJECT)} {resource} . FILTER{own.format(v='t')} }}"
-    branches.append(f"{{ {stated} BIND(?t AS ?s) ?s ?p ?o }}")
+    branches.append(f"{stated} BIND(?t AS ?s) OPTIONAL {{ ?s ?p ?o }}")
     for depth in range(1, 3):  # a statement's source and its selectors
-        chain, previous = [stated], "?t"
-        for step in range(1, depth + 1):
-            node = "?s" if step == depth else f"?m{step}"
-            chain.append(f"{previous} ?k{step} {node} . FILTER{own.format(v=node[1:])}")
-            previous = node
-        branches.append("{ " + " ".join(chain) + " ?s ?p ?o }")
-    return "CONSTRUCT { ?s ?p ?o } WHERE {\n  " + "\n  UNION ".join(branches) + "\n}"
+        branches.append(f"{stated} {walk('?t', depth, 'k', 'm')}")
+    return "CONSTRUCT { ?s ?p ?o } WHERE {\n  { " + " }\n  UNION { ".join(branches) + " }\n}"
 
 
 def _is_statement_about(
