@@ -2,7 +2,7 @@
 dark colour schemes, on a computer and on a phone: no critical and no serious violation.
 
 axe-core is pinned by tests/support/axe/ and installed into ``.axe/`` by
-``tests/support/axe_env.py`` (``.ci/run`` does it first; the tests do it when it is
+``tests/support/npm_env.py`` (``.ci/run`` does it first; the tests do it when it is
 missing). Its script is evaluated in each page by Playwright (not added as a <script>:
 the site's Content-Security-Policy refuses inline scripts). Each checked page is
 screenshot into test-artifacts/screenshots/. What these tests check is what the
@@ -19,7 +19,7 @@ import pytest
 from lodplan.pages.accessibility import bundled_statement
 from lodplan.pages.i18n import bundled_messages
 from tests.browser.visit import missing
-from tests.support import axe_env
+from tests.support.npm_env import AXE
 
 try:
     from playwright.sync_api import expect
@@ -74,10 +74,10 @@ RUN_AXE = """async (tags) => {
 
 @pytest.fixture(scope="session")
 def axe_script() -> str:
-    problem = axe_env.install()
+    problem = AXE.install()
     if problem:
         missing(f"axe-core ({problem})")
-    return axe_env.script().read_text(encoding="utf-8")
+    return AXE.path().read_text(encoding="utf-8")
 
 
 def blocking_violations(page: Page, axe_script: str) -> list[str]:

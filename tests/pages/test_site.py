@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 import rdflib
 
+from lodplan.pages.actions import ActionFilters, table_file
 from lodplan.pages.links import ServerLinks, StaticLinks
 from lodplan.pages.render import PageRenderer
-from lodplan.pages.search import Filters
+from lodplan.pages.search import Filters, index_file
 from lodplan.pages.site import SitePages
 from lodplan.publishing.representations import ResourceService
 from lodplan.store.base import DownloadFile, NamedGraph
@@ -275,3 +276,38 @@ def test_search_works_when_the_cache_folder_cannot_be_written(site, tmp_path):
     elsewhere = SitePages(site.resources, site.renderer, search_dir=blocked / "cache")
     assert "/plan/demo/element/1" in elsewhere.search("écologie", links())
     assert not (blocked / "cache").exists()
+
+
+def test_the_files_of_builds_no_longer_served_leave_the_cache_folder(tmp_path):
+    """The current build's search index and table of actions, and the previous build's
+    (a request may still read it), stay; older ones go; other stores' files stay."""
+    graph = rdflib.Graph().parse(FIXTURES / "demo.ttl")
+    ntriples = graph.serialize(format="nt").encode()
+    root, cache = tmp_path / "store", tmp_path / "cache"
+    other = cache / "search-0123456789abcdef01234567-fr-v3.sqlite"  # another store's
+    builds = []
+    for number in (1, 2, 3):
+        EmbeddedPublisher(root).publish(
+            [NamedGraph(BASE + "graph/plan/demo", ntriples, len(graph))],
+            base_iri=BASE,
+            build_id=f"site-{number}",
+        )
+        if number == 1:
+            store = EmbeddedStore(root)
+            resources = ResourceService(store, base_iri=BASE)
+            pages = SitePages(resources, PageRenderer(), search_dir=cache)
+        assert "/plan/demo/element/1" in pages.search("écologie", links())
+        assert pages.actions(links(), ActionFilters()) is not None
+        info = store.info()
+        assert info.build_id == f"site-{number}"
+        builds.append([index_file(cache, info, "fr"), table_file(cache, info, "fr")])
+        other.touch()
+    assert [[path.exists() for path in files] for files in builds] == [
+        [False, False],
+        [True, True],
+        [True, True],
+    ]
+    assert other.exists()
+    assert sorted(path.name for path in cache.iterdir()) == sorted(
+        [other.name] + [path.name for files in builds[1:] for path in files]
+    )

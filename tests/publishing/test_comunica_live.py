@@ -27,7 +27,7 @@ from collections import Counter
 import pytest
 from pyoxigraph import Literal, QuerySolutions, RdfFormat, Store, parse
 
-from tests.support import comunica_env
+from tests.support.npm_env import COMUNICA
 from tests.support.server import running_server
 
 pytestmark = pytest.mark.e2e
@@ -48,13 +48,13 @@ WHERE {{ ?action a lodplan:Action ; lodplan:inPlan <{plan_iri}> }}"""
 
 @pytest.fixture(scope="module")
 def comunica() -> str:
-    problem = comunica_env.install()
+    problem = COMUNICA.install()
     if problem:
         message = f"Comunica (npm @comunica/query-sparql) could not be installed: {problem}"
         if os.environ.get("CI"):
             pytest.fail(message + "; .ci/run installs it")
         pytest.skip(message)
-    return str(comunica_env.program())
+    return str(COMUNICA.path())
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ from lodplan.build import build
 from lodplan.pages.export import export_site
 from lodplan.publishing.changes import SOURCE_DATE_EPOCH, ChangeLog, served_change_log
 from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
-from tests.support import ldes_client_env
+from tests.support.npm_env import LDES_CLIENT
 from tests.support.server import free_port, running_server
 
 pytestmark = pytest.mark.e2e
@@ -47,13 +47,13 @@ CLIENT_TIMEOUT_S = 120
 
 @pytest.fixture(scope="module")
 def client() -> str:
-    problem = ldes_client_env.install()
+    problem = LDES_CLIENT.install()
     if problem:
         message = f"the LDES client (npm ldes-client) could not be installed: {problem}"
         if os.environ.get("CI"):
             pytest.fail(message + "; .ci/run installs it")
         pytest.skip(message)
-    return str(ldes_client_env.program())
+    return str(LDES_CLIENT.path())
 
 
 @pytest.fixture(scope="module")

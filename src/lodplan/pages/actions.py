@@ -5,8 +5,8 @@ paged, and downloadable as the CSV of exactly the rows of the filtered view.
 
 The table is made once per build and language, plan by plan (``site/queries/
 actions-table.rq`` and ``plan-elements.rq`` with the plan bound: no query spans every
-plan), into a SQLite file named by the build (beside the search index,
-:func:`lodplan.pages.search.cache_dir`). A request is then answered by SQLite: its
+plan), into a SQLite file named by the build (beside the search index:
+:mod:`lodplan.pages.build_files`). A request is then answered by SQLite: its
 filters are bound parameters of a fixed statement, its order one of
 :data:`SORTS`, its page a ``LIMIT``: bounded whatever the number of plans.
 """
@@ -16,19 +16,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import secrets
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
-from hashlib import sha256
 from pathlib import Path
 
 from pyoxigraph import Literal
 
 from lodplan.errors import LodplanError
+from lodplan.pages.build_files import BuildFile, build_file, write_sqlite
 from lodplan.pages.labels import pick, store_label
 from lodplan.pages.paging import Paged
 from lodplan.pages.queries import group_rows, integer, run, text
@@ -297,9 +295,8 @@ def date_key(value: str | None) -> str | None:
 
 
 def table_file(folder: Path, info: StoreInfo, lang: str) -> Path:
-    """The table of one build in one language (named as the search index)."""
-    key = sha256(f"{info.build_id}\n{info.base_iri}\n{info.built_at}".encode()).hexdigest()[:24]
-    return folder / f"actions-{key}-{lang}-v{TABLE_FORMAT}.sqlite"
+    """The table of one build in one language (:func:`lodplan.pages.build_files.build_file`)."""
+    return build_file(folder, "actions", info, lang, TABLE_FORMAT)
 
 
 _SCHEMA = """
@@ -359,23 +356,17 @@ _LINK_FILTERS = (
 )
 
 
-class ActionTable:
-    """The actions of one build in one language, in a SQLite file."""
+class ActionTable(BuildFile[ActionRow]):
+    """The actions of one build in one language, in a SQLite file (made once:
+    :meth:`open_or_build`)."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
+        super().__init__(path)
         self._options: dict[str | None, dict[str, list[Option]]] = {}  # by plan
 
-    @classmethod
-    def open_or_build(cls, path: Path, collect: Callable[[], Iterable[ActionRow]]) -> ActionTable:
-        """The table at ``path``, written first from ``collect()`` if there is none (into
-        a new file renamed into place)."""
-        if not path.is_file():
-            write_table(path, collect())
-        return cls(path)
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+    @staticmethod
+    def write(path: Path, items: Iterable[ActionRow]) -> None:
+        write_table(path, items)
 
     def plans(self) -> list[Ref]:
         """The plans that have actions, by label."""
@@ -467,31 +458,23 @@ def _order(filters: ActionFilters) -> str:
 
 def write_table(path: Path, actions: Iterable[ActionRow]) -> None:
     """Write the table of ``actions`` at ``path`` (atomically)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fresh = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}")
-    try:
-        db = sqlite3.connect(fresh)
-        try:
-            db.executescript(_SCHEMA)
-            for number, row in enumerate(actions, 1):
-                db.execute(
-                    "INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (number, row.iri, row.plan.iri, row.plan.label, row.position,
-                     fold(row.label), row.status.iri if row.status else None,
-                     row.status.label if row.status else None, date_key(row.end), row.record()),
-                )  # fmt: skip
-                links = [("actor", i.actor.iri, i.actor.label, i.role.iri if i.role else None,
-                          i.role.label if i.role else None) for i in row.involvements]  # fmt: skip
-                links += [("theme", t.iri, t.label, None, None) for t in row.themes]
-                links += [("territory", t.iri, t.label, None, None) for t in row.territories]
-                db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?)",
-                               [(number, *link) for link in links])  # fmt: skip
-            db.commit()
-        finally:
-            db.close()
-        fresh.replace(path)
-    finally:
-        fresh.unlink(missing_ok=True)
+
+    def fill(db: sqlite3.Connection) -> None:
+        for number, row in enumerate(actions, 1):
+            db.execute(
+                "INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (number, row.iri, row.plan.iri, row.plan.label, row.position,
+                 fold(row.label), row.status.iri if row.status else None,
+                 row.status.label if row.status else None, date_key(row.end), row.record()),
+            )  # fmt: skip
+            links = [("actor", i.actor.iri, i.actor.label, i.role.iri if i.role else None,
+                      i.role.label if i.role else None) for i in row.involvements]  # fmt: skip
+            links += [("theme", t.iri, t.label, None, None) for t in row.themes]
+            links += [("territory", t.iri, t.label, None, None) for t in row.territories]
+            db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?)",
+                           [(number, *link) for link in links])  # fmt: skip
+
+    write_sqlite(path, _SCHEMA, fill)
 
 
 def actions_csv(rows: Iterable[ActionRow]) -> Iterator[str]:

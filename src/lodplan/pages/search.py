@@ -32,24 +32,21 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import secrets
 import sqlite3
-import tempfile
 import threading
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from hashlib import sha256
 from pathlib import Path
 from urllib.parse import urlencode
 
 import snowballstemmer
 from pyoxigraph import Literal
 
+from lodplan.pages.build_files import BuildFile, build_file, write_sqlite
 from lodplan.pages.i18n import DEFAULT_LANGUAGE
 from lodplan.pages.labels import pick
 from lodplan.pages.links import Links
@@ -118,7 +115,6 @@ MAX_SUGGESTION_TRIES = 10  # close words tried for an unknown word
 #: (the total stays exact). The static export, smaller, scores every match.
 MAX_SCORED = 5000
 INDEX_FORMAT = 3
-CACHE_ENV = "LODPLAN_CACHE_DIR"
 
 #: Runs of letters and digits (Python's \w without "_": categories L* and N*).
 WORD = re.compile(r"[^\W_]+")
@@ -258,18 +254,9 @@ def _pick(values: list, lang: str) -> str | None:
 # --- the index file ---------------------------------------------------------------
 
 
-def cache_dir() -> Path:
-    """Where search indexes are kept: ``$LODPLAN_CACHE_DIR``, else a folder of the
-    system's temporary directory."""
-    configured = os.environ.get(CACHE_ENV)
-    return Path(configured) if configured else Path(tempfile.gettempdir()) / "lodplan-cache"
-
-
 def index_file(folder: Path, info: StoreInfo, lang: str) -> Path:
-    """The index of one build in one language: named by the build's identity, base IRI
-    and time (two builds of the same data under other IRIs, or in two stores, differ)."""
-    key = sha256(f"{info.build_id}\n{info.base_iri}\n{info.built_at}".encode()).hexdigest()[:24]
-    return folder / f"search-{key}-{lang}-v{INDEX_FORMAT}.sqlite"
+    """The index of one build in one language (:func:`lodplan.pages.build_files.build_file`)."""
+    return build_file(folder, "search", info, lang, INDEX_FORMAT)
 
 
 _SCHEMA = """
@@ -281,27 +268,20 @@ CREATE TABLE vocabulary(word TEXT PRIMARY KEY, entries INTEGER NOT NULL) WITHOUT
 """
 
 
-class SearchIndex:
+class SearchIndex(BuildFile[Entry]):
     """The entries of one build in one language, in a SQLite file with an FTS5 table of
     their words and stems (made once: :meth:`open_or_build`)."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
+        super().__init__(path)
         with self._connect() as db:
             self.size = db.execute("SELECT count(*) FROM entries").fetchone()[0]
         self._plans: dict[str, str] | None = None
         self._labels: dict[str, str] | None = None
 
-    @classmethod
-    def open_or_build(cls, path: Path, collect: Callable[[], Iterable[Entry]]) -> SearchIndex:
-        """The index at ``path``, written first from ``collect()`` if there is none (into a
-        new file renamed into place: readers see a whole index or none)."""
-        if not path.is_file():
-            write_index(path, collect())
-        return cls(path)
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+    @staticmethod
+    def write(path: Path, items: Iterable[Entry]) -> None:
+        write_index(path, items)
 
     def entries(self) -> list[Entry]:
         """Every entry (the static export writes them as JSON)."""
@@ -361,33 +341,25 @@ class SearchIndex:
 
 def write_index(path: Path, entries: Iterable[Entry]) -> None:
     """Write the index of ``entries`` at ``path`` (atomically)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fresh = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}")
-    try:
-        db = sqlite3.connect(fresh)
-        try:
-            db.executescript(_SCHEMA)
-            vocabulary: Counter[str] = Counter()
-            for number, entry in enumerate(entries, 1):
-                tokens = entry.field_words()
-                found = sorted({w for _, field_words in tokens for w in field_words})
-                vocabulary.update(found)
-                record = {**entry.record(), "tokens": tokens}
-                db.execute(
-                    "INSERT INTO entries VALUES (?, ?, ?)",
-                    (number, entry.kind, json.dumps(record, ensure_ascii=False)),
-                )
-                db.execute(
-                    "INSERT INTO terms(rowid, words, stems) VALUES (?, ?, ?)",
-                    (number, " ".join(found), " ".join(sorted({stem(w) for w in found}))),
-                )
-            db.executemany("INSERT INTO vocabulary VALUES (?, ?)", sorted(vocabulary.items()))
-            db.commit()
-        finally:
-            db.close()
-        fresh.replace(path)
-    finally:
-        fresh.unlink(missing_ok=True)
+
+    def fill(db: sqlite3.Connection) -> None:
+        vocabulary: Counter[str] = Counter()
+        for number, entry in enumerate(entries, 1):
+            tokens = entry.field_words()
+            found = sorted({w for _, field_words in tokens for w in field_words})
+            vocabulary.update(found)
+            record = {**entry.record(), "tokens": tokens}
+            db.execute(
+                "INSERT INTO entries VALUES (?, ?, ?)",
+                (number, entry.kind, json.dumps(record, ensure_ascii=False)),
+            )
+            db.execute(
+                "INSERT INTO terms(rowid, words, stems) VALUES (?, ?, ?)",
+                (number, " ".join(found), " ".join(sorted({stem(w) for w in found}))),
+            )
+        db.executemany("INSERT INTO vocabulary VALUES (?, ?)", sorted(vocabulary.items()))
+
+    write_sqlite(path, _SCHEMA, fill)
 
 
 def _match_expression(required: Sequence[str]) -> str:

@@ -19,11 +19,11 @@ import logging
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from lodplan.pages.actions import (
@@ -33,6 +33,7 @@ from lodplan.pages.actions import (
     collect_actions,
     table_file,
 )
+from lodplan.pages.build_files import BuildFile, ServedBuilds, cache_dir
 from lodplan.pages.charts import charts_page, plan_axis_chart, plan_timeline, render_charts
 from lodplan.pages.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from lodplan.pages.limits import PageQueryTimeoutError
@@ -48,7 +49,6 @@ from lodplan.pages.search import (
     Filters,
     SearchIndex,
     SearchResults,
-    cache_dir,
     collect_entries,
     index_file,
     search,
@@ -57,10 +57,10 @@ from lodplan.pages.search import (
 from lodplan.pages.share import page_meta
 from lodplan.publishing.downloads import DUMP_NAME
 from lodplan.publishing.representations import LRUCache, ResourceService
-from lodplan.store.base import ReadableStore
+from lodplan.store.base import ReadableStore, StoreInfo
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
+F = TypeVar("F", bound=BuildFile)
 
 DEFAULT_CACHE_SIZE = 2048
 SEARCH_CACHE_SIZE = 512  # answered searches kept per build (the index is scanned once each)
@@ -106,7 +106,8 @@ class SitePages:
     ) -> None:
         """``store``: what the pages query (default: the resources' store); the server
         gives the same store within a page time limit. ``search_dir``: where the search
-        indexes are kept (default: :func:`~lodplan.pages.search.cache_dir`)."""
+        indexes and tables of actions are kept (default:
+        :func:`~lodplan.pages.build_files.cache_dir`)."""
         self.resources = resources
         self.store = store or resources.store
         self.renderer = renderer
@@ -120,6 +121,7 @@ class SitePages:
         self._searches = LRUCache(SEARCH_CACHE_SIZE)
         self.search_dir = search_dir
         self._private_cache: Path | None = None
+        self._served = ServedBuilds()
 
     def home(self, links: Links, page: int = 1) -> str | None:
         """Page ``page`` of the home page's list of plans; ``None`` past its last page."""
@@ -188,43 +190,45 @@ class SitePages:
     def search_index(self, lang: str) -> SearchIndex:
         """The search index of the current build in ``lang``: its file, made by the first
         process that needs it (:func:`~lodplan.pages.search.index_file`)."""
-        info = self.store.info()
-        key = (info.build_id, lang)
-
-        def opened() -> SearchIndex:
-            return self._in_cache(
-                lambda folder: SearchIndex.open_or_build(
-                    index_file(folder, info, lang), lambda: collect_entries(self.store, lang)
-                )
-            )
-
-        return self._indexes.get_or_compute(key, opened)
+        return self._build_file(self._indexes, SearchIndex, index_file, collect_entries, lang)
 
     def actions_table(self, lang: str) -> ActionTable:
         """The table of actions of the current build in ``lang``: its file, made by the
         first process that needs it (:func:`~lodplan.pages.actions.table_file`)."""
+        return self._build_file(self._tables, ActionTable, table_file, collect_actions, lang)
+
+    def _build_file(
+        self,
+        opened: LRUCache,
+        kind: type[F],
+        name: Callable[[Path, StoreInfo, str], Path],
+        collect: Callable[[ReadableStore, str], Iterable[Any]],
+        lang: str,
+    ) -> F:
+        """The file of ``kind`` of the current build in ``lang`` (kept open in ``opened``),
+        made in the cache folder by the first process that needs it; in a folder of this
+        process's own when that one cannot be written (the site keeps working, each
+        process making its own). The files of the builds this site served before the
+        previous one are then removed (:class:`~lodplan.pages.build_files.ServedBuilds`)."""
         info = self.store.info()
 
-        def opened() -> ActionTable:
-            return self._in_cache(
-                lambda folder: ActionTable.open_or_build(
-                    table_file(folder, info, lang), lambda: collect_actions(self.store, lang)
-                )
-            )
+        def make(folder: Path) -> F:
+            made = kind.open_or_build(name(folder, info, lang), lambda: collect(self.store, lang))
+            self._served.serve(folder, info)
+            return made
 
-        return self._tables.get_or_compute((info.build_id, lang), opened)
+        def open_file() -> F:
+            folder = self.search_dir or cache_dir()
+            try:
+                return make(folder)
+            except OSError as error:
+                if self._private_cache is None:
+                    self._private_cache = Path(tempfile.mkdtemp(prefix="lodplan-cache-"))
+                private = self._private_cache
+                logger.warning("cannot write in %s (%s); using %s", folder, error, private)
+                return make(private)
 
-    def _in_cache(self, make: Callable[[Path], T]) -> T:
-        """``make(folder)`` in the cache folder; in a folder of this process's own when
-        that one cannot be written (the site keeps working, each process making its own)."""
-        folder = self.search_dir or cache_dir()
-        try:
-            return make(folder)
-        except OSError as error:
-            if self._private_cache is None:
-                self._private_cache = Path(tempfile.mkdtemp(prefix="lodplan-cache-"))
-            logger.warning("cannot write in %s (%s); using %s", folder, error, self._private_cache)
-            return make(self._private_cache)
+        return opened.get_or_compute((info.build_id, lang), open_file)
 
     def actions(
         self,

@@ -527,48 +527,64 @@ class _CatalogMaker:
         return agent
 
     def _add_service(self, catalog: URIRef, plan_ids: list[str]) -> None:
-        g = self.graph
-        service = URIRef(f"{catalog}#sparql")
-        endpoint = URIRef(self.iris.base + "sparql")
-        g.add((catalog, DCAT.service, service))
-        g.add((service, RDF.type, DCAT.DataService))
-        g.add((service, DCTERMS.identifier, Literal("sparql")))
-        g.add((service, DCTERMS.title, Literal("Point d'accès SPARQL", lang="fr")))
-        g.add((service, DCTERMS.title, Literal("SPARQL endpoint", lang="en")))
-        g.add((service, DCTERMS.description, Literal(
-            "Requêtes SPARQL 1.1 en lecture seule sur tous les plans (protocole SPARQL, "
-            "résultats JSON, XML, CSV, TSV) ; la description du service est à la même adresse.",
-            lang="fr")))  # fmt: skip
-        g.add((service, DCAT.endpointURL, endpoint))
-        g.add((service, DCAT.endpointDescription, endpoint))
-        g.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
-        publisher = self.graph.value(catalog, DCTERMS.publisher)
-        if publisher is not None:
-            g.add((service, DCTERMS.publisher, publisher))
-        self._add_licence(service, self.spec.licence)
-        self._add_contact_point(service)
-        for plan_id in sorted(plan_ids):
-            g.add((service, DCAT.servesDataset, URIRef(self.iris.dataset(plan_id))))
+        """The SPARQL endpoint."""
+        self._add_data_service(
+            catalog,
+            plan_ids,
+            name="sparql",
+            path="sparql",
+            titles={"fr": "Point d'accès SPARQL", "en": "SPARQL endpoint"},
+            description_fr=(
+                "Requêtes SPARQL 1.1 en lecture seule sur tous les plans (protocole SPARQL, "
+                "résultats JSON, XML, CSV, TSV) ; la description du service est à la même "
+                "adresse."
+            ),
+            conforms_to=SPARQL_PROTOCOL,
+        )
 
     def _add_feed(self, catalog: URIRef, plan_ids: list[str]) -> None:
         """The change feed (:mod:`lodplan.publishing.feed`): a Linked Data Event Stream."""
+        self._add_data_service(
+            catalog,
+            plan_ids,
+            name="feed",
+            path=FEED_PATH,
+            titles={"fr": "Flux des changements (LDES)", "en": "Change feed (LDES)"},
+            description_fr=(
+                "Les changements de chaque jeu de données, construction après construction "
+                "(création, mise à jour, suppression, avec leur date), en Linked Data Event "
+                "Stream paginé (TREE) : un moissonneur ne télécharge que ce qui a changé."
+            ),
+            conforms_to=LDES_SPECIFICATION,
+        )
+
+    def _add_data_service(
+        self,
+        catalog: URIRef,
+        plan_ids: list[str],
+        *,
+        name: str,
+        path: str,
+        titles: dict[str, str],
+        description_fr: str,
+        conforms_to: URIRef,
+    ) -> None:
+        """A ``dcat:DataService`` of the catalog (``{catalog}#{name}``) at ``{base}{path}``,
+        which describes itself there, serving every plan's dataset: the catalog's
+        publisher, licence and contact point."""
         g = self.graph
-        service = URIRef(f"{catalog}#feed")
-        endpoint = URIRef(self.iris.base + FEED_PATH)
+        service = URIRef(f"{catalog}#{name}")
+        endpoint = URIRef(self.iris.base + path)
         g.add((catalog, DCAT.service, service))
         g.add((service, RDF.type, DCAT.DataService))
-        g.add((service, DCTERMS.identifier, Literal("feed")))
-        g.add((service, DCTERMS.title, Literal("Flux des changements (LDES)", lang="fr")))
-        g.add((service, DCTERMS.title, Literal("Change feed (LDES)", lang="en")))
-        g.add((service, DCTERMS.description, Literal(
-            "Les changements de chaque jeu de données, construction après construction "
-            "(création, mise à jour, suppression, avec leur date), en Linked Data Event "
-            "Stream paginé (TREE) : un moissonneur ne télécharge que ce qui a changé.",
-            lang="fr")))  # fmt: skip
+        g.add((service, DCTERMS.identifier, Literal(name)))
+        for lang, title in titles.items():
+            g.add((service, DCTERMS.title, Literal(title, lang=lang)))
+        g.add((service, DCTERMS.description, Literal(description_fr, lang="fr")))
         g.add((service, DCAT.endpointURL, endpoint))
         g.add((service, DCAT.endpointDescription, endpoint))
-        g.add((service, DCTERMS.conformsTo, LDES_SPECIFICATION))
-        publisher = self.graph.value(catalog, DCTERMS.publisher)
+        g.add((service, DCTERMS.conformsTo, conforms_to))
+        publisher = g.value(catalog, DCTERMS.publisher)
         if publisher is not None:
             g.add((service, DCTERMS.publisher, publisher))
         self._add_licence(service, self.spec.licence)
