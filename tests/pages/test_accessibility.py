@@ -65,6 +65,6 @@ def test_a_malformed_statement_names_its_field(tmp_path):
     path.write_text(good.replace("serious: 0", "serious: many"), encoding="utf-8")
     with pytest.raises(StatementError, match=r"field 'results\.serious'"):
         load_statement(path)
-    path.write_text(good.replace("tested_on: 2026-12-07", "tested_on: soon"), encoding="utf-8")
+    path.write_text(good.replace("tested_on: 2026-12-08", "tested_on: soon"), encoding="utf-8")
     with pytest.raises(StatementError, match=r"field 'tested_on'"):
         load_statement(path)

@@ -173,7 +173,17 @@ def test_every_page_in_both_languages_with_the_data_of_each_resource(root, expor
     # the tables of actions: unfiltered, with the CSV of their rows beside them
     table = (root / "plan/demo/actions.html").read_text(encoding="utf-8")
     assert 'href="element/1.1.html"' in table and 'href="actor/ville.html"' not in table
-    assert 'href="actions.csv"' in table and "<form" not in table.split("<main")[1]
+    assert 'href="actions.csv"' in table
+    # its filters, hidden until assets/actions.js answers them from the rows of the build
+    assert "<form" in table and " hidden data-static-filters" in table
+    assert '<script src="../../assets/actions.js" defer>' in table
+    config = json.loads(table.split('id="actions-config">')[1].split("</script>")[0])
+    assert (config["data"], config["root"], config["plan"]) == (
+        "../../actions-table.fr.json", "../../", BASE + "plan/demo"
+    )
+    rows = json.loads((root / "actions-table.fr.json").read_text(encoding="utf-8"))["rows"]
+    assert [row["href"] for row in rows] == ["plan/demo/element/1.1.html"]
+    assert (root / "assets/actions.js").is_file()
     assert (root / "plan/demo/actions.csv").read_bytes().count(b"\r\n") == 2
     assert 'href="demo/actions.html"' in (root / "plan/demo.html").read_text(encoding="utf-8")
     assert exported.files == sum(1 for path in root.rglob("*") if path.is_file())
