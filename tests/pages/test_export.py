@@ -490,6 +490,7 @@ def test_search_js_finds_ranks_highlights_and_suggests_as_the_server(node, tmp_p
         ),
         _entry(town, "territory", "Étang de Berre", None, None),
         _entry("http://x.test/c", "concept", "Œuvre commune", "OE", None),
+        _entry("http://x.test/velo", "concept", "Vélo", None, None),  # after « Plan vélo »
     ]
     queries = ["mobilité", "MOBILITES", "axe 1", " mobilite  axe ", "œuvre", "oeuvre", "é",
                "berre etang", "x" * 300, "", "aucun résultat", "1.1", "ville mer", "vélo",
