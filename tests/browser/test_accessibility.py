@@ -56,7 +56,9 @@ PAGES = {
     # (the `versioned_site_url` fixture): no bundled plan has versions
     "versioned_plan": "/plan/exempleville-climat",  # its versions, late and stale actions
     "version": "/plan/exempleville-climat/version/2025-t3",  # what changed since 2025-t2
-    "status_history": "/plan/exempleville-climat/element/mobilite-douce/installer-des-arceaux-velos",
+    # an action's status stated in each version
+    "status_history": "/plan/exempleville-climat/element/mobilite-douce/"
+    "installer-des-arceaux-velos",
 }
 #: The page types served by the `versioned_site_url` fixture's server.
 VERSIONED = {"versioned_plan", "version", "status_history"}
@@ -132,7 +134,7 @@ def check(
 def test_light_desktop(
     visit: Visit, axe_script: str, kind: str, request: pytest.FixtureRequest
 ) -> None:
-    check(visit, axe_script, kind, request=request, width= 1280)
+    check(visit, axe_script, kind, request=request, width=1280)
 
 
 @pytest.mark.color_scheme("dark")
@@ -140,7 +142,7 @@ def test_light_desktop(
 def test_dark_desktop(
     visit: Visit, axe_script: str, kind: str, request: pytest.FixtureRequest
 ) -> None:
-    check(visit, axe_script, kind, request=request, width= 1280)
+    check(visit, axe_script, kind, request=request, width=1280)
 
 
 @pytest.mark.color_scheme("light")
@@ -149,7 +151,7 @@ def test_dark_desktop(
 def test_light_phone(
     visit: Visit, axe_script: str, kind: str, request: pytest.FixtureRequest
 ) -> None:
-    check(visit, axe_script, kind, request=request, width= PHONE[0])
+    check(visit, axe_script, kind, request=request, width=PHONE[0])
 
 
 @pytest.mark.color_scheme("dark")
@@ -158,7 +160,7 @@ def test_light_phone(
 def test_dark_phone(
     visit: Visit, axe_script: str, kind: str, request: pytest.FixtureRequest
 ) -> None:
-    check(visit, axe_script, kind, request=request, width= PHONE[0])
+    check(visit, axe_script, kind, request=request, width=PHONE[0])
 
 
 def test_the_editor_loads_when_used_compressed_and_in_french(visit: Visit) -> None:

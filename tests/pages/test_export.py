@@ -179,7 +179,9 @@ def test_every_page_in_both_languages_with_the_data_of_each_resource(root, expor
     assert '<script src="../../assets/actions.js" defer>' in table
     config = json.loads(table.split('id="actions-config">')[1].split("</script>")[0])
     assert (config["data"], config["root"], config["plan"]) == (
-        "../../actions-table.fr.json", "../../", BASE + "plan/demo"
+        "../../actions-table.fr.json",
+        "../../",
+        BASE + "plan/demo",
     )
     rows = json.loads((root / "actions-table.fr.json").read_text(encoding="utf-8"))["rows"]
     assert [row["href"] for row in rows] == ["plan/demo/element/1.1.html"]

@@ -222,7 +222,10 @@ def test_velo_finds_only_what_says_velo_the_labels_first(bundled_index):
     # lever « Vélo », a concept no action has: people search plans for their actions
     top = results.ranked[:3]
     assert [found.kind for _, found in top] == ["action", "action", "concept"]
-    assert "Mise en œuvre d'un plan vélo volontariste et ambitieux" in labels(bundled_index, "vélo")[:2]
+    assert (
+        "Mise en œuvre d'un plan vélo volontariste et ambitieux"
+        in labels(bundled_index, "vélo")[:2]
+    )
     assert labels(bundled_index, "vélos") == labels(bundled_index, "vélo")
 
 

@@ -53,15 +53,9 @@ from lodplan.bundled import site_dir
 from lodplan.config import catalog_page_size_from_env, feed_page_size_from_env
 from lodplan.errors import LodplanError
 from lodplan.iris import IriMinter
+from lodplan.pages import actions as action_table
 from lodplan.pages.accessibility import render_accessibility_page
-from lodplan.pages.actions import (
-    CSV_COLUMNS as ACTION_CSV_COLUMNS,
-    PILOT_ROLE,
-    SORTS,
-    ActionFilters,
-    actions_csv,
-    date_key,
-)
+from lodplan.pages.actions import PILOT_ROLE, SORTS, ActionFilters, actions_csv, date_key
 from lodplan.pages.charts import render_charts_page
 from lodplan.pages.formats import date_text
 from lodplan.pages.i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -402,7 +396,7 @@ class _SiteWriter:
             "plan": plan,
             "lang": links.lang,
             "pilot_role": PILOT_ROLE,
-            "columns": list(ACTION_CSV_COLUMNS),
+            "columns": list(action_table.CSV_COLUMNS),
             "sorts": list(SORTS),
             "messages": {name: t.raw(key) for name, key in ACTIONS_MESSAGES.items()},
         }
