@@ -16,28 +16,12 @@
 (function () {
   "use strict";
 
-  var configElement = document.getElementById("actions-config");
-  var form = document.querySelector("[data-static-filters]");
-  if (!configElement || !form) return;
-  var config = JSON.parse(configElement.textContent);
-  var language = config.lang || document.documentElement.lang || "fr";
-  var plurals = new Intl.PluralRules(language);
   var FIELDS = ["plan", "status", "pilot", "theme", "territory", "actor", "role"];
-
-  function message(key, fields) {
-    var text = config.messages[key];
-    if (typeof text !== "string") text = text[plurals.select(fields.count)] || text.other;
-    return text.replace(/\{(\w+)\}/g, function (whole, name) {
-      if (!fields || !(name in fields)) return whole;
-      var value = fields[name];
-      return typeof value === "number" ? value.toLocaleString(language) : String(value);
-    });
-  }
 
   // ActionFilters.from_args: trimmed values, "1"/"on"/"true" for the check boxes, the
   // dates as YYYY-MM-DD (a malformed one is not applied), an unknown order is the
   // document's.
-  function filtersFrom(search) {
+  function filtersFrom(search, config) {
     var params = new URLSearchParams(search);
     var filters = {};
     FIELDS.forEach(function (name) {
@@ -64,17 +48,19 @@
     return involvement.role ? involvement.role.iri : null;
   }
 
+  function isPilot(config) {
+    return function (involvement) { return roleOf(involvement) === config.pilot_role; };
+  }
+
   // The server's _CONDITIONS, one by one (a filter on the role alone is ignored when an
   // actor is chosen: the actor's filter takes it).
-  function passes(row, f) {
+  function passes(row, f, config) {
     if (f.plan && row.plan.iri !== f.plan) return false;
     if (f.status && !(row.status && row.status.iri === f.status)) return false;
     if (f.pilot && !involved(row, function (i) {
       return i.actor.iri === f.pilot && roleOf(i) === config.pilot_role;
     })) return false;
-    if (f.without_pilot && involved(row, function (i) { return roleOf(i) === config.pilot_role; })) {
-      return false;
-    }
+    if (f.without_pilot && involved(row, isPilot(config))) return false;
     if (f.theme && !row.themes.some(function (t) { return t.iri === f.theme; })) return false;
     if (f.territory && !row.territories.some(function (t) { return t.iri === f.territory; })) {
       return false;
@@ -134,11 +120,11 @@
     }).join(",") + "\r\n";
   }
 
-  function csv(rows) {
+  function csv(rows, config) {
     var lines = [csvLine(config.columns)];
     rows.forEach(function (row) {
-      var pilots = row.involvements.filter(function (i) { return roleOf(i) === config.pilot_role; });
-      var others = row.involvements.filter(function (i) { return roleOf(i) !== config.pilot_role; });
+      var pilots = row.involvements.filter(isPilot(config));
+      var others = row.involvements.filter(function (i) { return !isPilot(config)(i); });
       lines.push(csvLine([
         row.plan.iri, row.plan.label, row.code || "", row.label,
         row.status ? row.status.label : "",
@@ -153,6 +139,29 @@
       ]));
     });
     return lines.join("");
+  }
+
+  var api = { filtersFrom: filtersFrom, passes: passes, ordered: ordered, csv: csv };
+  if (typeof module === "object" && module.exports) {  // Node: the tests compare with Python
+    module.exports = api;
+    return;
+  }
+
+  var configElement = document.getElementById("actions-config");
+  var form = document.querySelector("[data-static-filters]");
+  if (!configElement || !form) return;
+  var config = JSON.parse(configElement.textContent);
+  var language = config.lang || document.documentElement.lang || "fr";
+  var plurals = new Intl.PluralRules(language);
+
+  function message(key, fields) {
+    var text = config.messages[key];
+    if (typeof text !== "string") text = text[plurals.select(fields.count)] || text.other;
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      if (!fields || !(name in fields)) return whole;
+      var value = fields[name];
+      return typeof value === "number" ? value.toLocaleString(language) : String(value);
+    });
   }
 
   function element(name, text, attributes) {
@@ -185,7 +194,7 @@
     tr.appendChild(cell("action", [{ node: link((row.code ? row.code + " " : "") + row.label, row.href) }]));
     if (!config.plan) tr.appendChild(cell("plan", [{ node: link(row.plan.label, row.plan.href) }]));
     tr.appendChild(cell("status", row.status ? [{ node: document.createTextNode(row.status.label) }] : []));
-    var pilots = row.involvements.filter(function (i) { return roleOf(i) === config.pilot_role; });
+    var pilots = row.involvements.filter(isPilot(config));
     tr.appendChild(cell("pilots", listed(pilots, ", ", function (i) {
       return link(i.actor.label, i.actor.href);
     })));
@@ -214,17 +223,17 @@
   }
 
   function show(data) {
-    var f = filtersFrom(window.location.search);
+    var f = filtersFrom(window.location.search, config);
     fillForm(f);
     form.hidden = false;
     var note = document.querySelector("[data-static-note]");
     if (note) note.hidden = true;
-    var rows = ordered(data.rows.filter(function (row) { return passes(row, f); }), f);
+    var rows = ordered(data.rows.filter(function (row) { return passes(row, f, config); }), f);
     var count = document.querySelector("[data-action-count]");
     if (count) count.textContent = message("count", { count: rows.length });
     var download = document.querySelector("[data-action-csv]");
     if (download) {
-      var blob = new Blob([csv(rows)], { type: "text/csv;charset=utf-8" });
+      var blob = new Blob([csv(rows, config)], { type: "text/csv;charset=utf-8" });
       download.setAttribute("href", URL.createObjectURL(blob));
       download.setAttribute("download", "actions.csv");
     }

@@ -40,7 +40,7 @@ import secrets
 import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -55,9 +55,8 @@ from lodplan.errors import LodplanError
 from lodplan.iris import IriMinter
 from lodplan.pages import actions as action_table
 from lodplan.pages.accessibility import render_accessibility_page
-from lodplan.pages.actions import PILOT_ROLE, SORTS, ActionFilters, actions_csv, date_key
+from lodplan.pages.actions import PILOT_ROLE, SORTS, ActionFilters, actions_csv, browser_record
 from lodplan.pages.charts import render_charts_page
-from lodplan.pages.formats import date_text
 from lodplan.pages.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from lodplan.pages.labels import store_label, term_label
 from lodplan.pages.links import (
@@ -71,7 +70,7 @@ from lodplan.pages.links import (
 )
 from lodplan.pages.ontology_docs import render_ontology_page
 from lodplan.pages.render import PageRenderer
-from lodplan.pages.search import KINDS, fold, index_document
+from lodplan.pages.search import KINDS, index_document
 from lodplan.pages.site import DataFormat, SitePages
 from lodplan.pages.sparql_editor import bundled_examples, export_files, render_sparql_page
 from lodplan.pages.validation_report import (
@@ -415,17 +414,7 @@ class _SiteWriter:
         links = self._recording(_page_file("actions", lang), lang)
         rows = []
         for row in self.site.actions_table(lang).rows(ActionFilters()):
-            record = asdict(row)
-            record.update(
-                href=links.resource(row.iri),
-                label_key=fold(row.label),
-                end_key=date_key(row.end),
-                end_text=date_text(row.end, lang) if row.end else None,
-            )
-            record["plan"]["href"] = links.resource(row.plan.iri)
-            for involvement in record["involvements"]:
-                involvement["actor"]["href"] = links.resource(involvement["actor"]["iri"])
-            rows.append(record)
+            rows.append(browser_record(row, lang, links.resource))
         body = json.dumps({"rows": rows}, ensure_ascii=False, separators=(",", ":"))
         self._write(name, body.encode("utf-8"))
         self._actions_data_written.add(name)
