@@ -23,16 +23,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import quote, unquote, urldefrag, urlencode, urljoin, urlsplit
 
 import pytest
 import requests
 
 from lodplan.build import build
 from lodplan.bundled import mappings_dir
+from lodplan.pages.actions import ActionFilters, ActionTable, actions_csv, collect_actions
 from lodplan.pages.export import ExportReport, export_site
 from lodplan.pages.search import Entry, Filters, SearchIndex, search, write_index
 from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
+from tests.browser.visit import SCREENSHOTS
 
 BASE = "http://data.export.test/"  # the build's base IRI: no page may link there
 FETCHERS = 8
@@ -236,13 +238,18 @@ def test_the_export_holds_both_languages_and_the_data_of_every_page(export: Expo
     assert len(list((root / "territory" / "commune").glob("*.html"))) < 1000
 
 
-def test_the_static_search_answers_in_a_browser(static_site: str):
+def chromium_or_skip() -> str:
     chromium = shutil.which("chromium")
     if chromium is None or importlib.util.find_spec("playwright") is None:
         reason = "needs Debian's chromium and playwright (apt-get install chromium)"
         if os.environ.get("CI"):  # .ci/run installs them: their absence is a failure there
             pytest.fail(reason)
         pytest.skip(reason)
+    return chromium
+
+
+def test_the_static_search_answers_in_a_browser(static_site: str):
+    chromium = chromium_or_skip()
     from playwright import sync_api
 
     errors: list[str] = []
@@ -303,3 +310,95 @@ def python_search(static_site: str, lang: str, query: str, **filters: str) -> li
         write_index(path, entries)
         found = search(SearchIndex(path), query, Filters(**filters))
     return [entry.iri for _, entry in found.ranked]
+
+
+PNFC = BASE + "plan/pnfc-feuille-de-route"  # pilots for half its actions, statuses
+LODPLAN_CODE = "https://w3id.org/lodplan/code/"
+#: Filters of the table of actions (as in the URL) and the page they are given to.
+ACTION_VIEWS = [
+    ("actions.html", {"plan": PNFC, "role": LODPLAN_CODE + "role/pilote"}),
+    # more than a page of the unfiltered table (50 rows): every row of the view shows
+    ("actions.html", {"without_pilot": "1", "sort": "status", "desc": "1"}),
+    ("plan/pnfc-feuille-de-route/actions.html", {"status": LODPLAN_CODE + "status/en-cours",
+                                                 "sort": "label"}),
+    ("en/actions.html", {"role": LODPLAN_CODE + "role/pilote", "sort": "status"}),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def action_tables(export: ExportReport, tmp_path_factory: pytest.TempPathFactory):
+    """The server's table of actions of the exported build, by language."""
+    store = EmbeddedStore(export.target.parent / "store")
+    folder = tmp_path_factory.mktemp("actions")
+    return {
+        lang: ActionTable.open_or_build(folder / f"{lang}.sqlite",
+                                        lambda lang=lang: collect_actions(store, lang))
+        for lang in ("fr", "en")
+    }  # fmt: skip
+
+
+def test_the_static_table_of_actions_filters_as_the_server(static_site: str, action_tables):
+    """assets/actions.js reads the filters of the URL and shows the server's rows in the
+    server's order, with the server's filtered CSV built in the browser; without script
+    the whole table shows, paged, and says so."""
+    chromium = chromium_or_skip()
+    from playwright import sync_api
+
+    errors: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True)
+        page = browser.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        for number, (file, args) in enumerate(ACTION_VIEWS, 1):
+            lang = "en" if file.startswith("en/") else "fr"
+            plan = {"plan": PNFC} if file.startswith("plan/") else {}
+            filters = ActionFilters.from_args({**args, **plan})
+            expected = list(action_tables[lang].rows(filters))
+            assert 0 < len(expected) < len(list(action_tables[lang].rows(ActionFilters()))), args
+            page.goto(f"{static_site}{file}?{urlencode(args)}")
+            page.wait_for_selector("html[data-actions-filtered]")
+            shown = page.locator("table.actions-table tbody tr")
+            assert [row.get_attribute("data-iri") for row in shown.all()] == [
+                row.iri for row in expected
+            ], (file, args)
+            assert page.inner_text("[data-action-count]") == f"{len(expected)} actions"
+            assert page.locator("nav.pager").is_hidden()
+            assert page.locator("[data-static-note]").is_hidden()
+            form = page.locator("form[data-static-filters]")
+            assert form.is_visible()  # showing the filters of the URL
+            for name, value in args.items():
+                field = form.locator(f"[name={name}]")
+                if field.get_attribute("type") == "checkbox":
+                    assert field.is_checked()
+                else:
+                    assert field.input_value() == value, name
+            page.screenshot(path=SCREENSHOTS / f"static-actions-{number}.png")
+            csv_in_browser = page.evaluate(
+                "fetch(document.querySelector('[data-action-csv]').href).then(r => r.text())"
+            )
+            assert csv_in_browser == "".join(actions_csv(expected)), (file, args)
+
+        # choosing filters in the form: the URL holds them, the table follows
+        page.goto(static_site + "actions.html")
+        page.wait_for_selector("html[data-actions-filtered]")
+        page.select_option("#filter-plan", PNFC)
+        page.check("#filter-without-pilot")
+        page.get_by_role("button", name="Filtrer").click()
+        page.wait_for_url("**/actions.html?*without_pilot=1*")
+        page.wait_for_selector("html[data-actions-filtered]")
+        expected = action_tables["fr"].rows(ActionFilters(plan=PNFC, without_pilot=True))
+        shown = page.locator("table.actions-table tbody tr")
+        assert [row.get_attribute("data-iri") for row in shown.all()] == [r.iri for r in expected]
+
+        # without script: the whole table, paged, and what the filters need
+        context = browser.new_context(java_script_enabled=False)
+        plain = context.new_page()
+        plain.goto(f"{static_site}actions.html?{urlencode({'without_pilot': '1'})}")
+        assert plain.locator("table.actions-table tbody tr").count() == 50  # the first page
+        assert plain.locator("form[data-static-filters]").is_hidden()
+        assert "demandent JavaScript" in plain.inner_text("[data-static-note]")
+        assert plain.locator("nav.pager").is_visible()
+        context.close()
+        browser.close()
+    assert errors == []

@@ -21,9 +21,9 @@ from lodplan.store.base import ARCHIVE_DIR
 from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
 from lodplan.versions import VersionChoice, VersionError
 from tests.conftest import TEST_BASE
+from tests.support.versions import FIXTURES, PLAN
+from tests.support.versions import version_mappings as mappings
 
-FIXTURES = Path(__file__).parent / "fixtures" / "versions-mappings"
-PLAN = "exempleville-climat"
 PLAN_IRI = f"{TEST_BASE}plan/{PLAN}"
 ELEMENT = f"{PLAN_IRI}/element/"
 ARCEAUX = ELEMENT + "mobilite-douce/installer-des-arceaux-velos"  # renamed in 2025-t2
@@ -32,17 +32,6 @@ LOCATION = ELEMENT + "mobilite-douce/creer-un-service-de-location-de-velos"  # s
 QUERIES = Path(__file__).parents[1] / "docs" / "queries"
 LP = "https://w3id.org/lodplan/ontology#"
 DCT = "http://purl.org/dc/terms/"
-
-
-def mappings(tmp: Path, version: int) -> Path:
-    """A mappings folder holding version ``version`` of the plan (as a collectivity's
-    folder does after its quarterly export)."""
-    folder = tmp / f"mappings-v{version}"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    shutil.copy(FIXTURES / "actors.yaml", folder)
-    shutil.copytree(FIXTURES / f"v{version}" / PLAN, folder / PLAN)
-    return folder
 
 
 @pytest.fixture(scope="module")

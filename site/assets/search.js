@@ -4,9 +4,9 @@
  * (runs of letters and digits, folded), the same stems (plural "s"/"x" dropped, then
  * Snowball's French stemmer of the same release: assets/vendor/snowball/), the same
  * matching (exact, stem, prefix; stop words optional), the same score (BM25's inverse
- * document frequency × field weight × match weight, read from the index's settings),
- * the same ties, snippets, filters (kind, plan, territory: in the URL) and "did you
- * mean". The page's JSON block #search-config names the index the export wrote
+ * document frequency × field weight × match weight × kind weight, read from the index's
+ * settings), the same ties, snippets, filters (kind, plan, territory: in the URL) and
+ * "did you mean". The page's JSON block #search-config names the index the export wrote
  * (search-index.<lang>.json: the server's entries with their links) and the messages
  * of the page's language. Results are built with DOM methods only (text from the data
  * is never parsed as HTML). Without JavaScript the page says how to find resources
@@ -209,14 +209,16 @@
       });
       total += pair[1] * best;
     });
-    return total;
+    var kindWeight = index.settings.kind_weights[prepared.entry.kind];
+    return total * (kindWeight === undefined ? 1 : kindWeight);
   }
 
   /** Entries named by the whole query first (a name field of exactly its words), then by
    * score, then the shorter label, as lodplan.pages.search.rank_key. */
   function rankKey(index, prepared, value, whole) {
     var entry = prepared.entry;
-    var named = prepared.fields.some(function (field) {
+    var nameFirst = index.settings.name_first_kinds.indexOf(entry.kind) >= 0;
+    var named = nameFirst && prepared.fields.some(function (field) {
       return index.settings.name_fields.indexOf(field[0]) >= 0 && field[1].length === whole.length
         && field[1].every(function (w, i) { return w === whole[i]; });
     });

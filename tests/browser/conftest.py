@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.browser.visit import SCREENSHOTS, Visit, missing, slug
-from tests.support.server import running_server
+from tests.support.server import free_port, running_server
+from tests.support.versions import publish_versions
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -63,6 +64,21 @@ def site_url(chromium_path: str, bundled_build: BundledBuild) -> Iterator[str]:
     Needs the browser first: no build when the tests cannot run.
     """
     with running_server(bundled_build.store, bundled_build.port) as base:
+        yield base
+
+
+@pytest.fixture(scope="package")
+def versioned_site_url(
+    chromium_path: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The root URL of a server serving a plan published in three versions (the fixture
+    of tests/test_versions.py, built once, with ``lodplan build --as-new-version``): the
+    pages of plans over time, which no bundled plan has. Started by the first test that
+    asks for it."""
+    port = free_port()
+    tmp = tmp_path_factory.mktemp("versioned")
+    publish_versions(tmp / "store", f"http://127.0.0.1:{port}/", tmp)
+    with running_server(tmp / "store", port) as base:
         yield base
 
 

@@ -52,7 +52,16 @@ PAGES = {
     "void": "/.well-known/void",
     "validation": "/validation/mot-programme-2023",
     "accessibility": "/accessibility",
+    # plans over time (issue 17), on the plan published in three versions
+    # (the `versioned_site_url` fixture): no bundled plan has versions
+    "versioned_plan": "/plan/exempleville-climat",  # its versions, late and stale actions
+    "version": "/plan/exempleville-climat/version/2025-t3",  # what changed since 2025-t2
+    # an action's status stated in each version
+    "status_history": "/plan/exempleville-climat/element/mobilite-douce/"
+    "installer-des-arceaux-velos",
 }
+#: The page types served by the `versioned_site_url` fixture's server.
+VERSIONED = {"versioned_plan", "version", "status_history"}
 #: The WCAG 2.2 rules at levels A and AA, by axe-core's tags.
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING = ("critical", "serious")
@@ -99,8 +108,12 @@ def open_the_editor_and_run_an_example(page: Page) -> None:
     expect(panel.locator(".yasr").get_by_role("table").locator("tbody tr").first).to_be_visible()
 
 
-def check(visit: Visit, axe_script: str, kind: str, width: int) -> None:
+def check(
+    visit: Visit, axe_script: str, kind: str, width: int, request: pytest.FixtureRequest
+) -> None:
     page = visit.page
+    if kind in VERSIONED:
+        visit.base = request.getfixturevalue("versioned_site_url")
     visit.open(PAGES[kind], kind)
     problems = blocking_violations(page, axe_script)
     loaded = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
@@ -118,28 +131,36 @@ def check(visit: Visit, axe_script: str, kind: str, width: int) -> None:
 
 @pytest.mark.color_scheme("light")
 @pytest.mark.parametrize("kind", PAGES)
-def test_light_desktop(visit: Visit, axe_script: str, kind: str) -> None:
-    check(visit, axe_script, kind, 1280)
+def test_light_desktop(
+    visit: Visit, axe_script: str, kind: str, request: pytest.FixtureRequest
+) -> None:
+    check(visit, axe_script, kind, request=request, width=1280)
 
 
 @pytest.mark.color_scheme("dark")
 @pytest.mark.parametrize("kind", PAGES)
-def test_dark_desktop(visit: Visit, axe_script: str, kind: str) -> None:
-    check(visit, axe_script, kind, 1280)
+def test_dark_desktop(
+    visit: Visit, axe_script: str, kind: str, request: pytest.FixtureRequest
+) -> None:
+    check(visit, axe_script, kind, request=request, width=1280)
 
 
 @pytest.mark.color_scheme("light")
 @pytest.mark.viewport(*PHONE)
 @pytest.mark.parametrize("kind", PAGES)
-def test_light_phone(visit: Visit, axe_script: str, kind: str) -> None:
-    check(visit, axe_script, kind, PHONE[0])
+def test_light_phone(
+    visit: Visit, axe_script: str, kind: str, request: pytest.FixtureRequest
+) -> None:
+    check(visit, axe_script, kind, request=request, width=PHONE[0])
 
 
 @pytest.mark.color_scheme("dark")
 @pytest.mark.viewport(*PHONE)
 @pytest.mark.parametrize("kind", PAGES)
-def test_dark_phone(visit: Visit, axe_script: str, kind: str) -> None:
-    check(visit, axe_script, kind, PHONE[0])
+def test_dark_phone(
+    visit: Visit, axe_script: str, kind: str, request: pytest.FixtureRequest
+) -> None:
+    check(visit, axe_script, kind, request=request, width=PHONE[0])
 
 
 def test_the_editor_loads_when_used_compressed_and_in_french(visit: Visit) -> None:

@@ -32,11 +32,11 @@ def test_the_statement_names_the_pinned_axe_core():
     ("lang", "expected"),
     [
         ("fr", ["Déclaration d’accessibilité", "partiellement conforme avec le RGAA 4.1.2",
-                "Le 7 décembre 2026, axe-core 4.14.1", "sur 68 pages",
+                "Le 8 décembre 2026, axe-core 4.14.1", "sur 80 pages",
                 "Défauts critiques trouvés : 0. Défauts graves trouvés : 0.",
                 "Défenseur des droits"]),
         ("en", ["Accessibility statement", "partially compliant with RGAA 4.1.2",
-                "On December 7, 2026, axe-core 4.14.1", "on 68 pages"]),
+                "On December 8, 2026, axe-core 4.14.1", "on 80 pages"]),
     ],
 )  # fmt: skip
 def test_the_page_states_status_results_and_date(lang, expected):
@@ -65,6 +65,6 @@ def test_a_malformed_statement_names_its_field(tmp_path):
     path.write_text(good.replace("serious: 0", "serious: many"), encoding="utf-8")
     with pytest.raises(StatementError, match=r"field 'results\.serious'"):
         load_statement(path)
-    path.write_text(good.replace("tested_on: 2026-12-07", "tested_on: soon"), encoding="utf-8")
+    path.write_text(good.replace("tested_on: 2026-12-08", "tested_on: soon"), encoding="utf-8")
     with pytest.raises(StatementError, match=r"field 'tested_on'"):
         load_statement(path)

@@ -22,6 +22,19 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 from lodplan.bundled import site_dir
 from lodplan.cli import main
 from lodplan.codelists import bundled_vocabulary
+from lodplan.pages import actions as action_table
+from lodplan.pages.actions import (
+    PILOT_ROLE,
+    SORTS,
+    ActionFilters,
+    ActionRow,
+    ActionTable,
+    Involvement,
+    Ref,
+    actions_csv,
+    browser_record,
+    write_table,
+)
 from lodplan.pages.export import (
     CSV_COLUMNS,
     EXPORT_MARKER,
@@ -173,7 +186,19 @@ def test_every_page_in_both_languages_with_the_data_of_each_resource(root, expor
     # the tables of actions: unfiltered, with the CSV of their rows beside them
     table = (root / "plan/demo/actions.html").read_text(encoding="utf-8")
     assert 'href="element/1.1.html"' in table and 'href="actor/ville.html"' not in table
-    assert 'href="actions.csv"' in table and "<form" not in table.split("<main")[1]
+    assert 'href="actions.csv"' in table
+    # its filters, hidden until assets/actions.js answers them from the rows of the build
+    assert "<form" in table and " hidden data-static-filters" in table
+    assert '<script src="../../assets/actions.js" defer>' in table
+    config = json.loads(table.split('id="actions-config">')[1].split("</script>")[0])
+    assert (config["data"], config["root"], config["plan"]) == (
+        "../../actions-table.fr.json",
+        "../../",
+        BASE + "plan/demo",
+    )
+    rows = json.loads((root / "actions-table.fr.json").read_text(encoding="utf-8"))["rows"]
+    assert [row["href"] for row in rows] == ["plan/demo/element/1.1.html"]
+    assert (root / "assets/actions.js").is_file()
     assert (root / "plan/demo/actions.csv").read_bytes().count(b"\r\n") == 2
     assert 'href="demo/actions.html"' in (root / "plan/demo.html").read_text(encoding="utf-8")
     assert exported.files == sum(1 for path in root.rglob("*") if path.is_file())
@@ -422,10 +447,15 @@ def node() -> str:
     return executable
 
 
-def run_js(node: str, tmp_path: Path, code: str, data: object) -> object:
+def run_js(
+    node: str, tmp_path: Path, code: str, data: object, library: tuple[str, Path] | None = None
+) -> object:
+    """``code``'s value in Node, with ``data`` and a script of the site's assets loaded as
+    ``library`` (name, path; default: ``search``, assets/search.js)."""
+    name, path = library or ("search", SEARCH_JS)
     script = tmp_path / "run.js"
     script.write_text(
-        f"const search = require({json.dumps(str(SEARCH_JS))});\n"
+        f"const {name} = require({json.dumps(str(path))});\n"
         "const data = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n"
         f"process.stdout.write(JSON.stringify({code}));\n"
     )
@@ -480,6 +510,7 @@ def test_search_js_finds_ranks_highlights_and_suggests_as_the_server(node, tmp_p
         ),
         _entry(town, "territory", "Étang de Berre", None, None),
         _entry("http://x.test/c", "concept", "Œuvre commune", "OE", None),
+        _entry("http://x.test/velo", "concept", "Vélo", None, None),  # after « Plan vélo »
     ]
     queries = ["mobilité", "MOBILITES", "axe 1", " mobilite  axe ", "œuvre", "oeuvre", "é",
                "berre etang", "x" * 300, "", "aucun résultat", "1.1", "ville mer", "vélo",
@@ -550,3 +581,73 @@ def _entry(
     territories: tuple[str, ...] = (),
 ) -> Entry:
     return Entry(iri, kind, label, code, description or None, plan, alt, territories)
+
+
+# --- the static table of actions: assets/actions.js against lodplan.pages.actions ---
+
+ACTIONS_JS = Path(__file__).parents[2] / "site" / "assets" / "actions.js"
+PILOTE, PARTENAIRE = PILOT_ROLE, "https://w3id.org/lodplan/code/role/partenaire"
+_STATUS = "https://w3id.org/lodplan/code/status/"
+
+
+def _action_rows() -> list[ActionRow]:
+    """Actions of three plans (two of the same label) with what sorts and filters them:
+    statuses, planned ends at three precisions, pilots, partners, themes, places; labels
+    that CSV quotes and that compare differently in UTF-16 and in code points."""
+    plans = [Ref(f"{BASE}plan/{name}", label)
+             for name, label in (("a", "Plan B"), ("b", "Plan A"), ("c", "Plan A"))]  # fmt: skip
+    statuses = [None, Ref(_STATUS + "en-cours", "En cours"), Ref(_STATUS + "realisee", "Réalisée")]
+    ends = [None, "2026", "2025-06", "2024-09-15", "2025-06-30"]
+    labels = ["Étudier", 'Dire "oui", puis partir', "zèbre", "𝒜 vélo", "\uff21 plein", "Axe\n2"]
+    actors = [Ref(f"{BASE}actor/{n}", f"Acteur {n}") for n in range(3)]
+    roles = [Ref(PILOTE, "Pilote"), Ref(PARTENAIRE, "Partenaire"), None]
+    themes = [Ref(f"{BASE}theme/{n}", f"Thème {n}") for n in range(2)]
+    rows = []
+    for n in range(60):
+        involvements = [Involvement(actors[(n + k) % 3], roles[(n // 3 + k) % 3])
+                        for k in range(n % 3)]  # fmt: skip
+        rows.append(ActionRow(
+            iri=f"{plans[n % 3].iri}/element/{n}", plan=plans[n % 3], position=n // 3,
+            code=str(n % 7) if n % 4 else None, label=labels[n % len(labels)],
+            status=statuses[n % 3 if n % 5 else 0], start="2024" if n % 2 else None,
+            end=ends[n % len(ends)], involvements=involvements,
+            themes=themes[: n % 3], territories=[Ref(f"{BASE}territory/{n % 2}", "Ville")],
+        ))  # fmt: skip
+    return rows
+
+
+ACTION_QUERIES = [
+    {}, {"sort": "label"}, {"sort": "label", "desc": "1"}, {"sort": "status"},
+    {"sort": "status", "desc": "1"}, {"sort": "end"}, {"sort": "end", "desc": "true"},
+    {"sort": "plan"}, {"desc": "1"}, {"sort": "nonsense"}, {"plan": f"{BASE}plan/b"},
+    {"status": _STATUS + "en-cours", "sort": "end"}, {"pilot": f"{BASE}actor/1"},
+    {"without_pilot": "on", "sort": "label"}, {"theme": f"{BASE}theme/1"},
+    {"territory": f"{BASE}territory/0", "desc": "1"}, {"actor": f"{BASE}actor/2"},
+    {"actor": f"{BASE}actor/2", "role": PARTENAIRE}, {"role": PARTENAIRE, "sort": "end"},
+    {"end_from": "2025-06-01"}, {"end_to": "2025-06-15", "sort": "end", "desc": "1"},
+    {"end_from": "2025-01-01", "end_to": "2026-01-01", "plan": f"{BASE}plan/a"},
+    {"end_from": " 2025-06-01 ", "status": " "},
+]  # fmt: skip
+
+
+def test_actions_js_filters_orders_and_writes_the_csv_as_the_server(node, tmp_path):
+    rows = _action_rows()
+    write_table(tmp_path / "table.sqlite", rows)
+    table = ActionTable(tmp_path / "table.sqlite")
+    columns = list(action_table.CSV_COLUMNS)
+    config = {"pilot_role": PILOT_ROLE, "sorts": list(SORTS), "columns": columns, "plan": None}
+    records = [browser_record(row, "fr", lambda iri: None) for row in rows]
+    code = """data.queries.map((q) => {
+      const f = actions.filtersFrom(new URLSearchParams(q).toString(), data.config);
+      const kept = actions.ordered(data.rows.filter((r) => actions.passes(r, f, data.config)), f);
+      return {iris: kept.map((r) => r.iri), csv: actions.csv(kept, data.config)};
+    })"""
+    data = {"rows": records, "queries": ACTION_QUERIES, "config": config}
+    answers = run_js(node, tmp_path, code, data, ("actions", ACTIONS_JS))
+    sizes = set()
+    for query, answer in zip(ACTION_QUERIES, answers, strict=True):  # type: ignore[arg-type]
+        expected = list(table.rows(ActionFilters.from_args(query)))
+        assert answer["iris"] == [row.iri for row in expected], query
+        assert answer["csv"] == "".join(actions_csv(expected)), query
+        sizes.add(len(expected))
+    assert len(sizes) >= 8 and 0 not in sizes  # the queries keep different rows

@@ -107,6 +107,19 @@ def test_an_entry_named_by_the_whole_query_comes_first(tmp_path):
     assert ranked(SearchIndex(path), "vélo plan") == ["long", "named"]  # label over other name
 
 
+def test_a_plans_action_holding_the_word_ranks_before_a_concept_of_that_name(tmp_path):
+    path = tmp_path / "concept.sqlite"
+    write_index(path, [Entry("http://x.test/lever/velo", "concept", "Vélo"),
+                       entry("plan-velo", "Mise en œuvre d'un plan vélo volontariste"),
+                       entry("voies", "Voies douces", "Aménager des voies pour vélos"),
+                       Entry("http://x.test/actor/velo", "actor", "Vélo")])  # fmt: skip
+    # an actor named by the whole query first; the action before the concept (a code
+    # list's label), which comes before what says the word in a description only
+    assert ranked(SearchIndex(path), "vélo") == ["velo", "plan-velo", "velo", "voies"]
+    first, _, concept, _ = search(SearchIndex(path), "vélo").ranked
+    assert (first[1].kind, concept[1].kind) == ("actor", "concept")
+
+
 def test_stop_words_need_not_match_but_other_words_must(index):
     assert ranked(index, "les vélos") == ranked(index, "vélos")
     assert ranked(index, "vélo zebre") == []
@@ -205,8 +218,14 @@ def test_velo_finds_only_what_says_velo_the_labels_first(bundled_index):
         text = " ".join(value for _, value in found.fields())
         assert {"velo", "velos"} & set(words(text)), found.label
     assert "velo" in words(results.ranked[0][1].label)
-    top = labels(bundled_index, "vélo")[:3]
-    assert "Mise en œuvre d'un plan vélo volontariste et ambitieux" in top
+    # the actions saying « vélo » first (Pompey's plan vélo among them), then the SGPE
+    # lever « Vélo », a concept no action has: people search plans for their actions
+    top = results.ranked[:3]
+    assert [found.kind for _, found in top] == ["action", "action", "concept"]
+    assert (
+        "Mise en œuvre d'un plan vélo volontariste et ambitieux"
+        in labels(bundled_index, "vélo")[:2]
+    )
     assert labels(bundled_index, "vélos") == labels(bundled_index, "vélo")
 
 

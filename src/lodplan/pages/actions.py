@@ -27,6 +27,7 @@ from pyoxigraph import Literal
 
 from lodplan.errors import LodplanError
 from lodplan.pages.build_files import BuildFile, build_file, write_sqlite
+from lodplan.pages.formats import date_text
 from lodplan.pages.labels import pick, store_label
 from lodplan.pages.paging import Paged
 from lodplan.pages.queries import group_rows, integer, run, text
@@ -475,6 +476,25 @@ def write_table(path: Path, actions: Iterable[ActionRow]) -> None:
                            [(number, *link) for link in links])  # fmt: skip
 
     write_sqlite(path, _SCHEMA, fill)
+
+
+def browser_record(
+    row: ActionRow, lang: str, href: Callable[[str], str | None]
+) -> dict[str, object]:
+    """``row`` as the static export's ``assets/actions.js`` filters, sorts and shows it:
+    its fields, the server's sort keys (``label_key``, ``end_key``), its planned end as
+    ``lang`` writes it, and ``href(iri)`` of its page, its plan's and its actors'."""
+    record = asdict(row)
+    record.update(
+        href=href(row.iri),
+        label_key=fold(row.label),
+        end_key=date_key(row.end),
+        end_text=date_text(row.end, lang) if row.end else None,
+    )
+    record["plan"]["href"] = href(row.plan.iri)
+    for involvement in record["involvements"]:
+        involvement["actor"]["href"] = href(involvement["actor"]["iri"])
+    return record
 
 
 def actions_csv(rows: Iterable[ActionRow]) -> Iterator[str]:

@@ -53,8 +53,9 @@ from lodplan.bundled import site_dir
 from lodplan.config import catalog_page_size_from_env, feed_page_size_from_env
 from lodplan.errors import LodplanError
 from lodplan.iris import IriMinter
+from lodplan.pages import actions as action_table
 from lodplan.pages.accessibility import render_accessibility_page
-from lodplan.pages.actions import ActionFilters, actions_csv
+from lodplan.pages.actions import PILOT_ROLE, SORTS, ActionFilters, actions_csv, browser_record
 from lodplan.pages.charts import render_charts_page
 from lodplan.pages.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from lodplan.pages.labels import store_label, term_label
@@ -116,6 +117,14 @@ SEARCH_MESSAGES = {"results": "search.results", "none": "search.none",
                    "next": "paging.next", "page": "paging.page",
                    "loading": "export.search.loading",
                    "unavailable": "export.search.unavailable"}  # fmt: skip
+#: The messages assets/actions.js shows, by its names: the table's column names (its
+#: rows' data-label on a phone), the count, and what it says when it cannot filter.
+ACTIONS_MESSAGES = {"count": "actions.count", "none": "actions.none",
+                    "action": "actions.column.action", "plan": "actions.column.plan",
+                    "status": "actions.column.status", "pilots": "actions.column.pilots",
+                    "themes": "actions.column.themes", "end": "actions.column.end",
+                    "territories": "actions.column.territories",
+                    "unavailable": "export.actions.unavailable"}  # fmt: skip
 PROGRESS_EVERY = 250  # resources
 
 
@@ -275,6 +284,7 @@ class _SiteWriter:
         self.problems: list[str] = []
         self.site_page_names: set[str] = set()  # index, search… validation/<report>
         self.missing_pages: set[str] = set()  # other names pages link to, not resources
+        self._actions_data_written: set[str] = set()
 
     def write(self) -> None:
         self._site_pages()
@@ -368,13 +378,47 @@ class _SiteWriter:
 
     def _actions_page(self, plan: str | None, links: Links, number: int = 1) -> str | None:
         """The table of actions (of every plan, or of ``plan``) unfiltered, page ``number``,
-        with its CSV beside it (the filters need the server)."""
+        with its CSV beside it. ``assets/actions.js`` filters it in the browser from
+        ``actions-table.<lang>.json`` (:meth:`_actions_data`): the filters of the URL,
+        and the CSV of the filtered view."""
         name = "actions.csv" if plan is None else local_file(plan, self.base) + "/actions.csv"
         filters = ActionFilters(plan=plan)
         if number == 1 and links.lang == DEFAULT_LANGUAGE:
             table = self.site.actions_table(links.lang)
             self._write(name, "".join(actions_csv(table.rows(filters))).encode("utf-8"))
-        return self.site.actions(links, filters, number, static=True, csv_file=links.file(name))
+        data = self._actions_data(links.lang)
+        t = self.renderer.messages.translator(links.lang)
+        config = {
+            "data": links.file(data),
+            # the folder of this language's pages: the data's links start there
+            "root": links.page("actions").removesuffix(_page_file("actions", DEFAULT_LANGUAGE)),
+            "plan": plan,
+            "lang": links.lang,
+            "pilot_role": PILOT_ROLE,
+            "columns": list(action_table.CSV_COLUMNS),
+            "sorts": list(SORTS),
+            "messages": {name: t.raw(key) for name, key in ACTIONS_MESSAGES.items()},
+        }
+        return self.site.actions(
+            links, filters, number, static=True, csv_file=links.file(name), static_config=config
+        )
+
+    def _actions_data(self, lang: str) -> str:
+        """``actions-table.<lang>.json`` (written once per export): every action of the
+        table in document order, with what ``assets/actions.js`` filters, sorts and shows
+        on (its sort keys are the server's) and the links of its page, plan and pilots
+        from the folder of the language's pages."""
+        name = f"actions-table.{lang}.json"
+        if name in self._actions_data_written:
+            return name
+        links = self._recording(_page_file("actions", lang), lang)
+        rows = []
+        for row in self.site.actions_table(lang).rows(ActionFilters()):
+            rows.append(browser_record(row, lang, links.resource))
+        body = json.dumps({"rows": rows}, ensure_ascii=False, separators=(",", ":"))
+        self._write(name, body.encode("utf-8"))
+        self._actions_data_written.add(name)
+        return name
 
     def _sparql_page(self, links: Links) -> str:
         return render_sparql_page(

@@ -17,9 +17,11 @@ equal (stem), or when the entry's word begins with it (prefix). Every query word
 not a stop word must match (:data:`STOP_WORDS`: "de", "la"… only count when they do).
 An entry's score sums, over the query's words, the word's BM25 inverse document
 frequency times the best of field weight × match weight (:data:`FIELD_WEIGHTS`,
-:data:`MATCH_WEIGHTS`): a label beats a description, an exact word beats its stem,
-which beats a prefix, and rare words weigh more than common ones. Ties: shorter label,
-then code and label in natural order.
+:data:`MATCH_WEIGHTS`), times the weight of the entry's kind (:data:`KIND_WEIGHTS`): a
+label beats a description, an exact word beats its stem, which beats a prefix, rare
+words weigh more than common ones, and a plan's action beats a code list's concept of
+the same words. An entry named by the whole query comes first (:func:`rank_key`). Ties:
+shorter label, then code and label in natural order.
 
 The index is made once per build and language, plan by plan (``site/queries/
 search-plan.rq`` with the plan bound, then ``search-others.rq``), and kept in a SQLite
@@ -64,8 +66,18 @@ MAX_QUERY_WORDS = 12
 #: How much a match counts, by where it is and how close it is.
 FIELD_WEIGHTS = {"label": 4.0, "code": 4.0, "alt": 3.0, "description": 1.0}
 MATCH_WEIGHTS = {"exact": 1.0, "stem": 0.7, "prefix": 0.4}
-#: The fields that name an entry: the whole query as one of them ranks the entry first.
+#: How much a match counts by the kind of the entry. People search plans for their
+#: actions, elements, actors and places; a concept (an entry of a code list: a theme, a
+#: lever, a status) is a label whose page lists what has it, so a plan's action holding
+#: the word ranks before a concept of that name (« vélo »: the actions about bicycles,
+#: then the lever « Vélo »), and the concept still before what says it in a description.
+KIND_WEIGHTS = {"plan": 1.0, "element": 1.0, "action": 1.0, "actor": 1.0, "territory": 1.0,
+                "concept": 0.8}  # fmt: skip
+#: The fields that name an entry: the whole query as one of them ranks the entry first,
+#: when it is of one of :data:`NAME_FIRST_KINDS` (an organisation by its other name:
+#: « Eurométropole de Metz »; not a concept, ranked by its score).
 NAME_FIELDS = ("label", "code", "alt")
+NAME_FIRST_KINDS = ("plan", "element", "action", "actor", "territory")
 #: Words a query needs not match (they count when they do), folded.
 STOP_WORDS = frozenset(
     (
@@ -516,7 +528,8 @@ def match_level(word: str, found: Sequence[str] | frozenset[str]) -> str | None:
 
 
 def score(entry: Entry, idf: dict[str, float]) -> float:
-    """Σ over the query's words of its IDF × the best field weight × match weight."""
+    """Σ over the query's words of its IDF × the best field weight × match weight, × the
+    weight of the entry's kind."""
     fields = entry.field_words()
     total = 0.0
     for word, weight in idf.items():
@@ -526,13 +539,16 @@ def score(entry: Entry, idf: dict[str, float]) -> float:
             if level is not None:
                 best = max(best, FIELD_WEIGHTS[name] * MATCH_WEIGHTS[level])
         total += weight * best
-    return total
+    return total * KIND_WEIGHTS.get(entry.kind, 1.0)
 
 
 def rank_key(entry: Entry, entry_score: float, whole: tuple[str, ...] = ()) -> tuple:
     """Entries named by the whole query first (a label, other name or code of exactly its
-    words: « Eurométropole de Metz »), then by score, then the shorter label."""
-    named = any(name in NAME_FIELDS and found == whole for name, found in entry.field_words())
+    words: « Eurométropole de Metz »; of :data:`NAME_FIRST_KINDS`), then by score, then the
+    shorter label."""
+    named = entry.kind in NAME_FIRST_KINDS and any(
+        name in NAME_FIELDS and found == whole for name, found in entry.field_words()
+    )
     return (
         not named,
         -entry_score,
@@ -661,7 +677,9 @@ def index_document(entries: Sequence[Entry], hrefs: Sequence[str | None]) -> dic
         "settings": {
             "field_weights": FIELD_WEIGHTS,
             "match_weights": MATCH_WEIGHTS,
+            "kind_weights": KIND_WEIGHTS,
             "name_fields": list(NAME_FIELDS),
+            "name_first_kinds": list(NAME_FIRST_KINDS),
             "stop_words": sorted(STOP_WORDS),
             "min_query_length": MIN_QUERY_LENGTH,
             "max_query_length": MAX_QUERY_LENGTH,

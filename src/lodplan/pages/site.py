@@ -19,7 +19,7 @@ import logging
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -238,10 +238,12 @@ class SitePages:
         *,
         static: bool = False,
         csv_file: str | None = None,
+        static_config: Mapping[str, object] | None = None,
     ) -> str | None:
         """Page ``page`` of the table of actions with ``filters`` (those of one plan when
         ``filters.plan`` is set); ``None`` past its last page. ``static``: a static
-        export's (no filter form)."""
+        export's, whose filter form ``assets/actions.js`` answers in the browser with
+        ``static_config`` (where the rows are, the messages)."""
         table = self.actions_table(links.lang)
         rows = table.page(filters, page)
         if rows is None:
@@ -270,6 +272,7 @@ class SitePages:
             sorts=list(SORTS),
             static=static,
             csv_file=csv_file,
+            static_config=static_config,
             link=link,
             path=path,
         )
