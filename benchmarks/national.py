@@ -6,7 +6,9 @@ write it: a folder with ``mapping.yaml`` and the spreadsheet of its fiches actio
 and funders, themes, SDGs, an indicator with reference and target values), the
 EPCI as publisher and territory; then runs the real ``lodplan build`` on them,
 and prints per phase its wall time, the CPU of the build's processes, their peak
-memory (resident memory of the whole process tree, sampled) and the store's size.
+memory (of the whole process tree, sampled: resident memory summed, which counts the
+pages forked workers share with the build's process in each of them, and PSS, which
+divides them) and the store's size.
 Then it changes one cell of one plan and runs the build again (an incremental
 rebuild), and bulk-loads the build's own dump into a new pyoxigraph store: the
 floor a build is compared with. Ratios are to that floor, measured in the same run.
@@ -239,6 +241,7 @@ class Run:
     wall_s: float = 0.0
     cpu_s: float = 0.0
     peak_rss_mb: float = 0.0
+    peak_pss_mb: float = 0.0  # shared pages divided among the processes sharing them
     phases: list[tuple[str, float]] = field(default_factory=list)
     status: int = 0
 
@@ -250,21 +253,24 @@ def run_build(mappings: Path, store: Path, cache: Path, log: Path) -> Run:
     start = time.monotonic()
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     root = psutil.Process(process.pid)
-    samples: list[float] = []
+    samples: list[tuple[float, float]] = []
     cpu_seen: dict[int, float] = {}
 
     def sample() -> None:
         while process.poll() is None:
-            total = 0
+            rss = pss = 0
             try:
                 for member in [root, *root.children(recursive=True)]:
                     with member.oneshot():
-                        total += member.memory_info().rss
+                        # a forked worker's RSS counts every page it shares with its
+                        # parent: summed, RSS counts them again; PSS divides them
+                        memory = member.memory_full_info()
+                        rss, pss = rss + memory.rss, pss + memory.pss
                         times = member.cpu_times()
                         cpu_seen[member.pid] = times.user + times.system
             except psutil.Error:
                 pass
-            samples.append(total / 2**20)
+            samples.append((rss / 2**20, pss / 2**20))
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -281,7 +287,8 @@ def run_build(mappings: Path, store: Path, cache: Path, log: Path) -> Run:
     run.wall_s = time.monotonic() - start
     sampler.join()
     run.cpu_s = sum(cpu_seen.values())
-    run.peak_rss_mb = max(samples, default=0.0)
+    run.peak_rss_mb = max((rss for rss, _ in samples), default=0.0)
+    run.peak_pss_mb = max((pss for _, pss in samples), default=0.0)
     return run
 
 
@@ -333,7 +340,7 @@ def _report(name: str, run: Run, floor_s: float) -> list[str]:
     lines = [
         f"{name}: exit {run.status}, wall {run.wall_s:.1f} s ({run.wall_s / floor_s:.2f}× the "
         f"bulk-load floor), CPU {run.cpu_s:.1f} s, peak RSS of the process tree "
-        f"{run.peak_rss_mb:,.0f} MiB"
+        f"{run.peak_rss_mb:,.0f} MiB summed, {run.peak_pss_mb:,.0f} MiB PSS"
     ]
     if run.phases:
         lines.append(f"  {'start (read referentials, mappings)':<36} {run.phases[0][1]:8.1f} s")

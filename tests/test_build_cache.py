@@ -16,7 +16,7 @@ from rdflib.compare import to_canonical_graph
 from lodplan.build import build
 from lodplan.build_cache import BuildCache
 from lodplan.errors import MappingError
-from lodplan.publishing import downloads
+from lodplan.publishing import catalog, downloads
 from lodplan.publishing.changes import LOG_FILE, SOURCE_DATE_EPOCH
 from lodplan.store.embedded import DATA_DIR, DOWNLOADS_DIR, EmbeddedPublisher, current_build_dir
 from tests.conftest import TEST_BASE
@@ -28,6 +28,10 @@ OTHER = "autreville-pcaet"
 
 @pytest.fixture
 def mappings(tmp_path: Path) -> Path:
+    return two_plans(tmp_path)
+
+
+def two_plans(tmp_path: Path) -> Path:
     """Two plans kept as spreadsheets, sharing one actors file."""
     folder = tmp_path / "mappings"
     shutil.copytree(FICHES, folder)
@@ -114,10 +118,17 @@ def test_a_rebuild_reuses_unchanged_plans_and_equals_a_full_build(mappings, tmp_
         downloads, "plan_jsonld", lambda graph, plan, context: framed.append(plan.plan_id)
         or frame(graph, plan, context)
     )  # fmt: skip
+    described: list[str] = []
+    describe = catalog._CatalogMaker._describe
+    monkeypatch.setattr(
+        catalog._CatalogMaker, "_describe",
+        lambda maker, dataset: described.append(dataset.plan_id) or describe(maker, dataset),
+    )  # fmt: skip
     rebuilt = _build(mappings, incremental, BuildCache(cache), second)
     monkeypatch.setattr(downloads, "plan_jsonld", frame)
     assert _reused(second) == [f"[2/2] {PLAN}"]  # sorted: autreville first, made again
     assert framed == [OTHER]  # the unchanged plan's files are those of the first build
+    assert described == [OTHER]  # and so is its dataset's description in the catalog
 
     full = tmp_path / "full"
     assert _build(mappings, full, None, []) == rebuilt

@@ -1,14 +1,20 @@
-"""Plans mapped and validated in parallel processes give what one process gives."""
+"""Plans mapped, validated and their files made in parallel processes give what one
+process gives."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from lodplan.build import BUILD_WORKERS_ENV, build_workers, check_plans
+from lodplan.build_cache import BuildCache
 from lodplan.errors import LodplanError, MappingError
+from lodplan.publishing import downloads
+from lodplan.publishing.changes import SOURCE_DATE_EPOCH
 from tests.conftest import TEST_BASE
+from tests.test_build_cache import _build, _published, two_plans
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -64,3 +70,27 @@ def test_a_mapping_error_in_a_worker_is_the_same_error(monkeypatch, tmp_path):
     with pytest.raises(MappingError) as caught:
         check_plans(mappings, TEST_BASE)
     assert caught.value.field == "reader.preset" and caught.value.file.endswith("mapping.yaml")
+
+
+def test_files_made_in_two_processes_are_those_of_one(tmp_path, monkeypatch):
+    """Every file of a build, and its database, the same bytes whether the plans' files
+    are made in this process or in two forked ones (kept in the build cache)."""
+    monkeypatch.setenv(SOURCE_DATE_EPOCH, "1767225600")  # the catalog dates builds
+    mappings = two_plans(tmp_path)
+    monkeypatch.setenv(BUILD_WORKERS_ENV, "1")
+    one = _build(mappings, tmp_path / "one", None, [])
+    monkeypatch.setenv(BUILD_WORKERS_ENV, "2")
+    framed = tmp_path / "framed"  # by which processes: written by forked ones too
+    frame = downloads.plan_jsonld
+
+    def plan_jsonld(*args):
+        with framed.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return frame(*args)
+
+    monkeypatch.setattr(downloads, "plan_jsonld", plan_jsonld)
+    two = _build(mappings, tmp_path / "two", BuildCache(tmp_path / "cache"), [])
+    makers = framed.read_text().split()
+    assert len(makers) == 2 and str(os.getpid()) not in makers  # made in forked processes
+    assert two == one
+    assert _published(tmp_path / "two") == _published(tmp_path / "one")

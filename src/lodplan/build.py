@@ -256,8 +256,9 @@ _WORKER_CONTEXT: _PlanContext | None = None  # a forked worker's copy of the con
 
 
 def build_workers(plans: int) -> int:
-    """Processes that map and check plans: one per core (``$LODPLAN_BUILD_WORKERS``
-    caps it; 1 maps in this process), never more than the plans."""
+    """Processes that map and check plans, and then make their files: one per core
+    (``$LODPLAN_BUILD_WORKERS`` caps it; 1 works in this process), never more than the
+    plans."""
     wanted = os.environ.get(BUILD_WORKERS_ENV, "").strip()
     try:
         cap = int(wanted) if wanted else (os.cpu_count() or 1)
@@ -523,13 +524,17 @@ def _check_and_publish(
             description=next(g for g in graphs if g.iri == description),
         )  # fmt: skip
         published = publication_dates(history, base_iri, changes.day)  # workbooks: as their CSV
-        downloads = make_downloads(staged.store, data, files, context, published, memo=memo)
+        downloads = make_downloads(
+            staged.store, data, files, context, published, memo=memo,
+            workers=build_workers(len(files)),
+        )  # fmt: skip
         downloads += validation_files(checked.reports, files, mappings_dir, memo)  # SHACL reports
         progress("making the DCAT catalog")
         assert checked.catalog is not None
         catalog = catalog_graph(
             checked.catalog, dataset_specs(checked, base_iri), staged.store, downloads,
             base_iri, history=history, now=changes.time, data_modified=changes.last_time,
+            memo=memo,
         )  # fmt: skip
         added = [catalog, *(graph for graph in graphs if graph.iri == description)]
         staged.add(added)

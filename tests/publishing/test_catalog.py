@@ -6,10 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
-from pyoxigraph import NamedNode, RdfFormat, Store
+from pyoxigraph import Literal as OxLiteral
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
+from lodplan.dataset import no_memo
 from lodplan.errors import LodplanError, MappingError
 from lodplan.publishing.catalog import (
     DEFAULT_LICENCE,
@@ -396,3 +398,60 @@ def test_a_build_reads_the_dates_of_the_catalog_it_replaces(tmp_path):
     assert set(history) == {B + f"dataset/a#{kind.id}" for kind in load_distribution_kinds()}
     sha256, modified = history[B + "dataset/a#csv"]
     assert len(sha256) == 64 and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", modified)
+
+
+def test_a_kept_dataset_description_is_reused_only_when_all_it_reads_is_the_same(
+    tmp_path, monkeypatch
+):
+    from lodplan.build_cache import BuildCache
+    from lodplan.publishing import catalog as catalog_module
+
+    described: list[str] = []
+    describe = catalog_module._CatalogMaker._describe
+    monkeypatch.setattr(
+        catalog_module._CatalogMaker, "_describe",
+        lambda maker, dataset: described.append(dataset.plan_id) or describe(maker, dataset),
+    )  # fmt: skip
+    cache = BuildCache(tmp_path / "cache")
+    now = "2026-03-01T10:00:00Z"
+
+    def made(store, downloads=None, memo=cache, now=now, history=None):
+        return catalog_graph(
+            _spec(), _datasets(tmp_path), store, downloads or _downloads(), B, now=now,
+            history=history, memo=memo,
+        ).ntriples  # fmt: skip
+
+    first = made(_store())
+    assert described == ["p", "q"] and first == made(_store(), memo=no_memo)
+    described.clear()
+    assert made(_store()) == first and described == []  # nothing read differently
+    # one file of p changed, built later: p only (q's files keep their dates); the
+    # dates a distribution gets are in the key
+    from pyoxigraph import parse
+
+    from lodplan.publishing.catalog import history_of
+
+    history = history_of(parse(first, format=RdfFormat.N_TRIPLES))
+    changed = [
+        DownloadFile(f.name, f.media_type, b"new") if f.name == "plans/p.csv" else f
+        for f in _downloads()
+    ]
+    described.clear()
+    later = "2026-03-02T10:00:00Z"
+    assert made(_store(), changed, now=later, history=history) == made(
+        _store(), changed, memo=no_memo, now=later, history=history
+    )
+    assert described == ["p", "p", "q"]
+    described.clear()
+    assert made(_store(), now=later) != first  # no history: every file dated now
+    assert described == ["p", "q"]
+    # the actor's label (read from another graph than the plans') changed: both again
+    relabelled = _store()
+    relabelled.remove(next(iter(relabelled.quads_for_pattern(NamedNode(B + "actor/a"),
+                      NamedNode(str(SKOS.prefLabel)), None))))  # fmt: skip
+    label = OxLiteral("Acteur A'", language="fr")
+    relabelled.add(Quad(NamedNode(B + "actor/a"), NamedNode(str(SKOS.prefLabel)), label,
+                        NamedNode(B + "graph/y")))  # fmt: skip
+    described.clear()
+    assert made(relabelled) == made(relabelled, memo=no_memo)
+    assert described == ["p", "q", "p", "q"]

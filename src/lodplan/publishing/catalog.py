@@ -18,6 +18,8 @@ dataset's own description. The same data gives the same graph, byte for byte.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,7 +35,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from lodplan.bundled import site_dir
-from lodplan.dataset import DownloadFile, NamedGraph
+from lodplan.dataset import DownloadFile, Memo, NamedGraph, no_memo
 from lodplan.errors import LodplanError, MappingError
 from lodplan.iris import IriMinter
 from lodplan.mapping.spec import Fields, LanguageMap
@@ -324,6 +326,7 @@ def catalog_graph(
     today: date | None = None,
     now: str | None = None,
     data_modified: str | None = None,
+    memo: Memo = no_memo,
 ) -> NamedGraph:
     """The catalog of the plans in ``datasets``, read from ``data`` (the build's graphs).
 
@@ -336,9 +339,16 @@ def catalog_graph(
     removed changes the catalog) if later. The same data rebuilt keeps its dates, and
     so its bytes; a build that changes one plan changes the dates of that plan's
     dataset only (and the catalog's).
+
+    With a ``memo`` (an incremental build), a dataset whose description would read the
+    same from everything it reads (the plan's mapping and ``catalog.yaml``, its files'
+    checksums, sizes and dates, and each statement of ``data`` it looks up) is the
+    description an earlier build made: only the datasets of changed plans are described
+    again, and the catalog is the same bytes as a full build's.
     """
     check_catalog_references(spec, datasets)
     maker = _CatalogMaker(spec, data, {f.name: f for f in downloads}, IriMinter(base_iri))
+    maker.memo = memo
     maker.history = history or {}
     maker.modified = [data_modified] if data_modified else []
     if now is not None:
@@ -369,10 +379,80 @@ class _CatalogMaker:
         self.history: History = {}
         self.today = format_time(datetime.now(UTC))
         self.modified: list[str] = []  # of each dataset, and of the data
+        self.memo: Memo = no_memo
+        self.dataset_lines: set[str] = set()  # the datasets' descriptions, as N-Triples
+        self._lookups: list[tuple[NamedNode, NamedNode]] | None = None  # while describing
+        self._looked_up = hashlib.sha256()  # what the lookups gave
 
     # --- datasets ---------------------------------------------------------------
 
     def add_dataset(self, dataset: DatasetSpec) -> None:
+        """Describe the dataset, or take the description an earlier build made of it
+        when every input of it is the same (see :func:`catalog_graph`)."""
+        key = self._dataset_key(dataset)
+        kept = self.memo.get(DATASET_MEMO, key)
+        if kept is not None and kept.lookups_digest == self._lookup_digest(kept.lookups):
+            described = kept
+        else:
+            described = self._described(dataset)
+            self.memo.put(DATASET_MEMO, key, described)
+        self.dataset_lines.update(described.lines)
+        self.plan_publishers.update(described.publishers)
+        self.modified.append(described.modified)
+
+    def _dataset_key(self, dataset: DatasetSpec) -> str:
+        """Everything a dataset's description reads but the data: the mapping's and
+        ``catalog.yaml``'s words, its files (checksum, size, ``dct:modified``)."""
+        files = []
+        for kind in self.kinds:
+            name = kind.file_name(dataset.plan_id)
+            file = self.downloads.get(name)
+            if file is not None:
+                distribution = f"{self.iris.dataset(dataset.plan_id)}#{kind.id}"
+                modified = first_published(self.history, distribution, file, self.today)
+                # as written: rdflib writes a time in UTC as +00:00, history reads it so
+                files.append([name, file.sha256, file.byte_size, modified_literal(modified).n3()])
+            else:
+                files.append([name])
+        spec = self.spec
+        return json.dumps(
+            [
+                self.iris.base, dataset.plan_id, dataset.plan_iri, dataset.licence,
+                dataset.themes, dataset.keywords, spec.licence, spec.themes, spec.keywords,
+                repr(spec.contact_point), files,
+            ]
+        )  # fmt: skip
+
+    def _lookup_digest(self, lookups: Iterable[tuple[str, str]]) -> str:
+        """The digest of what each lookup of ``data`` gives now."""
+        digest = hashlib.sha256()
+        for subject, predicate in lookups:
+            for value in self._values(NamedNode(subject), URIRef(predicate)):
+                digest.update(f"{value}\n".encode())
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def _described(self, dataset: DatasetSpec) -> _DatasetDescription:
+        """The dataset described in a graph of its own, the lookups of ``data`` made."""
+        whole, self.graph = self.graph, Graph()
+        publishers, self.plan_publishers = self.plan_publishers, set()
+        modified, self.modified = self.modified, []
+        self._lookups, self._looked_up = [], hashlib.sha256()
+        try:
+            self._describe(dataset)
+            add_range_types(self.graph)
+            return _DatasetDescription(
+                lines=_ntriples_lines(self.graph),
+                publishers=tuple(sorted(self.plan_publishers)),
+                modified=self.modified[0],
+                lookups=tuple((s.value, p.value) for s, p in self._lookups),
+                lookups_digest=self._looked_up.hexdigest(),
+            )
+        finally:
+            self.graph, self.plan_publishers, self.modified = whole, publishers, modified
+            self._lookups = None
+
+    def _describe(self, dataset: DatasetSpec) -> None:
         g, plan = self.graph, NamedNode(dataset.plan_iri)
         node = URIRef(self.iris.dataset(dataset.plan_id))
         g.add((node, RDF.type, DCAT.Dataset))
@@ -609,14 +689,9 @@ class _CatalogMaker:
             self.graph.add((node, VCARD.hasURL, URIRef(contact.url)))
 
     def add_range_types(self) -> None:
-        """Type the values of properties whose range DCAT-AP 3 states (its range shapes):
-        media types, file types, languages, standards, documents, licence types. The
-        authority tables and IANA do not type them so; a harvester checking ranges needs it."""
-        g = self.graph
-        for predicate, cls in RANGES:
-            for value in set(g.objects(None, predicate)):
-                if isinstance(value, URIRef):
-                    g.add((value, RDF.type, cls))
+        """Type the values of properties whose range DCAT-AP 3 states: see
+        :func:`add_range_types` (the datasets' own are typed with them)."""
+        add_range_types(self.graph)
 
     # --- shared pieces --------------------------------------------------------------
 
@@ -643,8 +718,15 @@ class _CatalogMaker:
                 self.graph.add(triple)
 
     def _values(self, subject: NamedNode, predicate: URIRef) -> list[Any]:
-        quads = self.data.quads_for_pattern(subject, NamedNode(str(predicate)), None, None)
-        return sorted({quad.object for quad in quads}, key=str)
+        predicate_node = NamedNode(str(predicate))
+        quads = self.data.quads_for_pattern(subject, predicate_node, None, None)
+        values = sorted({quad.object for quad in quads}, key=str)
+        if self._lookups is not None:  # describing a dataset: what it read, kept
+            self._lookups.append((subject, predicate_node))
+            for value in values:
+                self._looked_up.update(f"{value}\n".encode())
+            self._looked_up.update(b"\0")
+        return values
 
     def _iris(self, subject: NamedNode, predicate: URIRef) -> list[str]:
         return [v.value for v in self._values(subject, predicate) if isinstance(v, NamedNode)]
@@ -662,10 +744,45 @@ class _CatalogMaker:
         return None
 
     def named_graph(self) -> NamedGraph:
+        """The catalog: its own statements and its datasets', sorted N-Triples."""
         iri = self.iris.graph(GRAPH_NAME)
-        lines = sorted(line for line in self.graph.serialize(format="nt").splitlines() if line)
+        lines = sorted(self.dataset_lines.union(_ntriples_lines(self.graph)))
         body = ("\n".join(lines) + "\n").encode()
         return NamedGraph(iri=iri, ntriples=body, triple_count=len(lines))
+
+
+#: The build cache's kind for a dataset's description (:meth:`_CatalogMaker.add_dataset`).
+DATASET_MEMO = "catalog-dataset"
+
+
+@dataclass(frozen=True)
+class _DatasetDescription:
+    """A dataset's description as the catalog holds it, and what it was made from: the
+    lookups of the data made (subject, predicate) and the digest of what they gave."""
+
+    lines: tuple[str, ...]  # N-Triples
+    publishers: tuple[str, ...]  # the plan's publishers
+    modified: str  # its dct:modified
+    lookups: tuple[tuple[str, str], ...]
+    lookups_digest: str
+
+
+def _ntriples_lines(graph: Graph) -> tuple[str, ...]:
+    """The graph's triples as N-Triples lines: each line depends on its triple only, so
+    the lines of graphs made apart are those of their union."""
+    return tuple(line for line in graph.serialize(format="nt").splitlines() if line)
+
+
+def add_range_types(g: Graph) -> None:
+    """Type the values of properties whose range DCAT-AP 3 states (its range shapes):
+    media types, file types, languages, standards, documents, licence types. The
+    authority tables and IANA do not type them so; a harvester checking ranges needs it.
+    Each statement's type depends on that statement only: the types of parts of a graph
+    typed apart are those of the whole."""
+    for predicate, cls in RANGES:
+        for value in set(g.objects(None, predicate)):
+            if isinstance(value, URIRef):
+                g.add((value, RDF.type, cls))
 
 
 def first_published(history: History, distribution: str, file: DownloadFile, today: str) -> str:

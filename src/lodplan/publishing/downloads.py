@@ -23,13 +23,17 @@ import hashlib
 import io
 import itertools
 import json
+import multiprocessing
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from multiprocessing.pool import Pool
 from pathlib import Path
+from typing import TypeVar
 
 from pyoxigraph import (
     BlankNode,
@@ -103,6 +107,7 @@ def make_downloads(
     context: JsonLdContext,
     published: PublicationDate | None = None,
     memo: Memo = no_memo,
+    workers: int = 1,
 ) -> list[DownloadFile]:
     """The dump of ``graphs`` and, for each plan, its nested JSON-LD document (framed
     with ``context``), its graph in Turtle and N-Quads, its CSV and the same table as a
@@ -113,7 +118,12 @@ def make_downloads(
     read plan by plan: each plan's rows are dropped once its files are made. With a
     ``memo`` (an incremental build), the files of a plan whose graph and the graphs its
     CSV reads labels from are unchanged are those an earlier build made, and so is the
-    dump's part for each unchanged graph."""
+    dump's part for each unchanged graph.
+
+    With ``workers`` above 1, what does not read ``store`` (JSON-LD, N-Quads, CSV,
+    workbook, the dump's parts) is made in that many forked processes, plan by plan in
+    order; the store is read in this process only (the tables, the Turtle). The files
+    are the same bytes either way."""
     plans = list(plans)
     by_iri = {graph.iri: graph for graph in graphs}
     shared = _shared_key(graphs, plans, context)
@@ -124,20 +134,35 @@ def make_downloads(
         if kept is not None and all(file.available for file in kept.files):
             made[plan.plan_iri] = kept.kept_in(memo)
     missing = [plan for plan in plans if plan.plan_iri not in made]
-    for plan, table in _tables(store, missing, every=len(missing) > len(plans) // 10):
-        made[plan.plan_iri] = _PlanDownloads(
-            [
-                plan_jsonld(by_iri[plan.graph_iri], plan, context),
-                plan_turtle(store, plan),
-                plan_nquads(by_iri[plan.graph_iri], plan),
-                *plan_csv(table),
-            ],
-            table,
-        ).kept_in(memo)  # in the memo's files, not in memory, when it keeps them
-    every = [full_dump(graphs, memo)]
+    day_of = published or _today
+    plan_graphs = {plan.graph_iri for plan in plans}
+    dump_keys = {graph.iri: f"{graph.iri} {graph.sha256}" for graph in graphs}
+    parts: dict[str, bytes] = {}  # the dump's part of each graph that is not a plan's
+    for graph in graphs:
+        if graph.iri not in plan_graphs and (part := memo.get(DUMP_MEMO, dump_keys[graph.iri])):
+            parts[graph.iri] = part
+    unmade = [g for g in graphs if g.iri not in plan_graphs and g.iri not in parts]
+    global _WORKER_FILES
+    _WORKER_FILES = _FilesContext(by_iri, context, day_of, memo)
+    try:
+        with _processes(min(workers, len(missing) + len(unmade))) as processes:
+            made_parts = [processes.soon(gzipped_part, graph.iri) for graph in unmade]
+            jobs = (
+                (plan, table, plan_turtle(store, plan))
+                for plan, table in _tables(store, missing, every=len(missing) > len(plans) // 10)
+            )
+            for plan, downloads in processes.ordered(_plan_files_of, jobs):
+                made[plan.plan_iri] = downloads.kept_in(memo)  # used by this build
+                memo.put(PLAN_FILES_MEMO, keys[plan.plan_iri], made[plan.plan_iri])
+            for graph, part in zip(unmade, made_parts, strict=True):
+                parts[graph.iri] = part()
+                memo.put(DUMP_MEMO, dump_keys[graph.iri], parts[graph.iri])
+    finally:
+        _WORKER_FILES = None
+    every: list[DownloadFile] = []
     for plan in plans:
         downloads = made[plan.plan_iri]
-        day = (published or _today)(plan.plan_id, downloads.files[3])  # dated as its CSV
+        day = day_of(plan.plan_id, downloads.files[3])  # dated as its CSV
         if downloads.workbook is None or not downloads.workbook.available or downloads.day != day:
             downloads = _PlanDownloads(
                 downloads.files, downloads.table, day, plan_workbook(downloads.table, day)
@@ -147,7 +172,85 @@ def make_downloads(
         every += [*downloads.files, downloads.workbook]
         if plan.source_lines:
             every.append(source_text(plan))
-    return every + vocabulary_files()
+        parts[plan.graph_iri] = downloads.files[2].content  # its N-Quads: the dump's part
+    dump = DownloadFile(DUMP_NAME, GZIP_MEDIA_TYPE, b"".join(parts[g.iri] for g in graphs))
+    return [dump, *every, *vocabulary_files()]
+
+
+@dataclass(frozen=True)
+class _FilesContext:
+    """What a forked process making files reads, inherited instead of sent."""
+
+    graphs: dict[str, NamedGraph]
+    context: JsonLdContext
+    day_of: PublicationDate
+    memo: Memo
+
+
+_WORKER_FILES: _FilesContext | None = None
+
+
+def gzipped_part(graph_iri: str) -> bytes:
+    """The dump's part of a graph of the build being made (in a forked process)."""
+    assert _WORKER_FILES is not None
+    return gzipped_nquads([_WORKER_FILES.graphs[graph_iri]])
+
+
+def _plan_files_of(
+    job: tuple[PlanFiles, ActionTable, DownloadFile],
+) -> tuple[PlanFiles, _PlanDownloads]:
+    """A plan's files, from its table and Turtle read from the store by the parent."""
+    assert _WORKER_FILES is not None
+    plan, table, turtle = job
+    shared = _WORKER_FILES
+    graph = shared.graphs[plan.graph_iri]
+    files = [
+        plan_jsonld(graph, plan, shared.context),
+        turtle,
+        plan_nquads(graph, plan),
+        *plan_csv(table),
+    ]
+    day = shared.day_of(plan.plan_id, files[3])
+    downloads = _PlanDownloads(files, table, day, plan_workbook(table, day))
+    return plan, downloads.kept_in(shared.memo)  # kept by their digest: no bytes sent back
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class _Processes:
+    """Functions run on items in this process, or in forked processes (``pool``)."""
+
+    def __init__(self, pool: Pool | None, workers: int) -> None:
+        self.pool, self.workers = pool, workers
+
+    def soon(self, function: Callable[[T], R], item: T) -> Callable[[], R]:
+        """``function(item)``, started now in a process if there are some; call the
+        result to wait for it."""
+        if self.pool is None:
+            return functools.partial(function, item)
+        return self.pool.apply_async(function, (item,)).get
+
+    def ordered(self, function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """``function(item)`` for each item, in order; a bounded number of items handed
+        out ahead, so that the items' generator runs here as the results come."""
+        pending: deque[Callable[[], R]] = deque()
+        for item in items:
+            pending.append(self.soon(function, item))
+            if len(pending) >= 4 * self.workers:
+                yield pending.popleft()()
+        while pending:
+            yield pending.popleft()()
+
+
+@contextmanager
+def _processes(workers: int) -> Iterator[_Processes]:
+    if workers <= 1:
+        yield _Processes(None, 1)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield _Processes(pool, workers)
 
 
 PLAN_FILES_MEMO = "plan-files"
