@@ -623,3 +623,25 @@ def test_the_months_without_update_are_a_parameter_of_the_plan_page(client):
         page = client.get(f"/plan/{PLAN}?months={bad}")
         assert page.status_code == 400, bad
         assert b"months must be a whole number of months from 1 to 120" in page.data
+
+
+def test_the_table_of_actions_has_the_same_follow_up_filters_and_its_csv_follows(client):
+    def labels(query: str) -> list[str]:
+        page = client.get(f"/plan/{PLAN}/actions?{query}")
+        assert page.status_code == 200, query
+        download = client.get(f"/plan/{PLAN}/actions?{query}&format=csv")
+        rows = [r["label"] for r in csv_rows(download.data)]
+        assert page.data.decode().count('<tr data-iri="') == len(rows)  # the same view
+        return rows
+
+    # judged on 30 September 2025, the latest version's day, as on the plan's page
+    assert labels("late=1") == ["Créer une chaufferie bois"]
+    assert labels("months=3") == ["Rénover l'école Jules-Ferry"]
+    assert labels("months=6") == []
+    assert labels("late=1&months=3") == []
+    html = client.get(f"/plan/{PLAN}/actions?late=1&months=4").data.decode()
+    assert '<label for="filter-late">' in html and '<label for="filter-months">' in html
+    assert 'id="filter-late" name="late" value="1" checked' in html
+    assert 'name="months" min="1" max="120" step="1" value="4"' in html
+    page = client.get(f"/plan/{PLAN}/actions?months=0")
+    assert page.status_code == 400 and b"months must be a whole number" in page.data
