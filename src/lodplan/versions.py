@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pyoxigraph import Literal as OxLiteral
 from pyoxigraph import NamedNode, RdfFormat, parse
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
@@ -540,6 +541,25 @@ def _named(iri: str, ntriples: bytes) -> NamedGraph:
     return NamedGraph(iri=iri, ntriples=ntriples, triple_count=count)
 
 
+# the terms summarise() compares, as the strings pyoxigraph gives (made once)
+_TYPE = str(RDF.type)
+_LABEL = str(RDFS.label)
+_PREF_LABEL = str(SKOS.prefLabel)
+_PART_OF = str(LP.partOf)
+_STATUS = str(LP.status)
+_SOURCE = str(LP.source)
+_START_LINE = str(LP.startLine)
+_BUDGET_LINE = str(LP.budgetLine)
+_AMOUNT_KIND = str(LP.amountKind)
+_AMOUNT = str(LP.amount)
+_CURRENCY = str(SCHEMA.currency)
+_UNIT = str(LP.unit)
+_OF_INDICATOR = str(LP.ofIndicator)
+_VALUE_KIND = str(LP.valueKind)
+_VALUE_DATE = str(LP.valueDate)
+_VALUE = str(RDF.value)
+_LABELS = (_LABEL, _PREF_LABEL)
+
 # -- differences ---------------------------------------------------------------------------
 
 
@@ -558,43 +578,43 @@ def summarise(ntriples: bytes) -> Summary:
     amount_kinds: dict[str, str] = {}
     values: dict[str, dict[str, str]] = {}
     indicator_labels = {
-        s: o.value for s, facts in by_subject.items() for p, o in facts if p == str(RDFS.label)
+        s: o.value for s, facts in by_subject.items() for p, o in facts if p == _LABEL
     }
     for subject, facts in by_subject.items():
-        types = {o.value for p, o in facts if p == str(RDF.type)}
+        types = {o.value for p, o in facts if p == _TYPE}
         if not types & element_types:
             continue
         for predicate, obj in facts:
-            if predicate in (str(RDFS.label), str(SKOS.prefLabel)):
+            if predicate in _LABELS:
                 labels.setdefault(subject, obj.value)
-            elif predicate == str(LP.partOf):
+            elif predicate == _PART_OF:
                 parents[subject] = obj.value
-            elif predicate == str(LP.status):
+            elif predicate == _STATUS:
                 statuses[subject] = obj.value
-            elif predicate == str(LP.source):
+            elif predicate == _SOURCE:
                 for p, o in by_subject.get(obj.value, []):
-                    if p == str(LP.startLine):
+                    if p == _START_LINE:
                         lines[subject] = int(o.value)
-            elif predicate == str(LP.budgetLine):
+            elif predicate == _BUDGET_LINE:
                 line = dict(by_subject.get(obj.value, []))
-                kind_iri = line[str(LP.amountKind)].value
+                kind_iri = line[_AMOUNT_KIND].value
                 kind = kind_iri.rsplit("/", 1)[-1]
                 amount_kinds[kind] = kind_iri
                 totals = budgets.setdefault(subject, {})
-                totals[kind] = totals.get(kind, Decimal(0)) + Decimal(line[str(LP.amount)].value)
-                unit = line.get(str(SCHEMA.currency)) or line.get(str(LP.unit))
+                totals[kind] = totals.get(kind, Decimal(0)) + Decimal(line[_AMOUNT].value)
+                unit = line.get(_CURRENCY) or line.get(_UNIT)
                 if unit is not None:
                     units.setdefault(subject, {})[kind] = unit.value
     for subject, facts in by_subject.items():
         fact = dict(facts)
-        if str(LP.ofIndicator) not in fact or "#" not in subject:
+        if _OF_INDICATOR not in fact or "#" not in subject:
             continue
         element = subject.split("#", 1)[0]
-        kind = fact[str(LP.valueKind)].value.rsplit("/", 1)[-1]
-        on = fact[str(LP.valueDate)].value if str(LP.valueDate) in fact else ""
-        name = indicator_labels.get(fact[str(LP.ofIndicator)].value, "")
+        kind = fact[_VALUE_KIND].value.rsplit("/", 1)[-1]
+        on = fact[_VALUE_DATE].value if _VALUE_DATE in fact else ""
+        name = indicator_labels.get(fact[_OF_INDICATOR].value, "")
         series = values.setdefault(element, {})
-        stated = f"{fact[str(RDF.value)].value} ({on})" if on else fact[str(RDF.value)].value
+        stated = f"{fact[_VALUE].value} ({on})" if on else fact[_VALUE].value
         what = f"{name} ({kind})"
         series[what] = "; ".join(sorted(filter(None, (series.get(what), stated))))
     return Summary(labels, parents, lines, statuses, budgets, values, units, amount_kinds)
@@ -768,12 +788,19 @@ def vocabulary_labels(lang: str, *summaries: Summary) -> LabelOf:
     return label_of
 
 
-@functools.lru_cache(maxsize=512)
 def concept_label(iri: str, lang: str) -> str:
     """A bundled concept's ``skos:prefLabel`` in ``lang`` (else in any language; "")."""
-    labels = {
-        label.language or "": str(label)
-        for label in bundled_vocabulary().codelists.objects(URIRef(iri), SKOS.prefLabel)
-        if isinstance(label, Literal)
-    }
-    return labels.get(lang) or next(iter(sorted(labels.values())), "")
+    return _concept_labels(lang).get(iri, "")
+
+
+@functools.lru_cache(maxsize=4)
+def _concept_labels(lang: str) -> dict[str, str]:
+    """The bundled code lists' labels in ``lang`` (else another), read once per language
+    with pyoxigraph (rdflib's graph of them costs seconds to parse)."""
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    folder = bundled_vocabulary().directory / "codelists"
+    for path in sorted(folder.glob("*.ttl")):
+        for triple in parse(path=str(path), format=RdfFormat.TURTLE):
+            if triple.predicate.value == _PREF_LABEL and isinstance(triple.object, OxLiteral):
+                found[triple.subject.value][triple.object.language or ""] = triple.object.value
+    return {iri: by_lang.get(lang) or sorted(by_lang.values())[0] for iri, by_lang in found.items()}

@@ -292,9 +292,14 @@ def pair_changes(
     }
     rows = changes(before, after, {k: sorted(v) for k, v in replaced.items() if v})
     elements = {**before.labels, **after.labels}
+    concepts: dict[str, str] = {}  # statuses, amount kinds: a few, asked for on many rows
 
     def label_of(iri: str) -> str:
-        return elements.get(iri) or store_label(store, iri, lang) or ""
+        if iri in elements:
+            return elements[iri]
+        if iri not in concepts:
+            concepts[iri] = store_label(store, iri, lang) or ""
+        return concepts[iri]
 
     pair = PairChanges(
         Ref(plan, store_label(store, plan, lang) or plan_id), plan_id, versions, start, end,

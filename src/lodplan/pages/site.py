@@ -128,6 +128,7 @@ class SitePages:
         self._counts: tuple[str, dict[str, dict[str, int]]] | None = None  # build, counts
         self._searches = LRUCache(SEARCH_CACHE_SIZE)
         self._summaries = LRUCache(VERSION_SUMMARIES)
+        self._pairs = LRUCache(VERSION_SUMMARIES)  # a pair's page, then its CSV
         self.search_dir = search_dir
         self._private_cache: Path | None = None
 
@@ -286,7 +287,8 @@ class SitePages:
 
     def pair_changes(self, plan: str, start: str | None, end: str | None, lang: str) -> PairChanges:
         """What changed between two versions of ``plan`` (:func:`~lodplan.pages.history.
-        pair_changes`), each version's published file read once per build."""
+        pair_changes`), each version's published file read once per build, each pair
+        compared once (its page, then its CSV)."""
         build = self.resources.build_id()
 
         def summary(plan_id: str, version_id: str) -> Summary | None:
@@ -295,7 +297,10 @@ class SitePages:
                 lambda: version_summary(self.store, plan_id, version_id),
             )
 
-        return pair_changes(self.store, plan, start, end, lang, summary)
+        return self._pairs.get_or_compute(
+            (build, plan, start, end, lang),
+            lambda: pair_changes(self.store, plan, start, end, lang, summary),
+        )
 
     def changes(self, links: Links, pair: PairChanges, csv_href: str) -> str:
         """The page of the changes between two versions (``/plan/<id>/changes``)."""
