@@ -12,6 +12,10 @@ Publishes ``--versions`` quarterly versions of a plan of ``--actions`` fiches ac
 * the same, warm: the two summaries kept (as the site keeps them per build), compared
   (the site also keeps each pair compared: its CSV after its page costs nothing).
 
+Then the table of actions' follow-up filters (« en retard », « sans mise à jour depuis
+N mois »: SQLite, a ``months_before`` SQL function) on ``--table-actions`` synthetic
+actions of 600 plans, against the unfiltered first page.
+
 Prints the medians of ``--runs`` runs, their ratio to the baseline, the number of rows,
 and the machine's load. Nothing is asserted.
 
@@ -33,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lodplan.build import build
 from lodplan.build_cache import BuildCache
+from lodplan.pages import actions as table
 from lodplan.pages.history import pair_changes, version_changes, version_summary
 from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
 from lodplan.versions import VersionChoice
@@ -55,6 +60,7 @@ def main() -> None:
     parser.add_argument("--actions", type=int, default=500)
     parser.add_argument("--versions", type=int, default=4)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--table-actions", type=int, default=17000)
     args = parser.parse_args()
     os.environ.setdefault("LODPLAN_BUILD_WORKERS", "1")
     with tempfile.TemporaryDirectory() as tmp:
@@ -93,7 +99,46 @@ def main() -> None:
           f"{cold_s / baseline:.2f}  ({rows[1]} rows)")  # fmt: skip
     print(f"first → latest, warm (summaries kept):           {warm_s * 1000:.1f} ms  "
           f"{warm_s / baseline:.2f}")  # fmt: skip
+    follow_up_table(args.table_actions, args.runs)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def follow_up_table(count: int, runs: int) -> None:
+    """The follow-up filters of the table of actions on ``count`` synthetic actions."""
+    statuses = [table.Ref(f"https://w3id.org/lodplan/code/status/{s}", s)
+                for s in ("prevue", "en-cours", "realisee")]  # fmt: skip
+
+    def rows():  # type: ignore[no-untyped-def]
+        for n in range(count):
+            plan = n % 600
+            yield table.ActionRow(
+                iri=f"{BASE}plan/p{plan}/element/a{n}",
+                plan=table.Ref(f"{BASE}plan/p{plan}", f"Plan {plan}"),
+                position=n, code=None, label=f"Action {n}", status=statuses[n % 3],
+                end=f"{2024 + n % 5}-{n % 12 + 1:02d}",
+                updated=f"2025-{n % 12 + 1:02d}-15" if n % 2 else None,
+                plan_on="2025-09-30" if plan % 4 == 0 else None,  # a quarter are versioned
+            )  # fmt: skip
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "actions.sqlite"
+        table.write_table(path, rows())
+        actions = table.ActionTable(path)
+        cases = {
+            "every action (baseline)": table.ActionFilters(),
+            "late": table.ActionFilters(late=True),
+            "without update for 3 months": table.ActionFilters(months=3),
+            "late, by due date": table.ActionFilters(late=True, sort="end"),
+        }
+        baseline = None
+        print(f"\ntable of actions, {count:,} actions of 600 plans: first page (median), CSV rows")
+        for name, filters in cases.items():
+            seconds = median_time(runs, lambda filters=filters: actions.page(filters, 1))
+            csv_s = median_time(runs, lambda filters=filters: sum(1 for _ in actions.rows(filters)))
+            baseline = baseline or seconds
+            page = actions.page(filters, 1)
+            print(f"{name}: {page.total if page else 0:,} rows, page {seconds * 1000:.1f} ms "
+                  f"({seconds / baseline:.2f}), every row {csv_s * 1000:.0f} ms")  # fmt: skip
 
 
 if __name__ == "__main__":

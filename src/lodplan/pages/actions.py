@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import csv
+import functools
 import io
 import json
 import os
@@ -528,6 +529,7 @@ def _where(filters: ActionFilters, today: date | None = None) -> tuple[str, tupl
     return " AND ".join(conditions), tuple(parameters)
 
 
+@functools.lru_cache(maxsize=4096)  # a few days (each plan's latest version) × a few N
 def _months_before(day: str, months: int) -> str | None:
     """:func:`months_before` as the table's SQL function (NULL for what is not a day)."""
     try:
