@@ -534,6 +534,14 @@ def test_the_changes_between_two_versions_skip_the_versions_between(client):
     for record, row in zip(records, rows, strict=True):
         if record["change"] in ("status", "title"):
             assert (record["before"], record["after"]) == row[2:]
+    # the page in English; its CSV names statuses and amount kinds in the plan's language
+    english = changes_rows(
+        client.get(f"/plan/{PLAN}/changes?from=2025-t1&to=2025-t3&lang=en").data.decode()
+    )
+    assert [row[1] for row in english] == [row[1] for row in rows]
+    assert ("Status", racks, "Prévue", "Réalisée") not in english
+    assert any(row[0] == "Status" and row[1] == racks for row in english)
+    assert client.get(f"{link}&lang=en").data == download.data
     (lane,) = [r for r in records if r["change"] == "budget" and "voie verte" in r["label"]]
     assert (lane["amount_kind"], lane["before_amount"], lane["after_amount"], lane["unit"]) == (
         "Dépense réalisée", "300000", "380000", "EUR",

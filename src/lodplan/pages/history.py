@@ -32,6 +32,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from lodplan.errors import LodplanError
+from lodplan.mapping.graph import ISO_639_1_TO_3
 from lodplan.pages.formats import amount_text, date_text
 from lodplan.pages.labels import store_label
 from lodplan.pages.plans import Ref
@@ -53,6 +54,9 @@ CLOSED = {
 }
 AMOUNT_KINDS = "https://w3id.org/lodplan/code/amount-kind/"
 REPLACES = "http://purl.org/dc/terms/replaces"
+LANGUAGE = "http://purl.org/dc/terms/language"
+#: The EU language authority's codes (dcterms:language of a plan) → plan.language.
+LANGUAGE_CODES = {three: two for two, three in ISO_639_1_TO_3.items()}
 _CURRENCY = re.compile(r"[A-Z]{3}")  # an ISO 4217 code (else a unit: « ETP »)
 #: The order changes are listed in (message keys ``history.change.<kind>``).
 CHANGE_ORDER = ("added", "replaces", "removed", "title", "parent", "status", "budget",
@@ -129,7 +133,7 @@ class PairChanges:
     end: VersionRef
     lines: list[ChangeLine] = field(default_factory=list)
     rows: list[ChangeRow] = field(default_factory=list)  # the same, for the CSV
-    label_of: Callable[[str], str] = lambda _iri: ""
+    label_of: Callable[[str], str] = lambda _iri: ""  # the CSV's: in the plan's language
 
     @property
     def csv_name(self) -> str:
@@ -292,31 +296,49 @@ def pair_changes(
     }
     rows = changes(before, after, {k: sorted(v) for k, v in replaced.items() if v})
     elements = {**before.labels, **after.labels}
-    concepts: dict[str, str] = {}  # statuses, amount kinds: a few, asked for on many rows
 
-    def label_of(iri: str) -> str:
-        if iri in elements:
-            return elements[iri]
-        if iri not in concepts:
-            concepts[iri] = store_label(store, iri, lang) or ""
-        return concepts[iri]
+    def labels_in(language: str) -> Callable[[str], str]:
+        concepts: dict[str, str] = {}  # statuses, amount kinds: a few, asked on many rows
+
+        def label_of(iri: str) -> str:
+            if iri in elements:
+                return elements[iri]
+            if iri not in concepts:
+                concepts[iri] = store_label(store, iri, language) or ""
+            return concepts[iri]
+
+        return label_of
+
+    label_of = labels_in(lang)
+    plan_lang = plan_language(store, plan) or lang
 
     pair = PairChanges(
         Ref(plan, store_label(store, plan, lang) or plan_id), plan_id, versions, start, end,
-        label_of=label_of,
+        label_of=label_of if plan_lang == lang else labels_in(plan_lang),
     )  # fmt: skip
     lines = [(_pair_line(row, label_of, lang), row) for row in rows]
     order_of = {kind: n for n, kind in enumerate(CHANGE_ORDER)}
-    lines.sort(
+    lines.sort(  # as a version's page orders them; whatever the page's language (the CSV)
         key=lambda pair: (
             order_of.get(pair[0].kind, 99),
             natural_key(pair[0].element.label),
-            pair[0].before,
+            pair[1].amount_kind,
+            pair[1].before,
         )
     )
     pair.lines = [line for line, _ in lines]
     pair.rows = [row for _, row in lines]
     return pair
+
+
+def plan_language(store: ReadableStore, plan: str) -> str | None:
+    """The language of ``plan`` (``dcterms:language``, an EU authority IRI) as its
+    two-letter code, as ``plan.language`` of its mapping gives it."""
+    for term in store.objects(plan, LANGUAGE):
+        code = LANGUAGE_CODES.get(getattr(term, "value", "").rsplit("/", 1)[-1])
+        if code:
+            return code
+    return None
 
 
 def _iris(store: ReadableStore, subject: str, predicate: str) -> list[str]:
