@@ -148,13 +148,22 @@ def test_what_changed_is_data_and_a_csv(published):
     status = "https://w3id.org/lodplan/code/status/"
     assert ("title", "Mobilités actives", "Mobilité douce", "Mobilités actives") in changes
     assert ("removed", "Créer un service de location de vélos", "", "") in changes
-    assert (
-        "status", "Créer une chaufferie bois", status + "en-cours", status + "prevue"
-    ) in changes  # fmt: skip
-    assert (
-        "budget", "Installer cent arceaux vélos près des commerces",
-        "depense-realisee 5000", "depense-realisee 19000",
-    ) in changes  # fmt: skip
+    # a status by its label in the plan's language, its concept in its own column
+    (boiler,) = [r for r in rows if r["change"] == "status" and "chaufferie" in r["label"]]
+    assert (boiler["before"], boiler["after"]) == ("En cours", "Prévue")
+    assert (boiler["before_iri"], boiler["after_iri"]) == (status + "en-cours", status + "prevue")
+    # a budget line as labelled columns: its kind, both amounts as numbers, the currency
+    (racks,) = [r for r in rows if r["change"] == "budget" and "arceaux" in r["label"]]
+    assert {k: racks[k] for k in ("amount_kind", "amount_kind_iri", "before_amount",
+            "after_amount", "unit", "before", "after")} == {
+        "amount_kind": "Dépense réalisée",
+        "amount_kind_iri": "https://w3id.org/lodplan/code/amount-kind/depense-realisee",
+        "before_amount": "5000", "after_amount": "19000", "unit": "EUR",
+        "before": "", "after": "",
+    }  # fmt: skip
+    replaced = {r["before"] for r in rows if r["change"] == "replaces"}
+    assert replaced == {"Créer un service de location de vélos"}
+    assert {r["before_iri"] for r in rows if r["change"] == "replaces"} == {LOCATION}
     assert sum(r["change"] == "added" for r in rows) == 2
     assert sum(r["change"] == "replaces" for r in rows) == 2
     # the same rows as data: the version's changes, dereferenced with it
@@ -222,9 +231,41 @@ def test_a_build_never_loses_a_published_version(published, monkeypatch, capsys)
     versions = values(served, PLAN_IRI, "http://www.w3.org/ns/dcat#hasVersion")
     assert versions == {f"{PLAN_IRI}/version/2025-t{n}" for n in (1, 2, 3)}
     rows = served.download(f"versions/{PLAN}/changes-2025-t3.csv")
-    assert rows is not None and "depense-realisee 810000" in rows.read_text()
+    assert rows is not None
+    school = [r for r in csv.DictReader(io.StringIO(rows.read_text())) if r["change"] == "budget"]
+    assert ("Dépense réalisée", "810000") in {(r["amount_kind"], r["after_amount"]) for r in school}
     # unchanged inputs need no choice
     build(changed, EmbeddedPublisher(store), TEST_BASE)
+
+
+def test_a_new_version_must_be_of_a_later_day_and_have_its_own_id(published, capsys):
+    source, tmp = published
+    store = tmp / "store-dates"
+    shutil.copytree(source, store, symlinks=True)
+    before = EmbeddedStore(store).info().build_id
+    folder = _changed_latest(tmp)
+    mapping = folder / PLAN / "mapping.yaml"
+    text = mapping.read_text(encoding="utf-8").replace("id: 2025-t3", "id: 2025-t4")
+    command = ["build", "--store", str(store), "--mappings", str(folder),
+               "--base-iri", TEST_BASE, "--no-cache", "--as-new-version"]  # fmt: skip
+    for day in ("2025-09-30", "2025-08-31"):  # the latest version's day, an earlier one
+        mapping.write_text(text.replace("date: 2025-09-30", f"date: {day}"), encoding="utf-8")
+        assert main(command) == 1
+        message = " ".join(capsys.readouterr().err.split())
+        assert str(mapping) in message
+        assert f"version.date {day} of the new version '2025-t4'" in message
+        assert "version.date 2025-09-30 of the latest published version '2025-t3'" in message
+        assert EmbeddedStore(store).info().build_id == before  # nothing published changed
+    # an id already published (a later day): refused, naming the field and the ids
+    reused = text.replace("id: 2025-t4", "id: 2025-t2").replace(
+        "date: 2025-09-30", "date: 2025-12-31"
+    )
+    mapping.write_text(reused, encoding="utf-8")
+    assert main(command) == 1
+    message = " ".join(capsys.readouterr().err.split())
+    assert str(mapping) in message and "version.id '2025-t2' is already published" in message
+    assert "'2025-t1', '2025-t2', '2025-t3'" in message
+    assert EmbeddedStore(store).info().build_id == before
 
 
 def test_a_title_changed_without_a_declaration_is_reported(published):
@@ -234,6 +275,7 @@ def test_a_title_changed_without_a_declaration_is_reported(published):
     folder = mappings(tmp, 3)
     mapping, table = folder / PLAN / "mapping.yaml", folder / PLAN / "fiches.csv"
     text = mapping.read_text(encoding="utf-8").replace("2025-t3", "2025-t4")
+    text = text.replace("date: 2025-09-30", "date: 2025-12-31")  # a later day
     mapping.write_text(text.split("  replaces:")[0] + "\nsource:" + text.split("\nsource:")[1])
     school = "Rénover le groupe scolaire Jules-Ferry"
     table.write_text(table.read_text().replace("Rénover l'école Jules-Ferry", school))
@@ -409,3 +451,194 @@ def test_a_status_without_its_day_holds_on_the_version_date(tmp_path):
     assertion = URIRef(ARCEAUX + "#v-2025-t1-status-1")
     assert str(plan.graph.value(assertion, TERMS.statusDate)) == "2025-03-31"
     assert plan.graph.value(assertion, TERMS.statedIn) == URIRef(f"{PLAN_IRI}/version/2025-t1")
+
+
+# --- between any two versions, and the months without update ---------------------------
+
+KINDS = {"Ajout": "added", "Retrait": "removed", "Remplace": "replaces", "Nouveau titre": "title",
+         "Déplacement": "parent", "Statut": "status", "Budget": "budget",
+         "Indicateur": "indicator-value"}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def client(published):
+    from lodplan.web.app import create_app_for_store
+
+    return create_app_for_store(published[0], TEST_BASE).test_client()
+
+
+def _plain(html: str) -> str:
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'")
+    return text.replace("\u202f", " ").replace("\xa0", " ").strip()
+
+
+def changes_rows(html: str) -> list[tuple[str, ...]]:
+    """The rows of a page's table of changes: kind, element, before, after (as read)."""
+    table = html[html.index('<table class="changes">') :]
+    body = table[table.index("<tbody>") : table.index("</tbody>")]
+    return [
+        tuple(_plain(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S))
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def csv_rows(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+
+
+def test_the_changes_between_two_versions_skip_the_versions_between(client):
+    page = client.get(f"/plan/{PLAN}/changes?from=2025-t1&to=2025-t3")
+    assert page.status_code == 200
+    html = page.data.decode()
+    assert "De « Bilan du 1er trimestre 2025 » (31 mars 2025) à « Bilan du 3e trimestre" in html
+    rows = changes_rows(html)
+    assert ("Ajout", "Louer des vélos à assistance électrique", "", "") in rows
+    # the rental service came in 2025-t2 and went in 2025-t3: neither added nor removed
+    assert not any("location" in row[1] for row in rows)
+    assert not any(row[0] in ("Retrait", "Remplace") for row in rows)
+    racks = "Installer cent arceaux vélos près des commerces"
+    assert ("Nouveau titre", racks, "Installer des arceaux vélos", racks) in rows
+    assert ("Nouveau titre", "Mobilités actives", "Mobilité douce", "Mobilités actives") in rows
+    # statuses from t1 to t3: the racks « prévue » → « réalisée » (« en cours » in t2); the
+    # boiler room « prévue » in both (« en cours » in t2): no change between t1 and t3
+    assert ("Statut", racks, "Prévue", "Réalisée") in rows
+    assert ("Statut", "Aménager une voie verte vers le collège", "En cours", "Réalisée") in rows
+    assert not any(row[0] == "Statut" and "chaufferie" in row[1] for row in rows)
+    school = "Rénover l'école Jules-Ferry"
+    assert (
+        "Budget", school, "Dépense réalisée : 150 000 €", "Dépense réalisée : 800 000 €"
+    ) in rows  # fmt: skip
+    assert ("Budget", racks, "", "Dépense réalisée : 19 000 €") in rows
+    # the CSV: the same rows in the same order, named by plan and versions
+    link = re.search(r'<a href="([^"]+)" type="text/csv"', html)[1].replace("&amp;", "&")
+    assert link == f"/plan/{PLAN}/changes?from=2025-t1&to=2025-t3&format=csv"
+    download = client.get(link)
+    assert download.headers["Content-Type"].startswith("text/csv")
+    assert download.headers["Content-Disposition"] == (
+        f'attachment; filename="changes-{PLAN}-2025-t1-to-2025-t3.csv"'
+    )
+    records = csv_rows(download.data)
+    assert [(r["change"], r["label"]) for r in records] == [(KINDS[r[0]], r[1]) for r in rows]
+    assert {(r["version"], r["previous_version"]) for r in records} == {("2025-t3", "2025-t1")}
+    for record, row in zip(records, rows, strict=True):
+        if record["change"] in ("status", "title"):
+            assert (record["before"], record["after"]) == row[2:]
+    # the page in English; its CSV names statuses and amount kinds in the plan's language
+    english = changes_rows(
+        client.get(f"/plan/{PLAN}/changes?from=2025-t1&to=2025-t3&lang=en").data.decode()
+    )
+    assert [row[1] for row in english] == [row[1] for row in rows]
+    assert ("Status", racks, "Prévue", "Réalisée") not in english
+    assert any(row[0] == "Status" and row[1] == racks for row in english)
+    assert client.get(f"{link}&lang=en").data == download.data
+    (lane,) = [r for r in records if r["change"] == "budget" and "voie verte" in r["label"]]
+    assert (lane["amount_kind"], lane["before_amount"], lane["after_amount"], lane["unit"]) == (
+        "Dépense réalisée", "300000", "380000", "EUR",
+    )  # fmt: skip
+
+
+def test_the_changes_between_consecutive_versions_are_those_the_build_recorded(client, published):
+    pair = csv_rows(client.get(f"/plan/{PLAN}/changes?from=2025-t2&to=2025-t3&format=csv").data)
+    built = EmbeddedStore(published[0]).download(f"versions/{PLAN}/changes-2025-t3.csv")
+    assert built is not None
+    recorded = csv_rows(built.read_bytes())
+    assert sorted(map(sorted, (r.items() for r in pair))) == sorted(
+        map(sorted, (r.items() for r in recorded))
+    )
+    assert any(r["change"] == "replaces" for r in pair)  # the split, declared in 2025-t3
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "parameter"),
+    [
+        ("to=2025-t3", 400, "from"),  # missing
+        ("from=2025-t1&to=", 400, "to"),
+        ("from=2025-t1&to=2025-t9", 404, "to"),  # unknown
+        ("from=%3Cb%3Enope&to=2025-t3", 404, "from"),
+        ("from=2025-t2&to=2025-t2", 400, "to"),  # equal
+        ("from=2025-t3&to=2025-t1", 400, "from"),  # reversed
+    ],
+)
+def test_a_pair_that_is_not_one_is_answered_naming_the_parameter(client, query, status, parameter):
+    for suffix in ("", "&format=csv"):
+        page = client.get(f"/plan/{PLAN}/changes?{query}{suffix}")
+        assert page.status_code == status
+        html = page.data.decode()
+        assert f"Paramètre « {parameter} »" in html
+        assert "<b>" not in html  # the value given is escaped
+    assert client.get("/plan/nothing/changes?from=2025-t1&to=2025-t3").status_code == 404
+
+
+def test_the_plan_and_version_pages_link_to_the_changes_between_two_versions(client):
+    html = client.get(f"/plan/{PLAN}").data.decode()
+    form = html[html.index('<form method="get" action="/plan/') :]
+    form = form[: form.index("</form>")]
+    assert f'action="/plan/{PLAN}/changes"' in form
+    for name in ("from", "to"):
+        assert (
+            f'<label for="compare-{name}">' in form and f'id="compare-{name}" name="{name}"' in form
+        )
+    assert '<option value="2025-t2" selected>' in form  # the latest two, by default
+    assert '<option value="2025-t3" selected>' in form
+    version = client.get(f"/plan/{PLAN}/version/2025-t3").data.decode()
+    assert f'href="/plan/{PLAN}/changes?from=2025-t2&amp;to=2025-t3"' in version
+
+
+def test_the_plan_page_in_a_static_export_has_no_forms(site):
+    from lodplan.pages.links import StaticLinks
+
+    html = site.resource(PLAN_IRI, StaticLinks(TEST_BASE, f"plan/{PLAN}.html"))
+    assert html is not None and "Actions sans mise à jour" in html
+    assert "compare-from" not in html and "stale-months" not in html
+
+
+def test_the_months_without_update_are_a_parameter_of_the_plan_page(client):
+    def lists(query: str) -> tuple[str, str]:
+        page = client.get(f"/plan/{PLAN}{query}")
+        assert page.status_code == 200
+        html = page.data.decode()
+        part = html[html.index('<section aria-labelledby="history-title"') :]
+        text = _plain(part[: part.index("</section>")])
+        late, stale = re.split("(?=Actions sans mise à jour|Actions without update)", text)
+        return late, stale
+
+    school = "Rénover l'école Jules-Ferry"  # its status last stated on 20 June 2025
+    late, stale = lists("")
+    assert "depuis plus de 3 mois" in stale and school in stale
+    late6, stale6 = lists("?months=6")
+    assert "depuis plus de 6 mois" in stale6 and "Aucun statut énoncé dans les 6 mois" in stale6
+    assert school not in stale6 and "Aucune." in stale6
+    assert late6 == late and "Créer une chaufferie bois" in late  # the « late » list stays
+    _, stale1 = lists("?months=1&lang=en")
+    assert stale1.startswith("Actions without update for more than 1 month ")
+    assert "No status stated in the month before" in stale1
+    html = client.get(f"/plan/{PLAN}?months=6").data.decode()
+    assert '<label for="stale-months">' in html
+    assert 'id="stale-months" name="months" min="1" max="120"' in html and 'value="6"' in html
+    assert f'href="/plan/{PLAN}?months=6&amp;lang=en"' in html  # kept in the language link
+    for bad in ("0", "121", "six", "2.5", "-3", "%C2%B3"):
+        page = client.get(f"/plan/{PLAN}?months={bad}")
+        assert page.status_code == 400, bad
+        assert b"months must be a whole number of months from 1 to 120" in page.data
+
+
+def test_the_table_of_actions_has_the_same_follow_up_filters_and_its_csv_follows(client):
+    def labels(query: str) -> list[str]:
+        page = client.get(f"/plan/{PLAN}/actions?{query}")
+        assert page.status_code == 200, query
+        download = client.get(f"/plan/{PLAN}/actions?{query}&format=csv")
+        rows = [r["label"] for r in csv_rows(download.data)]
+        assert page.data.decode().count('<tr data-iri="') == len(rows)  # the same view
+        return rows
+
+    # judged on 30 September 2025, the latest version's day, as on the plan's page
+    assert labels("late=1") == ["Créer une chaufferie bois"]
+    assert labels("months=3") == ["Rénover l'école Jules-Ferry"]
+    assert labels("months=6") == []
+    assert labels("late=1&months=3") == []
+    html = client.get(f"/plan/{PLAN}/actions?late=1&months=4").data.decode()
+    assert '<label for="filter-late">' in html and '<label for="filter-months">' in html
+    assert 'id="filter-late" name="late" value="1" checked' in html
+    assert 'name="months" min="1" max="120" step="1" value="4"' in html
+    page = client.get(f"/plan/{PLAN}/actions?months=0")
+    assert page.status_code == 400 and b"months must be a whole number" in page.data

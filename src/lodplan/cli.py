@@ -365,7 +365,8 @@ def _parser() -> argparse.ArgumentParser:
         "--as-new-version",
         action="store_true",
         help="publish the changed inputs of a versioned plan (one whose mapping has a version "
-        "section) as a new version; its published versions are kept (docs/versions.md)",
+        "section) as a new version, whose version.id must be new and version.date later than "
+        "the latest published version's; its published versions are kept (docs/versions.md)",
     )
     history.add_argument(
         "--replace",

@@ -37,13 +37,16 @@ import io
 import json
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
+import yaml
+from pyoxigraph import Literal as OxLiteral
 from pyoxigraph import NamedNode, RdfFormat, parse
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
@@ -60,7 +63,7 @@ from lodplan.mapping.spec import MappingSpec, load_mapping
 from lodplan.referentials.cog import bundled_cog
 from lodplan.referentials.places import load_places
 from lodplan.store.base import ARCHIVE_DIR
-from lodplan.terms import LP
+from lodplan.terms import LP, SCHEMA
 
 INDEX_FILE = "versions.json"
 #: ActivityStreams 2.0: the changes from a version to the next are its activities
@@ -115,6 +118,10 @@ class Summary:
     statuses: dict[str, str]
     budgets: dict[str, dict[str, Decimal]]
     values: dict[str, dict[str, str]]
+    #: per element and amount kind: the currency (ISO 4217) or unit of its amounts
+    units: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: the amount kinds' concept IRIs, by the key ``budgets`` uses
+    amount_kinds: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -131,8 +138,13 @@ class ChangeRow:
     change: str  # added, removed, title, parent, status, budget, indicator-value, replaces
     element: str
     label: str
-    before: str = ""
+    before: str = ""  # an IRI (status, parent, replaces), a text, or "kind amount" (budget)
     after: str = ""
+    # a budget change: the amount kind's concept, both amounts, their currency or unit
+    amount_kind: str = ""
+    before_amount: Decimal | None = None
+    after_amount: Decimal | None = None
+    unit: str = ""
 
 
 @dataclass
@@ -144,7 +156,15 @@ class History:
     archive: list[DownloadFile] = field(default_factory=list)  # kept, never served
 
 
-CSV_COLUMNS = ("version", "previous_version", "change", "element", "label", "before", "after")
+#: The columns of a changes CSV (docs/versions.md): ``before``/``after`` as people read
+#: them (a status's label in the plan's language, a title, a parent's title); the IRIs of
+#: a status concept, a parent or a replaced element in their own columns; a budget change
+#: as its amount kind's label and IRI, both amounts as numbers, and their currency or unit.
+CSV_COLUMNS = ("version", "previous_version", "change", "element", "label", "before", "after",
+               "before_iri", "after_iri", "amount_kind", "amount_kind_iri", "before_amount",
+               "after_amount", "unit")  # fmt: skip
+#: A label for an IRI (a status or amount-kind concept, an element), or "" when unknown.
+LabelOf = Callable[[str], str]
 
 
 def plan_history(
@@ -261,9 +281,19 @@ def _versions_to_publish(
     if choice is VersionChoice.NEW:
         if spec.version.id in ids:
             raise VersionError(
-                f"{where}: version {spec.version.id!r} is already published: give the new "
-                "version its own id (version.id in mapping.yaml), or build with --replace "
-                "to correct the latest one"
+                f"{where}: version.id {spec.version.id!r} is already published (published "
+                f"versions: {', '.join(repr(i) for i in ids)}): give the new version its own "
+                "id, or build with --replace to correct the latest one; the published store "
+                "is unchanged"
+            )
+        last_date = _version_date(older[-1]) if older else None
+        if last_date is not None and spec.version.date <= last_date:
+            raise VersionError(
+                f"{where}: version.date {spec.version.date.isoformat()} of the new version "
+                f"{spec.version.id!r} is not after version.date {last_date.isoformat()} of "
+                f"the latest published version {last.id!r}: a new version is of a later day "
+                "(or build with --replace to correct the latest one); the published store "
+                "is unchanged"
             )
         return [*published, latest], [*older, current]
     if spec.version.id in ids[:-1]:
@@ -286,6 +316,17 @@ def plan_inputs(spec: MappingSpec) -> Inputs:
     return Inputs(
         {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder_files(folder)}
     )
+
+
+def _version_date(inputs: Inputs) -> date | None:
+    """The ``version.date`` of a published version's archived ``mapping.yaml`` (None: not
+    readable as a day, which its build would have refused)."""
+    try:
+        data = yaml.safe_load(inputs.files.get("mapping.yaml", b"").decode("utf-8"))
+        value = data["version"]["date"]
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
+    except (yaml.YAMLError, UnicodeDecodeError, KeyError, TypeError, ValueError):
+        return None
 
 
 def _read_inputs(folder: Path) -> Inputs:
@@ -389,17 +430,17 @@ def _render_plan(
         previous_iri = URIRef(iris.plan_version(plan_id, previous.id))
         history.add((version_iri, LP.previousVersion, previous_iri))
         history.add((version_iri, PROV.wasRevisionOf, previous_iri))
-        rows = changes(rendered[number - 1].summary, rendered[number].summary, spec)
+        was, now = rendered[number - 1].summary, rendered[number].summary
+        rows = changes(was, now, declared_replacements(was, now, spec))
         if number == len(versions) - 1:
-            _check_declared(
-                rendered[number - 1].summary, rendered[number].summary, spec, previous.id
-            )
+            _check_declared(was, now, spec, previous.id)
         _describe_changes(history, version_iri, rows, iris, plan_id)
+        label_of = vocabulary_labels(plan.spec.plan.language, was, now)
         made.downloads.append(
             DownloadFile(
                 f"versions/{plan_id}/changes-{version.id}.csv",
                 "text/csv; charset=utf-8",
-                changes_csv(version.id, previous.id, rows),
+                changes_csv(version.id, previous.id, rows, label_of),
             )
         )
     made.graphs.append(_named(iris.history_graph(plan_id), _ntriples(history)))
@@ -500,6 +541,25 @@ def _named(iri: str, ntriples: bytes) -> NamedGraph:
     return NamedGraph(iri=iri, ntriples=ntriples, triple_count=count)
 
 
+# the terms summarise() compares, as the strings pyoxigraph gives (made once)
+_TYPE = str(RDF.type)
+_LABEL = str(RDFS.label)
+_PREF_LABEL = str(SKOS.prefLabel)
+_PART_OF = str(LP.partOf)
+_STATUS = str(LP.status)
+_SOURCE = str(LP.source)
+_START_LINE = str(LP.startLine)
+_BUDGET_LINE = str(LP.budgetLine)
+_AMOUNT_KIND = str(LP.amountKind)
+_AMOUNT = str(LP.amount)
+_CURRENCY = str(SCHEMA.currency)
+_UNIT = str(LP.unit)
+_OF_INDICATOR = str(LP.ofIndicator)
+_VALUE_KIND = str(LP.valueKind)
+_VALUE_DATE = str(LP.valueDate)
+_VALUE = str(RDF.value)
+_LABELS = (_LABEL, _PREF_LABEL)
+
 # -- differences ---------------------------------------------------------------------------
 
 
@@ -514,50 +574,61 @@ def summarise(ntriples: bytes) -> Summary:
     lines: dict[str, int] = {}
     statuses: dict[str, str] = {}
     budgets: dict[str, dict[str, Decimal]] = {}
+    units: dict[str, dict[str, str]] = {}
+    amount_kinds: dict[str, str] = {}
     values: dict[str, dict[str, str]] = {}
     indicator_labels = {
-        s: o.value for s, facts in by_subject.items() for p, o in facts if p == str(RDFS.label)
+        s: o.value for s, facts in by_subject.items() for p, o in facts if p == _LABEL
     }
     for subject, facts in by_subject.items():
-        types = {o.value for p, o in facts if p == str(RDF.type)}
+        types = {o.value for p, o in facts if p == _TYPE}
         if not types & element_types:
             continue
         for predicate, obj in facts:
-            if predicate in (str(RDFS.label), str(SKOS.prefLabel)):
+            if predicate in _LABELS:
                 labels.setdefault(subject, obj.value)
-            elif predicate == str(LP.partOf):
+            elif predicate == _PART_OF:
                 parents[subject] = obj.value
-            elif predicate == str(LP.status):
+            elif predicate == _STATUS:
                 statuses[subject] = obj.value
-            elif predicate == str(LP.source):
+            elif predicate == _SOURCE:
                 for p, o in by_subject.get(obj.value, []):
-                    if p == str(LP.startLine):
+                    if p == _START_LINE:
                         lines[subject] = int(o.value)
-            elif predicate == str(LP.budgetLine):
+            elif predicate == _BUDGET_LINE:
                 line = dict(by_subject.get(obj.value, []))
-                kind = line[str(LP.amountKind)].value.rsplit("/", 1)[-1]
+                kind_iri = line[_AMOUNT_KIND].value
+                kind = kind_iri.rsplit("/", 1)[-1]
+                amount_kinds[kind] = kind_iri
                 totals = budgets.setdefault(subject, {})
-                totals[kind] = totals.get(kind, Decimal(0)) + Decimal(line[str(LP.amount)].value)
+                totals[kind] = totals.get(kind, Decimal(0)) + Decimal(line[_AMOUNT].value)
+                unit = line.get(_CURRENCY) or line.get(_UNIT)
+                if unit is not None:
+                    units.setdefault(subject, {})[kind] = unit.value
     for subject, facts in by_subject.items():
         fact = dict(facts)
-        if str(LP.ofIndicator) not in fact or "#" not in subject:
+        if _OF_INDICATOR not in fact or "#" not in subject:
             continue
         element = subject.split("#", 1)[0]
-        kind = fact[str(LP.valueKind)].value.rsplit("/", 1)[-1]
-        on = fact[str(LP.valueDate)].value if str(LP.valueDate) in fact else ""
-        name = indicator_labels.get(fact[str(LP.ofIndicator)].value, "")
+        kind = fact[_VALUE_KIND].value.rsplit("/", 1)[-1]
+        on = fact[_VALUE_DATE].value if _VALUE_DATE in fact else ""
+        name = indicator_labels.get(fact[_OF_INDICATOR].value, "")
         series = values.setdefault(element, {})
-        stated = f"{fact[str(RDF.value)].value} ({on})" if on else fact[str(RDF.value)].value
+        stated = f"{fact[_VALUE].value} ({on})" if on else fact[_VALUE].value
         what = f"{name} ({kind})"
         series[what] = "; ".join(sorted(filter(None, (series.get(what), stated))))
-    return Summary(labels, parents, lines, statuses, budgets, values)
+    return Summary(labels, parents, lines, statuses, budgets, values, units, amount_kinds)
 
 
-def changes(before: Summary, after: Summary, spec: MappingSpec) -> list[ChangeRow]:
-    """What changed from one version to the next, element by element in a stable order."""
+def changes(
+    before: Summary, after: Summary, replaced: Mapping[str, Iterable[str]] | None = None
+) -> list[ChangeRow]:
+    """What changed from one version to a later one, element by element in a stable order.
+    ``replaced``: the elements of ``before`` each new element of ``after`` replaces (a
+    split or merge, declared: :func:`declared_replacements`)."""
     rows: list[ChangeRow] = []
     old, new = set(before.labels), set(after.labels)
-    replaced = _replaced(before, after, spec)
+    replaced = replaced or {}
     for element in sorted(new - old):
         rows.append(ChangeRow("added", element, after.labels[element]))
         for previous in replaced.get(element, ()):
@@ -585,10 +656,15 @@ def changes(before: Summary, after: Summary, spec: MappingSpec) -> list[ChangeRo
         was, now = before.budgets.get(element, {}), after.budgets.get(element, {})
         for kind in sorted(set(was) | set(now)):
             if was.get(kind) != now.get(kind):
+                unit = after.units.get(element, {}).get(kind) or before.units.get(element, {}).get(
+                    kind, ""
+                )
+                kind_iri = after.amount_kinds.get(kind) or before.amount_kinds.get(kind, kind)
                 rows.append(
                     ChangeRow(
                         "budget", element, label,
                         _amount(kind, was.get(kind)), _amount(kind, now.get(kind)),
+                        kind_iri, was.get(kind), now.get(kind), unit,
                     )
                 )  # fmt: skip
         was_values, now_values = before.values.get(element, {}), after.values.get(element, {})
@@ -615,8 +691,11 @@ def _key(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _replaced(before: Summary, after: Summary, spec: MappingSpec) -> dict[str, list[str]]:
-    """The elements of the previous version each new element replaces (declared)."""
+def declared_replacements(
+    before: Summary, after: Summary, spec: MappingSpec
+) -> dict[str, list[str]]:
+    """The elements of the previous version each new element replaces (declared in
+    ``version.replaces`` of ``spec``, the later version's mapping)."""
     if spec.version is None or not spec.version.replaces:
         return {}
     old_by_key: dict[str, list[str]] = defaultdict(list)
@@ -663,12 +742,65 @@ def _check_declared(before: Summary, after: Summary, spec: MappingSpec, previous
         raise VersionError("\n".join(problems))
 
 
-def changes_csv(version: str, previous: str, rows: Iterable[ChangeRow]) -> bytes:
+def changes_csv(version: str, previous: str, rows: Iterable[ChangeRow], label_of: LabelOf) -> bytes:
+    """The rows of :data:`CSV_COLUMNS` (``label_of`` names statuses, amount kinds and
+    elements in the CSV's language)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow(
-            (version, previous, row.change, row.element, row.label, row.before, row.after)
-        )
+        writer.writerow((version, previous, *change_record(row, label_of)))
     return out.getvalue().encode("utf-8")
+
+
+def change_record(row: ChangeRow, label_of: LabelOf) -> tuple[str, ...]:
+    """A change as the CSV's columns after ``version, previous_version``."""
+    before, after, before_iri, after_iri = row.before, row.after, "", ""
+    kind = kind_label = before_amount = after_amount = ""
+    if row.change in ("status", "parent", "replaces"):  # IRIs: by their label
+        before_iri, after_iri = row.before, row.after
+        before = label_of(row.before) or row.before if row.before else ""
+        after = label_of(row.after) or row.after if row.after else ""
+    elif row.change == "budget":
+        before = after = ""
+        kind = row.amount_kind
+        kind_label = label_of(kind) or kind.rsplit("/", 1)[-1]
+        before_amount = _number(row.before_amount)
+        after_amount = _number(row.after_amount)
+    return (row.change, row.element, row.label, before, after, before_iri, after_iri,
+            kind_label, kind, before_amount, after_amount, row.unit)  # fmt: skip
+
+
+def _number(amount: Decimal | None) -> str:
+    return "" if amount is None else f"{amount.normalize():f}"
+
+
+def vocabulary_labels(lang: str, *summaries: Summary) -> LabelOf:
+    """Labels in ``lang`` of the bundled code lists' concepts (statuses, amount kinds) and
+    of the elements of ``summaries`` (the later one's title first)."""
+    elements: dict[str, str] = {}
+    for summary in summaries:
+        elements.update(summary.labels)
+
+    def label_of(iri: str) -> str:
+        return elements.get(iri) or concept_label(iri, lang)
+
+    return label_of
+
+
+def concept_label(iri: str, lang: str) -> str:
+    """A bundled concept's ``skos:prefLabel`` in ``lang`` (else in any language; "")."""
+    return _concept_labels(lang).get(iri, "")
+
+
+@functools.lru_cache(maxsize=4)
+def _concept_labels(lang: str) -> dict[str, str]:
+    """The bundled code lists' labels in ``lang`` (else another), read once per language
+    with pyoxigraph (rdflib's graph of them costs seconds to parse)."""
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    folder = bundled_vocabulary().directory / "codelists"
+    for path in sorted(folder.glob("*.ttl")):
+        for triple in parse(path=str(path), format=RdfFormat.TURTLE):
+            if triple.predicate.value == _PREF_LABEL and isinstance(triple.object, OxLiteral):
+                found[triple.subject.value][triple.object.language or ""] = triple.object.value
+    return {iri: by_lang.get(lang) or sorted(by_lang.values())[0] for iri, by_lang in found.items()}

@@ -161,3 +161,26 @@ def test_the_routes_answer_the_table_its_csv_and_refuse_bad_filters(store_root):
     english = client.get("/actions?lang=en&without_pilot=1").data.decode()
     assert "Table of actions" in english
     assert 'href="/actions?without_pilot=1&amp;sort=label&amp;lang=en"' in english
+
+
+def test_a_plan_without_versions_is_followed_up_on_the_day_asked(table):
+    """« En retard » and « sans mise à jour » judge a plan without versions on the day of
+    the request (the versioned plan's case: tests/test_versions.py)."""
+    from datetime import date
+
+    def on(day: date, **args: str) -> set[str]:
+        page = table.page(ActionFilters.from_args(args), 1, size=1000, today=day)
+        assert page is not None
+        return {row.label for row in page.items}
+
+    every = {row.label: row for row in table.rows(ActionFilters())}
+    ends = {label: row.end for label, row in every.items() if row.end}
+    assert on(date(1900, 1, 1), late="1") == set()
+    late = on(date(2100, 1, 1), late="1")
+    closed = {STATUS + "realisee", STATUS + "abandonnee"}
+    assert late == {
+        label for label in ends if not (every[label].status and every[label].status.iri in closed)
+    }
+    assert late  # the fixture has actions not done with a planned end
+    with pytest.raises(ActionFilterError, match="months"):
+        ActionFilters.from_args({"months": "121"})

@@ -1,7 +1,9 @@
 """The table of actions (``/actions``, ``/plan/<id>/actions``): the actions of every plan
 or of one, filtered as Territoires en Transitions users filter their fiches (statut,
-pilote, "sans pilote", thématique, échéance) and by territory, actor and role; sorted,
-paged, and downloadable as the CSV of exactly the rows of the filtered view.
+pilote, "sans pilote", thématique, échéance) and by territory, actor and role, and by
+the two follow-up lists of a plan's page (lodplan.pages.history): « en retard » and
+« sans mise à jour depuis N mois »; sorted, paged, and downloadable as the CSV of
+exactly the rows of the filtered view.
 
 The table is made once per build and language, plan by plan (``site/queries/
 actions-table.rq`` and ``plan-elements.rq`` with the plan bound: no query spans every
@@ -13,14 +15,16 @@ filters are bound parameters of a fixed statement, its order one of
 
 from __future__ import annotations
 
+import calendar
 import csv
+import functools
 import io
 import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pyoxigraph import Literal
@@ -40,7 +44,7 @@ PILOT_ROLE = "https://w3id.org/lodplan/code/role/pilote"
 ACTIONS_PER_PAGE = 50
 MAX_OPTIONS = 300  # values a filter's list offers at most (the most frequent)
 MAX_KEPT_OPTIONS = 2000  # plans whose filters' lists are kept in memory
-TABLE_FORMAT = 2
+TABLE_FORMAT = 3
 #: The orders of the table by name: the SQL of the key (actions without one last), then
 #: the document order ("order": the document order only).
 SORTS = {
@@ -53,7 +57,15 @@ SORTS = {
 DOCUMENT_ORDER = "a.plan_label, a.plan, a.position"
 #: The query parameters of the table (what its links keep).
 ACTION_PARAMETERS = ("plan", "status", "pilot", "without_pilot", "theme", "territory", "actor",
-                     "role", "end_from", "end_to", "sort", "desc", "format")  # fmt: skip
+                     "role", "end_from", "end_to", "late", "months", "sort", "desc",
+                     "format")  # fmt: skip
+#: Statuses after which an action is neither late nor waiting for an update (as on a
+#: plan's page, lodplan.pages.history.CLOSED).
+CLOSED = ("https://w3id.org/lodplan/code/status/realisee",
+          "https://w3id.org/lodplan/code/status/abandonnee")  # fmt: skip
+MONTHS_RANGE = (1, 120)
+#: In the bound parameters of a filter: the day of the request (:func:`_where`).
+TODAY = object()
 #: The CSV's columns (one row per action of the filtered view, in its order).
 CSV_COLUMNS = ("plan", "plan_label", "code", "label", "status", "pilots", "other_actors",
                "themes", "planned_start", "planned_end", "territories", "action")  # fmt: skip
@@ -77,6 +89,8 @@ class ActionFilters:
     role: str | None = None
     end_from: str | None = None  # YYYY-MM-DD
     end_to: str | None = None
+    late: bool = False  # planned end passed, neither done nor abandoned
+    months: int | None = None  # no status stated for more than this many months, not done
     sort: str = "order"
     descending: bool = False
 
@@ -97,6 +111,16 @@ class ActionFilters:
                     raise ActionFilterError(
                         f"{name} must be a date written YYYY-MM-DD, not {value[:40]!r}"
                     ) from None
+        values["late"] = args.get("late") in ("1", "on", "true")
+        months = (args.get("months") or "").strip()
+        if months:
+            low, high = MONTHS_RANGE
+            if not (months.isascii() and months.isdigit()) or not low <= int(months) <= high:
+                raise ActionFilterError(
+                    f"months must be a whole number of months from {low} to {high}, "
+                    f"not {months[:20]!r}"
+                )
+            values["months"] = int(months)
         sort = args.get("sort") or "order"
         values["sort"] = sort if sort in SORTS else "order"
         values["descending"] = args.get("desc") in ("1", "true")
@@ -108,7 +132,7 @@ class ActionFilters:
         pairs = []
         for item in fields(chosen):
             value = getattr(chosen, item.name)
-            if item.name == "without_pilot":
+            if item.name in ("without_pilot", "late"):
                 value = "1" if value else None
             elif item.name == "descending":
                 item_name, value = "desc", ("1" if value else None)
@@ -126,7 +150,8 @@ class ActionFilters:
         """Whether any filter (not the order) is set."""
         return any(
             getattr(self, name) for name in ("status", "pilot", "without_pilot", "theme",
-                                             "territory", "actor", "role", "end_from", "end_to")
+                                             "territory", "actor", "role", "end_from", "end_to",
+                                             "late", "months")
         )  # fmt: skip
 
 
@@ -157,6 +182,8 @@ class ActionRow:
     involvements: list[Involvement] = field(default_factory=list)
     themes: list[Ref] = field(default_factory=list)
     territories: list[Ref] = field(default_factory=list)
+    updated: str | None = None  # the day its status was last stated (any version)
+    plan_on: str | None = None  # the day its plan's follow-up is judged on: latest version's
 
     @property
     def pilots(self) -> list[Ref]:
@@ -181,6 +208,7 @@ class ActionRow:
                           for i in data["involvements"]],
             themes=[Ref(**t) for t in data["themes"]],
             territories=[Ref(**t) for t in data["territories"]],
+            updated=data.get("updated"), plan_on=data.get("plan_on"),
         )  # fmt: skip
 
 
@@ -202,8 +230,12 @@ def collect_actions(store: ReadableStore, lang: str) -> Iterator[ActionRow]:
     for plan in sorted(store.subjects_of_type(PLAN_CLASS)):
         plan_ref = Ref(plan, store_label(store, plan, lang) or plan.rsplit("/", 1)[-1])
         positions = _document_positions(store, plan)
+        issued = [text(r, "issued") for r in run(store, "plan-versions", plan=plan)]
+        on = max(filter(None, issued), default=None)  # its latest version's day
         for iri, rows in group_rows(run(store, "actions-table", plan=plan), "action"):
-            yield _row(iri, rows, plan_ref, positions.get(iri, len(positions)), lang)
+            row = _row(iri, rows, plan_ref, positions.get(iri, len(positions)), lang)
+            row.plan_on = on
+            yield row
 
 
 def _document_positions(store: ReadableStore, plan: str) -> dict[str, int]:
@@ -263,6 +295,9 @@ def _row(iri: str, rows: list, plan: Ref, position: int, lang: str) -> ActionRow
         involvements=involvements,
         themes=refs("theme"),
         territories=refs("territory"),
+        updated=max(
+            filter(None, (text(r, "extra")[:10] for r in by_field["stated"])), default=None
+        ),
     )
 
 
@@ -279,6 +314,34 @@ def _label(rows: Iterable, name: str, lang: str) -> str | None:
 
 def _tail(iri: str) -> str:
     return iri.rstrip("/#").rsplit("/", 1)[-1]
+
+
+def period_end(value: str | None) -> str | None:
+    """The last day of a date of the data ("2025-06" → "2025-06-30"), as « late » compares
+    it; None for what is not one."""
+    key = date_key(value)
+    if key is None or not value:
+        return None
+    try:
+        year, month, day = (int(part) for part in key.split("-"))
+        parts = value[:10].split("-")
+        if len(parts) == 1:
+            return date(year, 12, 31).isoformat()
+        if len(parts) == 2:
+            return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def months_before(day: str, months: int) -> str:
+    """``day`` (YYYY-MM-DD) ``months`` months earlier, the day kept within the month (as
+    the plan's page counts: lodplan.pages.history)."""
+    on = date.fromisoformat(day)
+    month = on.month - months
+    year = on.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return date(year, month, min(on.day, calendar.monthrange(year, month)[1])).isoformat()
 
 
 def date_key(value: str | None) -> str | None:
@@ -303,7 +366,8 @@ def table_file(folder: Path, info: StoreInfo, lang: str) -> Path:
 _SCHEMA = """
 CREATE TABLE actions(id INTEGER PRIMARY KEY, iri TEXT NOT NULL, plan TEXT NOT NULL,
                      plan_label TEXT NOT NULL, position INTEGER NOT NULL, label_key TEXT,
-                     status TEXT, status_label TEXT, end_key TEXT, record TEXT NOT NULL);
+                     status TEXT, status_label TEXT, end_key TEXT, end_last TEXT,
+                     updated TEXT, plan_on TEXT, record TEXT NOT NULL);
 CREATE TABLE links(action INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,
                    label TEXT NOT NULL, role TEXT, role_label TEXT);
 CREATE INDEX actions_plan ON actions(plan, position);
@@ -331,6 +395,13 @@ _CONDITIONS: dict[str, tuple[str, Callable[[ActionFilters], tuple]]] = {
              "AND l.role = ?)", lambda f: (f.role,)),
     "end_from": ("a.end_key >= ?", lambda f: (f.end_from,)),
     "end_to": ("a.end_key <= ?", lambda f: (f.end_to,)),
+    # the follow-up lists of a plan's page, judged on the day of the plan's latest version
+    # (else on the day of the request: TODAY)
+    "late": ("a.end_last < COALESCE(a.plan_on, ?) AND a.status IS NOT ? "
+             "AND a.status IS NOT ?", lambda f: (TODAY, *CLOSED)),
+    "months": ("a.updated < months_before(COALESCE(a.plan_on, ?), ?) "
+               "AND a.status IS NOT ? AND a.status IS NOT ?",
+               lambda f: (TODAY, f.months, *CLOSED)),
 }  # fmt: skip
 
 
@@ -369,6 +440,11 @@ class ActionTable(BuildFile[ActionRow]):
     def write(path: Path, items: Iterable[ActionRow]) -> None:
         write_table(path, items)
 
+    def _connect(self) -> sqlite3.Connection:
+        db = super()._connect()
+        db.create_function("months_before", 2, _months_before, deterministic=True)
+        return db
+
     def plans(self) -> list[Ref]:
         """The plans that have actions, by label."""
         with self._connect() as db:
@@ -376,10 +452,11 @@ class ActionTable(BuildFile[ActionRow]):
                               "ORDER BY plan_label, plan").fetchall()  # fmt: skip
         return [Ref(iri, label) for iri, label in rows]
 
-    def page(self, filters: ActionFilters, number: int, size: int = ACTIONS_PER_PAGE
-             ) -> Paged[ActionRow] | None:  # fmt: skip
-        """Page ``number`` of the filtered view; ``None`` past its last page."""
-        where, parameters = _where(filters)
+    def page(self, filters: ActionFilters, number: int, size: int = ACTIONS_PER_PAGE,
+             today: date | None = None) -> Paged[ActionRow] | None:  # fmt: skip
+        """Page ``number`` of the filtered view; ``None`` past its last page. ``today``: the
+        day the follow-up filters judge plans without versions on (default: today)."""
+        where, parameters = _where(filters, today)
         with self._connect() as db:
             total = db.execute(f"SELECT count(*) FROM actions a WHERE {where}",  # noqa: S608
                                parameters).fetchone()[0]  # fmt: skip
@@ -392,9 +469,9 @@ class ActionTable(BuildFile[ActionRow]):
             ).fetchall()
         return Paged([ActionRow.from_record(r) for (r,) in rows], number, size, total)
 
-    def rows(self, filters: ActionFilters) -> Iterator[ActionRow]:
+    def rows(self, filters: ActionFilters, today: date | None = None) -> Iterator[ActionRow]:
         """Every row of the filtered view, in its order (the CSV)."""
-        where, parameters = _where(filters)
+        where, parameters = _where(filters, today)
         with self._connect() as db:
             cursor = db.execute(
                 f"SELECT a.record FROM actions a WHERE {where} "  # noqa: S608
@@ -436,14 +513,24 @@ class ActionTable(BuildFile[ActionRow]):
         return row[0] if row else None
 
 
-def _where(filters: ActionFilters) -> tuple[str, tuple]:
+def _where(filters: ActionFilters, today: date | None = None) -> tuple[str, tuple]:
     conditions: list[str] = ["1"]
     parameters: list[object] = []
+    day = (today or datetime.now(UTC).date()).isoformat()
     for name, (condition, bound) in _CONDITIONS.items():
         if getattr(filters, name) and not (name == "role" and filters.actor):
             conditions.append(condition)
-            parameters.extend(bound(filters))
+            parameters.extend(day if value is TODAY else value for value in bound(filters))
     return " AND ".join(conditions), tuple(parameters)
+
+
+@functools.lru_cache(maxsize=4096)  # a few days (each plan's latest version) × a few N
+def _months_before(day: str, months: int) -> str | None:
+    """:func:`months_before` as the table's SQL function (NULL for what is not a day)."""
+    try:
+        return months_before(day, int(months))
+    except (TypeError, ValueError):
+        return None
 
 
 def _order(filters: ActionFilters) -> str:
@@ -463,10 +550,11 @@ def write_table(path: Path, actions: Iterable[ActionRow]) -> None:
     def fill(db: sqlite3.Connection) -> None:
         for number, row in enumerate(actions, 1):
             db.execute(
-                "INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (number, row.iri, row.plan.iri, row.plan.label, row.position,
                  fold(row.label), row.status.iri if row.status else None,
-                 row.status.label if row.status else None, date_key(row.end), row.record()),
+                 row.status.label if row.status else None, date_key(row.end),
+                 period_end(row.end), row.updated, row.plan_on, row.record()),
             )  # fmt: skip
             links = [("actor", i.actor.iri, i.actor.label, i.role.iri if i.role else None,
                       i.role.label if i.role else None) for i in row.involvements]  # fmt: skip

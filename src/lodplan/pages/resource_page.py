@@ -20,7 +20,13 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from lodplan.pages.fiche import SHOWN_PROPERTIES as FICHE_PROPERTIES
 from lodplan.pages.fiche import Fiche, element_fiche
 from lodplan.pages.formats import date_text, decimal_text
-from lodplan.pages.history import PlanHistory, VersionChanges, plan_history, version_changes
+from lodplan.pages.history import (
+    STALE_MONTHS,
+    PlanHistory,
+    VersionChanges,
+    plan_history,
+    version_changes,
+)
 from lodplan.pages.i18n import bundled_messages
 from lodplan.pages.incoming import bundled_rules, group_of
 from lodplan.pages.labels import known_label, pick, store_label, term_label
@@ -188,12 +194,18 @@ class ResourcePages:
         self._trees = LRUCache(16)  # every element page shows its part of its plan's tree
 
     def view(
-        self, iri: str, triples: Sequence[Triple], lang: str, page: int = 1
+        self,
+        iri: str,
+        triples: Sequence[Triple],
+        lang: str,
+        page: int = 1,
+        months: int = STALE_MONTHS,
     ) -> ResourceView | None:
         """The view of ``iri`` described by ``triples`` (non-empty), in ``lang``, with page
         ``page`` of its long lists (an actor's involvements); ``None`` past their last page
-        (other resources have none: they ignore ``page``)."""
-        builder = _ViewBuilder(self.store, iri, triples, lang, self.tree)
+        (other resources have none: they ignore ``page``). ``months``: a plan's actions
+        « without update » are those without a status stated for more than that."""
+        builder = _ViewBuilder(self.store, iri, triples, lang, self.tree, months)
         view = builder.build()
         if view.kind == "territory" and view.territory is not None:
             communes_paged = page_of(view.territory.communes, page, COMMUNES_PER_PAGE)
@@ -225,9 +237,11 @@ class _ViewBuilder:
         triples: Sequence[Triple],
         lang: str,
         tree: Callable[[str, str], list[TreeNode]],
+        months: int = STALE_MONTHS,
     ) -> None:
         self.store = store
         self.tree = tree
+        self.months = months
         self.iri = iri
         self.lang = lang
         self.by_subject: dict[str, list[Triple]] = defaultdict(list)
@@ -268,7 +282,7 @@ class _ViewBuilder:
         elif view.kind == "plan":
             view.plan = plan_card(self.store, self.iri, self.lang)
             view.tree = self.tree(self.iri, self.lang)
-            history = plan_history(self.store, self.iri, self.lang)
+            history = plan_history(self.store, self.iri, self.lang, months=self.months)
             view.history = None if history.empty else history
         elif view.kind == "actor":
             view.involvements = self.involvements()

@@ -35,6 +35,13 @@ from lodplan.pages.actions import (
 )
 from lodplan.pages.build_files import BuildFile, ServedBuilds, cache_dir
 from lodplan.pages.charts import charts_page, plan_axis_chart, plan_timeline, render_charts
+from lodplan.pages.history import (
+    STALE_MONTHS,
+    PairChanges,
+    changes_page,
+    pair_changes,
+    version_summary,
+)
 from lodplan.pages.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from lodplan.pages.limits import PageQueryTimeoutError
 from lodplan.pages.links import Links, ServerLinks, local_file
@@ -58,12 +65,14 @@ from lodplan.pages.share import page_meta
 from lodplan.publishing.downloads import DUMP_NAME
 from lodplan.publishing.representations import LRUCache, ResourceService
 from lodplan.store.base import ReadableStore, StoreInfo
+from lodplan.versions import Summary
 
 logger = logging.getLogger(__name__)
 F = TypeVar("F", bound=BuildFile)
 
 DEFAULT_CACHE_SIZE = 2048
 SEARCH_CACHE_SIZE = 512  # answered searches kept per build (the index is scanned once each)
+VERSION_SUMMARIES = 32  # versions' summaries kept (the changes between any two versions)
 
 
 @dataclass(frozen=True)
@@ -119,6 +128,8 @@ class SitePages:
         self._plans = LRUCache(4)
         self._counts: tuple[str, dict[str, dict[str, int]]] | None = None  # build, counts
         self._searches = LRUCache(SEARCH_CACHE_SIZE)
+        self._summaries = LRUCache(VERSION_SUMMARIES)
+        self._pairs = LRUCache(VERSION_SUMMARIES)  # a pair's page, then its CSV
         self.search_dir = search_dir
         self._private_cache: Path | None = None
         self._served = ServedBuilds()
@@ -141,12 +152,14 @@ class SitePages:
         links: Links,
         alternates: Sequence[Alternate] | None = None,
         page: int = 1,
+        months: int = STALE_MONTHS,
     ) -> str | None:
         """The page of ``iri``, ``None`` if the store does not describe it (or its lists
         have no page ``page``).
 
         ``alternates``: the other formats the page links to, when they are not
         those of the resource itself (the VoID document describing ``{base}``).
+        ``months``: a plan's « without update » list (validated: :func:`stale_months`).
         """
         triples = self.resources.triples(iri)
         if not triples:
@@ -155,8 +168,10 @@ class SitePages:
             alternates = [
                 Alternate(f.label, f.media_type, links.data(iri, f.extension)) for f in self.formats
             ]
-        key = ("resource", iri, links, tuple(alternates), page)
-        return self._cached(key, lambda: self._resource(iri, triples, links, alternates, page))
+        key = ("resource", iri, links, tuple(alternates), page, months)
+        return self._cached(
+            key, lambda: self._resource(iri, triples, links, alternates, page, months)
+        )
 
     def search(
         self, query: str, links: Links, filters: Filters = NO_FILTERS, page: int = 1
@@ -277,6 +292,30 @@ class SitePages:
             path=path,
         )
 
+    def pair_changes(self, plan: str, start: str | None, end: str | None, lang: str) -> PairChanges:
+        """What changed between two versions of ``plan`` (:func:`~lodplan.pages.history.
+        pair_changes`), each version's published file read once per build, each pair
+        compared once (its page, then its CSV)."""
+        build = self.resources.build_id()
+
+        def summary(plan_id: str, version_id: str) -> Summary | None:
+            return self._summaries.get_or_compute(
+                (build, plan_id, version_id),
+                lambda: version_summary(self.store, plan_id, version_id),
+            )
+
+        return self._pairs.get_or_compute(
+            (build, plan, start, end, lang),
+            lambda: pair_changes(self.store, plan, start, end, lang, summary),
+        )
+
+    def changes(self, links: Links, pair: PairChanges, csv_href: str) -> str:
+        """The page of the changes between two versions (``/plan/<id>/changes``)."""
+        compare = changes_page(pair.plan.iri, self.store.info().base_iri)
+        return self.renderer.render(
+            "changes.html", links, pair=pair, csv_href=csv_href, compare_page=compare
+        )
+
     def charts(self, links: Links, page: int = 1) -> str | None:
         """Page ``page`` of the ``/charts`` page; ``None`` past its last page."""
         return self._cached(
@@ -382,8 +421,9 @@ class SitePages:
         links: Links,
         alternates: Sequence[Alternate],
         page: int,
+        months: int = STALE_MONTHS,
     ) -> str | None:
-        view = self._views.view(iri, triples, links.lang, page)
+        view = self._views.view(iri, triples, links.lang, page, months)
         if view is None:
             return None
         charts: dict[str, object] = {}
@@ -410,6 +450,9 @@ class SitePages:
             kind=view.kind,
             addressable=isinstance(links, ServerLinks),
         )
+        if isinstance(links, ServerLinks) and (view.history or view.changes):
+            # the forms of the plan's page (?months=, two versions to compare): served only
+            charts["compare_page"] = changes_page(iri, info.base_iri)
         return self.renderer.render(
             "resource.html", links, view=view, alternates=alternates, meta=meta, **charts
         )

@@ -472,8 +472,8 @@ def describe_query(iri: str) -> str:
             steps.append(f"{start} ?{link}{step} {target} . FILTER{own.format(v=target[1:])}")
             start = target
         nested = "OPTIONAL { ?s ?p ?o }"
-        for step in reversed(steps[1:]):
-            nested = f"OPTIONAL {{ {step} {nested} }}"
+        for inner in reversed(steps[1:]):
+            nested = f"OPTIONAL {{ {inner} {nested} }}"
         return f"{steps[0]} {nested}"
 
     branches = [f"VALUES ?s {{ {resource} }} ?s ?p ?o"]

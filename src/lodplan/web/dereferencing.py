@@ -41,7 +41,7 @@ from lodplan.publishing.negotiation import (
 from lodplan.publishing.representations import RESOURCE_PATH, Representation
 from lodplan.publishing.workbooks import XLSX_MEDIA_TYPE
 from lodplan.store.base import is_valid_iri
-from lodplan.web.pages import html_response, page_links, requested_page
+from lodplan.web.pages import html_response, page_links, requested_months, requested_page
 from lodplan.web.responses import error_page, not_acceptable, text_response
 from lodplan.web.services import services
 
@@ -228,7 +228,9 @@ def represent(iri: str, fmt: MediaFormat) -> BaseResponse:
 
 
 def _page(iri: str) -> BaseResponse:
-    html = services().site.resource(iri, page_links(), page=requested_page())
+    html = services().site.resource(
+        iri, page_links(), page=requested_page(), months=requested_months()
+    )
     if html is None:  # a new build without this resource arrived meanwhile, or no such page
         return _not_found(iri, HTML)
     response = _html_response(html)

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, abort, request, send_from_directory
 
 from lodplan.bundled import site_dir
 from lodplan.pages.accessibility import render_accessibility_page
 from lodplan.pages.actions import ACTION_PARAMETERS, ActionFilterError, ActionFilters, actions_csv
-from lodplan.pages.i18n import normalise_language
+from lodplan.pages.history import MONTHS_PARAMETER, ChangesRequestError, stale_months
+from lodplan.pages.i18n import DEFAULT_LANGUAGE, normalise_language
 from lodplan.pages.links import ServerLinks
 from lodplan.pages.paging import page_number
 from lodplan.pages.search import KINDS, Filters
 from lodplan.publishing.negotiation import HTML
+from lodplan.web.responses import error_page
 from lodplan.web.services import services
 
 blueprint = Blueprint("pages", __name__)
@@ -32,7 +34,10 @@ PAGE_PARAMETERS = {
     "search": ("q", "kind", "plan", "territory"),
     "sparql": ("example",),
     "actions": ACTION_PARAMETERS,
+    "changes": ("from", "to"),
 }
+#: Kept on a resource's page: how many months make a plan's action « without update ».
+RESOURCE_PARAMETERS = (MONTHS_PARAMETER,)
 #: Kept on every page: the page of its long list (home, charts, an actor's involvements…).
 PAGING_PARAMETER = "page"
 
@@ -106,6 +111,44 @@ def _actions(plan: str | None) -> Response:
     return html_response(html, links.lang)
 
 
+@blueprint.get("/plan/<plan_id>/changes")
+def plan_changes(plan_id: str) -> Response:
+    """What changed between two versions of a plan: ``?from=`` the earlier version's id,
+    ``?to=`` the later one's; ``?format=csv``: the same rows as CSV. A pair that is not
+    one (missing, unknown, equal, reversed) is answered 400 or 404 naming the parameter."""
+    web = services()
+    links = page_links()
+    plan = web.store.info().base_iri + "plan/" + plan_id
+    if not web.resources.exists(plan):
+        return error_page(
+            404, "Plan introuvable", f"Aucun plan publié n’a l’identifiant « {plan_id} »."
+        )
+    try:
+        pair = web.site.pair_changes(plan, request.args.get("from"), request.args.get("to"),
+                                     links.lang)  # fmt: skip
+    except ChangesRequestError as error:
+        title = "Requête invalide" if error.status == 400 else "Version introuvable"
+        return error_page(error.status, title, f"Paramètre « {error.parameter} » : {error}")
+    query = [("from", pair.start.id), ("to", pair.end.id), ("format", "csv")]
+    if links.lang != DEFAULT_LANGUAGE:
+        query.append(("lang", links.lang))
+    if request.args.get("format") == "csv":
+        response = Response(pair.csv(), content_type="text/csv; charset=utf-8; header=present")
+        response.headers["Content-Disposition"] = f'attachment; filename="{pair.csv_name}"'
+        return response
+    csv_href = f"{request.script_root}/plan/{quote(plan_id)}/changes?{urlencode(query)}"
+    return html_response(web.site.changes(links, pair, csv_href), links.lang)
+
+
+def requested_months() -> int:
+    """The ``?months=`` of a plan's page (3 when absent); a bad value is answered ``400``
+    naming the parameter."""
+    try:
+        return stale_months(request.args.get(MONTHS_PARAMETER))
+    except ChangesRequestError as error:
+        abort(400, description=str(error))
+
+
 @blueprint.get("/accessibility")
 def accessibility() -> Response:
     """The accessibility statement (RGAA « Déclaration d'accessibilité »), linked from every
@@ -128,7 +171,11 @@ def page_links() -> ServerLinks:
     web = services()
     current = request.path.lstrip("/")  # request.path is under the mount point already
     page = "actions" if current.endswith("actions") else current  # every table of actions
-    kept = (*PAGE_PARAMETERS.get(page, ()), PAGING_PARAMETER)
+    if current.startswith("plan/") and current.endswith("/changes"):
+        page = "changes"
+    # a plan's page keeps its ?months= (validated by its route: bounded cache entries)
+    own = RESOURCE_PARAMETERS if current.startswith("plan/") else ()
+    kept = (*PAGE_PARAMETERS.get(page, own), PAGING_PARAMETER)
     query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k in kept])
     if query:
         current += "?" + query
