@@ -372,6 +372,9 @@ def test_a_version_page_says_what_changed_with_the_csv(site):
     assert f'href="/download/versions/{PLAN}/changes-2025-t3.csv"' in html
     first = page_text(site, f"{PLAN_IRI}/version/2025-t1", '<section aria-labelledby="changes')
     assert "Première version publiée de ce plan." in first
+    # the changes are read in that table, not again as raw parts among the key facts
+    facts = html.partition('aria-labelledby="facts-title"')[2].partition("</section>")[0]
+    assert "indicator-value" not in facts and "depense-realisee" not in facts
 
 
 def test_an_action_timeline_names_the_version_that_stated_each_status(site):

@@ -300,6 +300,8 @@ class _ViewBuilder:
                 view.facts = [f for f in view.facts if f.property_iri != _MEMBERS]
         if self.values(self.iri, str(DCTERMS.isVersionOf)):
             view.changes = version_changes(self.store, self.iri, self.lang)
+            if view.changes is not None:  # its parts are the changes, in their own table
+                view.facts = [f for f in view.facts if f.property_iri != str(DCTERMS.hasPart)]
         view.incoming = self.incoming(view.kind)
         return view
 
