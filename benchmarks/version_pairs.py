@@ -26,11 +26,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -41,18 +38,9 @@ from lodplan.pages import actions as table
 from lodplan.pages.history import pair_changes, version_changes, version_summary
 from lodplan.store.embedded import EmbeddedPublisher, EmbeddedStore
 from lodplan.versions import VersionChoice
-from versions import PLAN, version_id, write_version
+from versions import PLAN, median_time, version_id, write_version
 
 BASE = "http://localhost:8080/"
-
-
-def median_time(runs: int, work: Callable[[], object]) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def main() -> None:

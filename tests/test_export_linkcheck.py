@@ -20,9 +20,11 @@ import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote, urldefrag, urlencode, urljoin, urlsplit
 
 import pytest
@@ -238,6 +240,23 @@ def test_the_export_holds_both_languages_and_the_data_of_every_page(export: Expo
     assert len(list((root / "territory" / "commune").glob("*.html"))) < 1000
 
 
+@contextmanager
+def browser_page() -> Iterator[tuple[Any, Any]]:
+    """Debian's chromium and a page in it; the test fails if a script logged an error."""
+    chromium = chromium_or_skip()
+    from playwright import sync_api
+
+    errors: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True)
+        page = browser.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        yield browser, page
+        browser.close()
+    assert errors == []
+
+
 def chromium_or_skip() -> str:
     chromium = shutil.which("chromium")
     if chromium is None or importlib.util.find_spec("playwright") is None:
@@ -249,15 +268,7 @@ def chromium_or_skip() -> str:
 
 
 def test_the_static_search_answers_in_a_browser(static_site: str):
-    chromium = chromium_or_skip()
-    from playwright import sync_api
-
-    errors: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, headless=True)
-        page = browser.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
+    with browser_page() as (_, page):
         page.goto(static_site + "index.html")
         page.fill("#quick-search-q", "MOBILITE")  # the header's form, on any page
         page.press("#quick-search-q", "Enter")
@@ -296,8 +307,6 @@ def test_the_static_search_answers_in_a_browser(static_site: str):
         page.press("#search-q", "Enter")
         page.wait_for_function("document.querySelector('[data-search-results]').innerText"
                                ".includes('No result')")  # fmt: skip
-        browser.close()
-    assert errors == []
 
 
 def python_search(static_site: str, lang: str, query: str, **filters: str) -> list[str]:
@@ -341,15 +350,7 @@ def test_the_static_table_of_actions_filters_as_the_server(static_site: str, act
     """assets/actions.js reads the filters of the URL and shows the server's rows in the
     server's order, with the server's filtered CSV built in the browser; without script
     the whole table shows, paged, and says so."""
-    chromium = chromium_or_skip()
-    from playwright import sync_api
-
-    errors: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, headless=True)
-        page = browser.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
+    with browser_page() as (browser, page):
         for number, (file, args) in enumerate(ACTION_VIEWS, 1):
             lang = "en" if file.startswith("en/") else "fr"
             plan = {"plan": PNFC} if file.startswith("plan/") else {}
@@ -400,5 +401,3 @@ def test_the_static_table_of_actions_filters_as_the_server(static_site: str, act
         assert "demandent JavaScript" in plain.inner_text("[data-static-note]")
         assert plain.locator("nav.pager").is_visible()
         context.close()
-        browser.close()
-    assert errors == []
