@@ -291,7 +291,7 @@ def pair_changes(
             )  # fmt: skip
     assert before is not None and after is not None
     replaced = {
-        element: [old for old in map(str, _iris(store, element, REPLACES)) if old in before.labels]
+        element: [old for old in _iris(store, element, REPLACES) if old in before.labels]
         for element in set(after.labels) - set(before.labels)
     }
     rows = changes(before, after, {k: sorted(v) for k, v in replaced.items() if v})
